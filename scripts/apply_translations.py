@@ -1,0 +1,52 @@
+"""Fill Dutch msgstr values from a Python file defining NL = {msgid: msgstr}; tidy both headers.
+
+Usage: python scripts/apply_translations.py translations.py
+Entries already translated are overwritten only when the file names them.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+HEADERS = {
+    "Project-Id-Version": "brengen-en-halen",
+    "Report-Msgid-Bugs-To": "",
+    "Last-Translator": "Brengen & Halen team",
+    "Language-Team": "",
+    "Content-Type": "text/plain; charset=UTF-8",
+}
+
+
+def tidy(po: polib.POFile, language: str) -> None:
+    po.metadata.update(HEADERS)
+    po.metadata["Language"] = language
+    po.metadata_is_fuzzy = []
+    po.header = "Translations of Brengen & Halen."
+
+
+def main(path: str) -> None:
+    translations = runpy.run_path(path)["NL"]
+    nl = polib.pofile(str(LOCALE / "nl" / "LC_MESSAGES" / "django.po"))
+    tidy(nl, "nl")
+    applied = 0
+    for entry in nl:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+            if entry.fuzzy:
+                entry.flags.remove("fuzzy")
+            applied += 1
+    nl.save()
+    en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    tidy(en, "en")
+    en.save()
+    missing = [e.msgid for e in nl if not e.obsolete and not e.translated()]
+    print(f"Dutch: {applied} applied, {len(missing)} still untranslated.")
+    for msgid in missing:
+        print(f"  - {msgid!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,73 @@
+"""A teacher on a phone: the home page, the language switch, the skip link, and axe-core."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    assert len(results.response["passes"]) > 10, "axe-core did not run in the page"
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_home_page_on_a_phone_is_dutch_and_fits(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Van elkaar leren, op gelijkwaardige voet"
+    )
+    expect(page.get_by_role("contentinfo")).to_contain_text(
+        "gelijkwaardig, nieuwsgierig: het gaat niet om beter of slechter."
+    )
+    # Nothing wider than a 360 px phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_language_switch_through_the_phone_menu(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    english = page.get_by_role("button", name="English")
+    expect(english).to_be_hidden()  # folded away in the menu on a phone
+    page.get_by_role("button", name="Menu openen").click()
+    english.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Learn from each other, on an equal footing"
+    )
+    page.get_by_role("button", name="Open the menu").click()
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+
+def test_skip_link_is_the_first_stop_and_jumps_to_the_content(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Direct naar de inhoud")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + "/#main")
+    expect(page.locator("main#main")).to_be_focused()
+
+
+def test_no_console_errors_under_the_content_security_policy(page: Page, live_server):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.htmx") == "object"
+    assert page.evaluate("typeof window.bootstrap") == "object"
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/bestaat-niet/"])
+def test_axe_finds_no_serious_violation(page: Page, live_server, path):
+    page.goto(live_server.url + path)
+    assert serious_violations(page) == []

@@ -1,0 +1,63 @@
+"""Project-wide test setup: hypothesis profiles, database markers, Debian's Chromium."""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run under a
+# running loop unless told it is safe (the live server runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI machines are shared and slow: no per-example deadline, a bounded number of examples.
+settings.register_profile(
+    "ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", deadline=None, max_examples=30)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PHONE = {"width": 360, "height": 740}
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    reason = (
+        "needs PostgreSQL (row locks and real concurrency); CI runs the suite on PostgreSQL too"
+    )
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Run `make test` (it installs Debian's chromium "
+            "package) or set CHROMIUM_PATH to a Chromium binary.",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every browser test runs on a phone-sized screen, the device most teachers use."""
+    return {**browser_context_args, "viewport": PHONE, "locale": "en-GB"}
