@@ -1,17 +1,69 @@
 """Demo data for development, demos and browser tests.
 
 Idempotent: running it again finds what it made before and changes nothing. Later features add
-their own demo data here (the demo school's people, lines, sessions).
+their own demo data here (lines, meetings, sessions). All names are invented.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import slugify
 
-from learninglines.models import User
+from learninglines.models import CoachAssignment, Member, School, User
+from learninglines.services import school_year_ensure_current
 
+DEMO_PASSWORD = "demo-brengen-halen"  # noqa: S105 - published demo credential, DEBUG only
 DEMO_ADMIN_EMAIL = "beheer@example.org"
-DEMO_ADMIN_PASSWORD = "demo-beheer-2026"  # noqa: S105 - published demo credential, DEBUG only
+DEMO_ADMIN_PASSWORD = DEMO_PASSWORD
+DEMO_COACH_EMAIL = "karin.hoekstra@coach.example"
+DEMO_COACH_NAME = "Karin Hoekstra"
+
+# (first name, prefix, last name); the first three form the steering group.
+REGENBOOG_TEAM = [
+    ("Anouk", "de", "Vries"),
+    ("Daan", "van der", "Berg"),
+    ("Fatima", "el", "Amrani"),
+    ("Sanne", "", "Jansen"),
+    ("Lars", "van", "Dijk"),
+    ("Noor", "", "Bakker"),
+    ("Bram", "de", "Jong"),
+    ("Eva", "", "Visser"),
+    ("Thijs", "", "Smit"),
+    ("Lotte", "", "Meijer"),
+    ("Ruben", "de", "Boer"),
+    ("Iris", "", "Mulder"),
+    ("Sem", "de", "Groot"),
+    ("Fleur", "", "Bos"),
+    ("Jesse", "", "Vos"),
+    ("Julia", "", "Peters"),
+    ("Milan", "", "Hendriks"),
+    ("Sara", "van", "Leeuwen"),
+    ("Luuk", "", "Dekker"),
+    ("Roos", "", "Brouwer"),
+    ("Finn", "de", "Wit"),
+    ("Emma", "", "Dijkstra"),
+    ("Stijn", "", "Smits"),
+    ("Mila", "de", "Graaf"),
+    ("Tim", "van der", "Meer"),
+    ("Yara", "van den", "Broek"),
+    ("Koen", "", "Kok"),
+    ("Lieke", "", "Verhoeven"),
+    ("Hamza", "", "Yilmaz"),
+    ("Nina", "", "Schouten"),
+    ("Gijs", "van", "Wijk"),
+    ("Femke", "", "Willems"),
+]
+VLINDER_TEAM = [
+    ("Marloes", "", "Kuipers"),
+    ("Jeroen", "van", "Vliet"),
+    ("Ayşe", "", "Demir"),
+    ("Pieter", "", "Postma"),
+    ("Wendy", "ter", "Horst"),
+    ("Rik", "", "Hoekman"),
+    ("Esther", "van", "Dam"),
+    ("Joost", "", "Koster"),
+]
+STEERING_COUNT = {"de-regenboog": 3, "de-vlinder": 1}
 
 
 @dataclass
@@ -20,16 +72,70 @@ class DemoResult:
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def demo_seed() -> DemoResult:
-    """Create the demo data that does not exist yet; never touch what is already there."""
-    result = DemoResult()
-    with transaction.atomic():
-        admin, created = User.objects.get_or_create(
-            email=DEMO_ADMIN_EMAIL, defaults={"is_staff": True, "is_superuser": True}
+def demo_email(first: str, prefix: str, last: str, domain: str) -> str:
+    return f"{slugify(first)}.{slugify(prefix + last).replace('-', '')}@{domain}"
+
+
+def _user(email: str, result: DemoResult, *, name: str = "", password: str | None = None, **extra):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, name=name, **extra)
+        result.created.append(f"user {email}")
+    return user
+
+
+def _school(slug: str, name: str, team: list[tuple[str, str, str]], domain: str, result):
+    school, created = School.objects.get_or_create(slug=slug, defaults={"name": name})
+    if created:
+        result.created.append(f"school {name}")
+    school_year_ensure_current(school=school)
+    members = []
+    for index, (first, prefix, last) in enumerate(team):
+        email = demo_email(first, prefix, last, domain)
+        # The first steering member and the first plain teacher get a password for the demo;
+        # everyone else signs in with links, as most teachers will.
+        password = DEMO_PASSWORD if index in (0, STEERING_COUNT[slug]) else None
+        user = _user(email, result, password=password)
+        member, created = Member.objects.get_or_create(
+            user=user,
+            school=school,
+            defaults={
+                "first_name": first,
+                "name_prefix": prefix,
+                "last_name": last,
+                "is_steering": index < STEERING_COUNT[slug],
+            },
         )
         if created:
-            admin.set_password(DEMO_ADMIN_PASSWORD)
-            admin.save(update_fields=["password"])
-            result.created.append(f"user {DEMO_ADMIN_EMAIL}")
-    result.credentials.append(("administration (/admin/)", DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD))
+            result.created.append(f"member {member.full_name}")
+        members.append(member)
+    return school, members
+
+
+def demo_seed() -> DemoResult:
+    """Create the demo schools and people that do not exist yet; never touch what is there."""
+    result = DemoResult()
+    with transaction.atomic():
+        _user(
+            DEMO_ADMIN_EMAIL, result, password=DEMO_ADMIN_PASSWORD, is_staff=True, is_superuser=True
+        )
+        regenboog, team = _school(
+            "de-regenboog", "Basisschool De Regenboog", REGENBOOG_TEAM, "regenboog.example", result
+        )
+        vlinder, _ = _school(
+            "de-vlinder", "OBS De Vlinder", VLINDER_TEAM, "vlinder.example", result
+        )
+        coach = _user(DEMO_COACH_EMAIL, result, name=DEMO_COACH_NAME, password=DEMO_PASSWORD)
+        for school in (regenboog, vlinder):
+            _, created = CoachAssignment.objects.get_or_create(user=coach, school=school)
+            if created:
+                result.created.append(f"coach of {school.name}")
+    steering = team[0]
+    teacher = team[STEERING_COUNT["de-regenboog"]]
+    result.credentials = [
+        ("steering group", steering.user.email, DEMO_PASSWORD),
+        ("teacher", teacher.user.email, DEMO_PASSWORD),
+        ("coach (2 schools)", DEMO_COACH_EMAIL, DEMO_PASSWORD),
+        ("administration (/admin/)", DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD),
+    ]
     return result

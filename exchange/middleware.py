@@ -1,8 +1,13 @@
 """Project-wide middleware."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import resolve_url
 from django.utils import translation
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
@@ -19,3 +24,20 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every view needs a signed-in user unless marked `login_not_required`.
+
+    For an htmx request a 302 would put the sign-in page inside a fragment; the client is told to
+    navigate instead (HX-Redirect), back to the page it was on.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        if getattr(request, "htmx", False):
+            current = request.htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(
+                f"{resolve_url(self.get_login_url(view_func))}?"
+                f"{urlencode({self.get_redirect_field_name(view_func): current})}"
+            )
+        return super().handle_no_permission(request, view_func)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "axes",
     "exchange.apps.ExchangeConfig",
     "learninglines.apps.LearningLinesConfig",
     "sessions_app.apps.SessionsAppConfig",
@@ -65,14 +66,49 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "exchange.middleware.HtmxAwareLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into its own response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTH_USER_MODEL = "learninglines.User"
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "learninglines:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+# Teachers sign in on their phone once and stay signed in for a school term's worth of weeks.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+
+# Lock out an address + account pair after repeated failed password attempts.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The sign-in form calls the address field "username", as Django's AuthenticationForm does.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "learninglines.signin.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Magic links: each link is a MagicLink row and its token is signed for that row only (scope);
+# expiry and single use are kept on the row, so a failing link can say why.
+SESAME_MAX_AGE = None
+SESAME_ONE_TIME = False
+
+# Links in mail need the public address: cron jobs and commands have no request to ask.
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be the public address, e.g. https://leerlijnen.school.example."
+    )
 
 ROOT_URLCONF = "exchange.urls"
 WSGI_APPLICATION = "exchange.wsgi.application"
@@ -144,6 +180,8 @@ EMAIL_BACKEND = (
 )
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Leerlijnen <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail waits in the outbox table for `send_queued_mail` (cron); in development it goes out at once.
+OUTBOX_SEND_IMMEDIATELY = env_bool("DJANGO_OUTBOX_SEND_IMMEDIATELY", DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -2,17 +2,42 @@
 
 import logging
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
+
+from learninglines.permissions import school_view
+from learninglines.selectors import coach_list, member_list, user_schools
 
 logger = logging.getLogger(__name__)
 
 
+@login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The front door: what the app is for; later it routes each role to its start page."""
-    return render(request, "exchange/home.html")
+    """The front door: a welcome for visitors; everyone else goes to their school or picks one."""
+    if not request.user.is_authenticated:
+        return render(request, "exchange/home.html")
+    schools = user_schools(user=request.user)
+    if len(schools) == 1:
+        return redirect(schools[0]["school"])
+    return render(request, "exchange/school_list.html", {"schools": schools})
+
+
+@school_view("view_school")
+def school_home(request: HttpRequest) -> HttpResponse:
+    """One school's start page, with a part for each role the person has there."""
+    access = request.access
+    context = {"access": access, "school": request.school}
+    if access.is_steering or access.is_coach:
+        members = list(member_list(school=request.school))
+        context.update(
+            members_count=len(members),
+            steering=[m for m in members if m.is_steering],
+            coaches=list(coach_list(school=request.school)),
+        )
+    return render(request, "exchange/school_home.html", context)
 
 
 @requires_csrf_token

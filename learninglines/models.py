@@ -1,9 +1,14 @@
 """The team: people and their sign-in identity."""
 
+from datetime import date, datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +48,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A sign-in identity. Names live on Member (per school); a coach is a User without one."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown for coaches; team members' names are kept per school."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -68,6 +79,263 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.email
 
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
     def clean(self) -> None:
         super().clean()
         self.email = type(self).objects.normalize_email(self.email)
+
+
+class School(models.Model):
+    """The tenant: everything belongs to one school."""
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        ENGLISH = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(
+        _("short name in links"),
+        max_length=60,
+        unique=True,
+        help_text=_("Used in every link of this school, e.g. /s/de-regenboog/."),
+    )
+    language = models.CharField(
+        _("language of the school's own texts"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.DUTCH,
+    )
+    line_meetings_before_plenary = models.PositiveSmallIntegerField(
+        _("line meetings before a plenary session"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("school-home", kwargs={"school_slug": self.slug})
+
+
+def default_school_year_bounds(today: date) -> tuple[date, date]:
+    """The Dutch school year runs from 1 August to 31 July."""
+    start_year = today.year if today.month >= 8 else today.year - 1
+    return date(start_year, 8, 1), date(start_year + 1, 7, 31)
+
+
+class SchoolYearQuerySet(models.QuerySet):
+    def current(self, school: School, today: date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(school=school, start__lte=today, end__gte=today).first()
+
+
+class SchoolYear(models.Model):
+    """Lines, sessions and questionnaires belong to one school year."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="years", verbose_name=_("school")
+    )
+    name = models.CharField(_("name"), max_length=40, help_text=_("For example 2026-2027."))
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["school", "-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "start"], name="schoolyear_unique_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="schoolyear_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The last day must come after the first day.")})
+
+
+class MemberQuerySet(models.QuerySet):
+    def for_school(self, school: School):
+        return self.filter(school=school)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def steering(self):
+        return self.filter(is_steering=True)
+
+
+class Member(models.Model):
+    """A person of one school's team. Steering-group members are members with a flag."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="members", verbose_name=_("school")
+    )
+    first_name = models.CharField(_("first name"), max_length=80)
+    name_prefix = models.CharField(
+        _("name prefix"),
+        max_length=30,
+        blank=True,
+        help_text=_('For example "van", "de", "van der".'),
+    )
+    last_name = models.CharField(_("last name"), max_length=120, blank=True)
+    is_steering = models.BooleanField(_("steering group"), default=False)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Former team members are deactivated, not deleted.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["last_name", "name_prefix", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="member_unique_user_school"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(
+            part for part in (self.first_name, self.name_prefix, self.last_name) if part
+        )
+
+    @property
+    def sort_name(self) -> str:
+        """As in a Dutch register: "Berg, Daan van der"."""
+        given = " ".join(part for part in (self.first_name, self.name_prefix) if part)
+        return f"{self.last_name}, {given}"
+
+
+class CoachAssignment(models.Model):
+    """A coach is a user who may plan with and review a school, never a team member."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="coach_assignments", verbose_name=_("coach")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="coach_assignments", verbose_name=_("school")
+    )
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coach assignment")
+        verbose_name_plural = _("coach assignments")
+        ordering = ["school", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="coach_unique_user_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.school})"
+
+
+class MagicLink(models.Model):
+    """One personal sign-in link. The row lets a failing link say why it fails."""
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", _("sign-in requested")
+        INVITE = "invite", _("invitation")
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("valid")
+        USED = "used", _("already used")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="magic_links", verbose_name=_("user")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+        help_text=_("Where the link leads after signing in."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="magiclink_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def scope(self) -> str:
+        """The token is signed for this one link, so it cannot open another."""
+        return f"magic-link:{self.pk}"
+
+    def status_at(self, moment: datetime) -> str:
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.used_at:
+            return self.Status.USED
+        if moment >= self.expires_at:
+            return self.Status.EXPIRED
+        return self.Status.VALID
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every mail the app sends is queued here and sent by send_queued_mail."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outgoingmail_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,6 +1,7 @@
 """Fill Dutch msgstr values from a Python file defining NL = {msgid: msgstr}; tidy both headers.
 
 Usage: python scripts/apply_translations.py translations.py
+Plural entries take a (singular, plural) pair.
 Entries already translated are overwritten only when the file names them.
 """
 
@@ -34,7 +35,11 @@ def main(path: str) -> None:
     applied = 0
     for entry in nl:
         if entry.msgid in translations:
-            entry.msgstr = translations[entry.msgid]
+            value = translations[entry.msgid]
+            if entry.msgid_plural:  # a (singular, plural) pair
+                entry.msgstr_plural = {0: value[0], 1: value[1]}
+            else:
+                entry.msgstr = value
             if entry.fuzzy:
                 entry.flags.remove("fuzzy")
             applied += 1

@@ -5,18 +5,21 @@ import shutil
 
 import pytest
 from django.db import connection
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from tests.factories import CoachAssignmentFactory, MemberFactory, SchoolFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run under a
 # running loop unless told it is safe (the live server runs in its own thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # CI machines are shared and slow: no per-example deadline, a bounded number of examples.
-settings.register_profile(
+hypothesis_settings.register_profile(
     "ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.register_profile("dev", deadline=None, max_examples=30)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+hypothesis_settings.register_profile("dev", deadline=None, max_examples=30)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
@@ -61,3 +64,58 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     """Every browser test runs on a phone-sized screen, the device most teachers use."""
     return {**browser_context_args, "viewport": PHONE, "locale": "en-GB"}
+
+
+# --- People and schools: the owner / weaker role / stranger trio of every access test ---
+
+
+@pytest.fixture(autouse=True)
+def _queue_mail_only(settings):
+    """Tests see the outbox as production does: mail waits for send_queued_mail."""
+    settings.OUTBOX_SEND_IMMEDIATELY = False
+    settings.SITE_URL = "https://leerlijnen.test"
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory(name="Basisschool De Regenboog", slug="de-regenboog")
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory(name="OBS De Vlinder", slug="de-vlinder")
+
+
+@pytest.fixture
+def steering(school):
+    return MemberFactory(
+        school=school, is_steering=True, first_name="Anouk", name_prefix="de", last_name="Vries"
+    )
+
+
+@pytest.fixture
+def teacher(school):
+    return MemberFactory(school=school, first_name="Sanne", last_name="Jansen")
+
+
+@pytest.fixture
+def coach(school):
+    return CoachAssignmentFactory(school=school).user
+
+
+@pytest.fixture
+def stranger(other_school):
+    """Steering member of another school: strong rights, but not here."""
+    return MemberFactory(school=other_school, is_steering=True).user
+
+
+@pytest.fixture
+def people(steering, teacher, coach, stranger):
+    return {
+        "steering": steering.user,
+        "teacher": teacher.user,
+        "coach": coach,
+        "stranger": stranger,
+        "no_school": UserFactory(),
+        "anonymous": None,
+    }

@@ -1,29 +1,77 @@
-"""seed_demo creates the demo data once; running it again changes nothing."""
+"""seed_demo creates the demo schools and people once; running it again changes nothing."""
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from exchange.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
-from learninglines.models import User
+from exchange.demo import DEMO_ADMIN_EMAIL, DEMO_COACH_EMAIL, DEMO_PASSWORD
+from learninglines.models import CoachAssignment, Member, School, SchoolYear, User
 
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_creates_admin_and_prints_how_to_sign_in(capsys):
+def snapshot():
+    return {
+        "users": list(User.objects.order_by("pk").values_list("pk", "email", "password")),
+        "members": list(
+            Member.objects.order_by("pk").values_list("pk", "school__slug", "is_steering")
+        ),
+        "coaches": list(CoachAssignment.objects.order_by("pk").values_list("pk", "school__slug")),
+        "schools": list(School.objects.order_by("pk").values_list("pk", "slug")),
+        "years": SchoolYear.objects.count(),
+    }
+
+
+def test_seed_demo_creates_the_demo_schools():
+    call_command("seed_demo", allow_production=True)
+    regenboog = School.objects.get(slug="de-regenboog")
+    vlinder = School.objects.get(slug="de-vlinder")
+    assert regenboog.name == "Basisschool De Regenboog"
+    assert regenboog.members.count() == 32
+    assert [m.full_name for m in regenboog.members.filter(is_steering=True)] == [
+        "Fatima el Amrani",
+        "Daan van der Berg",
+        "Anouk de Vries",
+    ]
+    assert vlinder.members.count() == 8
+    assert regenboog.members.exclude(name_prefix="").count() == 13
+    coach = User.objects.get(email=DEMO_COACH_EMAIL)
+    assert coach.memberships.count() == 0  # a coach is never a team member
+    assert sorted(coach.coach_assignments.values_list("school__slug", flat=True)) == [
+        "de-regenboog",
+        "de-vlinder",
+    ]
+    assert SchoolYear.objects.filter(school=regenboog).count() == 1
+    admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
+    assert (admin.is_staff, admin.is_superuser) == (True, True)
+    for email in (
+        "anouk.devries@regenboog.example",
+        "sanne.jansen@regenboog.example",
+        DEMO_COACH_EMAIL,
+        DEMO_ADMIN_EMAIL,
+    ):
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+    assert (
+        User.objects.get(email="daan.vanderberg@regenboog.example").has_usable_password() is False
+    )
+
+
+def test_seed_demo_prints_every_demo_account(capsys):
     call_command("seed_demo", allow_production=True)
     out = capsys.readouterr().out
-    admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
-    assert admin.is_staff is True
-    assert admin.is_superuser is True
-    assert admin.check_password(DEMO_ADMIN_PASSWORD)
-    assert f"{DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}" in out
+    for email in (
+        "anouk.devries@regenboog.example",
+        "sanne.jansen@regenboog.example",
+        DEMO_COACH_EMAIL,
+        DEMO_ADMIN_EMAIL,
+    ):
+        assert f"{email} / {DEMO_PASSWORD}" in out
 
 
 def test_seed_demo_twice_changes_nothing(capsys):
     call_command("seed_demo", allow_production=True)
-    before = list(User.objects.values_list("pk", "email", "password", "is_staff"))
+    before = snapshot()
     call_command("seed_demo", allow_production=True)
-    assert list(User.objects.values_list("pk", "email", "password", "is_staff")) == before
+    assert snapshot() == before
     assert "Demo data ready (nothing new)." in capsys.readouterr().out
 
 

@@ -24,6 +24,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "leerlijnen.school.example,www.leerlijnen.school.example",
     "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto=https",
     "DJANGO_EMAIL_HOST": "smtp.school.example",
+    "DJANGO_SITE_URL": "https://leerlijnen.school.example",
 }
 
 

@@ -21,7 +21,11 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=false; pass --allow-production for a demo server."
             )
         result = demo_seed()
-        summary = ", ".join(result.created) if result.created else "nothing new"
-        self.stdout.write(f"Demo data ready ({summary}).")
+        summary = f"{len(result.created)} records created" if result.created else "nothing new"
+        self.stdout.write(f"Demo data ready ({summary}). Sign in at /login/ as:")
         for role, email, password in result.credentials:
-            self.stdout.write(f"  {role}: {email} / {password}")
+            self.stdout.write(f"  {role:<26} {email} / {password}")
+        self.stdout.write(
+            "  Other team members sign in with a link: ask for one at /login/link/ and it is"
+            " printed here in the console."
+        )

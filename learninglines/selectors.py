@@ -1,0 +1,40 @@
+"""Reads of the team shared by several pages, each a fixed number of queries."""
+
+from django.db.models import QuerySet
+
+from learninglines.models import CoachAssignment, Member, School, User
+
+
+def member_list(*, school: School, active: bool | None = True) -> QuerySet[Member]:
+    """The school's team, sorted as in a register: last name, prefix, first name."""
+    members = Member.objects.for_school(school).select_related("user")
+    if active is not None:
+        members = members.filter(is_active=active)
+    return members.order_by("last_name", "name_prefix", "first_name", "pk")
+
+
+def coach_list(*, school: School) -> QuerySet[CoachAssignment]:
+    return (
+        CoachAssignment.objects.filter(school=school)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+
+
+def user_schools(*, user: User) -> list[dict]:
+    """Every school a person can open, with their roles there, sorted by school name."""
+    entries: dict[int, dict] = {}
+    for member in Member.objects.filter(user=user, is_active=True).select_related("school"):
+        entries[member.school_id] = {
+            "school": member.school,
+            "member": member,
+            "is_steering": member.is_steering,
+            "is_coach": False,
+        }
+    for assignment in CoachAssignment.objects.filter(user=user).select_related("school"):
+        entry = entries.setdefault(
+            assignment.school_id,
+            {"school": assignment.school, "member": None, "is_steering": False, "is_coach": False},
+        )
+        entry["is_coach"] = True
+    return sorted(entries.values(), key=lambda e: (e["school"].name, e["school"].pk))

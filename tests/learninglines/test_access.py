@@ -1,0 +1,187 @@
+"""Every URL with the trio (owner, weaker role, stranger), plus anonymous: exact statuses."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from exchange import urls as root_urls
+
+pytestmark = pytest.mark.django_db
+
+SCHOOL = "/s/de-regenboog/"
+
+
+def as_user(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("steering", 200),
+        ("teacher", 200),
+        ("coach", 200),
+        ("stranger", 404),
+        ("no_school", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_school_home_access(client, people, who, status):
+    response = as_user(client, people[who]).get(SCHOOL)
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response["Location"] == "/login/?next=/s/de-regenboog/"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("steering", 200),
+        ("coach", 200),
+        ("teacher", 403),
+        ("stranger", 404),
+        ("no_school", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_team_page_access(client, people, who, status):
+    response = as_user(client, people[who]).get(SCHOOL + "team/")
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "mails"),
+    [
+        ("steering", 302, 1),
+        ("coach", 302, 1),
+        ("teacher", 403, 0),
+        ("stranger", 404, 0),
+        ("anonymous", 302, 0),
+    ],
+)
+def test_member_invite_access(client, people, teacher, who, status, mails):
+    from learninglines.models import OutgoingMail
+
+    url = reverse("learninglines:member-invite", args=["de-regenboog", teacher.pk])
+    response = as_user(client, people[who]).post(url)
+    assert response.status_code == status
+    assert OutgoingMail.objects.filter(to=teacher.user.email).count() == mails
+
+
+def test_member_invite_is_post_only(client, people, teacher):
+    url = reverse("learninglines:member-invite", args=["de-regenboog", teacher.pk])
+    assert as_user(client, people["steering"]).get(url).status_code == 405
+
+
+def test_member_of_another_school_cannot_be_invited_through_this_school(client, people, stranger):
+    other_member = stranger.memberships.get()
+    url = reverse("learninglines:member-invite", args=["de-regenboog", other_member.pk])
+    assert as_user(client, people["steering"]).post(url).status_code == 404
+
+
+def test_unknown_school_is_404_for_everyone(client, people):
+    assert as_user(client, people["steering"]).get("/s/bestaat-niet/").status_code == 404
+
+
+def test_deactivated_member_loses_access(client, teacher):
+    teacher.is_active = False
+    teacher.save()
+    assert as_user(client, teacher.user).get(SCHOOL).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/login/",
+        "/login/link/",
+        "/login/link/sent/",
+        "/password/reset/",
+        "/password/reset/sent/",
+        "/password/reset/done/",
+    ],
+)
+def test_public_pages_open_without_signing_in(client, url):
+    assert client.get(url).status_code == 200
+
+
+def test_language_switch_works_signed_out(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["exchange_language"].value == "en"
+
+
+def test_htmx_request_without_sign_in_gets_a_client_redirect(client, school):
+    response = client.get(
+        SCHOOL + "team/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/s/de-regenboog/",
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=%2Fs%2Fde-regenboog%2F"
+
+
+def _school_patterns(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _school_patterns(entry, route)
+        elif isinstance(entry, URLPattern) and route.startswith("s/<slug:school_slug>/"):
+            yield route, entry.callback
+
+
+def test_every_school_url_goes_through_the_permission_check():
+    routes = dict(_school_patterns(get_resolver(root_urls)))
+    assert sorted(routes) == [
+        "s/<slug:school_slug>/",
+        "s/<slug:school_slug>/team/",
+        "s/<slug:school_slug>/team/<int:pk>/invite/",
+    ]
+    unchecked = [route for route, view in routes.items() if not hasattr(view, "school_permission")]
+    assert unchecked == []
+
+
+def test_admin_keeps_its_own_sign_in(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_admin_is_for_staff_only(client, people):
+    client.force_login(people["steering"])
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+
+
+def test_password_sign_in_is_case_insensitive_on_the_address(client, teacher):
+    teacher.user.set_password("een-lang-wachtwoord-2026")
+    teacher.user.save()
+    response = client.post(
+        "/login/",
+        {"username": teacher.user.email.upper(), "password": "een-lang-wachtwoord-2026"},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(teacher.user.pk)
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_an_hour(client, teacher):
+    teacher.user.set_password("een-lang-wachtwoord-2026")
+    teacher.user.save()
+    for attempt in range(5):
+        # Changing capitals does not buy extra attempts.
+        address = teacher.user.email.upper() if attempt % 2 else teacher.user.email
+        client.post("/login/", {"username": address, "password": "fout"})
+    response = client.post(
+        "/login/", {"username": teacher.user.email, "password": "een-lang-wachtwoord-2026"}
+    )
+    assert response.status_code == 429
+    assert "Te veel pogingen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_out_is_a_post(client, teacher):
+    client.force_login(teacher.user)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session

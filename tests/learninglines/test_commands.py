@@ -1,0 +1,121 @@
+"""create_school and assign_coach: thin commands over idempotent services."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from learninglines.models import (
+    CoachAssignment,
+    MagicLink,
+    Member,
+    OutgoingMail,
+    School,
+    SchoolYear,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        "schools": list(School.objects.values_list("slug", "name", "language")),
+        "years": list(SchoolYear.objects.values_list("school__slug", "start", "end")),
+        "users": list(User.objects.values_list("email", "password")),
+        "members": list(Member.objects.values_list("user__email", "school__slug", "is_steering")),
+        "coaches": list(CoachAssignment.objects.values_list("user__email", "school__slug")),
+        "links": MagicLink.objects.count(),
+        "mails": OutgoingMail.objects.count(),
+    }
+
+
+def test_create_school_makes_school_steering_member_and_invitation(capsys):
+    call_command(
+        "create_school",
+        "Basisschool De Regenboog",
+        steering="Anouk.deVries@Regenboog.example",
+        first_name="Anouk",
+        name_prefix="de",
+        last_name="Vries",
+    )
+    school = School.objects.get()
+    member = Member.objects.select_related("user").get()
+    assert (school.name, school.slug, school.language) == (
+        "Basisschool De Regenboog",
+        "basisschool-de-regenboog",
+        "nl",
+    )
+    assert member.user.email == "anouk.devries@regenboog.example"
+    assert (member.full_name, member.is_steering) == ("Anouk de Vries", True)
+    assert member.user.has_usable_password() is False
+    assert SchoolYear.objects.get().name in {"2025-2026", "2026-2027", "2027-2028"}
+    invite = OutgoingMail.objects.get()
+    assert invite.to == "anouk.devries@regenboog.example"
+    assert invite.subject == "Jouw persoonlijke link naar Basisschool De Regenboog"
+    assert "Hallo Anouk," in invite.body
+    assert "https://leerlijnen.test/login/link/" in invite.body
+    assert "14 dagen geldig" in invite.body
+    assert capsys.readouterr().out == (
+        "School Basisschool De Regenboog (/s/basisschool-de-regenboog/) created; steering member "
+        "anouk.devries@regenboog.example: invitation queued.\n"
+    )
+
+
+def test_create_school_twice_changes_nothing(capsys):
+    args = ("Basisschool De Regenboog",)
+    options = {"steering": "anouk@regenboog.example", "last_name": "Vries"}
+    call_command("create_school", *args, **options)
+    before = snapshot()
+    call_command("create_school", *args, **options)
+    assert snapshot() == before
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "School Basisschool De Regenboog (/s/basisschool-de-regenboog/) already existed; "
+        "steering member anouk@regenboog.example: no new invitation."
+    )
+
+
+def test_create_school_refuses_a_bad_address():
+    with pytest.raises(CommandError, match=r"'geen-adres' is not a valid e-mail address\."):
+        call_command("create_school", "School", steering="geen-adres")
+    assert School.objects.count() == 0
+
+
+def test_create_school_in_english_mails_in_english():
+    call_command(
+        "create_school", "Riverside School", steering="head@riverside.example", language="en"
+    )
+    assert OutgoingMail.objects.get().subject == "Your personal link to Riverside School"
+
+
+def test_assign_coach_invites_once(school, capsys):
+    call_command("assign_coach", "de-regenboog", "Coach@Bureau.example", name="Karin Hoekstra")
+    before = snapshot()
+    call_command("assign_coach", "de-regenboog", "coach@bureau.example")
+    assert snapshot() == before
+    coach = CoachAssignment.objects.select_related("user").get()
+    assert (coach.user.email, coach.user.name, coach.school) == (
+        "coach@bureau.example",
+        "Karin Hoekstra",
+        school,
+    )
+    assert (
+        OutgoingMail.objects.get().subject == "Jouw persoonlijke link naar Basisschool De Regenboog"
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        "Coach coach@bureau.example for Basisschool De Regenboog: assigned, invitation queued.",
+        "Coach coach@bureau.example for Basisschool De Regenboog: was already assigned.",
+    ]
+
+
+def test_assign_coach_to_unknown_school_fails_clearly():
+    with pytest.raises(CommandError, match=r"No school with the short name 'nergens'\."):
+        call_command("assign_coach", "nergens", "coach@bureau.example")
+    assert User.objects.count() == 0
+
+
+def test_user_email_is_unique_whatever_the_capitals():
+    User.objects.create_user("Iemand@School.example")
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="IEMAND@school.example")
+    assert User.objects.get_by_natural_key("iemand@SCHOOL.example").email == "iemand@school.example"

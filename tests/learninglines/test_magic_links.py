@@ -1,0 +1,164 @@
+"""Personal sign-in links: a GET shows a button, the POST signs in, failures say why."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from learninglines.models import MagicLink, OutgoingMail
+from learninglines.services import (
+    magic_link_create,
+    magic_link_revoke_all,
+    magic_link_url,
+    sign_in_link_request,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def link_path(link: MagicLink) -> str:
+    return magic_link_url(link).removeprefix("https://leerlijnen.test")
+
+
+def without_tokens(html: bytes) -> str:
+    """The page without its CSRF tokens, which differ on every response."""
+    return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", html.decode())
+
+
+def signed_in_user_id(client):
+    return client.session.get("_auth_user_id")
+
+
+def test_get_shows_a_button_and_signs_nobody_in(client, teacher):
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
+    response = client.get(link_path(link))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Je staat op het punt in te loggen als <strong>{teacher.user.email}</strong>" in html
+    assert 'method="post"' in html
+    assert signed_in_user_id(client) is None
+    link.refresh_from_db()
+    assert link.used_at is None
+
+
+def test_post_signs_in_and_lands_on_the_school(client, teacher, school):
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.INVITE, school=school)
+    response = client.post(link_path(link))
+    assert response.status_code == 302
+    assert response["Location"] == "/s/de-regenboog/"
+    assert signed_in_user_id(client) == str(teacher.user.pk)
+    link.refresh_from_db()
+    assert link.used_at is not None
+
+
+def test_sign_in_link_without_school_lands_on_home(client, teacher):
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
+    response = client.post(link_path(link), follow=True)
+    assert response.redirect_chain == [("/", 302), ("/s/de-regenboog/", 302)]
+
+
+def test_used_link_says_it_was_used(client, teacher):
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
+    client.post(link_path(link))
+    client.logout()
+    response = client.post(link_path(link))
+    assert response.status_code == 410
+    assert "Deze inloglink is al gebruikt" in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_expired_link_says_it_expired(client, teacher):
+    link = magic_link_create(
+        user=teacher.user,
+        purpose=MagicLink.Purpose.SIGN_IN,
+        now=timezone.now() - timedelta(hours=2),
+    )
+    for method in (client.get, client.post):
+        response = method(link_path(link))
+        assert response.status_code == 410
+        assert "Deze inloglink is verlopen" in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_revoked_link_says_it_was_revoked(client, teacher):
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
+    assert magic_link_revoke_all(user=teacher.user) == 1
+    response = client.post(link_path(link))
+    assert response.status_code == 410
+    assert "Deze inloglink is ingetrokken" in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+@pytest.mark.parametrize("damage", ["unknown_number", "forged_token", "other_links_token"])
+def test_unknown_link_says_it_is_unknown(client, teacher, steering, damage):
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
+    path = link_path(link)
+    if damage == "unknown_number":
+        path = path.replace(f"/link/{link.pk}/", f"/link/{link.pk + 1000}/")
+    elif damage == "forged_token":
+        path = path[:-6] + "AAAAA/"
+    else:
+        # A valid token of another link (another person's) must not open this one.
+        other = magic_link_create(user=steering.user, purpose=MagicLink.Purpose.SIGN_IN)
+        token = link_path(other).rstrip("/").rsplit("/", 1)[1]
+        path = f"/login/link/{link.pk}/{token}/"
+    response = client.post(path)
+    assert response.status_code == 404
+    assert "Deze inloglink is niet bekend" in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_failure_page_offers_a_new_link(client):
+    response = client.get("/login/link/999/abc/")
+    html = response.content.decode()
+    assert 'action="/login/link/"' in html
+    assert "Stuur me een link" in html
+
+
+def test_changed_password_invalidates_earlier_links(client, teacher):
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
+    path = link_path(link)
+    teacher.user.set_password("een-nieuw-wachtwoord-2026")
+    teacher.user.save()
+    assert client.post(path).status_code == 404
+
+
+def test_request_page_gives_the_same_answer_for_known_and_unknown_addresses(client, teacher):
+    known = client.post("/login/link/", {"email": teacher.user.email.upper()}, follow=True)
+    unknown = client.post("/login/link/", {"email": "niemand@nergens.example"}, follow=True)
+    assert known.redirect_chain == unknown.redirect_chain == [("/login/link/sent/", 302)]
+    assert without_tokens(known.content) == without_tokens(unknown.content)
+    assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 1
+    assert OutgoingMail.objects.filter(to="niemand@nergens.example").count() == 0
+
+
+def test_requested_mail_carries_a_working_link(client, teacher):
+    client.post("/login/link/", {"email": teacher.user.email})
+    mail = OutgoingMail.objects.get(to=teacher.user.email)
+    assert mail.subject == "Je inloglink"
+    assert "Hallo Sanne," in mail.body
+    url = re.search(r"https://leerlijnen\.test(/login/link/\S+)", mail.body).group(1)
+    assert client.post(url).status_code == 302
+    assert signed_in_user_id(client) == str(teacher.user.pk)
+
+
+def test_requests_are_capped_per_person(teacher):
+    for _ in range(5):
+        sign_in_link_request(email=teacher.user.email, language="nl")
+    assert MagicLink.objects.filter(user=teacher.user).count() == 3
+    assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 3
+
+
+def test_inactive_user_gets_no_link(teacher):
+    teacher.user.is_active = False
+    teacher.user.save()
+    sign_in_link_request(email=teacher.user.email, language="nl")
+    assert OutgoingMail.objects.count() == 0
+
+
+def test_invalid_address_is_refused_with_a_message(client):
+    response = client.post("/login/link/", {"email": "geen-adres"})
+    assert response.status_code == 200
+    assert "Voer een geldig e-mailadres in." in response.content.decode()
+    assert OutgoingMail.objects.count() == 0
