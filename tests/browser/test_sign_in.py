@@ -61,7 +61,7 @@ def test_coach_signs_in_with_a_password_and_switches_schools(
     page.goto(live_server.url + "/login/")
     assert serious_violations(page) == []
     page.get_by_label("E-mailadres").fill("Karin@Coach.example")
-    page.get_by_label(re.compile(r"^Wachtwoord")).fill("een-lang-wachtwoord-2026")
+    page.get_by_role("textbox", name="Wachtwoord").fill("een-lang-wachtwoord-2026")
     page.get_by_role("button", name="Inloggen", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Jouw scholen")
@@ -82,6 +82,6 @@ def test_coach_signs_in_with_a_password_and_switches_schools(
 def test_wrong_password_says_what_to_do(page: Page, live_server, teacher):
     page.goto(live_server.url + "/login/")
     page.get_by_label("E-mailadres").fill(teacher.user.email)
-    page.get_by_label(re.compile(r"^Wachtwoord")).fill("verkeerd")
+    page.get_by_role("textbox", name="Wachtwoord").fill("verkeerd")
     page.get_by_role("button", name="Inloggen", exact=True).click()
     expect(page.get_by_text("Dit e-mailadres en wachtwoord horen niet bij elkaar.")).to_be_visible()
