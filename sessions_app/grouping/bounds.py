@@ -1,0 +1,158 @@
+"""Line-slot minimum (a max-flow in closed form) and the lower bound on repeated encounters."""
+
+from __future__ import annotations
+
+from .model import Instance, split_sizes
+
+
+def max_coverage(supply: list[int], caps: list[int]) -> int:
+    """Max-flow source -> lines (supply) -> tables (1 per line and table) -> sink (caps).
+
+    The graph is complete bipartite, so a minimum cut takes the x lines with the largest supply
+    and the y tables with the smallest capacity: min over x, y of
+    sum(other supplies) + sum(y smallest caps) + x * (tables - y).
+    """
+    tables = len(caps)
+    a = sorted(min(s, tables) for s in supply)
+    c = sorted(caps)
+    pa = [0]
+    for v in a:
+        pa.append(pa[-1] + v)
+    pc = [0]
+    for v in c:
+        pc.append(pc[-1] + v)
+    k = len(a)
+    return min(
+        pa[k - x] + pc[y] + x * (tables - y) for x in range(k + 1) for y in range(tables + 1)
+    )
+
+
+def free_part(
+    inst: Instance, tables: int, locked_round: list[list[int]]
+) -> tuple[list[int], list[int], int]:
+    """Free members per line, capacities of the free tables, missing slots at locked tables."""
+    base, big = split_sizes(inst.n, tables)
+    free = [len(m) for m in inst.line_members]
+    missing_locked = 0
+    large = 0
+    for table in locked_round:
+        lines = {inst.line_of[m] for m in table}
+        missing_locked += inst.k - len(lines)
+        for m in table:
+            free[inst.line_of[m]] -= 1
+        large += len(table) == base + 1
+    small = tables - big - (len(locked_round) - large)
+    caps = [base + 1] * (big - large) + [base] * small
+    return free, caps, missing_locked
+
+
+def round_min_missing(inst: Instance, tables: int, locked_round: list[list[int]]) -> int:
+    """Least (table, missing line) slots of one round with these locked tables (DESIGN rule 2)."""
+    free, caps, missing_locked = free_part(inst, tables, locked_round)
+    return missing_locked + inst.k * len(caps) - max_coverage(free, caps)
+
+
+def guaranteed_lines(inst: Instance, tables: int, locked_round: list[list[int]]) -> list[bool]:
+    """Lines present at every free table of every plan that keeps the minimal line slots.
+
+    When the minimum equals the sum over lines of max(0, free tables - free members), each line
+    must cover exactly min(free members, free tables) tables, so a line with at least as many free
+    members as free tables is at every free table. Otherwise no line is claimed (a safe answer).
+    """
+    free, caps, _ = free_part(inst, tables, locked_round)
+    count = len(caps)
+    if count == 0:
+        return [False] * inst.k
+    missing = inst.k * count - max_coverage(free, caps)
+    if missing != sum(max(0, count - f) for f in free):
+        return [False] * inst.k
+    return [f >= count for f in free]
+
+
+def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[list[int]]]) -> int:
+    """A proven lower bound on Report.repeats for plans with the hard rules and minimal line slots.
+
+    Member a of line A meets, over the new rounds, at least M members of line B counted with
+    multiplicity (one per round in which B is at every free table, plus the B members at a's
+    locked tables). At most F of those meetings are free, F being the B members a never met and
+    need not keep apart from; the other M - F are repeats between a and B. Summing a over A gives
+    a bound for the pairs between A and B, and so does summing b over B: the larger one counts.
+    Within a line, members beyond one per table meet each other; the balanced spread gives the
+    fewest such meetings per round, and again only never-met pairs can absorb one meeting each.
+    """
+    n, k = inst.n, inst.k
+    stale = [[0] * k for _ in range(n)]
+    stale_within = [0] * k
+    for key in sorted(set(inst.hist_count) | set(inst.apart)):
+        a, b = divmod(key, n)
+        la, lb = inst.line_of[a], inst.line_of[b]
+        if la == lb:
+            stale_within[la] += 1
+        else:
+            stale[a][lb] += 1
+            stale[b][la] += 1
+    meetings = [[0] * k for _ in range(n)]
+    plain = rounds - len(locks)
+    if plain:
+        cover = guaranteed_lines(inst, tables, [])
+        for a in range(n):
+            row = meetings[a]
+            for line in range(k):
+                if cover[line] and line != inst.line_of[a]:
+                    row[line] += plain
+    for locked_round in locks.values():
+        cover = guaranteed_lines(inst, tables, locked_round)
+        fixed = set()
+        for table in locked_round:
+            fixed.update(table)
+            for a in table:
+                for b in table:
+                    if inst.line_of[a] != inst.line_of[b]:
+                        meetings[a][inst.line_of[b]] += 1
+        for a in range(n):
+            if a not in fixed:
+                for line in range(k):
+                    if cover[line] and line != inst.line_of[a]:
+                        meetings[a][line] += 1
+    sizes = [len(m) for m in inst.line_members]
+    excess = [
+        [
+            max(0, meetings[a][b] - (sizes[b] - stale[a][b])) if b != inst.line_of[a] else 0
+            for b in range(k)
+        ]
+        for a in range(n)
+    ]
+    bound = 0
+    for la in range(k):
+        for lb in range(la + 1, k):
+            one = sum(excess[a][lb] for a in inst.line_members[la])
+            other = sum(excess[b][la] for b in inst.line_members[lb])
+            bound += max(one, other)
+        q, rem = divmod(sizes[la], tables)
+        per_round = rem * (q + 1) * q // 2 + (tables - rem) * q * (q - 1) // 2
+        fresh = sizes[la] * (sizes[la] - 1) // 2 - stale_within[la]
+        bound += max(0, rounds * per_round - fresh)
+    return bound
+
+
+def known_unreachable(
+    inst: Instance, rounds: int, tables: int, locks: dict[int, list[list[int]]], bound: int
+) -> bool:
+    """True only when the bound is known to be unreachable (so Report.lower_bound_tight is False).
+
+    The one case claimed: k lines of n members (n >= 2), n tables of k, no history among them, no
+    apart pairs, no locks, n rounds. The bound is 0 there, and zero repeats need a resolvable
+    transversal design, i.e. k - 1 mutually orthogonal Latin squares of order n. At most n - 1
+    exist, and order 6 has only one, so k > n or (n = 6 and k >= 3) is known to fail (this covers
+    n = 2 with k >= 3 and n = 3 with k >= 4). Order 10 with k >= 5 is an open question: not
+    claimed. Every other bound is reported as tight, which means "not known to be unreachable".
+    """
+    k = inst.k
+    sizes = {len(m) for m in inst.line_members}
+    if locks or inst.hist_count or inst.apart or bound != 0 or len(sizes) != 1:
+        return False
+    (size,) = sizes
+    base, big = split_sizes(inst.n, tables)
+    if size < 2 or tables != size or base != k or big or rounds != size:
+        return False
+    return k > size or (size == 6 and k >= 3)

@@ -1,0 +1,241 @@
+"""Zero-repeat constructions from finite fields, and the line composition of a round.
+
+For a commutative ring R of order n in which the chosen elements x_1..x_k differ pairwise by
+units, round r puts the member of line i at position p at table p - r * x_i. Two members of
+lines i != j at positions p, q meet exactly when r * (x_j - x_i) = q - p: once over the n rounds
+r in R, never twice. R is GF(p^m) (k <= p^m) or a product of such fields (k <= the smallest
+factor, MacNeish), with x_i = (i, i, ...). This is the resolvable transversal design of
+DESIGN.md for those n; other n are left to the local search.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import product
+
+
+def prime_power(q: int) -> tuple[int, int] | None:
+    """(p, m) with q = p^m, or None."""
+    if q < 2:
+        return None
+    p = 2
+    while p * p <= q and q % p:
+        p += 1
+    if q % p:
+        p = q
+    m = 0
+    while q % p == 0:
+        q //= p
+        m += 1
+    return (p, m) if q == 1 else None
+
+
+def prime_power_factors(n: int) -> list[int]:
+    """n split into coprime prime powers, e.g. 12 -> [4, 3]."""
+    factors = []
+    p = 2
+    while n > 1:
+        if p * p > n:
+            factors.append(n)
+            break
+        if n % p == 0:
+            q = 1
+            while n % p == 0:
+                n //= p
+                q *= p
+            factors.append(q)
+        p += 1
+    return factors
+
+
+def _poly_mod(a: list[int], mod: list[int], p: int) -> list[int]:
+    a = a[:]
+    m = len(mod) - 1
+    while len(a) > m:
+        lead = a[-1]
+        if lead:
+            shift = len(a) - 1 - m
+            for i, c in enumerate(mod):
+                a[shift + i] = (a[shift + i] - lead * c) % p
+        a.pop()
+    return a
+
+
+def _irreducible(p: int, m: int) -> list[int]:
+    """The first monic irreducible polynomial of degree m over GF(p), coefficients low to high."""
+    for tail in product(range(p), repeat=m):
+        poly = [*tail, 1]
+        if poly[0] == 0:
+            continue
+        if all(
+            any(_poly_mod(poly, [*low, 1], p))
+            for d in range(1, m // 2 + 1)
+            for low in product(range(p), repeat=d)
+        ):
+            return poly
+    raise AssertionError("an irreducible polynomial exists for every degree")
+
+
+@cache
+def field(q: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Addition and multiplication tables of GF(q); element = base-p digits of the coefficients."""
+    p, m = prime_power(q)  # type: ignore[misc]
+    digits = [[(e // p**i) % p for i in range(m)] for e in range(q)]
+
+    def encode(coeffs: list[int]) -> int:
+        return sum(c * p**i for i, c in enumerate(coeffs))
+
+    add = [
+        [encode([(x + y) % p for x, y in zip(a, b, strict=True)]) for b in digits] for a in digits
+    ]
+    mod = _irreducible(p, m) if m > 1 else [0, 1]
+    mul = []
+    for a in digits:
+        row = []
+        for b in digits:
+            prod = [0] * (2 * m - 1)
+            for i, x in enumerate(a):
+                for j, y in enumerate(b):
+                    prod[i + j] = (prod[i + j] + x * y) % p
+            row.append(encode(_poly_mod(prod, mod, p) if m > 1 else [prod[0] % p]))
+        mul.append(row)
+    return add, mul
+
+
+def max_lines(n: int) -> int:
+    """How many lines the construction covers for n tables (0 when n < 2)."""
+    return min(prime_power_factors(n)) if n >= 2 else 0
+
+
+@cache
+def ring(n: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Subtraction and multiplication tables of the product of fields of order n."""
+    factors = prime_power_factors(n)
+    tables = [field(q) for q in factors]
+
+    def split(e: int) -> list[int]:
+        out = []
+        for q in factors:
+            out.append(e % q)
+            e //= q
+        return out
+
+    def join(parts: list[int]) -> int:
+        e, scale = 0, 1
+        for q, v in zip(factors, parts, strict=True):
+            e += v * scale
+            scale *= q
+        return e
+
+    parts = [split(e) for e in range(n)]
+    negs = []
+    for add, _ in tables:
+        negs.append([row.index(0) for row in add])
+    sub = [
+        [
+            join([t[0][x][neg[y]] for t, neg, x, y in zip(tables, negs, a, b, strict=True)])
+            for b in parts
+        ]
+        for a in parts
+    ]
+    mul = [
+        [join([t[1][x][y] for t, x, y in zip(tables, a, b, strict=True)]) for b in parts]
+        for a in parts
+    ]
+    return sub, mul
+
+
+def design_tables(n: int, lines: int, rounds: list[int]) -> list[list[list[int]]] | None:
+    """[round][line][position] -> table for the given design rounds, or None if not covered."""
+    if lines > max_lines(n):
+        return None
+    sub, mul = ring(n)
+    xs = []
+    for i in range(lines):
+        e, scale = 0, 1
+        for q in prime_power_factors(n):
+            e += i * scale
+            scale *= q
+        xs.append(e)
+    return [[[sub[p][mul[r][x]] for p in range(n)] for x in xs] for r in rounds]
+
+
+def compose(
+    supply: list[int], caps: list[int], prefer: list[list[int]] | None, order: list[int]
+) -> list[list[int]]:
+    """Members per (line, table) with the most (table, line) pairs covered: x[line][table].
+
+    Lines with more members choose first, each takes the free tables with the most room left
+    (the Gale-Ryser greedy), preferring tables where `prefer` wants it; `order` breaks ties. If
+    the greedy is short of the max-flow optimum, augmenting paths close the gap, so the result
+    always reaches the minimal missing line slots for these capacities.
+    """
+    from .bounds import max_coverage
+
+    k, count = len(supply), len(caps)
+    room = caps[:]
+    x = [[0] * count for _ in range(k)]
+    rank = {t: i for i, t in enumerate(order)}
+    for line in sorted(range(k), key=lambda li: (-supply[li], li)):
+        want = prefer[line] if prefer else None
+        need = min(supply[line], count)
+        pick = sorted(
+            (t for t in range(count) if room[t] > 0),
+            key=lambda t: (-room[t], -(want[t] > 0) if want else 0, rank[t]),
+        )[:need]
+        for t in pick:
+            x[line][t] = 1
+            room[t] -= 1
+    target = max_coverage(supply, caps)
+    while sum(map(sum, x)) < target:
+        _augment(x, supply, room)
+    for line in range(k):
+        want = prefer[line] if prefer else None
+        extra = supply[line] - sum(x[line])
+        for _ in range(extra):
+            t = max(
+                (t for t in range(count) if room[t] > 0),
+                key=lambda t: (
+                    (want[t] - x[line][t]) if want else 0,
+                    room[t],
+                    -rank[t],
+                ),
+            )
+            x[line][t] += 1
+            room[t] -= 1
+    return x
+
+
+def _augment(x: list[list[int]], supply: list[int], room: list[int]) -> None:
+    """One augmenting path in the coverage flow (line -> table edges hold 0 or 1)."""
+    k, count = len(x), len(room)
+    parent: dict[tuple[str, int], tuple[str, int] | None] = {}
+    queue = []
+    for line in range(k):
+        if sum(x[line]) < min(supply[line], count):
+            parent[("l", line)] = None
+            queue.append(("l", line))
+    while queue:
+        kind, node = queue.pop(0)
+        if kind == "l":
+            for t in range(count):
+                if not x[node][t] and ("t", t) not in parent:
+                    parent[("t", t)] = ("l", node)
+                    if room[t] > 0:
+                        room[t] -= 1
+                        step: tuple[str, int] | None = ("t", t)
+                        while step is not None:
+                            prev = parent[step]
+                            if step[0] == "t" and prev is not None:
+                                x[prev[1]][step[1]] = 1
+                            elif step[0] == "l" and prev is not None:
+                                x[step[1]][prev[1]] = 0
+                            step = prev
+                        return
+                    queue.append(("t", t))
+        else:
+            for line in range(k):
+                if x[line][node] and ("l", line) not in parent:
+                    parent[("l", line)] = ("t", node)
+                    queue.append(("l", line))
+    raise AssertionError("coverage below the max-flow value must have an augmenting path")

@@ -1,0 +1,335 @@
+"""Plain data of the grouping engine: the error, the report, the plan and input normalisation.
+
+Members are numbered 0..N-1 in the order the lines and their members are given (dict order of
+``lines``, then list order), so no result ever depends on the iteration order of a set of ids.
+A pair of members a < b is keyed ``a * N + b`` in dictionaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class GroupingError(ValueError):
+    """Input the engine cannot plan for, or no plan found within the search budget.
+
+    ``code`` is machine readable (the Django layer translates by code), ``params`` fills the
+    message, ``impossible`` is True when the input itself cannot be planned and False when only
+    the search budget ran out (a higher effort may succeed).
+    """
+
+    def __init__(
+        self, code: str, message: str, *, params: dict | None = None, impossible: bool = True
+    ):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.params = dict(params or {})
+        self.impossible = impossible
+
+
+@dataclass(frozen=True)
+class Report:
+    """The numbers of a plan (all counts over the new rounds only).
+
+    A pair meeting m times in the new rounds and h times in history counts m repeats when h > 0
+    (``repeats_history``) and m - 1 when h == 0 (``repeats_within``); ``repeats`` is their sum.
+    ``repeated_pairs`` lists ((a, b), that count) for every pair with a positive count, a before b
+    in member order. ``missing_line_slots`` counts (table, line) pairs where a line with a present
+    member has nobody at the table, summed over rounds; ``min_missing_line_slots`` is the least
+    possible number for the same table count and locked tables. ``lower_bound`` is a proven lower
+    bound on ``repeats`` for any plan keeping the hard rules and the minimal line slots;
+    ``lower_bound_tight`` is False only when the bound is known to be unreachable (a missing
+    resolvable transversal design), never as a guess. ``moved`` and ``arrived`` are filled by a
+    repair. ``elapsed`` (seconds) is not part of equality so a report equals its recount.
+    """
+
+    repeats: int
+    repeats_history: int
+    repeats_within: int
+    repeated_pairs: tuple[tuple[tuple[Hashable, Hashable], int], ...]
+    people_with_repeats: int
+    missing_line_slots: int
+    min_missing_line_slots: int
+    table_sizes: tuple[tuple[int, ...], ...]
+    lower_bound: int
+    lower_bound_tight: bool
+    moved: tuple[Hashable, ...] = ()
+    arrived: tuple[Hashable, ...] = ()
+    elapsed: float = field(default=0.0, compare=False)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Rounds -> tables -> member ids; tables by their first member, members in line order."""
+
+    rounds: list[list[list[Hashable]]]
+    report: Report
+
+
+@dataclass
+class Instance:
+    """Present members as ints, their lines, history pair counts and apart pairs."""
+
+    ids: list[Hashable]
+    index: dict[Hashable, int]
+    line_names: list[Any]
+    line_of: list[int]
+    line_members: list[list[int]]
+    hist_count: dict[int, int]
+    hist_last: dict[int, int]
+    history_rounds: int
+    apart: list[int]
+    known: dict[Hashable, int] = field(default_factory=dict)  # every line member -> line number
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def k(self) -> int:
+        return len(self.line_members)
+
+    def key(self, a: int, b: int) -> int:
+        return a * len(self.ids) + b if a < b else b * len(self.ids) + a
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _id_list(value: Any, code: str, what: str) -> list:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset | tuple):
+        raise GroupingError(code, f"{what} must be a list of member ids.", params={"what": what})
+    return list(value)
+
+
+def read_lines(lines: Mapping) -> tuple[list[Any], list[list[Hashable]]]:
+    """Validate the lines mapping: every member in exactly one line, listed once."""
+    if not isinstance(lines, Mapping) or not lines:
+        raise GroupingError("invalid_lines", "Give at least one learning line with its members.")
+    names: list[Any] = []
+    members: list[list[Hashable]] = []
+    where: dict[Hashable, Any] = {}
+    for name, line in lines.items():
+        ids = _id_list(line, "invalid_lines", f"The members of line {name}")
+        for member in ids:
+            if not _hashable(member):
+                raise GroupingError(
+                    "invalid_lines",
+                    f"Line {name} contains {member!r}, which is not a member id.",
+                    params={"line": name},
+                )
+            if member in where:
+                if where[member] == name:
+                    raise GroupingError(
+                        "member_listed_twice",
+                        f"Member {member} is listed twice in line {name}.",
+                        params={"member": member, "line": name},
+                    )
+                raise GroupingError(
+                    "member_in_two_lines",
+                    f"Member {member} is in two lines ({where[member]} and {name}); "
+                    "a member belongs to exactly one line.",
+                    params={"member": member, "line": where[member], "other_line": name},
+                )
+            where[member] = name
+        names.append(name)
+        members.append(ids)
+    return names, members
+
+
+def read_pairs(apart: Any, index: Mapping[Hashable, int], n: int) -> list[int]:
+    """Apart pairs as sorted pair keys; pairs with an unknown or absent member are ignored."""
+    keys: set[int] = set()
+    for pair in _id_list(apart, "apart_invalid", "The apart pairs"):
+        if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise GroupingError(
+                "apart_invalid",
+                f"{pair!r} is not a pair of two members to keep apart.",
+                params={"pair": repr(pair)},
+            )
+        a, b = pair
+        if not (_hashable(a) and _hashable(b)):
+            raise GroupingError("apart_invalid", f"{pair!r} is not a pair of member ids.")
+        if a == b:
+            raise GroupingError(
+                "apart_invalid",
+                f"Member {a} cannot be kept apart from themselves.",
+                params={"member": a},
+            )
+        if a in index and b in index:
+            i, j = sorted((index[a], index[b]))
+            keys.add(i * n + j)
+    return sorted(keys)
+
+
+def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any = ()) -> Instance:
+    """Turn the public input into an Instance; raise GroupingError on malformed input."""
+    names, members = read_lines(lines)
+    absent_ids = _id_list(absent, "invalid_absent", "The absent members")
+    gone = {a for a in absent_ids if _hashable(a)}
+    ids: list[Hashable] = []
+    line_of: list[int] = []
+    line_members: list[list[int]] = []
+    line_names: list[Any] = []
+    known: dict[Hashable, int] = {}
+    for name, line in zip(names, members, strict=True):
+        present = [m for m in line if m not in gone]
+        for m in line:
+            known[m] = len(line_names)
+        if not present:
+            continue  # a line without a present member is not expected at any table
+        number = len(line_names)
+        line_names.append(name)
+        line_members.append(list(range(len(ids), len(ids) + len(present))))
+        ids.extend(present)
+        line_of.extend([number] * len(present))
+    # known maps to the number of a line with a present member; lines all absent map to -1
+    renumber = {name: i for i, name in enumerate(line_names)}
+    known = {m: renumber.get(names[idx], -1) for m, idx in known.items()}
+    index = {m: i for i, m in enumerate(ids)}
+    n = len(ids)
+    hist_count: dict[int, int] = {}
+    hist_last: dict[int, int] = {}
+    rounds = _id_list(history, "invalid_history", "The history")
+    for h, past in enumerate(rounds):
+        for table in _id_list(past, "invalid_history", "A round of the history"):
+            seated = sorted(
+                {index[m] for m in _id_list(table, "invalid_history", "A table") if m in index}
+            )
+            for x, a in enumerate(seated):
+                for b in seated[x + 1 :]:
+                    key = a * n + b
+                    hist_count[key] = hist_count.get(key, 0) + 1
+                    hist_last[key] = h
+    return Instance(
+        ids=ids,
+        index=index,
+        line_names=line_names,
+        line_of=line_of,
+        line_members=line_members,
+        hist_count=hist_count,
+        hist_last=hist_last,
+        history_rounds=len(rounds),
+        apart=read_pairs(apart, index, n),
+        known=known,
+    )
+
+
+def check_sizes(group_size: Any, min_size: Any, max_size: Any, k: int) -> tuple[int, int, int]:
+    """Defaults from DESIGN.md: g = lines with a present member (at least 3), max = g + 1."""
+    g = max(3, k) if group_size is None else group_size
+    top = g + 1 if max_size is None else max_size
+    for value, what in ((g, "group size"), (min_size, "minimum size"), (top, "maximum size")):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise GroupingError(
+                "invalid_sizes",
+                f"The {what} must be a whole number of at least 1.",
+                params={"what": what},
+            )
+    if min_size > top:
+        raise GroupingError(
+            "invalid_sizes",
+            f"The minimum table size ({min_size}) is larger than the maximum ({top}).",
+            params={"min_size": min_size, "max_size": top},
+        )
+    return g, min_size, top
+
+
+def split_sizes(n: int, tables: int) -> tuple[int, int]:
+    """Balanced sizes for n members at `tables` tables: (base size, number of tables one larger)."""
+    return n // tables, n % tables
+
+
+def sizes_fit(n: int, tables: int, min_size: int, max_size: int) -> bool:
+    if tables < 1 or tables > n:
+        return False
+    base, big = split_sizes(n, tables)
+    return base >= min_size and base + (1 if big else 0) <= max_size
+
+
+def read_locked(
+    locked: Any, rounds: int, inst: Instance, apart: set[int]
+) -> dict[int, list[list[int]]]:
+    """Locked tables per round as member numbers; checks membership, absence and apart pairs."""
+    if locked is None:
+        return {}
+    if not isinstance(locked, Mapping):
+        raise GroupingError(
+            "locked_invalid", "Locked tables must be given per round as {round: [table, ...]}."
+        )
+    result: dict[int, list[list[int]]] = {}
+    for r in sorted(locked, key=repr):
+        if not isinstance(r, int) or isinstance(r, bool) or not 0 <= r < rounds:
+            raise GroupingError(
+                "locked_invalid",
+                f"Locked tables are given for round {r}, "
+                f"but the rounds run from 0 to {rounds - 1}.",
+                params={"round": r},
+            )
+        seen: set[int] = set()
+        tables = []
+        for table in _id_list(locked[r], "locked_invalid", f"The locked tables of round {r}"):
+            members = _id_list(table, "locked_invalid", f"A locked table of round {r}")
+            if not members:
+                raise GroupingError(
+                    "locked_invalid", f"A locked table of round {r} is empty.", params={"round": r}
+                )
+            seat = []
+            for m in members:
+                if _hashable(m) and m not in inst.index and m in inst.known:
+                    raise GroupingError(
+                        "locked_absent",
+                        f"Member {m} is absent but sits at a locked table in round {r}; "
+                        "unlock the table or mark the member present.",
+                        params={"member": m, "round": r},
+                    )
+                if not _hashable(m) or m not in inst.index:
+                    raise GroupingError(
+                        "locked_invalid",
+                        f"A locked table in round {r} seats {m!r}, who is in no line.",
+                        params={"member": repr(m), "round": r},
+                    )
+                i = inst.index[m]
+                if i in seen:
+                    raise GroupingError(
+                        "locked_invalid",
+                        f"Member {m} sits at two locked tables (or twice) in round {r}.",
+                        params={"member": m, "round": r},
+                    )
+                seen.add(i)
+                seat.append(i)
+            seat.sort()
+            for x, a in enumerate(seat):
+                for b in seat[x + 1 :]:
+                    if a * inst.n + b in apart:
+                        raise GroupingError(
+                            "locked_apart",
+                            f"A locked table in round {r} seats {inst.ids[a]} and {inst.ids[b]}, "
+                            "who must be kept apart.",
+                            params={"member": inst.ids[a], "other": inst.ids[b], "round": r},
+                        )
+            tables.append(seat)
+        if tables:
+            result[r] = tables
+    return result
+
+
+def locks_fit(tables: int, n: int, locked_round: list[list[int]]) -> bool:
+    """Whether one round's locked tables fit a balanced round with `tables` tables."""
+    if len(locked_round) > tables:
+        return False
+    base, big = split_sizes(n, tables)
+    large = sum(1 for t in locked_round if len(t) == base + 1)
+    if any(len(t) not in (base, base + 1) for t in locked_round):
+        return False
+    if big == 0:
+        return large == 0
+    return large <= big and len(locked_round) - large <= tables - big

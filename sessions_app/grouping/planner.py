@@ -1,0 +1,405 @@
+"""plan_rounds: table count, a constructed or greedy start, then the tabu search."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Hashable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from .bounds import lower_bound, round_min_missing
+from .construct import compose, design_tables, max_lines
+from .model import (
+    GroupingError,
+    Instance,
+    Plan,
+    check_sizes,
+    locks_fit,
+    normalise,
+    read_locked,
+    sizes_fit,
+    split_sizes,
+)
+from .report import recount
+from .search import Search
+
+# Pair evaluations per unit of effort: about a second of pure Python at 300 members.
+BUDGET = 3_000_000
+SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
+MAPPINGS = 24  # member-to-position mappings tried when history meets the construction
+
+
+def choose_tables(
+    inst: Instance, g: int, low: int, high: int, rounds: int, locks: dict[int, list[list[int]]]
+) -> int:
+    """floor(N/g) or ceil(N/g) tables, whichever gives sizes within min..max (balanced).
+
+    When both do: fewer missing line slots first, then average size nearest g, then more tables
+    (smaller tables mean fewer encounters per round, hence fewer repeats later).
+    """
+    n = inst.n
+    options = []
+    lock_clash = False
+    for tables in sorted({n // g, -(-n // g)} - {0}):
+        if not sizes_fit(n, tables, low, high):
+            continue
+        if any(not locks_fit(tables, n, lr) for lr in locks.values()):
+            lock_clash = True
+            continue
+        plain = round_min_missing(inst, tables, []) if len(locks) < rounds else 0
+        missing = sum(
+            round_min_missing(inst, tables, locks[r]) if r in locks else plain
+            for r in range(rounds)
+        )
+        options.append((missing, Fraction(abs(n - g * tables), tables), -tables, tables))
+    if options:
+        return min(options)[-1]
+    if lock_clash:
+        raise GroupingError(
+            "locked_invalid",
+            "The locked tables do not fit a balanced table plan: their sizes or their number "
+            "cannot go together with the other tables.",
+        )
+    low_t, high_t = n // g, -(-n // g)
+    raise GroupingError(
+        "sizes_impossible",
+        f"{n} present members cannot sit at tables of {low} to {high} people around the group "
+        f"size of {g} ({low_t} or {high_t} tables). Change the group size or the size limits.",
+        params={"members": n, "group_size": g, "min_size": low, "max_size": high},
+    )
+
+
+def _largest_clique(adj: dict[int, set[int]]) -> int:
+    """Size of the largest group of members who must all be kept apart (Bron-Kerbosch)."""
+    best = 0
+
+    def grow(size: int, cand: set[int], excl: set[int]) -> None:
+        nonlocal best
+        if not cand and not excl:
+            best = max(best, size)
+            return
+        if size + len(cand) <= best:
+            return
+        pivot = max(cand | excl, key=lambda v: len(adj[v] & cand))
+        for v in sorted(cand - adj[pivot]):
+            grow(size + 1, cand & adj[v], excl & adj[v])
+            cand = cand - {v}
+            excl = excl | {v}
+
+    grow(0, set(adj), set())
+    return best
+
+
+def check_apart(inst: Instance, tables: int) -> None:
+    """Refuse apart pairs that provably cannot be met: more mutually-apart members than tables."""
+    adj: dict[int, set[int]] = {}
+    for key in inst.apart:
+        a, b = divmod(key, inst.n)
+        adj.setdefault(a, set()).add(b)
+        adj.setdefault(b, set()).add(a)
+    if adj and _largest_clique(adj) > tables:
+        raise GroupingError(
+            "apart_infeasible",
+            f"The apart pairs cannot all be kept: some members must all sit at different tables, "
+            f"but there are only {tables} tables.",
+            params={"tables": tables},
+        )
+
+
+def _caps_for(inst: Instance, tables: int, locked_round: list[list[int]]) -> list[int]:
+    base, big = split_sizes(inst.n, tables)
+    large = sum(1 for t in locked_round if len(t) == base + 1)
+    small = len(locked_round) - large
+    return [base + 1] * (big - large) + [base] * (tables - big - small)
+
+
+def seat_round(
+    inst: Instance,
+    search: Search,
+    tables: int,
+    locked_round: list[list[int]],
+    rng: random.Random,
+    pref: list[int] | None = None,
+) -> list[list[int]]:
+    """One round: locked tables, then free tables filled line by line at least cost.
+
+    The line counts per table come from `compose` (minimal missing line slots); `pref` (a table
+    per member, from the construction) is honoured first where the counts allow.
+    """
+    fixed = {m for t in locked_round for m in t}
+    free_tables = tables - len(locked_round)
+    caps = _caps_for(inst, tables, locked_round)
+    order = list(range(free_tables))
+    rng.shuffle(order)
+    supply = [sum(1 for m in members if m not in fixed) for members in inst.line_members]
+    prefer = None
+    if pref is not None:
+        prefer = [[0] * free_tables for _ in range(inst.k)]
+        totals = [0] * free_tables
+        for m in range(inst.n):
+            if m not in fixed:
+                prefer[inst.line_of[m]][pref[m]] += 1
+                totals[pref[m]] += 1
+        # the larger tables go where the construction puts most people
+        ranked = sorted(range(free_tables), key=lambda t: (-totals[t], order.index(t)))
+        caps_sorted = sorted(caps, reverse=True)
+        caps = [0] * free_tables
+        for t, c in zip(ranked, caps_sorted, strict=True):
+            caps[t] = c
+    x = compose(supply, caps, prefer, order)
+    seated: list[list[int]] = [[] for _ in range(free_tables)]
+    for line in sorted(range(inst.k), key=lambda li: (-supply[li], li)):
+        slots = x[line][:]
+        rest = [m for m in inst.line_members[line] if m not in fixed]
+        if pref is not None:
+            waiting = []
+            for m in rest:
+                if slots[pref[m]] > 0:
+                    slots[pref[m]] -= 1
+                    seated[pref[m]].append(m)
+                else:
+                    waiting.append(m)
+            rest = waiting
+        rng.shuffle(rest)
+        columns = [t for t in range(free_tables) for _ in range(slots[t])]
+        if not rest:
+            continue
+        costs = {t: [search.join_cost(m, seated[t]) for m in rest] for t in set(columns)}
+        matrix = [[costs[t][i] for t in columns] for i in range(len(rest))]
+        for i, j in enumerate(assignment(matrix)):
+            seated[columns[j]].append(rest[i])
+    return [list(t) for t in locked_round] + seated
+
+
+def assignment(cost: list[list[int]]) -> list[int]:
+    """Minimum-cost assignment of rows to distinct columns (Hungarian method, rows <= columns)."""
+    rows, cols = len(cost), len(cost[0])
+    u = [0] * (rows + 1)
+    v = [0] * (cols + 1)
+    match = [0] * (cols + 1)  # column -> row (1-based), 0 = free
+    way = [0] * (cols + 1)
+    for i in range(1, rows + 1):
+        match[0] = i
+        j0 = 0
+        low = [float("inf")] * (cols + 1)
+        used = [False] * (cols + 1)
+        while True:
+            used[j0] = True
+            i0 = match[j0]
+            delta = float("inf")
+            j1 = 0
+            row = cost[i0 - 1]
+            ui = u[i0]
+            for j in range(1, cols + 1):
+                if not used[j]:
+                    cur = row[j - 1] - ui - v[j]
+                    if cur < low[j]:
+                        low[j] = cur
+                        way[j] = j0
+                    if low[j] < delta:
+                        delta = low[j]
+                        j1 = j
+            for j in range(cols + 1):
+                if used[j]:
+                    u[match[j]] += delta
+                    v[j] -= delta
+                else:
+                    low[j] -= delta
+            j0 = j1
+            if match[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            match[j0] = match[j1]
+            j0 = j1
+    result = [0] * rows
+    for j in range(1, cols + 1):
+        if match[j]:
+            result[match[j] - 1] = j - 1
+    return result
+
+
+def construction_prefs(
+    inst: Instance, tables: int, rounds: int, locks: dict, rng: random.Random
+) -> list[list[int] | None] | None:
+    """A table per member for each round from the finite-field design, or None when it does not fit.
+
+    Lines longer than the table count are cut into virtual lines of at most that many members,
+    each with its own field element, so they still meet everybody at most once. With history,
+    several member-to-position mappings are tried and the design rounds with the fewest earlier
+    encounters are used.
+    """
+    chunks = sum(-(-len(m) // tables) for m in inst.line_members)
+    if tables < 2 or chunks > max_lines(tables):
+        return None
+    usable = min(rounds, tables)
+    grid = design_tables(tables, chunks, list(range(tables)))
+    assert grid is not None
+    n = inst.n
+    tries = 1 if not inst.hist_count else max(1, min(MAPPINGS, 400_000 // (n * tables + 1)))
+    best: tuple[int, list[list[int]]] | None = None
+    for attempt in range(tries):
+        positions: list[tuple[int, int]] = [(0, 0)] * n  # member -> (virtual line, position)
+        virtual = 0
+        for members in inst.line_members:
+            order = list(members)
+            if attempt:
+                rng.shuffle(order)
+            for start in range(0, len(order), tables):
+                chunk = order[start : start + tables]
+                # short chunks start at different positions so they do not pile up on one table
+                for i, m in enumerate(chunk):
+                    positions[m] = (virtual, (i * tables // len(chunk) + virtual) % tables)
+                virtual += 1
+        per_round = [[grid[r][v][p] for v, p in positions] for r in range(tables)]
+        scored = []
+        for r, tab in enumerate(per_round):
+            clash = 0
+            if inst.hist_count:
+                groups: dict[int, list[int]] = {}
+                for m, t in enumerate(tab):
+                    groups.setdefault(t, []).append(m)
+                for group in groups.values():
+                    for x, a in enumerate(group):
+                        for b in group[x + 1 :]:
+                            clash += inst.hist_count.get(a * n + b, 0)
+            scored.append((clash, r))
+        scored.sort()
+        picked = scored[:usable]
+        total = sum(c for c, _ in picked)
+        if best is None or total < best[0]:
+            best = (total, [per_round[r] for _, r in sorted(picked, key=lambda s: s[1])])
+        if total == 0:
+            break
+    assert best is not None
+    prefs: list[list[int] | None] = [
+        best[1][r] if r < usable and r not in locks else None for r in range(rounds)
+    ]
+    return prefs
+
+
+def build(
+    inst: Instance,
+    tables: int,
+    rounds: int,
+    locks: dict[int, list[list[int]]],
+    seed: int,
+    prefs: list[list[int] | None] | None,
+    budget: float,
+    mixed: bool,
+) -> Search:
+    """Seat the rounds one by one, each followed by a search on that round alone."""
+    rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
+    search = Search(inst, rng)
+    for r in range(rounds):
+        locked_round = locks.get(r, [])
+        pref = prefs[r] if prefs else None
+        plan = seat_round(inst, search, tables, locked_round, rng, pref)
+        flags = [True] * len(locked_round) + [False] * (len(plan) - len(locked_round))
+        search.add_round(plan, flags)
+        if budget:
+            search.run(budget / rounds, 0, None, mixed, active=r)
+    return search
+
+
+def _check_number(value: Any, name: str, *, whole: bool, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    kinds = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
+        what = "a whole number of at least 1" if whole else "a positive number"
+        raise GroupingError(
+            f"invalid_{name}", f"The {name.replace('_', ' ')} must be {what}.", params={name: value}
+        )
+
+
+def plan_rounds(
+    lines: Mapping[Any, Sequence[Hashable]],
+    rounds: int,
+    *,
+    history: Sequence[Sequence[Sequence[Hashable]]] = (),
+    absent: Sequence[Hashable] = (),
+    apart: Sequence[tuple[Hashable, Hashable]] = (),
+    locked: Mapping[int, Sequence[Sequence[Hashable]]] | None = None,
+    group_size: int | None = None,
+    min_size: int = 3,
+    max_size: int | None = None,
+    seed: int = 0,
+    effort: float = 1.0,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan `rounds` rounds of tables (DESIGN.md, "The grouping problem, precisely").
+
+    Keeps every hard rule (each present member once per round, absent members nowhere, balanced
+    sizes within min..max, apart pairs apart, locked tables as given) and reaches the minimal
+    missing line slots in every round; then minimises repeated encounters towards the lower bound
+    in Report. Zero-repeat rounds come from a finite-field construction where one fits (see
+    construct.py), otherwise from a greedy start; a tabu search follows and stops at the bound.
+    Same input, seed and effort give the same plan; only `time_limit` adds clock dependence.
+    Raises GroupingError: input errors have ``impossible`` True, ``no_plan_in_budget`` False.
+    """
+    started = time.perf_counter()
+    _check_number(rounds, "rounds", whole=True)
+    _check_number(effort, "effort", whole=False)
+    _check_number(time_limit, "time_limit", whole=False, allow_none=True)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise GroupingError("invalid_seed", "The seed must be a whole number.")
+    inst = normalise(lines, history=history, absent=absent, apart=apart)
+    if inst.n == 0:
+        raise GroupingError("no_members", "There is nobody to seat: every member is absent.")
+    g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
+    locks = read_locked(locked, rounds, inst, set(inst.apart))
+    tables = choose_tables(inst, g, low, high, rounds, locks)
+    check_apart(inst, tables)
+    target = lower_bound(inst, rounds, tables, locks)
+    prefs = construction_prefs(
+        inst,
+        tables,
+        rounds,
+        locks,
+        random.Random(seed),  # noqa: S311
+    )
+    mixed = any(len(m) != tables for m in inst.line_members) or bool(locks)
+    budget = BUDGET * effort
+    deadline = None if time_limit is None else started + time_limit
+    search = None
+    if prefs is not None:
+        # the construction first; the greedy start only gets the rest of the budget if needed
+        search = build(inst, tables, rounds, locks, seed, prefs, 0, mixed)
+        search.run(budget / 2, target, deadline, mixed)
+        budget /= 2
+    if search is None or search.repeats > target or search.apart_violations:
+        greedy = build(inst, tables, rounds, locks, seed, None, budget * SEQUENTIAL, mixed)
+        greedy.run(budget * (1 - SEQUENTIAL), target, deadline, mixed)
+        if search is None or greedy.cost < search.cost:
+            search = greedy
+    if search.apart_violations:
+        raise GroupingError(
+            "no_plan_in_budget",
+            "No plan was found within the search budget that keeps every apart pair apart. It may "
+            "be impossible; try a higher effort or fewer apart pairs.",
+            impossible=False,
+        )
+    return _finish(inst, search.rounds, tables, locks, locked, started)
+
+
+def _finish(
+    inst: Instance,
+    rounds: list[list[list[int]]],
+    tables: int,
+    locks: dict[int, list[list[int]]],
+    locked: Mapping | None,
+    started: float,
+) -> Plan:
+    """Stable output: members in line order, tables by first member; locked tables verbatim."""
+    ordered = [sorted((sorted(t) for t in rnd), key=lambda t: t[0]) for rnd in rounds]
+    out = []
+    for r, rnd in enumerate(ordered):
+        given = {}
+        if r in locks and locked is not None:
+            for raw in locked[r]:
+                given[min(inst.index[m] for m in raw)] = list(raw)
+        out.append([given.get(t[0], [inst.ids[m] for m in t]) for t in rnd])
+    report = recount(inst, ordered, tables, locks, elapsed=time.perf_counter() - started)
+    return Plan(rounds=out, report=report)

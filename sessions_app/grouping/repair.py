@@ -1,0 +1,340 @@
+"""repair_round: fix one round on the day (absentees, late arrivals), moving as few as possible."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+from .bounds import lower_bound, round_min_missing
+from .model import (
+    GroupingError,
+    Instance,
+    Plan,
+    _hashable,
+    _id_list,
+    check_sizes,
+    locks_fit,
+    normalise,
+    read_lines,
+    sizes_fit,
+    split_sizes,
+)
+from .report import recount
+from .search import BIG, Search
+
+REPAIR_BUDGET = 300_000  # pair evaluations for the repeats after the moves are fixed
+
+
+def _min_cost_flow(nodes: int, edges: list[list[int]], source: int, sink: int) -> None:
+    """Successive shortest paths (Bellman-Ford); edges are [to, cap, cost, reverse index, from]."""
+    graph: list[list[int]] = [[] for _ in range(nodes)]
+    for i, edge in enumerate(edges):
+        graph[edge[4]].append(i)
+    while True:
+        dist = [None] * nodes
+        via = [-1] * nodes
+        dist[source] = 0
+        queue = [source]
+        inside = [False] * nodes
+        inside[source] = True
+        while queue:
+            u = queue.pop(0)
+            inside[u] = False
+            for i in graph[u]:
+                to, cap, cost = edges[i][0], edges[i][1], edges[i][2]
+                if cap > 0 and (dist[to] is None or dist[u] + cost < dist[to]):
+                    dist[to] = dist[u] + cost
+                    via[to] = i
+                    if not inside[to]:
+                        inside[to] = True
+                        queue.append(to)
+        if dist[sink] is None:
+            return
+        push = None
+        v = sink
+        while v != source:
+            edge = edges[via[v]]
+            push = edge[1] if push is None else min(push, edge[1])
+            v = edge[4]
+        v = sink
+        while v != source:
+            i = via[v]
+            edges[i][1] -= push
+            edges[edges[i][3]][1] += push
+            v = edges[i][4]
+
+
+def recompose(
+    current: list[list[int]], supply: list[int], caps_base: int, big: int, k: int
+) -> list[list[int]]:
+    """Line counts x[line][table] for the free tables: fewest missing line slots, then fewest moves.
+
+    A min-cost flow: each (line, table) pair takes its first member at no cost when the line is
+    already there (1 otherwise: someone moves in), further members cost BIG (a line doubled means
+    a line missing elsewhere) plus 1 when beyond the members already there. Big tables (one seat
+    more) are chosen by the flow through a shared node holding `big` units.
+    """
+    count = len(current)
+    source, sink, hub = 0, 1 + k + count, 2 + k + count
+    edges: list[list[int]] = []
+
+    def add(u: int, v: int, cap: int, cost: int) -> None:
+        edges.append([v, cap, cost, len(edges) + 1, u])
+        edges.append([u, 0, -cost, len(edges) - 1, v])
+
+    here = [[0] * count for _ in range(k)]
+    for t, table in enumerate(current):
+        for line in table:
+            here[line][t] += 1
+    slots: list[list[int]] = [[] for _ in range(k)]
+    for line in range(k):
+        add(source, 1 + line, supply[line], 0)
+        for t in range(count):
+            c = here[line][t]
+            slots[line].append(len(edges))
+            add(1 + line, 1 + k + t, 1, 0 if c else 1)
+            if c >= 2:
+                add(1 + line, 1 + k + t, c - 1, BIG)
+            add(1 + line, 1 + k + t, supply[line], BIG + 1)
+    for t in range(count):
+        add(1 + k + t, sink, caps_base, 0)
+        add(1 + k + t, hub, 1, 0)
+    add(hub, sink, big, 0)
+    _min_cost_flow(sink + 2, edges, source, sink)
+    x = [[0] * count for _ in range(k)]
+    for line in range(k):
+        for t in range(count):
+            first = slots[line][t]
+            parallel = 3 if here[line][t] >= 2 else 2
+            for j in range(parallel):
+                x[line][t] += edges[first + 2 * j + 1][1]
+    return x
+
+
+def _read_current(current: Any, known: Mapping[Hashable, int]) -> list[list[Hashable]]:
+    tables = []
+    seen: set[Hashable] = set()
+    for table in _id_list(current, "current_invalid", "The current round"):
+        ids = _id_list(table, "current_invalid", "A table of the current round")
+        for m in ids:
+            if not _hashable(m) or m not in known:
+                raise GroupingError(
+                    "current_invalid",
+                    f"The current round seats {m!r}, who is in no line.",
+                    params={"member": repr(m)},
+                )
+            if m in seen:
+                raise GroupingError(
+                    "current_invalid",
+                    f"Member {m} is seated twice in the current round.",
+                    params={"member": m},
+                )
+            seen.add(m)
+        tables.append(ids)
+    return tables
+
+
+def _table_count(inst: Instance, now: int, low: int, high: int, locked: list[list[int]]) -> int:
+    """Keep the table count when it still works, else the nearest count that does."""
+    n = inst.n
+    options = []
+    for tables in range(1, n + 1):
+        if sizes_fit(n, tables, low, high) and locks_fit(tables, n, locked):
+            missing = round_min_missing(inst, tables, locked)
+            options.append((abs(tables - now), missing, -tables, tables))
+    if not options:
+        raise GroupingError(
+            "sizes_impossible",
+            f"{n} present members cannot sit at balanced tables of {low} to {high} people"
+            + (" next to the locked tables." if locked else "."),
+            params={"members": n, "min_size": low, "max_size": high},
+        )
+    return min(options)[-1]
+
+
+def repair_round(
+    lines: Mapping[Any, Sequence[Hashable]],
+    current: Sequence[Sequence[Hashable]],
+    *,
+    history: Sequence[Sequence[Sequence[Hashable]]] = (),
+    absent: Sequence[Hashable] = (),
+    arrived: Sequence[Hashable] = (),
+    apart: Sequence[tuple[Hashable, Hashable]] = (),
+    locked: Sequence[int] = (),
+    min_size: int = 3,
+    max_size: int | None = None,
+    seed: int = 0,
+) -> Plan:
+    """Repair one round: drop `absent`, seat `arrived`, restore balanced sizes and line slots.
+
+    Who is seated afterwards: the members of `current` and `arrived`, minus `absent` (line members
+    in neither list stay away). `locked` are indexes of tables in `current` that must not change.
+    The table count stays unless sizes no longer fit (then the nearest count that fits; the
+    smallest free tables are dissolved, new tables are appended). The line counts per table come
+    from a min-cost flow (fewest missing line slots, then fewest people moved); a short search
+    then lowers repeats without moving anyone else. Tables keep their index and order; a table
+    nobody left or joined is returned exactly as it was. Report.moved lists the members of
+    `current` now at another table, Report.arrived the newly seated ones.
+    """
+    started = time.perf_counter()
+    _, members = read_lines(lines)
+    known = {m: i for i, line in enumerate(members) for m in line}
+    tables_ids = _read_current(current, known)
+    gone = {m for m in _id_list(absent, "invalid_absent", "The absent members") if _hashable(m)}
+    newcomers = []
+    seated = {m for t in tables_ids for m in t}
+    for m in _id_list(arrived, "invalid_arrived", "The arrived members"):
+        if not _hashable(m) or m not in known:
+            raise GroupingError(
+                "arrived_invalid",
+                f"{m!r} arrived but is in no line.",
+                params={"member": repr(m)},
+            )
+        if m not in seated and m not in gone and m not in newcomers:
+            newcomers.append(m)
+    present = seated - gone | set(newcomers)
+    away = [m for line in members for m in line if m not in present]
+    inst = normalise(lines, history=history, absent=away, apart=apart)
+    if inst.n == 0:
+        raise GroupingError("no_members", "There is nobody to seat: every member is absent.")
+    _, low, high = check_sizes(None, min_size, max_size, inst.k)
+    keep = _read_locks(locked, tables_ids, gone, inst)
+    old = [[inst.index[m] for m in t if m not in gone] for t in tables_ids]
+    locked_tables = [old[i] for i in keep]
+    count = _table_count(inst, len([t for t in old if t]), low, high, locked_tables)
+    # table slots of the new round: current tables (minus dissolved) then new empty tables
+    free_idx = [i for i in range(len(old)) if i not in keep]
+    drop = len(old) - count
+    dissolved: set[int] = set()
+    if drop > 0:
+        order = sorted(free_idx, key=lambda i: (len(old[i]), -i))
+        dissolved = set(order[:drop])
+    slots = [i for i in range(len(old)) if i not in dissolved]
+    new_tables = max(0, count - len(slots))
+    rounds_tables = [list(old[i]) for i in slots] + [[] for _ in range(new_tables)]
+    lock_flags = [slot in keep for slot in slots] + [False] * new_tables
+    origin = [-1] * inst.n
+    for pos, slot in enumerate(slots):
+        for m in old[slot]:
+            origin[m] = pos
+    for slot in dissolved:
+        for m in old[slot]:
+            origin[m] = count  # no table left to stay at: always counted as moved
+    free_pos = [p for p in range(count) if not lock_flags[p]]
+    fixed = {m for p in range(count) if lock_flags[p] for m in rounds_tables[p]}
+    supply = [sum(1 for m in line if m not in fixed) for line in inst.line_members]
+    base, big = split_sizes(inst.n, count)
+    big -= sum(1 for p in range(count) if lock_flags[p] and len(rounds_tables[p]) == base + 1)
+    current_lines = [[inst.line_of[m] for m in rounds_tables[p]] for p in free_pos]
+    x = recompose(current_lines, supply, base, big, inst.k)
+    rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
+    search = Search(inst, rng, origin=origin)
+    plan = _seat(inst, search, rounds_tables, free_pos, x, fixed)
+    search.add_round(plan, lock_flags)
+    locks = {0: [rounds_tables[p] for p in range(count) if lock_flags[p]]} if keep else {}
+    target = lower_bound(inst, 1, count, locks)
+    search.run(REPAIR_BUDGET, target, None, True)
+    if search.apart_violations:
+        raise GroupingError(
+            "no_plan_in_budget",
+            "No repair was found that keeps every apart pair apart; it may be impossible.",
+            impossible=False,
+        )
+    result = search.rounds[0]
+    out = []
+    for pos, table in enumerate(result):
+        before = [m for m in rounds_tables[pos] if m in table] if pos < len(slots) else []
+        added = sorted(m for m in table if m not in before)
+        out.append(before + added)
+    moved = tuple(
+        inst.ids[m] for m in range(inst.n) if origin[m] >= 0 and search.tab[0][m] != origin[m]
+    )
+    fresh = {inst.index[m] for m in newcomers}
+    report = recount(
+        inst,
+        [out],
+        count,
+        locks,
+        moved=moved,
+        arrived=tuple(inst.ids[m] for m in sorted(fresh)),
+        elapsed=time.perf_counter() - started,
+    )
+    return Plan(rounds=[[[inst.ids[m] for m in t] for t in out]], report=report)
+
+
+def _read_locks(
+    locked: Any, tables_ids: list[list[Hashable]], gone: set, inst: Instance
+) -> list[int]:
+    keep = []
+    for i in _id_list(locked, "locked_invalid", "The locked tables"):
+        if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(tables_ids):
+            raise GroupingError(
+                "locked_invalid",
+                f"There is no table {i!r} in the current round to lock.",
+                params={"table": repr(i)},
+            )
+        table = tables_ids[i]
+        for m in table:
+            if m in gone:
+                raise GroupingError(
+                    "locked_absent",
+                    f"Member {m} is absent but sits at locked table {i}; unlock the table.",
+                    params={"member": m, "table": i},
+                )
+        seat = sorted(inst.index[m] for m in table)
+        for x, a in enumerate(seat):
+            for b in seat[x + 1 :]:
+                if a * inst.n + b in set(inst.apart):
+                    raise GroupingError(
+                        "locked_apart",
+                        f"Locked table {i} seats {inst.ids[a]} and {inst.ids[b]}, who must be "
+                        "kept apart.",
+                        params={"table": i},
+                    )
+        if i not in keep:
+            keep.append(i)
+    return sorted(keep)
+
+
+def _seat(
+    inst: Instance,
+    search: Search,
+    tables: list[list[int]],
+    free_pos: list[int],
+    x: list[list[int]],
+    fixed: set[int],
+) -> list[list[int]]:
+    """Keep as many members as the counts allow where they sit; seat the rest at least cost."""
+    plan = [list(t) if p not in free_pos else [] for p, t in enumerate(tables)]
+    waiting: list[int] = []
+    room = {}
+    for j, p in enumerate(free_pos):
+        for line in range(inst.k):
+            room[(line, p)] = x[line][j]
+    for p in free_pos:
+        for m in tables[p]:
+            line = inst.line_of[m]
+            if room[(line, p)] > 0:
+                room[(line, p)] -= 1
+                plan[p].append(m)
+            else:
+                waiting.append(m)
+    seated = {m for t in plan for m in t}
+    waiting += [m for m in range(inst.n) if m not in seated and m not in fixed and m not in waiting]
+    for line in range(inst.k):
+        rest = [m for m in waiting if inst.line_of[m] == line]
+        options = sorted(
+            (search.join_cost(m, plan[p]), m, p)
+            for m in rest
+            for p in free_pos
+            if room[(line, p)] > 0
+        )
+        done: set[int] = set()
+        for _, m, p in options:
+            if m not in done and room[(line, p)] > 0:
+                done.add(m)
+                room[(line, p)] -= 1
+                plan[p].append(m)
+    return plan
