@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from learninglines.models import OutgoingMail
@@ -12,17 +11,9 @@ from tests.factories import CoachAssignmentFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    assert len(results.response["passes"]) > 10, "axe-core did not run in the page"
-    return [
-        f"{page.url} {v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def test_teacher_signs_in_with_a_mailed_link_on_a_phone(page: Page, live_server, teacher):
+def test_teacher_signs_in_with_a_mailed_link_on_a_phone(
+    page: Page, serious_violations, live_server, teacher
+):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Mail me een inloglink").click()
     page.get_by_label("E-mailadres").fill(teacher.user.email)
@@ -50,7 +41,7 @@ def test_teacher_signs_in_with_a_mailed_link_on_a_phone(page: Page, live_server,
 
 
 def test_coach_signs_in_with_a_password_and_switches_schools(
-    page: Page, live_server, school, other_school
+    page: Page, serious_violations, live_server, school, other_school
 ):
     coach = UserFactory(
         email="karin@coach.example", name="Karin Hoekstra", password="een-lang-wachtwoord-2026"
