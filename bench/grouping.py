@@ -212,5 +212,36 @@ def main():
         )
 
 
+def school_year():
+    """A school's year as it happens: four plenaries of three rounds, each planned with the
+    earlier ones as history. Repeats per plenary against the lower bound."""
+    print()
+    print("A school year: four plenaries of 3 rounds, each with the earlier ones as history")
+    header = f"{'lines':30} {'tables':>6}   repeats/bound per plenary (seconds)"
+    print(header)
+    print("-" * len(header))
+    for sizes in [
+        (8, 8, 8, 8),
+        (9, 8, 8, 7),
+        (15, 15, 15, 15),
+        (16, 15, 15, 14),
+        (12, 12, 11, 11, 10),
+        (21, 20, 19, 19, 18, 18, 18, 17),
+    ]:
+        lines = make_lines(*sizes)
+        history: list = []
+        cells = []
+        for _ in range(4):
+            started = time.perf_counter()
+            plan = plan_rounds(lines, 3, history=history)
+            elapsed = time.perf_counter() - started
+            cells.append(f"{plan.report.repeats}/{plan.report.lower_bound} ({elapsed:.2f})")
+            history = history + plan.rounds
+        label = "/".join(map(str, sizes))
+        print(f"{label:30} {len(plan.rounds[0]):>6}   " + "   ".join(cells))
+
+
 if __name__ == "__main__":
     main()
+    if "--quick" not in sys.argv:
+        school_year()

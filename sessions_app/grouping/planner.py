@@ -220,39 +220,79 @@ def assignment(cost: list[list[int]]) -> list[int]:
     return result
 
 
+def design_layout(
+    inst: Instance, tables: int, shuffle: random.Random | None = None
+) -> list[tuple[int, int]] | None:
+    """A (column, position) per member for the finite-field design, or None when it cannot fit.
+
+    Each column of the design is one field element: members of one column never meet, members of
+    two columns meet exactly once over the design's rounds. Columns start as the lines. Members
+    beyond `tables` in a long line fill the empty positions of short lines first (they then meet
+    exactly whom the missing member would have met); what is left over fills extra columns. Any
+    empty positions are then gathered in one column, so in every round they fall at different
+    tables and the table sizes stay balanced without moving anybody off the design. The layout
+    depends only on the order of the members, so the same school gets the same layout session
+    after session and its earlier rounds are recognised as design rounds.
+    """
+    columns: list[list[int]] = []
+    pool: list[int] = []
+    for members in inst.line_members:
+        order = list(members)
+        if shuffle is not None:
+            shuffle.shuffle(order)
+        columns.append(order[:tables])
+        pool.extend(order[tables:])
+    # fill the columns with the fewest gaps first: fewer columns keep gaps
+    for column in sorted(columns, key=lambda c: tables - len(c)):
+        while pool and len(column) < tables:
+            column.append(pool.pop(0))
+    while pool:
+        columns.append(pool[:tables])
+        pool = pool[tables:]
+    short = [c for c in columns if len(c) < tables]
+    if len(short) > 1:
+        # gather the gaps in the shortest column: move its members into the other gaps
+        short.sort(key=len)
+        donor = short[0]
+        for column in short[1:]:
+            while donor and len(column) < tables:
+                column.append(donor.pop())
+        columns = [c for c in columns if c]
+        if sum(1 for c in columns if len(c) < tables) > 1:
+            return None
+    if tables < 2 or len(columns) > max_lines(tables):
+        return None
+    positions: list[tuple[int, int]] = [(0, 0)] * inst.n
+    for number, column in enumerate(columns):
+        for position, member in enumerate(column):
+            positions[member] = (number, position)
+    return positions
+
+
 def construction_prefs(
     inst: Instance, tables: int, rounds: int, locks: dict, rng: random.Random
 ) -> list[list[int] | None] | None:
     """A table per member for each round from the finite-field design, or None when it does not fit.
 
-    Lines longer than the table count are cut into virtual lines of at most that many members,
-    each with its own field element, so they still meet everybody at most once. With history,
-    several member-to-position mappings are tried and the design rounds with the fewest earlier
-    encounters are used.
+    With history, the canonical layout comes first (it recognises the school's earlier design
+    rounds), then a few shuffled layouts; the design rounds with the fewest earlier encounters
+    are used.
     """
-    chunks = sum(-(-len(m) // tables) for m in inst.line_members)
-    if tables < 2 or chunks > max_lines(tables):
+    layout = design_layout(inst, tables)
+    if layout is None:
         return None
+    columns = 1 + max(c for c, _ in layout)
     usable = min(rounds, tables)
-    grid = design_tables(tables, chunks, list(range(tables)))
+    grid = design_tables(tables, columns, list(range(tables)))
     assert grid is not None
     n = inst.n
     tries = 1 if not inst.hist_count else max(1, min(MAPPINGS, 400_000 // (n * tables + 1)))
     best: tuple[int, list[list[int]]] | None = None
     for attempt in range(tries):
-        positions: list[tuple[int, int]] = [(0, 0)] * n  # member -> (virtual line, position)
-        virtual = 0
-        for members in inst.line_members:
-            order = list(members)
-            if attempt:
-                rng.shuffle(order)
-            for start in range(0, len(order), tables):
-                chunk = order[start : start + tables]
-                # short chunks start at different positions so they do not pile up on one table
-                for i, m in enumerate(chunk):
-                    positions[m] = (virtual, (i * tables // len(chunk) + virtual) % tables)
-                virtual += 1
-        per_round = [[grid[r][v][p] for v, p in positions] for r in range(tables)]
+        positions = layout if attempt == 0 else design_layout(inst, tables, rng)
+        if positions is None:
+            continue
+        per_round = [[grid[r][c][p] for c, p in positions] for r in range(tables)]
         scored = []
         for r, tab in enumerate(per_round):
             clash = 0
