@@ -341,3 +341,24 @@ def test_bad_input_raises_grouping_error(call, code, message):
     assert caught.value.code == code
     assert str(caught.value) == message
     assert caught.value.impossible is True
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ((8, 8, 8, 8), [0, 0, 48]),  # 8 rounds of 8 exist; the third plenary needs 9
+        ((12, 12, 11, 11, 10), [0, 0, 0]),  # 11 tables: surplus members fill short lines
+        ((16, 15, 15, 14), [0, 0, 0]),
+    ],
+)
+def test_plan_rounds_next_plenaries_continue_the_design(sizes, expected):
+    """Each plenary planned with the earlier ones as history takes design rounds not used yet."""
+    lines = make_lines(*sizes)
+    history: list = []
+    repeats = []
+    for _ in expected:
+        plan = plan_rounds(lines, 3, history=history)
+        repeats.append(plan.report.repeats)
+        assert plan.report.repeats >= plan.report.lower_bound
+        history += plan.rounds
+    assert repeats == expected
