@@ -126,14 +126,24 @@ def greedy_baseline(present, line_of, tables, rounds, history, apart, rng):
 
 
 def fixture_150():
+    """150 members in 8 lines with the engine's own two earlier plenaries as history.
+
+    Written once, then committed: a school that plans every plenary with this engine.
+    """
     path = FIXTURES / "school_150.json"
-    if not path.exists():  # written once, then committed
+    if not path.exists():
         lines = make_lines(21, 20, 19, 19, 18, 18, 18, 17)
         first = plan_rounds(lines, 3, group_size=8, seed=101).rounds
         second = plan_rounds(lines, 3, group_size=8, seed=102, history=first).rounds
         data = {"lines": lines, "history": first + second, "rounds": 6, "group_size": 8}
         path.write_text(json.dumps(data, indent=1) + "\n")
     return json.loads(path.read_text())
+
+
+def fixture_150_other_history():
+    """The same school, but its earlier plenaries were planned otherwise (18 tables, no design):
+    what the engine meets when a school starts using it mid-year or edits plans by hand."""
+    return json.loads((FIXTURES / "school_150_other_history.json").read_text())
 
 
 def instances(quick):
@@ -161,15 +171,19 @@ def instances(quick):
             },
         )
     )
-    data = fixture_150()
-    out.append(
-        (
-            "150 in 8 lines +6h (fixture)",
-            data["lines"],
-            data["rounds"],
-            {"history": data["history"], "group_size": data["group_size"]},
+    for name, data in (
+        ("150 in 8 lines +6h (fixture)", fixture_150()),
+        ("150 +6h planned otherwise", fixture_150_other_history()),
+    ):
+        out.append(
+            (
+                name,
+                data["lines"],
+                data["rounds"],
+                {"history": data["history"], "group_size": data["group_size"]},
+            )
         )
-    )
+    data = fixture_150()
     if not quick:
         out.insert(6, ("4 x 20 (4*5)", make_lines(*[20] * 4), 20, {}))
         out.append(("5 lines uneven 40", make_lines(10, 9, 8, 7, 6), 4, {}))

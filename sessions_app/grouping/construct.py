@@ -173,6 +173,14 @@ def compose(
     from .bounds import max_coverage
 
     k, count = len(supply), len(caps)
+    target = max_coverage(supply, caps)
+    if prefer is not None:
+        # The design's own composition, when it already fills every table to its size and
+        # reaches the minimal missing slots, is kept as it is: then nobody leaves the design.
+        fits = all(sum(prefer[line][t] for line in range(k)) == caps[t] for t in range(count))
+        covered = sum(1 for line in range(k) for t in range(count) if prefer[line][t])
+        if fits and covered == target:
+            return [row[:] for row in prefer]
     room = caps[:]
     x = [[0] * count for _ in range(k)]
     rank = {t: i for i, t in enumerate(order)}
@@ -186,7 +194,6 @@ def compose(
         for t in pick:
             x[line][t] = 1
             room[t] -= 1
-    target = max_coverage(supply, caps)
     while sum(map(sum, x)) < target:
         _augment(x, supply, room)
     for line in range(k):

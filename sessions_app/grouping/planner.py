@@ -31,11 +31,23 @@ MAPPINGS = 24  # member-to-position mappings tried when history meets the constr
 
 
 def choose_tables(
-    inst: Instance, g: int, low: int, high: int, rounds: int, locks: dict[int, list[list[int]]]
+    inst: Instance,
+    g: int,
+    low: int,
+    high: int,
+    rounds: int,
+    locks: dict[int, list[list[int]]],
+    rng: random.Random,
 ) -> int:
     """floor(N/g) or ceil(N/g) tables, whichever gives sizes within min..max (balanced).
 
-    When both do: fewer missing line slots first, then average size nearest g, then more tables
+    When both do, a table count with a finite-field design comes first (one whose design rounds
+    repeat no earlier encounter before one that does) if it leaves on average at most one line
+    missing per table: the design gives zero repeats for as many rounds as there are tables,
+    across the school's plenaries, and meeting
+    new colleagues is the point of the method (150 people in 8 lines: 19 tables, five of them one
+    line short, and no repeats all year, rather than 18 tables and repeats from the third
+    plenary). Then fewer missing line slots, then average size nearest g, then more tables
     (smaller tables mean fewer encounters per round, hence fewer repeats later).
     """
     n = inst.n
@@ -52,7 +64,10 @@ def choose_tables(
             round_min_missing(inst, tables, locks[r]) if r in locks else plain
             for r in range(rounds)
         )
-        options.append((missing, Fraction(abs(n - g * tables), tables), -tables, tables))
+        design = None if locks else construction_prefs(inst, tables, rounds, locks, rng)
+        usable = design is not None and missing <= tables * rounds
+        no_design = (0 if design[1] == 0 else 1) if usable else 2
+        options.append((no_design, missing, Fraction(abs(n - g * tables), tables), -tables, tables))
     if options:
         return min(options)[-1]
     if lock_clash:
@@ -220,59 +235,80 @@ def assignment(cost: list[list[int]]) -> list[int]:
     return result
 
 
+ABSENT = -1
+
+
 def design_layout(
-    inst: Instance, tables: int, shuffle: random.Random | None = None
+    inst: Instance, tables: int, shuffle: random.Random | None = None, gather: bool = True
 ) -> list[tuple[int, int]] | None:
-    """A (column, position) per member for the finite-field design, or None when it cannot fit.
+    """A (column, position) per present member for the finite-field design, or None.
 
     Each column of the design is one field element: members of one column never meet, members of
-    two columns meet exactly once over the design's rounds. Columns start as the lines. Members
-    beyond `tables` in a long line fill the empty positions of short lines first (they then meet
-    exactly whom the missing member would have met); what is left over fills extra columns. Any
-    empty positions are then gathered in one column, so in every round they fall at different
-    tables and the table sizes stay balanced without moving anybody off the design. The layout
-    depends only on the order of the members, so the same school gets the same layout session
-    after session and its earlier rounds are recognised as design rounds.
+    two columns meet exactly once over the design's rounds. Columns start as the lines, in the
+    order their members are given, absent members included as empty positions: the same school
+    gets the same layout session after session, so its earlier rounds are recognised as design
+    rounds even when a few people are away. Members beyond `tables` in a long line fill empty
+    positions of other lines first (they then meet exactly whom the missing member would have
+    met); what is left over fills extra columns. Remaining empty positions are gathered in one
+    column, so in every round they fall at different tables and the sizes stay balanced
+    (`gather=False` leaves them where they are: absent people then keep everyone else aligned
+    with earlier plenaries, and only the design rounds that happen to be balanced can be used).
     """
-    columns: list[list[int]] = []
+    # The layout is made as if everybody were present (absent members as ABSENT), so that who
+    # is away today does not shift anybody else; their places become empty afterwards.
+    full: list[list[int | None]] = [[] for _ in range(inst.k)]
+    for member, line in inst.known.items():
+        if line >= 0:
+            full[line].append(inst.index.get(member, ABSENT))
+    columns: list[list[int | None]] = []
     pool: list[int] = []
-    for members in inst.line_members:
-        order = list(members)
+    for order in full:
         if shuffle is not None:
             shuffle.shuffle(order)
-        columns.append(order[:tables])
-        pool.extend(order[tables:])
-    # fill the columns with the fewest gaps first: fewer columns keep gaps
-    for column in sorted(columns, key=lambda c: tables - len(c)):
-        while pool and len(column) < tables:
-            column.append(pool.pop(0))
+        columns.append(order[:tables] + [None] * (tables - len(order[:tables])))
+        pool.extend(m for m in order[tables:] if m is not None)
+
+    def gaps(column: list[int | None]) -> int:
+        return column.count(None)
+
+    # fill the columns with the fewest gaps first: then fewer columns keep gaps
+    for column in sorted(columns, key=gaps):
+        for position, member in enumerate(column):
+            if member is None and pool:
+                column[position] = pool.pop(0)
     while pool:
-        columns.append(pool[:tables])
+        chunk: list[int | None] = list(pool[:tables])
+        columns.append(chunk + [None] * (tables - len(chunk)))
         pool = pool[tables:]
-    short = [c for c in columns if len(c) < tables]
-    if len(short) > 1:
-        # gather the gaps in the shortest column: move its members into the other gaps
-        short.sort(key=len)
-        donor = short[0]
-        for column in short[1:]:
-            while donor and len(column) < tables:
-                column.append(donor.pop())
-        columns = [c for c in columns if c]
-        if sum(1 for c in columns if len(c) < tables) > 1:
+    columns = [[None if m == ABSENT else m for m in column] for column in columns]
+    gapped = sorted((c for c in columns if gaps(c)), key=gaps, reverse=True)
+    if len(gapped) > 1 and gather:
+        # gather the gaps in the emptiest column: move its members into the other gaps
+        donor = gapped[0]
+        givers = [p for p, m in enumerate(donor) if m is not None]
+        for column in gapped[1:]:
+            for position, member in enumerate(column):
+                if member is None and givers:
+                    column[position] = donor[givers[-1]]
+                    donor[givers.pop()] = None
+        if sum(1 for c in columns if 0 < gaps(c) < tables) > 1:
             return None
+    columns = [c for c in columns if gaps(c) < tables]
     if tables < 2 or len(columns) > max_lines(tables):
         return None
     positions: list[tuple[int, int]] = [(0, 0)] * inst.n
     for number, column in enumerate(columns):
         for position, member in enumerate(column):
-            positions[member] = (number, position)
+            if member is not None:
+                positions[member] = (number, position)
     return positions
 
 
 def construction_prefs(
     inst: Instance, tables: int, rounds: int, locks: dict, rng: random.Random
-) -> list[list[int] | None] | None:
-    """A table per member for each round from the finite-field design, or None when it does not fit.
+) -> tuple[list[list[int] | None], int] | None:
+    """A table per member for each round from the finite-field design and the number of earlier
+    encounters it repeats, or None when no design fits.
 
     With history, the canonical layout comes first (it recognises the school's earlier design
     rounds), then a few shuffled layouts; the design rounds with the fewest earlier encounters
@@ -281,30 +317,36 @@ def construction_prefs(
     layout = design_layout(inst, tables)
     if layout is None:
         return None
-    columns = 1 + max(c for c, _ in layout)
     usable = min(rounds, tables)
-    grid = design_tables(tables, columns, list(range(tables)))
-    assert grid is not None
+    balanced = sorted(split_sizes_list(inst.n, tables))
     n = inst.n
     tries = 1 if not inst.hist_count else max(1, min(MAPPINGS, 400_000 // (n * tables + 1)))
+    layouts = [design_layout(inst, tables, gather=False), layout]
+    layouts += [design_layout(inst, tables, rng) for _ in range(tries - 1)]
     best: tuple[int, list[list[int]]] | None = None
-    for attempt in range(tries):
-        positions = layout if attempt == 0 else design_layout(inst, tables, rng)
+    for positions in layouts:
         if positions is None:
             continue
+        columns = 1 + max(c for c, _ in positions)
+        grid = design_tables(tables, columns, list(range(tables)))
+        assert grid is not None
         per_round = [[grid[r][c][p] for c, p in positions] for r in range(tables)]
         scored = []
         for r, tab in enumerate(per_round):
+            groups: dict[int, list[int]] = {}
+            for m, t in enumerate(tab):
+                groups.setdefault(t, []).append(m)
+            if sorted(len(g) for g in groups.values()) + [0] * (tables - len(groups)) != balanced:
+                continue  # this design round would need people moved: not usable as it is
             clash = 0
             if inst.hist_count:
-                groups: dict[int, list[int]] = {}
-                for m, t in enumerate(tab):
-                    groups.setdefault(t, []).append(m)
                 for group in groups.values():
                     for x, a in enumerate(group):
                         for b in group[x + 1 :]:
                             clash += inst.hist_count.get(a * n + b, 0)
             scored.append((clash, r))
+        if len(scored) < usable:
+            continue
         scored.sort()
         picked = scored[:usable]
         total = sum(c for c, _ in picked)
@@ -312,11 +354,17 @@ def construction_prefs(
             best = (total, [per_round[r] for _, r in sorted(picked, key=lambda s: s[1])])
         if total == 0:
             break
-    assert best is not None
+    if best is None:
+        return None
     prefs: list[list[int] | None] = [
         best[1][r] if r < usable and r not in locks else None for r in range(rounds)
     ]
-    return prefs
+    return prefs, best[0]
+
+
+def split_sizes_list(members: int, tables: int) -> list[int]:
+    base, big = split_sizes(members, tables)
+    return [base + 1] * big + [base] * (tables - big)
 
 
 def build(
@@ -390,16 +438,11 @@ def plan_rounds(
         raise GroupingError("no_members", "There is nobody to seat: every member is absent.")
     g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     locks = read_locked(locked, rounds, inst, set(inst.apart))
-    tables = choose_tables(inst, g, low, high, rounds, locks)
+    tables = choose_tables(inst, g, low, high, rounds, locks, random.Random(seed))  # noqa: S311
     check_apart(inst, tables)
     target = lower_bound(inst, rounds, tables, locks)
-    prefs = construction_prefs(
-        inst,
-        tables,
-        rounds,
-        locks,
-        random.Random(seed),  # noqa: S311
-    )
+    design = construction_prefs(inst, tables, rounds, locks, random.Random(seed))  # noqa: S311
+    prefs = design[0] if design else None
     mixed = any(len(m) != tables for m in inst.line_members) or bool(locks)
     budget = BUDGET * effort
     deadline = None if time_limit is None else started + time_limit
