@@ -41,17 +41,18 @@ def choose_tables(
 ) -> int:
     """floor(N/g) or ceil(N/g) tables, whichever gives sizes within min..max (balanced).
 
-    When both do, a table count with a finite-field design comes first (one whose design rounds
-    repeat no earlier encounter before one that does) if it leaves on average at most one line
-    missing per table: the design gives zero repeats for as many rounds as there are tables,
-    across the school's plenaries, and meeting
-    new colleagues is the point of the method (150 people in 8 lines: 19 tables, five of them one
-    line short, and no repeats all year, rather than 18 tables and repeats from the third
-    plenary). Then fewer missing line slots, then average size nearest g, then more tables
-    (smaller tables mean fewer encounters per round, hence fewer repeats later).
+    When both do, fewer missing line slots decide, then average size nearest g, then more tables
+    (smaller tables mean fewer encounters per round, hence fewer repeats later). One exception:
+    a table count with a finite-field design (zero repeats for as many rounds as there are
+    tables, across the school's plenaries) wins if it costs at most one extra missing line per
+    three tables per round, a design that repeats no earlier encounter before one that does.
+    Meeting new colleagues is the point of the method: 150 people in 8 lines get 19 tables, five
+    of them one line short, and no repeats all year, rather than 18 tables with one line short
+    and repeats from the third plenary. A small school of 25 in 4 lines keeps its 6 full quartets
+    and a quintet rather than 7 tables with three trios.
     """
     n = inst.n
-    options = []
+    candidates = []
     lock_clash = False
     for tables in sorted({n // g, -(-n // g)} - {0}):
         if not sizes_fit(n, tables, low, high):
@@ -65,9 +66,13 @@ def choose_tables(
             for r in range(rounds)
         )
         design = None if locks else construction_prefs(inst, tables, rounds, locks, rng)
-        usable = design is not None and missing <= tables * rounds
-        no_design = (0 if design[1] == 0 else 1) if usable else 2
-        options.append((no_design, missing, Fraction(abs(n - g * tables), tables), -tables, tables))
+        candidates.append((tables, missing, design))
+    fewest = min((missing for _, missing, _ in candidates), default=0)
+    options = []
+    for tables, missing, design in candidates:
+        affordable = 3 * (missing - fewest) <= tables * rounds
+        rank = 2 if design is None or not affordable else (0 if design[1] == 0 else 1)
+        options.append((rank, missing, Fraction(abs(n - g * tables), tables), -tables, tables))
     if options:
         return min(options)[-1]
     if lock_clash:

@@ -367,3 +367,22 @@ def test_plan_rounds_next_plenaries_continue_the_design(sizes, expected):
         assert plan.report.repeats >= plan.report.lower_bound
         history += plan.rounds
     assert repeats == expected
+
+
+@pytest.mark.parametrize(
+    ("sizes", "tables", "missing_per_round"),
+    [
+        # 18 or 19 tables: 19 has a design (zero repeats for 19 rounds) for 4 extra tables short
+        # of a line per round, one per five tables: worth it
+        ((21, 20, 19, 19, 18, 18, 18, 17), 19, 5),
+        # 6 or 7 tables: 7 has a design but three trios without a line, one per 2.3 tables:
+        # six full quartets and a quintet it is
+        ((7, 6, 6, 6), 6, 0),
+        ((8, 8, 8, 8), 8, 0),
+    ],
+)
+def test_plan_rounds_table_count_policy(sizes, tables, missing_per_round):
+    plan = plan_rounds(make_lines(*sizes), 3)
+    assert [len(rnd) for rnd in plan.rounds] == [tables] * 3
+    assert plan.report.missing_line_slots == 3 * missing_per_round
+    assert plan.report.repeats == 0
