@@ -154,6 +154,7 @@ def instances(quick):
         ("4 x 6 (no design)", make_lines(6, 6, 6, 6), 6, {}),
         ("4 x 7", make_lines(*[7] * 4), 7, {}),
         ("3 x 12 (4*3)", make_lines(*[12] * 3), 12, {}),
+        ("4 x 12 (difference matrix)", make_lines(*[12] * 4), 12, {}),
         ("8 x 8", make_lines(*[8] * 8), 8, {}),
     ]
     school = make_lines(9, 8, 8, 7)
@@ -237,6 +238,7 @@ def school_year():
     for sizes in [
         (8, 8, 8, 8),
         (9, 8, 8, 7),
+        (12, 12, 12, 12),
         (15, 15, 15, 15),
         (16, 15, 15, 14),
         (12, 12, 11, 11, 10),

@@ -4,12 +4,14 @@ For a commutative ring R of order n in which the chosen elements x_1..x_k differ
 units, round r puts the member of line i at position p at table p - r * x_i. Two members of
 lines i != j at positions p, q meet exactly when r * (x_j - x_i) = q - p: once over the n rounds
 r in R, never twice. R is GF(p^m) (k <= p^m) or a product of such fields (k <= the smallest
-factor, MacNeish), with x_i = (i, i, ...). This is the resolvable transversal design of
-DESIGN.md for those n; other n are left to the local search.
+factor, MacNeish), with x_i = (i, i, ...). For n = 12 a stored difference matrix adds a design
+for 4 lines. This is the resolvable transversal design of DESIGN.md for those n; other n are
+left to the local search.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from itertools import product
 
@@ -102,9 +104,38 @@ def field(q: int) -> tuple[list[list[int]], list[list[int]]]:
     return add, mul
 
 
-def max_lines(n: int) -> int:
-    """How many lines the construction covers for n tables (0 when n < 2)."""
+def _z2z6_sub(x: int, y: int) -> int:
+    """x - y in Z2 x Z6, the element 6a + b standing for (a, b)."""
+    return 6 * ((x // 6 - y // 6) % 2) + (x % 6 - y % 6) % 6
+
+
+# A (12, 5, 1) difference matrix over Z2 x Z6, found by a backtracking search: for any two rows,
+# the differences column by column give every group element exactly once (a test checks it).
+# It yields a resolvable transversal design for 4 lines of 12, which no field gives (12 = 4 * 3
+# only covers 3 lines), and 48 teachers in quartets is a common school.
+DIFFERENCE_MATRICES: dict[int, tuple[list[list[int]], Callable[[int, int], int]]] = {
+    12: (
+        [
+            [0] * 12,
+            [0, 1, 5, 9, 2, 7, 10, 6, 8, 3, 11, 4],
+            [0, 4, 8, 10, 7, 11, 9, 1, 2, 5, 3, 6],
+            [0, 6, 7, 1, 5, 4, 11, 8, 3, 2, 9, 10],
+            [0, 11, 1, 8, 10, 2, 3, 9, 6, 4, 5, 7],
+        ],
+        _z2z6_sub,
+    ),
+}
+
+
+def field_lines(n: int) -> int:
+    """How many lines the finite-field (product) construction covers for n tables."""
     return min(prime_power_factors(n)) if n >= 2 else 0
+
+
+def max_lines(n: int) -> int:
+    """How many lines a construction covers for n tables (0 when n < 2)."""
+    matrix = DIFFERENCE_MATRICES.get(n)
+    return max(field_lines(n), len(matrix[0]) - 1 if matrix else 0)
 
 
 @cache
@@ -149,6 +180,8 @@ def design_tables(n: int, lines: int, rounds: list[int]) -> list[list[list[int]]
     """[round][line][position] -> table for the given design rounds, or None if not covered."""
     if lines > max_lines(n):
         return None
+    if lines > field_lines(n):
+        return _difference_matrix_tables(n, lines, rounds)
     sub, mul = ring(n)
     xs = []
     for i in range(lines):
@@ -158,6 +191,22 @@ def design_tables(n: int, lines: int, rounds: list[int]) -> list[list[list[int]]
             scale *= q
         xs.append(e)
     return [[[sub[p][mul[r][x]] for p in range(n)] for x in xs] for r in rounds]
+
+
+def _difference_matrix_tables(n: int, lines: int, rounds: list[int]) -> list[list[list[int]]]:
+    """Round x seats line i's member at position p at table c where D[i+1][c] + x = p.
+
+    Two members of lines i and j (positions p, q) share a table when D[i+1][c] - D[j+1][c] =
+    p - q, which holds for exactly one column c and then for exactly one round x.
+    """
+    matrix, sub = DIFFERENCE_MATRICES[n]
+    inverse = []
+    for row in matrix[1 : lines + 1]:
+        column_of = [0] * n
+        for c, value in enumerate(row):
+            column_of[value] = c
+        inverse.append(column_of)
+    return [[[column_of[sub(p, x)] for p in range(n)] for column_of in inverse] for x in rounds]
 
 
 def compose(

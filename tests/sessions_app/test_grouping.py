@@ -5,7 +5,7 @@ from itertools import combinations
 import pytest
 
 from sessions_app.grouping import GroupingError, Report, evaluate, plan_rounds, repair_round
-from sessions_app.grouping.construct import design_tables, max_lines
+from sessions_app.grouping.construct import DIFFERENCE_MATRICES, design_tables, max_lines
 
 
 def make_lines(*sizes):
@@ -93,7 +93,7 @@ def test_plan_rounds_four_by_six_bound_not_tight():
     assert report.table_sizes == ((4,) * 6,) * 6
 
 
-@pytest.mark.parametrize(("n", "k"), [(5, 4), (7, 4), (8, 5), (9, 3), (12, 3), (20, 4)])
+@pytest.mark.parametrize(("n", "k"), [(5, 4), (7, 4), (8, 5), (9, 3), (12, 3), (12, 4), (20, 4)])
 def test_plan_rounds_construction_zero_repeats(n, k):
     plan = plan_rounds(make_lines(*[n] * k), n)
 
@@ -109,22 +109,32 @@ def test_plan_rounds_three_by_four_twelve_rounds_meets_bound():
     assert plan.report.repeats == 96
 
 
-def test_design_tables_every_pair_meets_once():
-    grid = design_tables(12, 3, list(range(12)))
+@pytest.mark.parametrize(("n", "k"), [(12, 3), (12, 4), (9, 5)])
+def test_design_tables_every_pair_meets_once(n, k):
+    grid = design_tables(n, k, list(range(n)))
 
     met = {}
-    for r in range(12):
-        for i, j in combinations(range(3), 2):
-            for p in range(12):
-                for q in range(12):
+    for r in range(n):
+        for i in range(k):
+            assert sorted(grid[r][i]) == list(range(n))  # one member of each line per table
+        for i, j in combinations(range(k), 2):
+            for p in range(n):
+                for q in range(n):
                     if grid[r][i][p] == grid[r][j][q]:
                         met[(i, p, j, q)] = met.get((i, p, j, q), 0) + 1
-    assert len(met) == 3 * 144
+    assert len(met) == k * (k - 1) // 2 * n * n
     assert set(met.values()) == {1}
 
 
 def test_max_lines_covers_prime_powers_and_products():
-    assert [max_lines(n) for n in (2, 4, 6, 9, 10, 12, 15, 20, 27)] == [2, 4, 2, 9, 2, 3, 3, 4, 27]
+    assert [max_lines(n) for n in (2, 4, 6, 9, 10, 12, 15, 20, 27)] == [2, 4, 2, 9, 2, 4, 3, 4, 27]
+
+
+def test_difference_matrix_of_order_twelve_is_one():
+    """Any two rows differ, column by column, by every element of Z2 x Z6 exactly once."""
+    matrix, sub = DIFFERENCE_MATRICES[12]
+    for upper, lower in combinations(matrix, 2):
+        assert sorted(sub(a, b) for a, b in zip(upper, lower, strict=True)) == list(range(12))
 
 
 def test_plan_rounds_history_absent_stays_valid():
