@@ -4,7 +4,6 @@ import os
 import shutil
 
 import pytest
-from django.db import connection
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -23,17 +22,6 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
-
-
-def pytest_collection_modifyitems(config, items):
-    if connection.vendor == "postgresql":
-        return
-    reason = (
-        "needs PostgreSQL (row locks and real concurrency); CI runs the suite on PostgreSQL too"
-    )
-    for item in items:
-        if "postgres_only" in item.keywords:
-            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
