@@ -37,9 +37,11 @@ def choose_tables(
     high: int,
     rounds: int,
     locks: dict[int, list[list[int]]],
-    rng: random.Random,
-) -> int:
-    """floor(N/g) or ceil(N/g) tables, whichever gives sizes within min..max (balanced).
+    seed: int,
+) -> tuple[int, tuple[list[list[int] | None], int] | None]:
+    """The table count and its design (see construction_prefs), or None when none fits.
+
+    floor(N/g) or ceil(N/g) tables, whichever gives sizes within min..max (balanced).
 
     When both do, fewer missing line slots decide, then average size nearest g, then more tables
     (smaller tables mean fewer encounters per round, hence fewer repeats later). One exception:
@@ -65,16 +67,21 @@ def choose_tables(
             round_min_missing(inst, tables, locks[r]) if r in locks else plain
             for r in range(rounds)
         )
-        design = None if locks else construction_prefs(inst, tables, rounds, locks, rng)
+        rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
+        design = construction_prefs(inst, tables, rounds, locks, rng)
         candidates.append((tables, missing, design))
     fewest = min((missing for _, missing, _ in candidates), default=0)
     options = []
     for tables, missing, design in candidates:
         affordable = 3 * (missing - fewest) <= tables * rounds
-        rank = 2 if design is None or not affordable else (0 if design[1] == 0 else 1)
-        options.append((rank, missing, Fraction(abs(n - g * tables), tables), -tables, tables))
+        # with locked tables the design only seeds the free rounds: it does not pick the count
+        rank = 2 if design is None or locks or not affordable else (0 if design[1] == 0 else 1)
+        options.append(
+            (rank, missing, Fraction(abs(n - g * tables), tables), -tables, tables, design)
+        )
     if options:
-        return min(options)[-1]
+        best = min(options, key=lambda option: option[:-1])
+        return best[-2], best[-1]
     if lock_clash:
         raise GroupingError(
             "locked_invalid",
@@ -443,10 +450,9 @@ def plan_rounds(
         raise GroupingError("no_members", "There is nobody to seat: every member is absent.")
     g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     locks = read_locked(locked, rounds, inst, set(inst.apart))
-    tables = choose_tables(inst, g, low, high, rounds, locks, random.Random(seed))  # noqa: S311
+    tables, design = choose_tables(inst, g, low, high, rounds, locks, seed)
     check_apart(inst, tables)
     target = lower_bound(inst, rounds, tables, locks)
-    design = construction_prefs(inst, tables, rounds, locks, random.Random(seed))  # noqa: S311
     prefs = design[0] if design else None
     mixed = any(len(m) != tables for m in inst.line_members) or bool(locks)
     budget = BUDGET * effort
