@@ -68,11 +68,16 @@ def add_round(met, rnd):
             met[pair] = met.get(pair, 0) + 1
 
 
-def random_baseline(present, tables, rounds, history, apart, rng):
-    """Best of 100 shuffles per round (balanced sizes; apart pairs avoided where a shuffle can)."""
+def met_in(history):
     met = {}
     for rnd in history:
         add_round(met, rnd)
+    return met
+
+
+def random_baseline(present, tables, rounds, history, apart, rng):
+    """Best of 100 shuffles per round (balanced sizes; apart pairs avoided where a shuffle can)."""
+    met = met_in(history)
     sizes = table_sizes(len(present), tables)
     plan = []
     for _ in range(rounds):
@@ -94,9 +99,7 @@ def random_baseline(present, tables, rounds, history, apart, rng):
 
 def greedy_baseline(present, line_of, tables, rounds, history, apart, rng):
     """Seat by seat: the member adding the fewest repeats, then a line not yet at the table."""
-    met = {}
-    for rnd in history:
-        add_round(met, rnd)
+    met = met_in(history)
     sizes = table_sizes(len(present), tables)
     plan = []
     for _ in range(rounds):
