@@ -2,29 +2,8 @@
 
 from __future__ import annotations
 
+from .algorithms import max_coverage
 from .model import Instance, split_sizes
-
-
-def max_coverage(supply: list[int], caps: list[int]) -> int:
-    """Max-flow source -> lines (supply) -> tables (1 per line and table) -> sink (caps).
-
-    The graph is complete bipartite, so a minimum cut takes the x lines with the largest supply
-    and the y tables with the smallest capacity: min over x, y of
-    sum(other supplies) + sum(y smallest caps) + x * (tables - y).
-    """
-    tables = len(caps)
-    a = sorted(min(s, tables) for s in supply)
-    c = sorted(caps)
-    pa = [0]
-    for v in a:
-        pa.append(pa[-1] + v)
-    pc = [0]
-    for v in c:
-        pc.append(pc[-1] + v)
-    k = len(a)
-    return min(
-        pa[k - x] + pc[y] + x * (tables - y) for x in range(k + 1) for y in range(tables + 1)
-    )
 
 
 def free_part(
@@ -79,6 +58,7 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
     a bound for the pairs between A and B, and so does summing b over B: the larger one counts.
     Within a line, members beyond one per table meet each other; the balanced spread gives the
     fewest such meetings per round, and again only never-met pairs can absorb one meeting each.
+    The result is the larger of that per-line bound and the global count of ``fresh_pairs``.
     """
     n, k = inst.n, inst.k
     stale = [[0] * k for _ in range(n)]
@@ -115,6 +95,7 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
                     if cover[line] and line != inst.line_of[a]:
                         meetings[a][line] += 1
     sizes = [len(m) for m in inst.line_members]
+    bound = max(0, encounters(inst, rounds, tables) - fresh_pairs(inst))
     excess = [
         [
             max(0, meetings[a][b] - (sizes[b] - stale[a][b])) if b != inst.line_of[a] else 0
@@ -122,17 +103,34 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
         ]
         for a in range(n)
     ]
-    bound = 0
+    per_line = 0
     for la in range(k):
         for lb in range(la + 1, k):
             one = sum(excess[a][lb] for a in inst.line_members[la])
             other = sum(excess[b][la] for b in inst.line_members[lb])
-            bound += max(one, other)
+            per_line += max(one, other)
         q, rem = divmod(sizes[la], tables)
         per_round = rem * (q + 1) * q // 2 + (tables - rem) * q * (q - 1) // 2
         fresh = sizes[la] * (sizes[la] - 1) // 2 - stale_within[la]
-        bound += max(0, rounds * per_round - fresh)
-    return bound
+        per_line += max(0, rounds * per_round - fresh)
+    return max(bound, per_line)
+
+
+def encounters(inst: Instance, rounds: int, tables: int) -> int:
+    """Pairs seated together over the rounds, counted with multiplicity (balanced sizes)."""
+    base, big = split_sizes(inst.n, tables)
+    per_round = big * (base + 1) * base // 2 + (tables - big) * base * (base - 1) // 2
+    return rounds * per_round
+
+
+def fresh_pairs(inst: Instance) -> int:
+    """Pairs that never met and need not be kept apart: each absorbs one encounter for free.
+
+    Every encounter beyond that many is a repeat, which gives a second, global bound: it is the
+    stronger one when history has used up most pairs across all lines at once.
+    """
+    n = inst.n
+    return n * (n - 1) // 2 - len(set(inst.hist_count) | set(inst.apart))
 
 
 def known_unreachable(

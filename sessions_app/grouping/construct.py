@@ -5,8 +5,11 @@ units, round r puts the member of line i at position p at table p - r * x_i. Two
 lines i != j at positions p, q meet exactly when r * (x_j - x_i) = q - p: once over the n rounds
 r in R, never twice. R is GF(p^m) (k <= p^m) or a product of such fields (k <= the smallest
 factor, MacNeish), with x_i = (i, i, ...). For n = 12 a stored difference matrix adds a design
-for 4 lines. This is the resolvable transversal design of DESIGN.md for those n; other n are
-left to the local search.
+for 4 lines, and the orthogonal arrays of ``mols.py`` (published squares and quasi-difference
+matrices) add 10, 14, 18, 22, 26 and 30, the orders n = 2 (mod 4) no field covers, plus 12 and
+15 with more lines. Each is a resolvable transversal design: k lines of n members over n rounds,
+every member of one line meeting every member of another exactly once. Other n are left to the
+local search; nothing here searches for squares at run time.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from itertools import product
+
+from .mols import orthogonal_array, stored_lines
 
 
 def prime_power(q: int) -> tuple[int, int] | None:
@@ -135,7 +140,7 @@ def field_lines(n: int) -> int:
 def max_lines(n: int) -> int:
     """How many lines a construction covers for n tables (0 when n < 2)."""
     matrix = DIFFERENCE_MATRICES.get(n)
-    return max(field_lines(n), len(matrix[0]) - 1 if matrix else 0)
+    return max(field_lines(n), len(matrix[0]) - 1 if matrix else 0, stored_lines(n))
 
 
 @cache
@@ -181,7 +186,10 @@ def design_tables(n: int, lines: int, rounds: list[int]) -> list[list[list[int]]
     if lines > max_lines(n):
         return None
     if lines > field_lines(n):
-        return _difference_matrix_tables(n, lines, rounds)
+        matrix = DIFFERENCE_MATRICES.get(n)
+        if matrix and lines < len(matrix[0]):
+            return _difference_matrix_tables(n, lines, rounds)
+        return _stored_tables(n, lines, rounds)
     sub, mul = ring(n)
     xs = []
     for i in range(lines):
@@ -209,89 +217,12 @@ def _difference_matrix_tables(n: int, lines: int, rounds: list[int]) -> list[lis
     return [[[column_of[sub(p, x)] for p in range(n)] for column_of in inverse] for x in rounds]
 
 
-def compose(
-    supply: list[int], caps: list[int], prefer: list[list[int]] | None, order: list[int]
-) -> list[list[int]]:
-    """Members per (line, table) with the most (table, line) pairs covered: x[line][table].
-
-    Lines with more members choose first, each takes the free tables with the most room left
-    (the Gale-Ryser greedy), preferring tables where `prefer` wants it; `order` breaks ties. If
-    the greedy is short of the max-flow optimum, augmenting paths close the gap, so the result
-    always reaches the minimal missing line slots for these capacities.
-    """
-    from .bounds import max_coverage
-
-    k, count = len(supply), len(caps)
-    target = max_coverage(supply, caps)
-    if prefer is not None:
-        # The design's own composition, when it already fills every table to its size and
-        # reaches the minimal missing slots, is kept as it is: then nobody leaves the design.
-        fits = all(sum(prefer[line][t] for line in range(k)) == caps[t] for t in range(count))
-        covered = sum(1 for line in range(k) for t in range(count) if prefer[line][t])
-        if fits and covered == target:
-            return [row[:] for row in prefer]
-    room = caps[:]
-    x = [[0] * count for _ in range(k)]
-    rank = {t: i for i, t in enumerate(order)}
-    for line in sorted(range(k), key=lambda li: (-supply[li], li)):
-        want = prefer[line] if prefer else None
-        need = min(supply[line], count)
-        pick = sorted(
-            (t for t in range(count) if room[t] > 0),
-            key=lambda t: (-room[t], -(want[t] > 0) if want else 0, rank[t]),
-        )[:need]
-        for t in pick:
-            x[line][t] = 1
-            room[t] -= 1
-    while sum(map(sum, x)) < target:
-        _augment(x, supply, room)
-    for line in range(k):
-        want = prefer[line] if prefer else None
-        extra = supply[line] - sum(x[line])
-        for _ in range(extra):
-            t = max(
-                (t for t in range(count) if room[t] > 0),
-                key=lambda t: (
-                    (want[t] - x[line][t]) if want else 0,
-                    room[t],
-                    -rank[t],
-                ),
-            )
-            x[line][t] += 1
-            room[t] -= 1
-    return x
-
-
-def _augment(x: list[list[int]], supply: list[int], room: list[int]) -> None:
-    """One augmenting path in the coverage flow (line -> table edges hold 0 or 1)."""
-    k, count = len(x), len(room)
-    parent: dict[tuple[str, int], tuple[str, int] | None] = {}
-    queue = []
-    for line in range(k):
-        if sum(x[line]) < min(supply[line], count):
-            parent[("l", line)] = None
-            queue.append(("l", line))
-    while queue:
-        kind, node = queue.pop(0)
-        if kind == "l":
-            for t in range(count):
-                if not x[node][t] and ("t", t) not in parent:
-                    parent[("t", t)] = ("l", node)
-                    if room[t] > 0:
-                        room[t] -= 1
-                        step: tuple[str, int] | None = ("t", t)
-                        while step is not None:
-                            prev = parent[step]
-                            if step[0] == "t" and prev is not None:
-                                x[prev[1]][step[1]] = 1
-                            elif step[0] == "l" and prev is not None:
-                                x[step[1]][prev[1]] = 0
-                            step = prev
-                        return
-                    queue.append(("t", t))
-        else:
-            for line in range(k):
-                if x[line][node] and ("l", line) not in parent:
-                    parent[("l", line)] = ("t", node)
-                    queue.append(("l", line))
-    raise AssertionError("coverage below the max-flow value must have an augmenting path")
+def _stored_tables(n: int, lines: int, rounds: list[int]) -> list[list[list[int]]]:
+    """From a stored OA: row (r, x_0, x_1, ...) seats member x_i of line i at table x_0 in round
+    r. Any two columns hold every pair once: each member once per round, each table one member
+    per line, two members of different lines together in exactly one round."""
+    grid = [[[0] * n for _ in range(lines)] for _ in range(n)]
+    for row in orthogonal_array(n):
+        for i in range(lines):
+            grid[row[0]][i][row[1 + i]] = row[1]
+    return [grid[r] for r in rounds]

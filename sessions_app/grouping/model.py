@@ -40,10 +40,19 @@ class Report:
     in member order. ``missing_line_slots`` counts (table, line) pairs where a line with a present
     member has nobody at the table, summed over rounds; ``min_missing_line_slots`` is the least
     possible number for the same table count and locked tables. ``lower_bound`` is a proven lower
-    bound on ``repeats`` for any plan keeping the hard rules and the minimal line slots;
-    ``lower_bound_tight`` is False only when the bound is known to be unreachable (a missing
-    resolvable transversal design), never as a guess. ``moved`` and ``arrived`` are filled by a
-    repair. ``elapsed`` (seconds) is not part of equality so a report equals its recount.
+    bound on ``repeats`` for any plan keeping the hard rules and the minimal line slots.
+
+    Three states, for the scheduler view to tell apart:
+
+    - ``proven_optimal``: repeats equal the lower bound, no plan can do better;
+    - ``lower_bound_tight`` False: the bound is known to be unreachable (a missing resolvable
+      transversal design, e.g. 4 lines of 6 over 6 rounds), so repeats above it may be optimal;
+    - otherwise (``lower_bound_tight`` True, ``proven_optimal`` False): unknown. The bound
+      may or may not be reachable; ``lower_bound_tight`` means "not known to be unreachable",
+      never "reachable".
+
+    ``moved`` and ``arrived`` are filled by a repair. ``elapsed`` (seconds) is not part of
+    equality so a report equals its recount.
     """
 
     repeats: int
@@ -56,6 +65,7 @@ class Report:
     table_sizes: tuple[tuple[int, ...], ...]
     lower_bound: int
     lower_bound_tight: bool
+    proven_optimal: bool = False
     moved: tuple[Hashable, ...] = ()
     arrived: tuple[Hashable, ...] = ()
     elapsed: float = field(default=0.0, compare=False)
@@ -96,7 +106,7 @@ class Instance:
         return a * len(self.ids) + b if a < b else b * len(self.ids) + a
 
 
-def _hashable(value: Any) -> bool:
+def is_hashable(value: Any) -> bool:
     try:
         hash(value)
     except TypeError:
@@ -104,9 +114,16 @@ def _hashable(value: Any) -> bool:
     return True
 
 
-def _id_list(value: Any, code: str, what: str) -> list:
+def id_list(value: Any, code: str, what: str, field: str, **where: Any) -> list:
+    """`value` as a list; else GroupingError(code) with params {"field": field, **where}.
+
+    `what` only words the English message; the params are data (the input field's name and
+    where in it: round, line) so that the web layer can word the error in any language.
+    """
     if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset | tuple):
-        raise GroupingError(code, f"{what} must be a list of member ids.", params={"what": what})
+        raise GroupingError(
+            code, f"{what} must be a list of member ids.", params={"field": field, **where}
+        )
     return list(value)
 
 
@@ -118,13 +135,13 @@ def read_lines(lines: Mapping) -> tuple[list[Any], list[list[Hashable]]]:
     members: list[list[Hashable]] = []
     where: dict[Hashable, Any] = {}
     for name, line in lines.items():
-        ids = _id_list(line, "invalid_lines", f"The members of line {name}")
+        ids = id_list(line, "invalid_lines", f"The members of line {name}", "lines", line=name)
         for member in ids:
-            if not _hashable(member):
+            if not is_hashable(member):
                 raise GroupingError(
                     "invalid_lines",
                     f"Line {name} contains {member!r}, which is not a member id.",
-                    params={"line": name},
+                    params={"line": name, "member": member},
                 )
             if member in where:
                 if where[member] == name:
@@ -148,16 +165,18 @@ def read_lines(lines: Mapping) -> tuple[list[Any], list[list[Hashable]]]:
 def read_pairs(apart: Any, index: Mapping[Hashable, int], n: int) -> list[int]:
     """Apart pairs as sorted pair keys; pairs with an unknown or absent member are ignored."""
     keys: set[int] = set()
-    for pair in _id_list(apart, "apart_invalid", "The apart pairs"):
+    for pair in id_list(apart, "apart_invalid", "The apart pairs", "apart"):
         if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
             raise GroupingError(
                 "apart_invalid",
                 f"{pair!r} is not a pair of two members to keep apart.",
-                params={"pair": repr(pair)},
+                params={"pair": pair},
             )
         a, b = pair
-        if not (_hashable(a) and _hashable(b)):
-            raise GroupingError("apart_invalid", f"{pair!r} is not a pair of member ids.")
+        if not (is_hashable(a) and is_hashable(b)):
+            raise GroupingError(
+                "apart_invalid", f"{pair!r} is not a pair of member ids.", params={"pair": pair}
+            )
         if a == b:
             raise GroupingError(
                 "apart_invalid",
@@ -173,8 +192,8 @@ def read_pairs(apart: Any, index: Mapping[Hashable, int], n: int) -> list[int]:
 def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any = ()) -> Instance:
     """Turn the public input into an Instance; raise GroupingError on malformed input."""
     names, members = read_lines(lines)
-    absent_ids = _id_list(absent, "invalid_absent", "The absent members")
-    gone = {a for a in absent_ids if _hashable(a)}
+    absent_ids = id_list(absent, "invalid_absent", "The absent members", "absent")
+    gone = {a for a in absent_ids if is_hashable(a)}
     ids: list[Hashable] = []
     line_of: list[int] = []
     line_members: list[list[int]] = []
@@ -198,11 +217,15 @@ def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any
     n = len(ids)
     hist_count: dict[int, int] = {}
     hist_last: dict[int, int] = {}
-    rounds = _id_list(history, "invalid_history", "The history")
+    rounds = id_list(history, "invalid_history", "The history", "history")
     for h, past in enumerate(rounds):
-        for table in _id_list(past, "invalid_history", "A round of the history"):
+        for table in id_list(past, "invalid_history", "A round of the history", "history", round=h):
             seated = sorted(
-                {index[m] for m in _id_list(table, "invalid_history", "A table") if m in index}
+                {
+                    index[m]
+                    for m in id_list(table, "invalid_history", "A table", "history", round=h)
+                    if m in index
+                }
             )
             for x, a in enumerate(seated):
                 for b in seated[x + 1 :]:
@@ -227,12 +250,17 @@ def check_sizes(group_size: Any, min_size: Any, max_size: Any, k: int) -> tuple[
     """Defaults from DESIGN.md: g = lines with a present member (at least 3), max = g + 1."""
     g = max(3, k) if group_size is None else group_size
     top = g + 1 if max_size is None else max_size
-    for value, what in ((g, "group size"), (min_size, "minimum size"), (top, "maximum size")):
+    names = (
+        ("group_size", "group size"),
+        ("min_size", "minimum size"),
+        ("max_size", "maximum size"),
+    )
+    for value, (name, what) in zip((g, min_size, top), names, strict=True):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise GroupingError(
                 "invalid_sizes",
                 f"The {what} must be a whole number of at least 1.",
-                params={"what": what},
+                params={"field": name, "value": value},
             )
     if min_size > top:
         raise GroupingError(
@@ -263,7 +291,9 @@ def read_locked(
         return {}
     if not isinstance(locked, Mapping):
         raise GroupingError(
-            "locked_invalid", "Locked tables must be given per round as {round: [table, ...]}."
+            "locked_invalid",
+            "Locked tables must be given per round as {round: [table, ...]}.",
+            params={"field": "locked"},
         )
     result: dict[int, list[list[int]]] = {}
     for r in sorted(locked, key=repr):
@@ -276,26 +306,30 @@ def read_locked(
             )
         seen: set[int] = set()
         tables = []
-        for table in _id_list(locked[r], "locked_invalid", f"The locked tables of round {r}"):
-            members = _id_list(table, "locked_invalid", f"A locked table of round {r}")
+        for table in id_list(
+            locked[r], "locked_invalid", f"The locked tables of round {r}", "locked", round=r
+        ):
+            members = id_list(
+                table, "locked_invalid", f"A locked table of round {r}", "locked", round=r
+            )
             if not members:
                 raise GroupingError(
                     "locked_invalid", f"A locked table of round {r} is empty.", params={"round": r}
                 )
             seat = []
             for m in members:
-                if _hashable(m) and m not in inst.index and m in inst.known:
+                if is_hashable(m) and m not in inst.index and m in inst.known:
                     raise GroupingError(
                         "locked_absent",
                         f"Member {m} is absent but sits at a locked table in round {r}; "
                         "unlock the table or mark the member present.",
                         params={"member": m, "round": r},
                     )
-                if not _hashable(m) or m not in inst.index:
+                if not is_hashable(m) or m not in inst.index:
                     raise GroupingError(
                         "locked_invalid",
                         f"A locked table in round {r} seats {m!r}, who is in no line.",
-                        params={"member": repr(m), "round": r},
+                        params={"member": m, "round": r},
                     )
                 i = inst.index[m]
                 if i in seen:

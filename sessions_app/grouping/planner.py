@@ -1,4 +1,19 @@
-"""plan_rounds: table count, a constructed or greedy start, then the tabu search."""
+"""plan_rounds: the table count, a constructed or greedy start, then the tabu search.
+
+The rules, in order (the engine's contract, also in docs/grouping.md):
+
+1. hard: every present member exactly once per round, absent members nowhere, sizes within
+   min..max and differing by at most one, apart pairs never together, locked tables kept;
+2. every line at every table wherever the numbers allow: the (table, missing line) slots are
+   the least possible for the table count (a max-flow, see bounds.py);
+3. as few repeated encounters as possible: a pair meeting m times in the new rounds and h times
+   in history counts m repeats if h > 0 and m - 1 if h == 0;
+4. among equal plans, repeats spread over as many different people as possible.
+
+The table count is floor(N/g) or ceil(N/g) for N present members and group size g, whichever
+fits min..max with balanced sizes; where both fit, the one with fewer missing line slots (rule
+2 before rule 3), and only on a tie there the one expected to repeat less (see choose_tables).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +23,9 @@ from collections.abc import Hashable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from .algorithms import assignment, compose, find_clique, greedy_assignment
 from .bounds import lower_bound, round_min_missing
-from .construct import compose, design_tables, max_lines
+from .layout import construction_prefs
 from .model import (
     GroupingError,
     Instance,
@@ -27,7 +43,7 @@ from .search import Search
 # Pair evaluations per unit of effort: about a second of pure Python at 300 members.
 BUDGET = 3_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
-MAPPINGS = 24  # member-to-position mappings tried when history meets the construction
+CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
 
 
 def choose_tables(
@@ -38,23 +54,21 @@ def choose_tables(
     rounds: int,
     locks: dict[int, list[list[int]]],
     seed: int,
+    deadline: float | None = None,
 ) -> tuple[int, tuple[list[list[int] | None], int] | None]:
-    """The table count and its design (see construction_prefs), or None when none fits.
+    """The table count and its design (see layout.construction_prefs), or None for no design.
 
-    floor(N/g) or ceil(N/g) tables, whichever gives sizes within min..max (balanced).
-
-    When both do, fewer missing line slots decide, then average size nearest g, then more tables
-    (smaller tables mean fewer encounters per round, hence fewer repeats later). One exception:
-    a table count with a finite-field design (zero repeats for as many rounds as there are
-    tables, across the school's plenaries) wins if it costs at most one extra missing line per
-    three tables per round, a design that repeats no earlier encounter before one that does.
-    Meeting new colleagues is the point of the method: 150 people in 8 lines get 19 tables, five
-    of them one line short, and no repeats all year, rather than 18 tables with one line short
-    and repeats from the third plenary. A small school of 25 in 4 lines keeps its 6 full quartets
-    and a quintet rather than 7 tables with three trios.
+    floor(N/g) or ceil(N/g) tables, whichever gives sizes within min..max (balanced). When both
+    do, the fewer missing line slots over the session decide (rule 2 comes before repeats, and
+    the steering group can still ask for another group size). Only on a tie there, the count
+    expected to repeat less: a design that repeats no earlier encounter, then a design with the
+    fewest repeated earlier encounters, then no design with the lower bound on repeats as the
+    guide; then the average size nearest g, then more tables (smaller tables mean fewer
+    encounters per round). With locked tables a design only seeds the free rounds and does not
+    pick the count.
     """
     n = inst.n
-    candidates = []
+    options = []
     lock_clash = False
     for tables in sorted({n // g, -(-n // g)} - {0}):
         if not sizes_fit(n, tables, low, high):
@@ -67,70 +81,71 @@ def choose_tables(
             round_min_missing(inst, tables, locks[r]) if r in locks else plain
             for r in range(rounds)
         )
-        rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
-        design = construction_prefs(inst, tables, rounds, locks, rng)
-        candidates.append((tables, missing, design))
-    fewest = min((missing for _, missing, _ in candidates), default=0)
-    options = []
-    for tables, missing, design in candidates:
-        affordable = 3 * (missing - fewest) <= tables * rounds
-        # with locked tables the design only seeds the free rounds: it does not pick the count
-        rank = 2 if design is None or locks or not affordable else (0 if design[1] == 0 else 1)
-        options.append(
-            (rank, missing, Fraction(abs(n - g * tables), tables), -tables, tables, design)
-        )
-    if options:
-        best = min(options, key=lambda option: option[:-1])
-        return best[-2], best[-1]
-    if lock_clash:
+        options.append((missing, tables))
+    if not options:
+        if lock_clash:
+            raise GroupingError(
+                "locked_invalid",
+                "The locked tables do not fit a balanced table plan: their sizes or their number "
+                "cannot go together with the other tables.",
+                params={
+                    "field": "locked",
+                    "members": n,
+                    "tables": sorted({n // g, -(-n // g)} - {0}),
+                    "locked_sizes": {r: [len(t) for t in lr] for r, lr in locks.items()},
+                },
+            )
+        low_t, high_t = n // g, -(-n // g)
         raise GroupingError(
-            "locked_invalid",
-            "The locked tables do not fit a balanced table plan: their sizes or their number "
-            "cannot go together with the other tables.",
+            "sizes_impossible",
+            f"{n} present members cannot sit at tables of {low} to {high} people around the "
+            f"group size of {g} ({low_t} or {high_t} tables). Change the group size or the size "
+            "limits.",
+            params={
+                "members": n,
+                "group_size": g,
+                "min_size": low,
+                "max_size": high,
+                "tables": [low_t, high_t],
+            },
         )
-    low_t, high_t = n // g, -(-n // g)
-    raise GroupingError(
-        "sizes_impossible",
-        f"{n} present members cannot sit at tables of {low} to {high} people around the group "
-        f"size of {g} ({low_t} or {high_t} tables). Change the group size or the size limits.",
-        params={"members": n, "group_size": g, "min_size": low, "max_size": high},
-    )
+    fewest = min(missing for missing, _ in options)
+    ranked = []
+    for missing, tables in options:
+        if missing != fewest:
+            continue
+        rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
+        design = construction_prefs(inst, tables, rounds, locks, rng, deadline)
+        if design is None or locks:
+            rank, expected = 2, lower_bound(inst, rounds, tables, locks)
+        else:
+            rank, expected = (0 if design[1] == 0 else 1), design[1]
+        nearest = Fraction(abs(n - g * tables), tables)
+        ranked.append(((rank, expected, nearest, -tables), tables, design))
+    _, tables, design = min(ranked, key=lambda option: option[0])
+    return tables, design
 
 
-def _largest_clique(adj: dict[int, set[int]]) -> int:
-    """Size of the largest group of members who must all be kept apart (Bron-Kerbosch)."""
-    best = 0
+def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
+    """Refuse apart pairs that provably cannot be kept: more mutually-apart members than tables.
 
-    def grow(size: int, cand: set[int], excl: set[int]) -> None:
-        nonlocal best
-        if not cand and not excl:
-            best = max(best, size)
-            return
-        if size + len(cand) <= best:
-            return
-        pivot = max(cand | excl, key=lambda v: len(adj[v] & cand))
-        for v in sorted(cand - adj[pivot]):
-            grow(size + 1, cand & adj[v], excl & adj[v])
-            cand = cand - {v}
-            excl = excl | {v}
-
-    grow(0, set(adj), set())
-    return best
-
-
-def check_apart(inst: Instance, tables: int) -> None:
-    """Refuse apart pairs that provably cannot be met: more mutually-apart members than tables."""
+    The clique search is bounded (CLIQUE_NODES steps and the deadline): when it cannot decide,
+    the plan goes ahead and the search reports ``no_plan_in_budget`` if it fails.
+    """
     adj: dict[int, set[int]] = {}
     for key in inst.apart:
         a, b = divmod(key, inst.n)
         adj.setdefault(a, set()).add(b)
         adj.setdefault(b, set()).add(a)
-    if adj and _largest_clique(adj) > tables:
+    if not adj:
+        return
+    clique, _ = find_clique(adj, tables + 1, nodes=CLIQUE_NODES, deadline=deadline)
+    if clique is not None:
         raise GroupingError(
             "apart_infeasible",
             f"The apart pairs cannot all be kept: some members must all sit at different tables, "
             f"but there are only {tables} tables.",
-            params={"tables": tables},
+            params={"tables": tables, "members": [inst.ids[m] for m in clique]},
         )
 
 
@@ -148,11 +163,14 @@ def seat_round(
     locked_round: list[list[int]],
     rng: random.Random,
     pref: list[int] | None = None,
+    deadline: float | None = None,
 ) -> list[list[int]]:
     """One round: locked tables, then free tables filled line by line at least cost.
 
     The line counts per table come from `compose` (minimal missing line slots); `pref` (a table
-    per member, from the construction) is honoured first where the counts allow.
+    per member, from the construction) is honoured first where the counts allow. Each line's
+    remaining members go to the free seats by a minimum-cost assignment (cost: the encounters
+    they would repeat), or greedily once the deadline has passed.
     """
     fixed = {m for t in locked_round for m in t}
     free_tables = tables - len(locked_round)
@@ -194,189 +212,10 @@ def seat_round(
             continue
         costs = {t: [search.join_cost(m, seated[t]) for m in rest] for t in set(columns)}
         matrix = [[costs[t][i] for t in columns] for i in range(len(rest))]
-        for i, j in enumerate(assignment(matrix)):
+        late = deadline is not None and time.perf_counter() > deadline
+        for i, j in enumerate(greedy_assignment(matrix) if late else assignment(matrix)):
             seated[columns[j]].append(rest[i])
     return [list(t) for t in locked_round] + seated
-
-
-def assignment(cost: list[list[int]]) -> list[int]:
-    """Minimum-cost assignment of rows to distinct columns (Hungarian method, rows <= columns)."""
-    rows, cols = len(cost), len(cost[0])
-    u = [0] * (rows + 1)
-    v = [0] * (cols + 1)
-    match = [0] * (cols + 1)  # column -> row (1-based), 0 = free
-    way = [0] * (cols + 1)
-    for i in range(1, rows + 1):
-        match[0] = i
-        j0 = 0
-        low = [float("inf")] * (cols + 1)
-        used = [False] * (cols + 1)
-        while True:
-            used[j0] = True
-            i0 = match[j0]
-            delta = float("inf")
-            j1 = 0
-            row = cost[i0 - 1]
-            ui = u[i0]
-            for j in range(1, cols + 1):
-                if not used[j]:
-                    cur = row[j - 1] - ui - v[j]
-                    if cur < low[j]:
-                        low[j] = cur
-                        way[j] = j0
-                    if low[j] < delta:
-                        delta = low[j]
-                        j1 = j
-            for j in range(cols + 1):
-                if used[j]:
-                    u[match[j]] += delta
-                    v[j] -= delta
-                else:
-                    low[j] -= delta
-            j0 = j1
-            if match[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            match[j0] = match[j1]
-            j0 = j1
-    result = [0] * rows
-    for j in range(1, cols + 1):
-        if match[j]:
-            result[match[j] - 1] = j - 1
-    return result
-
-
-ABSENT = -1
-
-
-def design_layout(
-    inst: Instance, tables: int, shuffle: random.Random | None = None, gather: bool = True
-) -> list[tuple[int, int]] | None:
-    """A (column, position) per present member for the finite-field design, or None.
-
-    Each column of the design is one field element: members of one column never meet, members of
-    two columns meet exactly once over the design's rounds. Columns start as the lines, in the
-    order their members are given, absent members included as empty positions: the same school
-    gets the same layout session after session, so its earlier rounds are recognised as design
-    rounds even when a few people are away. Members beyond `tables` in a long line fill empty
-    positions of other lines first (they then meet exactly whom the missing member would have
-    met); what is left over fills extra columns. Remaining empty positions are gathered in one
-    column, so in every round they fall at different tables and the sizes stay balanced
-    (`gather=False` leaves them where they are: absent people then keep everyone else aligned
-    with earlier plenaries, and only the design rounds that happen to be balanced can be used).
-    """
-    # The layout is made as if everybody were present (absent members as ABSENT), so that who
-    # is away today does not shift anybody else; their places become empty afterwards.
-    full: list[list[int | None]] = [[] for _ in range(inst.k)]
-    for member, line in inst.known.items():
-        if line >= 0:
-            full[line].append(inst.index.get(member, ABSENT))
-    columns: list[list[int | None]] = []
-    pool: list[int] = []
-    for order in full:
-        if shuffle is not None:
-            shuffle.shuffle(order)
-        columns.append(order[:tables] + [None] * (tables - len(order[:tables])))
-        pool.extend(m for m in order[tables:] if m is not None)
-
-    def gaps(column: list[int | None]) -> int:
-        return column.count(None)
-
-    # fill the columns with the fewest gaps first: then fewer columns keep gaps
-    for column in sorted(columns, key=gaps):
-        for position, member in enumerate(column):
-            if member is None and pool:
-                column[position] = pool.pop(0)
-    while pool:
-        chunk: list[int | None] = list(pool[:tables])
-        columns.append(chunk + [None] * (tables - len(chunk)))
-        pool = pool[tables:]
-    columns = [[None if m == ABSENT else m for m in column] for column in columns]
-    gapped = sorted((c for c in columns if gaps(c)), key=gaps, reverse=True)
-    if len(gapped) > 1 and gather:
-        # gather the gaps in the emptiest column: move its members into the other gaps
-        donor = gapped[0]
-        givers = [p for p, m in enumerate(donor) if m is not None]
-        for column in gapped[1:]:
-            for position, member in enumerate(column):
-                if member is None and givers:
-                    column[position] = donor[givers[-1]]
-                    donor[givers.pop()] = None
-        if sum(1 for c in columns if 0 < gaps(c) < tables) > 1:
-            return None
-    columns = [c for c in columns if gaps(c) < tables]
-    if tables < 2 or len(columns) > max_lines(tables):
-        return None
-    positions: list[tuple[int, int]] = [(0, 0)] * inst.n
-    for number, column in enumerate(columns):
-        for position, member in enumerate(column):
-            if member is not None:
-                positions[member] = (number, position)
-    return positions
-
-
-def construction_prefs(
-    inst: Instance, tables: int, rounds: int, locks: dict, rng: random.Random
-) -> tuple[list[list[int] | None], int] | None:
-    """A table per member for each round from the finite-field design and the number of earlier
-    encounters it repeats, or None when no design fits.
-
-    With history, the canonical layout comes first (it recognises the school's earlier design
-    rounds), then a few shuffled layouts; the design rounds with the fewest earlier encounters
-    are used.
-    """
-    layout = design_layout(inst, tables)
-    if layout is None:
-        return None
-    usable = min(rounds, tables)
-    balanced = sorted(split_sizes_list(inst.n, tables))
-    n = inst.n
-    tries = 1 if not inst.hist_count else max(1, min(MAPPINGS, 400_000 // (n * tables + 1)))
-    layouts = [design_layout(inst, tables, gather=False), layout]
-    layouts += [design_layout(inst, tables, rng) for _ in range(tries - 1)]
-    best: tuple[int, list[list[int]]] | None = None
-    for positions in layouts:
-        if positions is None:
-            continue
-        columns = 1 + max(c for c, _ in positions)
-        grid = design_tables(tables, columns, list(range(tables)))
-        assert grid is not None
-        per_round = [[grid[r][c][p] for c, p in positions] for r in range(tables)]
-        scored = []
-        for r, tab in enumerate(per_round):
-            groups: dict[int, list[int]] = {}
-            for m, t in enumerate(tab):
-                groups.setdefault(t, []).append(m)
-            if sorted(len(g) for g in groups.values()) + [0] * (tables - len(groups)) != balanced:
-                continue  # this design round would need people moved: not usable as it is
-            clash = 0
-            if inst.hist_count:
-                for group in groups.values():
-                    for x, a in enumerate(group):
-                        for b in group[x + 1 :]:
-                            clash += inst.hist_count.get(a * n + b, 0)
-            scored.append((clash, r))
-        if len(scored) < usable:
-            continue
-        scored.sort()
-        picked = scored[:usable]
-        total = sum(c for c, _ in picked)
-        if best is None or total < best[0]:
-            best = (total, [per_round[r] for _, r in sorted(picked, key=lambda s: s[1])])
-        if total == 0:
-            break
-    if best is None:
-        return None
-    prefs: list[list[int] | None] = [
-        best[1][r] if r < usable and r not in locks else None for r in range(rounds)
-    ]
-    return prefs, best[0]
-
-
-def split_sizes_list(members: int, tables: int) -> list[int]:
-    base, big = split_sizes(members, tables)
-    return [base + 1] * big + [base] * (tables - big)
 
 
 def build(
@@ -388,6 +227,7 @@ def build(
     prefs: list[list[int] | None] | None,
     budget: float,
     mixed: bool,
+    deadline: float | None = None,
 ) -> Search:
     """Seat the rounds one by one, each followed by a search on that round alone."""
     rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
@@ -395,11 +235,11 @@ def build(
     for r in range(rounds):
         locked_round = locks.get(r, [])
         pref = prefs[r] if prefs else None
-        plan = seat_round(inst, search, tables, locked_round, rng, pref)
+        plan = seat_round(inst, search, tables, locked_round, rng, pref, deadline)
         flags = [True] * len(locked_round) + [False] * (len(plan) - len(locked_round))
         search.add_round(plan, flags)
         if budget:
-            search.run(budget / rounds, 0, None, mixed, active=r)
+            search.run(budget / rounds, 0, deadline, mixed, active=r)
     return search
 
 
@@ -410,7 +250,9 @@ def _check_number(value: Any, name: str, *, whole: bool, allow_none: bool = Fals
     if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
         what = "a whole number of at least 1" if whole else "a positive number"
         raise GroupingError(
-            f"invalid_{name}", f"The {name.replace('_', ' ')} must be {what}.", params={name: value}
+            f"invalid_{name}",
+            f"The {name.replace('_', ' ')} must be {what}.",
+            params={"field": name, "value": value},
         )
 
 
@@ -429,14 +271,20 @@ def plan_rounds(
     effort: float = 1.0,
     time_limit: float | None = None,
 ) -> Plan:
-    """Plan `rounds` rounds of tables (DESIGN.md, "The grouping problem, precisely").
+    """Plan `rounds` rounds of tables under the rules of this module's docstring.
 
-    Keeps every hard rule (each present member once per round, absent members nowhere, balanced
-    sizes within min..max, apart pairs apart, locked tables as given) and reaches the minimal
-    missing line slots in every round; then minimises repeated encounters towards the lower bound
-    in Report. Zero-repeat rounds come from a finite-field construction where one fits (see
-    construct.py), otherwise from a greedy start; a tabu search follows and stops at the bound.
-    Same input, seed and effort give the same plan; only `time_limit` adds clock dependence.
+    `lines` maps each line to its member ids; `history` holds earlier rounds (oldest first; ids
+    in no line are ignored); `absent` members are seated nowhere; `apart` pairs never share a
+    table. `locked` maps a round number (0-based, within this session) to tables that must
+    appear exactly as given: their members are taken out of the search and the other tables
+    are planned around them (their sizes must fit the balanced table plan). `group_size`
+    defaults to the number of lines with a present member (at least 3), `max_size` to
+    group_size + 1.
+
+    Zero-repeat rounds come from a resolvable design where one fits (construct.py), otherwise
+    from a greedy start; a tabu search follows and stops at the lower bound, on a plateau, at
+    the budget (`effort`) or at `time_limit` seconds, which every phase observes. Same input,
+    seed and effort give the same plan; only `time_limit` adds clock dependence.
     Raises GroupingError: input errors have ``impossible`` True, ``no_plan_in_budget`` False.
     """
     started = time.perf_counter()
@@ -444,35 +292,43 @@ def plan_rounds(
     _check_number(effort, "effort", whole=False)
     _check_number(time_limit, "time_limit", whole=False, allow_none=True)
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise GroupingError("invalid_seed", "The seed must be a whole number.")
+        raise GroupingError(
+            "invalid_seed", "The seed must be a whole number.", params={"field": "seed"}
+        )
+    deadline = None if time_limit is None else started + time_limit
     inst = normalise(lines, history=history, absent=absent, apart=apart)
     if inst.n == 0:
-        raise GroupingError("no_members", "There is nobody to seat: every member is absent.")
+        raise GroupingError(
+            "no_members", "There is nobody to seat: every member is absent.", params={"members": 0}
+        )
     g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     locks = read_locked(locked, rounds, inst, set(inst.apart))
-    tables, design = choose_tables(inst, g, low, high, rounds, locks, seed)
-    check_apart(inst, tables)
+    tables, design = choose_tables(inst, g, low, high, rounds, locks, seed, deadline)
+    check_apart(inst, tables, deadline)
     target = lower_bound(inst, rounds, tables, locks)
     prefs = design[0] if design else None
     mixed = any(len(m) != tables for m in inst.line_members) or bool(locks)
     budget = BUDGET * effort
-    deadline = None if time_limit is None else started + time_limit
     search = None
     if prefs is not None:
         # the construction first; the greedy start only gets the rest of the budget if needed
-        search = build(inst, tables, rounds, locks, seed, prefs, 0, mixed)
+        search = build(inst, tables, rounds, locks, seed, prefs, 0, mixed, deadline)
         search.run(budget / 2, target, deadline, mixed)
         budget /= 2
     if search is None or search.repeats > target or search.apart_violations:
-        greedy = build(inst, tables, rounds, locks, seed, None, budget * SEQUENTIAL, mixed)
+        greedy = build(
+            inst, tables, rounds, locks, seed, None, budget * SEQUENTIAL, mixed, deadline
+        )
         greedy.run(budget * (1 - SEQUENTIAL), target, deadline, mixed)
         if search is None or greedy.cost < search.cost:
             search = greedy
+    search.polish(budget / 10, deadline)
     if search.apart_violations:
         raise GroupingError(
             "no_plan_in_budget",
             "No plan was found within the search budget that keeps every apart pair apart. It may "
             "be impossible; try a higher effort or fewer apart pairs.",
+            params={"apart_pairs": len(inst.apart), "effort": effort},
             impossible=False,
         )
     return _finish(inst, search.rounds, tables, locks, locked, started)

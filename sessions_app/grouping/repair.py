@@ -7,14 +7,15 @@ import time
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
+from .algorithms import FlowGraph, min_cost_flow
 from .bounds import lower_bound, round_min_missing
 from .model import (
     GroupingError,
     Instance,
     Plan,
-    _hashable,
-    _id_list,
     check_sizes,
+    id_list,
+    is_hashable,
     locks_fit,
     normalise,
     read_lines,
@@ -25,45 +26,6 @@ from .report import recount
 from .search import BIG, Search
 
 REPAIR_BUDGET = 300_000  # pair evaluations for the repeats after the moves are fixed
-
-
-def _min_cost_flow(nodes: int, edges: list[list[int]], source: int, sink: int) -> None:
-    """Successive shortest paths (Bellman-Ford); edges are [to, cap, cost, reverse index, from]."""
-    graph: list[list[int]] = [[] for _ in range(nodes)]
-    for i, edge in enumerate(edges):
-        graph[edge[4]].append(i)
-    while True:
-        dist = [None] * nodes
-        via = [-1] * nodes
-        dist[source] = 0
-        queue = [source]
-        inside = [False] * nodes
-        inside[source] = True
-        while queue:
-            u = queue.pop(0)
-            inside[u] = False
-            for i in graph[u]:
-                to, cap, cost = edges[i][0], edges[i][1], edges[i][2]
-                if cap > 0 and (dist[to] is None or dist[u] + cost < dist[to]):
-                    dist[to] = dist[u] + cost
-                    via[to] = i
-                    if not inside[to]:
-                        inside[to] = True
-                        queue.append(to)
-        if dist[sink] is None:
-            return
-        push = None
-        v = sink
-        while v != source:
-            edge = edges[via[v]]
-            push = edge[1] if push is None else min(push, edge[1])
-            v = edge[4]
-        v = sink
-        while v != source:
-            i = via[v]
-            edges[i][1] -= push
-            edges[edges[i][3]][1] += push
-            v = edges[i][4]
 
 
 def recompose(
@@ -78,52 +40,41 @@ def recompose(
     """
     count = len(current)
     source, sink, hub = 0, 1 + k + count, 2 + k + count
-    edges: list[list[int]] = []
-
-    def add(u: int, v: int, cap: int, cost: int) -> None:
-        edges.append([v, cap, cost, len(edges) + 1, u])
-        edges.append([u, 0, -cost, len(edges) - 1, v])
-
+    graph = FlowGraph(sink + 2)
     here = [[0] * count for _ in range(k)]
     for t, table in enumerate(current):
         for line in table:
             here[line][t] += 1
-    slots: list[list[int]] = [[] for _ in range(k)]
+    edges: list[list[list[int]]] = [[[] for _ in range(count)] for _ in range(k)]
     for line in range(k):
-        add(source, 1 + line, supply[line], 0)
+        graph.add(source, 1 + line, supply[line], 0)
         for t in range(count):
             c = here[line][t]
-            slots[line].append(len(edges))
-            add(1 + line, 1 + k + t, 1, 0 if c else 1)
+            slot = edges[line][t]
+            slot.append(graph.add(1 + line, 1 + k + t, 1, 0 if c else 1))
             if c >= 2:
-                add(1 + line, 1 + k + t, c - 1, BIG)
-            add(1 + line, 1 + k + t, supply[line], BIG + 1)
+                slot.append(graph.add(1 + line, 1 + k + t, c - 1, BIG))
+            slot.append(graph.add(1 + line, 1 + k + t, supply[line], BIG + 1))
     for t in range(count):
-        add(1 + k + t, sink, caps_base, 0)
-        add(1 + k + t, hub, 1, 0)
-    add(hub, sink, big, 0)
-    _min_cost_flow(sink + 2, edges, source, sink)
-    x = [[0] * count for _ in range(k)]
-    for line in range(k):
-        for t in range(count):
-            first = slots[line][t]
-            parallel = 3 if here[line][t] >= 2 else 2
-            for j in range(parallel):
-                x[line][t] += edges[first + 2 * j + 1][1]
+        graph.add(1 + k + t, sink, caps_base, 0)
+        graph.add(1 + k + t, hub, 1, 0)
+    graph.add(hub, sink, big, 0)
+    min_cost_flow(graph, source, sink)
+    x = [[sum(graph.flow(e) for e in edges[line][t]) for t in range(count)] for line in range(k)]
     return x
 
 
 def _read_current(current: Any, known: Mapping[Hashable, int]) -> list[list[Hashable]]:
     tables = []
     seen: set[Hashable] = set()
-    for table in _id_list(current, "current_invalid", "The current round"):
-        ids = _id_list(table, "current_invalid", "A table of the current round")
+    for table in id_list(current, "current_invalid", "The current round", "current"):
+        ids = id_list(table, "current_invalid", "A table of the current round", "current")
         for m in ids:
-            if not _hashable(m) or m not in known:
+            if not is_hashable(m) or m not in known:
                 raise GroupingError(
                     "current_invalid",
                     f"The current round seats {m!r}, who is in no line.",
-                    params={"member": repr(m)},
+                    params={"member": m},
                 )
             if m in seen:
                 raise GroupingError(
@@ -182,15 +133,19 @@ def repair_round(
     _, members = read_lines(lines)
     known = {m: i for i, line in enumerate(members) for m in line}
     tables_ids = _read_current(current, known)
-    gone = {m for m in _id_list(absent, "invalid_absent", "The absent members") if _hashable(m)}
+    gone = {
+        m
+        for m in id_list(absent, "invalid_absent", "The absent members", "absent")
+        if is_hashable(m)
+    }
     newcomers = []
     seated = {m for t in tables_ids for m in t}
-    for m in _id_list(arrived, "invalid_arrived", "The arrived members"):
-        if not _hashable(m) or m not in known:
+    for m in id_list(arrived, "invalid_arrived", "The arrived members", "arrived"):
+        if not is_hashable(m) or m not in known:
             raise GroupingError(
                 "arrived_invalid",
                 f"{m!r} arrived but is in no line.",
-                params={"member": repr(m)},
+                params={"member": m},
             )
         if m not in seated and m not in gone and m not in newcomers:
             newcomers.append(m)
@@ -268,12 +223,12 @@ def _read_locks(
     locked: Any, tables_ids: list[list[Hashable]], gone: set, inst: Instance
 ) -> list[int]:
     keep = []
-    for i in _id_list(locked, "locked_invalid", "The locked tables"):
+    for i in id_list(locked, "locked_invalid", "The locked tables", "locked"):
         if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(tables_ids):
             raise GroupingError(
                 "locked_invalid",
                 f"There is no table {i!r} in the current round to lock.",
-                params={"table": repr(i)},
+                params={"table": i},
             )
         table = tables_ids[i]
         for m in table:
@@ -291,7 +246,7 @@ def _read_locks(
                         "locked_apart",
                         f"Locked table {i} seats {inst.ids[a]} and {inst.ids[b]}, who must be "
                         "kept apart.",
-                        params={"table": i},
+                        params={"table": i, "member": inst.ids[a], "other": inst.ids[b]},
                     )
         if i not in keep:
             keep.append(i)

@@ -10,8 +10,8 @@ from .model import (
     GroupingError,
     Instance,
     Report,
-    _id_list,
     check_sizes,
+    id_list,
     normalise,
     read_locked,
 )
@@ -60,8 +60,9 @@ def recount(
         for r in range(len(rounds))
     )
     bound = lower_bound(inst, len(rounds), tables, locks)
+    repeats = from_history + within
     return Report(
-        repeats=from_history + within,
+        repeats=repeats,
         repeats_history=from_history,
         repeats_within=within,
         repeated_pairs=tuple(pairs),
@@ -70,7 +71,9 @@ def recount(
         min_missing_line_slots=least,
         table_sizes=tuple(tuple(len(t) for t in rnd) for rnd in rounds),
         lower_bound=bound,
-        lower_bound_tight=not known_unreachable(inst, len(rounds), tables, locks, bound),
+        lower_bound_tight=repeats == bound
+        or not known_unreachable(inst, len(rounds), tables, locks, bound),
+        proven_optimal=repeats == bound,
         moved=moved,
         arrived=arrived,
         elapsed=elapsed,
@@ -80,12 +83,12 @@ def recount(
 def read_plan(inst: Instance, rounds: Any) -> list[list[list[int]]]:
     """Rounds of ids as member numbers; every present member exactly once per round."""
     out = []
-    for r, rnd in enumerate(_id_list(rounds, "plan_invalid", "The plan")):
+    for r, rnd in enumerate(id_list(rounds, "plan_invalid", "The plan", "plan")):
         seen: set[int] = set()
         tables = []
-        for table in _id_list(rnd, "plan_invalid", f"Round {r}"):
+        for table in id_list(rnd, "plan_invalid", f"Round {r}", "plan", round=r):
             seat = []
-            for m in _id_list(table, "plan_invalid", f"A table of round {r}"):
+            for m in id_list(table, "plan_invalid", f"A table of round {r}", "plan", round=r):
                 try:
                     i = inst.index.get(m)
                 except TypeError:
@@ -97,7 +100,7 @@ def read_plan(inst: Instance, rounds: Any) -> list[list[list[int]]]:
                         f"Member {m} is absent but seated in round {r}."
                         if absent
                         else f"Round {r} seats {m!r}, who is in no line.",
-                        params={"member": repr(m), "round": r},
+                        params={"member": m, "round": r},
                     )
                 if i in seen:
                     raise GroupingError(
@@ -131,7 +134,9 @@ def check_hard_rules(
     counts = {len(rnd) for rnd in rounds}
     if len(counts) != 1:
         raise GroupingError(
-            "plan_sizes", "Every round of a session must have the same number of tables."
+            "plan_sizes",
+            "Every round of a session must have the same number of tables.",
+            params={"tables": [len(rnd) for rnd in rounds]},
         )
     for r, rnd in enumerate(rounds):
         sizes = [len(t) for t in rnd]
@@ -188,7 +193,7 @@ def evaluate(
     _, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     plan = read_plan(inst, rounds)
     if not plan:
-        raise GroupingError("plan_invalid", "The plan has no rounds.")
+        raise GroupingError("plan_invalid", "The plan has no rounds.", params={"field": "plan"})
     locks = read_locked(locked, len(plan), inst, set(inst.apart))
     tables = check_hard_rules(inst, plan, low, high, locks)
     return recount(inst, plan, tables, locks)

@@ -6,10 +6,21 @@ with h history meetings and m new ones, t = min(h, 1) + m, is
 
     HARD * m (apart pair) + BIG * max(0, t - 1) + SPREAD * max(0, t - 1) ** 2 + recency * m (h > 0)
 
-so repeats (DESIGN rule 3) dominate, a third meeting weighs more than two second ones (a first
-step of rule 4), and a pair that met recently is avoided before a pair that met long ago. A repair
-adds MOVE per member seated away from their table. Deltas are evaluated incrementally from a
-flat pair-count list (lists, not dicts, in the inner loop).
+so repeats (rule 3) dominate, a third meeting weighs more than two second ones (a first step of
+rule 4), and a pair that met recently is avoided before a pair that met long ago. A repair adds
+MOVE per member seated away from their table. Deltas are evaluated incrementally from a flat
+pair-count list (lists, not dicts, in the inner loop).
+
+Rule 4 proper (repeats spread over as many people as possible) is kept as ``spread``, the sum
+over members of the square of the repeats they take part in; ``polish`` lowers it with swaps
+that keep the apart pairs and the repeats, after the search.
+
+The search (``run``): pick a few conflicting pairs (a repeat or an apart pair at one table),
+try every swap of one of their members that keeps the line slots, take the best one that is not
+tabu (a member may not return to a table it just left for a few iterations, unless that beats
+the best plan so far), and kick the plan with random swaps after ``stall`` iterations without a
+new best. It stops at the target (the lower bound), when the budget of pair evaluations is
+spent, at the deadline, or after PLATEAU kicks in a row without a new best.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ CROSS = 0.25  # share of iterations that also try swaps across lines when lines 
 TENURE = 4
 TENURE_DIV = 10
 SAMPLE = 2
+PLATEAU = 12  # kicks in a row without a new best plan before the search gives up
 
 
 class Search:
@@ -70,6 +82,8 @@ class Search:
         self.apart_violations = 0
         self.conf: list[int] = []
         self.conf_pos: dict[int, int] = {}
+        self.person_repeats = [0] * n
+        self.spread = 0
 
     # --- pair bookkeeping -------------------------------------------------------------------
     def _bad(self, i: int) -> bool:
@@ -96,7 +110,12 @@ class Search:
         m = self.cnt[i]
         before = self._bad(i)
         self.cost += self.c1[i] if not m else self.c2[i] + 2 * SPREAD * m
-        self.repeats += self.hc[i] + m >= 1
+        if self.hc[i] + m >= 1:
+            self.repeats += 1
+            pr = self.person_repeats
+            self.spread += 2 * (pr[a] + pr[b] + 1)
+            pr[a] += 1
+            pr[b] += 1
         self.apart_violations += self.ap[i]
         self.cnt[i] = self.cnt[j] = m + 1
         self._flag(i, j, before)
@@ -106,7 +125,12 @@ class Search:
         m = self.cnt[i] - 1
         before = self._bad(i)
         self.cost -= self.c1[i] if not m else self.c2[i] + 2 * SPREAD * m
-        self.repeats -= self.hc[i] + m >= 1
+        if self.hc[i] + m >= 1:
+            self.repeats -= 1
+            pr = self.person_repeats
+            pr[a] -= 1
+            pr[b] -= 1
+            self.spread -= 2 * (pr[a] + pr[b] + 1)
         self.apart_violations -= self.ap[i]
         self.cnt[i] = self.cnt[j] = m
         self._flag(i, j, before)
@@ -148,7 +172,8 @@ class Search:
         locks = self.lock
         size = self.n * self.n
         self.cnt = [0] * size
-        self.cost = self.repeats = self.apart_violations = 0
+        self.cost = self.repeats = self.apart_violations = self.spread = 0
+        self.person_repeats = [0] * self.n
         self.conf, self.conf_pos = [], {}
         self.rounds, self.tab, self.lock, self.lc = [], [], [], []
         for rnd, lock in zip(rounds, locks, strict=True):
@@ -283,6 +308,7 @@ class Search:
         work = 0
         it = 0
         last_gain = 0
+        kicks = 0  # kicks since the last new best plan
         stall = 60 + 3 * n
         while work < budget and (self.repeats > target or self.apart_violations):
             if not self.conf:
@@ -341,11 +367,49 @@ class Search:
                 best_cost = self.cost
                 best = self.snapshot()
                 last_gain = it
+                kicks = 0
             elif it - last_gain > stall:
+                if kicks >= PLATEAU and active is None:
+                    break  # a plateau: more budget would most likely be spent for nothing
                 last_gain = it
+                kicks += 1
                 self.perturb(1 + rounds // 2, active)
         if self.cost > best_cost:
             self.load(best)
+
+    def polish(self, budget: float, deadline: float | None) -> None:
+        """Rule 4: swaps that keep the apart pairs and the repeats but lower ``spread``.
+
+        First-improvement over the members with the most repeats, every round, until a full
+        pass finds nothing or the budget (pair evaluations) or the deadline runs out.
+        """
+        work = 0
+        improved = True
+        while improved and self.repeats and work < budget:
+            improved = False
+            busiest = sorted(
+                (a for a in range(self.n) if self.person_repeats[a] > 1),
+                key=lambda a: (-self.person_repeats[a], a),
+            )
+            for a in busiest:
+                if self.person_repeats[a] <= 1:
+                    continue
+                for r in range(len(self.rounds)):
+                    if self.lock[r][self.tab[r][a]]:
+                        continue
+                    for b in self.candidates(r, a, True):
+                        key = (self.apart_violations, self.repeats, self.spread, self.cost)
+                        work += 2 * (len(self.rounds[r][self.tab[r][a]]) + 1)
+                        self.swap(r, a, b)
+                        after = (self.apart_violations, self.repeats, self.spread)
+                        if after < key[:3]:
+                            improved = True
+                            break
+                        self.swap(r, a, b)  # undo: the same swap again
+                    if self.person_repeats[a] <= 1 or work >= budget:
+                        break
+                if work >= budget or (deadline is not None and time.perf_counter() > deadline):
+                    return
 
     def _conflict_in(self, r: int) -> bool:
         tab, lock, n = self.tab[r], self.lock[r], self.n

@@ -1,0 +1,155 @@
+"""The design layout: which member takes which position of a stored or constructed design.
+
+``design_layout`` maps the school's members onto the columns (lines) and positions of a
+resolvable transversal design (construct.py), ``construction_prefs`` picks the design rounds to
+use: a table per member for each round, preferring rounds that repeat no earlier encounter.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from .construct import design_tables, max_lines
+from .model import Instance, split_sizes
+
+MAPPINGS = 24  # member-to-position mappings tried when history meets the construction
+
+
+ABSENT = -1
+
+
+def design_layout(
+    inst: Instance, tables: int, shuffle: random.Random | None = None, gather: bool = True
+) -> list[tuple[int, int]] | None:
+    """A (column, position) per present member for the finite-field design, or None.
+
+    Each column of the design is one field element: members of one column never meet, members of
+    two columns meet exactly once over the design's rounds. Columns start as the lines, in the
+    order their members are given, absent members included as empty positions: the same school
+    gets the same layout session after session, so its earlier rounds are recognised as design
+    rounds even when a few people are away. Members beyond `tables` in a long line fill empty
+    positions of other lines first (they then meet exactly whom the missing member would have
+    met); what is left over fills extra columns. Remaining empty positions are gathered in one
+    column, so in every round they fall at different tables and the sizes stay balanced
+    (`gather=False` leaves them where they are: absent people then keep everyone else aligned
+    with earlier plenaries, and only the design rounds that happen to be balanced can be used).
+    """
+    # The layout is made as if everybody were present (absent members as ABSENT), so that who
+    # is away today does not shift anybody else; their places become empty afterwards.
+    full: list[list[int | None]] = [[] for _ in range(inst.k)]
+    for member, line in inst.known.items():
+        if line >= 0:
+            full[line].append(inst.index.get(member, ABSENT))
+    columns: list[list[int | None]] = []
+    pool: list[int] = []
+    for order in full:
+        if shuffle is not None:
+            shuffle.shuffle(order)
+        columns.append(order[:tables] + [None] * (tables - len(order[:tables])))
+        pool.extend(m for m in order[tables:] if m is not None)
+
+    def gaps(column: list[int | None]) -> int:
+        return column.count(None)
+
+    # fill the columns with the fewest gaps first: then fewer columns keep gaps
+    for column in sorted(columns, key=gaps):
+        for position, member in enumerate(column):
+            if member is None and pool:
+                column[position] = pool.pop(0)
+    while pool:
+        chunk: list[int | None] = list(pool[:tables])
+        columns.append(chunk + [None] * (tables - len(chunk)))
+        pool = pool[tables:]
+    columns = [[None if m == ABSENT else m for m in column] for column in columns]
+    gapped = sorted((c for c in columns if gaps(c)), key=gaps, reverse=True)
+    if len(gapped) > 1 and gather:
+        # gather the gaps in the emptiest column: move its members into the other gaps
+        donor = gapped[0]
+        givers = [p for p, m in enumerate(donor) if m is not None]
+        for column in gapped[1:]:
+            for position, member in enumerate(column):
+                if member is None and givers:
+                    column[position] = donor[givers[-1]]
+                    donor[givers.pop()] = None
+        if sum(1 for c in columns if 0 < gaps(c) < tables) > 1:
+            return None
+    columns = [c for c in columns if gaps(c) < tables]
+    if tables < 2 or len(columns) > max_lines(tables):
+        return None
+    positions: list[tuple[int, int]] = [(0, 0)] * inst.n
+    for number, column in enumerate(columns):
+        for position, member in enumerate(column):
+            if member is not None:
+                positions[member] = (number, position)
+    return positions
+
+
+def construction_prefs(
+    inst: Instance,
+    tables: int,
+    rounds: int,
+    locks: dict,
+    rng: random.Random,
+    deadline: float | None = None,
+) -> tuple[list[list[int] | None], int] | None:
+    """A table per member for each round from the finite-field design and the number of earlier
+    encounters it repeats, or None when no design fits.
+
+    With history, the canonical layout comes first (it recognises the school's earlier design
+    rounds), then a few shuffled layouts; the design rounds with the fewest earlier encounters
+    are used. Past `deadline` no further layout is tried (the first two always are).
+    """
+    layout = design_layout(inst, tables)
+    if layout is None:
+        return None
+    usable = min(rounds, tables)
+    balanced = sorted(split_sizes_list(inst.n, tables))
+    n = inst.n
+    tries = 1 if not inst.hist_count else max(1, min(MAPPINGS, 400_000 // (n * tables + 1)))
+    layouts = [design_layout(inst, tables, gather=False), layout]
+    layouts += [design_layout(inst, tables, rng) for _ in range(tries - 1)]
+    best: tuple[int, list[list[int]]] | None = None
+    for tried, positions in enumerate(layouts):
+        if positions is None:
+            continue
+        if tried >= 2 and deadline is not None and time.perf_counter() > deadline:
+            break
+        columns = 1 + max(c for c, _ in positions)
+        grid = design_tables(tables, columns, list(range(tables)))
+        assert grid is not None
+        per_round = [[grid[r][c][p] for c, p in positions] for r in range(tables)]
+        scored = []
+        for r, tab in enumerate(per_round):
+            groups: dict[int, list[int]] = {}
+            for m, t in enumerate(tab):
+                groups.setdefault(t, []).append(m)
+            if sorted(len(g) for g in groups.values()) + [0] * (tables - len(groups)) != balanced:
+                continue  # this design round would need people moved: not usable as it is
+            clash = 0
+            if inst.hist_count:
+                for group in groups.values():
+                    for x, a in enumerate(group):
+                        for b in group[x + 1 :]:
+                            clash += inst.hist_count.get(a * n + b, 0)
+            scored.append((clash, r))
+        if len(scored) < usable:
+            continue
+        scored.sort()
+        picked = scored[:usable]
+        total = sum(c for c, _ in picked)
+        if best is None or total < best[0]:
+            best = (total, [per_round[r] for _, r in sorted(picked, key=lambda s: s[1])])
+        if total == 0:
+            break
+    if best is None:
+        return None
+    prefs: list[list[int] | None] = [
+        best[1][r] if r < usable and r not in locks else None for r in range(rounds)
+    ]
+    return prefs, best[0]
+
+
+def split_sizes_list(members: int, tables: int) -> list[int]:
+    base, big = split_sizes(members, tables)
+    return [base + 1] * big + [base] * (tables - big)
