@@ -387,12 +387,14 @@ class Search:
         improved = True
         while improved and self.repeats and work < budget:
             improved = False
+            # a swap can only lower (repeats, spread) by breaking up a repeated pair, so one of
+            # its two members takes part in a repeat: trying those members covers every swap
             busiest = sorted(
-                (a for a in range(self.n) if self.person_repeats[a] > 1),
+                (a for a in range(self.n) if self.person_repeats[a]),
                 key=lambda a: (-self.person_repeats[a], a),
             )
             for a in busiest:
-                if self.person_repeats[a] <= 1:
+                if not self.person_repeats[a]:
                     continue
                 for r in range(len(self.rounds)):
                     if self.lock[r][self.tab[r][a]]:
@@ -406,7 +408,7 @@ class Search:
                             improved = True
                             break
                         self.swap(r, a, b)  # undo: the same swap again
-                    if self.person_repeats[a] <= 1 or work >= budget:
+                    if not self.person_repeats[a] or work >= budget:
                         break
                 if work >= budget or (deadline is not None and time.perf_counter() > deadline):
                     return

@@ -1,0 +1,104 @@
+"""Stored Latin squares and orthogonal arrays, and the designs the engine builds from them."""
+
+from itertools import combinations
+
+import pytest
+
+from sessions_app.grouping import plan_rounds
+from sessions_app.grouping.construct import design_tables, max_lines
+from sessions_app.grouping.mols import (
+    QDMS,
+    SQUARES,
+    orthogonal_array,
+    squares,
+    stored_lines,
+    stored_orders,
+)
+
+
+def make_lines(*sizes):
+    return {
+        chr(65 + i): [f"{chr(65 + i)}{j + 1}" for j in range(size)] for i, size in enumerate(sizes)
+    }
+
+
+def test_stored_orders_cover_two_mod_four_up_to_thirty():
+    assert stored_orders() == [10, 12, 14, 15, 18, 22, 26, 30]
+    # lines seated by each stored design: triads everywhere, quartets from 12 on
+    assert [stored_lines(n) for n in stored_orders()] == [3, 6, 5, 5, 4, 4, 5, 5]
+
+
+@pytest.mark.parametrize("n", sorted(SQUARES))
+def test_stored_squares_are_mutually_orthogonal_latin_squares(n):
+    sq = squares(n)
+
+    assert len(sq) == SQUARES[n][0]
+    for square in sq:
+        assert all(sorted(row) == list(range(n)) for row in square)
+        assert all(sorted(square[i][j] for i in range(n)) == list(range(n)) for j in range(n))
+    for one, other in combinations(sq, 2):
+        pairs = {(one[i][j], other[i][j]) for i in range(n) for j in range(n)}
+        assert len(pairs) == n * n
+
+
+@pytest.mark.parametrize("n", stored_orders())
+def test_stored_orthogonal_arrays_are_orthogonal(n):
+    oa = orthogonal_array(n)
+
+    assert len(oa) == n * n
+    assert len(oa[0]) == stored_lines(n) + 1
+    assert {x for row in oa for x in row} == set(range(n))
+    for a, b in combinations(range(len(oa[0])), 2):
+        assert len({(row[a], row[b]) for row in oa}) == n * n
+
+
+@pytest.mark.parametrize("n", sorted(QDMS))
+def test_quasi_difference_matrices_have_the_difference_property(n):
+    """Every two columns: each non-zero group element once as a difference, zero once."""
+    order, add, build = QDMS[n]
+    qdm = build()
+    neg = [next(y for y in range(order) if add(x, y) == 0) for x in range(order)]
+    assert len(qdm) == order - 1 + 2 * (n - order) + 1
+    for a, b in combinations(range(len(qdm[0])), 2):
+        diffs = sorted(add(r[a], neg[r[b]]) for r in qdm if r[a] is not None and r[b] is not None)
+        assert diffs == list(range(order))
+
+
+def every_pair_meets_once(n, k):
+    grid = design_tables(n, k, list(range(n)))
+    met = {}
+    for r in range(n):
+        for i in range(k):
+            assert sorted(grid[r][i]) == list(range(n))  # one member of each line per table
+        for i, j in combinations(range(k), 2):
+            for p in range(n):
+                for q in range(n):
+                    if grid[r][i][p] == grid[r][j][q]:
+                        met[(i, p, j, q)] = met.get((i, p, j, q), 0) + 1
+    return len(met) == k * (k - 1) // 2 * n * n and set(met.values()) == {1}
+
+
+@pytest.mark.parametrize("n", [10, 14])
+def test_triad_designs_for_two_mod_four(n):
+    assert max_lines(n) >= 3
+    assert every_pair_meets_once(n, 3)
+
+
+@pytest.mark.parametrize("n", [n for n in stored_orders() if stored_lines(n) >= 4])
+def test_quartet_designs_for_every_stored_order(n):
+    assert every_pair_meets_once(n, 4)
+
+
+def test_three_lines_of_ten_over_ten_rounds_without_repeats():
+    plan = plan_rounds(make_lines(10, 10, 10), 10)
+
+    assert plan.report.repeats == 0
+    assert plan.report.proven_optimal is True
+    assert plan.report.table_sizes == ((3,) * 10,) * 10
+
+
+def test_four_lines_of_fourteen_over_fourteen_rounds_without_repeats():
+    plan = plan_rounds(make_lines(14, 14, 14, 14), 14)
+
+    assert plan.report.repeats == 0
+    assert plan.report.missing_line_slots == 0

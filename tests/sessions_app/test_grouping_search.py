@@ -1,0 +1,170 @@
+"""The search's rule-4 tie-breaker, the report's three states, the time limit and error data."""
+
+import random
+
+import pytest
+
+from sessions_app.grouping import GroupingError, evaluate, plan_rounds
+from sessions_app.grouping.model import normalise
+from sessions_app.grouping.search import Search
+
+
+def make_lines(*sizes):
+    return {
+        chr(65 + i): [f"{chr(65 + i)}{j + 1}" for j in range(size)] for i, size in enumerate(sizes)
+    }
+
+
+def random_search(seed, sizes=(5, 5, 5, 5), rounds=3, tables=5):
+    inst = normalise(make_lines(*sizes))
+    rng = random.Random(seed)
+    search = Search(inst, rng)
+    for _ in range(rounds):
+        # one member of each line per table: the line slots stay minimal under the swaps
+        seats = [[] for _ in range(tables)]
+        for members in inst.line_members:
+            order = members[:]
+            rng.shuffle(order)
+            for i, m in enumerate(order):
+                seats[i % tables].append(m)
+        search.add_round(seats, [False] * tables)
+    return search
+
+
+def spread_of(search):
+    return sum(r * r for r in search.person_repeats)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_polish_keeps_repeats_and_spreads_them_over_people(seed):
+    search = random_search(seed)
+    before = (search.repeats, search.spread)
+    assert search.spread == spread_of(search)
+
+    search.polish(10**7, None)
+
+    assert search.spread == spread_of(search)
+    assert (search.repeats, search.spread) <= before
+    # locally optimal for rule 4: no single swap lowers (repeats, spread)
+    for r in range(len(search.rounds)):
+        for a in range(search.n):
+            for b in search.candidates(r, a, True):
+                key = (search.repeats, search.spread)
+                search.swap(r, a, b)
+                assert (search.repeats, search.spread) >= key
+                search.swap(r, a, b)
+
+
+def person_spread(report):
+    """Rule 4's measure: the sum over people of the square of the repeats they take part in."""
+    per_person = {}
+    for (a, b), count in report.repeated_pairs:
+        per_person[a] = per_person.get(a, 0) + count
+        per_person[b] = per_person.get(b, 0) + count
+    return sum(v * v for v in per_person.values())
+
+
+def test_rule_four_breaks_ties_between_plans_with_equal_repeats():
+    """Lines of two over two rounds with three earlier encounters: all 16 plans by brute force.
+
+    The fewest repeats, 4, can be had with 12 or 14 as the spread (two people with two repeats
+    or one with three); the engine gives 4 repeats and 12.
+    """
+    lines = make_lines(2, 2, 2)
+    history = [[["A2", "B2"]], [["A1", "C2"]], [["B2", "C1"]]]
+    everyone = [m for members in lines.values() for m in members]
+    options = []
+    for b in ("B1", "B2"):
+        for c in ("C1", "C2"):
+            first = ["A1", b, c]
+            options.append([first, [m for m in everyone if m not in first]])
+    scores = set()
+    for one in options:
+        for two in options:
+            report = evaluate(lines, [one, two], history=history)
+            scores.add((report.repeats, person_spread(report)))
+    assert sorted(s for s in scores if s[0] == 4) == [(4, 12), (4, 14)]
+
+    report = plan_rounds(lines, 2, history=history).report
+
+    assert (report.repeats, person_spread(report)) == (4, 12)
+
+
+def test_report_states_optimal_unreachable_unknown():
+    optimal = plan_rounds(make_lines(4, 4, 4, 4), 4).report
+    unreachable = plan_rounds(make_lines(6, 6, 6, 6), 6, effort=0.2).report
+    unknown = plan_rounds(make_lines(6, 5, 4, 4), 5, effort=0.2).report
+
+    assert (optimal.proven_optimal, optimal.lower_bound_tight) == (True, True)
+    assert (unreachable.proven_optimal, unreachable.lower_bound_tight) == (False, False)
+    # uneven lines: nothing known either way, so not optimal and not known unreachable
+    assert unknown.repeats > unknown.lower_bound
+    assert (unknown.proven_optimal, unknown.lower_bound_tight) == (False, True)
+
+
+def test_report_unknown_state_with_history():
+    lines = make_lines(5, 4, 4, 3)
+    history = [[["A1", "B1", "C1", "D1"], ["A2", "B2", "C2", "D2"], ["A3", "B3", "C3", "D3"]]] * 2
+    report = plan_rounds(lines, 5, history=history, effort=0.1).report
+
+    assert report.lower_bound_tight is True
+    assert report.proven_optimal is (report.repeats == report.lower_bound)
+
+
+def test_time_limit_still_gives_a_valid_plan():
+    """A limit far too short for anything: every phase falls back, the plan stays valid."""
+    lines = make_lines(21, 20, 19, 19, 18, 18, 18, 17)
+    plan = plan_rounds(lines, 6, time_limit=1e-9)
+
+    report = plan.report
+    assert report.missing_line_slots == report.min_missing_line_slots
+    everyone = sorted(m for members in lines.values() for m in members)
+    for rnd in plan.rounds:
+        assert sorted(m for t in rnd for m in t) == everyone
+        assert max(map(len, rnd)) - min(map(len, rnd)) <= 1
+
+
+@pytest.mark.parametrize(
+    ("call", "code", "params"),
+    [
+        (
+            lambda: plan_rounds(make_lines(1, 1), 1),
+            "sizes_impossible",
+            {"members": 2, "group_size": 3, "min_size": 3, "max_size": 4, "tables": [0, 1]},
+        ),
+        (
+            lambda: plan_rounds(
+                make_lines(2, 2, 2), 1, apart=[("A1", "B1"), ("B1", "C1"), ("A1", "C1")]
+            ),
+            "apart_infeasible",
+            {"tables": 2, "members": ["A1", "B1", "C1"]},
+        ),
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 0),
+            "invalid_rounds",
+            {"field": "rounds", "value": 0},
+        ),
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 1, history="x"),
+            "invalid_history",
+            {"field": "history"},
+        ),
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 1, group_size=0),
+            "invalid_sizes",
+            {"field": "group_size", "value": 0},
+        ),
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 1, apart=[("A1", "B1", "C1")]),
+            "apart_invalid",
+            {"pair": ("A1", "B1", "C1")},
+        ),
+        (lambda: plan_rounds({"A": "xyz"}, 1), "invalid_lines", {"field": "lines", "line": "A"}),
+    ],
+)
+def test_error_params_are_data(call, code, params):
+    with pytest.raises(GroupingError) as caught:
+        call()
+
+    assert caught.value.code == code
+    assert caught.value.params == params
