@@ -2,8 +2,7 @@
 
 from django.http import HttpRequest
 
-# The product's name is a name, not a phrase: it stays the same in every language.
-PRODUCT_NAME = "Brengen & Halen"
+from exchange.product import PRODUCT_NAME
 
 
 def product(request: HttpRequest) -> dict:

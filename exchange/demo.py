@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from learninglines.models import CoachAssignment, Member, School, User
-from learninglines.services import school_year_ensure_current
+from learninglines.models import School, User
+from learninglines.services.people import coach_assign, member_add, school_create
 
 DEMO_PASSWORD = "demo-brengen-halen"  # noqa: S105 - published demo credential, DEBUG only
 DEMO_ADMIN_EMAIL = "beheer@example.org"
@@ -76,38 +76,43 @@ def demo_email(first: str, prefix: str, last: str, domain: str) -> str:
     return f"{slugify(first)}.{slugify(prefix + last).replace('-', '')}@{domain}"
 
 
-def _user(email: str, result: DemoResult, *, name: str = "", password: str | None = None, **extra):
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=password, name=name, **extra)
-        result.created.append(f"user {email}")
-    return user
+def _demo_password(user: User, password: str | None) -> None:
+    if password and not user.has_usable_password():
+        user.set_password(password)
+        user.save(update_fields=["password"])
 
 
 def _school(slug: str, name: str, team: list[tuple[str, str, str]], domain: str, result):
-    school, created = School.objects.get_or_create(slug=slug, defaults={"name": name})
-    if created:
+    """A demo school through the same services a real one uses; nobody gets an invitation mail."""
+    (first, prefix, last), *_rest = team
+    setup = school_create(
+        name=name,
+        slug=slug,
+        steering_email=demo_email(first, prefix, last, domain),
+        first_name=first,
+        name_prefix=prefix,
+        last_name=last,
+        send_invite=False,
+    )
+    if setup.created:
         result.created.append(f"school {name}")
-    school_year_ensure_current(school=school)
+    school = setup.school
     members = []
     for index, (first, prefix, last) in enumerate(team):
-        email = demo_email(first, prefix, last, domain)
+        member, created = member_add(
+            school=school,
+            email=demo_email(first, prefix, last, domain),
+            first_name=first,
+            name_prefix=prefix,
+            last_name=last,
+            is_steering=index < STEERING_COUNT[slug],
+        )
+        if created or (index == 0 and setup.created):
+            result.created.append(f"member {member.full_name}")
         # The first steering member and the first plain teacher get a password for the demo;
         # everyone else signs in with links, as most teachers will.
-        password = DEMO_PASSWORD if index in (0, STEERING_COUNT[slug]) else None
-        user = _user(email, result, password=password)
-        member, created = Member.objects.get_or_create(
-            user=user,
-            school=school,
-            defaults={
-                "first_name": first,
-                "name_prefix": prefix,
-                "last_name": last,
-                "is_steering": index < STEERING_COUNT[slug],
-            },
-        )
-        if created:
-            result.created.append(f"member {member.full_name}")
+        if index in (0, STEERING_COUNT[slug]):
+            _demo_password(member.user, DEMO_PASSWORD)
         members.append(member)
     return school, members
 
@@ -116,18 +121,20 @@ def demo_seed() -> DemoResult:
     """Create the demo schools and people that do not exist yet; never touch what is there."""
     result = DemoResult()
     with transaction.atomic():
-        _user(
-            DEMO_ADMIN_EMAIL, result, password=DEMO_ADMIN_PASSWORD, is_staff=True, is_superuser=True
-        )
-        regenboog, team = _school(
+        if not User.objects.filter(email=DEMO_ADMIN_EMAIL).exists():
+            User.objects.create_superuser(
+                email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, name="Beheer"
+            )
+            result.created.append(f"user {DEMO_ADMIN_EMAIL}")
+        _, team = _school(
             "de-regenboog", "Basisschool De Regenboog", REGENBOOG_TEAM, "regenboog.example", result
         )
-        vlinder, _ = _school(
-            "de-vlinder", "OBS De Vlinder", VLINDER_TEAM, "vlinder.example", result
-        )
-        coach = _user(DEMO_COACH_EMAIL, result, name=DEMO_COACH_NAME, password=DEMO_PASSWORD)
-        for school in (regenboog, vlinder):
-            _, created = CoachAssignment.objects.get_or_create(user=coach, school=school)
+        _school("de-vlinder", "OBS De Vlinder", VLINDER_TEAM, "vlinder.example", result)
+        for school in School.objects.filter(slug__in=["de-regenboog", "de-vlinder"]):
+            assignment, created = coach_assign(
+                school=school, email=DEMO_COACH_EMAIL, name=DEMO_COACH_NAME, send_invite=False
+            )
+            _demo_password(assignment.user, DEMO_PASSWORD)
             if created:
                 result.created.append(f"coach of {school.name}")
     steering = team[0]

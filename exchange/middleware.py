@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -41,3 +42,49 @@ class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
                 f"{urlencode({self.get_redirect_field_name(view_func): current})}"
             )
         return super().handle_no_permission(request, view_func)
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a NUL character in the path, a query parameter or a form field.
+
+    PostgreSQL cannot store or compare text with NUL, so such a value would reach the database as
+    an error (a 500) from an admin search or any filter. No person types NUL; refuse it at the
+    door, once, for every view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            sources.append(request.POST)
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for source in sources
+            for key, values in source.lists()
+        )
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Signed-in pages are never stored: a shared computer's back button shows nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

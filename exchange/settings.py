@@ -20,6 +20,7 @@ from exchange.env import (
     env_str,
     env_time_zone,
 )
+from exchange.product import default_from_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,12 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 elif len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
+elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    # The development key is published in this repository: anyone could sign sessions with it.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is the published development key; set a secret random value, e.g. "
+        "from python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -41,6 +48,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
 
 INSTALLED_APPS = [
+    # First, so its runserver (the site address follows the port) wins over whitenoise's.
+    "exchange.apps.ExchangeConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,7 +62,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
-    "exchange.apps.ExchangeConfig",
     "learninglines.apps.LearningLinesConfig",
     "sessions_app.apps.SessionsAppConfig",
 ]
@@ -67,9 +75,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "exchange.middleware.HtmxAwareLoginRequiredMiddleware",
+    "exchange.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP, so its 400 page carries the same headers as every other page.
+    "exchange.middleware.RejectNulCharactersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its own response.
     "axes.middleware.AxesMiddleware",
@@ -97,17 +108,27 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "learninglines.signin.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind a proxy every request comes from the proxy's address: lock-outs and request ceilings
+# read the client from X-Forwarded-For instead (see learninglines.signin.client_ip).
+AXES_CLIENT_IP_CALLABLE = "learninglines.signin.client_ip"
 
 # Magic links: each link is a MagicLink row and its token is signed for that row only (scope);
 # expiry and single use are kept on the row, so a failing link can say why.
 SESAME_MAX_AGE = None
 SESAME_ONE_TIME = False
 
-# Links in mail need the public address: cron jobs and commands have no request to ask.
+# Links in mail need the public address: cron jobs and commands have no request to ask. In
+# development `runserver` sets it to the address it serves when the variable is unset.
+SITE_URL_FROM_ENVIRONMENT = bool(env_str("DJANGO_SITE_URL"))
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         "DJANGO_SITE_URL must be the public address, e.g. https://leerlijnen.school.example."
+    )
+if not DEBUG and not SITE_URL.startswith("https://"):
+    # Sign-in links sent over plain http can be read and used by anyone on the way.
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL must start with https:// when DJANGO_DEBUG is false, got {SITE_URL!r}."
     )
 
 ROOT_URLCONF = "exchange.urls"
@@ -178,7 +199,8 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Leerlijnen <noreply@localhost>")
+# Mail comes from the product's name at the site's own domain unless configured otherwise.
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", default_from_email(SITE_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mail waits in the outbox table for `send_queued_mail` (cron); in development it goes out at once.
 OUTBOX_SEND_IMMEDIATELY = env_bool("DJANGO_OUTBOX_SEND_IMMEDIATELY", DEBUG)
@@ -215,6 +237,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+# How many proxies append to X-Forwarded-For before a request reaches us: one by default behind
+# a TLS-terminating proxy, none otherwise.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0)
 if not DEBUG:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True

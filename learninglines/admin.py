@@ -14,7 +14,8 @@ from learninglines.models import (
     SchoolYear,
     User,
 )
-from learninglines.services import coach_assign, member_invite
+from learninglines.services.people import coach_assign, coach_assignment_end, member_invite
+from learninglines.services.signin import magic_link_revoke_all
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -37,9 +38,17 @@ class MembershipInline(admin.TabularInline):
 
 
 class CoachInline(admin.TabularInline):
+    """Read-only list; assigning goes through the coach assignment page (and its invitation)."""
+
     model = CoachAssignment
     extra = 0
-    autocomplete_fields = ("user", "school")
+    fields = ("user", "school", "created_at", "ended_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -102,8 +111,7 @@ class MemberAdmin(admin.ModelAdmin):
     def send_sign_in_link(self, request, queryset):
         count = 0
         for member in queryset.filter(is_active=True).select_related("user", "school"):
-            member_invite(member=member)
-            count += 1
+            count += member_invite(member=member) is not None
         self.message_user(
             request,
             ngettext("%d sign-in link queued.", "%d sign-in links queued.", count) % count,
@@ -113,18 +121,36 @@ class MemberAdmin(admin.ModelAdmin):
 
 @admin.register(CoachAssignment)
 class CoachAssignmentAdmin(admin.ModelAdmin):
-    list_display = ("user", "school", "created_at")
-    list_filter = ("school",)
+    list_display = ("user", "school", "created_at", "ended_at")
+    list_filter = ("school", ("ended_at", admin.EmptyFieldListFilter))
     search_fields = ("user__email", "user__name", "school__name")
     list_select_related = ("user", "school")
     autocomplete_fields = ("user", "school")
+    actions = ["end_assignments"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An assignment is a record of who could read a school's results when: it is ended,
+        # never edited or deleted.
+        return ("user", "school", "created_at", "ended_at") if obj else ("created_at", "ended_at")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
+        if not change:
             # The same path as the assign_coach command: the coach gets an invitation.
             obj.pk = coach_assign(school=obj.school, email=obj.user.email)[0].pk
+
+    @admin.action(description=_("End the selected coach assignments"))
+    def end_assignments(self, request, queryset):
+        count = 0
+        for assignment in queryset.filter(ended_at__isnull=True):
+            coach_assignment_end(assignment=assignment)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d coach assignment ended.", "%d coach assignments ended.", count) % count,
+        )
 
 
 @admin.register(SchoolYear)
@@ -155,9 +181,11 @@ class MagicLinkAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Revoke the selected links"))
+    @admin.action(description=_("Revoke every usable link of the selected links' people"))
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = 0
+        for user in User.objects.filter(magic_links__in=queryset).distinct():
+            count += magic_link_revoke_all(user=user)
         self.message_user(request, ngettext("%d link revoked.", "%d links revoked.", count) % count)
 
 

@@ -1,4 +1,4 @@
-"""Who may do what, in one place: the permission matrix of DESIGN.md as `rules` predicates.
+"""Who may do what, in one place: the permission matrix as `rules` predicates.
 
 | permission          | steering group | coach | teacher |
 |---------------------|----------------|-------|---------|
@@ -53,7 +53,7 @@ def school_access(user, school: School) -> SchoolAccess | None:
             .select_related("school")
             .first()
         )
-        is_coach = CoachAssignment.objects.filter(user=user, school=school).exists()
+        is_coach = CoachAssignment.objects.current().filter(user=user, school=school).exists()
         cache[school.pk] = (
             SchoolAccess(school=school, member=member, is_coach=is_coach)
             if member or is_coach

@@ -15,7 +15,8 @@ def member_list(*, school: School, active: bool | None = True) -> QuerySet[Membe
 
 def coach_list(*, school: School) -> QuerySet[CoachAssignment]:
     return (
-        CoachAssignment.objects.filter(school=school)
+        CoachAssignment.objects.current()
+        .filter(school=school)
         .select_related("user")
         .order_by("user__name", "user__email")
     )
@@ -31,7 +32,7 @@ def user_schools(*, user: User) -> list[dict]:
             "is_steering": member.is_steering,
             "is_coach": False,
         }
-    for assignment in CoachAssignment.objects.filter(user=user).select_related("school"):
+    for assignment in CoachAssignment.objects.current().filter(user=user).select_related("school"):
         entry = entries.setdefault(
             assignment.school_id,
             {"school": assignment.school, "member": None, "is_steering": False, "is_coach": False},

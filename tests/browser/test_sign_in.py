@@ -6,13 +6,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from learninglines.models import OutgoingMail
+from learninglines.services.outbox import mail_send_queued
 from tests.factories import CoachAssignmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_teacher_signs_in_with_a_mailed_link_on_a_phone(
-    page: Page, serious_violations, live_server, teacher
+    page: Page, serious_violations, live_server, teacher, mailoutbox
 ):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Mail me een inloglink").click()
@@ -20,7 +21,10 @@ def test_teacher_signs_in_with_a_mailed_link_on_a_phone(
     page.get_by_role("button", name="Stuur me een link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kijk in je mail")
 
-    body = OutgoingMail.objects.get(to=teacher.user.email).body
+    assert OutgoingMail.objects.get().to == teacher.user.email
+    mail_send_queued()
+    [mail] = mailoutbox
+    body = mail.body
     path = re.search(r"https://leerlijnen\.test(/login/link/\S+)", body).group(1)
     page.goto(live_server.url + path)
     expect(

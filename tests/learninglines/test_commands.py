@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from learninglines.models import (
     CoachAssignment,
@@ -12,6 +13,7 @@ from learninglines.models import (
     SchoolYear,
     User,
 )
+from learninglines.services.outbox import mail_send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,7 @@ def snapshot():
     }
 
 
-def test_create_school_makes_school_steering_member_and_invitation(capsys):
+def test_create_school_makes_school_steering_member_and_invitation(capsys, mailoutbox):
     call_command(
         "create_school",
         "Basisschool De Regenboog",
@@ -47,12 +49,18 @@ def test_create_school_makes_school_steering_member_and_invitation(capsys):
     assert member.user.email == "anouk.devries@regenboog.example"
     assert (member.full_name, member.is_steering) == ("Anouk de Vries", True)
     assert member.user.has_usable_password() is False
-    assert SchoolYear.objects.get().name in {"2025-2026", "2026-2027", "2027-2028"}
+    today = timezone.localdate()
+    first = today.year if today.month >= 8 else today.year - 1
+    assert SchoolYear.objects.get().name == f"{first}-{first + 1}"
     invite = OutgoingMail.objects.get()
     assert invite.to == "anouk.devries@regenboog.example"
     assert invite.subject == "Jouw persoonlijke link naar Basisschool De Regenboog"
     assert "Hallo Anouk," in invite.body
-    assert "https://leerlijnen.test/login/link/" in invite.body
+    # The stored body never holds the live link; it is made when the mail is sent.
+    assert (invite.kind, invite.user, invite.school) == ("invitation", member.user, school)
+    assert "https://leerlijnen.test/login/link/" not in invite.body
+    mail_send_queued()
+    assert "https://leerlijnen.test/login/link/" in mailoutbox[0].body
     assert "14 dagen geldig" in invite.body
     assert capsys.readouterr().out == (
         "School Basisschool De Regenboog (/s/basisschool-de-regenboog/) created; steering member "

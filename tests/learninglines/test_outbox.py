@@ -3,29 +3,28 @@
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.utils import timezone
 
-from learninglines.models import OutgoingMail
-from learninglines.services import MAIL_MAX_ATTEMPTS, mail_queue, mail_send_queued
+from learninglines.models import PERSONAL_LINK_PLACEHOLDER, MagicLink, OutgoingMail, SignInRequest
+from learninglines.services.links import magic_link_url
+from learninglines.services.outbox import MAIL_MAX_ATTEMPTS, mail_queue, mail_send_queued
+from learninglines.services.signin import magic_link_send
 
 pytestmark = pytest.mark.django_db
 
 
-class FlakyBackend:
-    """A mail server that refuses the first `failures` messages."""
+class FlakyBackend(BaseEmailBackend):
+    """A mail server that refuses the first `failures` messages and counts its connections."""
 
     failures = 0
     sent: list = []
-
-    def __init__(self, *args, **kwargs):
-        pass
+    connections = 0
 
     def open(self):
+        FlakyBackend.connections += 1
         return True
-
-    def close(self):
-        pass
 
     def send_messages(self, messages):
         if FlakyBackend.failures > 0:
@@ -39,6 +38,8 @@ class FlakyBackend:
 def flaky(settings):
     settings.EMAIL_BACKEND = "tests.learninglines.test_outbox.FlakyBackend"
     FlakyBackend.sent = []
+    FlakyBackend.connections = 0
+    FlakyBackend.failures = 0
     return FlakyBackend
 
 
@@ -106,8 +107,51 @@ def test_send_queued_mail_command_prints_a_summary(mailoutbox, capsys):
     mail_queue(to="a@school.example", subject="Eén", body="Tekst")
     mail_queue(to="b@school.example", subject="Twee", body="Tekst")
     call_command("send_queued_mail")
-    assert capsys.readouterr().out == "Outbox: 2 sent, 0 to retry, 0 failed.\n"
+    assert capsys.readouterr().out == (
+        "Outbox: 2 sent, 0 to retry, 0 failed (0 sign-in requests handled).\n"
+    )
     assert sorted(m.to[0] for m in mailoutbox) == ["a@school.example", "b@school.example"]
+
+
+def test_a_batch_goes_over_one_connection(flaky):
+    for number in range(5):
+        mail_queue(to=f"{number}@school.example", subject="Onderwerp", body="Tekst")
+    assert mail_send_queued().sent == 5
+    assert (len(flaky.sent), flaky.connections) == (5, 1)
+
+
+def test_stored_body_never_holds_the_personal_link(teacher, mailoutbox):
+    link = magic_link_send(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
+    stored = OutgoingMail.objects.get()
+    assert (stored.kind, stored.user, stored.magic_link) == ("sign_in_link", teacher.user, link)
+    assert PERSONAL_LINK_PLACEHOLDER in stored.body
+    assert "/login/link/" not in stored.body
+    mail_send_queued()
+    assert magic_link_url(link) in mailoutbox[0].body
+    stored.refresh_from_db()
+    assert "/login/link/" not in stored.body
+
+
+def test_prune_outbox_keeps_queued_and_recent_mail(capsys):
+    now = timezone.now()
+    old = now - timedelta(days=31)
+    for status, created_at in [
+        (OutgoingMail.Status.SENT, old),
+        (OutgoingMail.Status.FAILED, old),
+        (OutgoingMail.Status.QUEUED, old),
+        (OutgoingMail.Status.SENT, now - timedelta(days=29)),
+    ]:
+        OutgoingMail.objects.create(
+            to="a@school.example", subject=status, body="", status=status, created_at=created_at
+        )
+    SignInRequest.objects.create(
+        email="x@y.example", purpose="sign_in_link", language="nl", created_at=old, handled_at=old
+    )
+    SignInRequest.objects.create(email="x@y.example", purpose="sign_in_link", language="nl")
+    call_command("prune_outbox")
+    assert capsys.readouterr().out == "Pruned 2 mails and 1 handled sign-in requests.\n"
+    assert sorted(OutgoingMail.objects.values_list("status", flat=True)) == ["queued", "sent"]
+    assert SignInRequest.objects.count() == 1
 
 
 def test_development_sends_right_after_commit(

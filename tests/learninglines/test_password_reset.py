@@ -5,17 +5,21 @@ import re
 import pytest
 
 from learninglines.models import OutgoingMail
+from learninglines.services.outbox import mail_send_queued
 
 pytestmark = pytest.mark.django_db
 
 
-def test_teacher_without_password_can_choose_one(client, teacher):
+def test_teacher_without_password_can_choose_one(client, teacher, mailoutbox):
     assert teacher.user.has_usable_password() is False
     response = client.post("/password/reset/", {"email": teacher.user.email.upper()})
     assert response.status_code == 302
     assert response["Location"] == "/password/reset/sent/"
 
-    mail = OutgoingMail.objects.get(to=teacher.user.email)
+    assert OutgoingMail.objects.get().kind == OutgoingMail.Kind.PASSWORD_RESET
+    mail_send_queued()
+    [mail] = mailoutbox
+    assert mail.to == [teacher.user.email]
     assert mail.subject == "Kies een wachtwoord voor Brengen & Halen"
     url = re.search(r"https://leerlijnen\.test(/password/reset/\S+)", mail.body).group(1)
 
@@ -37,9 +41,10 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client):
     assert OutgoingMail.objects.count() == 0
 
 
-def test_used_reset_link_says_it_no_longer_works(client, teacher):
+def test_used_reset_link_says_it_no_longer_works(client, teacher, mailoutbox):
     client.post("/password/reset/", {"email": teacher.user.email})
-    body = OutgoingMail.objects.get().body
+    mail_send_queued()
+    body = mailoutbox[0].body
     url = re.search(r"https://leerlijnen\.test(/password/reset/\S+)", body).group(1)
     set_url = client.get(url, follow=True).redirect_chain[-1][0]
     client.post(

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from learninglines.models import School
-from learninglines.services import coach_assign
+from learninglines.services.people import coach_assign
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from learninglines.models import School
-from learninglines.services import school_create
+from learninglines.services.people import school_create
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
-"""The team: people and their sign-in identity."""
+"""People and schools: sign-in identities, schools and their years, team members, coaches."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -24,7 +24,9 @@ class UserManager(BaseUserManager):
         return (email or "").strip().lower()
 
     def get_by_natural_key(self, username: str):
-        return self.get(email__iexact=self.normalize_email(username))
+        # Addresses are stored lower-case (a check constraint holds it), so a plain equality
+        # lookup finds them and can use the unique index; `iexact` could not.
+        return self.get(email=self.normalize_email(username))
 
     def create_user(self, email: str, password: str | None = None, **extra_fields):
         if not email:
@@ -73,7 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="user_email_lower_case"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +86,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+    def get_full_name(self) -> str:
+        member = self.memberships.filter(is_active=True).order_by("pk").first()
+        return member.full_name if member else self.display_name
+
+    def get_short_name(self) -> str:
+        """How the admin greets staff: a name, not an address."""
+        return self.name.split(" ")[0] if self.name else self.get_full_name()
 
     def clean(self) -> None:
         super().clean()
@@ -169,6 +181,26 @@ class SchoolYear(models.Model):
         super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The last day must come after the first day.")})
+        # Years of one school never overlap, so "the current year" is never a silent pick. The
+        # database holds the same rule (an exclusion constraint on PostgreSQL, triggers on
+        # SQLite; see migration 0003).
+        if self.start and self.end and self.school_id:
+            overlapping = (
+                SchoolYear.objects.filter(
+                    school_id=self.school_id, start__lte=self.end, end__gte=self.start
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if overlapping is not None:
+                raise ValidationError(
+                    _("This school year overlaps %(name)s (%(start)s to %(end)s).")
+                    % {
+                        "name": overlapping.name,
+                        "start": overlapping.start.isoformat(),
+                        "end": overlapping.end.isoformat(),
+                    }
+                )
 
 
 class MemberQuerySet(models.QuerySet):
@@ -231,111 +263,46 @@ class Member(models.Model):
         return f"{self.last_name}, {given}"
 
 
+class CoachAssignmentQuerySet(models.QuerySet):
+    def current(self):
+        """Assignments that have not ended: these coaches may open the school today."""
+        return self.filter(ended_at__isnull=True)
+
+
 class CoachAssignment(models.Model):
-    """A coach is a user who may plan with and review a school, never a team member."""
+    """A coach is a user who may plan with and review a school, never a team member.
+
+    An assignment ends (`ended_at`) instead of being deleted, so it stays known who could read a
+    school's results when.
+    """
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="coach_assignments", verbose_name=_("coach")
+        User, on_delete=models.PROTECT, related_name="coach_assignments", verbose_name=_("coach")
     )
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="coach_assignments", verbose_name=_("school")
+        School, on_delete=models.PROTECT, related_name="coach_assignments", verbose_name=_("school")
     )
-    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = CoachAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("coach assignment")
         verbose_name_plural = _("coach assignments")
         ordering = ["school", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "school"], name="coach_unique_user_school"),
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                condition=models.Q(ended_at__isnull=True),
+                name="coach_one_current_per_school",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("created_at")),
+                name="coach_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user.display_name} ({self.school})"
-
-
-class MagicLink(models.Model):
-    """One personal sign-in link. The row lets a failing link say why it fails."""
-
-    class Purpose(models.TextChoices):
-        SIGN_IN = "sign_in", _("sign-in requested")
-        INVITE = "invite", _("invitation")
-
-    class Status(models.TextChoices):
-        VALID = "valid", _("valid")
-        USED = "used", _("already used")
-        EXPIRED = "expired", _("expired")
-        REVOKED = "revoked", _("revoked")
-
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="magic_links", verbose_name=_("user")
-    )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    school = models.ForeignKey(
-        School,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("school"),
-        help_text=_("Where the link leads after signing in."),
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires at"))
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("sign-in link")
-        verbose_name_plural = _("sign-in links")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "created_at"], name="magiclink_user_created")]
-
-    def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.user} {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def scope(self) -> str:
-        """The token is signed for this one link, so it cannot open another."""
-        return f"magic-link:{self.pk}"
-
-    def status_at(self, moment: datetime) -> str:
-        if self.revoked_at:
-            return self.Status.REVOKED
-        if self.used_at:
-            return self.Status.USED
-        if moment >= self.expires_at:
-            return self.Status.EXPIRED
-        return self.Status.VALID
-
-
-class OutgoingMail(models.Model):
-    """The outbox: every mail the app sends is queued here and sent by send_queued_mail."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing mail")
-        verbose_name_plural = _("outgoing mail")
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="outgoingmail_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"

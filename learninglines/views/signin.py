@@ -1,30 +1,28 @@
-"""Sign-in, sign-in links, password reset and the team page."""
+"""Sign-in: password, personal links, password reset."""
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from learninglines.forms import EmailAuthenticationForm, PasswordResetForm, SignInLinkRequestForm
-from learninglines.models import MagicLink
-from learninglines.permissions import school_view
-from learninglines.selectors import coach_list, member_list
-from learninglines.services import (
+from learninglines.deferred import after_response
+from learninglines.forms import EmailAuthenticationForm, SignInLinkRequestForm
+from learninglines.models import MagicLink, SignInRequest
+from learninglines.services.signin import (
     UNKNOWN,
     magic_link_check,
     magic_link_use,
-    member_invite,
-    sign_in_link_request,
+    may_use_magic_links,
+    sign_in_request_handle,
+    sign_in_request_submit,
 )
+from learninglines.signin import client_ip
 
 
 class SignInView(auth_views.LoginView):
@@ -32,9 +30,31 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_initial(self):
+        # A used or expired link's page offers the password sign-in with the address filled in.
+        return {"username": self.request.GET.get("email", "")[:254]}
+
 
 sign_in = login_not_required(SignInView.as_view())
 sign_out = auth_views.LogoutView.as_view()  # POST only (Django 5)
+
+
+def _anonymous_request(request: HttpRequest, *, email: str, purpose: str) -> bool:
+    """Store the request and handle it after the answer; False past the network's ceiling."""
+    stored = sign_in_request_submit(
+        email=email,
+        purpose=purpose,
+        language=translation.get_language(),
+        ip_address=client_ip(request),
+    )
+    if stored is None:
+        return False
+    after_response(lambda: sign_in_request_handle(request=stored))
+    return True
+
+
+def _too_many_requests(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/too_many_requests.html", status=429)
 
 
 @login_not_required
@@ -43,7 +63,9 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
     """Anyone who knows an address may ask; the answer never tells whether it exists."""
     form = SignInLinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sign_in_link_request(email=form.cleaned_data["email"], language=translation.get_language())
+        purpose = SignInRequest.Purpose.SIGN_IN_LINK
+        if not _anonymous_request(request, email=form.cleaned_data["email"], purpose=purpose):
+            return _too_many_requests(request)
         return redirect("learninglines:magic-link-sent")
     return render(request, "registration/magic_link_request.html", {"form": form})
 
@@ -81,11 +103,24 @@ FAILURE_TEXT = {
 }
 
 
+STAFF_TEXT = (
+    gettext_lazy("This account signs in with a password and a code"),
+    gettext_lazy(
+        "Accounts with administrator rights never sign in with a mailed link. Sign in with your "
+        "password and the code from your authenticator app."
+    ),
+)
+
+
+@never_cache
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """Opening the link only shows a button: mail scanners open links, people press buttons."""
     link, status = magic_link_check(pk=pk, token=token)
+    if link is not None and not may_use_magic_links(link.user):
+        title, explanation = STAFF_TEXT
+        return _link_failed(request, title, explanation, "staff", link, status=403)
     if status == MagicLink.Status.VALID and request.method == "POST" and magic_link_use(link=link):
         login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
         target = link.school.get_absolute_url() if link.school else reverse("home")
@@ -95,33 +130,41 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     if status == MagicLink.Status.VALID:
         return render(request, "registration/magic_link.html", {"link": link})
     title, explanation = FAILURE_TEXT[status]
+    return _link_failed(
+        request, title, explanation, status, link, status=404 if status == UNKNOWN else 410
+    )
+
+
+def _link_failed(request, title, explanation, reason, link, *, status: int) -> HttpResponse:
+    # The token was signed for this person, so their address may be filled in for them.
+    email = link.user.email if link is not None else ""
     return render(
         request,
         "registration/magic_link_failed.html",
         {
             "title": title,
             "explanation": explanation,
-            "status": status,
-            "form": SignInLinkRequestForm(),
+            "reason": reason,
+            "email": email,
+            "form": SignInLinkRequestForm(initial={"email": email}),
         },
-        status=404 if status == UNKNOWN else 410,
+        status=status,
     )
 
 
-class PasswordResetView(auth_views.PasswordResetView):
-    form_class = PasswordResetForm
-    template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
-    success_url = reverse_lazy("learninglines:password-reset-done")
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Like the link request: the same answer and work for every address, limited per address."""
+    form = SignInLinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        purpose = SignInRequest.Purpose.PASSWORD_RESET
+        if not _anonymous_request(request, email=form.cleaned_data["email"], purpose=purpose):
+            return _too_many_requests(request)
+        return redirect("learninglines:password-reset-done")
+    return render(request, "registration/password_reset_form.html", {"form": form})
 
-    def form_valid(self, form):
-        # Links in the mail point at the configured public address, not the request's host.
-        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
-        return super().form_valid(form)
 
-
-password_reset = login_not_required(PasswordResetView.as_view())
 password_reset_done = login_not_required(
     auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
 )
@@ -136,30 +179,3 @@ password_reset_complete = login_not_required(
         template_name="registration/password_reset_complete.html"
     )
 )
-
-
-@school_view("plan_school")
-def member_list_view(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "learninglines/member_list.html",
-        {
-            "members": member_list(school=request.school),
-            "coaches": coach_list(school=request.school),
-        },
-    )
-
-
-@require_POST
-@school_view("plan_school")
-def member_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(request.school.members.active().select_related("user"), pk=pk)
-    member_invite(member=member)
-    messages.success(
-        request,
-        _("A personal sign-in link is on its way to %(name)s.") % {"name": member.full_name},
-    )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("learninglines:member-list", kwargs={"school_slug": request.school.slug})
-    return redirect(target)

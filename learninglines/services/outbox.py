@@ -1,0 +1,165 @@
+"""The mail outbox: every mail is queued, then sent once by `send_queued_mail` (cron)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from learninglines.models import (
+    PERSONAL_LINK_PLACEHOLDER,
+    MagicLink,
+    OutgoingMail,
+    School,
+    SignInRequest,
+    User,
+)
+from learninglines.services.links import magic_link_url, password_reset_url
+
+logger = logging.getLogger(__name__)
+
+MAIL_MAX_ATTEMPTS = 5
+# Sent mail is kept a while for support questions ("did the invitation go out?"), then pruned.
+OUTBOX_KEEP_DAYS = 30
+
+
+def mail_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str = OutgoingMail.Kind.OTHER,
+    user: User | None = None,
+    school: School | None = None,
+    magic_link: MagicLink | None = None,
+) -> OutgoingMail:
+    """Queue one mail. In development it is sent right after the transaction commits.
+
+    A body that carries a personal link holds PERSONAL_LINK_PLACEHOLDER instead; the link is
+    made when the mail is sent, from `magic_link` or (password reset) from `user`.
+    """
+    mail = OutgoingMail.objects.create(
+        to=to,
+        subject=subject[:200],
+        body=body,
+        kind=kind,
+        user=user,
+        school=school,
+        magic_link=magic_link,
+    )
+    if settings.OUTBOX_SEND_IMMEDIATELY:
+        transaction.on_commit(lambda: mail_send_queued(ids=[mail.pk]))
+    return mail
+
+
+def mail_queue_from_template(
+    *, to: str, template: str, context: dict, language: str, **mail_fields
+) -> OutgoingMail:
+    """Render `<template>_subject.txt` and `<template>_body.txt` in `language` and queue them."""
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}_body.txt", context)
+    return mail_queue(to=to, subject=" ".join(subject.split()), body=body, **mail_fields)
+
+
+def _personal_body(mail: OutgoingMail) -> str:
+    """The body as sent: the placeholder replaced by a freshly made personal link."""
+    if PERSONAL_LINK_PLACEHOLDER not in mail.body:
+        return mail.body
+    if mail.magic_link is not None:
+        url = magic_link_url(mail.magic_link)
+    elif mail.kind == OutgoingMail.Kind.PASSWORD_RESET and mail.user is not None:
+        url = password_reset_url(mail.user)
+    else:
+        raise ValueError("This mail's personal link no longer exists.")
+    return mail.body.replace(PERSONAL_LINK_PLACEHOLDER, url)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sent: int
+    retrying: int
+    failed: int
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(minutes=2 ** min(attempts, 8))
+
+
+def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None) -> SendResult:
+    """Send due queued mail once each, over one connection; failures are retried, up to a limit.
+
+    Each mail is claimed with a conditional update before sending, so two runs at the same time
+    (cron overlap) never send the same mail twice.
+    """
+    now = now or timezone.now()
+    due = OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    batch = list(
+        due.select_related("magic_link__user", "user").order_by("next_attempt_at", "pk")[:limit]
+    )
+    sent = retrying = failed = 0
+    if not batch:
+        return SendResult(sent=0, retrying=0, failed=0)
+    with get_connection() as connection:
+        for mail in batch:
+            claimed = OutgoingMail.objects.filter(
+                pk=mail.pk, status=OutgoingMail.Status.QUEUED, attempts=mail.attempts
+            ).update(attempts=mail.attempts + 1, next_attempt_at=now + timedelta(minutes=10))
+            if not claimed:
+                continue
+            attempts = mail.attempts + 1
+            try:
+                EmailMessage(
+                    subject=mail.subject,
+                    body=_personal_body(mail),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[mail.to],
+                    connection=connection,
+                ).send()
+            except Exception as exc:  # any transport error: record it and try again later
+                logger.warning("Sending mail %s failed (attempt %s): %s", mail.pk, attempts, exc)
+                final = attempts >= MAIL_MAX_ATTEMPTS
+                OutgoingMail.objects.filter(pk=mail.pk).update(
+                    status=OutgoingMail.Status.FAILED if final else OutgoingMail.Status.QUEUED,
+                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                    next_attempt_at=now + _retry_delay(attempts),
+                )
+                failed += final
+                retrying += not final
+                continue
+            OutgoingMail.objects.filter(pk=mail.pk).update(
+                status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            sent += 1
+    return SendResult(sent=sent, retrying=retrying, failed=failed)
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    mails: int
+    requests: int
+
+
+def outbox_prune(*, now: datetime | None = None, keep_days: int = OUTBOX_KEEP_DAYS) -> PruneResult:
+    """Delete sent and failed mail older than `keep_days`, and handled sign-in requests.
+
+    Queued mail is never pruned. Sign-in requests hold addresses people typed, known or not;
+    they are kept one day, long enough for the per-network ceiling.
+    """
+    now = now or timezone.now()
+    mails, _ = OutgoingMail.objects.filter(
+        status__in=[OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED],
+        created_at__lt=now - timedelta(days=keep_days),
+    ).delete()
+    requests, _ = SignInRequest.objects.filter(
+        handled_at__isnull=False, created_at__lt=now - timedelta(days=1)
+    ).delete()
+    return PruneResult(mails=mails, requests=requests)

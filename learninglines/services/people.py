@@ -1,0 +1,165 @@
+"""Writes for schools, their years, team members and coaches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from learninglines.models import (
+    CoachAssignment,
+    MagicLink,
+    Member,
+    School,
+    SchoolYear,
+    User,
+    default_school_year_bounds,
+)
+from learninglines.services.signin import magic_link_send
+
+
+def school_year_ensure_current(*, school: School, today: date | None = None) -> SchoolYear:
+    """The school year containing `today`, created with the default 1 Aug - 31 Jul bounds."""
+    today = today or timezone.localdate()
+    year = SchoolYear.objects.current(school, today)
+    if year is None:
+        start, end = default_school_year_bounds(today)
+        year = SchoolYear(school=school, start=start, end=end, name=f"{start.year}-{end.year}")
+        year.full_clean()
+        year.save()
+    return year
+
+
+def user_get_or_create(*, email: str, name: str = "") -> tuple[User, bool]:
+    """The account of an address, whatever its capitals; created without a password if new."""
+    user = User.objects.filter(email=User.objects.normalize_email(email)).first()
+    if user is not None:
+        return user, False
+    return User.objects.create_user(email=email, name=name), True
+
+
+def member_add(
+    *,
+    school: School,
+    email: str,
+    first_name: str,
+    last_name: str,
+    name_prefix: str = "",
+    is_steering: bool = False,
+    send_invite: bool = False,
+) -> tuple[Member, bool]:
+    """Add a person to a school's team (or find them there); idempotent per address and school.
+
+    An existing member keeps their data; only the steering flag is switched on when asked.
+    """
+    with transaction.atomic():
+        user, _ = user_get_or_create(email=email)
+        member = Member.objects.filter(user=user, school=school).first()
+        created = member is None
+        if created:
+            member = Member(
+                user=user,
+                school=school,
+                first_name=first_name,
+                name_prefix=name_prefix,
+                last_name=last_name,
+                is_steering=is_steering,
+            )
+            member.full_clean()
+            member.save()
+            if send_invite:
+                magic_link_send(user=user, purpose=MagicLink.Purpose.INVITE, school=school)
+        elif is_steering and not member.is_steering:
+            member.is_steering = True
+            member.save(update_fields=["is_steering"])
+    return member, created
+
+
+@dataclass(frozen=True)
+class SchoolSetup:
+    school: School
+    steering: Member
+    created: bool
+    invited: bool
+
+
+def school_create(
+    *,
+    name: str,
+    steering_email: str,
+    first_name: str,
+    last_name: str,
+    name_prefix: str = "",
+    slug: str = "",
+    language: str = School.Language.DUTCH,
+    send_invite: bool = True,
+) -> SchoolSetup:
+    """Create a school with its first steering member and invite that person; idempotent.
+
+    Running it again for the same school (by slug) and address changes nothing and sends no
+    second invitation.
+    """
+    slug = slug or slugify(name)
+    with transaction.atomic():
+        school = School.objects.filter(slug=slug).first()
+        school_created = school is None
+        if school_created:
+            school = School(name=name, slug=slug, language=language)
+            school.full_clean()
+            school.save()
+        school_year_ensure_current(school=school)
+        member, member_created = member_add(
+            school=school,
+            email=steering_email,
+            first_name=first_name,
+            name_prefix=name_prefix,
+            last_name=last_name,
+            is_steering=True,
+            send_invite=send_invite,
+        )
+    return SchoolSetup(
+        school=school,
+        steering=member,
+        created=school_created,
+        invited=send_invite and member_created,
+    )
+
+
+def coach_assign(
+    *, school: School, email: str, name: str = "", send_invite: bool = True
+) -> tuple[CoachAssignment, bool]:
+    """Make `email` a current coach of `school` and invite them; idempotent.
+
+    A coach whose earlier assignment ended gets a new assignment row: the old one stays as the
+    record of when they could read the school's results.
+    """
+    with transaction.atomic():
+        user, _ = user_get_or_create(email=email, name=name)
+        if name and not user.name:
+            user.name = name
+            user.save(update_fields=["name"])
+        assignment = CoachAssignment.objects.current().filter(user=user, school=school).first()
+        created = assignment is None
+        if created:
+            assignment = CoachAssignment.objects.create(user=user, school=school)
+            if send_invite:
+                magic_link_send(user=user, purpose=MagicLink.Purpose.INVITE, school=school)
+    return assignment, created
+
+
+def coach_assignment_end(
+    *, assignment: CoachAssignment, now: datetime | None = None
+) -> CoachAssignment:
+    """End a coach's assignment: from now on they cannot open the school; the row stays."""
+    if assignment.ended_at is None:
+        assignment.ended_at = now or timezone.now()
+        assignment.save(update_fields=["ended_at"])
+    return assignment
+
+
+def member_invite(*, member: Member) -> MagicLink | None:
+    """Mail a team member a personal invitation link; None when three went out in 15 minutes."""
+    return magic_link_send(user=member.user, purpose=MagicLink.Purpose.INVITE, school=member.school)

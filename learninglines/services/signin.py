@@ -1,0 +1,254 @@
+"""Sign-in: personal links, invitations and the anonymous "mail me a link / reset" requests.
+
+Limits (all per 15 minutes):
+- per address: 3 sign-in links, 3 password-reset mails and 3 invitations; further requests are
+  dropped without telling the asker (the answer never says whether an address exists);
+- per network address (IP): 300 anonymous requests over both forms, a ceiling a whole school
+  team behind one address never reaches, but a script does.
+The per-address counts are taken while the user's row is locked (PostgreSQL `SELECT ... FOR
+UPDATE`; SQLite's IMMEDIATE transactions serialise all writers), so parallel requests cannot
+all pass the count before any of them has written.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from sesame.tokens import parse_token
+
+from learninglines.models import (
+    PERSONAL_LINK_PLACEHOLDER,
+    MagicLink,
+    OutgoingMail,
+    School,
+    SignInRequest,
+    User,
+)
+from learninglines.services.outbox import mail_queue_from_template
+
+logger = logging.getLogger(__name__)
+
+LINK_LIFETIME = {
+    MagicLink.Purpose.SIGN_IN: timedelta(hours=1),
+    MagicLink.Purpose.INVITE: timedelta(days=14),
+}
+MAILS_PER_ADDRESS = 3
+LIMIT_WINDOW = timedelta(minutes=15)
+REQUESTS_PER_IP = 300
+
+MAIL_KIND = {
+    MagicLink.Purpose.SIGN_IN: OutgoingMail.Kind.SIGN_IN_LINK,
+    MagicLink.Purpose.INVITE: OutgoingMail.Kind.INVITATION,
+}
+
+
+def may_use_magic_links(user: User) -> bool:
+    """Staff sign in with a password and a second factor: a mailed link never signs them in."""
+    return user.is_active and not user.is_staff and not user.is_superuser
+
+
+def _lock_user(user: User) -> None:
+    """Serialise per-address limits: a row lock on PostgreSQL, a no-op under SQLite's write lock."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def _mails_in_window(*, user: User, kind: str, now: datetime) -> int:
+    return OutgoingMail.objects.filter(
+        user=user, kind=kind, created_at__gt=now - LIMIT_WINDOW
+    ).count()
+
+
+def magic_link_create(
+    *, user: User, purpose: str, school: School | None = None, now: datetime | None = None
+) -> MagicLink:
+    now = now or timezone.now()
+    return MagicLink.objects.create(
+        user=user,
+        purpose=purpose,
+        school=school,
+        created_at=now,
+        expires_at=now + LINK_LIFETIME[purpose],
+    )
+
+
+def _mail_language(user: User, school: School | None) -> str:
+    if school is not None:
+        return school.language
+    member = user.memberships.filter(is_active=True).select_related("school").first()
+    return member.school.language if member else settings.LANGUAGE_CODE
+
+
+def magic_link_send(
+    *,
+    user: User,
+    purpose: str,
+    school: School | None = None,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> MagicLink | None:
+    """Create a personal link and queue the mail that carries it; None when the limit is reached.
+
+    A new invitation revokes the person's earlier unused invitations (never links of another
+    purpose), so at most one invitation link works at a time.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_user(user)
+        if _mails_in_window(user=user, kind=MAIL_KIND[purpose], now=now) >= MAILS_PER_ADDRESS:
+            logger.info("No %s link for user %s: the limit is reached", purpose, user.pk)
+            return None
+        if purpose == MagicLink.Purpose.INVITE:
+            MagicLink.objects.filter(
+                user=user,
+                purpose=MagicLink.Purpose.INVITE,
+                used_at__isnull=True,
+                revoked_at__isnull=True,
+            ).update(revoked_at=now)
+        link = magic_link_create(user=user, purpose=purpose, school=school, now=now)
+        memberships = user.memberships.filter(is_active=True)
+        if school is not None:
+            memberships = memberships.filter(school=school)
+        member = memberships.order_by("pk").first()
+        mail_queue_from_template(
+            to=user.email,
+            template="learninglines/mail/magic_link",
+            context={
+                "school": school,
+                "url": PERSONAL_LINK_PLACEHOLDER,
+                "greeting_name": member.first_name if member else user.name,
+                "invite": purpose == MagicLink.Purpose.INVITE,
+                "hours": int(LINK_LIFETIME[purpose].total_seconds() // 3600),
+                "days": LINK_LIFETIME[purpose].days,
+            },
+            language=language or _mail_language(user, school),
+            kind=MAIL_KIND[purpose],
+            user=user,
+            school=school,
+            magic_link=link,
+        )
+    return link
+
+
+def _password_reset_send(*, user: User, language: str, now: datetime) -> bool:
+    with transaction.atomic():
+        _lock_user(user)
+        kind = OutgoingMail.Kind.PASSWORD_RESET
+        if _mails_in_window(user=user, kind=kind, now=now) >= MAILS_PER_ADDRESS:
+            logger.info("No password reset for user %s: the limit is reached", user.pk)
+            return False
+        mail_queue_from_template(
+            to=user.email,
+            template="registration/password_reset",
+            context={"url": PERSONAL_LINK_PLACEHOLDER},
+            language=language,
+            kind=kind,
+            user=user,
+        )
+    return True
+
+
+def sign_in_request_submit(
+    *, email: str, purpose: str, language: str, ip_address: str | None, now=None
+) -> SignInRequest | None:
+    """Store an anonymous request; None when this network address passed its ceiling.
+
+    Does the same work for every address, known or not: who has an account is decided later,
+    in `sign_in_request_handle`, after the answer has gone out.
+    """
+    now = now or timezone.now()
+    if ip_address is not None:
+        recent = SignInRequest.objects.filter(
+            ip_address=ip_address, created_at__gt=now - LIMIT_WINDOW
+        ).count()
+        if recent >= REQUESTS_PER_IP:
+            return None
+    return SignInRequest.objects.create(
+        email=email.strip()[:254],
+        purpose=purpose,
+        language=language,
+        ip_address=ip_address,
+        created_at=now,
+    )
+
+
+def sign_in_request_handle(*, request: SignInRequest, now: datetime | None = None) -> bool:
+    """Mail a link or reset link if the address has an active account; True if a mail was queued.
+
+    The request is claimed first, so a request handled after its response and by cron at the same
+    time is handled once.
+    """
+    now = now or timezone.now()
+    claimed = SignInRequest.objects.filter(pk=request.pk, handled_at__isnull=True).update(
+        handled_at=now
+    )
+    if not claimed:
+        return False
+    email = User.objects.normalize_email(request.email)
+    user = User.objects.filter(email=email, is_active=True).first()
+    if user is None:
+        return False
+    if request.purpose == SignInRequest.Purpose.PASSWORD_RESET:
+        return _password_reset_send(user=user, language=request.language, now=now)
+    if not may_use_magic_links(user):
+        logger.info("No sign-in link for staff user %s: staff use a second factor", user.pk)
+        return False
+    return (
+        magic_link_send(
+            user=user, purpose=MagicLink.Purpose.SIGN_IN, language=request.language, now=now
+        )
+        is not None
+    )
+
+
+def sign_in_requests_handle_pending(*, limit: int = 500) -> int:
+    """Handle requests left over (a worker that stopped after answering); for cron."""
+    handled = 0
+    pending = SignInRequest.objects.filter(handled_at__isnull=True).order_by("created_at")
+    for request in pending[:limit]:
+        handled += sign_in_request_handle(request=request)
+    return handled
+
+
+UNKNOWN = "unknown"
+
+
+def magic_link_check(*, pk: int, token: str, now: datetime | None = None):
+    """Return (link, status): status is a MagicLink.Status value or "unknown".
+
+    A link is unknown when no row has this number or the token was not signed for it (a typo, a
+    forged link, or a password changed since the link was made).
+    """
+    now = now or timezone.now()
+    link = MagicLink.objects.select_related("user", "school").filter(pk=pk).first()
+    if link is None:
+        return None, UNKNOWN
+    user = parse_token(
+        token,
+        lambda user_pk: User.objects.filter(pk=user_pk, is_active=True).first(),
+        scope=link.scope,
+    )
+    if user is None or user.pk != link.user_id:
+        return None, UNKNOWN
+    return link, link.status_at(now)
+
+
+def magic_link_use(*, link: MagicLink, now: datetime | None = None) -> bool:
+    """Mark the link used; False when it was used, revoked or expired in the meantime."""
+    now = now or timezone.now()
+    return bool(
+        MagicLink.objects.filter(
+            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+    )
+
+
+def magic_link_revoke_all(*, user: User, now: datetime | None = None) -> int:
+    """Revoke every link of a user that can still be used (a lost phone, a left team member)."""
+    now = now or timezone.now()
+    return MagicLink.objects.filter(
+        user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(revoked_at=now)

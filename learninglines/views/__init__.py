@@ -1,0 +1,1 @@
+"""Views of the team app, by concern."""
