@@ -1,266 +1,230 @@
-"""Benchmark of the grouping engine against a random shuffle and a greedy seat-by-seat choice.
+"""Benchmark of the grouping engine: repeats against the lower bound and the best known plans.
 
-Run from the repository root: ``python bench/grouping.py`` (``--quick`` for a fast subset).
-Prints one row per instance: members, lines, rounds, the engine's lower bound (and whether it
-is tight, i.e. not known to be unreachable), the repeats of the engine and of both baselines
-(counted as in Report.repeats), and the engine's wall time at the default effort.
+Run from the repository root: ``python bench/grouping.py`` (about a minute). Per case: members,
+lines, rounds, the lower bound, the repeats of the engine before this issue (cached in
+fixtures/before.json) and now, the best known number of repeats, the gap to the bound and to the
+best known, the missing line slots against their minimum, the wall time, and the report's state
+(opt = proven optimal, unr = bound known unreachable, ? = unknown). Totals and the slowest case
+per size class follow. Options:
+
+  --quick             the small cases only
+  --only TEXT         cases whose name contains TEXT
+  --before REV        recompute the "before" column with the engine at git revision REV
+  --long              also run the engine at 30x the default effort; better plans update
+                      fixtures/best_known.json
+  --exact SECONDS     CP-SAT (optional: pip install ortools) on cases up to 36 members and 6
+                      rounds; optima and bounds update fixtures/best_known.json, "n/a" without it
+
+Best known = the fewest repeats any solver here found (the engine before and now, its long run,
+CP-SAT), and the lower bound when a plan reaches it.
 """
 
 from __future__ import annotations
 
+import importlib
+import io
 import json
-import random
+import signal
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
-from itertools import combinations
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from sessions_app.grouping import plan_rounds
+from bench import cases as case_data  # noqa: E402
+from bench import exact  # noqa: E402
+from sessions_app.grouping import plan_rounds  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BEFORE = FIXTURES / "before.json"
+BEST = FIXTURES / "best_known.json"
+BEFORE_REV = "653be0c"  # the engine as issue 5 left it
+LONG_EFFORT = 30
+SMALL = 150  # size classes for the time targets: <= 150 members (1 s), <= 300 (2 s), larger
 
 
-def make_lines(*sizes):
-    return {
-        chr(65 + i): [f"{chr(65 + i)}{j + 1}" for j in range(size)] for i, size in enumerate(sizes)
-    }
+def load_json(path):
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
-def repeats(rounds, history):
-    """Report.repeats: m if the pair met in history, else m - 1."""
-    past = set()
-    for rnd in history:
-        for table in rnd:
-            past.update(combinations(sorted(table), 2))
-    new = {}
-    for rnd in rounds:
-        for table in rnd:
-            for pair in combinations(sorted(table), 2):
-                new[pair] = new.get(pair, 0) + 1
-    return sum(m if pair in past else m - 1 for pair, m in new.items())
+def engine_at(rev):
+    """The grouping package as it was at git revision `rev`, imported under another name."""
+    # git from PATH on the developer's own checkout: the bench is a local tool, not a service
+    archive = subprocess.run(  # noqa: S603
+        ["git", "-C", str(ROOT), "archive", rev, "sessions_app/grouping"],  # noqa: S607
+        check=True,
+        capture_output=True,
+    ).stdout
+    folder = Path(tempfile.mkdtemp(prefix="grouping-before-"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "sessions_app" / "grouping").rename(folder / "grouping_before")
+    sys.path.insert(0, str(folder))
+    return importlib.import_module("grouping_before")
 
 
-def missing(rounds, line_of, lines_present):
-    """(table, line) slots where a line with a present member has nobody at the table."""
-    return sum(len(lines_present - {line_of[m] for m in t}) for rnd in rounds for t in rnd)
+class Timeout(Exception):
+    pass
 
 
-def table_sizes(n, tables):
-    base, big = divmod(n, tables)
-    return [base + 1] * big + [base] * (tables - big)
+def run(planner, case, seconds=None, **override):
+    """(plan rounds, report, wall seconds) or None when `seconds` ran out."""
+    extra = dict(case["extra"])
+    extra.update(override)
+    for key in ("history",):
+        if key in extra:
+            extra[key] = [[list(t) for t in rnd] for rnd in extra[key]]
+    if "apart" in extra:
+        extra["apart"] = [tuple(p) for p in extra["apart"]]
+
+    def stop(*_):
+        raise Timeout
+
+    if seconds:
+        signal.signal(signal.SIGALRM, stop)
+        signal.alarm(seconds)
+    started = time.perf_counter()
+    try:
+        plan = planner(case["lines"], case["rounds"], **extra)
+    except Timeout:
+        return None
+    finally:
+        if seconds:
+            signal.alarm(0)
+    return plan.rounds, plan.report, time.perf_counter() - started
 
 
-def score(table_members, met, apart):
-    """(apart pairs together, repeats this round adds) for one round."""
-    clash = bad = 0
-    for table in table_members:
-        for pair in combinations(sorted(table), 2):
-            clash += met.get(pair, 0) > 0
-            bad += pair in apart
-    return bad, clash
+def state(report):
+    if report.repeats == report.lower_bound:
+        return "opt"
+    return "?" if report.lower_bound_tight else "unr"
 
 
-def add_round(met, rnd):
-    for table in rnd:
-        for pair in combinations(sorted(table), 2):
-            met[pair] = met.get(pair, 0) + 1
+def members(case):
+    absent = set(case["extra"].get("absent", ()))
+    return sum(1 for ms in case["lines"].values() for m in ms if m not in absent)
 
 
-def met_in(history):
-    met = {}
-    for rnd in history:
-        add_round(met, rnd)
-    return met
+def size_class(n):
+    return "<= 150" if n <= SMALL else "<= 300" if n <= 2 * SMALL else "> 300"
 
 
-def random_baseline(present, tables, rounds, history, apart, rng):
-    """Best of 100 shuffles per round (balanced sizes; apart pairs avoided where a shuffle can)."""
-    met = met_in(history)
-    sizes = table_sizes(len(present), tables)
-    plan = []
-    for _ in range(rounds):
-        best = None
-        for _ in range(100):
-            order = present[:]
-            rng.shuffle(order)
-            rnd, start = [], 0
-            for size in sizes:
-                rnd.append(order[start : start + size])
-                start += size
-            key = score(rnd, met, apart)
-            if best is None or key < best[0]:
-                best = (key, rnd)
-        plan.append(best[1])
-        add_round(met, best[1])
-    return plan
+def main(argv):
+    quick = "--quick" in argv
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    if not case_data.CASES.exists():
+        case_data.main()
+    cases = case_data.load()
+    if quick:
+        cases = [c for c in cases if members(c) <= 60]
+    if only:
+        cases = [c for c in cases if only in c["name"]]
+    before = load_json(BEFORE)
+    if "--before" in argv:
+        old = engine_at(argv[argv.index("--before") + 1])
+        for c in cases:
+            result = run(old.plan_rounds, c, seconds=120)
+            if result is None:
+                before[c["name"]] = {"timeout": 120}
+                continue
+            _, rep, secs = result
+            before[c["name"]] = {
+                "repeats": rep.repeats,
+                "missing": rep.missing_line_slots,
+                "min_missing": rep.min_missing_line_slots,
+                "seconds": round(secs, 2),
+            }
+            print(f"before: {c['name']}: {rep.repeats} in {secs:.2f} s", flush=True)
+        BEFORE.write_text(json.dumps(before, indent=1, sort_keys=True) + "\n")
+    best = load_json(BEST)
+    seconds_exact = float(argv[argv.index("--exact") + 1]) if "--exact" in argv else None
 
-
-def greedy_baseline(present, line_of, tables, rounds, history, apart, rng):
-    """Seat by seat: the member adding the fewest repeats, then a line not yet at the table."""
-    met = met_in(history)
-    sizes = table_sizes(len(present), tables)
-    plan = []
-    for _ in range(rounds):
-        left = present[:]
-        rng.shuffle(left)
-        rnd = []
-        for size in sizes:
-            table = [left.pop()]
-            while len(table) < size:
-                lines_here = {line_of[m] for m in table}
-
-                def cost(m, table=table, lines_here=lines_here):
-                    pairs = [tuple(sorted((m, o))) for o in table]
-                    return (
-                        sum(p in apart for p in pairs),
-                        sum(met.get(p, 0) > 0 for p in pairs),
-                        line_of[m] in lines_here,
-                    )
-
-                pick = min(left, key=cost)
-                left.remove(pick)
-                table.append(pick)
-            rnd.append(table)
-        plan.append(rnd)
-        add_round(met, rnd)
-    return plan
-
-
-def fixture_150():
-    """150 members in 8 lines with the engine's own two earlier plenaries as history.
-
-    Written once, then committed: a school that plans every plenary with this engine.
-    """
-    path = FIXTURES / "school_150.json"
-    if not path.exists():
-        lines = make_lines(21, 20, 19, 19, 18, 18, 18, 17)
-        first = plan_rounds(lines, 3, group_size=8, seed=101).rounds
-        second = plan_rounds(lines, 3, group_size=8, seed=102, history=first).rounds
-        data = {"lines": lines, "history": first + second, "rounds": 6, "group_size": 8}
-        path.write_text(json.dumps(data, indent=1) + "\n")
-    return json.loads(path.read_text())
-
-
-def fixture_150_other_history():
-    """The same school, but its earlier plenaries were planned otherwise (18 tables, no design):
-    what the engine meets when a school starts using it mid-year or edits plans by hand."""
-    return json.loads((FIXTURES / "school_150_other_history.json").read_text())
-
-
-def instances(quick):
-    out = [
-        ("4 x 4", make_lines(4, 4, 4, 4), 4, {}),
-        ("3 lines 9/8/7", make_lines(9, 8, 7), 3, {}),
-        ("4 x 5", make_lines(5, 5, 5, 5), 5, {}),
-        ("4 x 6 (no design)", make_lines(6, 6, 6, 6), 6, {}),
-        ("4 x 7", make_lines(*[7] * 4), 7, {}),
-        ("3 x 12 (4*3)", make_lines(*[12] * 3), 12, {}),
-        ("4 x 12 (difference matrix)", make_lines(*[12] * 4), 12, {}),
-        ("8 x 8", make_lines(*[8] * 8), 8, {}),
-    ]
-    school = make_lines(9, 8, 8, 7)
-    earlier = plan_rounds(school, 3, seed=5).rounds
-    out.append(("9/8/8/7 +3h -3abs", school, 3, {"history": earlier, "absent": ["A1", "B2", "D7"]}))
-    sixty = make_lines(16, 15, 15, 14)
-    out.append(
-        (
-            "60 in 4 lines -4abs 3 apart",
-            sixty,
-            4,
-            {
-                "absent": ["A1", "B1", "C1", "D1"],
-                "apart": [("A2", "B2"), ("C3", "D3"), ("A4", "A5")],
-            },
-        )
-    )
-    for name, data in (
-        ("150 in 8 lines +6h (fixture)", fixture_150()),
-        ("150 +6h planned otherwise", fixture_150_other_history()),
-    ):
-        out.append(
-            (
-                name,
-                data["lines"],
-                data["rounds"],
-                {"history": data["history"], "group_size": data["group_size"]},
-            )
-        )
-    data = fixture_150()
-    if not quick:
-        out.insert(6, ("4 x 20 (4*5)", make_lines(*[20] * 4), 20, {}))
-        out.append(("5 lines uneven 40", make_lines(10, 9, 8, 7, 6), 4, {}))
-        out.append(("150 in 8 lines, no history", data["lines"], 6, {"group_size": 8}))
-        big = make_lines(38, 38, 38, 37, 37, 37, 38, 37)
-        first = plan_rounds(big, 3, group_size=8, seed=7).rounds
-        out.append(("300 in 8 lines +3h", big, 6, {"history": first, "group_size": 8}))
-    return out
-
-
-def main():
-    quick = "--quick" in sys.argv
     header = (
-        f"{'instance':30} {'members':>7} {'lines':>5} {'rounds':>6} {'bound':>5} {'tight':>5} "
-        f"{'engine':>6} {'random':>6} {'greedy':>6} {'time s':>7}   missing line slots e/r/g (min)"
+        f"{'case':44} {'N':>4} {'k':>2} {'r':>3} {'bound':>5} {'before':>6} {'after':>5} "
+        f"{'best':>5} {'gap/b':>5} {'gap%':>5} {'miss(min)':>10} {'t_bef':>6} {'t_aft':>6} "
+        f"{'state':>5}"
     )
     print(header)
     print("-" * len(header))
-    for name, lines, rounds, extra in instances(quick):
-        started = time.perf_counter()
-        plan = plan_rounds(lines, rounds, **extra)
-        elapsed = time.perf_counter() - started
-        absent = set(extra.get("absent", ()))
-        present = [m for members in lines.values() for m in members if m not in absent]
-        line_of = {m: name for name, members in lines.items() for m in members}
-        apart = {tuple(sorted(p)) for p in extra.get("apart", ())}
-        history = extra.get("history", [])
-        tables = len(plan.rounds[0])
-        present_lines = {line_of[m] for m in present}
-        rng = random.Random(1)
-        shuffled = random_baseline(present, tables, rounds, history, apart, rng)
-        greedy = greedy_baseline(present, line_of, tables, rounds, history, apart, rng)
-        report = plan.report
+    totals = {"before": 0, "after": 0, "best": 0, "bound": 0, "excess": 0, "excess_before": 0}
+    slowest: dict[str, tuple[float, str]] = {}
+    design_misses = []
+    for c in cases:
+        name = c["name"]
+        rounds, rep, secs = run(plan_rounds, c)
+        known = best.get(name, {})
+        if "--long" in argv:
+            long = run(plan_rounds, c, effort=LONG_EFFORT, time_limit=None)
+            if long and long[1].repeats < known.get("repeats", 10**9):
+                known = {**known, "repeats": long[1].repeats, "source": "engine 30x"}
+        if seconds_exact and members(c) <= 36 and c["rounds"] <= 6 and exact.available():
+            result = exact.solve(c, rounds, rep, seconds=seconds_exact)
+            if result and result["objective"] is not None:
+                known = {**known, "cpsat": result}
+                if result["objective"] < known.get("repeats", 10**9):
+                    known["repeats"] = result["objective"]
+                    known["source"] = "cp-sat " + result["status"].lower()
+        old = before.get(name, {})
+        candidates = [rep.repeats, known.get("repeats", 10**9), old.get("repeats", 10**9)]
+        best_known = max(rep.lower_bound, min(candidates))
+        if rep.repeats < known.get("repeats", 10**9):
+            known = {**known, "repeats": rep.repeats, "source": "engine"}
+        if known:
+            best[name] = known
+        excess = rep.missing_line_slots - rep.min_missing_line_slots
+        totals["before"] += old.get("repeats", 0)
+        totals["after"] += rep.repeats
+        totals["best"] += best_known
+        totals["bound"] += rep.lower_bound
+        totals["excess"] += excess
+        if "missing" in old:
+            # the old engine's minimum was for its own table count; rule 2 compares with ours
+            totals["excess_before"] += old["missing"] - rep.min_missing_line_slots
+        n = members(c)
+        cls = size_class(n)
+        if secs > slowest.get(cls, (0.0, ""))[0]:
+            slowest[cls] = (secs, name)
+        designed = c["kind"] == "design" and rep.lower_bound == 0 and rep.lower_bound_tight
+        if designed and rep.repeats:
+            design_misses.append(name)
+        gap = 100 * (rep.repeats - best_known) / best_known if best_known else 0.0
+        old_rep = str(old["repeats"]) if "repeats" in old else "t/o" if old else "-"
+        old_missing = f"/{old['missing']}" if "missing" in old else ""
+        missing = f"{rep.missing_line_slots}({rep.min_missing_line_slots}){old_missing}"
         print(
-            f"{name:30} {len(present):>7} {len(lines):>5} {rounds:>6} {report.lower_bound:>5} "
-            f"{'yes' if report.lower_bound_tight else 'no':>5} {report.repeats:>6} "
-            f"{repeats(shuffled, history):>6} {repeats(greedy, history):>6} {elapsed:>7.2f}   "
-            f"{report.missing_line_slots}/{missing(shuffled, line_of, present_lines)}/"
-            f"{missing(greedy, line_of, present_lines)} ({report.min_missing_line_slots})"
+            f"{name[:44]:44} {n:>4} {len(c['lines']):>2} {c['rounds']:>3} {rep.lower_bound:>5} "
+            f"{old_rep:>6} {rep.repeats:>5} {best_known:>5} {rep.repeats - rep.lower_bound:>5} "
+            f"{gap:>5.1f} {missing:>10} "
+            f"{old.get('seconds', float('nan')):>6.2f} {secs:>6.2f} {state(rep):>5}",
+            flush=True,
         )
-
-
-def school_year():
-    """A school's year as it happens: four plenaries of three rounds, each planned with the
-    earlier ones as history. Repeats per plenary against the lower bound."""
-    print()
-    print("A school year: four plenaries of 3 rounds, each with the earlier ones as history")
-    header = f"{'lines':30} {'tables':>6}   repeats/bound per plenary (seconds)"
-    print(header)
     print("-" * len(header))
-    for sizes in [
-        (8, 8, 8, 8),
-        (9, 8, 8, 7),
-        (12, 12, 12, 12),
-        (15, 15, 15, 15),
-        (16, 15, 15, 14),
-        (12, 12, 11, 11, 10),
-        (21, 20, 19, 19, 18, 18, 18, 17),
-    ]:
-        lines = make_lines(*sizes)
-        history: list = []
-        cells = []
-        for _ in range(4):
-            started = time.perf_counter()
-            plan = plan_rounds(lines, 3, history=history)
-            elapsed = time.perf_counter() - started
-            cells.append(f"{plan.report.repeats}/{plan.report.lower_bound} ({elapsed:.2f})")
-            history = history + plan.rounds
-        label = "/".join(map(str, sizes))
-        print(f"{label:30} {len(plan.rounds[0]):>6}   " + "   ".join(cells))
+    gap_total = 100 * (totals["after"] - totals["best"]) / max(1, totals["best"])
+    gap_before = 100 * (totals["before"] - totals["best"]) / max(1, totals["best"])
+    print(
+        f"totals over {len(cases)} cases: repeats before {totals['before']}, after "
+        f"{totals['after']}, best known {totals['best']}, lower bounds {totals['bound']}; gap to "
+        f"best known before {gap_before:.1f} %, after {gap_total:.1f} %"
+    )
+    print(
+        f"missing line slots above the minimum: after {totals['excess']}, before "
+        f"{totals['excess_before']} (against today's minimum over the allowed table counts)"
+    )
+    print("slowest case per size class (default effort):")
+    for cls in ("<= 150", "<= 300", "> 300"):
+        if cls in slowest:
+            secs, name = slowest[cls]
+            print(f"  {cls:>6} members: {secs:.2f} s ({name})")
+    print(f"design cases with repeats although a design exists: {design_misses or 'none'}")
+    if seconds_exact and not exact.available():
+        print("cp-sat: n/a (pip install ortools)")
+    if "--long" in argv or seconds_exact:
+        BEST.write_text(json.dumps(best, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
-    main()
-    if "--quick" not in sys.argv:
-        school_year()
+    main(sys.argv[1:])
