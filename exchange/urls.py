@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("s/<slug:school_slug>/", views.school_home, name="school-home"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("", include("learninglines.urls")),
 ]

@@ -3,8 +3,14 @@
 import logging
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -23,6 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(schools) == 1:
         return redirect(schools[0]["school"])
     return render(request, "exchange/school_list.html", {"schools": schools})
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; point them at the real icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @school_view("view_school")

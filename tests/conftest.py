@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck
@@ -21,6 +22,38 @@ hypothesis_settings.register_profile("dev", deadline=None, max_examples=30)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ENGINE_TESTS = Path(__file__).parent / "sessions_app"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests that do not depend on the database engine, so CI can run them only once.
+
+    The grouping engine is pure Python and browser journeys exercise pages, not SQL: both run
+    on PostgreSQL in CI and are deselected (`-m "not db_independent"`) in the SQLite run.
+    """
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.is_relative_to(ENGINE_TESTS) and path.name.startswith("test_grouping"):
+            item.add_marker(pytest.mark.db_independent)
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.db_independent)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(request):
+    marker = request.node.get_closest_marker("postgresql")
+    if marker is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL (CI runs it there): {marker.args[0]}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with the production hasher costs ~0.3 s per password; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PHONE = {"width": 360, "height": 740}
 
 

@@ -16,6 +16,7 @@ from exchange.env import (
     env_proxy_ssl_header,
     env_time_zone,
 )
+from exchange.product import default_from_email
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -172,3 +173,69 @@ def test_check_deploy_is_clean_with_production_values():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_production_refuses_the_published_development_key():
+    from exchange.settings import _DEV_SECRET_KEY
+
+    result = run_manage("check", env={**PRODUCTION, "DJANGO_SECRET_KEY": _DEV_SECRET_KEY})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is the published development key" in result.stderr
+
+
+def test_production_refuses_a_plain_http_site_address():
+    result = run_manage(
+        "check", env={**PRODUCTION, "DJANGO_SITE_URL": "http://leerlijnen.school.example"}
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must start with https:// when DJANGO_DEBUG is false" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site_url", "expected"),
+    [
+        (
+            "https://leerlijnen.school.example",
+            "Brengen & Halen <noreply@leerlijnen.school.example>",
+        ),
+        ("http://127.0.0.1:8000", "Brengen & Halen <noreply@localhost>"),
+        ("http://[::1]:8000", "Brengen & Halen <noreply@localhost>"),
+    ],
+)
+def test_mail_comes_from_the_product_at_the_site_domain(site_url, expected):
+    assert default_from_email(site_url) == expected
+
+
+@pytest.mark.parametrize(
+    ("addr", "port", "ipv6", "expected"),
+    [
+        ("127.0.0.1", "8001", False, "http://127.0.0.1:8001"),
+        ("0.0.0.0", "8000", False, "http://127.0.0.1:8000"),  # noqa: S104
+        ("::1", "9000", True, "http://[::1]:9000"),
+    ],
+)
+def test_runserver_mails_links_to_the_port_it_serves(settings, addr, port, ipv6, expected):
+    from exchange.management.commands.runserver import Command
+
+    settings.DEBUG = True
+    settings.SITE_URL_FROM_ENVIRONMENT = False
+    command = Command()
+    command.addr, command.port, command._raw_ipv6, command.protocol = addr, port, ipv6, "http"
+    command.follow_served_address()
+    assert expected == settings.SITE_URL
+
+
+def test_runserver_keeps_a_configured_site_address(settings):
+    from exchange.management.commands.runserver import Command
+
+    settings.SITE_URL_FROM_ENVIRONMENT = True
+    settings.SITE_URL = "https://leerlijnen.test"
+    command = Command()
+    command.addr, command.port, command._raw_ipv6, command.protocol = (
+        "127.0.0.1",
+        "8001",
+        False,
+        "http",
+    )
+    command.follow_served_address()
+    assert settings.SITE_URL == "https://leerlijnen.test"

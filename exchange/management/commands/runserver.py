@@ -11,10 +11,14 @@ from whitenoise.runserver_nostatic.management.commands.runserver import (
 
 
 class Command(WhiteNoiseRunserver):
+    def follow_served_address(self) -> None:
+        if not settings.DEBUG or settings.SITE_URL_FROM_ENVIRONMENT:
+            return
+        host = f"[{self.addr}]" if self._raw_ipv6 else self.addr
+        if host in ("0", "0.0.0.0"):  # noqa: S104 - reading the address, not binding it
+            host = "127.0.0.1"
+        settings.SITE_URL = f"{self.protocol}://{host}:{self.port}"
+
     def inner_run(self, *args, **options):
-        if settings.DEBUG and not settings.SITE_URL_FROM_ENVIRONMENT:
-            host = f"[{self.addr}]" if self._raw_ipv6 else self.addr
-            if host in ("0", "0.0.0.0"):  # noqa: S104 - reading, not binding
-                host = "127.0.0.1"
-            settings.SITE_URL = f"{self.protocol}://{host}:{self.port}"
+        self.follow_served_address()
         return super().inner_run(*args, **options)
