@@ -54,6 +54,8 @@ def _postgresql_only(request):
 def _fast_password_hashing(settings):
     """Hashing with the production hasher costs ~0.3 s per password; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 PHONE = {"width": 360, "height": 740}
 
 
