@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    # Staff second factor: authenticator apps (TOTP) and single-use backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "learninglines.apps.LearningLinesConfig",
     "sessions_app.apps.SessionsAppConfig",
 ]
@@ -74,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified once a second factor was given (the admin requires it).
+    "django_otp.middleware.OTPMiddleware",
     "exchange.middleware.HtmxAwareLoginRequiredMiddleware",
     "exchange.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -260,3 +266,10 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Staff second factor (django-otp), see docs/admin.md ---
+# The name authenticator apps show next to the account; the admin itself requires a verified
+# device (exchange.admin_site), so a password alone never opens it.
+OTP_TOTP_ISSUER = "Brengen & Halen"
+# Never show a device's secret key in the admin once it exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -1,9 +1,15 @@
+"""The admin: a support tool for staff, in Dutch, behind a second factor (exchange.admin_site)."""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from learninglines.models import (
     CoachAssignment,
@@ -14,6 +20,7 @@ from learninglines.models import (
     SchoolYear,
     User,
 )
+from learninglines.models.outbox import PERSONAL_LINK_PLACEHOLDER
 from learninglines.services.people import coach_assign, coach_assignment_end, member_invite
 from learninglines.services.signin import magic_link_revoke_all
 
@@ -191,12 +198,46 @@ class MagicLinkAdmin(admin.ModelAdmin):
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ("to", "subject", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status",)
-    search_fields = ("to", "subject")
+    list_display = ("to", "subject", "kind", "user", "school", "status", "created_at", "sent_at")
+    list_filter = ("status", "kind", "school")
+    search_fields = ("to", "subject", "user__email")
+    list_select_related = ("user", "school")
+    fieldsets = (
+        (None, {"fields": ("to", "subject", "kind", "user", "school", "magic_link")}),
+        (
+            _("Text"),
+            {
+                "fields": ("body",),
+                "description": format_lazy(
+                    _(
+                        "The personal link is made when the mail is sent and is never stored: "
+                        "the text shows {placeholder} where it goes."
+                    ),
+                    placeholder=PERSONAL_LINK_PLACEHOLDER,
+                ),
+            },
+        ),
+        (
+            _("Sending"),
+            {
+                "fields": (
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "created_at",
+                    "next_attempt_at",
+                    "sent_at",
+                )
+            },
+        ),
+    )
     readonly_fields = (
         "to",
         "subject",
+        "kind",
+        "user",
+        "school",
+        "magic_link",
         "body",
         "status",
         "attempts",
@@ -218,3 +259,96 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%d mail queued again.", "%d mails queued again.", count) % count
         )
+
+
+# --- Sign-in security: django-axes' lock-outs and django-otp's devices, in Dutch ---
+
+# django-axes ships no Dutch. Its models and admin mark these texts with gettext_lazy; listing
+# the same texts here puts them in our catalogue, which then translates axes' admin pages.
+AXES_TEXTS = (
+    _("access attempt"),
+    _("access attempts"),
+    _("access failure"),
+    _("access failures"),
+    _("access log"),
+    _("access logs"),
+    _("access attempt expiration"),
+    _("access attempt expirations"),
+    _("Access Attempt"),
+    _("User Agent"),
+    _("IP Address"),
+    _("Username"),
+    _("HTTP Accept"),
+    _("Path"),
+    _("Attempt Time"),
+    _("Access lock out"),
+    _("GET Data"),
+    _("POST Data"),
+    _("Failed Logins"),
+    _("Logout Time"),
+    _("Session key hash (sha256)"),
+    _("Expires At"),
+    _("The time when access attempt expires and is no longer valid."),
+    _("Locked Out"),
+    _("Form Data"),
+    _("Meta Data"),
+    _("Clean up expired attempts"),
+    _("Not set"),
+    _("Attempt Remaining"),
+)
+
+# django-otp names its devices in plain English. Lazy texts equal to the English names keep the
+# migrations unchanged (they run untranslated) and let the admin show them in Dutch.
+TOTPDevice._meta.verbose_name = _("TOTP device")
+TOTPDevice._meta.verbose_name_plural = _("TOTP devices")
+StaticDevice._meta.verbose_name = _("static device")
+StaticDevice._meta.verbose_name_plural = _("static devices")
+
+
+class DeviceAdmin(admin.ModelAdmin):
+    """A person's second factor, read-only. Deleting it is how a lost phone is reset: at the
+    next admin sign-in the person sets up a new app (see docs/admin.md). Secrets never show."""
+
+    list_display = ("user", "confirmed_display", "created_display", "last_used_display")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__name")
+    fields = ("user", "confirmed_display", "created_display", "last_used_display")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("set up"), boolean=True)
+    def confirmed_display(self, obj) -> bool:
+        return obj.confirmed
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created_display(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def last_used_display(self, obj):
+        return obj.last_used_at
+
+
+class StaticDeviceAdmin(DeviceAdmin):
+    list_display = ("user", "codes_left", "created_display", "last_used_display")
+    fields = ("user", "codes_left", "created_display", "last_used_display")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(codes=Count("token_set"))
+
+    @admin.display(description=_("unused codes"), ordering="codes")
+    def codes_left(self, obj) -> int:
+        return obj.codes
+
+
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+admin.site.register(TOTPDevice, DeviceAdmin)
+admin.site.register(StaticDevice, StaticDeviceAdmin)
