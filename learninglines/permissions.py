@@ -1,15 +1,34 @@
 """Who may do what, in one place: the permission matrix as `rules` predicates.
 
+School permissions (the object is a School):
+
 | permission          | steering group | coach | teacher |
 |---------------------|----------------|-------|---------|
 | view_school         | yes            | yes   | yes     |
 | plan_school         | yes            | yes   | -       |
 | view_results        | yes            | yes   | -       |
 | view_encounters     | yes            | -     | -       |
+| keep_log            | yes (as a teacher) | - | yes     |
+
+Line permissions (the object is a LearningLine; "member" means in that line today):
+
+| permission          | steering group | coach | member of the line | other teacher |
+|---------------------|----------------|-------|--------------------|---------------|
+| edit_line           | yes            | yes   | -                  | -             |
+| edit_line_content   | yes            | yes   | yes                | -             |
+| manage_line_meetings| yes            | yes   | yes                | -             |
+
+Teachers shape their own line: its description, steps, meetings, notes and attendance; the
+steering group and coach also create, rename, recolour and archive lines and place people.
+Learning-log entries are read only by their author and, when shared, by the members of the
+author's line at the entry's date (`log_entry_readable`); never by anyone in the role of steering
+group, coach or staff.
 
 A person with no relation to a school gets a 404 for everything of that school (its existence is
 not confirmed); a person of the school without the permission gets a 403. Views use
-`school_view(permission)`, which fetches the school first and then checks the permission.
+`school_view(permission)`, which fetches the school first and then checks the permission, and
+fetch every object through `request.school` before checking an object permission with
+`require(request, permission, obj)`.
 """
 
 from __future__ import annotations
@@ -21,8 +40,16 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from learninglines.models import CoachAssignment, Member, School
+from learninglines.models import (
+    CoachAssignment,
+    LearningLine,
+    LineMembership,
+    LogEntry,
+    Member,
+    School,
+)
 
 
 @dataclass(frozen=True)
@@ -80,15 +107,74 @@ def is_coach(user, school) -> bool:
     return access is not None and access.is_coach
 
 
+def current_line(member: Member | None, day=None) -> LearningLine | None:
+    """The line a member is in on `day` (today by default), or None."""
+    if member is None:
+        return None
+    membership = (
+        LineMembership.objects.on(day or timezone.localdate())
+        .filter(member=member)
+        .select_related("line")
+        .first()
+    )
+    return membership.line if membership else None
+
+
+@rules.predicate
+def plans_the_lines_school(user, line: LearningLine) -> bool:
+    access = school_access(user, line.school)
+    return access is not None and (access.is_steering or access.is_coach)
+
+
+@rules.predicate
+def is_in_the_line(user, line: LearningLine) -> bool:
+    access = school_access(user, line.school)
+    if access is None or access.member is None:
+        return False
+    cache = user.__dict__.setdefault("_current_line_cache", {})
+    if access.member.pk not in cache:
+        cache[access.member.pk] = current_line(access.member)
+    mine = cache[access.member.pk]
+    return mine is not None and mine.pk == line.pk
+
+
 PERMISSIONS = rules.RuleSet()
 PERMISSIONS.add_rule("view_school", is_team_member | is_coach)
 PERMISSIONS.add_rule("plan_school", is_steering | is_coach)
 PERMISSIONS.add_rule("view_results", is_steering | is_coach)
 PERMISSIONS.add_rule("view_encounters", is_steering)
+PERMISSIONS.add_rule("keep_log", is_team_member)
+PERMISSIONS.add_rule("edit_line", plans_the_lines_school)
+PERMISSIONS.add_rule("edit_line_content", plans_the_lines_school | is_in_the_line)
+PERMISSIONS.add_rule("manage_line_meetings", plans_the_lines_school | is_in_the_line)
 
 
-def has_permission(user, permission: str, school: School) -> bool:
-    return PERMISSIONS.test_rule(permission, user, school)
+def has_permission(user, permission: str, obj) -> bool:
+    return PERMISSIONS.test_rule(permission, user, obj)
+
+
+def require(request, permission: str, obj) -> None:
+    """403 unless the signed-in person has `permission` on `obj`, fetched via the school first."""
+    if not has_permission(request.user, permission, obj):
+        raise PermissionDenied
+
+
+def log_entry_readable(member: Member | None, entry: LogEntry) -> bool:
+    """The author, or (shared entries) a member of the author's line at the entry's date.
+
+    Roles give no access: a steering member reads a shared entry only as a member of that line,
+    a coach (never a member) never does.
+    """
+    if member is None:
+        return False
+    if entry.author_id == member.pk:
+        return True
+    if entry.sharing != LogEntry.Sharing.LINE or member.school_id != entry.author.school_id:
+        return False
+    author_line = current_line(entry.author, entry.date)
+    if author_line is None:
+        return False
+    return LineMembership.objects.on(entry.date).filter(member=member, line=author_line).exists()
 
 
 def school_view(permission: str):

@@ -24,4 +24,9 @@ urlpatterns = [
         team.member_invite_view,
         name="member-invite",
     ),
+    # --- team: members (add, edit, deactivate, move), invite everyone ---
+    # --- staff import ---
+    # --- school years and learning lines ---
+    # --- line meetings and attendance ---
+    # --- learning log and calendar ---
 ]

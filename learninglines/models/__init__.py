@@ -1,5 +1,15 @@
-"""The team's models, by concern: people and schools, sign-in, the mail outbox."""
+"""The team's models, by concern: people and schools, lines, the log, sign-in, the outbox."""
 
+from learninglines.models.journal import CalendarFeed, LogEntry
+from learninglines.models.lines import (
+    LINE_LETTERS,
+    Attendance,
+    LearningLine,
+    LineColour,
+    LineMeeting,
+    LineMembership,
+    LineStep,
+)
 from learninglines.models.outbox import PERSONAL_LINK_PLACEHOLDER, OutgoingMail
 from learninglines.models.people import (
     CoachAssignment,
@@ -13,8 +23,17 @@ from learninglines.models.people import (
 from learninglines.models.signin import MagicLink, SignInRequest
 
 __all__ = [
+    "LINE_LETTERS",
     "PERSONAL_LINK_PLACEHOLDER",
+    "Attendance",
+    "CalendarFeed",
     "CoachAssignment",
+    "LearningLine",
+    "LineColour",
+    "LineMeeting",
+    "LineMembership",
+    "LineStep",
+    "LogEntry",
     "MagicLink",
     "Member",
     "OutgoingMail",

@@ -160,6 +160,15 @@ class SchoolYear(models.Model):
     name = models.CharField(_("name"), max_length=40, help_text=_("For example 2026-2027."))
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
+    cycle_started_on = models.DateField(
+        _("current cycle started on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Line meetings from this day count towards the next plenary session; holding a "
+            "plenary session starts a new cycle."
+        ),
+    )
 
     objects = SchoolYearQuerySet.as_manager()
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from learninglines.models import (
     CoachAssignment,
+    LineMembership,
     MagicLink,
     Member,
     School,
@@ -18,7 +21,7 @@ from learninglines.models import (
     User,
     default_school_year_bounds,
 )
-from learninglines.services.signin import magic_link_send
+from learninglines.services.signin import magic_link_revoke_all, magic_link_send
 
 
 def school_year_ensure_current(*, school: School, today: date | None = None) -> SchoolYear:
@@ -27,7 +30,13 @@ def school_year_ensure_current(*, school: School, today: date | None = None) -> 
     year = SchoolYear.objects.current(school, today)
     if year is None:
         start, end = default_school_year_bounds(today)
-        year = SchoolYear(school=school, start=start, end=end, name=f"{start.year}-{end.year}")
+        year = SchoolYear(
+            school=school,
+            start=start,
+            end=end,
+            name=f"{start.year}-{end.year}",
+            cycle_started_on=start,
+        )
         year.full_clean()
         year.save()
     return year
@@ -163,3 +172,88 @@ def coach_assignment_end(
 def member_invite(*, member: Member) -> MagicLink | None:
     """Mail a team member a personal invitation link; None when three went out in 15 minutes."""
     return magic_link_send(user=member.user, purpose=MagicLink.Purpose.INVITE, school=member.school)
+
+
+def member_update(
+    *,
+    member: Member,
+    first_name: str,
+    last_name: str,
+    name_prefix: str = "",
+    email: str | None = None,
+    is_steering: bool | None = None,
+) -> Member:
+    """Change a member's name, address or steering flag.
+
+    A new address moves the member to the account of that address. Refused when that account
+    already belongs to another member of this school, or (to keep one person's other schools
+    out of it) when the old account is used elsewhere and the new address has no account yet.
+    """
+    with transaction.atomic():
+        member.first_name = first_name.strip()
+        member.name_prefix = name_prefix.strip()
+        member.last_name = last_name.strip()
+        if is_steering is not None:
+            member.is_steering = is_steering
+        if email is not None and User.objects.normalize_email(email) != member.user.email:
+            normalised = User.objects.normalize_email(email)
+            existing = User.objects.filter(email=normalised).first()
+            if existing is not None:
+                if Member.objects.filter(user=existing, school=member.school).exists():
+                    raise ValidationError(
+                        {"email": _("Another team member already uses this address.")}
+                    )
+                member.user = existing
+            elif member.user.memberships.count() > 1 or member.user.coach_assignments.exists():
+                raise ValidationError(
+                    {
+                        "email": _(
+                            "This person also uses the app at another school or as a coach: "
+                            "ask the administration to change the address."
+                        )
+                    }
+                )
+            else:
+                member.user.email = normalised
+                member.user.full_clean(exclude=["password"])
+                member.user.save(update_fields=["email"])
+        member.full_clean()
+        member.save()
+    return member
+
+
+def member_set_active(*, member: Member, active: bool) -> Member:
+    """Deactivate a member (never delete: history stays) or bring them back.
+
+    Deactivating ends their line membership today and revokes their usable sign-in links.
+    """
+    with transaction.atomic():
+        if not active and member.is_active:
+            today = timezone.localdate()
+            for membership in LineMembership.objects.on(today).filter(member=member):
+                if membership.start >= today:
+                    membership.delete()
+                else:
+                    membership.end = today - timedelta(days=1)
+                    membership.save(update_fields=["end"])
+            if not member.user.memberships.exclude(pk=member.pk).filter(is_active=True).exists():
+                magic_link_revoke_all(user=member.user)
+        member.is_active = active
+        member.save(update_fields=["is_active"])
+    return member
+
+
+def members_invite_not_signed_in(*, school: School) -> tuple[int, int]:
+    """Invite every active member who never signed in; returns (invited, skipped by the limit)."""
+    invited = skipped = 0
+    waiting = (
+        Member.objects.filter(school=school, is_active=True, user__last_login__isnull=True)
+        .select_related("user", "school")
+        .order_by("pk")
+    )
+    for member in waiting:
+        if member_invite(member=member) is None:
+            skipped += 1
+        else:
+            invited += 1
+    return invited, skipped

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from learninglines.deferred import after_response
-from learninglines.forms import EmailAuthenticationForm, SignInLinkRequestForm
+from learninglines.forms.signin import EmailAuthenticationForm, SignInLinkRequestForm
 from learninglines.models import MagicLink, SignInRequest
 from learninglines.services.signin import (
     UNKNOWN,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from learninglines.permissions import school_view
 from learninglines.redirects import redirect_to_next
-from learninglines.selectors import coach_list, member_list
+from learninglines.selectors.people import coach_list, member_list
 from learninglines.services.people import member_invite
 
 

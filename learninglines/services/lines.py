@@ -1,0 +1,243 @@
+"""Writes for learning lines: lines and their steps, who is in which line when, school years.
+
+Rules kept here:
+- A member is in at most one line at any date (the database holds it too). Moving someone ends
+  the current membership the day before the new one starts, so history stays.
+- A line belongs to one school year; its letter and colour are picked from a fixed palette.
+- Opening the next school year may copy lines with their goal, description and steps (never
+  their meetings) and, per line, carry over who is in it on the last day of the old year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learninglines.models import (
+    LINE_LETTERS,
+    LearningLine,
+    LineColour,
+    LineMembership,
+    LineStep,
+    Member,
+    School,
+    SchoolYear,
+)
+
+COLOURS = list(LineColour.values)
+
+
+def _next_free(used: set[str], options: list[str] | str) -> str:
+    for option in options:
+        if option not in used:
+            return option
+    raise ValidationError(_("A school year can have at most %(n)d lines.") % {"n": len(options)})
+
+
+def line_create(
+    *,
+    school: School,
+    year: SchoolYear,
+    name: str,
+    goal: str = "",
+    description: str = "",
+    colour: str = "",
+    copied_from: LearningLine | None = None,
+) -> LearningLine:
+    """A new line in `year` with the next free letter and (unless given) the next free colour."""
+    with transaction.atomic():
+        taken = LearningLine.objects.filter(year=year)
+        line = LearningLine(
+            school=school,
+            year=year,
+            name=name.strip(),
+            goal=goal,
+            description=description,
+            letter=_next_free(set(taken.values_list("letter", flat=True)), LINE_LETTERS),
+            colour=colour or _next_free(set(taken.values_list("colour", flat=True)), COLOURS),
+            copied_from=copied_from,
+        )
+        line.full_clean()
+        line.save()
+    return line
+
+
+def line_update(*, line: LearningLine, **fields) -> LearningLine:
+    """Change a line's own fields (name, goal, description, colour); validated before saving."""
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.full_clean()
+    line.save(update_fields=list(fields))
+    return line
+
+
+def line_archive(*, line: LearningLine, archived: bool = True) -> LearningLine:
+    """Archive (or restore) a line: it keeps its history but leaves lists and plans.
+
+    Archiving ends the open memberships today, so nobody stays in a line that no longer runs.
+    """
+    with transaction.atomic():
+        if archived and line.archived_at is None:
+            today = timezone.localdate()
+            for membership in line.memberships.filter(end__isnull=True):
+                _end_membership(membership, today)
+            line.archived_at = timezone.now()
+        elif not archived:
+            line.archived_at = None
+        line.save(update_fields=["archived_at"])
+    return line
+
+
+@dataclass(frozen=True)
+class StepData:
+    title: str
+    status: str = LineStep.Status.PLANNED
+    target_date: date | None = None
+    pk: int | None = None
+
+
+def line_steps_save(*, line: LearningLine, steps: list[StepData]) -> list[LineStep]:
+    """Make the line's steps exactly `steps`, in this order; steps left out are removed."""
+    with transaction.atomic():
+        existing = {step.pk: step for step in line.steps.all()}
+        kept = []
+        for position, data in enumerate(steps, start=1):
+            step = existing.pop(data.pk, None) if data.pk else None
+            step = step or LineStep(line=line)
+            step.position = position
+            step.title = data.title.strip()
+            step.status = data.status
+            step.target_date = data.target_date
+            step.full_clean()
+            step.save()
+            kept.append(step)
+        LineStep.objects.filter(pk__in=list(existing)).delete()
+    return kept
+
+
+# --- Memberships -------------------------------------------------------------------------------
+
+
+def _end_membership(membership: LineMembership, last_day: date) -> None:
+    if last_day < membership.start:
+        # Started after the new start date: it never happened, so it goes.
+        membership.delete()
+        return
+    membership.end = last_day
+    membership.save(update_fields=["end"])
+
+
+def membership_move(
+    *, member: Member, line: LearningLine | None, start: date
+) -> LineMembership | None:
+    """Put `member` in `line` from `start` (None: in no line from then on); keeps the history.
+
+    The membership that holds on `start` ends the day before; one that would start later is
+    replaced. Refused when `start` is outside the line's school year or the member is inactive.
+    """
+    if line is not None:
+        if line.school_id != member.school_id:
+            raise ValidationError(_("This line belongs to another school."))
+        if not (line.year.start <= start <= line.year.end):
+            raise ValidationError(
+                _("Choose a date in the line's school year (%(start)s to %(end)s).")
+                % {"start": line.year.start.isoformat(), "end": line.year.end.isoformat()}
+            )
+        if line.is_archived:
+            raise ValidationError(_("This line is archived."))
+    if not member.is_active:
+        raise ValidationError(_("%(name)s is no longer active.") % {"name": member.full_name})
+    with transaction.atomic():
+        current = LineMembership.objects.on(start).filter(member=member).first()
+        if current is not None and line is not None and current.line_id == line.pk:
+            return current
+        if current is not None:
+            _end_membership(current, start - timedelta(days=1))
+        later = LineMembership.objects.filter(member=member, start__gt=start)
+        later.delete()
+        if line is None:
+            return None
+        membership = LineMembership(member=member, line=line, start=start)
+        membership.full_clean()
+        try:
+            with transaction.atomic():
+                membership.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("%(name)s is already in a line on that date.") % {"name": member.full_name}
+            ) from None
+    return membership
+
+
+# --- School years and the cycle ----------------------------------------------------------------
+
+
+def school_year_open_next(
+    *,
+    school: School,
+    copy_line_ids: set[int] = frozenset(),
+    carry_member_line_ids: set[int] = frozenset(),
+) -> SchoolYear:
+    """Open the school year after the latest one; copy chosen lines and, per line, its members.
+
+    Copies keep name, letter, colour, goal, description and steps (as planned, without dates);
+    never meetings. Members carried over are those in the old line on its year's last day and
+    still active.
+    """
+    with transaction.atomic():
+        latest = SchoolYear.objects.filter(school=school).order_by("-start").first()
+        if latest is None:
+            raise ValidationError(_("This school has no school year yet."))
+        start = latest.end + timedelta(days=1)
+        year = SchoolYear(
+            school=school,
+            start=start,
+            end=date(start.year + 1, start.month, start.day) - timedelta(days=1),
+            name=f"{start.year}-{start.year + 1}",
+            cycle_started_on=start,
+        )
+        year.full_clean()
+        year.save()
+        old_lines = LearningLine.objects.filter(year=latest, pk__in=copy_line_ids).active()
+        for old in old_lines.prefetch_related("steps").order_by("letter"):
+            new = LearningLine.objects.create(
+                school=school,
+                year=year,
+                name=old.name,
+                letter=old.letter,
+                colour=old.colour,
+                goal=old.goal,
+                description=old.description,
+                copied_from=old,
+            )
+            LineStep.objects.bulk_create(
+                LineStep(line=new, position=step.position, title=step.title)
+                for step in old.steps.all()
+            )
+            if old.pk in carry_member_line_ids:
+                stayed = (
+                    LineMembership.objects.on(latest.end)
+                    .filter(line=old, member__is_active=True)
+                    .select_related("member")
+                )
+                for membership in stayed:
+                    membership_move(member=membership.member, line=new, start=start)
+    return year
+
+
+def cycle_start_new(*, year: SchoolYear, on: date) -> SchoolYear:
+    """Start a new cycle on `on`: line meetings from then count towards the next plenary.
+
+    Called when a plenary session is held (the sessions app calls it; this app never imports
+    that one).
+    """
+    if not (year.start <= on <= year.end):
+        raise ValidationError(_("The date is outside the school year."))
+    year.cycle_started_on = on
+    year.save(update_fields=["cycle_started_on"])
+    return year
