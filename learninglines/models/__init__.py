@@ -1,5 +1,6 @@
 """The team's models, by concern: people and schools, lines, the log, sign-in, the outbox."""
 
+from learninglines.models.imports import StaffImport
 from learninglines.models.journal import CalendarFeed, LogEntry
 from learninglines.models.lines import (
     LINE_LETTERS,
@@ -40,6 +41,7 @@ __all__ = [
     "School",
     "SchoolYear",
     "SignInRequest",
+    "StaffImport",
     "User",
     "UserManager",
     "default_school_year_bounds",
