@@ -110,11 +110,16 @@ def staff_code(request: HttpRequest) -> HttpResponse:
         return get_lockout_response(request, credentials=credentials)
     form = StaffCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = staff_token_verify(user=user, token=form.cleaned_data["code"])
+        # django-otp waits longer after each wrong code (1, 2, 4... seconds): a code typed
+        # within that wait is not even tried.
+        throttled = staff_throttled(user=user)
+        device = (
+            None if throttled else staff_token_verify(user=user, token=form.cleaned_data["code"])
+        )
         if device is not None:
             return redirect(_finish(request, user, device))
         _code_refused(request, user)
-        if staff_throttled(user=user):
+        if throttled:
             form.add_error(
                 "code", _("Too many wrong codes in a row. Wait a minute, then try again.")
             )

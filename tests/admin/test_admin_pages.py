@@ -1,0 +1,145 @@
+"""The admin as a page of the product: its name, a greeting by name, Dutch labels throughout."""
+
+import pytest
+from axes.models import AccessAttempt
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from learninglines.models import OutgoingMail
+from tests.admin.conftest import STAFF_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, staff_user, staff_device):
+    """A client signed in as staff with a verified second factor."""
+    client.force_login(staff_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = staff_device.persistent_id
+    session.save()
+    return client
+
+
+def test_admin_carries_the_product_name_and_greets_by_name(admin_client):
+    response = admin_client.get("/admin/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response.context["site_header"] == "Brengen & Halen"
+    assert response.context["title"] == "Beheer"
+    assert "<title>Beheer | Brengen &amp; Halen</title>" in html
+    assert "Welkom,\n                <strong>Marieke</strong>." in html
+    assert "Django" not in html
+    assert 'href="/static/css/admin.css"' in html
+
+
+def test_lockout_tables_are_in_dutch(admin_client):
+    AccessAttempt.objects.create(
+        user_agent="Firefox",
+        ip_address="192.0.2.7",
+        username="iemand@school.example",
+        http_accept="text/html",
+        path_info="/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=2,
+    )
+    index = admin_client.get("/admin/").content.decode()
+    attempts = admin_client.get("/admin/axes/accessattempt/")
+
+    assert "Inlogblokkades" in index
+    assert ">Inlogpogingen</a>" in index
+    assert ">Mislukte inlogpogingen</a>" in index
+    assert attempts.status_code == 200
+    assert attempts.context["cl"].opts.verbose_name_plural == "inlogpogingen"
+    html = attempts.content.decode()
+    assert ">IP-adres</a>" in html
+    assert ">Tijdstip van de poging</a>" in html
+
+
+def test_second_factor_tables_are_in_dutch_and_hide_the_secret(admin_client, staff_device):
+    listing = admin_client.get("/admin/otp_totp/totpdevice/")
+    change = admin_client.get(f"/admin/otp_totp/totpdevice/{staff_device.pk}/change/")
+
+    assert listing.context["cl"].opts.verbose_name_plural == "authenticator-apps"
+    assert listing.context["cl"].result_count == 1
+    assert staff_device.key not in change.content.decode()
+    assert admin_client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+
+
+def test_deleting_the_app_in_the_admin_leads_to_a_new_setup(admin_client, client, staff_user):
+    """How another administrator resets a lost phone (docs/admin.md)."""
+    device = TOTPDevice.objects.get(user=staff_user)
+    admin_client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert TOTPDevice.objects.filter(user=staff_user).count() == 0
+
+    admin_client.post("/admin/logout/")
+    response = client.post(
+        "/admin/login/", {"username": staff_user.email, "password": STAFF_PASSWORD}
+    )
+    assert response["Location"] == "/admin/login/setup/"
+
+
+def test_backup_codes_table_counts_unused_codes(admin_client, staff_user):
+    device = StaticDevice.objects.get(user=staff_user)
+    listing = admin_client.get("/admin/otp_static/staticdevice/")
+
+    assert [row.codes for row in listing.context["cl"].result_list] == [2]
+    assert listing.context["cl"].result_list[0].pk == device.pk
+
+
+def test_outgoing_mail_shows_kind_user_school_and_explains_the_placeholder(
+    admin_client, teacher, school
+):
+    mail = OutgoingMail.objects.create(
+        to=teacher.user.email,
+        subject="Je inloglink",
+        body="Open [[personal-link]] om in te loggen.",
+        kind=OutgoingMail.Kind.SIGN_IN_LINK,
+        user=teacher.user,
+        school=school,
+    )
+
+    listing = admin_client.get("/admin/learninglines/outgoingmail/")
+    change = admin_client.get(f"/admin/learninglines/outgoingmail/{mail.pk}/change/")
+    html = change.content.decode()
+
+    assert list(listing.context["cl"].list_display) == [
+        "action_checkbox",
+        "to",
+        "subject",
+        "kind",
+        "user",
+        "school",
+        "status",
+        "created_at",
+        "sent_at",
+    ]
+    assert "inloglink" in listing.content.decode()
+    assert (
+        "De persoonlijke link wordt pas bij het versturen gemaakt en nooit bewaard: in de tekst "
+        "staat [[personal-link]] op de plek van de link."
+    ) in html
+    assert change.context["adminform"].form.fields == {}  # everything read-only
+
+
+def test_school_page_labels_every_inline_field(admin_client, school):
+    school.years.create(name="2026-2027", start="2026-08-01", end="2027-07-31")
+
+    html = admin_client.get(f"/admin/learninglines/school/{school.pk}/change/").content.decode()
+
+    for field in ["name", "start", "end", "DELETE"]:
+        assert f'for="id_years-0-{field}"' in html
+
+
+def test_staff_without_a_school_are_sent_to_the_admin_not_to_the_steering_group(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get("/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "stuurgroep" not in html
+    assert "Je beheert Brengen &amp; Halen" in html
+    assert 'href="/admin/">Naar het beheer</a>' in html

@@ -1,0 +1,99 @@
+"""The admin as staff use it: sign in with password and app code, edit a school on a phone."""
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from learninglines.models import SchoolYear
+from tests.factories import CoachAssignmentFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "beheer-wachtwoord-2026"
+
+
+@pytest.fixture
+def staff_device(db):
+    user = UserFactory(
+        email="beheer@school.example",
+        name="Marieke Bakker",
+        password=PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+    )
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+@pytest.fixture
+def csp_errors(page: Page) -> list[str]:
+    """Console errors about the content security policy, collected while the test runs."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return errors
+
+
+def sign_in(page: Page, live_server, device: TOTPDevice) -> None:
+    page.goto(live_server.url + "/admin/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen bij het beheer")
+    page.get_by_label("E-mailadres").fill(device.user.email)
+    page.get_by_role("textbox", name="Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Volgende").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Typ de code uit je app")
+    page.get_by_role("textbox", name="Code").press_sequentially(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Beheer")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_school_page_in_the_admin_works_under_the_csp_on_phone_and_desktop(
+    page: Page, live_server, serious_violations, csp_errors, staff_device, school, width
+):
+    SchoolYear.objects.create(school=school, name="2026-2027", start="2026-08-01", end="2027-07-31")
+    CoachAssignmentFactory(school=school)
+    page.set_viewport_size({"width": width, "height": 800})
+
+    sign_in(page, live_server, staff_device)
+    expect(page.locator("#user-tools strong")).to_have_text("Marieke")
+    page.get_by_role("link", name="Scholen").first.click()
+    expect(page).to_have_url(live_server.url + "/admin/learninglines/school/")
+    expect(page.get_by_role("link", name="Basisschool De Regenboog")).to_be_visible()
+    assert csp_errors == []
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Basisschool De Regenboog").click()
+    expect(page).to_have_url(live_server.url + f"/admin/learninglines/school/{school.pk}/change/")
+
+    expect(page.get_by_role("heading", name="Schooljaren")).to_be_visible()
+    # Every field of the school-year row has a name and is on the screen, also at 360 px.
+    for label in ["Naam", "Eerste dag", "Laatste dag"]:
+        field = page.locator("#years-0").get_by_label(label, exact=True)
+        expect(field).to_be_visible()
+        box = field.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Nog een Schooljaar toevoegen").click()
+    expect(page.locator("#years-1").get_by_label("Naam", exact=True)).to_be_visible()
+    assert csp_errors == []  # before axe, which injects a style of its own
+    assert serious_violations(page) == []
+
+
+def test_staff_without_the_code_stays_out(page: Page, live_server, csp_errors, staff_device):
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("E-mailadres").fill(staff_device.user.email)
+    page.get_by_role("textbox", name="Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Volgende").click()
+    page.get_by_role("textbox", name="Code").fill("000000")
+    page.get_by_role("button", name="Inloggen").click()
+
+    expect(page.get_by_text("Deze code klopt niet.", exact=False)).to_be_visible()
+    page.goto(live_server.url + "/admin/learninglines/school/")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Scholen")
+    assert csp_errors == []
