@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from exchange.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, demo_seed
 from learninglines.models import MagicLink
 from learninglines.services.links import magic_link_url
 from learninglines.services.signin import magic_link_create
@@ -209,3 +210,32 @@ def test_sign_in_page_ignores_a_next_on_another_site(client, staff_user, staff_d
     )
     response = client.post(CODE, {"code": current_code(staff_device)})
     assert response["Location"] == ADMIN
+
+
+def test_signed_in_teacher_is_told_the_account_has_no_admin(client, teacher):
+    client.force_login(teacher.user)
+    html = client.get(LOGIN).content.decode()
+    assert (
+        f"Je bent ingelogd als {teacher.user.email}. Dit account heeft geen toegang tot het beheer."
+    ) in html
+
+
+def test_sign_in_pages_speak_english_on_request(client, staff_user, staff_device):
+    client.cookies["exchange_language"] = "en"
+    page = client.get(LOGIN)
+    sign_in_with_password(client, staff_user.email)
+    code_page = client.get(CODE)
+
+    assert '<h1 class="h3 mb-3">Sign in to the administration</h1>' in page.content.decode()
+    assert '<h1 class="h3 mb-3">Type the code from your app</h1>' in code_page.content.decode()
+
+
+def test_demo_administrator_sets_up_the_app_on_first_sign_in(client):
+    demo_seed()
+    response = client.post(
+        LOGIN, {"username": DEMO_ADMIN_EMAIL, "password": DEMO_ADMIN_PASSWORD, "next": ADMIN}
+    )
+
+    assert response["Location"] == SETUP
+    assert client.get(SETUP).status_code == 200
+    assert TOTPDevice.objects.get(user__email=DEMO_ADMIN_EMAIL).confirmed is False
