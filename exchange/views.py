@@ -14,8 +14,9 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from learninglines.permissions import school_view
-from learninglines.selectors import coach_list, member_list, user_schools
+from learninglines.permissions import current_line, school_view
+from learninglines.selectors.lines import cycle_progress, line_list, team_facts, year_current
+from learninglines.selectors.people import coach_list, member_list, user_schools
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +40,29 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @school_view("view_school")
 def school_home(request: HttpRequest) -> HttpResponse:
-    """One school's start page, with a part for each role the person has there."""
+    """One school's start page, with a part for each role the person has there.
+
+    Teachers see their line (goal, steps), their next meeting, their log and calendar; the
+    steering group and coach see the lines, the cycle prompt and the team. A fixed number of
+    queries however large the school.
+    """
     access = request.access
-    context = {"access": access, "school": request.school}
-    if access.is_steering or access.is_coach:
-        members = list(member_list(school=request.school))
+    school = request.school
+    year = year_current(school=school)
+    context = {"access": access, "school": school, "year": year}
+    if access.is_teacher:
+        line = current_line(access.member)
         context.update(
-            members_count=len(members),
-            steering=[m for m in members if m.is_steering],
-            coaches=list(coach_list(school=request.school)),
+            my_line=line,
+            my_steps=list(line.steps.all()) if line else [],
+        )
+    if access.is_steering or access.is_coach:
+        context.update(
+            lines=line_list(school=school, year=year) if year else [],
+            cycle=cycle_progress(school=school, year=year) if year else None,
+            team=team_facts(school=school),
+            steering=list(member_list(school=school).filter(is_steering=True)),
+            coaches=list(coach_list(school=school)),
         )
     return render(request, "exchange/school_home.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learninglines.views import signin, team
+from learninglines.views import lines, signin, team
 
 app_name = "learninglines"
 
@@ -25,8 +25,40 @@ urlpatterns = [
         name="member-invite",
     ),
     # --- team: members (add, edit, deactivate, move), invite everyone ---
+    path("s/<slug:school_slug>/team/add/", team.member_create_view, name="member-create"),
+    path(
+        "s/<slug:school_slug>/team/invite-all/",
+        team.member_invite_all_view,
+        name="member-invite-all",
+    ),
+    path("s/<slug:school_slug>/team/<int:pk>/", team.member_update_view, name="member-update"),
+    path("s/<slug:school_slug>/team/<int:pk>/line/", team.member_move_view, name="member-move"),
+    path(
+        "s/<slug:school_slug>/team/<int:pk>/active/",
+        team.member_active_view,
+        name="member-active",
+    ),
     # --- staff import ---
     # --- school years and learning lines ---
+    path("s/<slug:school_slug>/years/", lines.year_list_view, name="year-list"),
+    path("s/<slug:school_slug>/lines/", lines.line_list_view, name="line-list"),
+    path("s/<slug:school_slug>/lines/create/", lines.line_create_view, name="line-create"),
+    path("s/<slug:school_slug>/lines/<int:pk>/", lines.line_detail_view, name="line-detail"),
+    path(
+        "s/<slug:school_slug>/lines/<int:pk>/update/",
+        lines.line_update_view,
+        name="line-update",
+    ),
+    path(
+        "s/<slug:school_slug>/lines/<int:pk>/content/",
+        lines.line_content_view,
+        name="line-content",
+    ),
+    path(
+        "s/<slug:school_slug>/lines/<int:pk>/archive/",
+        lines.line_archive_view,
+        name="line-archive",
+    ),
     # --- line meetings and attendance ---
     # --- learning log and calendar ---
 ]

@@ -193,6 +193,11 @@ def school_year_open_next(
         latest = SchoolYear.objects.filter(school=school).order_by("-start").first()
         if latest is None:
             raise ValidationError(_("This school has no school year yet."))
+        if latest.start > timezone.localdate():
+            raise ValidationError(
+                _("School year %(name)s is already open; it starts on %(start)s.")
+                % {"name": latest.name, "start": latest.start.isoformat()}
+            )
         start = latest.end + timedelta(days=1)
         year = SchoolYear(
             school=school,

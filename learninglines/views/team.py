@@ -1,38 +1,242 @@
-"""The team page."""
+"""The team page: members, their lines, and sign-in invitations."""
+
+from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from learninglines.forms.team import MemberForm, MoveForm, TeamFilterForm
+from learninglines.models import LineMembership, Member, SchoolYear
 from learninglines.permissions import school_view
 from learninglines.redirects import redirect_to_next
+from learninglines.selectors.lines import lines_for_choice, member_current_lines, year_current
 from learninglines.selectors.people import coach_list, member_list
-from learninglines.services.people import member_invite
+from learninglines.services.lines import membership_move
+from learninglines.services.people import (
+    member_add,
+    member_invite,
+    member_set_active,
+    member_update,
+    members_invite_not_signed_in,
+)
+
+
+def _team_url(request: HttpRequest) -> str:
+    return reverse("learninglines:member-list", kwargs={"school_slug": request.school.slug})
+
+
+def _line_start(year: SchoolYear, today: date | None = None) -> date:
+    """A new placement starts today, or on the first day of a year that has not begun."""
+    today = today or timezone.localdate()
+    return max(today, year.start)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field where the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _member_of_school(request: HttpRequest, pk: int, *, active: bool | None = True) -> Member:
+    members = request.school.members.select_related("user", "school")
+    if active is not None:
+        members = members.filter(is_active=active)
+    return get_object_or_404(members, pk=pk)
 
 
 @school_view("plan_school")
 def member_list_view(request: HttpRequest) -> HttpResponse:
+    """The team in register order, searchable by name or address and filterable by line."""
+    year = year_current(school=request.school)
+    lines = list(lines_for_choice(school=request.school, year=year)) if year else []
+    filters = TeamFilterForm(request.GET or None, lines=lines)
+    members = member_list(school=request.school)
+    current = member_current_lines(school=request.school)
+    everyone = list(members)
+    shown = everyone
+    if filters.is_valid():
+        query = filters.cleaned_data["q"].strip()
+        if query:
+            words = query.split()
+            condition = Q()
+            for word in words:
+                condition &= (
+                    Q(first_name__icontains=word)
+                    | Q(name_prefix__icontains=word)
+                    | Q(last_name__icontains=word)
+                    | Q(user__email__icontains=word)
+                )
+            matching = set(members.filter(condition).values_list("pk", flat=True))
+            shown = [member for member in shown if member.pk in matching]
+        line = filters.cleaned_data["line"]
+        if line == "none":
+            shown = [member for member in shown if member.pk not in current]
+        elif line.isdigit():
+            shown = [m for m in shown if m.pk in current and current[m.pk].pk == int(line)]
+    for member in everyone:
+        member.current_line = current.get(member.pk)
     return render(
         request,
         "learninglines/member_list.html",
         {
-            "members": member_list(school=request.school),
+            "members": shown,
+            "members_total": len(everyone),
+            "not_signed_in": sum(1 for m in everyone if m.user.last_login is None),
+            "filters": filters,
+            "is_filtered": shown is not everyone,
             "coaches": coach_list(school=request.school),
+            "inactive": member_list(school=request.school, active=False),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def member_create_view(request: HttpRequest) -> HttpResponse:
+    year = year_current(school=request.school)
+    lines = lines_for_choice(school=request.school, year=year) if year else None
+    form = MemberForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.school.members.filter(user__email=data["email"].strip().lower()).exists():
+            form.add_error("email", _("This address already belongs to a member of this team."))
+        else:
+            member, _created = member_add(
+                school=request.school,
+                email=data["email"],
+                first_name=data["first_name"],
+                name_prefix=data["name_prefix"],
+                last_name=data["last_name"],
+                is_steering=data["is_steering"],
+            )
+            if data.get("line"):
+                membership_move(member=member, line=data["line"], start=_line_start(year))
+            messages.success(
+                request,
+                _("%(name)s is now in the team. Send a sign-in link when you are ready.")
+                % {"name": member.full_name},
+            )
+            return redirect(_team_url(request))
+    return render(request, "learninglines/member_form.html", {"form": form, "member": None})
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's details, their line (and its history), and deactivation."""
+    member = _member_of_school(request, pk, active=None)
+    initial = {
+        "first_name": member.first_name,
+        "name_prefix": member.name_prefix,
+        "last_name": member.last_name,
+        "email": member.user.email,
+        "is_steering": member.is_steering,
+    }
+    form = MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_update(member=member, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The details of %(name)s are saved.") % {"name": member})
+            return redirect(_team_url(request))
+    year = year_current(school=request.school)
+    lines = lines_for_choice(school=request.school, year=year) if year else None
+    return render(
+        request,
+        "learninglines/member_form.html",
+        {
+            "form": form,
+            "member": member,
+            "move_form": MoveForm(lines=lines, initial={"start": _line_start(year)})
+            if year
+            else None,
+            "history": LineMembership.objects.filter(member=member)
+            .select_related("line", "line__year")
+            .order_by("-start"),
+            "current_line": member_current_lines(school=request.school).get(member.pk),
         },
     )
 
 
 @require_POST
 @school_view("plan_school")
-def member_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(request.school.members.active().select_related("user"), pk=pk)
-    # The answer is decided before anything is queued: a request that fails queues nothing.
-    response = redirect_to_next(
-        request, reverse("learninglines:member-list", kwargs={"school_slug": request.school.slug})
+def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_of_school(request, pk)
+    year = year_current(school=request.school)
+    if year is None:
+        messages.error(request, _("Open a school year first."))
+        return redirect("learninglines:member-update", school_slug=request.school.slug, pk=pk)
+    form = MoveForm(request.POST, lines=lines_for_choice(school=request.school, year=year))
+    if form.is_valid():
+        try:
+            membership_move(
+                member=member, line=form.cleaned_data["line"], start=form.cleaned_data["start"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            line = form.cleaned_data["line"]
+            messages.success(
+                request,
+                (
+                    _("%(name)s is in %(line)s from %(date)s.")
+                    if line
+                    else _("%(name)s is in no line from %(date)s.")
+                )
+                % {
+                    "name": member.full_name,
+                    "line": line,
+                    "date": form.cleaned_data["start"].strftime("%d-%m-%Y"),
+                },
+            )
+    else:
+        messages.error(request, _("Choose a line and a valid date."))
+    return redirect("learninglines:member-update", school_slug=request.school.slug, pk=pk)
+
+
+@require_POST
+@school_view("plan_school")
+def member_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_of_school(request, pk, active=None)
+    active = request.POST.get("active") == "1"
+    if not active and member.pk == getattr(request.access.member, "pk", None):
+        messages.error(request, _("You cannot deactivate yourself."))
+        return redirect("learninglines:member-update", school_slug=request.school.slug, pk=pk)
+    member_set_active(member=member, active=active)
+    messages.success(
+        request,
+        (
+            _("%(name)s is active again.")
+            if active
+            else _("%(name)s is deactivated. Their history stays; they can no longer sign in here.")
+        )
+        % {"name": member.full_name},
     )
+    return redirect(_team_url(request))
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def member_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST mails the person a personal invitation link."""
+    member = _member_of_school(request, pk)
+    if request.method == "GET":
+        return render(request, "learninglines/member_invite_confirm.html", {"member": member})
+    # The answer is decided before anything is queued: a request that fails queues nothing.
+    response = redirect_to_next(request, _team_url(request))
     if member_invite(member=member) is None:
         messages.warning(
             request,
@@ -48,3 +252,33 @@ def member_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("A personal sign-in link is on its way to %(name)s.") % {"name": member.full_name},
         )
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def member_invite_all_view(request: HttpRequest) -> HttpResponse:
+    """GET shows who would get a link; POST invites everyone who never signed in."""
+    waiting = list(member_list(school=request.school).filter(user__last_login__isnull=True))
+    if request.method == "GET":
+        return render(request, "learninglines/member_invite_all_confirm.html", {"waiting": waiting})
+    invited, skipped = members_invite_not_signed_in(school=request.school)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d invitation is on its way.",
+            "%(count)d invitations are on their way.",
+            invited,
+        )
+        % {"count": invited},
+    )
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d person already received three links in the last 15 minutes.",
+                "%(count)d people already received three links in the last 15 minutes.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    return redirect(_team_url(request))

@@ -1,0 +1,108 @@
+"""Forms for school years, learning lines and their steps."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from learninglines.models import LearningLine, LineColour, LineStep
+
+
+class LineForm(forms.ModelForm):
+    """What the steering group and coach set: name, goal, description and colour."""
+
+    class Meta:
+        model = LearningLine
+        fields = ["name", "goal", "description", "colour"]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "colour": forms.RadioSelect,
+        }
+        help_texts = {
+            "goal": _("One or two sentences: what the group wants to learn this year."),
+            "colour": _(
+                "Each colour is shown with the line's letter, so colour is never the only cue."
+            ),
+        }
+
+    def __init__(self, *args, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["colour"].required = False
+        self.fields["colour"].choices = LineColour.choices
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        year = self.year or getattr(self.instance, "year", None)
+        taken = LearningLine.objects.filter(year=year, name__iexact=name).exclude(
+            pk=self.instance.pk
+        )
+        if year is not None and taken.exists():
+            raise forms.ValidationError(_("This school year already has a line with this name."))
+        return name
+
+
+class LineContentForm(forms.ModelForm):
+    """What the members of a line shape themselves: its description."""
+
+    class Meta:
+        model = LearningLine
+        fields = ["description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class StepForm(forms.Form):
+    pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Step"), max_length=200, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=LineStep.Status.choices, initial=LineStep.Status.PLANNED
+    )
+    target_date = forms.DateField(
+        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class BaseStepFormSet(forms.BaseFormSet):
+    """Blank rows are skipped; a row with a date or status change but no title is an error."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            data = form.cleaned_data
+            if not data.get("title", "").strip() and data.get("target_date"):
+                form.add_error("title", _("Give this step a name, or clear its date."))
+
+
+StepFormSet = forms.formset_factory(
+    StepForm, formset=BaseStepFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class YearOpenForm(forms.Form):
+    """Open the next school year, copying the lines chosen (and, per line, their members)."""
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"copy_{line.pk}"] = forms.BooleanField(
+                label=_("Copy %(line)s") % {"line": line},
+                required=False,
+                initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"members_{line.pk}"] = forms.BooleanField(
+                label=_("with its members"),
+                required=False,
+                initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+
+    def rows(self):
+        return [(line, self[f"copy_{line.pk}"], self[f"members_{line.pk}"]) for line in self.lines]
+
+    def choices(self) -> tuple[set[int], set[int]]:
+        copy = {line.pk for line in self.lines if self.cleaned_data.get(f"copy_{line.pk}")}
+        carry = {pk for pk in copy if self.cleaned_data.get(f"members_{pk}")}
+        return copy, carry

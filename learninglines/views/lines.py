@@ -1,0 +1,212 @@
+"""School years and learning lines: the list, a line's page, and editing them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from learninglines.forms.lines import LineContentForm, LineForm, StepFormSet, YearOpenForm
+from learninglines.models import LearningLine, SchoolYear
+from learninglines.permissions import has_permission, require, school_view
+from learninglines.selectors.lines import (
+    line_get,
+    line_list,
+    line_members,
+    reference_day,
+    year_chosen,
+    year_current,
+    year_list,
+)
+from learninglines.services.lines import (
+    StepData,
+    line_archive,
+    line_create,
+    line_steps_save,
+    line_update,
+    school_year_open_next,
+)
+
+
+def is_writable(year: SchoolYear) -> bool:
+    """Earlier school years are read-only: their lines are history."""
+    return year.end >= timezone.localdate()
+
+
+def _require_writable(year: SchoolYear) -> None:
+    if not is_writable(year):
+        raise PermissionDenied("An earlier school year is read-only")
+
+
+def _lines_url(request: HttpRequest, year: SchoolYear | None = None) -> str:
+    url = reverse("learninglines:line-list", kwargs={"school_slug": request.school.slug})
+    current = year_current(school=request.school)
+    if year is not None and (current is None or year.pk != current.pk):
+        url += f"?year={year.pk}"
+    return url
+
+
+@school_view("view_school")
+def line_list_view(request: HttpRequest) -> HttpResponse:
+    """Every line of the chosen year with members, step progress and meetings."""
+    year = year_chosen(school=request.school, year_pk=request.GET.get("year"))
+    can_plan = has_permission(request.user, "plan_school", request.school)
+    lines = line_list(school=request.school, year=year) if year else []
+    return render(
+        request,
+        "learninglines/line_list.html",
+        {
+            "year": year,
+            "years": year_list(school=request.school),
+            "lines": lines,
+            "can_plan": can_plan and year is not None and is_writable(year),
+            "is_history": year is not None and not is_writable(year),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def line_create_view(request: HttpRequest) -> HttpResponse:
+    year = year_chosen(school=request.school, year_pk=request.GET.get("year"))
+    if year is None:
+        messages.warning(request, _("Open a school year first."))
+        return redirect("learninglines:year-list", school_slug=request.school.slug)
+    _require_writable(year)
+    form = LineForm(request.POST or None, year=year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = line_create(school=request.school, year=year, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Line %(line)s has been created.") % {"line": line})
+            return redirect(line)
+    return render(
+        request, "learninglines/line_form.html", {"form": form, "year": year, "line": None}
+    )
+
+
+@school_view("view_school")
+def line_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = line_get(school=request.school, pk=pk)
+    day = reference_day(line.year)
+    writable = is_writable(line.year) and not line.is_archived
+    steps = list(line.steps.all())
+    return render(
+        request,
+        "learninglines/line_detail.html",
+        {
+            "line": line,
+            "steps": steps,
+            "steps_done": sum(step.status == "done" for step in steps),
+            "members": line_members(line=line, day=day),
+            "can_edit": writable and has_permission(request.user, "edit_line", line),
+            "can_shape": writable and has_permission(request.user, "edit_line_content", line),
+            "is_history": not is_writable(line.year),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def line_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = line_get(school=request.school, pk=pk)
+    require(request, "edit_line", line)
+    _require_writable(line.year)
+    form = LineForm(request.POST or None, instance=line, year=line.year)
+    if request.method == "POST" and form.is_valid():
+        line_update(line=line, **form.cleaned_data)
+        messages.success(request, _("The line has been saved."))
+        return redirect(line)
+    return render(
+        request, "learninglines/line_form.html", {"form": form, "year": line.year, "line": line}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("view_school")
+def line_content_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The line's own members (and the planners) shape its description and steps."""
+    line = line_get(school=request.school, pk=pk)
+    require(request, "edit_line_content", line)
+    _require_writable(line.year)
+    if line.is_archived:
+        raise PermissionDenied("An archived line is read-only")
+    initial = [
+        {"pk": s.pk, "title": s.title, "status": s.status, "target_date": s.target_date}
+        for s in line.steps.all()
+    ]
+    form = LineContentForm(request.POST or None, instance=line)
+    steps = StepFormSet(request.POST or None, initial=initial, prefix="steps")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        rows = [
+            StepData(
+                pk=row.get("pk"),
+                title=row["title"],
+                status=row["status"],
+                target_date=row.get("target_date"),
+            )
+            for row in steps.cleaned_data
+            if row and row.get("title", "").strip() and not row.get("DELETE")
+        ]
+        line_update(line=line, description=form.cleaned_data["description"])
+        line_steps_save(line=line, steps=rows)
+        messages.success(request, _("The description and steps have been saved."))
+        return redirect(line)
+    return render(
+        request,
+        "learninglines/line_content_form.html",
+        {"form": form, "steps": steps, "line": line},
+    )
+
+
+@require_POST
+@school_view("plan_school")
+def line_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = line_get(school=request.school, pk=pk)
+    require(request, "edit_line", line)
+    _require_writable(line.year)
+    archive = request.POST.get("archive") != "restore"
+    line_archive(line=line, archived=archive)
+    if archive:
+        messages.success(
+            request,
+            _("%(line)s is archived; its members are now in no line.") % {"line": line},
+        )
+    else:
+        messages.success(request, _("%(line)s is active again.") % {"line": line})
+    return redirect(_lines_url(request, line.year) if archive else line.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def year_list_view(request: HttpRequest) -> HttpResponse:
+    """The school's years; open the next one, copying lines and (per line) their members."""
+    years = year_list(school=request.school)
+    latest = years[0] if years else None
+    lines = LearningLine.objects.filter(year=latest).active().order_by("letter") if latest else []
+    form = YearOpenForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        copy, carry = form.choices()
+        try:
+            year = school_year_open_next(
+                school=request.school, copy_line_ids=copy, carry_member_line_ids=carry
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("School year %(name)s is open with %(count)d lines.")
+                % {"name": year.name, "count": len(copy)},
+            )
+            return redirect(_lines_url(request, year))
+    return render(
+        request,
+        "learninglines/year_list.html",
+        {"years": years, "latest": latest, "form": form, "today": timezone.localdate()},
+    )
