@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learninglines.views import lines, signin, team
+from learninglines.views import journal, lines, meetings, signin, team
 
 app_name = "learninglines"
 
@@ -60,5 +60,43 @@ urlpatterns = [
         name="line-archive",
     ),
     # --- line meetings and attendance ---
+    path("s/<slug:school_slug>/meetings/", meetings.meeting_list_view, name="meeting-list"),
+    path(
+        "s/<slug:school_slug>/lines/<int:line_pk>/meetings/create/",
+        meetings.meeting_create_view,
+        name="meeting-create",
+    ),
+    path(
+        "s/<slug:school_slug>/meetings/<int:pk>/",
+        meetings.meeting_detail_view,
+        name="meeting-detail",
+    ),
+    path(
+        "s/<slug:school_slug>/meetings/<int:pk>/update/",
+        meetings.meeting_update_view,
+        name="meeting-update",
+    ),
+    path(
+        "s/<slug:school_slug>/meetings/<int:pk>/notes/",
+        meetings.meeting_notes_view,
+        name="meeting-notes",
+    ),
+    path(
+        "s/<slug:school_slug>/meetings/<int:pk>/attendance/",
+        meetings.meeting_attendance_view,
+        name="meeting-attendance",
+    ),
     # --- learning log and calendar ---
+    path("s/<slug:school_slug>/log/", journal.log_list_view, name="log-list"),
+    path("s/<slug:school_slug>/log/create/", journal.log_create_view, name="log-create"),
+    path("s/<slug:school_slug>/log/<int:pk>/", journal.log_detail_view, name="log-detail"),
+    path("s/<slug:school_slug>/log/<int:pk>/update/", journal.log_update_view, name="log-update"),
+    path("s/<slug:school_slug>/log/<int:pk>/delete/", journal.log_delete_view, name="log-delete"),
+    path("s/<slug:school_slug>/calendar/", journal.calendar_view, name="calendar"),
+    path(
+        "s/<slug:school_slug>/calendar/renew/",
+        journal.calendar_renew_view,
+        name="calendar-renew",
+    ),
+    path("calendar/<str:token>.ics", journal.calendar_feed_view, name="calendar-feed"),
 ]

@@ -1,0 +1,56 @@
+"""The learning-log form, which says in plain words who will read an entry."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from learninglines.models import LearningLine, LogEntry
+
+
+def sharing_choices(*, line: LearningLine | None, colleagues: int) -> list[tuple[str, str]]:
+    """The two sharing choices, each saying who reads the entry (for the author's line today)."""
+    private = _("Only me. Nobody else can read it: not the steering group, not the coach.")
+    if line is None:
+        shared = _(
+            "Me and my learning line. You are not in a line on this date yet, so for now nobody "
+            "else can read it."
+        )
+    else:
+        shared = ngettext(
+            "Me and my learning line %(line)s: %(count)d colleague in the line on the entry's "
+            "date can read it. The steering group and the coach cannot, unless they are in your "
+            "line.",
+            "Me and my learning line %(line)s: the %(count)d colleagues in the line on the "
+            "entry's date can read it. The steering group and the coach cannot, unless they are "
+            "in your line.",
+            colleagues,
+        ) % {"line": str(line), "count": colleagues}
+    return [(LogEntry.Sharing.PRIVATE, private), (LogEntry.Sharing.LINE, shared)]
+
+
+class LogEntryForm(forms.ModelForm):
+    """Bound with `initial`, never an instance: the service changes the entry, not the form."""
+
+    class Meta:
+        model = LogEntry
+        fields = ["date", "tried", "effect", "to_bring", "sharing"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "tried": forms.Textarea(attrs={"rows": 3}),
+            "effect": forms.Textarea(attrs={"rows": 3}),
+            "to_bring": forms.Textarea(attrs={"rows": 3}),
+            "sharing": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, line: LearningLine | None = None, colleagues: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sharing"].choices = sharing_choices(line=line, colleagues=colleagues)
+        self.fields["sharing"].label = _("Who may read it")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("tried", "effect", "to_bring")):
+            raise forms.ValidationError(_("Write at least one of the three parts."))
+        return cleaned

@@ -1,0 +1,96 @@
+"""Writes for a member's own things: learning-log entries and the personal calendar address.
+
+Rules kept here:
+- Only the author writes, changes or deletes an entry (views fetch it through the author);
+  an entry says at least something.
+- A calendar address is a secret: renewing it replaces the token, so the old address stops
+  working at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from learninglines.models import CalendarFeed, LogEntry, Member
+
+LOG_FIELDS = ("date", "tried", "effect", "to_bring", "sharing")
+
+
+def _check_entry(entry: LogEntry) -> None:
+    if not (entry.tried or entry.effect or entry.to_bring):
+        raise ValidationError(_("Write at least one of the three parts."))
+    entry.full_clean()
+
+
+def log_entry_create(
+    *,
+    author: Member,
+    date: date,
+    tried: str = "",
+    effect: str = "",
+    to_bring: str = "",
+    sharing: str = LogEntry.Sharing.PRIVATE,
+) -> LogEntry:
+    """A new entry in `author`'s log; private unless `sharing` says the line may read it."""
+    entry = LogEntry(
+        author=author,
+        date=date,
+        tried=tried.strip(),
+        effect=effect.strip(),
+        to_bring=to_bring.strip(),
+        sharing=sharing,
+    )
+    _check_entry(entry)
+    entry.save()
+    return entry
+
+
+def log_entry_update(*, entry: LogEntry, **fields) -> LogEntry:
+    """Change an entry's date, texts or sharing."""
+    unknown = set(fields) - set(LOG_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown log fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    _check_entry(entry)
+    entry.save()
+    return entry
+
+
+def log_entry_delete(*, entry: LogEntry) -> None:
+    """Remove an entry for good; nothing else refers to it (overviews only count entries)."""
+    entry.delete()
+
+
+def _new_token() -> str:
+    # 256 bits, URL-safe: guessing one is hopeless, and the address stays short enough to copy.
+    return secrets.token_urlsafe(32)
+
+
+def calendar_feed_get_or_create(*, member: Member) -> CalendarFeed:
+    """The member's calendar address, made on first use."""
+    feed = CalendarFeed.objects.filter(member=member).first()
+    if feed is not None:
+        return feed
+    with transaction.atomic():
+        feed, _created = CalendarFeed.objects.get_or_create(
+            member=member, defaults={"token": _new_token()}
+        )
+    return feed
+
+
+def calendar_feed_renew(*, member: Member) -> CalendarFeed:
+    """Give the member a new calendar address; the old one answers 404 from now on."""
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+            member=member, defaults={"token": _new_token()}
+        )
+        if not created:
+            feed.token = _new_token()
+            feed.save(update_fields=["token"])
+    return feed

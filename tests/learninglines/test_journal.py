@@ -1,0 +1,332 @@
+"""The learning log: who reads an entry (per sharing setting, per role), the pages, the admin."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange.admin_site import staff_admin_site
+from learninglines.models import LogEntry
+from learninglines.permissions import log_entry_readable
+from learninglines.selectors.journal import log_entry_list_shared_with
+from learninglines.services.journal import log_entry_create
+from tests.factories import CoachAssignmentFactory, MemberFactory
+from tests.learninglines.test_meetings import as_user, join, make_line
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "de-regenboog"
+
+
+@pytest.fixture
+def team(school, other_school, steering, teacher):
+    """Line A: the author (Sanne), a colleague and a steering member; line B: two others."""
+    line_a = make_line(school, "A", "Lezen", "blue")
+    line_b = make_line(school, "B", "Rekenen", "green")
+    colleague = MemberFactory(school=school, first_name="Cor", last_name="Claassen")
+    steering_in_line = MemberFactory(
+        school=school, is_steering=True, first_name="Stijn", last_name="Smit"
+    )
+    other_line_teacher = MemberFactory(school=school, first_name="Bram", last_name="Bakker")
+    for member in (teacher, colleague, steering_in_line):
+        join(member, line_a)
+    for member in (other_line_teacher, steering):
+        join(member, line_b)
+    coach = CoachAssignmentFactory(school=school).user
+    stranger = MemberFactory(school=other_school, is_steering=True)
+    return {
+        "author": teacher,
+        "line_colleague": colleague,
+        "teacher_of_other_line": other_line_teacher,
+        "steering_not_in_line": steering,
+        "steering_in_line": steering_in_line,
+        "coach": coach,
+        "stranger": stranger,
+        "line_a": line_a,
+    }
+
+
+def user_of(person):
+    return person if hasattr(person, "is_authenticated") else person.user
+
+
+def write(author, sharing, **fields):
+    return log_entry_create(
+        author=author,
+        date=fields.pop("date", timezone.localdate()),
+        tried=fields.pop("tried", "Coöperatief leren bij begrijpend lezen"),
+        effect="Stille kinderen praatten mee",
+        to_bring="De placemat-werkvorm",
+        sharing=sharing,
+    )
+
+
+# Who reads an entry, per sharing setting and per role. A coach is never a member: no access in
+# any role. The stranger is a steering member of another school.
+READERS = {
+    LogEntry.Sharing.PRIVATE: {"author"},
+    LogEntry.Sharing.LINE: {"author", "line_colleague", "steering_in_line"},
+}
+ROLES = [
+    "author",
+    "line_colleague",
+    "teacher_of_other_line",
+    "steering_not_in_line",
+    "steering_in_line",
+    "coach",
+    "stranger",
+]
+
+
+@pytest.mark.parametrize("sharing", [LogEntry.Sharing.PRIVATE, LogEntry.Sharing.LINE])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reads_an_entry(team, sharing, role):
+    entry = write(team["author"], sharing)
+    person = team[role]
+    member = None if role == "coach" else person
+    assert log_entry_readable(member, entry) is (role in READERS[sharing])
+
+
+@pytest.mark.parametrize("sharing", [LogEntry.Sharing.PRIVATE, LogEntry.Sharing.LINE])
+@pytest.mark.parametrize(
+    ("role", "status_if_readable", "status_otherwise"),
+    [
+        ("author", 200, None),
+        ("line_colleague", 200, 404),
+        ("teacher_of_other_line", None, 404),
+        ("steering_not_in_line", None, 404),
+        ("steering_in_line", 200, 404),
+        ("coach", None, 403),  # the log pages are not for a coach at all
+        ("stranger", None, 404),
+    ],
+)
+def test_entry_page_answers_404_unless_readable(
+    client, team, sharing, role, status_if_readable, status_otherwise
+):
+    entry = write(team["author"], sharing)
+    url = reverse("learninglines:log-detail", args=[SLUG, entry.pk])
+    response = as_user(client, user_of(team[role])).get(url)
+    readable = role in READERS[sharing]
+    assert response.status_code == (status_if_readable if readable else status_otherwise)
+    if response.status_code == 200:
+        assert "De placemat-werkvorm" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_shared_list_holds_exactly_what_the_role_may_read(team, role):
+    private = write(team["author"], LogEntry.Sharing.PRIVATE)
+    shared = write(team["author"], LogEntry.Sharing.LINE)
+    own_shared = write(team["line_colleague"], LogEntry.Sharing.LINE)
+    if role == "coach":
+        return  # a coach has no member and no log page (403, above)
+    member = team[role]
+    listed = set(log_entry_list_shared_with(member=member))
+    expected = {
+        entry
+        for entry in (private, shared, own_shared)
+        if entry.author != member and log_entry_readable(member, entry)
+    }
+    assert listed == expected
+    assert private not in listed
+
+
+def test_shared_entries_follow_the_line_on_the_entrys_date(school, team):
+    """Moved after writing: the old line still reads it, the new one does not; the reverse too."""
+    today = timezone.localdate()
+    author, line_a = team["author"], team["line_a"]
+    old = write(author, LogEntry.Sharing.LINE, date=today - timedelta(days=20), tried="Oud")
+    line_c = make_line(school, "C", "Spelling", "teal")
+    author.line_memberships.update(end=today - timedelta(days=10))
+    join(author, line_c, start=today - timedelta(days=9))
+    new_colleague = MemberFactory(school=school)
+    join(new_colleague, line_c)
+    new = write(author, LogEntry.Sharing.LINE, date=today, tried="Nieuw")
+    late_joiner = MemberFactory(school=school)
+    join(late_joiner, line_a, start=today - timedelta(days=5))
+
+    assert list(log_entry_list_shared_with(member=team["line_colleague"])) == [old]
+    assert list(log_entry_list_shared_with(member=new_colleague)) == [new]
+    assert list(log_entry_list_shared_with(member=late_joiner)) == []
+    assert [log_entry_readable(new_colleague, e) for e in (old, new)] == [False, True]
+    assert [log_entry_readable(team["line_colleague"], e) for e in (old, new)] == [True, False]
+    del line_a
+
+
+def test_log_entry_is_not_in_any_admin():
+    assert LogEntry not in staff_admin_site._registry
+    assert LogEntry not in admin.site._registry
+
+
+# --- Pages: access with exact statuses ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("steering_not_in_line", 200),  # a steering member keeps a log as a teacher
+        ("coach", 403),
+        ("author", 200),
+        ("teacher_of_other_line", 200),
+        ("stranger", 404),
+        ("anonymous", 302),
+    ],
+)
+@pytest.mark.parametrize("name", ["log-list", "log-create", "calendar", "calendar-renew"])
+def test_own_pages_access(client, team, name, who, status):
+    url = reverse(f"learninglines:{name}", args=[SLUG])
+    user = None if who == "anonymous" else user_of(team[who])
+    response = as_user(client, user).get(url)
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response["Location"] == f"/login/?next={url}"
+
+
+@pytest.mark.parametrize("name", ["log-update", "log-delete"])
+@pytest.mark.parametrize(
+    ("role", "private_status", "shared_status"),
+    [
+        ("author", 200, 200),
+        ("line_colleague", 404, 403),  # may read a shared entry, never change it
+        ("teacher_of_other_line", 404, 404),
+        ("steering_not_in_line", 404, 404),
+        ("steering_in_line", 404, 403),
+        ("coach", 403, 403),
+        ("stranger", 404, 404),
+    ],
+)
+def test_only_the_author_changes_or_deletes(
+    client, team, name, role, private_status, shared_status
+):
+    private = write(team["author"], LogEntry.Sharing.PRIVATE)
+    shared = write(team["author"], LogEntry.Sharing.LINE)
+    as_user(client, user_of(team[role]))
+    for entry, status in ((private, private_status), (shared, shared_status)):
+        url = reverse(f"learninglines:{name}", args=[SLUG, entry.pk])
+        assert client.get(url).status_code == status
+        post = client.post(url, {"date": entry.date.isoformat(), "tried": "X", "sharing": "line"})
+        assert post.status_code == (302 if status == 200 else status)
+    expected = 0 if (role == "author" and name == "log-delete") else 2
+    assert LogEntry.objects.count() == expected
+
+
+def test_anonymous_gets_the_login_for_an_entry(client, team):
+    entry = write(team["author"], LogEntry.Sharing.LINE)
+    url = reverse("learninglines:log-detail", args=[SLUG, entry.pk])
+    assert client.get(url)["Location"] == f"/login/?next={url}"
+
+
+# --- Pages: behaviour --------------------------------------------------------------------------
+
+
+def test_teacher_writes_an_entry_private_by_default(client, team):
+    author = team["author"]
+    client.force_login(author.user)
+    create = reverse("learninglines:log-create", args=[SLUG])
+    form = client.get(create).context["form"]
+    assert form.initial["date"] == timezone.localdate()
+    assert form.fields["sharing"].initial == LogEntry.Sharing.PRIVATE or (
+        form["sharing"].value() == LogEntry.Sharing.PRIVATE
+    )
+    response = client.post(
+        create,
+        {
+            "date": timezone.localdate().isoformat(),
+            "tried": " Placemat ",
+            "effect": "",
+            "to_bring": "",
+            "sharing": "private",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("learninglines:log-list", args=[SLUG])
+    entry = LogEntry.objects.get()
+    assert (entry.author, entry.tried, entry.sharing) == (author, "Placemat", "private")
+
+
+def test_an_empty_entry_is_refused(client, team):
+    client.force_login(team["author"].user)
+    create = reverse("learninglines:log-create", args=[SLUG])
+    response = client.post(create, {"date": timezone.localdate().isoformat(), "sharing": "line"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Schrijf minstens een van de drie delen in."
+    ]
+    assert LogEntry.objects.count() == 0
+
+
+def test_the_form_says_who_reads_a_shared_entry(client, team):
+    client.force_login(team["author"].user)
+    form = client.get(reverse("learninglines:log-create", args=[SLUG])).context["form"]
+    assert dict(form.fields["sharing"].choices) == {
+        "private": "Alleen ik. Niemand anders kan het lezen: de stuurgroep niet, de coach niet.",
+        "line": (
+            "Ik en mijn leerlijn A. Lezen: de 2 collega's die op de datum van dit stuk in de "
+            "lijn zitten, kunnen het lezen. De stuurgroep en de coach niet, tenzij ze in je "
+            "lijn zitten."
+        ),
+    }
+
+
+def test_the_form_says_so_when_the_author_is_in_no_line(client, school):
+    loner = MemberFactory(school=school)
+    client.force_login(loner.user)
+    form = client.get(reverse("learninglines:log-create", args=[SLUG])).context["form"]
+    assert dict(form.fields["sharing"].choices)["line"] == (
+        "Ik en mijn leerlijn. Je zit op deze datum nog niet in een leerlijn, dus voorlopig kan "
+        "niemand anders het lezen."
+    )
+
+
+def test_author_edits_and_deletes_an_entry(client, team):
+    entry = write(team["author"], LogEntry.Sharing.PRIVATE)
+    client.force_login(team["author"].user)
+    update = reverse("learninglines:log-update", args=[SLUG, entry.pk])
+    assert client.get(update).context["form"].initial["tried"] == entry.tried
+    client.post(
+        update,
+        {
+            "date": entry.date.isoformat(),
+            "tried": "Anders",
+            "effect": "",
+            "to_bring": "",
+            "sharing": "line",
+        },
+    )
+    entry.refresh_from_db()
+    assert (entry.tried, entry.effect, entry.sharing) == ("Anders", "", "line")
+    delete = reverse("learninglines:log-delete", args=[SLUG, entry.pk])
+    assert client.get(delete).status_code == 200
+    assert LogEntry.objects.count() == 1  # a GET only asks
+    assert client.post(delete).status_code == 302
+    assert LogEntry.objects.count() == 0
+
+
+def test_log_page_lists_mine_and_shared_with_me(client, team):
+    mine = write(team["line_colleague"], LogEntry.Sharing.PRIVATE, tried="Van mezelf")
+    shared = write(team["author"], LogEntry.Sharing.LINE, tried="Gedeeld door Sanne")
+    write(team["author"], LogEntry.Sharing.PRIVATE, tried="Geheim van Sanne")
+    client.force_login(team["line_colleague"].user)
+    response = client.get(reverse("learninglines:log-list", args=[SLUG]))
+    assert list(response.context["mine"]) == [mine]
+    assert list(response.context["shared"]) == [shared]
+    page = response.content.decode()
+    assert "Gedeeld door Sanne" in page
+    assert "Geheim van Sanne" not in page
+
+
+# Session, user, school, member, coach; mine (count, page), shared (count, page), my line.
+LOG_PAGE_QUERIES = 10
+
+
+@pytest.mark.parametrize("entries", [2, 40])
+def test_log_page_costs_the_same_however_many_entries(
+    client, team, entries, django_assert_num_queries
+):
+    for n in range(entries):
+        write(team["author"], LogEntry.Sharing.LINE, tried=f"Poging {n}")
+        write(team["line_colleague"], LogEntry.Sharing.LINE, tried=f"Poging {n}")
+    client.force_login(team["line_colleague"].user)
+    with django_assert_num_queries(LOG_PAGE_QUERIES):
+        client.get(reverse("learninglines:log-list", args=[SLUG]))

@@ -1,0 +1,550 @@
+"""Line meetings: who may plan them and record notes and attendance, the all-lines page, budgets."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from learninglines.models import (
+    Attendance,
+    LearningLine,
+    LineMeeting,
+    LineMembership,
+    School,
+    SchoolYear,
+    default_school_year_bounds,
+)
+from learninglines.selectors.meetings import (
+    meeting_list_for_line,
+    meeting_list_for_school,
+    meeting_next_for_member,
+)
+from learninglines.services.meetings import (
+    meeting_attendance_save,
+    meeting_create,
+    meeting_update,
+)
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "de-regenboog"
+
+
+# --- Helpers shared with the log and calendar tests (plain functions, not tests) ---------------
+
+
+def current_year(school: School) -> SchoolYear:
+    start, end = default_school_year_bounds(timezone.localdate())
+    year, _ = SchoolYear.objects.get_or_create(
+        school=school, start=start, defaults={"end": end, "name": f"{start.year}-{end.year}"}
+    )
+    return year
+
+
+def make_line(school: School, letter: str, name: str, colour: str = "blue") -> LearningLine:
+    return LearningLine.objects.create(
+        school=school, year=current_year(school), letter=letter, name=name, colour=colour
+    )
+
+
+def join(member, line: LearningLine, start: date | None = None, end: date | None = None):
+    return LineMembership.objects.create(
+        member=member, line=line, start=start or line.year.start, end=end
+    )
+
+
+def plan(line: LearningLine, day: date, start=time(15, 30), end=time(17, 0), **fields):
+    return LineMeeting.objects.create(
+        line=line,
+        date=day,
+        start_time=start,
+        end_time=end,
+        topic=fields.pop("topic", "Feedback geven"),
+        **fields,
+    )
+
+
+def as_user(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# --- Fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def line(school, teacher):
+    """Line A, with the conftest teacher (Sanne) in it."""
+    line = make_line(school, "A", "Lezen", "blue")
+    join(teacher, line)
+    return line
+
+
+@pytest.fixture
+def other_teacher(school):
+    return MemberFactory(school=school, first_name="Bram", last_name="Bakker")
+
+
+@pytest.fixture
+def other_line(school, other_teacher):
+    line = make_line(school, "B", "Rekenen", "green")
+    join(other_teacher, line)
+    return line
+
+
+@pytest.fixture
+def roles(people, other_teacher, line, other_line):
+    """The six people of every access test: owner roles, weaker roles, stranger, anonymous."""
+    return {
+        "steering": people["steering"],
+        "coach": people["coach"],
+        "teacher_of_line": people["teacher"],
+        "teacher_of_other_line": other_teacher.user,
+        "stranger": people["stranger"],
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def meeting(line):
+    return plan(line, timezone.localdate() + timedelta(days=7), place="Lokaal 12")
+
+
+def form_data(day: date, **extra) -> dict:
+    return {
+        "date": day.isoformat(),
+        "start_time": "15:30",
+        "end_time": "17:00",
+        "topic": "Begrijpend lezen",
+        "place": "Lokaal 12",
+        "agenda": "1. Terugblik\n2. Nieuwe aanpak",
+        **extra,
+    }
+
+
+# --- Access: every URL, six people, exact statuses ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("steering", 200),
+        ("coach", 200),
+        ("teacher_of_line", 403),
+        ("teacher_of_other_line", 403),
+        ("stranger", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_meeting_list_access(client, roles, meeting, who, status):
+    url = reverse("learninglines:meeting-list", args=[SLUG])
+    response = as_user(client, roles[who]).get(url)
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response["Location"] == f"/login/?next={url}"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("steering", 200),
+        ("coach", 200),
+        ("teacher_of_line", 200),
+        ("teacher_of_other_line", 403),
+        ("stranger", 404),
+        ("anonymous", 302),
+    ],
+)
+@pytest.mark.parametrize("name", ["meeting-create", "meeting-update"])
+def test_meeting_form_pages_access(client, roles, line, meeting, name, who, status):
+    arg = line.pk if name == "meeting-create" else meeting.pk
+    url = reverse(f"learninglines:{name}", args=[SLUG, arg])
+    response = as_user(client, roles[who]).get(url)
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response["Location"] == f"/login/?next={url}"
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "can_manage"),
+    [
+        ("steering", 200, True),
+        ("coach", 200, True),
+        ("teacher_of_line", 200, True),
+        # Teachers read every line of their school; they manage only their own.
+        ("teacher_of_other_line", 200, False),
+        ("stranger", 404, None),
+        ("anonymous", 302, None),
+    ],
+)
+def test_meeting_detail_access(client, roles, meeting, who, status, can_manage):
+    url = reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk])
+    response = as_user(client, roles[who]).get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert response.context["can_manage"] is can_manage
+        assert ("attendance_form" in response.context) is can_manage
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "created"),
+    [
+        ("steering", 302, 1),
+        ("coach", 302, 1),
+        ("teacher_of_line", 302, 1),
+        ("teacher_of_other_line", 403, 0),
+        ("stranger", 404, 0),
+        ("anonymous", 302, 0),
+    ],
+)
+def test_meeting_create_post(client, roles, line, who, status, created):
+    day = timezone.localdate() + timedelta(days=3)
+    url = reverse("learninglines:meeting-create", args=[SLUG, line.pk])
+    response = as_user(client, roles[who]).post(url, form_data(day))
+    assert response.status_code == status
+    assert LineMeeting.objects.filter(line=line).count() == created
+    if created:
+        meeting = LineMeeting.objects.get()
+        assert response["Location"] == reverse(
+            "learninglines:meeting-detail", args=[SLUG, meeting.pk]
+        )
+        assert (meeting.date, meeting.start_time, meeting.end_time) == (
+            day,
+            time(15, 30),
+            time(17, 0),
+        )
+        assert (meeting.topic, meeting.place) == ("Begrijpend lezen", "Lokaal 12")
+        assert meeting.agenda == "1. Terugblik\n2. Nieuwe aanpak"
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "changed"),
+    [
+        ("steering", 302, True),
+        ("coach", 302, True),
+        ("teacher_of_line", 302, True),
+        ("teacher_of_other_line", 403, False),
+        ("stranger", 404, False),
+        ("anonymous", 302, False),
+    ],
+)
+def test_meeting_update_post(client, roles, meeting, who, status, changed):
+    url = reverse("learninglines:meeting-update", args=[SLUG, meeting.pk])
+    data = form_data(meeting.date, topic="Woordenschat", start_time="14:00", end_time="15:00")
+    response = as_user(client, roles[who]).post(url, data)
+    assert response.status_code == status
+    meeting.refresh_from_db()
+    expected = ("Woordenschat", time(14, 0)) if changed else ("Feedback geven", time(15, 30))
+    assert (meeting.topic, meeting.start_time) == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "saved"),
+    [
+        ("steering", 302, True),
+        ("coach", 302, True),
+        ("teacher_of_line", 302, True),
+        ("teacher_of_other_line", 403, False),
+        ("stranger", 404, False),
+        ("anonymous", 302, False),
+    ],
+)
+def test_meeting_notes_post(client, roles, meeting, who, status, saved):
+    url = reverse("learninglines:meeting-notes", args=[SLUG, meeting.pk])
+    response = as_user(client, roles[who]).post(url, {"notes": "  We oefenden met feedback.  "})
+    assert response.status_code == status
+    meeting.refresh_from_db()
+    assert meeting.notes == ("We oefenden met feedback." if saved else "")
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "rows"),
+    [
+        ("steering", 302, 1),
+        ("coach", 302, 1),
+        ("teacher_of_line", 302, 1),
+        ("teacher_of_other_line", 403, 0),
+        ("stranger", 404, 0),
+        ("anonymous", 302, 0),
+    ],
+)
+def test_meeting_attendance_post(client, roles, teacher, meeting, who, status, rows):
+    url = reverse("learninglines:meeting-attendance", args=[SLUG, meeting.pk])
+    response = as_user(client, roles[who]).post(url, {f"member_{teacher.pk}": "excused"})
+    assert response.status_code == status
+    assert list(Attendance.objects.values_list("member_id", "status")) == (
+        [(teacher.pk, "excused")] if rows else []
+    )
+
+
+@pytest.mark.parametrize("name", ["meeting-notes", "meeting-attendance"])
+def test_meeting_writes_are_post_only(client, roles, meeting, name):
+    url = reverse(f"learninglines:{name}", args=[SLUG, meeting.pk])
+    assert as_user(client, roles["steering"]).get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "name", ["meeting-detail", "meeting-update", "meeting-notes", "meeting-attendance"]
+)
+def test_another_schools_meeting_is_404_through_this_school(client, roles, other_school, name):
+    their_line = make_line(other_school, "A", "Lezen")
+    theirs = plan(their_line, timezone.localdate())
+    url = reverse(f"learninglines:{name}", args=[SLUG, theirs.pk])
+    client.force_login(roles["steering"])
+    response = (
+        client.post(url) if name in ("meeting-notes", "meeting-attendance") else client.get(url)
+    )
+    assert response.status_code == 404
+
+
+def test_another_schools_line_is_404_through_this_school(client, roles, other_school):
+    their_line = make_line(other_school, "A", "Lezen")
+    url = reverse("learninglines:meeting-create", args=[SLUG, their_line.pk])
+    assert as_user(client, roles["steering"]).get(url).status_code == 404
+
+
+# --- Behaviour ---------------------------------------------------------------------------------
+
+
+def test_teacher_of_the_line_records_attendance_for_every_member(client, line, teacher, meeting):
+    colleague = MemberFactory(school=line.school, first_name="Cor", last_name="Claassen")
+    join(colleague, line)
+    client.force_login(teacher.user)
+    url = reverse("learninglines:meeting-attendance", args=[SLUG, meeting.pk])
+    response = client.post(
+        url, {f"member_{teacher.pk}": "present", f"member_{colleague.pk}": "absent"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#attendance")
+    assert dict(meeting.attendance.values_list("member_id", "status")) == {
+        teacher.pk: "present",
+        colleague.pk: "absent",
+    }
+    # Changing one answer updates its row; nothing is duplicated.
+    client.post(url, {f"member_{teacher.pk}": "excused", f"member_{colleague.pk}": "absent"})
+    assert dict(meeting.attendance.values_list("member_id", "status")) == {
+        teacher.pk: "excused",
+        colleague.pk: "absent",
+    }
+
+
+def test_attendance_form_lists_exactly_the_members_on_the_meetings_date(
+    client, school, line, teacher, steering
+):
+    day = timezone.localdate() + timedelta(days=10)
+    left = MemberFactory(school=school, first_name="Lotte", last_name="Vertrokken")
+    join(left, line, end=day - timedelta(days=1))
+    joins_later = MemberFactory(school=school, first_name="Nina", last_name="Nieuw")
+    join(joins_later, line, start=day + timedelta(days=1))
+    meeting = plan(line, day)
+    client.force_login(steering.user)
+    response = client.get(reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk]))
+    assert [row.member for row in response.context["rows"]] == [teacher]
+    assert list(response.context["attendance_form"].fields) == [f"member_{teacher.pk}"]
+
+
+def test_attendance_for_someone_outside_the_line_is_refused_and_saves_nothing(
+    line, teacher, other_teacher, meeting
+):
+    with pytest.raises(ValidationError):
+        meeting_attendance_save(
+            meeting=meeting, statuses={teacher.pk: "present", other_teacher.pk: "present"}
+        )
+    assert Attendance.objects.count() == 0
+
+
+def test_attendance_post_for_someone_outside_the_line_is_ignored(
+    client, line, teacher, other_teacher, meeting
+):
+    client.force_login(teacher.user)
+    url = reverse("learninglines:meeting-attendance", args=[SLUG, meeting.pk])
+    client.post(url, {f"member_{teacher.pk}": "present", f"member_{other_teacher.pk}": "present"})
+    assert list(Attendance.objects.values_list("member_id", flat=True)) == [teacher.pk]
+
+
+def test_unknown_attendance_status_is_a_form_error(client, line, teacher, meeting):
+    client.force_login(teacher.user)
+    url = reverse("learninglines:meeting-attendance", args=[SLUG, meeting.pk])
+    response = client.post(url, {f"member_{teacher.pk}": "maybe"})
+    assert response.status_code == 200
+    assert response.context["attendance_form"].errors == {
+        f"member_{teacher.pk}": ["Selecteer een geldige keuze. maybe is geen beschikbare keuze."]
+    }
+    assert Attendance.objects.count() == 0
+
+
+def test_end_before_start_is_a_form_error(client, line, teacher):
+    client.force_login(teacher.user)
+    url = reverse("learninglines:meeting-create", args=[SLUG, line.pk])
+    data = form_data(timezone.localdate(), start_time="17:00", end_time="16:00")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "end_time": ["De bijeenkomst moet eindigen na het begin."]
+    }
+    assert LineMeeting.objects.count() == 0
+
+
+def test_meeting_outside_the_lines_school_year_is_refused(line):
+    with pytest.raises(ValidationError) as error:
+        meeting_create(
+            line=line,
+            date=line.year.end + timedelta(days=1),
+            start_time=time(15, 30),
+            end_time=time(17),
+            topic="Te laat",
+        )
+    assert list(error.value.message_dict) == ["date"]
+
+
+def test_archived_line_plans_no_new_meeting(line):
+    line.archived_at = timezone.now()
+    line.save()
+    with pytest.raises(ValidationError):
+        meeting_create(
+            line=line, date=timezone.localdate(), start_time=time(9), end_time=time(10), topic="x"
+        )
+
+
+def test_moving_a_meeting_drops_attendance_of_people_not_in_the_line_then_and_resets_reminder(
+    school, line, teacher
+):
+    day = timezone.localdate() + timedelta(days=5)
+    leaver = MemberFactory(school=school)
+    join(leaver, line, end=day + timedelta(days=2))
+    meeting = plan(line, day, reminder_sent_at=timezone.now())
+    meeting_attendance_save(meeting=meeting, statuses={teacher.pk: "present", leaver.pk: "excused"})
+    meeting_update(meeting=meeting, date=day + timedelta(days=7))
+    meeting.refresh_from_db()
+    assert meeting.reminder_sent_at is None
+    assert list(meeting.attendance.values_list("member_id", "status")) == [(teacher.pk, "present")]
+
+
+def test_meeting_update_keeps_the_reminder_when_only_the_room_changes(line, meeting):
+    sent = timezone.now()
+    LineMeeting.objects.filter(pk=meeting.pk).update(reminder_sent_at=sent)
+    meeting.refresh_from_db()
+    meeting_update(meeting=meeting, place="Aula")
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.reminder_sent_at) == ("Aula", sent)
+
+
+def test_next_meeting_follows_the_member_across_a_move(school, line, other_line, teacher):
+    today = timezone.localdate()
+    LineMembership.objects.filter(member=teacher).update(end=today + timedelta(days=9))
+    join(teacher, other_line, start=today + timedelta(days=10))
+    plan(line, today - timedelta(days=1), topic="Gisteren")
+    plan(line, today + timedelta(days=12), topic="Na de verhuizing, oude lijn")
+    soon = plan(other_line, today + timedelta(days=11), topic="Eerste in de nieuwe lijn")
+    plan(other_line, today + timedelta(days=2), topic="Voor de verhuizing, nieuwe lijn")
+    first = plan(line, today, topic="Vandaag")
+    assert meeting_next_for_member(member=teacher, today=today) == first
+    assert meeting_next_for_member(member=teacher, today=today + timedelta(days=1)) == soon
+
+
+def test_line_list_counts_attendance(school, line, teacher):
+    colleague = MemberFactory(school=school)
+    join(colleague, line)
+    meeting = plan(line, timezone.localdate())
+    meeting_attendance_save(
+        meeting=meeting, statuses={teacher.pk: "present", colleague.pk: "absent"}
+    )
+    [listed] = meeting_list_for_line(line=line)
+    assert (
+        listed.present_count,
+        listed.excused_count,
+        listed.absent_count,
+        listed.members_count,
+    ) == (1, 0, 1, 2)
+
+
+def test_school_list_groups_by_line_and_by_date(school, line, other_line):
+    today = timezone.localdate()
+    b1 = plan(other_line, today + timedelta(days=1))
+    a1 = plan(line, today + timedelta(days=2))
+    a2 = plan(line, today + timedelta(days=3))
+    overview = meeting_list_for_school(school=school, year=line.year)
+    assert [(e.line, e.meetings) for e in overview.lines] == [(line, [a1, a2]), (other_line, [b1])]
+    assert overview.by_date == [b1, a1, a2]
+
+
+def test_meeting_list_page_shows_lines_and_dates(client, steering, line, other_line):
+    plan(line, timezone.localdate() + timedelta(days=1), topic="Leesmotivatie")
+    client.force_login(steering.user)
+    url = reverse("learninglines:meeting-list", args=[SLUG])
+    page = client.get(url).content.decode()
+    assert "Leesmotivatie" in page
+    assert "Nog geen bijeenkomsten gepland." in page  # line B
+    by_date = client.get(url + "?group=date").content.decode()
+    assert "Leesmotivatie" in by_date
+
+
+def test_meeting_list_without_a_school_year_says_what_to_do(client, steering):
+    client.force_login(steering.user)
+    response = client.get(reverse("learninglines:meeting-list", args=[SLUG]))
+    assert response.status_code == 200
+    assert "Deze school heeft nog geen schooljaar." in response.content.decode()
+
+
+# --- Query budget ------------------------------------------------------------------------------
+
+
+def _school_of(size: int, school, steering) -> None:
+    """Four lines with `size` members spread over them, three held meetings each."""
+    lines = [make_line(school, letter, f"Lijn {letter}") for letter in "ABCD"]
+    members = MemberFactory.create_batch(size, school=school)
+    LineMembership.objects.bulk_create(
+        LineMembership(member=m, line=lines[i % 4], start=lines[0].year.start)
+        for i, m in enumerate(members)
+    )
+    today = timezone.localdate()
+    for line in lines:
+        for days in (1, 8, 15):
+            meeting = plan(line, today - timedelta(days=days))
+            Attendance.objects.bulk_create(
+                Attendance(meeting=meeting, member=m.member, status="present")
+                for m in line.memberships.all()
+            )
+
+
+# Session, user, school, member, coach assignment; years, lines, meetings.
+ALL_LINES_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("size", [10, 150])
+def test_all_lines_page_costs_the_same_at_10_and_150_members(
+    client, school, steering, size, django_assert_num_queries
+):
+    _school_of(size, school, steering)
+    client.force_login(steering.user)
+    url = reverse("learninglines:meeting-list", args=[SLUG])
+    with django_assert_num_queries(ALL_LINES_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["overview"].by_date) == 12
+    with django_assert_num_queries(ALL_LINES_PAGE_QUERIES):
+        client.get(url + "?group=date")
+
+
+@pytest.mark.parametrize("size", [10, 150])
+def test_meeting_page_costs_the_same_at_10_and_150_members(client, school, steering, size):
+    _school_of(size, school, steering)
+    meeting = LineMeeting.objects.first()
+    client.force_login(steering.user)
+    url = reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == size // 4 + (1 if size % 4 else 0)
+    assert len(queries) == MEETING_PAGE_QUERIES
+
+
+# Session, user, school, member, coach; meeting; the permission (steering: none); attendance,
+# members.
+MEETING_PAGE_QUERIES = 8
