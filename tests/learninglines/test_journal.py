@@ -262,7 +262,7 @@ def test_the_form_says_who_reads_a_shared_entry(client, team):
     assert dict(form.fields["sharing"].choices) == {
         "private": "Alleen ik. Niemand anders kan het lezen: de stuurgroep niet, de coach niet.",
         "line": (
-            "Ik en mijn leerlijn A. Lezen: de 2 collega's die op de datum van dit stuk in de "
+            "Ik en mijn leerlijn A. Lezen: de 2 collega's die op de datum van deze notitie in de "
             "lijn zitten, kunnen het lezen. De stuurgroep en de coach niet, tenzij ze in je "
             "lijn zitten."
         ),
