@@ -114,7 +114,7 @@ def current_line(member: Member | None, day=None) -> LearningLine | None:
     membership = (
         LineMembership.objects.on(day or timezone.localdate())
         .filter(member=member)
-        .select_related("line")
+        .select_related("line__school", "line__year")
         .first()
     )
     return membership.line if membership else None

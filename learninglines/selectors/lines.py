@@ -48,6 +48,7 @@ def line_list(*, school: School, year: SchoolYear, include_archived: bool = Fals
     day = reference_day(year)
     lines = (
         LearningLine.objects.filter(school=school, year=year)
+        .select_related("school")
         .annotate(
             steps_total=Count("steps", distinct=True),
             steps_done=Count("steps", filter=Q(steps__status="done"), distinct=True),
@@ -129,6 +130,7 @@ def cycle_progress(*, school: School, year: SchoolYear, today: date | None = Non
     held = Q(meetings__date__gte=started, meetings__date__lte=today)
     lines = (
         LearningLine.objects.filter(school=school, year=year, archived_at__isnull=True)
+        .select_related("school")
         .annotate(held=Count("meetings", filter=held))
         .order_by("letter")
     )

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,13 +80,13 @@ def line_update(*, line: LearningLine, **fields) -> LearningLine:
 def line_archive(*, line: LearningLine, archived: bool = True) -> LearningLine:
     """Archive (or restore) a line: it keeps its history but leaves lists and plans.
 
-    Archiving ends the open memberships today, so nobody stays in a line that no longer runs.
+    Archiving ends the open memberships: from today its members are in no line.
     """
     with transaction.atomic():
         if archived and line.archived_at is None:
-            today = timezone.localdate()
-            for membership in line.memberships.filter(end__isnull=True):
-                _end_membership(membership, today)
+            yesterday = timezone.localdate() - timedelta(days=1)
+            for membership in line.memberships.filter(Q(end__isnull=True) | Q(end__gt=yesterday)):
+                _end_membership(membership, yesterday)
             line.archived_at = timezone.now()
         elif not archived:
             line.archived_at = None

@@ -1,0 +1,328 @@
+"""Learning lines, their steps and memberships, school years, and who may change what."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from learninglines.models import LearningLine, LineMembership, LineStep, SchoolYear
+from learninglines.services.lines import (
+    StepData,
+    line_archive,
+    line_create,
+    line_steps_save,
+    membership_move,
+    school_year_open_next,
+)
+from learninglines.services.people import school_year_ensure_current
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHOOL = "/s/de-regenboog/"
+
+
+@pytest.fixture
+def year(school):
+    return school_year_ensure_current(school=school)
+
+
+@pytest.fixture
+def lines(school, year):
+    return [
+        line_create(school=school, year=year, name=name, goal=f"Doel {name}")
+        for name in ("Lezen", "Rekenen", "Spel", "Burgerschap")
+    ]
+
+
+@pytest.fixture
+def placed(lines, steering, teacher, year):
+    """The steering member in line A, the teacher in line B, from the year's first day."""
+    membership_move(member=steering, line=lines[0], start=year.start)
+    membership_move(member=teacher, line=lines[1], start=year.start)
+    return lines
+
+
+def test_new_lines_get_the_next_letter_and_colour(lines):
+    assert [(line.letter, line.colour) for line in lines] == [
+        ("A", "blue"),
+        ("B", "green"),
+        ("C", "orange"),
+        ("D", "purple"),
+    ]
+
+
+def test_moving_a_teacher_keeps_the_old_line_in_history(teacher, lines, year):
+    membership_move(member=teacher, line=lines[0], start=year.start)
+    move_day = year.start + timedelta(days=40)
+    membership_move(member=teacher, line=lines[2], start=move_day)
+    history = list(
+        LineMembership.objects.filter(member=teacher)
+        .order_by("start")
+        .values_list("line__name", "start", "end")
+    )
+    assert history == [
+        ("Lezen", year.start, move_day - timedelta(days=1)),
+        ("Spel", move_day, None),
+    ]
+    assert (
+        LineMembership.objects.on(move_day - timedelta(days=1)).get(member=teacher).line
+        == (lines[0])
+    )
+
+
+def test_moving_to_no_line_ends_the_membership(teacher, lines, year):
+    membership_move(member=teacher, line=lines[0], start=year.start)
+    membership_move(member=teacher, line=None, start=year.start + timedelta(days=10))
+    assert list(LineMembership.objects.filter(member=teacher).values_list("end", flat=True)) == [
+        year.start + timedelta(days=9)
+    ]
+
+
+def test_overlapping_memberships_are_refused_by_the_database(teacher, lines, year):
+    LineMembership.objects.create(member=teacher, line=lines[0], start=year.start)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LineMembership.objects.create(
+            member=teacher, line=lines[1], start=year.start + timedelta(days=5)
+        )
+    closed = LineMembership.objects.get(member=teacher)
+    closed.end = year.start + timedelta(days=3)
+    closed.save()
+    LineMembership.objects.create(member=teacher, line=lines[1], start=year.start + timedelta(4))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LineMembership.objects.filter(pk=closed.pk).update(end=year.start + timedelta(days=4))
+
+
+def test_a_move_outside_the_lines_year_is_refused(teacher, lines, year):
+    with pytest.raises(ValidationError) as error:
+        membership_move(member=teacher, line=lines[0], start=year.end + timedelta(days=1))
+    assert error.value.messages == [
+        f"Kies een datum in het schooljaar van de leerlijn ({year.start.isoformat()} tot en met "
+        f"{year.end.isoformat()})."
+    ]
+
+
+def test_steps_are_saved_in_order_and_removed_when_left_out(lines):
+    line = lines[0]
+    first = line_steps_save(
+        line=line,
+        steps=[StepData(title="Lezen observeren"), StepData(title="Aanpak kiezen", status="busy")],
+    )
+    line_steps_save(
+        line=line,
+        steps=[
+            StepData(pk=first[1].pk, title="Aanpak kiezen", status="done"),
+            StepData(title="Evalueren", target_date=date(2027, 3, 1)),
+        ],
+    )
+    assert list(line.steps.values_list("position", "title", "status", "target_date")) == [
+        (1, "Aanpak kiezen", "done", None),
+        (2, "Evalueren", "planned", date(2027, 3, 1)),
+    ]
+    assert LineStep.objects.filter(pk=first[0].pk).exists() is False
+
+
+def test_archiving_a_line_ends_its_memberships_today(teacher, lines, year):
+    start = min(year.start, timezone.localdate() - timedelta(days=1))
+    membership_move(member=teacher, line=lines[0], start=max(start, year.start))
+    line_archive(line=lines[0])
+    assert LineMembership.objects.on(timezone.localdate()).filter(member=teacher).count() == 0
+
+
+def test_opening_the_next_year_copies_lines_and_chosen_members(school, placed, year, teacher):
+    LineStep.objects.create(line=placed[0], position=1, title="Observeren", status="done")
+    new = school_year_open_next(
+        school=school,
+        copy_line_ids={placed[0].pk, placed[1].pk},
+        carry_member_line_ids={placed[1].pk},
+    )
+    assert (new.start, new.end, new.name) == (
+        year.end + timedelta(days=1),
+        date(year.end.year + 1, 7, 31),
+        f"{year.end.year}-{year.end.year + 1}",
+    )
+    copies = list(LearningLine.objects.filter(year=new).order_by("letter"))
+    assert [(line.name, line.letter, line.goal, line.copied_from) for line in copies] == [
+        ("Lezen", "A", "Doel Lezen", placed[0]),
+        ("Rekenen", "B", "Doel Rekenen", placed[1]),
+    ]
+    assert list(copies[0].steps.values_list("title", "status")) == [("Observeren", "planned")]
+    assert copies[0].meetings.count() == 0
+    assert list(LineMembership.objects.filter(line__year=new).values_list("member", "start")) == [
+        (teacher.pk, new.start)
+    ]
+    with pytest.raises(ValidationError):
+        school_year_open_next(school=school)
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_teacher_shapes_their_own_line_but_not_another(client, teacher, placed):
+    client.force_login(teacher.user)
+    own, other = placed[1], placed[0]
+    data = {
+        "description": "We lezen samen.",
+        "steps-TOTAL_FORMS": "2",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "30",
+        "steps-0-title": "Observeren",
+        "steps-0-status": "busy",
+        "steps-1-title": "",
+        "steps-1-status": "planned",
+    }
+    response = client.post(f"{SCHOOL}lines/{own.pk}/content/", data)
+    assert (response.status_code, response["Location"]) == (302, f"{SCHOOL}lines/{own.pk}/")
+    own.refresh_from_db()
+    assert own.description == "We lezen samen."
+    assert list(own.steps.values_list("title", "status")) == [("Observeren", "busy")]
+    assert client.post(f"{SCHOOL}lines/{other.pk}/content/", data).status_code == 403
+    assert client.get(f"{SCHOOL}lines/{own.pk}/update/").status_code == 403
+
+
+def test_line_page_escapes_free_text(client, teacher, placed):
+    placed[1].description = "<script>alert(1)</script>"
+    placed[1].save()
+    client.force_login(teacher.user)
+    html = client.get(f"{SCHOOL}lines/{placed[1].pk}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_an_earlier_year_is_read_only(client, steering, school):
+    old = SchoolYear.objects.create(
+        school=school, name="2019-2020", start=date(2019, 8, 1), end=date(2020, 7, 31)
+    )
+    line = line_create(school=school, year=old, name="Oud")
+    client.force_login(steering.user)
+    html = client.get(f"{SCHOOL}lines/?year={old.pk}").content.decode()
+    assert "Dit is een eerder schooljaar: je kunt het lezen, niet wijzigen." in html
+    assert "Nieuwe leerlijn" not in html
+    assert client.post(f"{SCHOOL}lines/{line.pk}/update/", {"name": "x"}).status_code == 403
+    assert client.post(f"{SCHOOL}lines/{line.pk}/archive/").status_code == 403
+
+
+def test_year_switch_only_shows_this_schools_years(client, steering, other_school, year):
+    foreign = SchoolYear.objects.create(
+        school=other_school, name="2026-2027", start=year.start, end=year.end
+    )
+    client.force_login(steering.user)
+    assert client.get(f"{SCHOOL}lines/?year={foreign.pk}").status_code == 404
+    assert client.get(f"{SCHOOL}lines/?year=abc").status_code == 404
+
+
+def test_steering_creates_a_line_through_the_form(client, steering, year):
+    client.force_login(steering.user)
+    response = client.post(
+        f"{SCHOOL}lines/create/?year={year.pk}",
+        {"name": "Eigenaarschap", "goal": "Leerlingen sturen zelf", "description": ""},
+    )
+    line = LearningLine.objects.get()
+    assert (response.status_code, response["Location"]) == (302, line.get_absolute_url())
+    assert (line.name, line.letter, line.colour, line.year) == ("Eigenaarschap", "A", "blue", year)
+    again = client.post(f"{SCHOOL}lines/create/?year={year.pk}", {"name": "eigenaarschap"})
+    assert "Dit schooljaar heeft al een leerlijn met deze naam." in again.content.decode()
+
+
+def test_steering_moves_a_teacher_from_a_date_on_the_team_page(client, steering, teacher, placed):
+    client.force_login(steering.user)
+    today = timezone.localdate()
+    response = client.post(
+        f"{SCHOOL}team/{teacher.pk}/line/",
+        {"line": placed[2].pk, "start": today.isoformat()},
+    )
+    assert response.status_code == 302
+    assert LineMembership.objects.on(today).get(member=teacher).line == placed[2]
+    assert LineMembership.objects.filter(member=teacher).count() == (
+        2 if placed[1].year.start < today else 1
+    )
+
+
+def test_team_page_filters_by_line_and_searches(client, steering, teacher, placed):
+    MemberFactory(school=steering.school, first_name="Bram", name_prefix="de", last_name="Jong")
+    client.force_login(steering.user)
+    by_line = client.get(f"{SCHOOL}team/", {"line": placed[1].pk}).content.decode()
+    assert "Jansen, Sanne" in by_line
+    assert "Vries, Anouk de" not in by_line
+    nobody = client.get(f"{SCHOOL}team/", {"line": "none"}).content.decode()
+    assert "Jong, Bram de" in nobody
+    assert "Jansen, Sanne" not in nobody
+    search = client.get(f"{SCHOOL}team/", {"q": "de jong"}).content.decode()
+    assert "Jong, Bram de" in search
+    assert "Jansen, Sanne" not in search
+
+
+def test_deactivating_keeps_the_member_and_ends_the_line(client, steering, teacher, placed):
+    client.force_login(steering.user)
+    response = client.post(f"{SCHOOL}team/{teacher.pk}/active/", {"active": "0"})
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.is_active is False
+    assert LineMembership.objects.filter(member=teacher).exists()
+    assert LineMembership.objects.on(timezone.localdate()).filter(member=teacher).count() == 0
+    client.force_login(teacher.user)
+    assert client.get(SCHOOL).status_code == 404
+
+
+def test_steering_adds_a_member_into_a_line(client, steering, placed):
+    client.force_login(steering.user)
+    response = client.post(
+        f"{SCHOOL}team/add/",
+        {
+            "first_name": "Daan",
+            "name_prefix": "van der",
+            "last_name": "Berg",
+            "email": "Daan.vanderBerg@school.example",
+            "line": placed[3].pk,
+        },
+    )
+    assert response.status_code == 302
+    member = steering.school.members.get(first_name="Daan")
+    assert member.user.email == "daan.vanderberg@school.example"
+    assert LineMembership.objects.get(member=member).line == placed[3]
+    duplicate = client.post(
+        f"{SCHOOL}team/add/",
+        {"first_name": "Daan", "last_name": "Berg", "email": "daan.vanderberg@school.example"},
+    )
+    assert "Dit adres hoort al bij iemand in dit team." in duplicate.content.decode()
+
+
+def test_invite_everyone_who_has_not_signed_in(client, steering, teacher):
+    from learninglines.models import OutgoingMail
+
+    signed_in = MemberFactory(school=steering.school)
+    signed_in.user.last_login = timezone.now()
+    signed_in.user.save()
+    client.force_login(steering.user)
+    confirm = client.get(f"{SCHOOL}team/invite-all/").content.decode()
+    assert "Jansen" in confirm
+    assert OutgoingMail.objects.count() == 0
+    client.post(f"{SCHOOL}team/invite-all/")
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted([teacher.user.email])
+
+
+def test_steering_start_page_says_when_it_is_time_for_a_plenary(client, steering, placed, year):
+    from learninglines.models import LineMeeting
+
+    client.force_login(steering.user)
+    today = timezone.localdate()
+    for line in placed:
+        for days in (1, 2, 3):
+            LineMeeting.objects.create(
+                line=line,
+                date=max(year.start, today - timedelta(days=days)),
+                start_time="15:30",
+                end_time="17:00",
+                topic="Bijeenkomst",
+            )
+    html = client.get(SCHOOL).content.decode()
+    assert "Alle leerlijnen hebben 3 bijeenkomsten gehad: tijd voor een plenaire bijeenkomst." in (
+        html
+    )
+    placed[3].meetings.first().delete()
+    html = client.get(SCHOOL).content.decode()
+    assert "tijd voor een plenaire bijeenkomst" not in html
+    assert "2 van 3" in html

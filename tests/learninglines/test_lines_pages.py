@@ -1,0 +1,162 @@
+"""Lines and team pages: who may open what (exact statuses) and what each page costs."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from learninglines.models import LineColour, LineMeeting, LineStep
+from learninglines.services.lines import line_create, membership_move
+from learninglines.services.people import school_year_ensure_current
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def year(school):
+    return school_year_ensure_current(school=school)
+
+
+@pytest.fixture
+def line(school, year, teacher):
+    line = line_create(school=school, year=year, name="Lezen")
+    membership_move(member=teacher, line=line, start=year.start)
+    return line
+
+
+def as_user(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+PLANNING = {"steering": 200, "coach": 200, "teacher": 403, "stranger": 404, "no_school": 404}
+READING = {"steering": 200, "coach": 200, "teacher": 200, "stranger": 404, "no_school": 404}
+
+
+@pytest.mark.parametrize(
+    ("name", "needs_line", "statuses"),
+    [
+        ("learninglines:line-list", False, READING),
+        ("learninglines:line-detail", True, READING),
+        ("learninglines:line-create", False, PLANNING),
+        ("learninglines:line-update", True, PLANNING),
+        ("learninglines:line-content", True, READING),  # the teacher is in this line
+        ("learninglines:year-list", False, PLANNING),
+        ("learninglines:member-create", False, PLANNING),
+        ("learninglines:member-invite-all", False, PLANNING),
+    ],
+)
+@pytest.mark.parametrize("who", ["steering", "coach", "teacher", "stranger", "no_school", None])
+def test_get_access(client, people, line, name, needs_line, statuses, who):
+    kwargs = {"school_slug": "de-regenboog"}
+    if needs_line:
+        kwargs["pk"] = line.pk
+    url = reverse(name, kwargs=kwargs)
+    response = as_user(client, people[who] if who else None).get(url)
+    if who is None:
+        assert (response.status_code, response["Location"]) == (302, f"/login/?next={url}")
+    else:
+        assert response.status_code == statuses[who]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("steering", 200),
+        ("coach", 200),
+        ("teacher", 403),
+        ("stranger", 404),
+        ("no_school", 404),
+    ],
+)
+def test_member_pages_access(client, people, teacher, who, status):
+    url = reverse("learninglines:member-update", args=["de-regenboog", teacher.pk])
+    assert as_user(client, people[who]).get(url).status_code == status
+    for action, data in (("member-move", {"start": "2026-12-01"}), ("member-active", {})):
+        url = reverse(f"learninglines:{action}", args=["de-regenboog", teacher.pk])
+        assert as_user(client, people[who]).post(url, data).status_code in (
+            {302} if status == 200 else {status}
+        )
+    teacher.refresh_from_db()
+    assert teacher.is_active is (status != 200)
+
+
+def test_another_schools_line_is_a_404_even_for_its_planners(client, people, line):
+    client.force_login(people["stranger"])
+    assert client.get(f"/s/de-vlinder/lines/{line.pk}/").status_code == 404
+
+
+def test_state_changes_are_post_only(client, people, line):
+    client.force_login(people["steering"])
+    assert client.get(f"/s/de-regenboog/lines/{line.pk}/archive/").status_code == 405
+    assert client.get(f"/s/de-regenboog/team/{line.pk}/line/").status_code == 405
+
+
+# --- Query budgets ------------------------------------------------------------------------------
+
+
+def grow(school, year, size):
+    """A school of `size` members in four lines, with steps and meetings."""
+    lines = [line_create(school=school, year=year, name=f"Lijn {n}") for n in range(4)]
+    for line in lines:
+        LineStep.objects.create(line=line, position=1, title="Stap", status="done")
+        LineMeeting.objects.create(
+            line=line, date=year.start, start_time="15:00", end_time="16:00", topic="Start"
+        )
+    for number, member in enumerate(MemberFactory.create_batch(size, school=school)):
+        membership_move(member=member, line=lines[number % 4], start=year.start)
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        ("/s/de-regenboog/", 15),
+        ("/s/de-regenboog/lines/", 9),
+        ("/s/de-regenboog/lines/{line}/", 8),
+        ("/s/de-regenboog/team/", 11),
+    ],
+)
+@pytest.mark.parametrize("size", [10, 150])
+def test_pages_cost_the_same_at_10_and_150_members(
+    client, steering, school, year, django_assert_num_queries, path, queries, size
+):
+    lines = grow(school, year, size)
+    membership_move(member=steering, line=lines[0], start=year.start)
+    client.force_login(steering.user)
+    url = path.format(line=lines[0].pk)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+# --- Palette ----------------------------------------------------------------------------------
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_line_colour_carries_white_text_at_aa_contrast():
+    css = (ROOT / "static" / "css" / "app.css").read_text()
+    defined = dict(re.findall(r"\.line-colour-(\w+) \{ --line-colour: (#[0-9a-f]{6}); \}", css))
+    assert sorted(defined) == sorted(LineColour.values)
+    for name, colour in defined.items():
+        ratio = (1.05) / (luminance(colour) + 0.05)
+        assert ratio >= 4.5, f"{name} {colour}: {ratio:.2f}"
+
+
+def test_start_page_shows_the_teachers_line_and_steps(client, teacher, line):
+    LineStep.objects.create(line=line, position=1, title="Samen lezen", status="busy")
+    client.force_login(teacher.user)
+    html = client.get("/s/de-regenboog/").content.decode()
+    assert f'<a href="{line.get_absolute_url()}">Lezen</a>' in html
+    assert 'Samen lezen <span class="text-body-secondary">(bezig)</span>' in html
+    assert timezone.localdate() >= line.year.start
