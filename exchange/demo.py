@@ -9,8 +9,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from learninglines.models import School, User
-from learninglines.services.people import coach_assign, member_add, school_create
+from learninglines.models import LearningLine, LineMembership, School, User
+from learninglines.services.lines import StepData, line_create, line_steps_save, membership_move
+from learninglines.services.people import (
+    coach_assign,
+    member_add,
+    school_create,
+    school_year_ensure_current,
+)
 
 DEMO_PASSWORD = "demo-brengen-halen"  # noqa: S105 - published demo credential, DEBUG only
 DEMO_ADMIN_EMAIL = "beheer@example.org"
@@ -65,6 +71,67 @@ VLINDER_TEAM = [
 ]
 STEERING_COUNT = {"de-regenboog": 3, "de-vlinder": 1}
 
+# Lines per school: (name, goal, description, [(step, status)]). Members go round-robin over the
+# lines; De Regenboog's last member joins line A, giving lines of 9, 8, 8 and 7.
+REGENBOOG_LINES = [
+    (
+        "Begrijpend lezen",
+        "Leerlingen stellen zelf vragen bij een tekst, van groep 3 tot en met 8.",
+        "We oefenen hardop denken bij het voorlezen en geven leerlingen vraagkaarten. Elke "
+        "bijeenkomst nemen we een voorbeeld uit de eigen klas mee.",
+        [
+            ("Nulmeting: hoe lezen onze leerlingen nu?", "done"),
+            ("Hardop denken voordoen bij het voorlezen", "done"),
+            ("Vraagkaarten in alle groepen", "busy"),
+            ("Lesbezoek bij een collega uit een andere bouw", "planned"),
+            ("Opbrengst meten en delen met het team", "planned"),
+        ],
+    ),
+    (
+        "Eigenaarschap",
+        "Leerlingen kiezen een eigen leerdoel en kijken terug op hun werk.",
+        "We werken met een weekdoel op een kaartje en een kort kindgesprek op vrijdag.",
+        [
+            ("Weekdoelen invoeren in de middenbouw", "done"),
+            ("Kindgesprekken van vijf minuten oefenen", "busy"),
+            ("Portfolio met eigen keuzes", "planned"),
+        ],
+    ),
+    (
+        "Rekenen met begrip",
+        "Meer handelend en visueel rekenen, minder werkbladen.",
+        "Materiaal en tekeningen eerst, dan pas de som. We delen lesideeën in een gedeelde map.",
+        [
+            ("Rekenmaterialen per groep op orde", "done"),
+            ("Het drieslagmodel in elke les", "busy"),
+            ("Samen een les ontwerpen en geven", "planned"),
+        ],
+    ),
+    (
+        "Burgerschap en samenleven",
+        "Elke groep voert elke week een klassengesprek over samenleven.",
+        "We gebruiken gespreksregels die de leerlingen zelf opstellen.",
+        [
+            ("Gespreksregels met de klas maken", "done"),
+            ("Wekelijks klassengesprek", "busy"),
+        ],
+    ),
+]
+VLINDER_LINES = [
+    (
+        "Spelend leren",
+        "Spel als vaste plek in de onderbouw, met doelen die we zichtbaar maken.",
+        "",
+        [("Speelhoeken herinrichten", "done"), ("Doelen bij spel zichtbaar maken", "busy")],
+    ),
+    (
+        "Taal in alle vakken",
+        "Bij elk vak letten we op woordenschat.",
+        "",
+        [("Woordmuur per thema", "busy")],
+    ),
+]
+
 
 @dataclass
 class DemoResult:
@@ -117,6 +184,32 @@ def _school(slug: str, name: str, team: list[tuple[str, str, str]], domain: str,
     return school, members
 
 
+def _lines(school: School, members: list, spec: list, result: DemoResult) -> list[LearningLine]:
+    """The school's demo lines in the current year, with steps and members (only when new)."""
+    year = school_year_ensure_current(school=school)
+    lines = []
+    for name, goal, description, steps in spec:
+        line = LearningLine.objects.filter(year=year, name=name).first()
+        if line is None:
+            line = line_create(
+                school=school, year=year, name=name, goal=goal, description=description
+            )
+            line_steps_save(
+                line=line, steps=[StepData(title=title, status=status) for title, status in steps]
+            )
+            result.created.append(f"line {name}")
+        lines.append(line)
+    placed = set(LineMembership.objects.filter(line__year=year).values_list("member_id", flat=True))
+    for index, member in enumerate(members):
+        if member.pk in placed:
+            continue
+        line = lines[index % len(lines)]
+        if index == len(members) - 1 and len(members) % len(lines) == 0 and len(lines) > 2:
+            line = lines[0]  # uneven lines, as real schools have them
+        membership_move(member=member, line=line, start=year.start)
+    return lines
+
+
 def demo_seed() -> DemoResult:
     """Create the demo schools and people that do not exist yet; never touch what is there."""
     result = DemoResult()
@@ -126,10 +219,14 @@ def demo_seed() -> DemoResult:
                 email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, name="Beheer"
             )
             result.created.append(f"user {DEMO_ADMIN_EMAIL}")
-        _, team = _school(
+        regenboog, team = _school(
             "de-regenboog", "Basisschool De Regenboog", REGENBOOG_TEAM, "regenboog.example", result
         )
-        _school("de-vlinder", "OBS De Vlinder", VLINDER_TEAM, "vlinder.example", result)
+        vlinder, vlinder_team = _school(
+            "de-vlinder", "OBS De Vlinder", VLINDER_TEAM, "vlinder.example", result
+        )
+        _lines(regenboog, team, REGENBOOG_LINES, result)
+        _lines(vlinder, vlinder_team, VLINDER_LINES, result)
         for school in School.objects.filter(slug__in=["de-regenboog", "de-vlinder"]):
             assignment, created = coach_assign(
                 school=school, email=DEMO_COACH_EMAIL, name=DEMO_COACH_NAME, send_invite=False

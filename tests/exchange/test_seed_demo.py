@@ -2,9 +2,18 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from exchange.demo import DEMO_ADMIN_EMAIL, DEMO_COACH_EMAIL, DEMO_PASSWORD
-from learninglines.models import CoachAssignment, Member, School, SchoolYear, User
+from learninglines.models import (
+    CoachAssignment,
+    LearningLine,
+    LineMembership,
+    Member,
+    School,
+    SchoolYear,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +89,31 @@ def test_seed_demo_refuses_to_run_in_production_mode(settings):
     with pytest.raises(CommandError, match="refuses to run with DJANGO_DEBUG=false"):
         call_command("seed_demo")
     assert User.objects.count() == 0
+
+
+def test_seed_demo_places_the_team_in_uneven_lines():
+    call_command("seed_demo", allow_production=True)
+    regenboog = School.objects.get(slug="de-regenboog")
+    today = timezone.localdate()
+    sizes = [
+        (line.letter, line.name, LineMembership.objects.on(today).filter(line=line).count())
+        for line in LearningLine.objects.filter(school=regenboog).order_by("letter")
+    ]
+    assert sizes == [
+        ("A", "Begrijpend lezen", 9),
+        ("B", "Eigenaarschap", 8),
+        ("C", "Rekenen met begrip", 8),
+        ("D", "Burgerschap en samenleven", 7),
+    ]
+    steering_lines = sorted(
+        LineMembership.objects.on(today)
+        .filter(member__school=regenboog, member__is_steering=True)
+        .values_list("line__letter", flat=True)
+    )
+    assert steering_lines == ["A", "B", "C"]
+    vlinder = School.objects.get(slug="de-vlinder")
+    assert [
+        LineMembership.objects.on(today).filter(line=line).count()
+        for line in LearningLine.objects.filter(school=vlinder).order_by("letter")
+    ] == [4, 4]
+    assert LearningLine.objects.get(letter="A", school=regenboog).steps.count() == 5
