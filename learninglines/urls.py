@@ -1,5 +1,6 @@
 from django.urls import path
 
+from learninglines.views import imports as staff_imports  # staff import
 from learninglines.views import journal, lines, meetings, signin, team
 
 app_name = "learninglines"
@@ -39,6 +40,22 @@ urlpatterns = [
         name="member-active",
     ),
     # --- staff import ---
+    path("s/<slug:school_slug>/team/import/", staff_imports.staff_import_view, name="staff-import"),
+    path(
+        "s/<slug:school_slug>/team/import/template.<str:kind>",
+        staff_imports.staff_import_template_view,
+        name="staff-import-template",
+    ),
+    path(
+        "s/<slug:school_slug>/team/import/<int:pk>/",
+        staff_imports.staff_import_preview_view,
+        name="staff-import-preview",
+    ),
+    path(
+        "s/<slug:school_slug>/team/import/<int:pk>/confirm/",
+        staff_imports.staff_import_confirm_view,
+        name="staff-import-confirm",
+    ),
     # --- school years and learning lines ---
     path("s/<slug:school_slug>/years/", lines.year_list_view, name="year-list"),
     path("s/<slug:school_slug>/lines/", lines.line_list_view, name="line-list"),

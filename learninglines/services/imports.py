@@ -1,0 +1,918 @@
+"""Staff import: read a school's staff list (XLSX or CSV), say what it would change, apply it.
+
+Rules kept here (docs/staff-import.md says the same for schools):
+- Any error, in the file or in one row: nothing is saved. The confirmation reads the stored file
+  again and applies it in one transaction only when the outcome is still the one previewed.
+- People are matched by e-mail address, whatever its capitals. An import adds and updates team
+  members; it never deletes or deactivates anyone and sends no mail.
+- An empty line or steering-group cell keeps what is set now. A line cell places the person in
+  that line of the import year (the current school year, or else the next one) from today, or
+  from the year's first day when it has not begun yet.
+- Importing the same file again changes nothing: every row is "unchanged".
+- The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
+  file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import hashlib
+import io
+import json
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from learninglines.models import (
+    LearningLine,
+    LineMembership,
+    Member,
+    School,
+    SchoolYear,
+    StaffImport,
+    User,
+)
+from learninglines.services.lines import membership_move
+from learninglines.services.people import member_update
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+MAX_COLUMNS = 60
+# An honest staff list of 2000 rows unpacks to about 1 MB; these bounds stop a zip bomb before
+# openpyxl opens it (zipfile never inflates an entry beyond the size it declares).
+MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_XLSX_ENTRIES = 300
+# Excel keeps formatted but empty rows; after this many in a row the rest is not read.
+MAX_EMPTY_ROWS_IN_A_ROW = 1000
+HEADER_SEARCH_ROWS = 10
+KEEP_UPLOADS = timedelta(days=1)
+TEMPLATE_EXAMPLE_EMAIL = "daan.vanderberg@example.org"
+
+
+class ImportField(models.TextChoices):
+    FIRST_NAME = "first_name", gettext_lazy("First name")
+    NAME_PREFIX = "name_prefix", gettext_lazy("Name prefix")
+    LAST_NAME = "last_name", gettext_lazy("Last name")
+    EMAIL = "email", gettext_lazy("E-mail address")
+    LINE = "line", gettext_lazy("Learning line")
+    STEERING = "steering", gettext_lazy("Steering group")
+
+
+# The template's headers, in Dutch as schools' own lists are.
+TEMPLATE_HEADERS = [
+    "Voornaam",
+    "Tussenvoegsel",
+    "Achternaam",
+    "E-mailadres",
+    "Leerlijn",
+    "Stuurgroep",
+]
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, lower case, accents dropped: "E-mailadres " -> "emailadres"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).casefold()
+
+
+# Header spellings seen in school administration exports (ParnasSys, Esis, Magister, Excel made
+# by hand), Dutch and English, as `_key` writes them.
+# fmt: off
+HEADER_ALIASES = {
+    ImportField.FIRST_NAME: [
+        "voornaam", "voornamen", "roepnaam", "vnaam", "firstname", "givenname", "forename",
+        "first", "callname",
+    ],
+    ImportField.NAME_PREFIX: [
+        "tussenvoegsel", "tussenvoegsels", "tussenv", "voorvoegsel", "voorvoegsels",
+        "nameprefix", "prefix", "infix", "surnameprefix", "lastnameprefix",
+    ],
+    ImportField.LAST_NAME: [
+        "achternaam", "familienaam", "geslachtsnaam", "lastname", "surname", "familyname",
+    ],
+    ImportField.EMAIL: [
+        "email", "emailadres", "emailaddress", "mail", "mailadres", "emailwerk", "werkemail",
+        "emailschool", "schoolemail", "workemail",
+    ],
+    ImportField.LINE: [
+        "leerlijn", "leerlijnen", "leerlijnnaam", "lijn", "learningline", "line", "linename",
+    ],
+    ImportField.STEERING: [
+        "stuurgroep", "stuurgroeplid", "lidstuurgroep", "lidvandestuurgroep", "steeringgroup",
+        "steering", "steeringgroupmember", "steeringcommittee",
+    ],
+}
+# fmt: on
+_ALIAS_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+YES = {"ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep"}
+NO = {"nee", "n", "no", "0", "onwaar", "false", "niet", "-"}
+
+
+def header_field(header: str) -> str | None:
+    """The field a header names, allowing other capitals, spaces, accents and a small typo."""
+    key = _key(header)
+    if not key:
+        return None
+    if key in _ALIAS_FIELD:
+        return _ALIAS_FIELD[key]
+    if len(key) >= 5:
+        close = difflib.get_close_matches(key, list(_ALIAS_FIELD), n=1, cutoff=0.85)
+        if close:
+            return _ALIAS_FIELD[close[0]]
+    return None
+
+
+# --- Reading a file ----------------------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """A file we cannot read; the message says why in words for the person who uploaded it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class TooManyRows(ImportFileError):
+    pass
+
+
+@dataclass
+class Table:
+    """A sheet as text: its header row and the non-empty rows under it, by spreadsheet row."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    read_as: str  # how it was read, e.g. "CSV (;, Windows-1252)", shown on the preview
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    # Collapses runs of spaces and non-breaking spaces that exports leave in names.
+    return " ".join(str(value).split())
+
+
+def _no_header_error() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "We found no header row we recognise. The first row must name the columns, for "
+            "example Voornaam, Achternaam and E-mailadres. Download the template to see how."
+        )
+    )
+
+
+def _table(raw_rows: Iterable[Iterable], read_as: str) -> Table:
+    """Find the header row among the first rows, then collect the rows under it.
+
+    The header row is the first with two recognised headers (an export may put a title above
+    it), or else the first non-empty row with one, so the others can be chosen by hand.
+    """
+    seen: list[tuple[int, list[str]]] = []
+    header_at = None
+    rows: list[tuple[int, list[str]]] = []
+    empty_run = 0
+    for number, raw in enumerate(raw_rows, start=1):
+        cells = [_cell(value) for value in list(raw)[:MAX_COLUMNS]]
+        if not any(cells):
+            empty_run += 1
+            if empty_run > MAX_EMPTY_ROWS_IN_A_ROW:
+                break
+            continue
+        empty_run = 0
+        if header_at is None:
+            seen.append((number, cells))
+            if sum(header_field(c) is not None for c in cells) >= 2:
+                header_at = len(seen) - 1
+                continue
+            if len(seen) < HEADER_SEARCH_ROWS:
+                continue
+            header_at = next(
+                (i for i, (_n, c) in enumerate(seen) if any(header_field(x) for x in c)), None
+            )
+            if header_at is None:
+                raise _no_header_error()
+            rows.extend(seen[header_at + 1 :])
+            continue
+        rows.append((number, cells))
+        if len(rows) > MAX_ROWS:
+            raise TooManyRows(
+                _("The file has more than %(max)d rows. Split it into smaller files.")
+                % {"max": MAX_ROWS}
+            )
+    if header_at is None:
+        header_at = next(
+            (i for i, (_n, c) in enumerate(seen) if any(header_field(x) for x in c)), None
+        )
+        if header_at is None:
+            raise _no_header_error()
+        rows.extend(seen[header_at + 1 :])
+    headers = seen[header_at][1]
+    while headers and not headers[-1]:
+        headers = headers[:-1]
+    width = len(headers)
+    return Table(
+        headers=headers,
+        rows=[(n, (c + [""] * width)[:width]) for n, c in rows],
+        read_as=read_as,
+    )
+
+
+def _not_a_spreadsheet() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx) or a CSV "
+            "file; in Excel choose Save as and pick one of these."
+        )
+    )
+
+
+def _decode(content: bytes) -> tuple[str, str]:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16"), "UTF-16"
+    try:
+        return content.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise _not_a_spreadsheet() from None
+
+
+def _read_csv(content: bytes) -> Table:
+    text, encoding = _decode(content)
+    if "\x00" in text:
+        raise _not_a_spreadsheet()
+    try:
+        sniffed = csv.Sniffer().sniff(text[:8192], delimiters=";,\t").delimiter
+    except csv.Error:
+        sniffed = ";"
+    best, best_score, last_error = None, -1, None
+    # The sniffer guesses; the delimiter that yields the most recognised headers wins.
+    for delimiter in dict.fromkeys([sniffed, ";", ",", "\t"]):
+        try:
+            table = _table(csv.reader(io.StringIO(text), delimiter=delimiter), "")
+        except TooManyRows:
+            raise
+        except ImportFileError as error:
+            last_error = error
+            continue
+        except csv.Error:
+            raise _not_a_spreadsheet() from None
+        score = sum(header_field(h) is not None for h in table.headers)
+        if score > best_score:
+            best, best_score = (table, delimiter), score
+    if best is None:
+        raise last_error
+    table, delimiter = best
+    names = {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}
+    table.read_as = _("CSV with %(separator)s, %(encoding)s") % {
+        "separator": names[delimiter],
+        "encoding": encoding,
+    }
+    return table
+
+
+def _read_xlsx(content: bytes) -> Table:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _not_a_spreadsheet() from None
+    if (
+        len(entries) > MAX_XLSX_ENTRIES
+        or sum(e.file_size for e in entries) > MAX_XLSX_UNPACKED_BYTES
+    ):
+        raise ImportFileError(
+            _(
+                "This file unpacks to far more than a staff list can hold, so we did not open "
+                "it. Save the list again as a new Excel file or as CSV."
+            )
+        )
+    if "xl/workbook.xml" not in {e.filename for e in entries}:
+        raise _not_a_spreadsheet()
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # a damaged file can fail anywhere inside openpyxl
+        raise _not_a_spreadsheet() from None
+    try:
+        first_error = None
+        for sheet in workbook.worksheets:
+            # Some programs write a wrong size into the sheet; read what is really there.
+            sheet.reset_dimensions()
+            # The team is on the first sheet with a header row we recognise.
+            try:
+                return _table(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), "Excel")
+            except TooManyRows:
+                raise
+            except ImportFileError as error:
+                first_error = first_error or error
+        raise first_error or _no_header_error()
+    except ImportFileError:
+        raise
+    except Exception:  # as above: any failure to parse is "cannot read"
+        raise _not_a_spreadsheet() from None
+    finally:
+        workbook.close()
+
+
+def read_table(content: bytes) -> Table:
+    """The staff list in `content` (XLSX or CSV); ImportFileError says why it cannot be read."""
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(too_large_message())
+    if content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content)
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _(
+                "This is an old Excel file (.xls). Open it in Excel, choose Save as and pick "
+                "Excel workbook (.xlsx) or CSV, then upload that file."
+            )
+        )
+    return _read_csv(content)
+
+
+def too_large_message() -> str:
+    return _(
+        "The file is larger than %(size)d MB. A staff list is much smaller: save only the sheet "
+        "with the team, as .xlsx or CSV."
+    ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
+# --- The preview -------------------------------------------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    NEW = "new", gettext_lazy("new")
+    UPDATED = "updated", gettext_lazy("updated")
+    UNCHANGED = "unchanged", gettext_lazy("unchanged")
+    SKIPPED = "skipped", gettext_lazy("skipped")
+    ERROR = "error", gettext_lazy("error")
+
+
+@dataclass
+class Column:
+    index: int
+    header: str
+    field: str  # "" when the column is not imported
+    recognised: bool  # the header itself names the field
+    chosen: bool  # chosen by hand on the preview
+
+
+@dataclass
+class RowResult:
+    number: int
+    outcome: str
+    email: str
+    name: str
+    notes: list[str] = field(default_factory=list)  # the changes, or the errors, in words
+    member: Member | None = None
+    first_name: str | None = None  # None: the file has no such column, keep what is set
+    name_prefix: str | None = None
+    last_name: str | None = None
+    steering: bool | None = None
+    line: LearningLine | None = None
+    current_line: LearningLine | None = None  # an existing member's line on the start date
+
+    @property
+    def is_error(self) -> bool:
+        return self.outcome == Outcome.ERROR
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label)
+
+
+@dataclass
+class Preview:
+    table: Table | None
+    columns: list[Column]
+    problems: list[str]  # about the file as a whole; each one blocks the import
+    rows: list[RowResult]
+    year: SchoolYear | None
+    start: date | None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Outcome.values, 0)
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return counts
+
+    @property
+    def error_rows(self) -> list[RowResult]:
+        return [row for row in self.rows if row.is_error]
+
+    @property
+    def can_confirm(self) -> bool:
+        return not self.problems and not self.error_rows and bool(self.rows)
+
+    @property
+    def changes(self) -> int:
+        counts = self.counts
+        return counts[Outcome.NEW] + counts[Outcome.UPDATED]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when what the confirmation would do changes (not with the language)."""
+        data = [
+            [
+                r.number,
+                r.outcome,
+                r.email,
+                r.first_name,
+                r.name_prefix,
+                r.last_name,
+                r.steering,
+                r.line.pk if r.line else None,
+                r.member.pk if r.member else None,
+            ]
+            for r in self.rows
+        ]
+        data.append([c.field for c in self.columns])
+        data.append(len(self.problems))
+        data.append(self.start.isoformat() if self.start else None)
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
+
+
+def import_year(*, school: School, today: date) -> tuple[SchoolYear | None, date | None]:
+    """The year an import places people in, and from which day (module docstring)."""
+    year = SchoolYear.objects.current(school, today)
+    if year is None:
+        year = SchoolYear.objects.filter(school=school, start__gt=today).order_by("start").first()
+    return year, (max(today, year.start) if year else None)
+
+
+def _columns(headers: list[str], mapping: dict) -> list[Column]:
+    columns = []
+    taken: set[str] = set()
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        recognised = header_field(header)
+        chosen = mapping.get(str(index))
+        if chosen is not None and chosen not in ImportField.values:
+            chosen = ""
+        if chosen is None:
+            # Two headers naming one field: the first is used, the next waits for a choice.
+            auto = recognised if recognised not in taken else None
+            columns.append(Column(index, header, auto or "", auto is not None, False))
+        else:
+            columns.append(Column(index, header, chosen, False, True))
+        taken.add(columns[-1].field)
+    return columns
+
+
+def _column_problems(columns: list[Column]) -> list[str]:
+    problems = []
+    labels = dict(ImportField.choices)
+    used: dict[str, list[str]] = {}
+    for column in columns:
+        if column.field:
+            used.setdefault(column.field, []).append(column.header)
+    for name, headers in used.items():
+        if len(headers) > 1:
+            problems.append(
+                _("Several columns are set to “%(field)s”: %(headers)s. Choose one.")
+                % {"field": labels[name], "headers": ", ".join(f"“{h}”" for h in headers)}
+            )
+    if ImportField.EMAIL not in used:
+        problems.append(
+            _("No column holds the e-mail addresses. Choose it for one of the columns below.")
+        )
+    if ImportField.FIRST_NAME not in used:
+        problems.append(
+            _("No column holds the first names. Choose it for one of the columns below.")
+        )
+    return problems
+
+
+def _line_lookup(lines: list[LearningLine]) -> dict[str, LearningLine]:
+    lookup = {}
+    for line in lines:
+        lookup[_key(line.letter)] = line
+        lookup[_key(f"{line.letter} {line.name}")] = line
+    for line in lines:  # a name wins over a letter
+        lookup[_key(line.name)] = line
+    return lookup
+
+
+def _parse_steering(text: str) -> bool | None:
+    key = _key(text) or text.strip()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError(text)
+
+
+def _email(text: str) -> str:
+    text = text.strip().strip("<>").strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    return User.objects.normalize_email(text)
+
+
+def _line_error(value: str, lines: list[LearningLine], year: SchoolYear | None) -> str:
+    if year is None:
+        return _(
+            "Unknown learning line “%(value)s”: there is no current school year yet. Leave the "
+            "line empty, or open the school year and make the lines first."
+        ) % {"value": value}
+    if not lines:
+        return _(
+            "Unknown learning line “%(value)s”: school year %(year)s has no learning lines yet. "
+            "Make them first, or leave the line empty."
+        ) % {"value": value, "year": year.name}
+    names = {_key(line.name): line.name for line in lines}
+    close = difflib.get_close_matches(_key(value), list(names), n=1, cutoff=0.6)
+    if close:
+        return _("Unknown learning line “%(value)s”. Did you mean “%(suggestion)s”?") % {
+            "value": value,
+            "suggestion": names[close[0]],
+        }
+    return _("Unknown learning line “%(value)s”. The lines of %(year)s are: %(names)s.") % {
+        "value": value,
+        "year": year.name,
+        "names": ", ".join(f"“{line.name}”" for line in lines),
+    }
+
+
+def _check_length(row: RowResult, label: str, value: str | None, limit: int) -> None:
+    if value and len(value) > limit:
+        row.notes.append(
+            _("%(field)s is longer than %(max)d characters.") % {"field": label, "max": limit}
+        )
+
+
+def _describe_changes(row: RowResult, member: Member, current: LearningLine | None, start: date):
+    notes = []
+    old_parts = (member.first_name, member.name_prefix, member.last_name)
+    new_parts = (
+        row.first_name,
+        member.name_prefix if row.name_prefix is None else row.name_prefix,
+        member.last_name if row.last_name is None else row.last_name,
+    )
+    if old_parts != new_parts:
+        notes.append(
+            _("name “%(old)s” becomes “%(new)s”")
+            % {"old": member.full_name, "new": " ".join(p for p in new_parts if p)}
+        )
+    if row.steering is not None and row.steering != member.is_steering:
+        notes.append(
+            _("joins the steering group") if row.steering else _("leaves the steering group")
+        )
+    if row.line is not None and (current is None or current.pk != row.line.pk):
+        when = formats.date_format(start, "SHORT_DATE_FORMAT")
+        if current is None:
+            notes.append(_("into line %(line)s from %(date)s") % {"line": row.line, "date": when})
+        else:
+            notes.append(
+                _("moves from line %(old)s to %(new)s from %(date)s")
+                % {"old": current, "new": row.line, "date": when}
+            )
+    return notes
+
+
+def staff_import_preview(
+    *, school: School, content: bytes, mapping: dict | None = None, by: User | None = None
+) -> Preview:
+    """What importing `content` would do to `school`'s team, row by row; saves nothing.
+
+    A file that cannot be read at all gives a preview with one problem and no rows. Costs a
+    fixed number of queries whatever the number of rows.
+    """
+    today = timezone.localdate()
+    year, start = import_year(school=school, today=today)
+    try:
+        table = read_table(content)
+    except ImportFileError as error:
+        return Preview(None, [], [error.message], [], year, start)
+    columns = _columns(table.headers, mapping or {})
+    problems = _column_problems(columns)
+    if problems:
+        return Preview(table, columns, problems, [], year, start)
+
+    lines = list(year.lines.active().select_related("year", "school")) if year else []
+    lookup = _line_lookup(lines)
+    members = {m.user.email: m for m in Member.objects.filter(school=school).select_related("user")}
+    current_line = {
+        ms.member_id: ms.line
+        for ms in LineMembership.objects.on(start or today)
+        .filter(member__school=school)
+        .select_related("line")
+    }
+    index = {c.field: c.index for c in columns if c.field}
+    labels = dict(ImportField.choices)
+
+    def cell(cells: list[str], name: str) -> str | None:
+        return cells[index[name]] if name in index else None
+
+    rows: list[RowResult] = []
+    for number, cells in table.rows:
+        email = _email(cell(cells, ImportField.EMAIL))
+        row = RowResult(number=number, outcome=Outcome.ERROR, email=email, name="")
+        row.first_name = cell(cells, ImportField.FIRST_NAME)
+        row.name_prefix = cell(cells, ImportField.NAME_PREFIX)
+        row.last_name = cell(cells, ImportField.LAST_NAME)
+        row.name = " ".join(p for p in (row.first_name, row.name_prefix, row.last_name) if p)
+        if not email:
+            row.notes.append(_("The e-mail address is missing."))
+        else:
+            try:
+                validate_email(email)
+                if len(email) > User._meta.get_field("email").max_length:
+                    raise ValidationError("too long")
+            except ValidationError:
+                row.notes.append(_("“%(value)s” is not a valid e-mail address.") % {"value": email})
+            if email == TEMPLATE_EXAMPLE_EMAIL:
+                row.notes.append(_("This is the template's example row: remove it."))
+        if not row.first_name:
+            row.notes.append(_("The first name is missing."))
+        _check_length(row, labels[ImportField.FIRST_NAME], row.first_name, 80)
+        _check_length(row, labels[ImportField.NAME_PREFIX], row.name_prefix, 30)
+        _check_length(row, labels[ImportField.LAST_NAME], row.last_name, 120)
+        steering_text = cell(cells, ImportField.STEERING) or ""
+        if steering_text:
+            try:
+                row.steering = _parse_steering(steering_text)
+            except ValueError:
+                row.notes.append(
+                    _(
+                        "“%(value)s” is not a steering-group value: write ja or nee, or leave "
+                        "it empty."
+                    )
+                    % {"value": steering_text}
+                )
+        line_text = cell(cells, ImportField.LINE) or ""
+        if line_text:
+            row.line = lookup.get(_key(line_text))
+            if row.line is None:
+                row.notes.append(_line_error(line_text, lines, year))
+        row.member = members.get(email)
+        member = row.member
+        taking_self_out = (
+            member is not None
+            and by is not None
+            and member.user_id == by.pk
+            and member.is_steering
+            and row.steering is False
+        )
+        if taking_self_out:
+            row.notes.append(
+                _(
+                    "You cannot take yourself out of the steering group with an import: ask "
+                    "another member of the steering group."
+                )
+            )
+        if member is not None and not member.is_active and not row.notes:
+            row.outcome = Outcome.SKIPPED
+            row.notes.append(
+                _(
+                    "Deactivated in this school, so not changed. To bring them back, reactivate "
+                    "them on the team page first."
+                )
+            )
+        elif not row.notes:
+            if member is None:
+                row.outcome = Outcome.NEW
+                if row.line is not None:
+                    when = formats.date_format(start, "SHORT_DATE_FORMAT")
+                    row.notes.append(
+                        _("in line %(line)s from %(date)s") % {"line": row.line, "date": when}
+                    )
+                if row.steering:
+                    row.notes.append(_("in the steering group"))
+            else:
+                row.current_line = current_line.get(member.pk)
+                row.notes = _describe_changes(row, member, row.current_line, start)
+                row.outcome = Outcome.UPDATED if row.notes else Outcome.UNCHANGED
+        rows.append(row)
+
+    # The same address twice: every row that has it says where the other ones are.
+    numbers: dict[str, list[int]] = {}
+    for row in rows:
+        if row.email:
+            numbers.setdefault(row.email, []).append(row.number)
+    for row in rows:
+        others = [n for n in numbers.get(row.email, []) if n != row.number]
+        if others:
+            if not row.is_error:
+                row.outcome, row.notes = Outcome.ERROR, []
+            row.notes.append(
+                _("The same e-mail address is also on row %(rows)s.")
+                % {"rows": ", ".join(str(n) for n in others)}
+            )
+    if not rows:
+        problems.append(
+            _("The file has a header row but no people under it. Add one row per team member.")
+        )
+    return Preview(table, columns, problems, rows, year, start)
+
+
+# --- Stored uploads and the confirmation -------------------------------------------------------
+
+
+def staff_import_create(*, school: School, by: User, file_name: str, content: bytes) -> StaffImport:
+    """Keep an uploaded file until it is confirmed (or pruned after a day)."""
+    staff_import = StaffImport(
+        school=school, uploaded_by=by, file_name=file_name[:255] or "upload", content=content
+    )
+    staff_import.full_clean()
+    staff_import.save()
+    return staff_import
+
+
+def staff_import_set_mapping(*, staff_import: StaffImport, mapping: dict[str, str]) -> StaffImport:
+    """Keep the field chosen per column ("": do not import it) where it differs from the header."""
+    try:
+        headers = read_table(bytes(staff_import.content)).headers
+    except ImportFileError:
+        headers = []
+    detected = {str(c.index): c.field for c in _columns(headers, {})}
+    staff_import.mapping = {
+        str(index): value
+        for index, value in mapping.items()
+        if (value == "" or value in ImportField.values) and detected.get(str(index)) != value
+    }
+    staff_import.save(update_fields=["mapping"])
+    return staff_import
+
+
+def staff_import_prune(*, now=None) -> int:
+    """Delete uploads older than a day: they hold personal data nobody confirmed."""
+    cutoff = (now or timezone.now()) - KEEP_UPLOADS
+    deleted, _by_model = StaffImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+class ImportChanged(Exception):
+    """The outcome is no longer the one previewed (the team or the file's choices changed)."""
+
+
+class ImportNotReady(Exception):
+    """The file still has errors: nothing was saved."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    new: int
+    updated: int
+    unchanged: int
+    skipped: int
+
+
+def staff_import_apply(*, staff_import: StaffImport, by: User, fingerprint: str) -> ImportResult:
+    """Apply a previewed import in one transaction, then delete the stored upload.
+
+    Refused (nothing saved) when any row has an error or when the outcome differs from the
+    preview with `fingerprint`. New members get no mail.
+
+    New members, and people placed in a line who have no line from that day on, are written in
+    bulk: a few queries for 500 rows. The preview has checked every field that `member_add`
+    would (address, lengths, one row per address), and someone without a membership from the
+    start date cannot overlap one. Updates of existing members go through `member_update` and
+    moves between lines through `membership_move`, row by row: they are few, and those
+    services keep their rules.
+    """
+    school = staff_import.school
+    try:
+        with transaction.atomic():
+            preview = staff_import_preview(
+                school=school,
+                content=bytes(staff_import.content),
+                mapping=staff_import.mapping,
+                by=by,
+            )
+            if not preview.can_confirm:
+                raise ImportNotReady()
+            if preview.fingerprint != fingerprint:
+                raise ImportChanged()
+            start = preview.start
+            new_rows = [row for row in preview.rows if row.outcome == Outcome.NEW]
+            placements = [
+                (member, row.line)
+                for member, row in zip(_members_create(school, new_rows), new_rows, strict=True)
+                if row.line is not None
+            ]
+            updated = [row for row in preview.rows if row.outcome == Outcome.UPDATED]
+            in_a_line_from_start = set(
+                LineMembership.objects.filter(member__in=[row.member for row in updated])
+                .filter(models.Q(end__isnull=True) | models.Q(end__gte=start))
+                .values_list("member_id", flat=True)
+            )
+            for row in updated:
+                _member_update(row)
+                if row.line is None or row.line == row.current_line:
+                    continue
+                if row.member.pk in in_a_line_from_start:
+                    membership_move(member=row.member, line=row.line, start=start)
+                else:
+                    placements.append((row.member, row.line))
+            LineMembership.objects.bulk_create(
+                LineMembership(member=member, line=line, start=start) for member, line in placements
+            )
+            staff_import.delete()
+    except IntegrityError:
+        # Someone added one of these people (or a line membership) at this very moment.
+        raise ImportChanged() from None
+    counts = preview.counts
+    return ImportResult(
+        new=counts[Outcome.NEW],
+        updated=counts[Outcome.UPDATED],
+        unchanged=counts[Outcome.UNCHANGED],
+        skipped=counts[Outcome.SKIPPED],
+    )
+
+
+def _members_create(school: School, rows: list[RowResult]) -> list[Member]:
+    """New team members for `rows`, on the existing account of their address where there is one."""
+    users = {u.email: u for u in User.objects.filter(email__in=[row.email for row in rows])}
+    fresh = []
+    for row in rows:
+        if row.email not in users:
+            user = User(email=row.email)
+            user.set_unusable_password()  # they sign in with a link, as after `member_add`
+            users[row.email] = user
+            fresh.append(user)
+    User.objects.bulk_create(fresh)
+    members = [
+        Member(
+            user=users[row.email],
+            school=school,
+            first_name=row.first_name,
+            name_prefix=row.name_prefix or "",
+            last_name=row.last_name or "",
+            is_steering=bool(row.steering),
+        )
+        for row in rows
+    ]
+    return Member.objects.bulk_create(members)
+
+
+def _member_update(row: RowResult) -> None:
+    member = row.member
+    name_prefix = member.name_prefix if row.name_prefix is None else row.name_prefix
+    last_name = member.last_name if row.last_name is None else row.last_name
+    steering = member.is_steering if row.steering is None else row.steering
+    old = (member.first_name, member.name_prefix, member.last_name, member.is_steering)
+    if old != (row.first_name, name_prefix, last_name, steering):
+        member_update(
+            member=member,
+            first_name=row.first_name,
+            name_prefix=name_prefix,
+            last_name=last_name,
+            is_steering=steering,
+        )
+
+
+# --- The template ------------------------------------------------------------------------------
+
+
+def _template_rows(school: School) -> list[list[str]]:
+    year, _start = import_year(school=school, today=timezone.localdate())
+    line = year.lines.active().order_by("letter").first() if year else None
+    example = ["Daan", "van der", "Berg", TEMPLATE_EXAMPLE_EMAIL, line.name if line else "", "nee"]
+    return [TEMPLATE_HEADERS, example]
+
+
+def staff_import_template(*, school: School, kind: str) -> bytes:
+    """An empty staff list to fill in: the Dutch headers and one example row (XLSX or CSV).
+
+    The CSV is what Dutch Excel opens directly: semicolons, UTF-8 with a byte order mark.
+    """
+    rows = _template_rows(school)
+    if kind == "csv":
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+        return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Team"
+    for row in rows:
+        sheet.append(row)
+    for column, width in zip("ABCDEF", (14, 14, 18, 32, 22, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
