@@ -816,10 +816,13 @@ def staff_import_apply(*, staff_import: StaffImport, by: User, fingerprint: str)
                 if row.line is not None
             ]
             updated = [row for row in preview.rows if row.outcome == Outcome.UPDATED]
+            # Without a school year no row names a line, and nobody is placed.
             in_a_line_from_start = set(
                 LineMembership.objects.filter(member__in=[row.member for row in updated])
                 .filter(models.Q(end__isnull=True) | models.Q(end__gte=start))
                 .values_list("member_id", flat=True)
+                if start
+                else []
             )
             for row in updated:
                 _member_update(row)

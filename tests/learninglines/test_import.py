@@ -517,3 +517,39 @@ def test_five_hundred_rows_in_one_request(client, school, lines, steering):
     assert Counter(
         LineMembership.objects.filter(member__school=school).values_list("line__name", flat=True)
     ) == {"Rekenen": 125, "Lezen": 125, "Burgerschap": 125, "Wereldoriëntatie": 125}
+
+
+def test_a_member_without_a_line_is_placed_and_one_in_a_line_is_moved(
+    school, lines, piet, steering
+):
+    member_add(
+        school=school, email="fatima@school.example", first_name="Fatima", last_name="Amrani"
+    )
+    rows = [
+        ["Fatima", "", "Amrani", "fatima@school.example", "Lezen", ""],
+        ["Piet", "", "Bakker", "piet@school.example", "Lezen", ""],
+    ]
+    preview = preview_of(school, rows)
+    assert [(r.outcome, r.notes) for r in preview.rows] == [
+        ("updated", [f"into line B. Lezen from {today()}"]),
+        ("updated", [f"moves from line A. Rekenen to B. Lezen from {today()}"]),
+    ]
+    apply(upload(school, steering.user, rows), steering.user)
+    on_today = LineMembership.objects.on(timezone.localdate())
+    assert sorted(on_today.values_list("member__first_name", "line__name")) == [
+        ("Fatima", "Lezen"),
+        ("Piet", "Lezen"),
+    ]
+    assert [r.outcome for r in preview_of(school, rows).rows] == ["unchanged", "unchanged"]
+
+
+def test_without_a_school_year_names_and_steering_still_import(school, steering):
+    rows = [["Daan", "", "Berg", "daan@school.example", "", "ja"]]
+    result = apply(upload(school, steering.user, rows), steering.user)
+    assert result.new == 1
+    daan = Member.objects.get(user__email="daan@school.example")
+    assert (daan.full_name, daan.is_steering, daan.line_memberships.count()) == (
+        "Daan Berg",
+        True,
+        0,
+    )
