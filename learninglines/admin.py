@@ -309,10 +309,10 @@ class DeviceAdmin(admin.ModelAdmin):
     """A person's second factor, read-only. Deleting it is how a lost phone is reset: at the
     next admin sign-in the person sets up a new app (see docs/admin.md). Secrets never show."""
 
-    list_display = ("user", "confirmed_display", "created_display", "last_used_display")
+    list_display = ("person", "confirmed_display", "created_display", "last_used_display")
     list_select_related = ("user",)
     search_fields = ("user__email", "user__name")
-    fields = ("user", "confirmed_display", "created_display", "last_used_display")
+    fields = ("person", "confirmed_display", "created_display", "last_used_display")
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -320,6 +320,10 @@ class DeviceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("user"), ordering="user__email")
+    def person(self, obj) -> User:
+        return obj.user
 
     @admin.display(description=_("set up"), boolean=True)
     def confirmed_display(self, obj) -> bool:
@@ -335,8 +339,8 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 class StaticDeviceAdmin(DeviceAdmin):
-    list_display = ("user", "codes_left", "created_display", "last_used_display")
-    fields = ("user", "codes_left", "created_display", "last_used_display")
+    list_display = ("person", "codes_left", "created_display", "last_used_display")
+    fields = ("person", "codes_left", "created_display", "last_used_display")
     readonly_fields = fields
 
     def get_queryset(self, request):
