@@ -57,7 +57,9 @@ class StepForm(forms.Form):
         label=_("Status"), choices=LineStep.Status.choices, initial=LineStep.Status.PLANNED
     )
     target_date = forms.DateField(
-        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Target date"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 

@@ -43,7 +43,9 @@ class MoveForm(forms.Form):
         empty_label=_("No line from that date"),
     )
     start = forms.DateField(
-        label=_("From"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def __init__(self, *args, lines, **kwargs):
