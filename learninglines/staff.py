@@ -80,6 +80,12 @@ def totp_setup_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
     return backup_codes_replace(user=device.user)
 
 
+def _device_kind(token: str) -> type[Device]:
+    # Six digits go to the app, anything else to the backup codes (eight letters and digits), so
+    # a backup code does not count as a wrong app code and slow down the next sign-in.
+    return TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+
+
 def staff_token_verify(*, user: User, token: str) -> Device | None:
     """The confirmed device that accepts the code (an app code or a backup code), or None.
 
@@ -89,9 +95,7 @@ def staff_token_verify(*, user: User, token: str) -> Device | None:
     token = normalise_token(token)
     if not token:
         return None
-    # Six digits go to the app, anything else to the backup codes (eight letters and digits), so
-    # a backup code does not count as a wrong app code and slow down the next sign-in.
-    kind = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+    kind = _device_kind(token)
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
             if isinstance(device, kind) and device.verify_token(token):
@@ -99,7 +103,8 @@ def staff_token_verify(*, user: User, token: str) -> Device | None:
     return None
 
 
-def staff_throttled(*, user: User) -> bool:
-    """True while every confirmed device refuses codes after recent wrong ones."""
-    devices = list(devices_for_user(user, confirmed=True))
+def staff_throttled(*, user: User, token: str) -> bool:
+    """True while the devices that would check this code refuse codes after recent wrong ones."""
+    kind = _device_kind(normalise_token(token))
+    devices = [d for d in devices_for_user(user, confirmed=True) if isinstance(d, kind)]
     return bool(devices) and not any(device.verify_is_allowed()[0] for device in devices)

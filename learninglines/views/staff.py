@@ -112,10 +112,9 @@ def staff_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # django-otp waits longer after each wrong code (1, 2, 4... seconds): a code typed
         # within that wait is not even tried.
-        throttled = staff_throttled(user=user)
-        device = (
-            None if throttled else staff_token_verify(user=user, token=form.cleaned_data["code"])
-        )
+        code = form.cleaned_data["code"]
+        throttled = staff_throttled(user=user, token=code)
+        device = None if throttled else staff_token_verify(user=user, token=code)
         if device is not None:
             return redirect(_finish(request, user, device))
         _code_refused(request, user)

@@ -239,3 +239,31 @@ def test_demo_administrator_sets_up_the_app_on_first_sign_in(client):
     assert response["Location"] == SETUP
     assert client.get(SETUP).status_code == 200
     assert TOTPDevice.objects.get(user__email=DEMO_ADMIN_EMAIL).confirmed is False
+
+
+def test_a_code_typed_during_the_wait_after_a_wrong_one_is_not_tried(
+    client, staff_user, staff_device
+):
+    sign_in_with_password(client, staff_user.email)
+    wrong = f"{(int(current_code(staff_device)) + 500_000) % 1_000_000:06d}"
+    client.post(CODE, {"code": wrong})
+
+    response = client.post(CODE, {"code": current_code(staff_device)})
+
+    assert errors(response) == [
+        "Te veel verkeerde codes achter elkaar. Wacht een minuut en probeer het dan opnieuw."
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_guessing_codes_locks_the_address_out_like_guessing_passwords(
+    client, staff_user, staff_device, settings
+):
+    sign_in_with_password(client, staff_user.email)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(CODE, {"code": "000000"})
+
+    response = client.post(CODE, {"code": current_code(staff_device)})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
