@@ -33,7 +33,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from learninglines.models import (
     LearningLine,
@@ -363,11 +363,11 @@ def too_large_message() -> str:
 
 
 class Outcome(models.TextChoices):
-    NEW = "new", gettext_lazy("new")
-    UPDATED = "updated", gettext_lazy("updated")
-    UNCHANGED = "unchanged", gettext_lazy("unchanged")
-    SKIPPED = "skipped", gettext_lazy("skipped")
-    ERROR = "error", gettext_lazy("error")
+    NEW = "new", pgettext_lazy("import outcome", "new")
+    UPDATED = "updated", pgettext_lazy("import outcome", "updated")
+    UNCHANGED = "unchanged", pgettext_lazy("import outcome", "unchanged")
+    SKIPPED = "skipped", pgettext_lazy("import outcome", "skipped")
+    ERROR = "error", pgettext_lazy("import outcome", "error")
 
 
 @dataclass
