@@ -18,7 +18,6 @@ class StaffAdminSite(admin.AdminSite):
     site_header = PRODUCT_NAME
     site_title = PRODUCT_NAME
     index_title = _("Administration")
-    enable_nav_sidebar = True
 
     def has_permission(self, request) -> bool:
         """Active staff who gave a password and a code from a confirmed device (django-otp)."""
