@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -548,3 +549,47 @@ def test_meeting_page_costs_the_same_at_10_and_150_members(client, school, steer
 # Session, user, school, member, coach; meeting; the permission (steering: none); attendance,
 # members.
 MEETING_PAGE_QUERIES = 8
+
+
+def test_line_fragment_selector_is_one_query(line, teacher, django_assert_num_queries):
+    for days in (1, 2, 3):
+        plan(line, timezone.localdate() + timedelta(days=days))
+    with django_assert_num_queries(1):
+        meetings = meeting_list_for_line(line=line)
+        assert [m.line.name for m in meetings] == ["Lezen", "Lezen", "Lezen"]
+
+
+def test_meeting_pages_speak_english_on_request(client, steering, line, meeting):
+    client.force_login(steering.user)
+    client.cookies["exchange_language"] = "en"
+    page = client.get(reverse("learninglines:meeting-list", args=[SLUG])).content.decode()
+    assert '<h1 class="h3">Line meetings</h1>' in page
+    detail = client.get(reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk]))
+    assert "Save attendance" in detail.content.decode()
+
+
+@pytest.mark.parametrize("can_manage", [True, False])
+def test_line_page_fragment_lists_meetings_and_offers_planning_to_managers(
+    rf, school, line, steering, can_manage
+):
+    request = rf.get("/")
+    request.user = steering.user
+    request.school = school
+    meeting = plan(line, timezone.localdate() + timedelta(days=2), topic="Leesmotivatie")
+    context = {"line": line, "meetings": meeting_list_for_line(line=line), "can_manage": can_manage}
+    html = render_to_string("learninglines/meetings/_line_meetings.html", context, request=request)
+    assert f'href="/s/de-regenboog/meetings/{meeting.pk}/"' in html
+    assert "Leesmotivatie" in html
+    create = f'href="/s/de-regenboog/lines/{line.pk}/meetings/create/"'
+    assert (create in html) is can_manage
+    empty = render_to_string(
+        "learninglines/meetings/_line_meetings.html",
+        {"line": line, "meetings": [], "can_manage": can_manage},
+        request=request,
+    )
+    expected = (
+        "Nog geen bijeenkomsten gepland. Plan de eerste"
+        if can_manage
+        else "Deze leerlijn heeft nog geen bijeenkomst gepland."
+    )
+    assert expected in empty
