@@ -377,6 +377,7 @@ class Column:
     field: str  # "" when the column is not imported
     recognised: bool  # the header itself names the field
     chosen: bool  # chosen by hand on the preview
+    sample: str = ""  # the column's first value, to help choose its field
 
 
 @dataclass
@@ -422,6 +423,10 @@ class Preview:
     @property
     def error_rows(self) -> list[RowResult]:
         return [row for row in self.rows if row.is_error]
+
+    @property
+    def has_unrecognised_columns(self) -> bool:
+        return any(not column.field for column in self.columns)
 
     @property
     def can_confirm(self) -> bool:
@@ -609,6 +614,8 @@ def staff_import_preview(
     except ImportFileError as error:
         return Preview(None, [], [error.message], [], year, start)
     columns = _columns(table.headers, mapping or {})
+    for column in columns:
+        column.sample = next((c[column.index] for _n, c in table.rows if c[column.index]), "")
     problems = _column_problems(columns)
     if problems:
         return Preview(table, columns, problems, [], year, start)

@@ -382,6 +382,13 @@ def test_unrecognised_headers_are_mapped_by_hand(school, lines, steering):
         ("Personeelsnummer", "", False),
         ("Voornaam", "first_name", True),
     ]
+    assert [c.sample for c in preview.columns] == [
+        "Daan",
+        "Berg",
+        "daan@school.example",
+        "1017",
+        "D.",
+    ]
     assert preview.problems == [
         "No column holds the e-mail addresses. Choose it for one of the columns below."
     ]
