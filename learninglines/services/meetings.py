@@ -1,8 +1,8 @@
 """Writes for line meetings: planning, notes, attendance, and the reminder the day before.
 
 Rules kept here:
-- A meeting belongs to one line and falls in that line's school year; an archived line plans
-  nothing new.
+- A meeting belongs to one line and falls in that line's school year; an archived line, or a
+  line of a year that has ended (earlier years are read-only), plans nothing new.
 - Attendance is recorded only for the members of the line on the meeting's date; moving a
   meeting to another date drops attendance of people who were not in the line then.
 - Each meeting's reminder goes out once: it is claimed with a conditional update of
@@ -31,6 +31,8 @@ def _check_line_and_date(line: LearningLine, day: date) -> None:
     if line.is_archived:
         raise ValidationError(_("This line is archived: it plans no new meetings."))
     year = line.year
+    if year.end < timezone.localdate():
+        raise ValidationError(_("This school year has ended: its meetings can no longer move."))
     if not (year.start <= day <= year.end):
         raise ValidationError(
             {

@@ -60,7 +60,13 @@ def meeting_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "learninglines/meetings/meeting_list.html",
-        {"years": years, "year": year, "group": group, "overview": overview},
+        {
+            "years": years,
+            "year": year,
+            "year_ended": year is not None and year.end < today,
+            "group": group,
+            "overview": overview,
+        },
     )
 
 

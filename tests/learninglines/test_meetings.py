@@ -8,7 +8,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from learninglines.models import (
     Attendance,
@@ -572,24 +572,54 @@ def test_meeting_pages_speak_english_on_request(client, steering, line, meeting)
 def test_line_page_fragment_lists_meetings_and_offers_planning_to_managers(
     rf, school, line, steering, can_manage
 ):
-    request = rf.get("/")
-    request.user = steering.user
-    request.school = school
-    meeting = plan(line, timezone.localdate() + timedelta(days=2), topic="Leesmotivatie")
-    context = {"line": line, "meetings": meeting_list_for_line(line=line), "can_manage": can_manage}
-    html = render_to_string("learninglines/meetings/_line_meetings.html", context, request=request)
-    assert f'href="/s/de-regenboog/meetings/{meeting.pk}/"' in html
-    assert "Leesmotivatie" in html
-    create = f'href="/s/de-regenboog/lines/{line.pk}/meetings/create/"'
-    assert (create in html) is can_manage
-    empty = render_to_string(
-        "learninglines/meetings/_line_meetings.html",
-        {"line": line, "meetings": [], "can_manage": can_manage},
-        request=request,
+    with translation.override("nl"):  # no middleware here: the page's language is Dutch
+        request = rf.get("/")
+        request.user = steering.user
+        request.school = school
+        meeting = plan(line, timezone.localdate() + timedelta(days=2), topic="Leesmotivatie")
+        context = {
+            "line": line,
+            "meetings": meeting_list_for_line(line=line),
+            "can_manage": can_manage,
+        }
+        html = render_to_string(
+            "learninglines/meetings/_line_meetings.html", context, request=request
+        )
+        assert f'href="/s/de-regenboog/meetings/{meeting.pk}/"' in html
+        assert "Leesmotivatie" in html
+        create = f'href="/s/de-regenboog/lines/{line.pk}/meetings/create/"'
+        assert (create in html) is can_manage
+        empty = render_to_string(
+            "learninglines/meetings/_line_meetings.html",
+            {"line": line, "meetings": [], "can_manage": can_manage},
+            request=request,
+        )
+        expected = (
+            "Nog geen bijeenkomsten gepland. Plan de eerste"
+            if can_manage
+            else "Deze leerlijn heeft nog geen bijeenkomst gepland."
+        )
+        assert expected in empty
+
+
+def test_a_line_of_an_ended_year_plans_nothing_new(client, school, steering):
+    year = current_year(school)
+    old_year = SchoolYear.objects.create(
+        school=school,
+        start=year.start.replace(year=year.start.year - 1),
+        end=year.start - timedelta(days=1),
+        name="vorig jaar",
     )
-    expected = (
-        "Nog geen bijeenkomsten gepland. Plan de eerste"
-        if can_manage
-        else "Deze leerlijn heeft nog geen bijeenkomst gepland."
+    old_line = LearningLine.objects.create(
+        school=school, year=old_year, letter="A", name="Oud", colour="blue"
     )
-    assert expected in empty
+    with pytest.raises(ValidationError):
+        meeting_create(
+            line=old_line, date=old_year.end, start_time=time(9), end_time=time(10), topic="x"
+        )
+    client.force_login(steering.user)
+    url = reverse("learninglines:meeting-list", args=[SLUG])
+    response = client.get(url + f"?year={old_year.pk}")
+    assert response.context["year"] == old_year
+    assert response.context["year_ended"] is True
+    assert "Plan een bijeenkomst" not in response.content.decode()
