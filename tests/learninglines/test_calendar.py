@@ -186,7 +186,7 @@ def test_calendar_page_shows_the_address_and_a_webcal_link(client, school, teach
     assert response.context["webcal_url"] == f"webcal://leerlijnen.test/calendar/{token}.ics"
     assert [m.topic for m in response.context["upcoming"]] == ["Binnenkort"]
     page = response.content.decode()
-    assert f'value="https://leerlijnen.test/calendar/{token}.ics"' in page
+    assert f">https://leerlijnen.test/calendar/{token}.ics</textarea>" in page
     assert f'href="webcal://leerlijnen.test/calendar/{token}.ics"' in page
     # The same address on the next visit: the page does not renew by itself.
     again = client.get(reverse("learninglines:calendar", args=[SLUG]))
