@@ -117,7 +117,7 @@ HEADER_ALIASES = {
 # fmt: on
 _ALIAS_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
 
-YES = {"ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep"}
+YES = {"ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep", "✓", "✔"}
 NO = {"nee", "n", "no", "0", "onwaar", "false", "niet", "-"}
 
 

@@ -560,3 +560,63 @@ def test_without_a_school_year_names_and_steering_still_import(school, steering)
         True,
         0,
     )
+
+
+@pytest.mark.parametrize("value", ["ja", "Ja", "J", "yes", "Y", "x", "X", "1", "waar", "TRUE", "✓"])
+def test_steering_yes_values(school, value):
+    [row] = preview_of(school, [["Daan", "", "Berg", "daan@school.example", "", value]]).rows
+    assert (row.outcome, row.steering) == ("new", True)
+
+
+@pytest.mark.parametrize("value", ["nee", "Nee", "n", "no", "0", "onwaar", "false", "-"])
+def test_steering_no_values(school, value):
+    [row] = preview_of(school, [["Daan", "", "Berg", "daan@school.example", "", value]]).rows
+    assert (row.outcome, row.steering) == ("new", False)
+
+
+def test_someone_of_another_school_keeps_one_account(school, steering, stranger):
+    rows = [["Sam", "", "Smit", stranger.email.upper(), "", ""]]
+    apply(upload(school, steering.user, rows), steering.user)
+    assert sorted(stranger.memberships.values_list("school__slug", flat=True)) == [
+        "de-regenboog",
+        "de-vlinder",
+    ]
+
+
+def teachers(count):
+    return [
+        [
+            f"Voornaam{n}",
+            "",
+            f"Achternaam{n}",
+            f"l{n}@school.example",
+            ["Rekenen", "Lezen"][n % 2],
+            "",
+        ]
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [10, 150])
+def test_preview_costs_the_same_for_any_number_of_rows(
+    school, lines, steering, count, django_assert_num_queries
+):
+    content = csv_file([DUTCH_HEADERS, *teachers(count)])
+    with django_assert_num_queries(4):
+        preview = staff_import_preview(school=school, content=content, by=steering.user)
+    assert preview.counts["new"] == count
+
+
+@pytest.mark.parametrize("count", [10, 150])
+def test_adding_new_people_costs_the_same_for_any_number(
+    school, lines, steering, count, django_assert_max_num_queries
+):
+    staff_import = upload(school, steering.user, teachers(count))
+    fingerprint = staff_import_preview(
+        school=school, content=bytes(staff_import.content)
+    ).fingerprint
+    # A dozen queries whatever the size; SQLite splits the bulk inserts of 150 people into a
+    # few batches (its limit on query parameters), hence "at most".
+    with django_assert_max_num_queries(15):
+        staff_import_apply(staff_import=staff_import, by=steering.user, fingerprint=fingerprint)
+    assert LineMembership.objects.filter(member__school=school).count() == count
