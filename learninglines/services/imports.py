@@ -156,7 +156,7 @@ class Table:
 
     headers: list[str]
     rows: list[tuple[int, list[str]]]
-    read_as: str  # how it was read, e.g. "CSV (;, Windows-1252)", shown on the preview
+    read_as: str  # how it was read, e.g. "CSV with semicolons, Windows-1252", for the preview
 
 
 def _cell(value) -> str:
@@ -899,10 +899,16 @@ def _member_update(row: RowResult) -> None:
 # --- The template ------------------------------------------------------------------------------
 
 
+def _safe_cell(value: str) -> str:
+    """A spreadsheet never runs a school's text as a formula (DESIGN: exports)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _template_rows(school: School) -> list[list[str]]:
     year, _start = import_year(school=school, today=timezone.localdate())
     line = year.lines.active().order_by("letter").first() if year else None
-    example = ["Daan", "van der", "Berg", TEMPLATE_EXAMPLE_EMAIL, line.name if line else "", "nee"]
+    line_name = _safe_cell(line.name) if line else ""
+    example = ["Daan", "van der", "Berg", TEMPLATE_EXAMPLE_EMAIL, line_name, "nee"]
     return [TEMPLATE_HEADERS, example]
 
 

@@ -310,3 +310,11 @@ def test_template_reads_back_with_the_dutch_headers_and_one_example_row(client, 
 def test_unknown_template_kind_is_404(client, people):
     client.force_login(people["steering"])
     assert client.get(f"{URL}template.xls").status_code == 404
+
+
+def test_template_never_holds_a_formula(client, people):
+    make_lines(people["steering"].memberships.get().school, names=['=HYPERLINK("x")'])
+    client.force_login(people["steering"])
+    for kind in ("xlsx", "csv"):
+        table = read_table(client.get(f"{URL}template.{kind}").content)
+        assert table.rows[0][1][4] == '\'=HYPERLINK("x")'
