@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench import cases as case_data  # noqa: E402
 from bench import exact  # noqa: E402
 from sessions_app.grouping import plan_rounds  # noqa: E402
+from sessions_app.grouping.construct import max_lines  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BEFORE = FIXTURES / "before.json"
@@ -54,7 +55,7 @@ def load_json(path):
 def engine_at(rev):
     """The grouping package as it was at git revision `rev`, imported under another name."""
     # git from PATH on the developer's own checkout: the bench is a local tool, not a service
-    archive = subprocess.run(  # noqa: S603
+    archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", rev, "sessions_app/grouping"],  # noqa: S607
         check=True,
         capture_output=True,
@@ -161,7 +162,8 @@ def main(argv):
             long = run(plan_rounds, c, effort=LONG_EFFORT, time_limit=None)
             if long and long[1].repeats < known.get("repeats", 10**9):
                 known = {**known, "repeats": long[1].repeats, "source": "engine 30x"}
-        if seconds_exact and members(c) <= 36 and c["rounds"] <= 6 and exact.available():
+        small = members(c) <= 36 and c["rounds"] <= 6 and rep.repeats > rep.lower_bound
+        if seconds_exact and small and exact.available():
             result = exact.solve(c, rounds, rep, seconds=seconds_exact)
             if result and result["objective"] is not None:
                 known = {**known, "cpsat": result}
@@ -169,7 +171,11 @@ def main(argv):
                     known["repeats"] = result["objective"]
                     known["source"] = "cp-sat " + result["status"].lower()
         old = before.get(name, {})
-        candidates = [rep.repeats, known.get("repeats", 10**9), old.get("repeats", 10**9)]
+        # a plan counts for best known only when it keeps rule 2 (the minimal line slots)
+        old_valid = old.get("missing", 10**9) <= rep.min_missing_line_slots
+        candidates = [rep.repeats, known.get("repeats", 10**9)]
+        if old_valid and "repeats" in old:
+            candidates.append(old["repeats"])
         best_known = max(rep.lower_bound, min(candidates))
         if rep.repeats < known.get("repeats", 10**9):
             known = {**known, "repeats": rep.repeats, "source": "engine"}
@@ -188,8 +194,10 @@ def main(argv):
         cls = size_class(n)
         if secs > slowest.get(cls, (0.0, ""))[0]:
             slowest[cls] = (secs, name)
-        designed = c["kind"] == "design" and rep.lower_bound == 0 and rep.lower_bound_tight
-        if designed and rep.repeats:
+        k = len(c["lines"])
+        sizes = {len(ms) for ms in c["lines"].values()}
+        designed = len(sizes) == 1 and c["rounds"] <= min(sizes) <= len(rounds[0])
+        if designed and max_lines(len(rounds[0])) >= k and rep.repeats:
             design_misses.append(name)
         gap = 100 * (rep.repeats - best_known) / best_known if best_known else 0.0
         old_rep = str(old["repeats"]) if "repeats" in old else "t/o" if old else "-"

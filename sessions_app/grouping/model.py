@@ -130,7 +130,11 @@ def id_list(value: Any, code: str, what: str, field: str, **where: Any) -> list:
 def read_lines(lines: Mapping) -> tuple[list[Any], list[list[Hashable]]]:
     """Validate the lines mapping: every member in exactly one line, listed once."""
     if not isinstance(lines, Mapping) or not lines:
-        raise GroupingError("invalid_lines", "Give at least one learning line with its members.")
+        raise GroupingError(
+            "invalid_lines",
+            "Give at least one learning line with its members.",
+            params={"field": "lines"},
+        )
     names: list[Any] = []
     members: list[list[Hashable]] = []
     where: dict[Hashable, Any] = {}
@@ -302,7 +306,7 @@ def read_locked(
                 "locked_invalid",
                 f"Locked tables are given for round {r}, "
                 f"but the rounds run from 0 to {rounds - 1}.",
-                params={"round": r},
+                params={"round": r, "rounds": rounds},
             )
         seen: set[int] = set()
         tables = []

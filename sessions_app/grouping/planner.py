@@ -41,7 +41,7 @@ from .report import recount
 from .search import Search
 
 # Pair evaluations per unit of effort: about a second of pure Python at 300 members.
-BUDGET = 3_000_000
+BUDGET = 6_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
 
@@ -194,6 +194,10 @@ def seat_round(
             caps[t] = c
     x = compose(supply, caps, prefer, order)
     seated: list[list[int]] = [[] for _ in range(free_tables)]
+    where = [-1] * inst.n  # free table of each member seated so far
+    for t, table in enumerate(seated):
+        for m in table:
+            where[m] = t
     for line in sorted(range(inst.k), key=lambda li: (-supply[li], li)):
         slots = x[line][:]
         rest = [m for m in inst.line_members[line] if m not in fixed]
@@ -203,6 +207,7 @@ def seat_round(
                 if slots[pref[m]] > 0:
                     slots[pref[m]] -= 1
                     seated[pref[m]].append(m)
+                    where[m] = pref[m]
                 else:
                     waiting.append(m)
             rest = waiting
@@ -210,11 +215,18 @@ def seat_round(
         columns = [t for t in range(free_tables) for _ in range(slots[t])]
         if not rest:
             continue
-        costs = {t: [search.join_cost(m, seated[t]) for m in rest] for t in set(columns)}
-        matrix = [[costs[t][i] for t in columns] for i in range(len(rest))]
-        late = deadline is not None and time.perf_counter() > deadline
-        for i, j in enumerate(greedy_assignment(matrix) if late else assignment(matrix)):
+        rows = [search.seat_costs(m, where, free_tables) for m in rest]
+        matrix = [[row[t] for t in columns] for row in rows]
+        chosen = greedy_assignment(matrix)
+        total = sum(matrix[i][j] for i, j in enumerate(chosen))
+        # the greedy answer is optimal when every member got its cheapest seat (often: all 0)
+        if total > sum(map(min, matrix)):
+            late = deadline is not None and time.perf_counter() > deadline
+            if not late:
+                chosen = assignment(matrix)
+        for i, j in enumerate(chosen):
             seated[columns[j]].append(rest[i])
+            where[rest[i]] = columns[j]
     return [list(t) for t in locked_round] + seated
 
 

@@ -121,13 +121,15 @@ def repair_round(
     """Repair one round: drop `absent`, seat `arrived`, restore balanced sizes and line slots.
 
     Who is seated afterwards: the members of `current` and `arrived`, minus `absent` (line members
-    in neither list stay away). `locked` are indexes of tables in `current` that must not change.
-    The table count stays unless sizes no longer fit (then the nearest count that fits; the
-    smallest free tables are dissolved, new tables are appended). The line counts per table come
-    from a min-cost flow (fewest missing line slots, then fewest people moved); a short search
-    then lowers repeats without moving anyone else. Tables keep their index and order; a table
-    nobody left or joined is returned exactly as it was. Report.moved lists the members of
-    `current` now at another table, Report.arrived the newly seated ones.
+    in neither list stay away). `locked` are indexes of tables in `current` that must not change:
+    such a table keeps exactly its members (none of them may be absent: ``locked_absent``), is
+    never dissolved, and nobody joins it.
+        The table count stays unless sizes no longer fit (then the nearest count that fits; the
+        smallest free tables are dissolved, new tables are appended). The line counts per table come
+        from a min-cost flow (fewest missing line slots, then fewest people moved); a short search
+        then lowers repeats without moving anyone else. Tables keep their index and order; a table
+        nobody left or joined is returned exactly as it was. Report.moved lists the members of
+        `current` now at another table, Report.arrived the newly seated ones.
     """
     started = time.perf_counter()
     _, members = read_lines(lines)
@@ -153,7 +155,9 @@ def repair_round(
     away = [m for line in members for m in line if m not in present]
     inst = normalise(lines, history=history, absent=away, apart=apart)
     if inst.n == 0:
-        raise GroupingError("no_members", "There is nobody to seat: every member is absent.")
+        raise GroupingError(
+            "no_members", "There is nobody to seat: every member is absent.", params={"members": 0}
+        )
     _, low, high = check_sizes(None, min_size, max_size, inst.k)
     keep = _read_locks(locked, tables_ids, gone, inst)
     old = [[inst.index[m] for m in t if m not in gone] for t in tables_ids]
@@ -195,6 +199,7 @@ def repair_round(
         raise GroupingError(
             "no_plan_in_budget",
             "No repair was found that keeps every apart pair apart; it may be impossible.",
+            params={"apart_pairs": len(inst.apart)},
             impossible=False,
         )
     result = search.rounds[0]

@@ -8,19 +8,32 @@ with h history meetings and m new ones, t = min(h, 1) + m, is
 
 so repeats (rule 3) dominate, a third meeting weighs more than two second ones (a first step of
 rule 4), and a pair that met recently is avoided before a pair that met long ago. A repair adds
-MOVE per member seated away from their table. Deltas are evaluated incrementally from a flat
-pair-count list (lists, not dicts, in the inner loop).
+MOVE per member seated away from their table.
 
 Rule 4 proper (repeats spread over as many people as possible) is kept as ``spread``, the sum
 over members of the square of the repeats they take part in; ``polish`` lowers it with swaps
 that keep the apart pairs and the repeats, after the search.
 
-The search (``run``): pick a few conflicting pairs (a repeat or an apart pair at one table),
+Incremental evaluation. ``add_cost(x, y)`` is what one more meeting of the pair costs at its
+current count, ``drop_cost(x, y)`` what one meeting less saves. Per round r the search keeps
+
+    gain[r][x * T + t] = sum of add_cost(x, y) over the members y at table t (y != x)
+    stay[r][x]         = sum of drop_cost(x, y) over the members y at x's own table
+
+so swapping a (table t1) with b (table t2) changes the cost by
+
+    gain[a, t2] - add_cost(a, b) - stay[a] + gain[b, t1] - add_cost(b, a) - stay[b]
+
+in constant time. A swap updates the tables it touches for every member (O(N)) and, for every
+pair whose count changes, the two entries of every other round (O(rounds)). The per-round
+arrays are built on first use, so plans that need no search never pay for them.
+
+The search (``run``): take a few conflicting pairs (a repeat or an apart pair at one table),
 try every swap of one of their members that keeps the line slots, take the best one that is not
 tabu (a member may not return to a table it just left for a few iterations, unless that beats
 the best plan so far), and kick the plan with random swaps after ``stall`` iterations without a
-new best. It stops at the target (the lower bound), when the budget of pair evaluations is
-spent, at the deadline, or after PLATEAU kicks in a row without a new best.
+new best. It stops at the target (the lower bound), when the budget is spent, at the deadline,
+or after PLATEAU kicks in a row without a new best plan.
 """
 
 from __future__ import annotations
@@ -28,6 +41,7 @@ from __future__ import annotations
 import random
 import time
 
+from .algorithms import assignment
 from .model import Instance
 
 HARD = 10**12
@@ -35,11 +49,18 @@ MOVE = 10**9
 BIG = 10**6
 SPREAD = 10**3
 RECENT = 100
-CROSS = 0.25  # share of iterations that also try swaps across lines when lines are uneven
+CROSS = 0.5  # share of iterations that also try swaps across lines when lines are uneven
 TENURE = 4
 TENURE_DIV = 10
-SAMPLE = 2
-PLATEAU = 12  # kicks in a row without a new best plan before the search gives up
+SAMPLE = 24  # conflicting pairs whose members are tried per iteration
+PLATEAU = 30  # iterations per member and round without a new best plan: the search gives up
+# Budget units, each about a tenth of a microsecond of pure Python (measured): an evaluated
+# swap, a member looked at while listing candidates, a pair count changed by an applied swap
+# (plus a little per round whose arrays follow it)
+EVAL_WORK = 3
+LOOK_WORK = 3
+PAIR_WORK = 10
+PAIR_ROUND_WORK = 3
 
 
 class Search:
@@ -70,13 +91,24 @@ class Search:
                 self.ap[i] = 1
                 c1[i] += HARD
                 c2[i] += HARD
-        self.c1 = c1
-        self.c2 = c2
+        # who costs something to meet, per member (history, apart, met in the new rounds): the
+        # greedy start looks only at these, fresh pairs cost nothing
+        self.partners: list[set[int]] = [set() for _ in range(n)]
+        for key in list(inst.hist_count) + list(inst.apart):
+            a, b = divmod(key, n)
+            self.partners[a].add(b)
+            self.partners[b].add(a)
+        self.c1 = c1  # cost of the first meeting of a pair
+        self.c2 = c2  # cost of a further meeting, plus 2 * SPREAD per meeting already counted
         self.origin = origin
         self.rounds: list[list[list[int]]] = []
         self.tab: list[list[int]] = []
         self.lock: list[list[bool]] = []
         self.lc: list[list[int]] = []
+        self.gain: list[list[int] | None] = []
+        self.stay: list[list[int] | None] = []
+        self.built: list[int] = []  # rounds whose gain and stay arrays exist
+        self.t_count: list[int] = []  # tables per round
         self.cost = 0
         self.repeats = 0
         self.apart_violations = 0
@@ -86,6 +118,11 @@ class Search:
         self.spread = 0
 
     # --- pair bookkeeping -------------------------------------------------------------------
+    def add_cost(self, i: int) -> int:
+        """Cost of one more meeting of pair index i = a * n + b at its current count."""
+        m = self.cnt[i]
+        return self.c1[i] if not m else self.c2[i] + 2 * SPREAD * m
+
     def _bad(self, i: int) -> bool:
         m = self.cnt[i]
         return bool(self.ap[i] and m) or self.hc[i] + m >= 2
@@ -105,59 +142,204 @@ class Search:
                 self.conf[pos] = last
                 self.conf_pos[last] = pos
 
-    def _inc(self, a: int, b: int) -> None:
-        i, j = a * self.n + b, b * self.n + a
-        m = self.cnt[i]
-        before = self._bad(i)
-        self.cost += self.c1[i] if not m else self.c2[i] + 2 * SPREAD * m
-        if self.hc[i] + m >= 1:
-            self.repeats += 1
+    def _bump(self, a: int, b: int, step: int, skip: int) -> None:
+        """Count one meeting more (step 1) or less (-1) for the pair a, b; keep every built
+        round's gain and stay arrays right, except round `skip` (the caller's round)."""
+        n = self.n
+        i = a * n + b
+        cnt = self.cnt
+        m0 = cnt[i]
+        m1 = m0 + step
+        c1, c2 = self.c1[i], self.c2[i]
+        s2 = 2 * SPREAD
+        add0 = c1 if m0 <= 0 else c2 + s2 * m0
+        add1 = c1 if m1 <= 0 else c2 + s2 * m1
+        hc, ap = self.hc[i], self.ap[i]
+        if step > 0:
+            self.cost += add0
+            repeat = hc + m0 >= 1
+        else:
+            self.cost -= add1
+            repeat = hc + m1 >= 1
+        if repeat:
             pr = self.person_repeats
-            self.spread += 2 * (pr[a] + pr[b] + 1)
-            pr[a] += 1
-            pr[b] += 1
-        self.apart_violations += self.ap[i]
-        self.cnt[i] = self.cnt[j] = m + 1
-        self._flag(i, j, before)
+            if step > 0:
+                self.repeats += 1
+                self.spread += 2 * (pr[a] + pr[b] + 1)
+                pr[a] += 1
+                pr[b] += 1
+            else:
+                self.repeats -= 1
+                pr[a] -= 1
+                pr[b] -= 1
+                self.spread -= 2 * (pr[a] + pr[b] + 1)
+        if ap:
+            self.apart_violations += step
+        cnt[i] = cnt[b * n + a] = m1
+        if m0 == 0:
+            self.partners[a].add(b)
+            self.partners[b].add(a)
+        elif m1 == 0 and not (hc or ap):
+            self.partners[a].discard(b)
+            self.partners[b].discard(a)
+        bad0 = bool(ap and m0) or hc + m0 >= 2
+        bad1 = bool(ap and m1) or hc + m1 >= 2
+        if bad0 != bad1:
+            self._flag(i, b * n + a, bad0)
+        d_add = add1 - add0
+        d_drop = (c1 if m1 <= 1 else c2 + s2 * (m1 - 1)) - (c1 if m0 <= 1 else c2 + s2 * (m0 - 1))
+        tabs, gains, stays, sizes = self.tab, self.gain, self.stay, self.t_count
+        for r in self.built:
+            if r == skip:
+                continue
+            tab = tabs[r]
+            ta, tb = tab[a], tab[b]
+            gain = gains[r]
+            t_count = sizes[r]
+            gain[a * t_count + tb] += d_add  # type: ignore[index]
+            gain[b * t_count + ta] += d_add  # type: ignore[index]
+            if ta == tb:
+                stay = stays[r]
+                stay[a] += d_drop  # type: ignore[index]
+                stay[b] += d_drop  # type: ignore[index]
 
-    def _dec(self, a: int, b: int) -> None:
-        i, j = a * self.n + b, b * self.n + a
-        m = self.cnt[i] - 1
-        before = self._bad(i)
-        self.cost -= self.c1[i] if not m else self.c2[i] + 2 * SPREAD * m
-        if self.hc[i] + m >= 1:
-            self.repeats -= 1
-            pr = self.person_repeats
-            pr[a] -= 1
-            pr[b] -= 1
-            self.spread -= 2 * (pr[a] + pr[b] + 1)
-        self.apart_violations -= self.ap[i]
-        self.cnt[i] = self.cnt[j] = m
-        self._flag(i, j, before)
+    def _adds(self, x: int) -> list[int]:
+        """add_cost(z, x) for every member z, as a list (pairs are symmetric: row x)."""
+        lo, hi = x * self.n, (x + 1) * self.n
+        s2 = 2 * SPREAD
+        return [
+            c1 if not m else c2 + s2 * m
+            for m, c1, c2 in zip(self.cnt[lo:hi], self.c1[lo:hi], self.c2[lo:hi], strict=True)
+        ]
+
+    def _add_at(self, i: int, m: int) -> int:
+        """add_cost of pair i as if its count were m (m >= 0)."""
+        return self.c1[i] if m <= 0 else self.c2[i] + 2 * SPREAD * m
+
+    def drop_cost(self, i: int) -> int:
+        """What one meeting less of pair i saves at its current count (count >= 1)."""
+        return self._add_at(i, self.cnt[i] - 1)
+
+    def seat_costs(self, a: int, where: list[int], count: int) -> list[int]:
+        """Cost of seating a at each of `count` tables, `where` giving each member's table
+        (-1 when not seated yet); only a's partners can cost anything."""
+        row = [0] * count
+        base = a * self.n
+        for y in self.partners[a]:
+            t = where[y]
+            if t >= 0:
+                row[t] += self.add_cost(base + y)
+        return row
 
     def join_cost(self, a: int, table: list[int]) -> int:
         """Cost added by seating a at this table (used by the greedy start)."""
-        cnt, c1, c2, row = self.cnt, self.c1, self.c2, a * self.n
-        total = 0
+        row = a * self.n
+        return sum(self.add_cost(row + y) for y in table)
+
+    # --- rounds and tables ------------------------------------------------------------------
+    def _build(self, r: int) -> None:
+        """The gain and stay arrays of round r, from scratch (O(N * N))."""
+        n = self.n
+        tables = self.rounds[r]
+        t_count = len(tables)
+        gain = [0] * (n * t_count)
+        stay = [0] * n
+        cnt, c1, c2, s2 = self.cnt, self.c1, self.c2, 2 * SPREAD
+        tab = self.tab[r]
+        for x in range(n):
+            if tab[x] < 0:
+                continue
+            row = x * n
+            base = x * t_count
+            own = tab[x]
+            for t, table in enumerate(tables):
+                total = 0
+                for y in table:
+                    if y != x:
+                        i = row + y
+                        m = cnt[i]
+                        total += c1[i] if not m else c2[i] + s2 * m
+                gain[base + t] = total
+            drop = 0
+            for y in tables[own]:
+                if y != x:
+                    i = row + y
+                    m = cnt[i] - 1
+                    drop += c1[i] if m <= 0 else c2[i] + s2 * m
+            stay[x] = drop
+        self.gain[r] = gain
+        self.stay[r] = stay
+        self.built.append(r)
+
+    def _leave(self, r: int, x: int) -> int:
+        """Take x from its table in round r; returns that table."""
+        n = self.n
+        tab = self.tab[r]
+        t = tab[x]
+        table = self.rounds[r][t]
+        table.remove(x)
+        gain, stay = self.gain[r], self.stay[r]
+        if gain is not None and stay is not None:
+            t_count = len(self.rounds[r])
+            # everybody's view of table t loses x (at the counts before the change)
+            # every row's view of table t loses x (members taken out by the same swap included:
+            # their rows must stay right too); x's own entry gets 0 as cnt and c1 of (x, x) are 0
+            gain[t::t_count] = [g - d for g, d in zip(gain[t::t_count], self._adds(x), strict=True)]
+            for y in table:
+                stay[y] -= self.drop_cost(y * n + x)
+            stay[x] = 0
+        tab[x] = -1
         for y in table:
-            m = cnt[row + y]
-            total += c1[row + y] if not m else c2[row + y] + 2 * SPREAD * m
-        return total
+            self._bump(x, y, -1, r)
+            if gain is not None:
+                t_count = len(self.rounds[r])
+                i = x * n + y
+                # x's own view of table t: y's add_cost after the change
+                gain[x * t_count + t] += self.add_cost(i) - self._add_at(i, self.cnt[i] + 1)
+                # y's view of the others does not involve x any more; nothing else to do
+        la = self.line_of[x]
+        self.lc[r][t * self.k + la] -= 1
+        return t
+
+    def _join(self, r: int, x: int, t: int) -> None:
+        """Seat x (taken from its table) at table t of round r."""
+        n = self.n
+        tab = self.tab[r]
+        table = self.rounds[r][t]
+        gain, stay = self.gain[r], self.stay[r]
+        t_count = len(self.rounds[r])
+        for y in table:
+            i = x * n + y
+            old = self.add_cost(i)
+            self._bump(x, y, 1, r)
+            if gain is not None:
+                gain[x * t_count + t] += self.add_cost(i) - old
+        tab[x] = t
+        table.append(x)
+        if gain is not None and stay is not None:
+            gain[t::t_count] = [g + d for g, d in zip(gain[t::t_count], self._adds(x), strict=True)]
+            total = 0
+            for y in table:
+                if y != x:
+                    d = self.drop_cost(y * n + x)
+                    stay[y] += d
+                    total += d
+            stay[x] = total
+        self.lc[r][t * self.k + self.line_of[x]] += 1
 
     def add_round(self, tables: list[list[int]], locked: list[bool]) -> None:
-        tab = [-1] * self.n
-        lc = [0] * (len(tables) * self.k)
-        for t, table in enumerate(tables):
-            for x, a in enumerate(table):
-                tab[a] = t
-                lc[t * self.k + self.line_of[a]] += 1
-                for b in table[x + 1 :]:
-                    self._inc(a, b)
-        self.rounds.append([list(t) for t in tables])
-        self.tab.append(tab)
+        r = len(self.rounds)
+        self.rounds.append([[] for _ in tables])
+        self.tab.append([-1] * self.n)
         self.lock.append(list(locked))
-        self.lc.append(lc)
-        if self.origin is not None and len(self.rounds) == 1:
+        self.lc.append([0] * (len(tables) * self.k))
+        self.gain.append(None)
+        self.stay.append(None)
+        self.t_count.append(len(tables))
+        for t, table in enumerate(tables):
+            for a in table:
+                self._join(r, a, t)
+        if self.origin is not None and r == 0:
             self.cost += MOVE * self.moved_count()
 
     def moved_count(self) -> int:
@@ -176,6 +358,7 @@ class Search:
         self.person_repeats = [0] * self.n
         self.conf, self.conf_pos = [], {}
         self.rounds, self.tab, self.lock, self.lc = [], [], [], []
+        self.gain, self.stay, self.built, self.t_count = [], [], [], []
         for rnd, lock in zip(rounds, locks, strict=True):
             self.add_round(rnd, lock)
 
@@ -183,29 +366,14 @@ class Search:
     def swap(self, r: int, a: int, b: int) -> None:
         tab = self.tab[r]
         t1, t2 = tab[a], tab[b]
-        first, second = self.rounds[r][t1], self.rounds[r][t2]
         if self.origin is not None:
             o_a, o_b = self.origin[a], self.origin[b]
             self.cost -= MOVE * ((o_a >= 0 and t1 != o_a) + (o_b >= 0 and t2 != o_b))
             self.cost += MOVE * ((o_a >= 0 and t2 != o_a) + (o_b >= 0 and t1 != o_b))
-        for x in first:
-            if x != a:
-                self._dec(a, x)
-                self._inc(b, x)
-        for y in second:
-            if y != b:
-                self._dec(b, y)
-                self._inc(a, y)
-        first[first.index(a)] = b
-        second[second.index(b)] = a
-        tab[a], tab[b] = t2, t1
-        la, lb = self.line_of[a], self.line_of[b]
-        if la != lb:
-            lc, k = self.lc[r], self.k
-            lc[t1 * k + la] -= 1
-            lc[t1 * k + lb] += 1
-            lc[t2 * k + lb] -= 1
-            lc[t2 * k + la] += 1
+        self._leave(r, a)
+        self._leave(r, b)
+        self._join(r, a, t2)
+        self._join(r, b, t1)
 
     def candidates(self, r: int, a: int, cross: bool) -> list[int]:
         """Members b whose swap with a keeps sizes, locks and the missing line slots."""
@@ -234,45 +402,27 @@ class Search:
 
     def deltas(self, r: int, a: int, cands: list[int]) -> list[tuple[int, int]]:
         """(cost change, b) for swapping a with each candidate b, without changing anything."""
-        n, cnt, c1, c2 = self.n, self.cnt, self.c1, self.c2
-        s2 = 2 * SPREAD
-        tab, tables = self.tab[r], self.rounds[r]
+        if self.gain[r] is None:
+            self._build(r)
+        gain, stay = self.gain[r], self.stay[r]
+        assert gain is not None
+        assert stay is not None
+        n = self.n
+        t_count = len(self.rounds[r])
+        tab = self.tab[r]
         t1 = tab[a]
-        first = tables[t1]
-        ra = a * n
-        lose_a = 0
-        for x in first:
-            if x != a:
-                i = ra + x
-                m = cnt[i]
-                lose_a += c1[i] if m == 1 else c2[i] + s2 * (m - 1)
-        gain_a: dict[int, int] = {}
+        base_a = a * t_count
+        keep_a = stay[a]
+        cnt, c1, c2, s2 = self.cnt, self.c1, self.c2, 2 * SPREAD
         origin = self.origin
         out = []
+        row = a * n
         for b in cands:
             t2 = tab[b]
-            second = tables[t2]
-            if t2 not in gain_a:
-                total = 0
-                for y in second:
-                    i = ra + y
-                    m = cnt[i]
-                    total += c1[i] if not m else c2[i] + s2 * m
-                gain_a[t2] = total
-            i = ra + b
+            i = row + b
             m = cnt[i]
-            delta = gain_a[t2] - (c1[i] if not m else c2[i] + s2 * m) - lose_a
-            rb = b * n
-            for y in second:
-                if y != b:
-                    i = rb + y
-                    m = cnt[i]
-                    delta -= c1[i] if m == 1 else c2[i] + s2 * (m - 1)
-            for x in first:
-                if x != a:
-                    i = rb + x
-                    m = cnt[i]
-                    delta += c1[i] if not m else c2[i] + s2 * m
+            pair = c1[i] if not m else c2[i] + s2 * m
+            delta = gain[base_a + t2] + gain[b * t_count + t1] - 2 * pair - keep_a - stay[b]
             if origin is not None:
                 o_a, o_b = origin[a], origin[b]
                 delta += MOVE * (
@@ -293,10 +443,11 @@ class Search:
         mixed: bool,
         active: int | None = None,
     ) -> None:
-        """Tabu search until repeats <= target with no apart pair together, or the budget ends.
+        """Tabu search until repeats <= target with no apart pair together, or it stops.
 
-        The budget counts pair evaluations, so the same seed and effort give the same plan;
-        only `deadline` (from time_limit) depends on the clock. The best plan seen is kept.
+        The budget counts work units (evaluated swaps and members touched by applied swaps), so
+        the same seed and effort give the same plan; only `deadline` depends on the clock. The
+        best plan seen is kept.
         """
         rng = self.rng
         rounds = len(self.rounds)
@@ -308,8 +459,16 @@ class Search:
         work = 0
         it = 0
         last_gain = 0
-        kicks = 0  # kicks since the last new best plan
+        best_it = 0  # iteration of the last new best plan
+        plateau = max(2000, PLATEAU * n * rounds)
         stall = 60 + 3 * n
+        pair_work = PAIR_WORK + PAIR_ROUND_WORK * rounds
+        swap_work = pair_work * 4 * (n // tables + 1) + n // 2
+        if self.repeats > target or self.apart_violations:
+            work += self.large_moves(active)
+            if self.cost < best_cost:
+                best_cost = self.cost
+                best = self.snapshot()
         while work < budget and (self.repeats > target or self.apart_violations):
             if not self.conf:
                 break
@@ -338,9 +497,12 @@ class Search:
             for r, a in movers:
                 tabu_r = tabu[r]
                 tab = self.tab[r]
+                if self.gain[r] is None:
+                    work += 2 * n * n
                 cands = self.candidates(r, a, cross)
                 t1 = tab[a]
-                work += len(cands) * 2 * len(self.rounds[r][t1]) + 2
+                looked = n if cross else len(self.line_members[self.line_of[a]])
+                work += EVAL_WORK * len(cands) + LOOK_WORK * looked + 8
                 for delta, b in self.deltas(r, a, cands):
                     t2 = tab[b]
                     if (
@@ -360,31 +522,115 @@ class Search:
             tabu_r = tabu[r]
             t1, t2 = tab[a], tab[b]
             self.swap(r, a, b)
+            work += swap_work
             tenure = TENURE + rng.randrange(TENURE + len(self.conf) // TENURE_DIV)
             tabu_r[a * tables + t1] = it + tenure
             tabu_r[b * tables + t2] = it + tenure
             if self.cost < best_cost:
                 best_cost = self.cost
                 best = self.snapshot()
-                last_gain = it
-                kicks = 0
+                last_gain = best_it = it
             elif it - last_gain > stall:
-                if kicks >= PLATEAU and active is None:
-                    break  # a plateau: more budget would most likely be spent for nothing
+                # stuck: first re-seat whole lines where conflicts are, kick only if that fails
+                work += self.large_moves(active)
                 last_gain = it
-                kicks += 1
+                if self.cost < best_cost:
+                    best_cost = self.cost
+                    best = self.snapshot()
+                    best_it = it
+                    continue
+                if it - best_it > plateau and active is None:
+                    break  # a plateau: more budget would most likely be spent for nothing
                 self.perturb(1 + rounds // 2, active)
+                work += swap_work * (1 + rounds // 2)
         if self.cost > best_cost:
             self.load(best)
+
+    def reseat(self, r: int, line: int) -> int:
+        """Re-seat one line of round r at least cost, the other members staying: a large move.
+
+        The line's free members take the same seats (so sizes and line slots stay) by a
+        minimum-cost assignment of member to seat, each seat costing the encounters with the
+        other lines' members at that table. Applied only when the plan's cost goes down; returns
+        the work done (for the budget).
+        """
+        tab, lock, tables = self.tab[r], self.lock[r], self.rounds[r]
+        line_of = self.line_of
+        members = [m for m in self.line_members[line] if not lock[tab[m]]]
+        if len(members) < 2:
+            return 1
+        seats = [tab[m] for m in members]
+        n = self.n
+        cnt, c1, c2, s2 = self.cnt, self.c1, self.c2, 2 * SPREAD
+        by_table = {}
+        for t in set(seats):
+            others = [y for y in tables[t] if line_of[y] != line]
+            row = []
+            for m in members:
+                base = m * n
+                own = tab[m] == t
+                total = 0
+                for y in others:
+                    i = base + y
+                    c = cnt[i] - own  # the meeting at m's own table is not counted yet
+                    total += c1[i] if c <= 0 else c2[i] + s2 * c
+                row.append(total)
+            by_table[t] = row
+        matrix = [[by_table[t][x] for t in seats] for x in range(len(members))]
+        now = sum(matrix[x][x] for x in range(len(members)))
+        chosen = assignment(matrix)
+        if sum(matrix[x][j] for x, j in enumerate(chosen)) >= now:
+            return len(members) * (len(by_table) * (n // len(tables) + 1) + len(members) ** 2)
+        before = self.cost
+        target = {m: seats[j] for m, j in zip(members, chosen, strict=True)}
+        self._move_all(r, target)
+        if self.cost >= before:  # the line's own pairs (doubles) made it worse: undo
+            self._move_all(r, dict(zip(members, seats, strict=True)))
+        work = len(members) * (len(by_table) * (n // len(tables) + 1) + len(members) ** 2)
+        return work + (PAIR_WORK + PAIR_ROUND_WORK * len(self.rounds)) * 2 * (
+            n // len(tables) + 1
+        ) * len(members)
+
+    def _move_all(self, r: int, target: dict[int, int]) -> None:
+        """Seat the given members of round r at the given tables (sizes must come out equal)."""
+        tab = self.tab[r]
+        origin = self.origin
+        movers = [m for m, t in target.items() if tab[m] != t]
+        for m in movers:
+            if origin is not None and origin[m] >= 0:
+                self.cost -= MOVE * (tab[m] != origin[m])
+            self._leave(r, m)
+        for m in movers:
+            self._join(r, m, target[m])
+            if origin is not None and origin[m] >= 0:
+                self.cost += MOVE * (target[m] != origin[m])
+
+    def large_moves(self, active: int | None) -> int:
+        """Re-seat every (round, line) that has a member in a conflict; returns the work."""
+        n = self.n
+        todo = set()
+        for key in self.conf:
+            a, b = divmod(key, n)
+            for r in range(len(self.rounds)) if active is None else (active,):
+                tab = self.tab[r]
+                if tab[a] == tab[b]:
+                    todo.add((r, self.line_of[a]))
+                    todo.add((r, self.line_of[b]))
+        work = 0
+        for r, line in sorted(todo):
+            work += self.reseat(r, line)
+        return work
 
     def polish(self, budget: float, deadline: float | None) -> None:
         """Rule 4: swaps that keep the apart pairs and the repeats but lower ``spread``.
 
         First-improvement over the members with the most repeats, every round, until a full
-        pass finds nothing or the budget (pair evaluations) or the deadline runs out.
+        pass finds nothing or the budget (work units) or the deadline runs out.
         """
         work = 0
         improved = True
+        pair_work = PAIR_WORK + PAIR_ROUND_WORK * len(self.rounds)
+        swap_work = pair_work * 4 * (self.n // max(1, len(self.rounds[0])) + 1) + self.n // 2
         while improved and self.repeats and work < budget:
             improved = False
             # a swap can only lower (repeats, spread) by breaking up a repeated pair, so one of
@@ -400,11 +646,10 @@ class Search:
                     if self.lock[r][self.tab[r][a]]:
                         continue
                     for b in self.candidates(r, a, True):
-                        key = (self.apart_violations, self.repeats, self.spread, self.cost)
-                        work += 2 * (len(self.rounds[r][self.tab[r][a]]) + 1)
+                        key = (self.apart_violations, self.repeats, self.spread)
+                        work += 2 * swap_work
                         self.swap(r, a, b)
-                        after = (self.apart_violations, self.repeats, self.spread)
-                        if after < key[:3]:
+                        if (self.apart_violations, self.repeats, self.spread) < key:
                             improved = True
                             break
                         self.swap(r, a, b)  # undo: the same swap again
