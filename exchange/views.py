@@ -16,6 +16,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from learninglines.permissions import current_line, school_view
 from learninglines.selectors.lines import cycle_progress, line_list, team_facts, year_current
+from learninglines.selectors.meetings import meeting_next_for_member
 from learninglines.selectors.people import coach_list, member_list, user_schools
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,11 @@ def school_home(request: HttpRequest) -> HttpResponse:
     context = {"access": access, "school": school, "year": year}
     if access.is_teacher:
         line = current_line(access.member)
+        next_meeting = meeting_next_for_member(member=access.member)
         context.update(
             my_line=line,
             my_steps=list(line.steps.all()) if line else [],
+            next_meeting=next_meeting,
         )
     if access.is_steering or access.is_coach:
         context.update(

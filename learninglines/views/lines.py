@@ -21,6 +21,7 @@ from learninglines.selectors.lines import (
     year_current,
     year_list,
 )
+from learninglines.selectors.meetings import meeting_list_for_line
 from learninglines.services.lines import (
     StepData,
     line_archive,
@@ -107,6 +108,8 @@ def line_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": writable and has_permission(request.user, "edit_line", line),
             "can_shape": writable and has_permission(request.user, "edit_line_content", line),
             "is_history": not is_writable(line.year),
+            "meetings": meeting_list_for_line(line=line),
+            "can_manage": writable and has_permission(request.user, "manage_line_meetings", line),
         },
     )
 

@@ -117,9 +117,9 @@ def grow(school, year, size):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/s/de-regenboog/", 15),
+        ("/s/de-regenboog/", 16),
         ("/s/de-regenboog/lines/", 9),
-        ("/s/de-regenboog/lines/{line}/", 8),
+        ("/s/de-regenboog/lines/{line}/", 9),
         ("/s/de-regenboog/team/", 11),
     ],
 )
