@@ -56,6 +56,7 @@ def choose_tables(
     locks: dict[int, list[list[int]]],
     seed: int,
     deadline: float | None = None,
+    only: int | None = None,
 ) -> tuple[int, tuple[list[list[int] | None], int] | None]:
     """The table count and its design (see layout.construction_prefs), or None for no design.
 
@@ -66,12 +67,13 @@ def choose_tables(
     fewest repeated earlier encounters, then no design with the lower bound on repeats as the
     guide; then the average size nearest g, then more tables (smaller tables mean fewer
     encounters per round). With locked tables a design only seeds the free rounds and does not
-    pick the count.
+    pick the count. `only` (plan_rounds' ``tables``) is the one count considered.
     """
     n = inst.n
     options = []
     lock_clash = False
-    for tables in sorted({n // g, -(-n // g)} - {0}):
+    counts = [only] if only is not None else sorted({n // g, -(-n // g)} - {0})
+    for tables in counts:
         if not sizes_fit(n, tables, low, high):
             continue
         if any(not locks_fit(tables, n, lr) for lr in locks.values()):
@@ -92,22 +94,26 @@ def choose_tables(
                 params={
                     "field": "locked",
                     "members": n,
-                    "tables": sorted({n // g, -(-n // g)} - {0}),
+                    "tables": counts,
                     "locked_sizes": {r: [len(t) for t in lr] for r, lr in locks.items()},
                 },
             )
         low_t, high_t = n // g, -(-n // g)
         raise GroupingError(
             "sizes_impossible",
-            f"{n} present members cannot sit at tables of {low} to {high} people around the "
-            f"group size of {g} ({low_t} or {high_t} tables). Change the group size or the size "
-            "limits.",
+            f"{n} present members cannot sit at tables of {low} to {high} people "
+            + (
+                f"at {only} tables."
+                if only is not None
+                else f"around the group size of {g} ({low_t} or {high_t} tables)."
+            )
+            + " Change the group size or the size limits.",
             params={
                 "members": n,
                 "group_size": g,
                 "min_size": low,
                 "max_size": high,
-                "tables": [low_t, high_t],
+                "tables": counts if only is not None else [low_t, high_t],
             },
         )
     fewest = min(missing for missing, _ in options)
@@ -125,6 +131,34 @@ def choose_tables(
         ranked.append(((rank, expected, nearest, -tables), tables, design))
     _, tables, design = min(ranked, key=lambda option: option[0])
     return tables, design
+
+
+def allowed_tables(inst: Instance, g: int, low: int, high: int) -> list[int]:
+    """The table counts the rule allows: floor(N/g) and ceil(N/g) where sizes fit."""
+    n = inst.n
+    return [t for t in sorted({n // g, -(-n // g)} - {0}) if sizes_fit(n, t, low, high)]
+
+
+def table_options(
+    lines: Mapping[Any, Sequence[Hashable]],
+    *,
+    absent: Sequence[Hashable] = (),
+    group_size: int | None = None,
+    min_size: int = 3,
+    max_size: int | None = None,
+) -> list[int]:
+    """The table counts `plan_rounds` chooses between: floor(N/g) and ceil(N/g) for N present
+    members and group size g, those whose balanced sizes fall within min_size..max_size.
+
+    `plan_rounds` picks one of them (rule 2 first); pass the other as ``tables=`` to see what
+    it would cost (Report.missing_line_slots, Report.repeats). Locked tables are not looked at
+    here. Raises GroupingError for malformed input like ``plan_rounds``.
+    """
+    inst = normalise(lines, absent=absent)
+    if inst.n == 0:
+        return []
+    g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
+    return allowed_tables(inst, g, low, high)
 
 
 def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
@@ -283,6 +317,7 @@ def plan_rounds(
     seed: int = 0,
     effort: float = 1.0,
     time_limit: float | None = None,
+    tables: int | None = None,
 ) -> Plan:
     """Plan `rounds` rounds of tables under the rules of this module's docstring.
 
@@ -294,6 +329,10 @@ def plan_rounds(
     defaults to the number of lines with a present member (at least 3), `max_size` to
     group_size + 1.
 
+    `tables` plans with exactly that many tables instead of the rule's choice (any count whose
+    balanced sizes fit min_size..max_size; ``table_options`` lists the two the rule weighs),
+    so the scheduler can show what the other allowed count would cost.
+
     Zero-repeat rounds come from a resolvable design where one fits (construct.py), otherwise
     from a greedy start; a tabu search follows and stops at the lower bound, on a plateau, at
     the budget (`effort`) or at `time_limit` seconds, which every phase observes. Same input,
@@ -304,6 +343,7 @@ def plan_rounds(
     _check_number(rounds, "rounds", whole=True)
     _check_number(effort, "effort", whole=False)
     _check_number(time_limit, "time_limit", whole=False, allow_none=True)
+    _check_number(tables, "tables", whole=True, allow_none=True)
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise GroupingError(
             "invalid_seed", "The seed must be a whole number.", params={"field": "seed"}
@@ -316,7 +356,7 @@ def plan_rounds(
         )
     g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     locks = read_locked(locked, rounds, inst, set(inst.apart))
-    tables, design = choose_tables(inst, g, low, high, rounds, locks, seed, deadline)
+    tables, design = choose_tables(inst, g, low, high, rounds, locks, seed, deadline, tables)
     check_apart(inst, tables, deadline)
     target = lower_bound(inst, rounds, tables, locks)
     prefs = design[0] if design else None

@@ -4,7 +4,14 @@ from itertools import combinations
 
 import pytest
 
-from sessions_app.grouping import GroupingError, Report, evaluate, plan_rounds, repair_round
+from sessions_app.grouping import (
+    GroupingError,
+    Report,
+    evaluate,
+    plan_rounds,
+    repair_round,
+    table_options,
+)
 from sessions_app.grouping.construct import DIFFERENCE_MATRICES, design_tables, max_lines
 
 
@@ -410,3 +417,46 @@ def test_plan_rounds_table_count_tie_other_side():
     assert [len(rnd) for rnd in plan.rounds] == [3] * 4
     assert plan.report.missing_line_slots == 0
     assert plan.report.repeats >= plan.report.lower_bound > 0
+
+
+def test_table_options_lists_the_counts_the_rule_weighs():
+    lines = make_lines(21, 20, 19, 19, 18, 18, 18, 17)
+
+    assert table_options(lines, group_size=8) == [18, 19]
+    # 13 people in groups of 4, at least 4 a table: only 3 tables fit
+    assert table_options(make_lines(5, 4, 4), group_size=4, min_size=4) == [3]
+    everyone = [f"{c}{i}" for c in "ABC" for i in (1, 2, 3)]
+    assert table_options(make_lines(3, 3, 3), absent=everyone) == []
+
+
+def test_plan_rounds_with_the_other_table_count_shows_its_cost():
+    """150 people: the rule picks 18 tables (6 missing line slots over 6 rounds); asked for 19
+    tables the plan is the zero-repeat design that misses 5 line slots per round."""
+    lines = make_lines(21, 20, 19, 19, 18, 18, 18, 17)
+    chosen = plan_rounds(lines, 6, group_size=8)
+    other = plan_rounds(lines, 6, group_size=8, tables=19)
+
+    assert [len(rnd) for rnd in chosen.rounds] == [18] * 6
+    assert chosen.report.missing_line_slots == chosen.report.min_missing_line_slots == 6
+    assert [len(rnd) for rnd in other.rounds] == [19] * 6
+    assert other.report.missing_line_slots == other.report.min_missing_line_slots == 30
+    assert other.report.repeats == 0
+    assert other.report == evaluate(lines, other.rounds)
+
+
+def test_plan_rounds_tables_must_fit_the_sizes():
+    with pytest.raises(GroupingError) as caught:
+        plan_rounds(make_lines(4, 4, 4), 2, tables=2)  # tables of 6, the maximum is 4
+
+    assert caught.value.code == "sizes_impossible"
+    assert caught.value.params == {
+        "members": 12,
+        "group_size": 3,
+        "min_size": 3,
+        "max_size": 4,
+        "tables": [2],
+    }
+    with pytest.raises(GroupingError) as caught:
+        plan_rounds(make_lines(4, 4, 4), 2, tables=0)
+    assert caught.value.code == "invalid_tables"
+    assert caught.value.params == {"field": "tables", "value": 0}
