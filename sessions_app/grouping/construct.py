@@ -4,12 +4,12 @@ For a commutative ring R of order n in which the chosen elements x_1..x_k differ
 units, round r puts the member of line i at position p at table p - r * x_i. Two members of
 lines i != j at positions p, q meet exactly when r * (x_j - x_i) = q - p: once over the n rounds
 r in R, never twice. R is GF(p^m) (k <= p^m) or a product of such fields (k <= the smallest
-factor, MacNeish), with x_i = (i, i, ...). For n = 12 a stored difference matrix adds a design
-for 4 lines, and the orthogonal arrays of ``mols.py`` (published squares and quasi-difference
-matrices) add 10, 14, 18, 22, 26 and 30, the orders n = 2 (mod 4) no field covers, plus 12 and
-15 with more lines. Each is a resolvable transversal design: k lines of n members over n rounds,
-every member of one line meeting every member of another exactly once. Other n are left to the
-local search; nothing here searches for squares at run time.
+factor, MacNeish), with x_i = (i, i, ...). Stored difference matrices add designs for 4 lines
+of 12, 5 lines of 21 and 7 lines of 24, and the orthogonal arrays of ``mols.py`` (published
+squares and quasi-difference matrices) add 10, 14, 18, 22, 26 and 30, the orders n = 2 (mod 4)
+no field covers, plus 12 and 15 with more lines. Each is a resolvable transversal design: k lines
+of n members over n rounds, every member of one line meeting every member of another exactly
+once. Other n are left to the local search; nothing here searches for squares at run time.
 """
 
 from __future__ import annotations
@@ -130,6 +130,75 @@ DIFFERENCE_MATRICES: dict[int, tuple[list[list[int]], Callable[[int, int], int]]
         _z2z6_sub,
     ),
 }
+
+
+def _z21_sub(x: int, y: int) -> int:
+    return (x - y) % 21
+
+
+def _dm_21() -> list[list[int]]:
+    """A (21,6,1) difference matrix over Z21: Handbook of Combinatorial Designs (2nd ed.,
+    Colbourn and Dinitz), III.3.50, numbers as published in SageMath's design database
+    (``src/sage/combinat/designs/database.py``, DM_21_6_1); every cyclic shift of five base
+    columns, plus a zero column and a zero row. Rows here are the difference matrix's columns."""
+    base = [
+        [8, 17, 20, 2],
+        [9, 16, 4, 15],
+        [11, 5, 10, 6],
+        [14, 1, 3, 13],
+        [18, 19, 12, 7],
+    ]
+    columns = [[0] * 6]
+    for five in zip(*base, strict=True):
+        for shift in range(5):
+            columns.append([*five[shift:], *five[:shift], 0])
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def _z2z2z6(u: int, v: int, z: int) -> int:
+    return (2 * u + v) * 6 + z
+
+
+def _z2z2z6_sub(x: int, y: int) -> int:
+    """x - y in Z2 x Z2 x Z6, the element (u, v, z) stored as (2u + v) * 6 + z."""
+    (xa, xz), (ya, yz) = divmod(x, 6), divmod(y, 6)
+    return (((xa >> 1) ^ (ya >> 1)) * 2 + ((xa & 1) ^ (ya & 1))) * 6 + (xz - yz) % 6
+
+
+def _dm_24() -> list[list[int]]:
+    """A (24,8,1) difference matrix over Z2 x Z2 x Z6: Handbook III.3.52, numbers as published
+    in SageMath's design database (DM_24_8_1). A token "abcd" is the element (c, d, z) with
+    z = a (mod 3) and z = b (mod 2); each base column also gives a shifted copy. Rows here are
+    the difference matrix's columns."""
+    text = (
+        "0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 "
+        "0000 0010 0100 0110 1000 1010 1100 1110 2000 2010 2100 2110 "
+        "0000 0011 1001 2110 0111 2011 2111 1000 0100 1100 1101 2010 "
+        "0000 1010 1011 2000 1101 2110 0001 0101 2100 2001 0111 1100 "
+        "0000 0001 2010 1111 2111 2100 1101 0011 1010 2101 1000 0110 "
+        "0000 1000 2001 1011 0100 1100 0110 2101 2111 0010 1111 2011 "
+        "0000 1001 0111 2100 2000 0010 1110 2011 1100 1011 0101 2111 "
+        "0000 1011 2101 0100 2110 1001 2000 0110 0101 1111 2011 1010"
+    )
+    tokens = text.split()
+    z6 = {(x % 3, x % 2): x for x in range(6)}
+    values = [_z2z2z6(int(c), int(d), z6[int(a), int(b)]) for a, b, c, d in tokens]
+    rows = [values[i * 12 : (i + 1) * 12] for i in range(8)]
+    # the shift added to column j of the copy: (j // 2 % 2, j % 2, 0 or 3)
+    shifts = [_z2z2z6(j // 2 % 2, j % 2, 3 * (j // 4)) for j in range(8)]
+    columns = []
+    for column in zip(*rows, strict=True):
+        columns.append(list(column))
+        columns.append(
+            [_z2z2z6_sub(x, _z2z2z6_sub(0, s)) for x, s in zip(column, shifts, strict=True)]
+        )
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+# (21,6,1) and (24,8,1) difference matrices: 5 lines of 21 and 7 lines of 24, where the fields
+# give only 3 (21 = 3 * 7, 24 = 8 * 3): quartets of 21 and 24 tables get a design too.
+DIFFERENCE_MATRICES[21] = (_dm_21(), _z21_sub)
+DIFFERENCE_MATRICES[24] = (_dm_24(), _z2z2z6_sub)
 
 
 def field_lines(n: int) -> int:

@@ -134,15 +134,18 @@ def test_design_tables_every_pair_meets_once(n, k):
 
 
 def test_max_lines_covers_prime_powers_and_products():
-    orders = (2, 4, 6, 9, 10, 12, 14, 15, 18, 20, 22, 26, 27, 30)
-    assert [max_lines(n) for n in orders] == [2, 4, 2, 9, 3, 6, 5, 5, 4, 4, 4, 5, 27, 5]
+    orders = (2, 4, 6, 9, 10, 12, 14, 15, 18, 20, 21, 22, 24, 26, 27, 28, 30)
+    assert [max_lines(n) for n in orders] == [2, 4, 2, 9, 3, 6, 5, 5, 4, 4, 5, 4, 7, 5, 27, 4, 5]
 
 
-def test_difference_matrix_of_order_twelve_is_one():
-    """Any two rows differ, column by column, by every element of Z2 x Z6 exactly once."""
-    matrix, sub = DIFFERENCE_MATRICES[12]
+@pytest.mark.parametrize(("n", "rows"), [(12, 5), (21, 6), (24, 8)])
+def test_difference_matrices_have_the_difference_property(n, rows):
+    """Any two rows differ, column by column, by every element of the group exactly once."""
+    matrix, sub = DIFFERENCE_MATRICES[n]
+    assert len(matrix) == rows
+    assert all(len(row) == n for row in matrix)
     for upper, lower in combinations(matrix, 2):
-        assert sorted(sub(a, b) for a, b in zip(upper, lower, strict=True)) == list(range(12))
+        assert sorted(sub(a, b) for a, b in zip(upper, lower, strict=True)) == list(range(n))
 
 
 def test_plan_rounds_history_absent_stays_valid():

@@ -78,7 +78,7 @@ def every_pair_meets_once(n, k):
     return len(met) == k * (k - 1) // 2 * n * n and set(met.values()) == {1}
 
 
-@pytest.mark.parametrize("n", [10, 14])
+@pytest.mark.parametrize("n", [10, 14, 18, 22, 26, 30])
 def test_triad_designs_for_two_mod_four(n):
     assert max_lines(n) >= 3
     assert every_pair_meets_once(n, 3)
@@ -87,6 +87,21 @@ def test_triad_designs_for_two_mod_four(n):
 @pytest.mark.parametrize("n", [n for n in stored_orders() if stored_lines(n) >= 4])
 def test_quartet_designs_for_every_stored_order(n):
     assert every_pair_meets_once(n, 4)
+
+
+def test_quartet_designs_up_to_thirty_wherever_three_squares_are_known():
+    """Three MOLS are known for every order from 4 to 30 but 6 and 10 (open): all covered."""
+    assert [n for n in range(4, 31) if max_lines(n) < 4] == [6, 10]
+    for n in (20, 21, 24, 28):
+        assert every_pair_meets_once(n, 4)
+
+
+def test_four_lines_of_twenty_one_over_twenty_one_rounds_without_repeats():
+    plan = plan_rounds(make_lines(21, 21, 21, 21), 21)
+
+    assert plan.report.repeats == 0
+    assert plan.report.proven_optimal is True
+    assert plan.report.table_sizes == ((4,) * 21,) * 21
 
 
 def test_three_lines_of_ten_over_ten_rounds_without_repeats():
