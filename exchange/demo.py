@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
+from exchange.demo_cycle import demo_cycle
 from learninglines.models import LearningLine, LineMembership, School, User
 from learninglines.services.lines import StepData, line_create, line_steps_save, membership_move
 from learninglines.services.people import (
@@ -227,6 +228,8 @@ def demo_seed() -> DemoResult:
         )
         _lines(regenboog, team, REGENBOOG_LINES, result)
         _lines(vlinder, vlinder_team, VLINDER_LINES, result)
+        demo_cycle(regenboog, team[0], result)
+        demo_cycle(vlinder, vlinder_team[0], result)
         for school in School.objects.filter(slug__in=["de-regenboog", "de-vlinder"]):
             assignment, created = coach_assign(
                 school=school, email=DEMO_COACH_EMAIL, name=DEMO_COACH_NAME, send_invite=False

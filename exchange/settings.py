@@ -211,6 +211,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mail waits in the outbox table for `send_queued_mail` (cron); in development it goes out at once.
 OUTBOX_SEND_IMMEDIATELY = env_bool("DJANGO_OUTBOX_SEND_IMMEDIATELY", DEBUG)
 
+# Seconds the grouping engine may search for one table plan inside a request (it returns its best
+# plan so far when the time is up; at the default effort 150 members take well under a second).
+GROUPING_TIME_LIMIT = 8.0
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

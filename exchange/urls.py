@@ -14,6 +14,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("admin/", staff_admin_site.urls),
     path("", include("learninglines.urls")),
+    path("", include("sessions_app.urls")),
 ]
 
 handler403 = "exchange.views.permission_denied"

@@ -18,6 +18,7 @@ from learninglines.permissions import current_line, school_view
 from learninglines.selectors.lines import cycle_progress, line_list, team_facts, year_current
 from learninglines.selectors.meetings import meeting_next_for_member
 from learninglines.selectors.people import coach_list, member_list, user_schools
+from sessions_app.selectors.sessions import session_next
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
             team=team_facts(school=school),
             steering=list(member_list(school=school).filter(is_steering=True)),
             coaches=list(coach_list(school=school)),
+            next_session=session_next(school=school),
         )
     return render(request, "exchange/school_home.html", context)
 

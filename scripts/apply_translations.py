@@ -1,7 +1,8 @@
 """Fill Dutch msgstr values from a Python file defining NL = {msgid: msgstr}; tidy both headers.
 
 Usage: python scripts/apply_translations.py translations.py
-Plural entries take a (singular, plural) pair.
+Plural entries take a (singular, plural) pair; an entry with a context is keyed
+(context, msgid).
 Entries already translated are overwritten only when the file names them.
 """
 
@@ -34,8 +35,9 @@ def main(path: str) -> None:
     tidy(nl, "nl")
     applied = 0
     for entry in nl:
-        if entry.msgid in translations:
-            value = translations[entry.msgid]
+        key = (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid
+        if key in translations:
+            value = translations[key]
             if entry.msgid_plural:  # a (singular, plural) pair
                 entry.msgstr_plural = {0: value[0], 1: value[1]}
             else:

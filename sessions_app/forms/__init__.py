@@ -1,0 +1,1 @@
+"""Forms of the exchange: they validate and normalise; services do the writing."""

@@ -1,0 +1,230 @@
+"""Forms of plenary sessions: when and where, the program, attendance, and plan changes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from learninglines.models import Member
+from sessions_app.models import Assignment, PlenarySession
+from sessions_app.selectors.sessions import ExpectedMember
+from sessions_app.services.attendance import PresenceData, presence_of
+from sessions_app.services.program import AssignmentData
+
+
+class SessionForm(forms.ModelForm):
+    """Bound with `initial`, never an instance: the service changes the session."""
+
+    class Meta:
+        model = PlenarySession
+        fields = ["title", "date", "start_time", "end_time", "place", "group_size"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "place": _("For example the hall or the gym."),
+            "group_size": _(
+                "Empty: one member of each learning line per table. A larger number makes "
+                "fewer, larger tables."
+            ),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The session must end after it starts."))
+        return data
+
+
+ROUND_WHOLE_GROUP = ""
+
+
+class AssignmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    instructions = forms.CharField(
+        label=_("Instructions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What each person tells, what the others ask."),
+    )
+    duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=240)
+    table_round = forms.TypedChoiceField(
+        label=_("Where"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("A table round re-seats everyone; the whole group stays where it is."),
+    )
+
+    def __init__(self, *args, rounds: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(ROUND_WHOLE_GROUP, _("The whole group"))]
+        choices += [(str(n), _("Table round %(n)s") % {"n": n}) for n in range(1, rounds + 1)]
+        if rounds < 12:
+            choices.append((str(rounds + 1), _("A new table round (%(n)s)") % {"n": rounds + 1}))
+        self.fields["table_round"].choices = choices
+
+    @classmethod
+    def initial_of(cls, assignment: Assignment) -> dict:
+        return {
+            "title": assignment.title,
+            "instructions": assignment.instructions,
+            "duration_minutes": assignment.duration_minutes,
+            "table_round": assignment.table_round or ROUND_WHOLE_GROUP,
+        }
+
+    def data_object(self) -> AssignmentData:
+        data = self.cleaned_data
+        return AssignmentData(
+            title=data["title"],
+            instructions=data["instructions"],
+            duration_minutes=data["duration_minutes"],
+            table_round=data["table_round"],
+        )
+
+
+PRESENT, ABSENT, PARTLY = "present", "absent", "partly"
+
+
+class AttendanceForm(forms.Form):
+    """One row per expected member: there / absent / part of the session (from, until round).
+
+    Each row carries the state the page showed (`was_<pk>`), so the service writes only the
+    rows this person changed.
+    """
+
+    def __init__(self, *args, expected: list[ExpectedMember], rounds: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        self.rounds = rounds
+        round_choices = [(str(n), str(n)) for n in range(1, rounds + 1)]
+        for item in expected:
+            pk = item.member.pk
+            state = presence_of(item.attendance)
+            status = ABSENT if state.absent else PARTLY if not state.is_default else PRESENT
+            self.fields[f"status_{pk}"] = forms.ChoiceField(
+                label=item.member.full_name,
+                choices=[
+                    (PRESENT, pgettext_lazy("attendance", "there")),
+                    (ABSENT, pgettext_lazy("attendance", "absent")),
+                    (PARTLY, _("part of it")),
+                ],
+                initial=status,
+            )
+            self.fields[f"first_{pk}"] = forms.TypedChoiceField(
+                label=_("from round"),
+                choices=round_choices,
+                coerce=int,
+                initial=str(state.first_round or 1),
+                required=False,
+            )
+            self.fields[f"last_{pk}"] = forms.TypedChoiceField(
+                label=_("until round"),
+                choices=round_choices,
+                coerce=int,
+                initial=str(state.last_round or rounds),
+                required=False,
+            )
+            self.fields[f"was_{pk}"] = forms.CharField(
+                widget=forms.HiddenInput, initial=self.encode(state), required=False
+            )
+
+    @staticmethod
+    def encode(state: PresenceData) -> str:
+        return f"{int(state.absent)}:{state.first_round or ''}:{state.last_round or ''}"
+
+    @staticmethod
+    def decode(value: str) -> PresenceData:
+        try:
+            absent, first, last = value.split(":")
+            return PresenceData(
+                absent == "1", int(first) if first else None, int(last) if last else None
+            )
+        except ValueError:
+            return PresenceData()
+
+    def rows(self):
+        """(item, bound status, first, last, was) per member, for the template."""
+        for item in self.expected:
+            pk = item.member.pk
+            yield (
+                item,
+                self[f"status_{pk}"],
+                self[f"first_{pk}"],
+                self[f"last_{pk}"],
+                self[f"was_{pk}"],
+            )
+
+    def changes(self) -> dict[int, tuple[PresenceData, PresenceData]]:
+        out = {}
+        for item in self.expected:
+            pk = item.member.pk
+            status = self.cleaned_data.get(f"status_{pk}")
+            if status is None:
+                continue
+            was = self.decode(self.cleaned_data.get(f"was_{pk}") or "")
+            if status == ABSENT:
+                now = PresenceData(absent=True)
+            elif status == PARTLY:
+                now = PresenceData(
+                    False,
+                    self.cleaned_data.get(f"first_{pk}") or None,
+                    self.cleaned_data.get(f"last_{pk}") or None,
+                )
+            else:
+                now = PresenceData()
+            out[pk] = (was, now)
+        return out
+
+
+class PlanVersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class PlanChangeForm(PlanVersionForm):
+    """Swap `first` with `second`, or move `first` to `table`, within one round."""
+
+    round = forms.IntegerField(min_value=1, max_value=12)
+    first = forms.IntegerField(min_value=1, label=_("Person"))
+    second = forms.IntegerField(min_value=1, required=False, label=_("Swap with"))
+    table = forms.IntegerField(min_value=1, required=False, label=_("Move to table"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("second") and not data.get("table"):
+            raise forms.ValidationError(_("Choose someone to swap with, or a table to move to."))
+        return data
+
+
+class PlanLockForm(PlanVersionForm):
+    round = forms.IntegerField(min_value=1, max_value=12)
+    table = forms.IntegerField(min_value=1)
+    locked = forms.BooleanField(required=False)
+
+
+class PlanGenerateForm(PlanVersionForm):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+    tables = forms.IntegerField(min_value=1, required=False)
+    auto = forms.BooleanField(required=False)
+
+
+class ApartPairForm(forms.Form):
+    first = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Team member"))
+    second = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("and"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first"].queryset = members
+        self.fields["second"].queryset = members
+        self.fields["first"].label_from_instance = lambda m: m.full_name
+        self.fields["second"].label_from_instance = lambda m: m.full_name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("first") == data.get("second"):
+            raise forms.ValidationError(_("Choose two different people."))
+        return data

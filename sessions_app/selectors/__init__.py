@@ -1,0 +1,1 @@
+"""Reads of the exchange shared by several callers, each a fixed number of queries."""

@@ -1,0 +1,184 @@
+"""The scheduler view's data: every round's tables with their seats and what the numbers mean.
+
+A fixed number of queries however large the school: the session's presence (two), the plan's
+rounds, tables and seats (three), pairs kept apart (one), the change log (one) and the count of
+earlier sessions (one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from learninglines.models import LearningLine
+from sessions_app.models import ApartPair, PlenarySession, TablePlan
+from sessions_app.selectors.plans import RoundView, TableView, plan_changes, plan_rounds_view
+from sessions_app.selectors.sessions import ExpectedMember, Presence, session_presence
+
+OPTIMAL, UNREACHABLE, UNKNOWN, NO_BOUND = "optimal", "unreachable", "unknown", "no_bound"
+
+
+@dataclass
+class TableCard:
+    view: TableView
+    missing_lines: list[LearningLine]
+    repeats: int
+
+    @property
+    def table(self):
+        return self.view.table
+
+    @property
+    def seats(self):
+        return self.view.seats
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {seat.member_id for seat in self.view.seats}
+
+
+@dataclass
+class RoundCard:
+    view: RoundView
+    tables: list[TableCard]
+    arrived: list[ExpectedMember] = field(default_factory=list)
+    leaving: list[ExpectedMember] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.view.number
+
+    @property
+    def needs_repair(self) -> bool:
+        return bool(self.arrived or self.leaving)
+
+
+@dataclass(frozen=True)
+class RepeatedPair:
+    first: str
+    second: str
+    count: int
+
+
+@dataclass
+class Board:
+    session: PlenarySession
+    plan: TablePlan | None
+    presence: Presence
+    rounds: list[RoundCard]
+    repeated: list[RepeatedPair]
+    state: str
+    session_number: int
+    line_size: int
+    apart: list[ApartPair]
+    changes: list
+    can_undo: bool
+
+    @property
+    def report(self) -> dict:
+        return self.plan.report if self.plan else {}
+
+    @property
+    def stale_rounds(self) -> bool:
+        """The program's number of table rounds differs from the plan's."""
+        return self.plan is not None and len(self.rounds) != self.presence.rounds
+
+    @property
+    def table_count(self) -> int:
+        return len(self.rounds[0].tables) if self.rounds else 0
+
+    @property
+    def present_count(self) -> int:
+        return len(self.presence.present(1)) if self.presence.rounds else 0
+
+    @property
+    def extra_missing(self) -> int:
+        report = self.report
+        return report.get("missing_line_slots", 0) - report.get("min_missing_line_slots", 0)
+
+
+def _state(report: dict) -> str:
+    if report.get("lower_bound") is None:
+        return NO_BOUND
+    if report.get("proven_optimal"):
+        return OPTIMAL
+    if not report.get("lower_bound_tight", True):
+        return UNREACHABLE
+    return UNKNOWN
+
+
+def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
+    """Everything the scheduler view shows about `session` and its plan."""
+    presence = session_presence(session=session)
+    names = {item.member.pk: item.member.full_name for item in presence.expected}
+    rounds = plan_rounds_view(plan=plan) if plan else []
+    for rnd in rounds:
+        for table in rnd.tables:
+            for seat in table.seats:
+                names.setdefault(seat.member_id, seat.member.full_name)
+    report = plan.report if plan else {}
+    pairs = {(a, b) for a, b, _count in report.get("repeated_pairs", [])}
+    by_pk = {item.member.pk: item for item in presence.expected}
+    cards = []
+    for rnd in rounds:
+        present = [i for i in presence.expected if i.present_in(rnd.number)]
+        lines_here = {i.line.pk: i.line for i in present}
+        tables = []
+        for table in rnd.tables:
+            at_table = sorted(seat.member_id for seat in table.seats)
+            repeats = sum(
+                1
+                for x, a in enumerate(at_table)
+                for b in at_table[x + 1 :]
+                if (a, b) in pairs or (b, a) in pairs
+            )
+            missing = [line for pk, line in lines_here.items() if pk not in table.line_ids]
+            tables.append(TableCard(table, sorted(missing, key=lambda x: x.letter), repeats))
+        seated = rnd.seated
+        cards.append(
+            RoundCard(
+                rnd,
+                tables,
+                arrived=[i for i in present if i.member.pk not in seated],
+                leaving=[
+                    by_pk[m]
+                    for m in sorted(seated)
+                    if m in by_pk and not by_pk[m].present_in(rnd.number)
+                ],
+            )
+        )
+    repeated = sorted(
+        (
+            RepeatedPair(names.get(a, str(a)), names.get(b, str(b)), count)
+            for a, b, count in report.get("repeated_pairs", [])
+        ),
+        key=lambda p: (-p.count, p.first, p.second),
+    )
+    sizes = [len([i for i in presence.expected if i.line.pk == line.pk]) for line in presence.lines]
+    earlier = (
+        PlenarySession.objects.counted_as_history()
+        .filter(school=session.school, year=session.year)
+        .exclude(pk=session.pk)
+        .filter(date__lte=session.date)
+        .count()
+    )
+    changes = plan_changes(plan=plan) if plan else []
+    return Board(
+        session=session,
+        plan=plan,
+        presence=presence,
+        rounds=cards,
+        repeated=repeated,
+        state=_state(report),
+        session_number=earlier + 1,
+        line_size=round(median(sizes)) if sizes else 0,
+        apart=list(
+            ApartPair.objects.filter(school=session.school)
+            .select_related("first", "second")
+            .order_by("first__last_name", "first__first_name", "pk")
+        ),
+        changes=changes,
+        can_undo=any(
+            c.before is not None and c.undone_at is None and c.kind != "undo" for c in changes
+        ),
+    )

@@ -1,0 +1,107 @@
+"""Reads of table plans: the rounds as stored, the history given to the engine, the change log.
+
+History (the encounters the next plan avoids repeating) is every round of this school's held or
+closed sessions of the same school year, as actually seated, oldest first; drafts and published
+sessions that have not been held never count, nor another school's rounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sessions_app.models import PlanChange, PlanRound, PlanTable, PlenarySession, Seat, TablePlan
+
+
+def plan_history(*, session: PlenarySession) -> list[list[list[int]]]:
+    """Earlier rounds of the school year as lists of tables of member pks, oldest first.
+
+    One query, whatever the number of sessions.
+    """
+    seats = (
+        Seat.objects.filter(
+            round__plan__session__school_id=session.school_id,
+            round__plan__session__year_id=session.year_id,
+            round__plan__session__status__in=(
+                PlenarySession.Status.HELD,
+                PlenarySession.Status.CLOSED,
+            ),
+        )
+        .exclude(round__plan__session_id=session.pk)
+        .order_by(
+            "round__plan__session__date",
+            "round__plan__session__start_time",
+            "round__plan__session_id",
+            "round__number",
+            "table__number",
+            "member_id",
+        )
+        .values_list("round_id", "table_id", "member_id")
+    )
+    rounds: list[list[list[int]]] = []
+    last_round = last_table = None
+    for round_id, table_id, member_id in seats:
+        if round_id != last_round:
+            rounds.append([])
+            last_round, last_table = round_id, None
+        if table_id != last_table:
+            rounds[-1].append([])
+            last_table = table_id
+        rounds[-1][-1].append(member_id)
+    return rounds
+
+
+def plan_get(*, session: PlenarySession) -> TablePlan | None:
+    return TablePlan.objects.filter(session=session).first()
+
+
+@dataclass
+class TableView:
+    table: PlanTable
+    seats: list[Seat] = field(default_factory=list)
+
+    @property
+    def line_ids(self) -> set[int]:
+        return {seat.line_id for seat in self.seats}
+
+
+@dataclass
+class RoundView:
+    round: PlanRound
+    tables: list[TableView] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.round.number
+
+    @property
+    def seated(self) -> set[int]:
+        return {seat.member_id for table in self.tables for seat in table.seats}
+
+
+def plan_rounds_view(*, plan: TablePlan) -> list[RoundView]:
+    """Rounds -> tables -> seats with member and line: three queries, whatever the size."""
+    rounds = {r.pk: RoundView(r) for r in PlanRound.objects.filter(plan=plan).order_by("number")}
+    tables: dict[int, TableView] = {}
+    for table in PlanTable.objects.filter(round__plan=plan).order_by("round__number", "number"):
+        view = TableView(table)
+        tables[table.pk] = view
+        rounds[table.round_id].tables.append(view)
+    seats = (
+        Seat.objects.filter(round__plan=plan)
+        .select_related("member", "line")
+        .order_by("line__letter", "member__last_name", "member__first_name", "pk")
+    )
+    for seat in seats:
+        tables[seat.table_id].seats.append(seat)
+    return list(rounds.values())
+
+
+def plan_as_ids(rounds: list[RoundView]) -> list[list[list[int]]]:
+    """The stored rounds as plain data for the engine: tables of member pks."""
+    return [[[seat.member_id for seat in table.seats] for table in rnd.tables] for rnd in rounds]
+
+
+def plan_changes(*, plan: TablePlan, limit: int = 20) -> list[PlanChange]:
+    return list(
+        PlanChange.objects.filter(plan=plan).select_related("by").order_by("-version")[:limit]
+    )

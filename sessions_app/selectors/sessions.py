@@ -1,0 +1,169 @@
+"""Reads of plenary sessions: the list, one session, its program and who is expected.
+
+"Expected" means: an active member in an active line of the session's school year on the
+session's date (`LineMembership.objects.on(date)`). Coaches are never members, so never expected;
+staff without a line are not seated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from learninglines.models import LearningLine, LineMembership, Member, School, SchoolYear
+from sessions_app.models import Assignment, PlenarySession, SessionAttendance, TablePlan
+
+
+def session_queryset(*, school: School) -> QuerySet[PlenarySession]:
+    return PlenarySession.objects.filter(school=school).select_related("school", "year")
+
+
+def session_get(*, school: School, pk: int) -> PlenarySession:
+    """One session of this school (another school's session is a 404)."""
+    session = session_queryset(school=school).filter(pk=pk).first()
+    if session is None:
+        raise Http404("No such session")
+    return session
+
+
+def session_list(*, school: School, year: SchoolYear) -> list[PlenarySession]:
+    """The year's sessions, by date, with their plan and program: three queries."""
+    return list(
+        session_queryset(school=school)
+        .filter(year=year)
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.order_by("position", "pk")),
+            Prefetch("plan", queryset=TablePlan.objects.all()),
+        )
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def session_next(*, school: School, today=None) -> PlenarySession | None:
+    """The first session from today on that has not been held yet."""
+    today = today or timezone.localdate()
+    return (
+        session_queryset(school=school)
+        .filter(date__gte=today)
+        .exclude(status__in=(PlenarySession.Status.HELD, PlenarySession.Status.CLOSED))
+        .order_by("date", "start_time", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ProgramItem:
+    assignment: Assignment
+    starts: time
+    ends: time
+
+
+@dataclass(frozen=True)
+class Program:
+    """The program with clock times, its number of table rounds and how far it runs over."""
+
+    items: list[ProgramItem]
+    rounds: int
+    total_minutes: int
+    available_minutes: int
+
+    @property
+    def over_minutes(self) -> int:
+        return max(0, self.total_minutes - self.available_minutes)
+
+
+def program_rounds(assignments) -> int:
+    """The session's number of rounds: the distinct table rounds of its program."""
+    return len({a.table_round for a in assignments if a.table_round is not None})
+
+
+def session_program(*, session: PlenarySession, assignments=None) -> Program:
+    """The program in order with each assignment's start and end on the clock."""
+    if assignments is None:
+        assignments = list(session.assignments.order_by("position", "pk"))
+    clock = datetime.combine(session.date, session.start_time)
+    items = []
+    for assignment in assignments:
+        end = clock + timedelta(minutes=assignment.duration_minutes)
+        items.append(ProgramItem(assignment, clock.time(), end.time()))
+        clock = end
+    return Program(
+        items=items,
+        rounds=program_rounds(assignments),
+        total_minutes=sum(a.duration_minutes for a in assignments),
+        available_minutes=session.duration_minutes,
+    )
+
+
+@dataclass(frozen=True)
+class ExpectedMember:
+    member: Member
+    line: LearningLine
+    attendance: SessionAttendance | None
+
+    def present_in(self, number: int) -> bool:
+        return self.attendance is None or self.attendance.present_in(number)
+
+    @property
+    def absent(self) -> bool:
+        return self.attendance is not None and self.attendance.absent
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Who is expected at a session, by line, and who sits in which round."""
+
+    rounds: int
+    expected: list[ExpectedMember]
+    lines: list[LearningLine] = field(default_factory=list)
+
+    def present(self, number: int) -> list[ExpectedMember]:
+        return [item for item in self.expected if item.present_in(number)]
+
+    @property
+    def absent(self) -> list[ExpectedMember]:
+        return [item for item in self.expected if item.absent]
+
+    @property
+    def partly(self) -> list[ExpectedMember]:
+        return [
+            item
+            for item in self.expected
+            if item.attendance is not None
+            and not item.absent
+            and (item.attendance.first_round or item.attendance.last_round)
+        ]
+
+    @property
+    def line_of(self) -> dict[int, LearningLine]:
+        return {item.member.pk: item.line for item in self.expected}
+
+
+def session_presence(*, session: PlenarySession, rounds: int | None = None) -> Presence:
+    """Everyone expected at `session` with their attendance: two queries (three with rounds).
+
+    Sorted by line letter, then as in a register (last name, prefix, first name).
+    """
+    if rounds is None:
+        rounds = program_rounds(session.assignments.all())
+    memberships = (
+        LineMembership.objects.on(session.date)
+        .filter(
+            line__school=session.school,
+            line__year=session.year,
+            line__archived_at__isnull=True,
+            member__is_active=True,
+        )
+        .select_related("member", "line", "line__school")
+        .order_by("line__letter", "member__last_name", "member__name_prefix", "member__first_name")
+    )
+    attendance = {row.member_id: row for row in SessionAttendance.objects.filter(session=session)}
+    expected = [ExpectedMember(m.member, m.line, attendance.get(m.member_id)) for m in memberships]
+    lines: dict[int, LearningLine] = {}
+    for item in expected:
+        lines.setdefault(item.line.pk, item.line)
+    return Presence(rounds=rounds, expected=expected, lines=list(lines.values()))

@@ -1,0 +1,1 @@
+"""Writes of the exchange: sessions, programs, attendance, table plans."""

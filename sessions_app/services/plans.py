@@ -1,0 +1,738 @@
+"""Table plans: make them with the grouping engine, change them by hand, undo, repair a round.
+
+Rules kept here (the method's grouping rules, in order):
+1. hard: every present member exactly once per round, absent members nowhere, table sizes
+   within the limits and differing by at most one, pairs kept apart never together, locked
+   tables kept. A change that would break one is refused with the reason.
+2. every line at every table wherever the numbers allow;
+3. as few repeated encounters as possible (history: the school year's held and closed rounds);
+4. repeats spread over as many people as possible.
+Manual changes may break only the soft rules 2 to 4: they are made, and the page warns with the
+numbers.
+
+No lost updates: every change is a conditional update of the plan's `version` (one statement,
+so it holds on SQLite and PostgreSQL); a change or undo made on an older version is refused
+with `StalePlan`. Every change is recorded with the plan as it was before, so undo restores it
+exactly. A seat stores the member's line on the session's date.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from sessions_app.engine_errors import grouping_error_message
+from sessions_app.grouping import (
+    GroupingError,
+    Report,
+    evaluate,
+    plan_rounds,
+    repair_round,
+    table_options,
+)
+from sessions_app.models import (
+    ApartPair,
+    PlanChange,
+    PlanRound,
+    PlanTable,
+    PlenarySession,
+    Seat,
+    TablePlan,
+)
+from sessions_app.selectors.plans import plan_as_ids, plan_history, plan_rounds_view
+from sessions_app.selectors.sessions import Presence, session_presence
+
+logger = logging.getLogger(__name__)
+
+MIN_SIZE = 3
+
+
+class StalePlan(ValidationError):
+    """The plan changed since the page was loaded (someone else, or another tab)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else changed the table plan in the meantime. Here is the plan as it is "
+                "now; make your change again if it is still needed."
+            )
+        )
+
+
+@dataclass(frozen=True)
+class EngineInput:
+    """A session turned into the engine's plain data (member and line primary keys)."""
+
+    presence: Presence
+    lines: dict[int, list[int]]
+    absent: list[int]
+    apart: list[tuple[int, int]]
+    history: list[list[list[int]]]
+    group_size: int | None
+
+    @property
+    def rounds(self) -> int:
+        return self.presence.rounds
+
+    def absent_in(self, number: int) -> set[int]:
+        """Expected members who are not there in table round `number` (1-based)."""
+        return {i.member.pk for i in self.presence.expected if not i.present_in(number)}
+
+    @property
+    def partly_present(self) -> bool:
+        return bool(self.presence.partly)
+
+    def name_of(self, member_pk) -> str:
+        for item in self.presence.expected:
+            if item.member.pk == member_pk:
+                return item.member.full_name
+        return str(member_pk)
+
+
+def engine_input(*, session: PlenarySession) -> EngineInput:
+    """Lines with their members on the session's date, absentees, apart pairs and history."""
+    presence = session_presence(session=session)
+    lines: dict[int, list[int]] = {}
+    for item in presence.expected:
+        lines.setdefault(item.line.pk, []).append(item.member.pk)
+    rounds = presence.rounds
+    absent = [
+        i.member.pk
+        for i in presence.expected
+        if not any(i.present_in(number) for number in range(1, rounds + 1))
+    ]
+    expected = {i.member.pk for i in presence.expected}
+    apart = [
+        (first, second)
+        for first, second in ApartPair.objects.filter(school=session.school).values_list(
+            "first_id", "second_id"
+        )
+        if first in expected and second in expected
+    ]
+    return EngineInput(
+        presence=presence,
+        lines=lines,
+        absent=absent,
+        apart=apart,
+        history=plan_history(session=session),
+        group_size=session.group_size,
+    )
+
+
+def _refuse(error: GroupingError, data: EngineInput) -> ValidationError:
+    return ValidationError(grouping_error_message(error, name_of=data.name_of))
+
+
+def _table_options(data: EngineInput) -> list[int]:
+    """The table counts the rules allow: floor(N/g) and ceil(N/g) with sizes in min..max."""
+    return table_options(
+        data.lines, absent=data.absent, group_size=data.group_size, max_size=_max_size(data)
+    )
+
+
+def _report_data(report: Report, *, bound_known: bool = True) -> dict:
+    return {
+        "repeats": report.repeats,
+        "repeats_history": report.repeats_history,
+        "repeats_within": report.repeats_within,
+        "repeated_pairs": [[a, b, count] for (a, b), count in report.repeated_pairs],
+        "people_with_repeats": report.people_with_repeats,
+        "missing_line_slots": report.missing_line_slots,
+        "min_missing_line_slots": report.min_missing_line_slots,
+        "table_sizes": [list(sizes) for sizes in report.table_sizes],
+        "lower_bound": report.lower_bound if bound_known else None,
+        "lower_bound_tight": report.lower_bound_tight if bound_known else True,
+        "proven_optimal": report.proven_optimal if bound_known else False,
+        "elapsed": round(report.elapsed, 3),
+    }
+
+
+def _locked_of(rounds) -> dict[int, list[list[int]]]:
+    locked: dict[int, list[list[int]]] = {}
+    for index, rnd in enumerate(rounds):
+        tables = [[s.member_id for s in t.seats] for t in rnd.tables if t.table.locked]
+        if tables:
+            locked[index] = tables
+    return locked
+
+
+def _locked_flags(rounds) -> list[list[bool]]:
+    return [[t.table.locked for t in rnd.tables] for rnd in rounds]
+
+
+def plan_evaluate(data: EngineInput, rounds: list[list[list[int]]], locked_flags) -> dict:
+    """The report of stored or edited rounds; raises GroupingError when a hard rule breaks.
+
+    With everyone present in every round and one table count, the engine recounts the whole
+    session at once (its lower bound holds then). When presence differs per round (late
+    arrivals, leavers) or a repaired round has another table count, each round is recounted
+    with the rounds before it as history: the sum is the same plain count of repeats, but no
+    lower bound is claimed.
+    """
+    locked = {
+        r: [t for t, flag in zip(rnd, locked_flags[r], strict=True) if flag]
+        for r, rnd in enumerate(rounds)
+        if r < len(locked_flags) and any(locked_flags[r])
+    }
+    same_count = len({len(rnd) for rnd in rounds}) == 1
+    if not data.partly_present and same_count:
+        report = evaluate(
+            data.lines,
+            rounds,
+            history=data.history,
+            absent=data.absent,
+            apart=data.apart,
+            locked=locked,
+            group_size=data.group_size,
+            max_size=_max_size(data),
+        )
+        return _report_data(report)
+    total: dict = {
+        "repeats": 0,
+        "repeats_history": 0,
+        "repeats_within": 0,
+        "missing_line_slots": 0,
+        "min_missing_line_slots": 0,
+    }
+    pairs: dict[tuple[int, int], int] = {}
+    sizes = []
+    history = list(data.history)
+    for r, rnd in enumerate(rounds):
+        try:
+            report = evaluate(
+                data.lines,
+                [rnd],
+                history=history,
+                absent=sorted(data.absent_in(r + 1)),
+                apart=data.apart,
+                locked={0: locked[r]} if r in locked else None,
+                group_size=data.group_size,
+                max_size=_max_size(data),
+            )
+        except GroupingError as error:
+            if "round" in error.params:
+                error.params["round"] = r
+            raise
+        for name in total:
+            total[name] += getattr(report, name)
+        for (a, b), count in report.repeated_pairs:
+            pairs[(a, b)] = pairs.get((a, b), 0) + count
+        sizes.append(list(report.table_sizes[0]))
+        history.append(rnd)
+    people = {m for pair in pairs for m in pair}
+    return {
+        **total,
+        "repeated_pairs": [[a, b, c] for (a, b), c in sorted(pairs.items())],
+        "people_with_repeats": len(people),
+        "table_sizes": sizes,
+        "lower_bound": None,
+        "lower_bound_tight": True,
+        "proven_optimal": False,
+        "elapsed": 0.0,
+    }
+
+
+def _max_size(data: EngineInput) -> int:
+    """The largest table the rules allow: the group size plus one."""
+    lines = sum(1 for m in data.lines.values() if set(m) - set(data.absent))
+    return (data.group_size or max(3, lines)) + 1
+
+
+# --- snapshots: the plan as plain data, to record before a change and to restore on undo ---
+
+
+def _snapshot(plan: TablePlan) -> dict:
+    rounds = plan_rounds_view(plan=plan)
+    return {
+        "rounds": [
+            [
+                {"locked": t.table.locked, "seats": [[s.member_id, s.line_id] for s in t.seats]}
+                for t in rnd.tables
+            ]
+            for rnd in rounds
+        ],
+        "report": plan.report,
+        "alternative": plan.alternative,
+        "tables": plan.tables,
+        "seed": plan.seed,
+    }
+
+
+def _store(plan: TablePlan, rounds: list[list[dict]]) -> None:
+    """Replace the plan's rounds: [[{"locked": bool, "seats": [[member, line], ...]}, ...]]."""
+    PlanRound.objects.filter(plan=plan).delete()
+    stored_rounds = PlanRound.objects.bulk_create(
+        PlanRound(plan=plan, number=number) for number in range(1, len(rounds) + 1)
+    )
+    tables = PlanTable.objects.bulk_create(
+        PlanTable(round=stored, number=number, locked=table["locked"])
+        for stored, rnd in zip(stored_rounds, rounds, strict=True)
+        for number, table in enumerate(rnd, start=1)
+    )
+    seats = []
+    index = 0
+    for stored, rnd in zip(stored_rounds, rounds, strict=True):
+        for table in rnd:
+            for member_id, line_id in table["seats"]:
+                seats.append(
+                    Seat(table=tables[index], round=stored, member_id=member_id, line_id=line_id)
+                )
+            index += 1
+    Seat.objects.bulk_create(seats)
+
+
+def _restore(plan: TablePlan, snapshot: dict) -> None:
+    _store(plan, snapshot["rounds"])
+    plan.report = snapshot["report"]
+    plan.alternative = snapshot["alternative"]
+    plan.tables = snapshot["tables"]
+    plan.seed = snapshot["seed"]
+    plan.save(update_fields=["report", "alternative", "tables", "seed", "updated_at"])
+
+
+def _as_stored(data: EngineInput, rounds_ids, locked_flags) -> list[list[dict]]:
+    line_of = {m: line for line, members in data.lines.items() for m in members}
+    return [
+        [
+            {
+                "locked": bool(locked_flags[r][t]) if r < len(locked_flags) else False,
+                "seats": [[m, line_of[m]] for m in table],
+            }
+            for t, table in enumerate(rnd)
+        ]
+        for r, rnd in enumerate(rounds_ids)
+    ]
+
+
+def _claim(plan: TablePlan, version: int) -> None:
+    """The conditional update that serialises changes: refused unless `version` is current."""
+    claimed = TablePlan.objects.filter(pk=plan.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if claimed != 1:
+        raise StalePlan()
+    plan.version = version + 1
+    plan.updated_at = timezone.now()
+
+
+def _record(plan, *, kind, before, by, details=None) -> PlanChange:
+    return PlanChange.objects.create(
+        plan=plan, version=plan.version, kind=kind, details=details or {}, before=before, by=by
+    )
+
+
+# --- making the plan ---
+
+
+def _run_engine(data: EngineInput, *, locked, seed: int, tables: int | None):
+    return plan_rounds(
+        data.lines,
+        data.rounds,
+        history=data.history,
+        absent=data.absent,
+        apart=data.apart,
+        locked=locked or None,
+        group_size=data.group_size,
+        max_size=_max_size(data),
+        tables=tables,
+        seed=seed,
+        time_limit=settings.GROUPING_TIME_LIMIT,
+    )
+
+
+def _presence_changes(data: EngineInput, rnd, number: int) -> tuple[list[int], list[int]]:
+    """(arrived, leaving) in table round `number`: present but unseated, seated but not there."""
+    away = data.absent_in(number)
+    seated = {m for table in rnd for m in table}
+    everyone = {m for members in data.lines.values() for m in members}
+    return sorted(everyone - away - seated), sorted(seated & away)
+
+
+def _repair(data: EngineInput, rounds_ids, flags, r: int, seed: int):
+    """Repair round index `r` for who is there; the session's other rounds count as history.
+
+    Only tables someone left or joined change; locked tables stay exactly as they are.
+    """
+    arrived, leaving = _presence_changes(data, rounds_ids[r], r + 1)
+    if not arrived and not leaving:
+        return rounds_ids, flags
+    result = repair_round(
+        data.lines,
+        rounds_ids[r],
+        history=data.history + rounds_ids[:r] + rounds_ids[r + 1 :],
+        absent=leaving,
+        arrived=arrived,
+        apart=data.apart,
+        locked=[t for t, flag in enumerate(flags[r]) if flag],
+        max_size=_max_size(data),
+        seed=seed,
+    )
+    rounds_ids = [list(map(list, rnd)) for rnd in rounds_ids]
+    flags = [list(row) for row in flags]
+    rounds_ids[r] = result.rounds[0]
+    row = flags[r] + [False] * (len(rounds_ids[r]) - len(flags[r]))
+    flags[r] = row[: len(rounds_ids[r])]
+    return rounds_ids, flags
+
+
+def _follow_presence(data: EngineInput, rounds_ids, flags, seed: int):
+    """Repair each round in which someone arrives late or has left."""
+    for r in range(len(rounds_ids)):
+        rounds_ids, flags = _repair(data, rounds_ids, flags, r, seed)
+    return rounds_ids, flags
+
+
+def _alternative(data: EngineInput, chosen: int, locked, seed: int) -> dict | None:
+    """What the other allowed table count would cost, for the steering group to compare."""
+    others = [t for t in _table_options(data) if t != chosen]
+    if not others:
+        return None
+    tables = others[0]
+    try:
+        result = _run_engine(data, locked=None, seed=seed, tables=tables)
+    except GroupingError:
+        return None
+    if len(result.rounds[0]) != tables:
+        return None
+    return {
+        "tables": tables,
+        "missing_line_slots": result.report.missing_line_slots,
+        "min_missing_line_slots": result.report.min_missing_line_slots,
+        "repeats": result.report.repeats,
+        "table_sizes": sorted(set(result.report.table_sizes[0])),
+    }
+
+
+def plan_generate(
+    *,
+    session: PlenarySession,
+    by=None,
+    version: int | None = None,
+    seed: int | None = None,
+    tables: int | str | None = "keep",
+) -> TablePlan:
+    """Make (or make again) the session's table plan with the grouping engine.
+
+    Locked tables are kept exactly. `tables` is a table count the steering group chose ("keep":
+    the plan's earlier choice; None: the engine's own choice). A plan made again on an older
+    `version` is refused (`StalePlan`).
+    """
+    if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
+        raise ValidationError(_("This session has been held: its table plan stays as it was."))
+    data = engine_input(session=session)
+    if data.rounds == 0:
+        raise ValidationError(
+            _("The program has no table round yet: give at least one assignment a round.")
+        )
+    with transaction.atomic():
+        plan, created = TablePlan.objects.get_or_create(session=session)
+        if not created:
+            if version is None:
+                version = plan.version
+            _claim(plan, version)
+        before = None if created else _snapshot(plan)
+        old_rounds = [] if created else plan_rounds_view(plan=plan)
+        chosen = plan.tables if tables == "keep" else tables
+        if chosen is not None and chosen not in _table_options(data):
+            chosen = None
+        locked = {r: t for r, t in _locked_of(old_rounds).items() if r < data.rounds}
+        seed = plan.seed + 1 if seed is None and not created else (seed or 0)
+        try:
+            result = _run_engine(data, locked=locked, seed=seed, tables=chosen)
+        except GroupingError as error:
+            raise _refuse(error, data) from error
+        rounds_ids = result.rounds
+        # Locked tables come back verbatim; find them again to keep their flag.
+        locked_flags = []
+        for r, rnd in enumerate(rounds_ids):
+            keep = {frozenset(t) for t in locked.get(r, [])}
+            locked_flags.append([frozenset(t) in keep for t in rnd])
+        try:
+            if data.partly_present:
+                rounds_ids, locked_flags = _follow_presence(data, rounds_ids, locked_flags, seed)
+                report = plan_evaluate(data, rounds_ids, locked_flags)
+                report["elapsed"] = round(result.report.elapsed, 3)
+            else:
+                report = _report_data(result.report)
+        except GroupingError as error:
+            raise _refuse(error, data) from error
+        _store(plan, _as_stored(data, rounds_ids, locked_flags))
+        plan.seed = seed
+        plan.tables = chosen
+        plan.report = report
+        plan.alternative = _alternative(data, len(rounds_ids[0]), locked, seed)
+        plan.generated_at = timezone.now()
+        plan.save()
+        _record(
+            plan,
+            kind=PlanChange.Kind.GENERATE,
+            before=before,
+            by=by,
+            details={"tables": len(rounds_ids[0]), "repeats": report["repeats"]},
+        )
+    logger.info(
+        "Plan for session %s: %s members, %s rounds, %s repeats in %.2f s",
+        session.pk,
+        sum(len(m) for m in data.lines.values()) - len(data.absent),
+        data.rounds,
+        report["repeats"],
+        result.report.elapsed,
+    )
+    return plan
+
+
+# --- changes by hand ---
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    plan: TablePlan
+    warnings: list[str]
+
+
+def _warnings(before: dict, after: dict) -> list[str]:
+    """Soft rules a change broke, in numbers (DESIGN: manual changes warn, they do not refuse)."""
+    out = []
+    more = after["repeats"] - before.get("repeats", 0)
+    if more > 0:
+        out.append(
+            ngettext(
+                "This change adds %(count)s repeated encounter.",
+                "This change adds %(count)s repeated encounters.",
+                more,
+            )
+            % {"count": more}
+        )
+    missing = after["missing_line_slots"] - before.get("missing_line_slots", 0)
+    if missing > 0:
+        out.append(
+            ngettext(
+                "A table now misses a learning line (%(count)s more missing line slot).",
+                "Tables now miss learning lines (%(count)s more missing line slots).",
+                missing,
+            )
+            % {"count": missing}
+        )
+    return out
+
+
+def _change(
+    *,
+    plan: TablePlan,
+    version: int,
+    by,
+    kind: str,
+    details: dict,
+    edit: Callable[[list, list], tuple[list, list]],
+) -> ChangeResult:
+    """Apply `edit` to the stored rounds, recount, and store; refuse a hard-rule break."""
+    session = plan.session
+    if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
+        raise ValidationError(_("This session has been held: its table plan stays as it was."))
+    data = engine_input(session=session)
+    with transaction.atomic():
+        _claim(plan, version)
+        rounds = plan_rounds_view(plan=plan)
+        before = _snapshot(plan)
+        rounds_ids, flags = edit(plan_as_ids(rounds), _locked_flags(rounds))
+        try:
+            report = plan_evaluate(data, rounds_ids, flags)
+        except GroupingError as error:
+            raise _refuse(error, data) from error
+        _store(plan, _as_stored(data, rounds_ids, flags))
+        warnings = _warnings(plan.report, report)
+        plan.report = report
+        plan.save(update_fields=["report", "updated_at"])
+        _record(plan, kind=kind, before=before, by=by, details=details)
+    return ChangeResult(plan=plan, warnings=warnings)
+
+
+def _find(rounds_ids, member_pk: int, number: int) -> tuple[int, int]:
+    r = number - 1
+    if not 0 <= r < len(rounds_ids):
+        raise ValidationError(_("That round is not in the plan."))
+    for t, table in enumerate(rounds_ids[r]):
+        if member_pk in table:
+            return r, t
+    raise ValidationError(_("That person has no seat in this round."))
+
+
+def plan_swap(
+    *, plan: TablePlan, version: int, round_number: int, first: int, second: int, by=None
+) -> ChangeResult:
+    """Swap two people of one round between their tables."""
+
+    def edit(rounds_ids, flags):
+        r, a = _find(rounds_ids, first, round_number)
+        _, b = _find(rounds_ids, second, round_number)
+        if a == b:
+            raise ValidationError(_("These two already sit at the same table."))
+        if flags[r][a] or flags[r][b]:
+            raise ValidationError(_("That table is locked. Unlock it first."))
+        table_a, table_b = rounds_ids[r][a], rounds_ids[r][b]
+        table_a[table_a.index(first)] = second
+        table_b[table_b.index(second)] = first
+        return rounds_ids, flags
+
+    return _change(
+        plan=plan,
+        version=version,
+        by=by,
+        kind=PlanChange.Kind.SWAP,
+        details={"round": round_number, "members": [first, second]},
+        edit=edit,
+    )
+
+
+def plan_move(
+    *, plan: TablePlan, version: int, round_number: int, member: int, table: int, by=None
+) -> ChangeResult:
+    """Move one person to another table (number, 1-based) of the same round."""
+
+    def edit(rounds_ids, flags):
+        r, a = _find(rounds_ids, member, round_number)
+        b = table - 1
+        if not 0 <= b < len(rounds_ids[r]):
+            raise ValidationError(_("That table is not in this round."))
+        if a == b:
+            raise ValidationError(_("This person already sits at that table."))
+        if flags[r][a] or flags[r][b]:
+            raise ValidationError(_("That table is locked. Unlock it first."))
+        rounds_ids[r][a].remove(member)
+        rounds_ids[r][b].append(member)
+        return rounds_ids, flags
+
+    return _change(
+        plan=plan,
+        version=version,
+        by=by,
+        kind=PlanChange.Kind.MOVE,
+        details={"round": round_number, "members": [member], "table": table},
+        edit=edit,
+    )
+
+
+def plan_lock(
+    *, plan: TablePlan, version: int, round_number: int, table: int, locked: bool, by=None
+) -> ChangeResult:
+    """Lock a table (kept exactly when the plan is made again) or unlock it."""
+
+    def edit(rounds_ids, flags):
+        r = round_number - 1
+        if not 0 <= r < len(flags) or not 0 <= table - 1 < len(flags[r]):
+            raise ValidationError(_("That table is not in the plan."))
+        flags[r][table - 1] = locked
+        return rounds_ids, flags
+
+    return _change(
+        plan=plan,
+        version=version,
+        by=by,
+        kind=PlanChange.Kind.LOCK if locked else PlanChange.Kind.UNLOCK,
+        details={"round": round_number, "table": table},
+        edit=edit,
+    )
+
+
+def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=None):
+    """Re-plan one round for late arrivals and leavers: only the tables they affect change."""
+    data = engine_input(session=plan.session)
+
+    def edit(rounds_ids, flags):
+        r = round_number - 1
+        if not 0 <= r < len(rounds_ids):
+            raise ValidationError(_("That round is not in the plan."))
+        if _presence_changes(data, rounds_ids[r], round_number) == ([], []):
+            raise ValidationError(_("Everyone in this round already sits as they are present."))
+        try:
+            return _repair(data, rounds_ids, flags, r, plan.seed)
+        except GroupingError as error:
+            raise _refuse(error, data) from error
+
+    return _change(
+        plan=plan,
+        version=version,
+        by=by,
+        kind=PlanChange.Kind.REPAIR,
+        details={"round": round_number},
+        edit=edit,
+    )
+
+
+def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
+    """After attendance changed: repair every round whose seats no longer match who is there.
+
+    Returns True when the plan changed. A round that cannot be repaired (for example a locked
+    table holding someone who left) is left as it is; the plan page shows it and offers
+    "re-plan this round" with the reason.
+    """
+    plan = TablePlan.objects.filter(session=session).first()
+    if plan is None or session.status in (
+        PlenarySession.Status.HELD,
+        PlenarySession.Status.CLOSED,
+    ):
+        return False
+    data = engine_input(session=session)
+    rounds = plan_rounds_view(plan=plan)
+    if len(rounds) != data.rounds:
+        return False
+    before = plan_as_ids(rounds)
+    rounds_ids, flags = before, _locked_flags(rounds)
+    for r in range(len(rounds_ids)):
+        try:
+            rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed)
+        except GroupingError:
+            continue
+    if rounds_ids == before:
+        return False
+
+    def edit(_rounds, _flags):
+        return rounds_ids, flags
+
+    try:
+        _change(
+            plan=plan,
+            version=plan.version,
+            by=by,
+            kind=PlanChange.Kind.PRESENCE,
+            details={},
+            edit=edit,
+        )
+    except ValidationError:
+        logger.info("Attendance of session %s changed; the plan still needs a repair", session.pk)
+        return False
+    return True
+
+
+def plan_undo(*, plan: TablePlan, version: int, by=None) -> TablePlan:
+    """Go back to the plan as it was before the latest change not yet undone."""
+    with transaction.atomic():
+        _claim(plan, version)
+        last = (
+            PlanChange.objects.filter(plan=plan, undone_at__isnull=True, before__isnull=False)
+            .exclude(kind=PlanChange.Kind.UNDO)
+            .order_by("-version")
+            .first()
+        )
+        if last is None:
+            raise ValidationError(_("There is no change left to undo."))
+        _restore(plan, last.before)
+        last.undone_at = timezone.now()
+        last.save(update_fields=["undone_at"])
+        _record(
+            plan,
+            kind=PlanChange.Kind.UNDO,
+            before=None,
+            by=by,
+            details={"undid": last.version, "kind": last.kind},
+        )
+    return plan

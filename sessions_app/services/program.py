@@ -1,0 +1,223 @@
+"""The program of a plenary session: ordered assignments, each for a table round or the whole group.
+
+Rules kept here:
+- Positions are 1..n in program order; table rounds are 1..R without gaps (after an assignment
+  is removed or moved to another round, rounds are renumbered in order), so the session's number
+  of rounds is always the number of distinct table rounds.
+- A new session's program comes from the school's own template when it saved one, otherwise
+  from the method's default program, written in the school's language (after that it is the
+  school's own text, edited like any other).
+- A session that is held or closed keeps its program: it is part of what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from sessions_app.models import Assignment, PlenarySession, ProgramTemplate
+
+ASSIGNMENT_FIELDS = ("title", "instructions", "duration_minutes", "table_round")
+
+# The method's program (title, instructions, minutes, table round or None for the whole group).
+# Marked for translation, translated when a session is made, in the school's language.
+DEFAULT_PROGRAM = (
+    (
+        gettext_noop("Getting to know each other"),
+        gettext_noop(
+            "Each person introduces themselves briefly: your name, your class or subject, and "
+            "which learning line you are in."
+        ),
+        10,
+        1,
+    ),
+    (
+        gettext_noop("Tell about your learning line"),
+        gettext_noop(
+            "Take turns. Each person tells: what does your learning line look like, what have "
+            "you learned, what did it do for your pupils? The others ask further: listen with "
+            "curiosity and ask questions, never judge. It is not about better or worse."
+        ),
+        30,
+        1,
+    ),
+    (
+        gettext_noop("Getting to know each other"),
+        gettext_noop("A new table with new people: introduce yourselves briefly."),
+        5,
+        2,
+    ),
+    (
+        gettext_noop("Tell about your learning line"),
+        gettext_noop(
+            "The same with new people. Each person tells what their learning line looks like, "
+            "what they learned and what it did for their pupils; the others ask further."
+        ),
+        25,
+        2,
+    ),
+    (
+        gettext_noop("What do I take with me?"),
+        gettext_noop(
+            "Bringing and taking: each person names one thing they take from the stories of "
+            "the others, and one thing they brought."
+        ),
+        10,
+        2,
+    ),
+    (
+        gettext_noop("Reflection"),
+        gettext_noop(
+            "Everyone answers the guiding questions, on their phone or on paper: what did you "
+            "learn, what will you try, with whom do you want to talk further?"
+        ),
+        15,
+        None,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class AssignmentData:
+    title: str
+    instructions: str
+    duration_minutes: int
+    table_round: int | None
+
+
+def default_program(language: str) -> list[AssignmentData]:
+    """The method's program in `language` (the school's language, not the visitor's)."""
+    with translation.override(language):
+        return [
+            AssignmentData(_(title), _(instructions), minutes, table_round)
+            for title, instructions, minutes, table_round in DEFAULT_PROGRAM
+        ]
+
+
+def _template_items(session: PlenarySession) -> list[AssignmentData]:
+    template = ProgramTemplate.objects.filter(school=session.school).first()
+    if template is None or not template.items:
+        return default_program(session.school.language)
+    return [
+        AssignmentData(
+            title=item["title"],
+            instructions=item.get("instructions", ""),
+            duration_minutes=item["duration_minutes"],
+            table_round=item.get("table_round"),
+        )
+        for item in template.items
+    ]
+
+
+def _check_editable(session: PlenarySession) -> None:
+    if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
+        raise ValidationError(_("This session has been held: its program stays as it was."))
+
+
+def _renumber(session: PlenarySession) -> None:
+    """Positions 1..n and table rounds 1..R without gaps, keeping their order."""
+    assignments = list(session.assignments.order_by("position", "pk"))
+    rounds = sorted({a.table_round for a in assignments if a.table_round is not None})
+    new_round = {old: number for number, old in enumerate(rounds, start=1)}
+    changed = []
+    for position, assignment in enumerate(assignments, start=1):
+        table_round = new_round.get(assignment.table_round)
+        if (assignment.position, assignment.table_round) != (position, table_round):
+            assignment.position, assignment.table_round = position, table_round
+            changed.append(assignment)
+    Assignment.objects.bulk_update(changed, ["position", "table_round"])
+
+
+def program_fill(*, session: PlenarySession) -> list[Assignment]:
+    """Give a new session its starting program: the school's template, else the method's."""
+    items = _template_items(session)
+    return Assignment.objects.bulk_create(
+        Assignment(session=session, position=position, **vars(item))
+        for position, item in enumerate(items, start=1)
+    )
+
+
+def _clean(data: AssignmentData) -> AssignmentData:
+    title = data.title.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the assignment a title.")})
+    if not 1 <= data.duration_minutes <= 240:
+        raise ValidationError({"duration_minutes": _("Choose 1 to 240 minutes.")})
+    if data.table_round is not None and not 1 <= data.table_round <= 12:
+        raise ValidationError({"table_round": _("Choose round 1 to 12, or the whole group.")})
+    return AssignmentData(title, data.instructions.strip(), data.duration_minutes, data.table_round)
+
+
+def assignment_create(*, session: PlenarySession, data: AssignmentData) -> Assignment:
+    """Add an assignment at the end of the program."""
+    _check_editable(session)
+    data = _clean(data)
+    with transaction.atomic():
+        last = session.assignments.aggregate(last=Max("position"))["last"] or 0
+        assignment = Assignment(session=session, position=last + 1, **vars(data))
+        assignment.full_clean()
+        assignment.save()
+        _renumber(session)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def assignment_update(*, assignment: Assignment, data: AssignmentData) -> Assignment:
+    _check_editable(assignment.session)
+    data = _clean(data)
+    with transaction.atomic():
+        for name, value in vars(data).items():
+            setattr(assignment, name, value)
+        assignment.full_clean()
+        assignment.save()
+        _renumber(assignment.session)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def assignment_delete(*, assignment: Assignment) -> None:
+    session = assignment.session
+    _check_editable(session)
+    with transaction.atomic():
+        assignment.delete()
+        _renumber(session)
+
+
+def assignment_move(*, assignment: Assignment, direction: str) -> None:
+    """Move an assignment one place "up" or "down" in the program (the keyboard's reorder)."""
+    session = assignment.session
+    _check_editable(session)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move an assignment up or down."))
+    with transaction.atomic():
+        order = list(session.assignments.order_by("position", "pk"))
+        index = next(i for i, item in enumerate(order) if item.pk == assignment.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(order):
+            return
+        order[index], order[other] = order[other], order[index]
+        for position, item in enumerate(order, start=1):
+            item.position = position
+        Assignment.objects.bulk_update(order, ["position"])
+        _renumber(session)
+
+
+def program_save_as_template(*, session: PlenarySession, by) -> ProgramTemplate:
+    """Keep this session's program as the school's starting program for its next sessions."""
+    items = [
+        {name: getattr(assignment, name) for name in ASSIGNMENT_FIELDS}
+        for assignment in session.assignments.order_by("position", "pk")
+    ]
+    if not items:
+        raise ValidationError(_("The program is empty: add an assignment first."))
+    template, _created = ProgramTemplate.objects.update_or_create(
+        school=session.school,
+        defaults={"items": items, "updated_at": timezone.now(), "updated_by": by},
+    )
+    return template

@@ -1,0 +1,115 @@
+"""Writes of plenary sessions: plan one, change when and where, remove a draft.
+
+Rules kept here:
+- A session belongs to one school year of its school and falls inside it; a year that has
+  ended is read-only.
+- A new session starts with a program (the school's template or the method's default).
+- Only a draft with no plan history may be removed; a session that was published or held is
+  part of the school's history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learninglines.models import School, SchoolYear
+from learninglines.services.lines import cycle_start_new
+from sessions_app.models import PlenarySession, TablePlan
+from sessions_app.services.program import program_fill
+
+SESSION_FIELDS = ("title", "date", "start_time", "end_time", "place", "group_size")
+
+
+def _year_for(school: School, day: date) -> SchoolYear:
+    year = SchoolYear.objects.filter(school=school, start__lte=day, end__gte=day).first()
+    if year is None:
+        raise ValidationError(
+            {"date": _("There is no school year for this date yet. Open the school year first.")}
+        )
+    if year.end < timezone.localdate():
+        raise ValidationError({"date": _("This school year has ended: plan in the current one.")})
+    return year
+
+
+def session_create(
+    *,
+    school: School,
+    title: str,
+    date: date,
+    start_time: time,
+    end_time: time,
+    place: str = "",
+    group_size: int | None = None,
+    by=None,
+) -> PlenarySession:
+    """Plan a plenary session (a draft) with its starting program."""
+    with transaction.atomic():
+        session = PlenarySession(
+            school=school,
+            year=_year_for(school, date),
+            title=title.strip(),
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            place=place.strip(),
+            group_size=group_size,
+            created_by=by,
+        )
+        session.full_clean()
+        session.save()
+        program_fill(session=session)
+    return session
+
+
+def _check_changeable(session: PlenarySession) -> None:
+    if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
+        raise ValidationError(_("This session has been held: it stays as it was."))
+    if session.year.end < timezone.localdate():
+        raise ValidationError(_("This school year has ended: its sessions are read-only."))
+
+
+def session_update(*, session: PlenarySession, **fields) -> PlenarySession:
+    """Change title, date, times, place or group size of a session that has not been held."""
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown session fields: {sorted(unknown)}")
+    _check_changeable(session)
+    with transaction.atomic():
+        if "date" in fields and fields["date"] != session.date:
+            session.year = _year_for(session.school, fields["date"])
+        for name, value in fields.items():
+            setattr(session, name, value.strip() if isinstance(value, str) else value)
+        session.full_clean()
+        session.save()
+    return session
+
+
+def session_delete(*, session: PlenarySession) -> None:
+    """Remove a draft session (with its program, attendance and plan)."""
+    if not session.is_draft:
+        raise ValidationError(
+            _("Only a draft can be removed; this session is part of the history.")
+        )
+    session.delete()
+
+
+def session_hold(*, session: PlenarySession) -> PlenarySession:
+    """Mark a session held: its rounds become history for the next plan, and a new cycle starts.
+
+    The cycle restarts through the learning lines' own service, so line meetings count towards
+    the next plenary session from this day on.
+    """
+    if session.status not in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED):
+        raise ValidationError(_("This session has already been held."))
+    if not TablePlan.objects.filter(session=session).exists():
+        raise ValidationError(_("Make the table plan first: the rounds as seated are the history."))
+    with transaction.atomic():
+        session.status = PlenarySession.Status.HELD
+        session.save(update_fields=["status"])
+        cycle_start_new(year=session.year, on=session.date)
+    return session

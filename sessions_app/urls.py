@@ -1,0 +1,56 @@
+from django.urls import path
+
+from sessions_app.views import attendance, plans, program, sessions
+
+app_name = "sessions_app"
+
+S = "s/<slug:school_slug>/sessions/"
+
+urlpatterns = [
+    path(S, sessions.session_list_view, name="session-list"),
+    path(f"{S}create/", sessions.session_create_view, name="session-create"),
+    path(f"{S}<int:pk>/", sessions.session_detail_view, name="session-detail"),
+    path(f"{S}<int:pk>/update/", sessions.session_update_view, name="session-update"),
+    path(f"{S}<int:pk>/delete/", sessions.session_delete_view, name="session-delete"),
+    # --- the program ---
+    path(
+        f"{S}<int:pk>/assignments/create/",
+        program.assignment_create_view,
+        name="assignment-create",
+    ),
+    path(
+        f"{S}<int:pk>/assignments/<int:assignment_pk>/update/",
+        program.assignment_update_view,
+        name="assignment-update",
+    ),
+    path(
+        f"{S}<int:pk>/assignments/<int:assignment_pk>/delete/",
+        program.assignment_delete_view,
+        name="assignment-delete",
+    ),
+    path(
+        f"{S}<int:pk>/assignments/<int:assignment_pk>/move/",
+        program.assignment_move_view,
+        name="assignment-move",
+    ),
+    path(f"{S}<int:pk>/program/template/", program.program_template_view, name="program-template"),
+    # --- attendance ---
+    path(f"{S}<int:pk>/attendance/", attendance.attendance_view, name="session-attendance"),
+    # --- the table plan (the scheduler view) ---
+    path(f"{S}<int:pk>/plan/", plans.plan_detail_view, name="plan-detail"),
+    path(f"{S}<int:pk>/plan/generate/", plans.plan_generate_view, name="plan-generate"),
+    path(f"{S}<int:pk>/plan/change/", plans.plan_change_view, name="plan-change"),
+    path(f"{S}<int:pk>/plan/lock/", plans.plan_lock_view, name="plan-lock"),
+    path(f"{S}<int:pk>/plan/undo/", plans.plan_undo_view, name="plan-undo"),
+    path(
+        f"{S}<int:pk>/plan/rounds/<int:number>/repair/",
+        plans.plan_repair_view,
+        name="plan-repair",
+    ),
+    path(f"{S}<int:pk>/plan/apart/", plans.apart_create_view, name="apart-create"),
+    path(
+        f"{S}<int:pk>/plan/apart/<int:pair_pk>/delete/",
+        plans.apart_delete_view,
+        name="apart-delete",
+    ),
+]

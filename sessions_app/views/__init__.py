@@ -1,0 +1,1 @@
+"""Views of the exchange, thin: bind the form, check access, call a service, respond."""

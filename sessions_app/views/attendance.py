@@ -1,0 +1,67 @@
+"""Who is there: absentees beforehand and, on a phone at the door, late arrivals and leavers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from learninglines.permissions import school_view
+from sessions_app.forms.sessions import AttendanceForm
+from sessions_app.selectors.sessions import session_get, session_presence
+from sessions_app.services.attendance import attendance_save
+from sessions_app.views.sessions import is_editable
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_get(school=request.school, pk=pk)
+    presence = session_presence(session=session)
+    editable = is_editable(session)
+    form = AttendanceForm(
+        request.POST if request.method == "POST" and editable else None,
+        expected=presence.expected,
+        rounds=presence.rounds,
+    )
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            saved = attendance_save(session=session, changes=form.changes(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if saved:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance is saved (%(count)s change).",
+                        "Attendance is saved (%(count)s changes).",
+                        saved,
+                    )
+                    % {"count": saved},
+                )
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect(
+                reverse(
+                    "sessions_app:session-attendance",
+                    kwargs={"school_slug": request.school.slug, "pk": session.pk},
+                )
+            )
+    present_counts = [len(presence.present(n)) for n in range(1, presence.rounds + 1)]
+    return render(
+        request,
+        "sessions_app/attendance.html",
+        {
+            "session": session,
+            "presence": presence,
+            "form": form,
+            "editable": editable,
+            "present_counts": present_counts,
+        },
+    )

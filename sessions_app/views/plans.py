@@ -1,0 +1,288 @@
+"""The scheduler view: make the table plan, swap and move people, lock tables, undo, repair.
+
+One URL serves the whole page and, for htmx, the board fragment (`_plan_board.html`), which
+holds the numbers and every round, so a change updates the numbers at once. Every change is a
+POST carrying the plan's version; without JavaScript the same forms post and redirect back.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from learninglines.permissions import school_view
+from learninglines.selectors.people import member_list
+from sessions_app.forms.sessions import (
+    ApartPairForm,
+    PlanChangeForm,
+    PlanGenerateForm,
+    PlanLockForm,
+    PlanVersionForm,
+)
+from sessions_app.models import ApartPair, PlenarySession
+from sessions_app.selectors.board import plan_board
+from sessions_app.selectors.plans import plan_get
+from sessions_app.selectors.sessions import session_get
+from sessions_app.services.apart import apart_pair_add, apart_pair_remove
+from sessions_app.services.plans import (
+    StalePlan,
+    plan_generate,
+    plan_lock,
+    plan_move,
+    plan_repair_round,
+    plan_swap,
+    plan_undo,
+)
+from sessions_app.views.sessions import is_editable
+
+
+def _plan_url(session: PlenarySession, anchor: str = "") -> str:
+    url = reverse(
+        "sessions_app:plan-detail",
+        kwargs={"school_slug": session.school.slug, "pk": session.pk},
+    )
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _selection(request: HttpRequest) -> tuple[int | None, int | None]:
+    """(round, member) picked as the first of a swap or move: `?round=2&select=17`."""
+    try:
+        number = int(request.GET.get("round", ""))
+        member = int(request.GET.get("select", ""))
+    except ValueError:
+        return None, None
+    return number, member
+
+
+def _board_page(request: HttpRequest, session: PlenarySession, *, status: int = 200):
+    plan = plan_get(session=session)
+    selected_round, selected = _selection(request)
+    board = plan_board(session=session, plan=plan)
+    if selected is not None and not any(
+        rnd.number == selected_round and selected in rnd.view.seated for rnd in board.rounds
+    ):
+        selected_round = selected = None
+    context = {
+        "session": session,
+        "board": board,
+        "editable": is_editable(session),
+        "selected": selected,
+        "selected_round": selected_round,
+        "apart_form": ApartPairForm(
+            members=member_list(school=session.school).filter(
+                pk__in=[i.member.pk for i in board.presence.expected]
+            )
+        ),
+    }
+    template = "sessions_app/_plan_board.html" if request.htmx else "sessions_app/plan_detail.html"
+    return render(request, template, context, status=status)
+
+
+def _after_change(request: HttpRequest, session: PlenarySession, anchor: str = ""):
+    """htmx: the fresh board (messages included); otherwise back to the page (POST-redirect-GET)."""
+    if request.htmx:
+        return _board_page(request, session)
+    return redirect(_plan_url(session, anchor))
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    level = messages.WARNING if isinstance(error, StalePlan) else messages.ERROR
+    messages.add_message(request, level, " ".join(error.messages))
+
+
+@require_GET
+@school_view("plan_school")
+def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_get(school=request.school, pk=pk)
+    return _board_page(request, session)
+
+
+def _editable_session(request: HttpRequest, pk: int) -> PlenarySession:
+    session = session_get(school=request.school, pk=pk)
+    if not is_editable(session):
+        raise Http404("This session's plan is history")
+    return session
+
+
+@require_POST
+@school_view("plan_school")
+def plan_generate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _editable_session(request, pk)
+    form = PlanGenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The plan could not be made from this form. Reload the page."))
+        return _after_change(request, session)
+    data = form.cleaned_data
+    tables = None if data.get("auto") else (data.get("tables") or "keep")
+    try:
+        plan = plan_generate(
+            session=session, by=request.user, version=data.get("version") or None, tables=tables
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        report = plan.report
+        messages.success(
+            request,
+            _("The table plan is ready: %(tables)s tables, %(repeats)s repeated encounters.")
+            % {"tables": len(report["table_sizes"][0]), "repeats": report["repeats"]},
+        )
+    return _after_change(request, session)
+
+
+@require_POST
+@school_view("plan_school")
+def plan_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Swap two people, or move one to another table, in one round."""
+    session = _editable_session(request, pk)
+    plan = plan_get(session=session)
+    form = PlanChangeForm(request.POST)
+    if plan is None:
+        raise Http404("No plan yet")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _after_change(request, session)
+    data = form.cleaned_data
+    try:
+        if data.get("second"):
+            result = plan_swap(
+                plan=plan,
+                version=data["version"],
+                round_number=data["round"],
+                first=data["first"],
+                second=data["second"],
+                by=request.user,
+            )
+        else:
+            result = plan_move(
+                plan=plan,
+                version=data["version"],
+                round_number=data["round"],
+                member=data["first"],
+                table=data["table"],
+                by=request.user,
+            )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("Swapped.") if data.get("second") else _("Moved."),
+        )
+        for warning in result.warnings:
+            messages.warning(request, warning)
+    return _after_change(request, session, f"round-{data['round']}")
+
+
+@require_POST
+@school_view("plan_school")
+def plan_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _editable_session(request, pk)
+    plan = plan_get(session=session)
+    form = PlanLockForm(request.POST)
+    if plan is None or not form.is_valid():
+        raise Http404("No such table")
+    data = form.cleaned_data
+    try:
+        plan_lock(
+            plan=plan,
+            version=data["version"],
+            round_number=data["round"],
+            table=data["table"],
+            locked=data["locked"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            (
+                _("Table %(table)s is locked.")
+                if data["locked"]
+                else _("Table %(table)s is unlocked.")
+            )
+            % {"table": data["table"]},
+        )
+    return _after_change(request, session, f"round-{data['round']}")
+
+
+@require_POST
+@school_view("plan_school")
+def plan_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _editable_session(request, pk)
+    plan = plan_get(session=session)
+    form = PlanVersionForm(request.POST)
+    if plan is None or not form.is_valid():
+        raise Http404("No plan yet")
+    try:
+        plan_undo(plan=plan, version=form.cleaned_data["version"], by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The last change is undone."))
+    return _after_change(request, session)
+
+
+@require_POST
+@school_view("plan_school")
+def plan_repair_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Re-plan one round for late arrivals and leavers; only the tables they affect change."""
+    session = _editable_session(request, pk)
+    plan = plan_get(session=session)
+    form = PlanVersionForm(request.POST)
+    if plan is None or not form.is_valid():
+        raise Http404("No plan yet")
+    try:
+        plan_repair_round(
+            plan=plan, version=form.cleaned_data["version"], round_number=number, by=request.user
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Round %(number)s is re-planned.") % {"number": number})
+    return _after_change(request, session, f"round-{number}")
+
+
+@require_POST
+@school_view("plan_school")
+def apart_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_get(school=request.school, pk=pk)
+    form = ApartPairForm(request.POST, members=member_list(school=request.school))
+    if form.is_valid():
+        try:
+            apart_pair_add(school=request.school, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(first)s and %(second)s are never seated together from now on. Make the plan "
+                    "again to apply it."
+                )
+                % {
+                    "first": form.cleaned_data["first"].full_name,
+                    "second": form.cleaned_data["second"].full_name,
+                },
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return _after_change(request, session, "apart")
+
+
+@require_POST
+@school_view("plan_school")
+def apart_delete_view(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
+    session = session_get(school=request.school, pk=pk)
+    pair = ApartPair.objects.filter(school=request.school, pk=pair_pk).first()
+    if pair is None:
+        raise Http404("No such pair")
+    apart_pair_remove(pair=pair)
+    messages.success(request, _("They may sit together again."))
+    return _after_change(request, session, "apart")

@@ -1,0 +1,135 @@
+"""Plenary sessions: the list per school year, plan one, its page, change it, remove a draft."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from learninglines.permissions import school_view
+from learninglines.selectors.lines import year_chosen, year_list
+from sessions_app.forms.sessions import SessionForm
+from sessions_app.models import PlenarySession
+from sessions_app.selectors.plans import plan_get
+from sessions_app.selectors.sessions import (
+    session_get,
+    session_list,
+    session_presence,
+    session_program,
+)
+from sessions_app.services.sessions import (
+    SESSION_FIELDS,
+    session_create,
+    session_delete,
+    session_update,
+)
+
+
+def is_editable(session: PlenarySession) -> bool:
+    """Sessions that have been held, and those of an ended school year, are history."""
+    return (
+        session.status
+        not in (
+            PlenarySession.Status.HELD,
+            PlenarySession.Status.CLOSED,
+        )
+        and session.year.end >= timezone.localdate()
+    )
+
+
+@school_view("plan_school")
+def session_list_view(request: HttpRequest) -> HttpResponse:
+    """The chosen school year's sessions: upcoming and held, with status and plan numbers."""
+    year = year_chosen(school=request.school, year_pk=request.GET.get("year"))
+    sessions = session_list(school=request.school, year=year) if year else []
+    today = timezone.localdate()
+    held = (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED)
+    rows = [
+        (s, session_program(session=s, assignments=list(s.assignments.all()))) for s in sessions
+    ]
+    return render(
+        request,
+        "sessions_app/session_list.html",
+        {
+            "year": year,
+            "years": year_list(school=request.school),
+            "upcoming": [r for r in rows if r[0].status not in held and r[0].date >= today],
+            "past": [r for r in rows if r[0].status in held or r[0].date < today],
+            "can_create": year is not None and year.end >= today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def session_create_view(request: HttpRequest) -> HttpResponse:
+    initial = {"title": _("Plenary session"), "start_time": "15:00", "end_time": "16:45"}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = session_create(school=request.school, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The session is planned with the method's program. Adjust it to your school."),
+            )
+            return redirect(session)
+    return render(request, "sessions_app/session_form.html", {"form": form, "session": None})
+
+
+@school_view("plan_school")
+def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session: when and where, the exchange rules, the program, attendance and the plan."""
+    session = session_get(school=request.school, pk=pk)
+    program = session_program(session=session)
+    plan = plan_get(session=session)
+    return render(
+        request,
+        "sessions_app/session_detail.html",
+        {
+            "session": session,
+            "program": program,
+            "plan": plan,
+            "presence": session_presence(session=session, rounds=program.rounds),
+            "editable": is_editable(session),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def session_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_get(school=request.school, pk=pk)
+    if not is_editable(session):
+        messages.warning(request, _("This session has been held: it stays as it was."))
+        return redirect(session)
+    initial = {name: getattr(session, name) for name in SESSION_FIELDS}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_update(session=session, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The session is saved."))
+            return redirect(session)
+    return render(request, "sessions_app/session_form.html", {"form": form, "session": session})
+
+
+@require_POST
+@school_view("plan_school")
+def session_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_get(school=request.school, pk=pk)
+    try:
+        session_delete(session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(session)
+    messages.success(request, _("The draft session is removed."))
+    return redirect("sessions_app:session-list", school_slug=request.school.slug)
