@@ -30,17 +30,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sessions_app.engine_errors import grouping_error_message
 from sessions_app.grouping import (
     GroupingError,
-    Report,
-    evaluate,
     plan_rounds,
     repair_round,
-    table_options,
 )
 from sessions_app.models import (
-    ApartPair,
     PlanChange,
     PlanRound,
     PlanTable,
@@ -48,8 +43,18 @@ from sessions_app.models import (
     Seat,
     TablePlan,
 )
-from sessions_app.selectors.plans import plan_as_ids, plan_history, plan_rounds_view
-from sessions_app.selectors.sessions import Presence, session_presence
+from sessions_app.selectors.plans import plan_as_ids, plan_rounds_view
+from sessions_app.services.engine_input import (
+    EngineInput,
+    allowed_tables,
+    engine_input,
+    locked_flags,
+    locked_tables,
+    max_size,
+    plan_evaluate,
+    refuse,
+    report_data,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,185 +71,6 @@ class StalePlan(ValidationError):
                 "now; make your change again if it is still needed."
             )
         )
-
-
-@dataclass(frozen=True)
-class EngineInput:
-    """A session turned into the engine's plain data (member and line primary keys)."""
-
-    presence: Presence
-    lines: dict[int, list[int]]
-    absent: list[int]
-    apart: list[tuple[int, int]]
-    history: list[list[list[int]]]
-    group_size: int | None
-
-    @property
-    def rounds(self) -> int:
-        return self.presence.rounds
-
-    def absent_in(self, number: int) -> set[int]:
-        """Expected members who are not there in table round `number` (1-based)."""
-        return {i.member.pk for i in self.presence.expected if not i.present_in(number)}
-
-    @property
-    def partly_present(self) -> bool:
-        return bool(self.presence.partly)
-
-    def name_of(self, member_pk) -> str:
-        for item in self.presence.expected:
-            if item.member.pk == member_pk:
-                return item.member.full_name
-        return str(member_pk)
-
-
-def engine_input(*, session: PlenarySession) -> EngineInput:
-    """Lines with their members on the session's date, absentees, apart pairs and history."""
-    presence = session_presence(session=session)
-    lines: dict[int, list[int]] = {}
-    for item in presence.expected:
-        lines.setdefault(item.line.pk, []).append(item.member.pk)
-    rounds = presence.rounds
-    absent = [
-        i.member.pk
-        for i in presence.expected
-        if not any(i.present_in(number) for number in range(1, rounds + 1))
-    ]
-    expected = {i.member.pk for i in presence.expected}
-    apart = [
-        (first, second)
-        for first, second in ApartPair.objects.filter(school=session.school).values_list(
-            "first_id", "second_id"
-        )
-        if first in expected and second in expected
-    ]
-    return EngineInput(
-        presence=presence,
-        lines=lines,
-        absent=absent,
-        apart=apart,
-        history=plan_history(session=session),
-        group_size=session.group_size,
-    )
-
-
-def _refuse(error: GroupingError, data: EngineInput) -> ValidationError:
-    return ValidationError(grouping_error_message(error, name_of=data.name_of))
-
-
-def _table_options(data: EngineInput) -> list[int]:
-    """The table counts the rules allow: floor(N/g) and ceil(N/g) with sizes in min..max."""
-    return table_options(
-        data.lines, absent=data.absent, group_size=data.group_size, max_size=_max_size(data)
-    )
-
-
-def _report_data(report: Report, *, bound_known: bool = True) -> dict:
-    return {
-        "repeats": report.repeats,
-        "repeats_history": report.repeats_history,
-        "repeats_within": report.repeats_within,
-        "repeated_pairs": [[a, b, count] for (a, b), count in report.repeated_pairs],
-        "people_with_repeats": report.people_with_repeats,
-        "missing_line_slots": report.missing_line_slots,
-        "min_missing_line_slots": report.min_missing_line_slots,
-        "table_sizes": [list(sizes) for sizes in report.table_sizes],
-        "lower_bound": report.lower_bound if bound_known else None,
-        "lower_bound_tight": report.lower_bound_tight if bound_known else True,
-        "proven_optimal": report.proven_optimal if bound_known else False,
-        "elapsed": round(report.elapsed, 3),
-    }
-
-
-def _locked_of(rounds) -> dict[int, list[list[int]]]:
-    locked: dict[int, list[list[int]]] = {}
-    for index, rnd in enumerate(rounds):
-        tables = [[s.member_id for s in t.seats] for t in rnd.tables if t.table.locked]
-        if tables:
-            locked[index] = tables
-    return locked
-
-
-def _locked_flags(rounds) -> list[list[bool]]:
-    return [[t.table.locked for t in rnd.tables] for rnd in rounds]
-
-
-def plan_evaluate(data: EngineInput, rounds: list[list[list[int]]], locked_flags) -> dict:
-    """The report of stored or edited rounds; raises GroupingError when a hard rule breaks.
-
-    With everyone present in every round and one table count, the engine recounts the whole
-    session at once (its lower bound holds then). When presence differs per round (late
-    arrivals, leavers) or a repaired round has another table count, each round is recounted
-    with the rounds before it as history: the sum is the same plain count of repeats, but no
-    lower bound is claimed.
-    """
-    locked = {
-        r: [t for t, flag in zip(rnd, locked_flags[r], strict=True) if flag]
-        for r, rnd in enumerate(rounds)
-        if r < len(locked_flags) and any(locked_flags[r])
-    }
-    same_count = len({len(rnd) for rnd in rounds}) == 1
-    if not data.partly_present and same_count:
-        report = evaluate(
-            data.lines,
-            rounds,
-            history=data.history,
-            absent=data.absent,
-            apart=data.apart,
-            locked=locked,
-            group_size=data.group_size,
-            max_size=_max_size(data),
-        )
-        return _report_data(report)
-    total: dict = {
-        "repeats": 0,
-        "repeats_history": 0,
-        "repeats_within": 0,
-        "missing_line_slots": 0,
-        "min_missing_line_slots": 0,
-    }
-    pairs: dict[tuple[int, int], int] = {}
-    sizes = []
-    history = list(data.history)
-    for r, rnd in enumerate(rounds):
-        try:
-            report = evaluate(
-                data.lines,
-                [rnd],
-                history=history,
-                absent=sorted(data.absent_in(r + 1)),
-                apart=data.apart,
-                locked={0: locked[r]} if r in locked else None,
-                group_size=data.group_size,
-                max_size=_max_size(data),
-            )
-        except GroupingError as error:
-            if "round" in error.params:
-                error.params["round"] = r
-            raise
-        for name in total:
-            total[name] += getattr(report, name)
-        for (a, b), count in report.repeated_pairs:
-            pairs[(a, b)] = pairs.get((a, b), 0) + count
-        sizes.append(list(report.table_sizes[0]))
-        history.append(rnd)
-    people = {m for pair in pairs for m in pair}
-    return {
-        **total,
-        "repeated_pairs": [[a, b, c] for (a, b), c in sorted(pairs.items())],
-        "people_with_repeats": len(people),
-        "table_sizes": sizes,
-        "lower_bound": None,
-        "lower_bound_tight": True,
-        "proven_optimal": False,
-        "elapsed": 0.0,
-    }
-
-
-def _max_size(data: EngineInput) -> int:
-    """The largest table the rules allow: the group size plus one."""
-    lines = sum(1 for m in data.lines.values() if set(m) - set(data.absent))
-    return (data.group_size or max(3, lines)) + 1
 
 
 # --- snapshots: the plan as plain data, to record before a change and to restore on undo ---
@@ -299,12 +125,12 @@ def _restore(plan: TablePlan, snapshot: dict) -> None:
     plan.save(update_fields=["report", "alternative", "tables", "seed", "updated_at"])
 
 
-def _as_stored(data: EngineInput, rounds_ids, locked_flags) -> list[list[dict]]:
+def _as_stored(data: EngineInput, rounds_ids, flags) -> list[list[dict]]:
     line_of = {m: line for line, members in data.lines.items() for m in members}
     return [
         [
             {
-                "locked": bool(locked_flags[r][t]) if r < len(locked_flags) else False,
+                "locked": bool(flags[r][t]) if r < len(flags) else False,
                 "seats": [[m, line_of[m]] for m in table],
             }
             for t, table in enumerate(rnd)
@@ -342,7 +168,7 @@ def _run_engine(data: EngineInput, *, locked, seed: int, tables: int | None):
         apart=data.apart,
         locked=locked or None,
         group_size=data.group_size,
-        max_size=_max_size(data),
+        max_size=max_size(data),
         tables=tables,
         seed=seed,
         time_limit=settings.GROUPING_TIME_LIMIT,
@@ -373,7 +199,7 @@ def _repair(data: EngineInput, rounds_ids, flags, r: int, seed: int):
         arrived=arrived,
         apart=data.apart,
         locked=[t for t, flag in enumerate(flags[r]) if flag],
-        max_size=_max_size(data),
+        max_size=max_size(data),
         seed=seed,
     )
     rounds_ids = [list(map(list, rnd)) for rnd in rounds_ids]
@@ -393,7 +219,7 @@ def _follow_presence(data: EngineInput, rounds_ids, flags, seed: int):
 
 def _alternative(data: EngineInput, chosen: int, locked, seed: int) -> dict | None:
     """What the other allowed table count would cost, for the steering group to compare."""
-    others = [t for t in _table_options(data) if t != chosen]
+    others = [t for t in allowed_tables(data) if t != chosen]
     if not others:
         return None
     tables = others[0]
@@ -442,30 +268,30 @@ def plan_generate(
         before = None if created else _snapshot(plan)
         old_rounds = [] if created else plan_rounds_view(plan=plan)
         chosen = plan.tables if tables == "keep" else tables
-        if chosen is not None and chosen not in _table_options(data):
+        if chosen is not None and chosen not in allowed_tables(data):
             chosen = None
-        locked = {r: t for r, t in _locked_of(old_rounds).items() if r < data.rounds}
+        locked = {r: t for r, t in locked_tables(old_rounds).items() if r < data.rounds}
         seed = plan.seed + 1 if seed is None and not created else (seed or 0)
         try:
             result = _run_engine(data, locked=locked, seed=seed, tables=chosen)
         except GroupingError as error:
-            raise _refuse(error, data) from error
+            raise refuse(error, data) from error
         rounds_ids = result.rounds
         # Locked tables come back verbatim; find them again to keep their flag.
-        locked_flags = []
+        flags = []
         for r, rnd in enumerate(rounds_ids):
             keep = {frozenset(t) for t in locked.get(r, [])}
-            locked_flags.append([frozenset(t) in keep for t in rnd])
+            flags.append([frozenset(t) in keep for t in rnd])
         try:
             if data.partly_present:
-                rounds_ids, locked_flags = _follow_presence(data, rounds_ids, locked_flags, seed)
-                report = plan_evaluate(data, rounds_ids, locked_flags)
+                rounds_ids, flags = _follow_presence(data, rounds_ids, flags, seed)
+                report = plan_evaluate(data, rounds_ids, flags)
                 report["elapsed"] = round(result.report.elapsed, 3)
             else:
-                report = _report_data(result.report)
+                report = report_data(result.report)
         except GroupingError as error:
-            raise _refuse(error, data) from error
-        _store(plan, _as_stored(data, rounds_ids, locked_flags))
+            raise refuse(error, data) from error
+        _store(plan, _as_stored(data, rounds_ids, flags))
         plan.seed = seed
         plan.tables = chosen
         plan.report = report
@@ -543,11 +369,11 @@ def _change(
         _claim(plan, version)
         rounds = plan_rounds_view(plan=plan)
         before = _snapshot(plan)
-        rounds_ids, flags = edit(plan_as_ids(rounds), _locked_flags(rounds))
+        rounds_ids, flags = edit(plan_as_ids(rounds), locked_flags(rounds))
         try:
             report = plan_evaluate(data, rounds_ids, flags)
         except GroupingError as error:
-            raise _refuse(error, data) from error
+            raise refuse(error, data) from error
         _store(plan, _as_stored(data, rounds_ids, flags))
         warnings = _warnings(plan.report, report)
         plan.report = report
@@ -573,7 +399,7 @@ def plan_swap(
 
     def edit(rounds_ids, flags):
         r, a = _find(rounds_ids, first, round_number)
-        _, b = _find(rounds_ids, second, round_number)
+        _round, b = _find(rounds_ids, second, round_number)
         if a == b:
             raise ValidationError(_("These two already sit at the same table."))
         if flags[r][a] or flags[r][b]:
@@ -656,7 +482,7 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
         try:
             return _repair(data, rounds_ids, flags, r, plan.seed)
         except GroupingError as error:
-            raise _refuse(error, data) from error
+            raise refuse(error, data) from error
 
     return _change(
         plan=plan,
@@ -686,7 +512,7 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
     if len(rounds) != data.rounds:
         return False
     before = plan_as_ids(rounds)
-    rounds_ids, flags = before, _locked_flags(rounds)
+    rounds_ids, flags = before, locked_flags(rounds)
     for r in range(len(rounds_ids)):
         try:
             rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed)

@@ -1,0 +1,69 @@
+"""Schools with lines and members, and sessions on them, made through the services."""
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+
+import pytest
+
+from learninglines.models import LearningLine, Member, SchoolYear
+from learninglines.services.lines import line_create, membership_move
+from learninglines.services.people import school_year_ensure_current
+from sessions_app.services.sessions import session_create
+from tests.factories import MemberFactory
+
+LINE_NAMES = ["Lezen", "Rekenen", "Burgerschap", "Eigenaarschap", "Spel", "Taal", "Natuur", "Kunst"]
+
+
+@dataclass
+class Team:
+    year: SchoolYear
+    lines: list[LearningLine]
+    members: dict[str, list[Member]] = field(default_factory=dict)
+
+    @property
+    def everyone(self) -> list[Member]:
+        return [m for line in self.lines for m in self.members[line.letter]]
+
+
+@pytest.fixture
+def make_team(school):
+    """make_team([4, 4, 3]): lines A, B, C with that many members each, from the year's start."""
+
+    def make(sizes, *, of=None, extra=None) -> Team:
+        target = of or school
+        year = school_year_ensure_current(school=target)
+        team = Team(year=year, lines=[])
+        for index, size in enumerate(sizes):
+            line = line_create(school=target, year=year, name=LINE_NAMES[index])
+            team.lines.append(line)
+            team.members[line.letter] = []
+            for number in range(size):
+                member = MemberFactory(
+                    school=target,
+                    first_name=f"{line.letter}{number + 1}",
+                    last_name=f"Lid {line.letter}{number + 1}",
+                )
+                membership_move(member=member, line=line, start=year.start)
+                team.members[line.letter].append(member)
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_session(school):
+    """A draft session in the current school year, `days` after its first day."""
+
+    def make(*, days=40, of=None, title="Plenaire bijeenkomst", **fields):
+        target = of or school
+        year = school_year_ensure_current(school=target)
+        return session_create(
+            school=target,
+            title=title,
+            date=min(year.start + timedelta(days=days), year.end),
+            start_time=fields.pop("start_time", time(15, 0)),
+            end_time=fields.pop("end_time", time(16, 45)),
+            **fields,
+        )
+
+    return make

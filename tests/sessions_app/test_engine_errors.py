@@ -1,0 +1,69 @@
+"""The grouping engine's errors reach people in Dutch and English, with names, never ids."""
+
+import pytest
+from django.utils import translation
+
+from sessions_app.engine_errors import MESSAGES, grouping_error_message
+from sessions_app.grouping import GroupingError, evaluate, plan_rounds
+
+SAMPLE_PARAMS = {
+    "member": 7,
+    "other": 8,
+    "round": 1,
+    "members": 9,
+    "min_size": 3,
+    "max_size": 5,
+    "tables": [2, 3],
+}
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_every_code_has_a_dutch_and_an_english_message(code):
+    error = GroupingError(code, "engine text", params=dict(SAMPLE_PARAMS))
+    names = {7: "Anouk de Vries", 8: "Daan van der Berg"}
+    with translation.override("nl"):
+        dutch = grouping_error_message(error, name_of=names)
+    with translation.override("en"):
+        english = grouping_error_message(error, name_of=names)
+    assert dutch != english
+    for text in (dutch, english):
+        assert "engine text" not in text
+        assert "%(" not in text
+        assert "7" not in text.replace("Anouk de Vries", "")  # ids become names
+
+
+def test_an_unknown_code_gets_a_general_message():
+    with translation.override("nl"):
+        assert grouping_error_message(GroupingError("something_new", "x")) == (
+            "De tafelindeling kon niet worden gemaakt. Probeer het opnieuw, of vraag de "
+            "beheerder om hulp."
+        )
+
+
+def test_a_real_engine_error_is_worded_with_names_and_rounds_counted_from_one():
+    lines = {"A": [1, 2, 3], "B": [4, 5, 6], "C": [7, 8, 9]}
+    plan = plan_rounds(lines, 2, seed=0)
+    rounds = [[list(t) for t in rnd] for rnd in plan.rounds]
+    rounds[1][0].pop(0)  # someone loses their seat in the second round
+    with pytest.raises(GroupingError) as raised:
+        evaluate(lines, rounds)
+    names = {m: f"Lid {m}" for m in range(1, 10)}
+    with translation.override("nl"):
+        text = grouping_error_message(raised.value, name_of=names)
+    missing = plan.rounds[1][0][0]
+    assert (raised.value.code, raised.value.params) == (
+        "plan_member_missing",
+        {"member": missing, "round": 1},
+    )
+    assert text == f"Lid {missing} zou in ronde 2 geen plek hebben."
+
+
+def test_too_few_people_for_the_tables_is_said_in_numbers():
+    with pytest.raises(GroupingError) as raised:
+        plan_rounds({"A": [1, 2], "B": [3, 4]}, 1, min_size=3, max_size=3, group_size=3)
+    with translation.override("nl"):
+        text = grouping_error_message(raised.value)
+    assert raised.value.code == "sizes_impossible"
+    assert text == (
+        "4 mensen passen niet aan tafels van 3 tot 3 mensen. Kies een andere groepsgrootte."
+    )

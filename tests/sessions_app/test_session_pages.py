@@ -1,0 +1,134 @@
+"""The session pages as the steering group uses them: fixed query costs, htmx, messages."""
+
+import pytest
+
+from sessions_app.models import Seat
+from sessions_app.services.attendance import PresenceData, attendance_save
+from sessions_app.services.plans import plan_generate
+from sessions_app.services.sessions import session_hold
+
+pytestmark = pytest.mark.django_db
+
+
+def grown(make_team, make_session, size):
+    """A school of `size` members in 4 lines with a held session and a planned draft."""
+    per_line = [size // 4 + (1 if i < size % 4 else 0) for i in range(4)]
+    team = make_team(per_line)
+    held = make_session(days=20)
+    plan_generate(session=held, seed=0)
+    session_hold(session=held)
+    draft = make_session(days=60)
+    attendance_save(
+        session=draft,
+        changes={team.everyone[0].pk: (PresenceData(), PresenceData(absent=True))},
+    )
+    plan_generate(session=draft, seed=0)
+    return draft
+
+
+@pytest.mark.parametrize("size", [20, 150])
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        ("/s/de-regenboog/sessions/", 10),
+        ("/s/de-regenboog/sessions/{pk}/", 10),
+        ("/s/de-regenboog/sessions/{pk}/plan/", 16),
+        ("/s/de-regenboog/sessions/{pk}/attendance/", 9),
+    ],
+)
+def test_pages_cost_the_same_at_20_and_150_members(
+    client, steering, make_team, make_session, django_assert_num_queries, size, path, queries
+):
+    draft = grown(make_team, make_session, size)
+    client.force_login(steering.user)
+    url = path.format(pk=draft.pk)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_the_board_is_a_fragment_for_htmx(client, steering, make_team, make_session):
+    make_team([4, 4, 4, 4])
+    session = make_session()
+    plan_generate(session=session, seed=0)
+    client.force_login(steering.user)
+    url = f"/s/de-regenboog/sessions/{session.pk}/plan/"
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    page = client.get(url).content.decode()
+    assert fragment.lstrip().startswith('<div id="plan-board"')
+    assert "<html" not in fragment
+    assert '<div id="plan-board"' in page and "<html" in page
+    assert fragment.count('class="card plan-table') == 8  # 4 tables in each of 2 rounds
+
+
+def test_a_swap_through_the_page_moves_people_and_shows_the_numbers(
+    client, steering, make_team, make_session
+):
+    team = make_team([4, 4, 4, 4])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    a1, a2 = team.members["A"][:2]
+    client.force_login(steering.user)
+    response = client.post(
+        f"/s/de-regenboog/sessions/{session.pk}/plan/change/",
+        {"version": plan.version, "round": 1, "first": a1.pk, "second": a2.pk},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Gewisseld." in html
+    assert "Door deze wijziging zijn er 2 herhaalde ontmoetingen meer." in html
+    assert "<strong>2 herhaalde ontmoetingen</strong>" in html
+    seats = dict(Seat.objects.filter(round__number=1).values_list("member_id", "table__number"))
+    assert seats[a1.pk] != seats[a2.pk]
+
+
+def test_a_stale_change_through_the_page_shows_the_message_and_the_fresh_plan(
+    client, steering, coach, make_team, make_session
+):
+    team = make_team([4, 4, 4, 4])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    a1, a2, a3 = team.members["A"][:3]
+    url = f"/s/de-regenboog/sessions/{session.pk}/plan/change/"
+    client.force_login(coach)
+    client.post(url, {"version": plan.version, "round": 1, "first": a1.pk, "second": a2.pk})
+    client.force_login(steering.user)
+    response = client.post(
+        url, {"version": plan.version, "round": 1, "first": a1.pk, "second": a3.pk}, follow=True
+    )
+    html = response.content.decode()
+    assert "Iemand anders heeft de tafelindeling intussen gewijzigd." in html
+    assert f'name="version" value="{plan.version + 1}"' in html
+
+
+def test_an_engine_error_is_shown_in_dutch(client, steering, make_team, make_session):
+    make_team([1, 1])  # two people cannot fill a table of three
+    session = make_session()
+    client.force_login(steering.user)
+    response = client.post(f"/s/de-regenboog/sessions/{session.pk}/plan/generate/", {}, follow=True)
+    html = response.content.decode()
+    assert (
+        "2 mensen passen niet aan tafels van 3 tot 4 mensen. Kies een andere groepsgrootte." in html
+    )
+    assert "Plan" not in [m.message for m in response.context["messages"]]
+
+
+def test_free_text_is_escaped_on_the_plan_and_the_session_page(
+    client, steering, make_team, make_session
+):
+    team = make_team([3, 3, 3])
+    member = team.members["A"][0]
+    member.first_name = "<script>alert(1)</script>"
+    member.save()
+    session = make_session(title="<b>Plenair</b>")
+    plan_generate(session=session, seed=0)
+    client.force_login(steering.user)
+    for url in (
+        f"/s/de-regenboog/sessions/{session.pk}/plan/",
+        f"/s/de-regenboog/sessions/{session.pk}/",
+        f"/s/de-regenboog/sessions/{session.pk}/attendance/",
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "<b>Plenair</b>" not in html
