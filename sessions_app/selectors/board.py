@@ -60,6 +60,14 @@ class RepeatedPair:
     count: int
 
 
+@dataclass(frozen=True)
+class ChangeLine:
+    """One entry of the plan's history with the names of the people it moved."""
+
+    change: object
+    names: list[str]
+
+
 @dataclass
 class Board:
     session: PlenarySession
@@ -163,6 +171,10 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
         .count()
     )
     changes = plan_changes(plan=plan) if plan else []
+    lines = [
+        ChangeLine(c, [names.get(m, str(m)) for m in c.details.get("members", [])])
+        for c in changes
+    ]
     return Board(
         session=session,
         plan=plan,
@@ -177,7 +189,7 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
             .select_related("first", "second")
             .order_by("first__last_name", "first__first_name", "pk")
         ),
-        changes=changes,
+        changes=lines,
         can_undo=any(
             c.before is not None and c.undone_at is None and c.kind != "undo" for c in changes
         ),
