@@ -40,11 +40,15 @@ from .model import (
 from .report import recount
 from .search import Search
 
-# Work units per unit of effort: about 0.7 s of pure Python for 150 members with history.
-BUDGET = 10_000_000
+# Work units per unit of effort: about 0.6-0.75 s of pure Python for 150 members with history
+# (a unit is 45-65 ns on the bench machine, measured per case and phase).
+BUDGET = 12_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
-CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
+CLIQUE_NODES = 20_000
+
+
+# exact apart-clique search steps before settling for the greedy answer
 
 
 def choose_tables(
@@ -279,6 +283,7 @@ def build(
     """Seat the rounds one by one, each followed by a search on that round alone."""
     rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
     search = Search(inst, rng)
+    left = budget
     for r in range(rounds):
         locked_round = locks.get(r, [])
         pref = prefs[r] if prefs else None
@@ -286,7 +291,10 @@ def build(
         flags = [True] * len(locked_round) + [False] * (len(plan) - len(locked_round))
         search.add_round(plan, flags)
         if budget:
-            search.run(budget / rounds, 0, deadline, mixed, active=r)
+            # what a round leaves unspent (it reached zero repeats) goes to the later rounds,
+            # which start with more encounters behind them and so need it more
+            share = left / (rounds - r)
+            left -= min(share, search.run(share, 0, deadline, mixed, active=r))
     return search
 
 

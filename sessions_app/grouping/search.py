@@ -15,7 +15,8 @@ over members of the square of the repeats they take part in; ``polish`` lowers i
 that keep the apart pairs and the repeats, after the search.
 
 Incremental evaluation. ``add_cost(x, y)`` is what one more meeting of the pair costs at its
-current count, ``drop_cost(x, y)`` what one meeting less saves. Per round r the search keeps
+current count (kept for every pair in ``addc``), ``drop_cost(x, y)`` what one meeting less
+saves. Per round r the search keeps
 
     gain[r][x * T + t] = sum of add_cost(x, y) over the members y at table t (y != x)
     stay[r][x]         = sum of drop_cost(x, y) over the members y at x's own table
@@ -24,9 +25,12 @@ so swapping a (table t1) with b (table t2) changes the cost by
 
     gain[a, t2] - add_cost(a, b) - stay[a] + gain[b, t1] - add_cost(b, a) - stay[b]
 
-in constant time. A swap updates the tables it touches for every member (O(N)) and, for every
-pair whose count changes, the two entries of every other round (O(rounds)). The per-round
-arrays are built on first use, so plans that need no search never pay for them.
+in constant time. A swap first moves the two members at the old counts (two columns of
+``gain`` for every member, each one vector operation with ``map``, and the ``stay`` of the two
+tables), then changes the pair counts it touches (``_bump_many``: cost, repeats, conflicts, and
+two ``gain`` entries per pair in every round whose arrays exist). The arrays are built on first
+use; a search of one round (``active``) drops the other rounds' arrays, so its swaps only keep
+that round's up to date.
 
 The search (``run``): take a few conflicting pairs (a repeat or an apart pair at one table),
 try every swap of one of their members that keeps the line slots, take the best one that is not
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import random
 import time
+from operator import add, sub
 
 from .algorithms import assignment
 from .model import Instance
@@ -49,16 +54,21 @@ MOVE = 10**9
 BIG = 10**6
 SPREAD = 10**3
 RECENT = 100
-CROSS = 0.2  # share of iterations also trying swaps across lines (uneven lines): 8x the moves
+CROSS = 0.2  # share of iterations also trying swaps across lines (uneven lines, locks)
 TENURE = 4
 TENURE_DIV = 10
 SAMPLE = 24  # conflicting pairs whose members are tried per iteration
 PLATEAU = 30  # iterations per member and round without a new best plan: the search gives up
 # Budget units, each about a tenth of a microsecond of pure Python (measured): an evaluated
-# swap, a member looked at while listing candidates, a pair count changed by an applied swap
-# (plus a little per round whose arrays follow it)
+# swap, a table looked at while listing cross-line candidates, a sampled conflict, a mover, per
+# member for the two columns an applied swap updates, a pair count it changes per built round
 EVAL_WORK = 3
 LOOK_WORK = 3
+SAMPLE_WORK = 10
+MOVER_WORK = 20
+ITER_WORK = 40
+SWAP_WORK = 1
+BUILD_WORK = 2
 PAIR_WORK = 10
 PAIR_ROUND_WORK = 3
 
@@ -69,6 +79,7 @@ class Search:
     def __init__(self, inst: Instance, rng: random.Random, origin: list[int] | None = None):
         n = inst.n
         size = n * n
+        self.inst = inst
         self.n = n
         self.k = inst.k
         self.rng = rng
@@ -100,6 +111,7 @@ class Search:
             self.partners[b].add(a)
         self.c1 = c1  # cost of the first meeting of a pair
         self.c2 = c2  # cost of a further meeting, plus 2 * SPREAD per meeting already counted
+        self.addc = c1[:]  # add_cost of every pair at its current count (kept by _bump)
         self.origin = origin
         self.rounds: list[list[list[int]]] = []
         self.tab: list[list[int]] = []
@@ -120,8 +132,7 @@ class Search:
     # --- pair bookkeeping -------------------------------------------------------------------
     def add_cost(self, i: int) -> int:
         """Cost of one more meeting of pair index i = a * n + b at its current count."""
-        m = self.cnt[i]
-        return self.c1[i] if not m else self.c2[i] + 2 * SPREAD * m
+        return self.addc[i]
 
     def _bad(self, i: int) -> bool:
         m = self.cnt[i]
@@ -175,7 +186,9 @@ class Search:
                 self.spread -= 2 * (pr[a] + pr[b] + 1)
         if ap:
             self.apart_violations += step
-        cnt[i] = cnt[b * n + a] = m1
+        j = b * n + a
+        cnt[i] = cnt[j] = m1
+        self.addc[i] = self.addc[j] = add1
         if m0 == 0:
             self.partners[a].add(b)
             self.partners[b].add(a)
@@ -185,7 +198,7 @@ class Search:
         bad0 = bool(ap and m0) or hc + m0 >= 2
         bad1 = bool(ap and m1) or hc + m1 >= 2
         if bad0 != bad1:
-            self._flag(i, b * n + a, bad0)
+            self._flag(i, j, bad0)
         d_add = add1 - add0
         d_drop = (c1 if m1 <= 1 else c2 + s2 * (m1 - 1)) - (c1 if m0 <= 1 else c2 + s2 * (m0 - 1))
         tabs, gains, stays, sizes = self.tab, self.gain, self.stay, self.t_count
@@ -203,14 +216,91 @@ class Search:
                 stay[a] += d_drop  # type: ignore[index]
                 stay[b] += d_drop  # type: ignore[index]
 
+    def _bump_many(self, a: int, others: list[int], step: int, skip: int, but: int) -> None:
+        """``_bump(a, y, step, skip)`` for every y in `others` except a and `but`, in one loop
+        (the swap's hot path: the same arithmetic with the attributes read once)."""
+        n = self.n
+        cnt, addc, c1s, c2s, hcs, aps = self.cnt, self.addc, self.c1, self.c2, self.hc, self.ap
+        pr, partners, conf, conf_pos = self.person_repeats, self.partners, self.conf, self.conf_pos
+        tabs, gains, stays, sizes = self.tab, self.gain, self.stay, self.t_count
+        views = [
+            (tabs[r], gains[r], stays[r], sizes[r], tabs[r][a]) for r in self.built if r != skip
+        ]
+        s2 = 2 * SPREAD
+        cost = repeats = spread = apart = 0
+        row = a * n
+        partners_a = partners[a]
+        skip_members = (a, but)
+        for b in others:
+            if b in skip_members:
+                continue
+            i = row + b
+            m0 = cnt[i]
+            m1 = m0 + step
+            c1 = c1s[i]
+            add0 = addc[i]
+            add1 = c1 if m1 <= 0 else c2s[i] + s2 * m1
+            hc = hcs[i]
+            ap = aps[i]
+            if step > 0:
+                cost += add0
+                if hc or m0:
+                    repeats += 1
+                    spread += 2 * (pr[a] + pr[b] + 1)
+                    pr[a] += 1
+                    pr[b] += 1
+            else:
+                cost -= add1
+                if hc or m1:
+                    repeats -= 1
+                    pr[a] -= 1
+                    pr[b] -= 1
+                    spread -= 2 * (pr[a] + pr[b] + 1)
+            j = b * n + a
+            cnt[i] = cnt[j] = m1
+            addc[i] = addc[j] = add1
+            if m0 == 0:
+                partners_a.add(b)
+                partners[b].add(a)
+            elif m1 == 0 and not (hc or ap):
+                partners_a.discard(b)
+                partners[b].discard(a)
+            if ap:
+                apart += step
+                bad0 = m0 > 0 or hc + m0 >= 2
+                bad1 = m1 > 0 or hc + m1 >= 2
+            else:
+                bad0 = hc + m0 >= 2
+                bad1 = hc + m1 >= 2
+            if bad0 != bad1:
+                key = i if i < j else j
+                if bad1:
+                    conf_pos[key] = len(conf)
+                    conf.append(key)
+                else:
+                    pos = conf_pos.pop(key)
+                    last = conf.pop()
+                    if last != key:
+                        conf[pos] = last
+                        conf_pos[last] = pos
+            if views:
+                d_add = add1 - add0
+                d_drop = (c1 if m1 <= 1 else add1 - s2) - (c1 if m0 <= 1 else add0 - s2)
+                for tab, gain, stay, t_count, ta in views:
+                    tb = tab[b]
+                    gain[a * t_count + tb] += d_add  # type: ignore[index]
+                    gain[b * t_count + ta] += d_add  # type: ignore[index]
+                    if ta == tb:
+                        stay[a] += d_drop  # type: ignore[index]
+                        stay[b] += d_drop  # type: ignore[index]
+        self.cost += cost
+        self.repeats += repeats
+        self.spread += spread
+        self.apart_violations += apart
+
     def _adds(self, x: int) -> list[int]:
         """add_cost(z, x) for every member z, as a list (pairs are symmetric: row x)."""
-        lo, hi = x * self.n, (x + 1) * self.n
-        s2 = 2 * SPREAD
-        return [
-            c1 if not m else c2 + s2 * m
-            for m, c1, c2 in zip(self.cnt[lo:hi], self.c1[lo:hi], self.c2[lo:hi], strict=True)
-        ]
+        return self.addc[x * self.n : (x + 1) * self.n]
 
     def _add_at(self, i: int, m: int) -> int:
         """add_cost of pair i as if its count were m (m >= 0)."""
@@ -238,38 +328,38 @@ class Search:
 
     # --- rounds and tables ------------------------------------------------------------------
     def _build(self, r: int) -> None:
-        """The gain and stay arrays of round r, from scratch (O(N * N))."""
+        """The gain and stay arrays of round r, from scratch (O(N * N), the sums in C)."""
         n = self.n
         tables = self.rounds[r]
         t_count = len(tables)
         gain = [0] * (n * t_count)
         stay = [0] * n
-        cnt, c1, c2, s2 = self.cnt, self.c1, self.c2, 2 * SPREAD
+        cnt, c1, addc, s2 = self.cnt, self.c1, self.addc, 2 * SPREAD
         tab = self.tab[r]
         for x in range(n):
-            if tab[x] < 0:
+            own = tab[x]
+            if own < 0:
                 continue
             row = x * n
-            base = x * t_count
-            own = tab[x]
-            for t, table in enumerate(tables):
-                total = 0
-                for y in table:
-                    if y != x:
-                        i = row + y
-                        m = cnt[i]
-                        total += c1[i] if not m else c2[i] + s2 * m
-                gain[base + t] = total
+            costs = addc[row : row + n]  # costs[x] is 0: cnt and c1 of (x, x) are 0
+            pick = costs.__getitem__
+            gain[x * t_count : (x + 1) * t_count] = [sum(map(pick, table)) for table in tables]
             drop = 0
             for y in tables[own]:
                 if y != x:
                     i = row + y
-                    m = cnt[i] - 1
-                    drop += c1[i] if m <= 0 else c2[i] + s2 * m
+                    drop += c1[i] if cnt[i] <= 1 else addc[i] - s2
             stay[x] = drop
         self.gain[r] = gain
         self.stay[r] = stay
         self.built.append(r)
+
+    def drop_arrays(self, keep: int | None = None) -> None:
+        """Forget the gain and stay arrays of every round but `keep`."""
+        for r in self.built:
+            if r != keep:
+                self.gain[r] = self.stay[r] = None
+        self.built = [r for r in self.built if r == keep]
 
     def _leave(self, r: int, x: int) -> int:
         """Take x from its table in round r; returns that table."""
@@ -354,6 +444,7 @@ class Search:
         locks = self.lock
         size = self.n * self.n
         self.cnt = [0] * size
+        self.addc = self.c1[:]
         self.cost = self.repeats = self.apart_violations = self.spread = 0
         self.person_repeats = [0] * self.n
         self.conf, self.conf_pos = [], {}
@@ -364,40 +455,112 @@ class Search:
 
     # --- moves ------------------------------------------------------------------------------
     def swap(self, r: int, a: int, b: int) -> None:
+        """Swap a and b (at different tables of round r), keeping every array right.
+
+        First the seats change at the old pair counts: every member's view of the two tables
+        (two columns of ``gain``, one vector operation each: the self terms are 0) and the
+        ``stay`` of the two tables' members. Then the pair counts change (``_bump``, for every
+        built round, this one included).
+        """
         tab = self.tab[r]
         t1, t2 = tab[a], tab[b]
         if self.origin is not None:
             o_a, o_b = self.origin[a], self.origin[b]
             self.cost -= MOVE * ((o_a >= 0 and t1 != o_a) + (o_b >= 0 and t2 != o_b))
             self.cost += MOVE * ((o_a >= 0 and t2 != o_a) + (o_b >= 0 and t1 != o_b))
-        self._leave(r, a)
-        self._leave(r, b)
-        self._join(r, a, t2)
-        self._join(r, b, t1)
+        n = self.n
+        first, second = self.rounds[r][t1], self.rounds[r][t2]
+        gain, stay = self.gain[r], self.stay[r]
+        if gain is not None and stay is not None:
+            addc, cnt, c1 = self.addc, self.cnt, self.c1
+            s2 = 2 * SPREAD
+            t_count = self.t_count[r]
+            to_b = addc[b * n : (b + 1) * n]
+            diff = list(map(sub, to_b, addc[a * n : (a + 1) * n]))
+            gain[t1::t_count] = list(map(add, gain[t1::t_count], diff))
+            gain[t2::t_count] = list(map(sub, gain[t2::t_count], diff))
+            stay_a = stay_b = 0
+            for y in first:
+                if y != a:
+                    i, j = y * n + a, y * n + b
+                    d_a = c1[i] if cnt[i] <= 1 else addc[i] - s2
+                    d_b = c1[j] if cnt[j] <= 1 else addc[j] - s2
+                    stay[y] += d_b - d_a
+                    stay_b += d_b
+            for y in second:
+                if y != b:
+                    i, j = y * n + a, y * n + b
+                    d_a = c1[i] if cnt[i] <= 1 else addc[i] - s2
+                    d_b = c1[j] if cnt[j] <= 1 else addc[j] - s2
+                    stay[y] += d_a - d_b
+                    stay_a += d_a
+            stay[a], stay[b] = stay_a, stay_b
+        first[first.index(a)] = b
+        second[second.index(b)] = a
+        tab[a], tab[b] = t2, t1
+        la, lb = self.line_of[a], self.line_of[b]
+        if la != lb:
+            lc, k = self.lc[r], self.k
+            lc[t1 * k + la] -= 1
+            lc[t1 * k + lb] += 1
+            lc[t2 * k + lb] -= 1
+            lc[t2 * k + la] += 1
+        # pairs: a leaves the members now at t1 (b excepted), b meets them; the same at t2
+        bump = self._bump_many
+        bump(a, first, -1, -1, b)
+        bump(b, first, 1, -1, b)
+        bump(b, second, -1, -1, a)
+        bump(a, second, 1, -1, a)
 
     def candidates(self, r: int, a: int, cross: bool) -> list[int]:
         """Members b whose swap with a keeps sizes, locks and the missing line slots."""
         tab, lock = self.tab[r], self.lock[r]
         t1 = tab[a]
-        la = self.line_of[a]
-        out = [b for b in self.line_members[la] if tab[b] != t1 and not lock[tab[b]]]
+        out = [b for b in self.line_members[self.line_of[a]] if tab[b] != t1 and not lock[tab[b]]]
         if cross:
-            lc, k = self.lc[r], self.k
-            for t2, table in enumerate(self.rounds[r]):
-                if t2 == t1 or lock[t2]:
+            out += self.cross_candidates(r, a)
+        return out
+
+    def cross_candidates(self, r: int, a: int) -> list[int]:
+        """Members b of other lines whose swap with a keeps the locks and the missing slots.
+
+        The swap of a (line la, table t1) with b (line lb, table t2) changes the missing slots
+        by (t1 keeps no la) - (t1 had no lb) + (t2 keeps no lb) - (t2 had no la); with lc the
+        line counts, that is A(lb) + B(t2, lb) for A = (lc[t1, la] == 1) - (lc[t1, lb] == 0)
+        and B = (lc[t2, lb] == 1) - (lc[t2, la] == 0). Tables are looked at by their line
+        counts first, members only where some line can go.
+        """
+        tab, lock, lc, k = self.tab[r], self.lock[r], self.lc[r], self.k
+        line_of = self.line_of
+        t1 = tab[a]
+        la = line_of[a]
+        base1 = t1 * k
+        single = lc[base1 + la] == 1
+        # lines whose member may come to t1 for free: absent there, or any when a is a double
+        lacking = [lb for lb in range(k) if lb != la and not lc[base1 + lb]]
+        out: list[int] = []
+        for t2, table in enumerate(self.rounds[r]):
+            if t2 == t1 or lock[t2]:
+                continue
+            base2 = t2 * k
+            fixed = single - (lc[base2 + la] == 0)  # the la terms of A + B
+            if fixed >= 1:
+                # needs lb absent at t1 and not single at t2 (then both terms are -1 and 0)
+                if not lacking:
                     continue
-                for b in table:
-                    lb = self.line_of[b]
-                    if lb == la:
-                        continue
-                    change = (
-                        (lc[t1 * k + la] == 1)
-                        - (lc[t1 * k + lb] == 0)
-                        + (lc[t2 * k + lb] == 1)
-                        - (lc[t2 * k + la] == 0)
-                    )
-                    if change <= 0:
-                        out.append(b)
+                ok = [lb for lb in lacking if lc[base2 + lb] >= 2]
+                if ok:
+                    out += [b for b in table if line_of[b] in ok]
+            elif fixed == 0:
+                # any lb except: single at t2 while present at t1
+                out += [
+                    b
+                    for b in table
+                    if line_of[b] != la
+                    and not (lc[base2 + line_of[b]] == 1 and lc[base1 + line_of[b]])
+                ]
+            else:
+                out += [b for b in table if line_of[b] != la]
         return out
 
     def deltas(self, r: int, a: int, cands: list[int]) -> list[tuple[int, int]]:
@@ -408,21 +571,20 @@ class Search:
         assert gain is not None
         assert stay is not None
         n = self.n
-        t_count = len(self.rounds[r])
+        t_count = self.t_count[r]
         tab = self.tab[r]
         t1 = tab[a]
         base_a = a * t_count
         keep_a = stay[a]
-        cnt, c1, c2, s2 = self.cnt, self.c1, self.c2, 2 * SPREAD
+        addc = self.addc
         origin = self.origin
         out = []
         row = a * n
         for b in cands:
             t2 = tab[b]
-            i = row + b
-            m = cnt[i]
-            pair = c1[i] if not m else c2[i] + s2 * m
-            delta = gain[base_a + t2] + gain[b * t_count + t1] - 2 * pair - keep_a - stay[b]
+            delta = (
+                gain[base_a + t2] + gain[b * t_count + t1] - 2 * addc[row + b] - keep_a - stay[b]
+            )
             if origin is not None:
                 o_a, o_b = origin[a], origin[b]
                 delta += MOVE * (
@@ -442,93 +604,144 @@ class Search:
         deadline: float | None,
         mixed: bool,
         active: int | None = None,
-    ) -> None:
+    ) -> float:
         """Tabu search until repeats <= target with no apart pair together, or it stops.
 
         The budget counts work units (evaluated swaps and members touched by applied swaps), so
         the same seed and effort give the same plan; only `deadline` depends on the clock. The
-        best plan seen is kept.
+        best plan seen is kept. Returns the work spent.
         """
         rng = self.rng
-        rounds = len(self.rounds)
-        tables = max((len(r) for r in self.rounds), default=1)
+        randrange = rng.randrange
         n = self.n
-        tabu = [[0] * (n * tables) for _ in range(rounds)]
+        rounds = len(self.rounds)
+        which = range(rounds) if active is None else (active,)
+        work = 0.0
+        if active is not None:
+            # only the active round moves: the others' arrays would be kept up to date for
+            # nothing (they are built again from scratch when a search needs them)
+            self.drop_arrays(keep=active)
+        tabu = [[0] * (n * t) for t in self.t_count]
         best_cost = self.cost
         best = self.snapshot()
-        work = 0
         it = 0
         last_gain = 0
         best_it = 0  # iteration of the last new best plan
         plateau = max(2000, PLATEAU * n * rounds)
         stall = 60 + 3 * n
-        pair_work = PAIR_WORK + PAIR_ROUND_WORK * rounds
-        swap_work = pair_work * 4 * (n // tables + 1) + n // 2
+        per_table = n // max(1, min(self.t_count)) + 1
+        swap_work = SWAP_WORK * n + PAIR_WORK * 4 * per_table * len(self.built)
+        tabs, locks, gains, stays, sizes = self.tab, self.lock, self.gain, self.stay, self.t_count
+        free = [not any(lock) for lock in locks]
+        line_of, line_members, addc = self.line_of, self.line_members, self.addc
+        origin = self.origin
         if self.repeats > target or self.apart_violations:
             work += self.large_moves(active)
             if self.cost < best_cost:
                 best_cost = self.cost
                 best = self.snapshot()
         while work < budget and (self.repeats > target or self.apart_violations):
-            if not self.conf:
+            conf = self.conf
+            if not conf:
                 break
             if active is not None and not self._conflict_in(active):
                 break
             it += 1
             if deadline is not None and it % 16 == 0 and time.perf_counter() > deadline:
                 break
+            # movers: both members of a few conflicting pairs, in a round where they meet
             movers = []
-            for _ in range(min(SAMPLE, len(self.conf))):
-                key = self.conf[rng.randrange(len(self.conf))]
-                a0, b0 = divmod(key, n)
-                options = [
-                    r
-                    for r in (range(rounds) if active is None else (active,))
-                    if self.tab[r][a0] == self.tab[r][b0] and not self.lock[r][self.tab[r][a0]]
-                ]
-                work += 4 + rounds
-                if options:
-                    r = options[rng.randrange(len(options))]
-                    movers.append((r, a0))
-                    movers.append((r, b0))
+            samples = min(SAMPLE, len(conf))
+            for _ in range(samples):
+                a0, b0 = divmod(conf[randrange(len(conf))], n)
+                if active is None:
+                    options = [
+                        r for r in which if tabs[r][a0] == tabs[r][b0] and not locks[r][tabs[r][a0]]
+                    ]
+                    if options:
+                        r = options[randrange(len(options))] if len(options) > 1 else options[0]
+                        movers.append((r, a0))
+                        movers.append((r, b0))
+                else:
+                    tab = tabs[active]
+                    if tab[a0] == tab[b0] and not locks[active][tab[a0]]:
+                        movers.append((active, a0))
+                        movers.append((active, b0))
+            work += ITER_WORK + samples * (SAMPLE_WORK + (rounds if active is None else 1))
             cross = mixed and rng.random() < CROSS
-            choice = None
+            choice_d = choice = None
             ties = 0
+            cost = self.cost
+            evaluated = 0
             for r, a in movers:
+                if gains[r] is None:
+                    self._build(r)
+                    work += BUILD_WORK * n * n
+                tab = tabs[r]
+                gain = gains[r]
+                stay = stays[r]
+                t_count = sizes[r]
                 tabu_r = tabu[r]
-                tab = self.tab[r]
-                if self.gain[r] is None:
-                    work += 2 * n * n
-                cands = self.candidates(r, a, cross)
                 t1 = tab[a]
-                looked = n if cross else len(self.line_members[self.line_of[a]])
-                work += EVAL_WORK * len(cands) + LOOK_WORK * looked + 8
-                for delta, b in self.deltas(r, a, cands):
+                base_a = a * t_count
+                row = a * n
+                keep = stay[a]  # type: ignore[index]
+                if origin is not None or not free[r]:
+                    cands = self.candidates(r, a, cross)
+                elif cross:
+                    cands = line_members[line_of[a]] + self.cross_candidates(r, a)
+                    work += LOOK_WORK * t_count
+                else:
+                    cands = line_members[line_of[a]]
+                evaluated += len(cands)
+                for b in cands:
                     t2 = tab[b]
-                    if (
-                        tabu_r[a * tables + t2] > it or tabu_r[b * tables + t1] > it
-                    ) and self.cost + delta >= best_cost:
+                    if t2 == t1:
                         continue
-                    if choice is None or delta < choice[0]:
-                        choice, ties = (delta, r, a, b), 1
-                    elif delta == choice[0]:
+                    delta = (
+                        gain[base_a + t2]  # type: ignore[index]
+                        + gain[b * t_count + t1]  # type: ignore[index]
+                        - 2 * addc[row + b]
+                        - keep
+                        - stay[b]  # type: ignore[index]
+                    )
+                    if origin is not None:
+                        o_a, o_b = origin[a], origin[b]
+                        delta += MOVE * (
+                            (o_a >= 0 and t2 != o_a)
+                            - (o_a >= 0 and t1 != o_a)
+                            + (o_b >= 0 and t1 != o_b)
+                            - (o_b >= 0 and t2 != o_b)
+                        )
+                    if choice_d is not None and delta > choice_d:
+                        continue
+                    if (
+                        tabu_r[base_a + t2] > it or tabu_r[b * t_count + t1] > it
+                    ) and cost + delta >= best_cost:
+                        continue
+                    if choice_d is None or delta < choice_d:
+                        choice_d, choice, ties = delta, (r, a, b), 1
+                    else:
                         ties += 1
-                        if rng.randrange(ties) == 0:
-                            choice = (delta, r, a, b)
+                        if randrange(ties) == 0:
+                            choice = (r, a, b)
+            work += EVAL_WORK * evaluated + MOVER_WORK * len(movers)
             if choice is None:
                 continue
-            _, r, a, b = choice
-            tab = self.tab[r]
+            r, a, b = choice
+            tab = tabs[r]
             tabu_r = tabu[r]
+            t_count = sizes[r]
             t1, t2 = tab[a], tab[b]
             self.swap(r, a, b)
             work += swap_work
-            tenure = TENURE + rng.randrange(TENURE + len(self.conf) // TENURE_DIV)
-            tabu_r[a * tables + t1] = it + tenure
-            tabu_r[b * tables + t2] = it + tenure
+            tenure = TENURE + randrange(TENURE + len(conf) // TENURE_DIV)
+            tabu_r[a * t_count + t1] = it + tenure
+            tabu_r[b * t_count + t2] = it + tenure
             if self.cost < best_cost:
                 best_cost = self.cost
                 best = self.snapshot()
+                work += n
                 last_gain = best_it = it
             elif it - last_gain > stall:
                 # stuck: first re-seat whole lines where conflicts are, kick only if that fails
@@ -545,6 +758,8 @@ class Search:
                 work += swap_work * (1 + rounds // 2)
         if self.cost > best_cost:
             self.load(best)
+            work += n * n
+        return work
 
     def reseat(self, r: int, line: int) -> int:
         """Re-seat one line of round r at least cost, the other members staying: a large move.
