@@ -11,18 +11,64 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# Every code a GroupingError can carry (docs/grouping.md lists their params). The web layer
+# walks this set to check it words each one; GroupingError refuses any other code, and a test
+# collects the codes the package raises (from its source) and compares them with this set.
+ERROR_CODES: frozenset[str] = frozenset(
+    {
+        # input of plan_rounds, table_options, repair_round and evaluate
+        "invalid_lines",
+        "member_listed_twice",
+        "member_in_two_lines",
+        "invalid_absent",
+        "invalid_history",
+        "invalid_arrived",
+        "apart_invalid",
+        "invalid_rounds",
+        "invalid_effort",
+        "invalid_time_limit",
+        "invalid_tables",
+        "invalid_seed",
+        "invalid_sizes",
+        "no_members",
+        "sizes_impossible",
+        "locked_invalid",
+        "locked_absent",
+        "locked_apart",
+        "apart_infeasible",
+        # the search ran out of budget (impossible is False)
+        "no_plan_in_budget",
+        # repair_round's current round and arrivals
+        "current_invalid",
+        "arrived_invalid",
+        # evaluate: a hand-edited plan that breaks a hard rule
+        "plan_invalid",
+        "plan_unknown_member",
+        "plan_absent_seated",
+        "plan_member_twice",
+        "plan_member_missing",
+        "plan_sizes",
+        "plan_apart",
+        "plan_locked",
+    }
+)
+
 
 class GroupingError(ValueError):
     """Input the engine cannot plan for, or no plan found within the search budget.
 
-    ``code`` is machine readable (the Django layer translates by code), ``params`` fills the
-    message, ``impossible`` is True when the input itself cannot be planned and False when only
-    the search budget ran out (a higher effort may succeed).
+    ``code`` is machine readable (the Django layer translates by code) and always one of
+    ``ERROR_CODES``: any other code raises AssertionError (a bug in the engine, not an input
+    error). ``params`` fills the message with data, ``impossible`` is True when the input
+    itself cannot be planned and False when only the search budget ran out (a higher effort
+    may succeed).
     """
 
     def __init__(
         self, code: str, message: str, *, params: dict | None = None, impossible: bool = True
     ):
+        if code not in ERROR_CODES:
+            raise AssertionError(f"GroupingError code {code!r} is not in ERROR_CODES")
         super().__init__(message)
         self.code = code
         self.message = message
