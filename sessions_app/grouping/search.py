@@ -649,8 +649,10 @@ class Search:
             it += 1
             if deadline is not None and it % 16 == 0 and time.perf_counter() > deadline:
                 break
-            # movers: both members of a few conflicting pairs, in a round where they meet
+            # movers: both members of a few conflicting pairs, in a round where they meet (each
+            # member once: one in several conflicts would only be scored again)
             movers = []
+            seen = set()
             samples = min(SAMPLE, len(conf))
             for _ in range(samples):
                 a0, b0 = divmod(conf[randrange(len(conf))], n)
@@ -658,15 +660,18 @@ class Search:
                     options = [
                         r for r in which if tabs[r][a0] == tabs[r][b0] and not locks[r][tabs[r][a0]]
                     ]
-                    if options:
-                        r = options[randrange(len(options))] if len(options) > 1 else options[0]
-                        movers.append((r, a0))
-                        movers.append((r, b0))
+                    if not options:
+                        continue
+                    r = options[randrange(len(options))] if len(options) > 1 else options[0]
                 else:
-                    tab = tabs[active]
-                    if tab[a0] == tab[b0] and not locks[active][tab[a0]]:
-                        movers.append((active, a0))
-                        movers.append((active, b0))
+                    r = active
+                    tab = tabs[r]
+                    if tab[a0] != tab[b0] or locks[r][tab[a0]]:
+                        continue
+                for m in (a0, b0):
+                    if (r, m) not in seen:
+                        seen.add((r, m))
+                        movers.append((r, m))
             work += ITER_WORK + samples * (SAMPLE_WORK + (rounds if active is None else 1))
             cross = mixed and rng.random() < CROSS
             choice_d = choice = None
