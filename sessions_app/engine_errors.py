@@ -30,6 +30,7 @@ MESSAGES = {
     "invalid_time_limit": _("The planner was started with a wrong setting."),
     "invalid_seed": _("The planner was started with a wrong setting."),
     "invalid_sizes": _("This group size is not possible: choose at least 3 people per table."),
+    "invalid_tables": _("That number of tables is not possible for this group."),
     "no_members": _("There is nobody to seat: everyone is absent or in no learning line."),
     "sizes_impossible": _(
         "%(members)s people cannot be seated at tables of %(min_size)s to %(max_size)s people. "

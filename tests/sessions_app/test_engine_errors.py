@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from sessions_app.engine_errors import MESSAGES, grouping_error_message
-from sessions_app.grouping import GroupingError, evaluate, plan_rounds
+from sessions_app.grouping import ERROR_CODES, GroupingError, evaluate, plan_rounds
 
 SAMPLE_PARAMS = {
     "member": 7,
@@ -17,7 +17,11 @@ SAMPLE_PARAMS = {
 }
 
 
-@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_every_engine_code_has_its_own_message():
+    assert set(MESSAGES) == set(ERROR_CODES)
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_CODES))
 def test_every_code_has_a_dutch_and_an_english_message(code):
     error = GroupingError(code, "engine text", params=dict(SAMPLE_PARAMS))
     names = {7: "Anouk de Vries", 8: "Daan van der Berg"}
@@ -32,9 +36,10 @@ def test_every_code_has_a_dutch_and_an_english_message(code):
         assert "7" not in text.replace("Anouk de Vries", "")  # ids become names
 
 
-def test_an_unknown_code_gets_a_general_message():
+def test_a_code_without_a_message_gets_a_general_one(monkeypatch):
+    monkeypatch.delitem(MESSAGES, "plan_sizes")
     with translation.override("nl"):
-        assert grouping_error_message(GroupingError("something_new", "x")) == (
+        assert grouping_error_message(GroupingError("plan_sizes", "x")) == (
             "De tafelindeling kon niet worden gemaakt. Probeer het opnieuw, of vraag de "
             "beheerder om hulp."
         )

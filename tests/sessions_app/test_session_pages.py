@@ -57,7 +57,8 @@ def test_the_board_is_a_fragment_for_htmx(client, steering, make_team, make_sess
     page = client.get(url).content.decode()
     assert fragment.lstrip().startswith('<div id="plan-board"')
     assert "<html" not in fragment
-    assert '<div id="plan-board"' in page and "<html" in page
+    assert '<div id="plan-board"' in page
+    assert "<html" in page
     assert fragment.count('class="card plan-table') == 8  # 4 tables in each of 2 rounds
 
 
