@@ -1,15 +1,19 @@
 """A member's personal calendar (ICS) of line meetings, built with `icalendar`.
 
-Times go out in UTC (DESIGN: "ICS in UTC"): a meeting at 15:30 in Amsterdam is 14:30Z in winter
-and 13:30Z in summer; the calendar app shows it in the reader's local time. Each meeting's UID
-depends only on the meeting and the site, so renewing the secret address keeps events stable
-in the calendar app instead of duplicating them.
+Times go out in UTC: a meeting at 15:30 in Amsterdam is 14:30Z in winter and 13:30Z in summer;
+the calendar app shows it in the reader's local time. Each event's UID depends only on the event
+and the site, so renewing the secret address keeps events stable in the calendar app instead of
+duplicating them.
+
+Other apps add their own events (plenary sessions, small exchanges) through
+`register_event_source`: this app never imports them, they register here when they load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,22 +28,79 @@ PRODUCT_ID = "-//Brengen & Halen//Line meetings//NL"
 REFRESH = timedelta(hours=1)
 
 
-def _utc(meeting: LineMeeting, moment) -> datetime:
-    local = timezone.make_aware(
-        datetime.combine(meeting.date, moment), timezone.get_default_timezone()
-    )
+@dataclass(frozen=True)
+class CalendarItem:
+    """One event of another app, in local time; `uid_key` is unique within the site."""
+
+    uid_key: str
+    day: date
+    start: time
+    end: time
+    summary: str
+    location: str = ""
+    description: str = ""
+    url: str = ""
+
+
+EventSource = Callable[[Member], Iterable[CalendarItem]]
+_SOURCES: list[EventSource] = []
+
+
+def register_event_source(source: EventSource) -> None:
+    """Add `source(member) -> CalendarItem...` to every personal feed (once per source)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def extra_events(member: Member) -> list[CalendarItem]:
+    """Every registered source's events for `member`, in the school's language."""
+    with translation.override(member.school.language):
+        return [item for source in _SOURCES for item in source(member)]
+
+
+def local_to_utc(day: date, moment: time) -> datetime:
+    local = timezone.make_aware(datetime.combine(day, moment), timezone.get_default_timezone())
     return local.astimezone(UTC)
 
 
+def _utc(meeting: LineMeeting, moment) -> datetime:
+    return local_to_utc(meeting.date, moment)
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "brengen-en-halen"
+
+
 def meeting_uid(meeting: LineMeeting) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "brengen-en-halen"
-    return f"line-meeting-{meeting.pk}@{host}"
+    return f"line-meeting-{meeting.pk}@{site_host()}"
+
+
+def item_event(item: CalendarItem, now: datetime) -> Event:
+    """An ICS event of another app's item, times in UTC."""
+    event = Event()
+    event.add("uid", f"{item.uid_key}@{site_host()}")
+    event.add("dtstamp", now)
+    event.add("dtstart", local_to_utc(item.day, item.start))
+    event.add("dtend", local_to_utc(item.day, item.end))
+    event.add("summary", item.summary)
+    if item.location:
+        event.add("location", item.location)
+    if item.description:
+        event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    event.add("status", "CONFIRMED")
+    return event
 
 
 def calendar_build(
-    *, member: Member, meetings: Iterable[LineMeeting], now: datetime | None = None
+    *,
+    member: Member,
+    meetings: Iterable[LineMeeting],
+    items: Iterable[CalendarItem] = (),
+    now: datetime | None = None,
 ) -> bytes:
-    """The ICS text of `meetings` for `member`, in the school's language."""
+    """The ICS of `meetings` and other apps' `items` for `member`, in the school's language."""
     now = (now or timezone.now()).astimezone(UTC).replace(microsecond=0)
     school = member.school
     with translation.override(school.language):
@@ -73,4 +134,6 @@ def calendar_build(
             event.add("url", url)
             event.add("status", "CONFIRMED")
             calendar.add_component(event)
+        for item in items:
+            calendar.add_component(item_event(item, now))
     return calendar.to_ical()

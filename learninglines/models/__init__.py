@@ -21,7 +21,7 @@ from learninglines.models.people import (
     UserManager,
     default_school_year_bounds,
 )
-from learninglines.models.signin import MagicLink, SignInRequest
+from learninglines.models.signin import MagicLink, MagicLinkUse, SignInRequest
 
 __all__ = [
     "LINE_LETTERS",
@@ -36,6 +36,7 @@ __all__ = [
     "LineStep",
     "LogEntry",
     "MagicLink",
+    "MagicLinkUse",
     "Member",
     "OutgoingMail",
     "School",

@@ -24,6 +24,7 @@ class OutgoingMail(models.Model):
         SIGN_IN_LINK = "sign_in_link", _("sign-in link")
         INVITATION = "invitation", _("invitation")
         PASSWORD_RESET = "password_reset", _("password reset")
+        SESSION = "session", _("session mail")
         OTHER = "other", _("other")
 
     to = models.EmailField(_("to"))

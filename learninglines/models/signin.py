@@ -10,11 +10,22 @@ from learninglines.models.people import School, User
 
 
 class MagicLink(models.Model):
-    """One personal sign-in link. The row lets a failing link say why it fails."""
+    """One personal sign-in link. The row lets a failing link say why it fails.
+
+    Links by purpose: an invitation (14 days, replaced by the next invitation), a link asked for
+    on the sign-in page (short-lived), a link in a session mail (valid until the end of that
+    session's day, usable on more than one device, every use recorded), and a link shown as a
+    QR code at the door by a steering member or coach (minutes, once, who showed it recorded).
+    Every link works once, except a session mail's link.
+    """
 
     class Purpose(models.TextChoices):
         SIGN_IN = "sign_in", _("sign-in requested")
         INVITE = "invite", _("invitation")
+        SESSION = "session", _("session mail")
+        DOOR = "door", _("shown at the door")
+
+    REUSABLE = frozenset({Purpose.SESSION})
 
     class Status(models.TextChoices):
         VALID = "valid", _("valid")
@@ -39,6 +50,20 @@ class MagicLink(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    next_path = models.CharField(
+        _("opens"),
+        max_length=200,
+        blank=True,
+        help_text=_("The page on this site the link opens after signing in."),
+    )
+    shown_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shown by"),
+    )
 
     class Meta:
         verbose_name = _("sign-in link")
@@ -54,14 +79,35 @@ class MagicLink(models.Model):
         """The token is signed for this one link, so it cannot open another."""
         return f"magic-link:{self.pk}"
 
+    @property
+    def reusable(self) -> bool:
+        return self.purpose in self.REUSABLE
+
     def status_at(self, moment: datetime) -> str:
         if self.revoked_at:
             return self.Status.REVOKED
-        if self.used_at:
+        if self.used_at and not self.reusable:
             return self.Status.USED
         if moment >= self.expires_at:
             return self.Status.EXPIRED
         return self.Status.VALID
+
+
+class MagicLinkUse(models.Model):
+    """One sign-in with a link (a session mail's link may be used on several devices)."""
+
+    link = models.ForeignKey(
+        MagicLink, on_delete=models.CASCADE, related_name="uses", verbose_name=_("sign-in link")
+    )
+    used_at = models.DateTimeField(_("used at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("use of a sign-in link")
+        verbose_name_plural = _("uses of sign-in links")
+        ordering = ["-used_at"]
+
+    def __str__(self) -> str:
+        return f"{self.link} {self.used_at:%Y-%m-%d %H:%M}"
 
 
 class SignInRequest(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from learninglines.deferred import after_response
 from learninglines.models import (
     PERSONAL_LINK_PLACEHOLDER,
     MagicLink,
@@ -38,11 +39,14 @@ def mail_queue(
     user: User | None = None,
     school: School | None = None,
     magic_link: MagicLink | None = None,
+    send_now: bool = True,
 ) -> OutgoingMail:
     """Queue one mail. In development it is sent right after the transaction commits.
 
     A body that carries a personal link holds PERSONAL_LINK_PLACEHOLDER instead; the link is
-    made when the mail is sent, from `magic_link` or (password reset) from `user`.
+    made when the mail is sent, from `magic_link` or (password reset) from `user`. Mail to a
+    whole team passes `send_now=False` and then `mail_send_after_response`, so no request ever
+    sends a batch itself.
     """
     mail = OutgoingMail.objects.create(
         to=to,
@@ -53,9 +57,23 @@ def mail_queue(
         school=school,
         magic_link=magic_link,
     )
-    if settings.OUTBOX_SEND_IMMEDIATELY:
+    if send_now and settings.OUTBOX_SEND_IMMEDIATELY:
         transaction.on_commit(lambda: mail_send_queued(ids=[mail.pk]))
     return mail
+
+
+def mail_send_after_response(*, ids: list[int]) -> None:
+    """In development, send these queued mails once the response has gone out (after commit).
+
+    In production (`OUTBOX_SEND_IMMEDIATELY` off) this does nothing: cron's `send_queued_mail`
+    sends them.
+    """
+    if not settings.OUTBOX_SEND_IMMEDIATELY or not ids:
+        return
+    chosen = list(ids)
+    transaction.on_commit(
+        lambda: after_response(lambda: mail_send_queued(ids=chosen, limit=len(chosen)))
+    )
 
 
 def mail_queue_from_template(

@@ -23,6 +23,7 @@ from sesame.tokens import parse_token
 from learninglines.models import (
     PERSONAL_LINK_PLACEHOLDER,
     MagicLink,
+    MagicLinkUse,
     OutgoingMail,
     School,
     SignInRequest,
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 LINK_LIFETIME = {
     MagicLink.Purpose.SIGN_IN: timedelta(hours=1),
     MagicLink.Purpose.INVITE: timedelta(days=14),
+    MagicLink.Purpose.DOOR: timedelta(minutes=15),
 }
 MAILS_PER_ADDRESS = 3
 LIMIT_WINDOW = timedelta(minutes=15)
@@ -63,15 +65,74 @@ def _mails_in_window(*, user: User, kind: str, now: datetime) -> int:
 
 
 def magic_link_create(
-    *, user: User, purpose: str, school: School | None = None, now: datetime | None = None
+    *,
+    user: User,
+    purpose: str,
+    school: School | None = None,
+    now: datetime | None = None,
+    expires_at: datetime | None = None,
+    next_path: str = "",
+    shown_by: User | None = None,
 ) -> MagicLink:
+    """A link row; `expires_at` defaults to the purpose's lifetime (a session link needs one).
+
+    `next_path` is the page (a path on this site) the link opens after signing in.
+    """
     now = now or timezone.now()
+    if expires_at is None:
+        expires_at = now + LINK_LIFETIME[purpose]
+    if next_path and not next_path.startswith("/"):
+        raise ValueError("next_path must be a path on this site")
     return MagicLink.objects.create(
         user=user,
         purpose=purpose,
         school=school,
         created_at=now,
-        expires_at=now + LINK_LIFETIME[purpose],
+        expires_at=expires_at,
+        next_path=next_path,
+        shown_by=shown_by,
+    )
+
+
+def magic_link_for_session(
+    *, user: User, school: School, next_path: str, day, now: datetime | None = None
+) -> MagicLink:
+    """The link of a session mail: valid until the end of the session's day (local time).
+
+    It may be opened on more than one device (at home, then on the phone at school); every use
+    is recorded.
+    """
+    now = now or timezone.now()
+    end_of_day = timezone.make_aware(
+        datetime.combine(day + timedelta(days=1), datetime.min.time()),
+        timezone.get_default_timezone(),
+    )
+    return magic_link_create(
+        user=user,
+        purpose=MagicLink.Purpose.SESSION,
+        school=school,
+        now=now,
+        expires_at=max(end_of_day, now + timedelta(hours=1)),
+        next_path=next_path,
+    )
+
+
+def magic_link_for_door(
+    *, user: User, school: School, next_path: str, shown_by: User, now: datetime | None = None
+) -> MagicLink:
+    """A one-time link a steering member or coach shows as a QR code to someone at the door.
+
+    Who showed it is recorded; it works once, for fifteen minutes. Staff never get one.
+    """
+    if not may_use_magic_links(user):
+        raise ValueError("Staff accounts never sign in with a link")
+    return magic_link_create(
+        user=user,
+        purpose=MagicLink.Purpose.DOOR,
+        school=school,
+        now=now,
+        next_path=next_path,
+        shown_by=shown_by,
     )
 
 
@@ -237,13 +298,21 @@ def magic_link_check(*, pk: int, token: str, now: datetime | None = None):
 
 
 def magic_link_use(*, link: MagicLink, now: datetime | None = None) -> bool:
-    """Mark the link used; False when it was used, revoked or expired in the meantime."""
+    """Use the link once; False when it was used, revoked or expired in the meantime.
+
+    A reusable link (a session mail's) stays valid until it expires: each use is recorded, the
+    first one also in `used_at`.
+    """
     now = now or timezone.now()
-    return bool(
-        MagicLink.objects.filter(
-            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-        ).update(used_at=now)
-    )
+    usable = MagicLink.objects.filter(pk=link.pk, revoked_at__isnull=True, expires_at__gt=now)
+    if link.reusable:
+        if not usable.exists():
+            return False
+        usable.filter(used_at__isnull=True).update(used_at=now)
+    elif not usable.filter(used_at__isnull=True).update(used_at=now):
+        return False
+    MagicLinkUse.objects.create(link=link, used_at=now)
+    return True
 
 
 def magic_link_revoke_all(*, user: User, now: datetime | None = None) -> int:

@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from learninglines.calendar import calendar_build
+from learninglines.calendar import calendar_build, extra_events
 from learninglines.forms.journal import LogEntryForm
 from learninglines.models import CalendarFeed, LineMembership, LogEntry, Member
 from learninglines.permissions import current_line, school_view
@@ -203,7 +203,11 @@ def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar")
     member = feed.member
     response = HttpResponse(
-        calendar_build(member=member, meetings=meeting_list_for_feed(member=member)),
+        calendar_build(
+            member=member,
+            meetings=meeting_list_for_feed(member=member),
+            items=extra_events(member),
+        ),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'inline; filename="line-meetings-{member.school.slug}.ics"'

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from learninglines.deferred import after_response
 from learninglines.forms.signin import EmailAuthenticationForm, SignInLinkRequestForm
 from learninglines.models import MagicLink, SignInRequest
+from learninglines.redirects import safe_next_url
 from learninglines.services.signin import (
     UNKNOWN,
     magic_link_check,
@@ -123,8 +124,8 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         return _link_failed(request, title, explanation, "staff", link, status=403)
     if status == MagicLink.Status.VALID and request.method == "POST" and magic_link_use(link=link):
         login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
-        target = link.school.get_absolute_url() if link.school else reverse("home")
-        return redirect(target)
+        fallback = link.school.get_absolute_url() if link.school else reverse("home")
+        return redirect(safe_next_url(request, link.next_path, fallback))
     if status == MagicLink.Status.VALID and request.method == "POST":
         status = magic_link_check(pk=pk, token=token)[1]  # used up in the meantime
     if status == MagicLink.Status.VALID:

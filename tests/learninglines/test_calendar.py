@@ -199,7 +199,7 @@ def test_each_member_has_their_own_address(client, school, teacher):
     assert CalendarFeed.objects.count() == 2
 
 
-FEED_QUERIES = 3  # the feed with its member and school; the school year; the meetings
+FEED_QUERIES = 4  # the feed with member and school; the school year; meetings; plenary sessions
 
 
 @pytest.mark.parametrize("meetings", [1, 30])
