@@ -3,8 +3,8 @@
 Dates follow today, so the demo always looks like a school in the middle of its year: three
 held meetings per line, a plenary session held after them (two table rounds planned by the
 grouping engine), then three more meetings per line (so the cycle prompt says it is time for the
-next plenary), one coming up, and a draft session for the
-next cycle whose plan continues the held session's history. Everything goes through the same
+next plenary), one coming up, and a published session for the next cycle whose plan continues
+the held session's history. Everything goes through the same
 services a school uses; nothing is made twice when seed_demo runs again.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from learninglines.models import Attendance, LearningLine, LineMeeting, LogEntry, Member, School
@@ -23,6 +24,7 @@ from learninglines.services.meetings import (
     meeting_notes_save,
 )
 from sessions_app.models import PlenarySession, SessionAttendance
+from sessions_app.services.day import session_publish
 from sessions_app.services.plans import plan_generate
 from sessions_app.services.sessions import session_create, session_hold
 
@@ -156,4 +158,8 @@ def demo_cycle(school: School, steering: Member, result) -> None:
         by=steering.user,
     )
     plan_generate(session=draft, by=steering.user, seed=0)
+    # Published, so the demo teacher sees a table. The mails wait in the outbox (as with cron
+    # in production) instead of filling the terminal that runs the demo.
+    with override_settings(OUTBOX_SEND_IMMEDIATELY=False):
+        session_publish(session=draft, by=steering.user)
     result.created.append(f"2 plenary sessions at {school.name}")

@@ -51,7 +51,12 @@ def school_home(request: HttpRequest) -> HttpResponse:
     access = request.access
     school = request.school
     year = year_current(school=school)
-    context = {"access": access, "school": school, "year": year}
+    context = {
+        "access": access,
+        "school": school,
+        "year": year,
+        "next_session": session_next(school=school),
+    }
     if access.is_teacher:
         line = current_line(access.member)
         next_meeting = meeting_next_for_member(member=access.member)
@@ -67,7 +72,6 @@ def school_home(request: HttpRequest) -> HttpResponse:
             team=team_facts(school=school),
             steering=list(member_list(school=school).filter(is_steering=True)),
             coaches=list(coach_list(school=school)),
-            next_session=session_next(school=school),
         )
     return render(request, "exchange/school_home.html", context)
 

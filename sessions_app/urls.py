@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions_app.views import attendance, plans, program, sessions
+from sessions_app.views import attendance, day, plans, program, sessions
 
 app_name = "sessions_app"
 
@@ -48,6 +48,20 @@ urlpatterns = [
         name="plan-repair",
     ),
     path(f"{S}<int:pk>/plan/apart/", plans.apart_create_view, name="apart-create"),
+    # --- the day: publish, the teacher's table, print, projector and clock, held ---
+    path(f"{S}<int:pk>/me/", day.my_session_view, name="my-session"),
+    path(f"{S}<int:pk>/publish/", day.publish_view, name="session-publish"),
+    path(f"{S}<int:pk>/announce/", day.announce_view, name="session-announce"),
+    path(f"{S}<int:pk>/print/", day.print_view, name="session-print"),
+    path(f"{S}<int:pk>/projector/", day.projector_view, name="projector"),
+    path(f"{S}<int:pk>/clock/", day.clock_view, name="session-clock"),
+    path(f"{S}<int:pk>/held/", day.hold_view, name="session-hold"),
+    path(f"{S}<int:pk>/calendar.ics", day.session_ics_view, name="session-ics"),
+    path(
+        f"{S}<int:pk>/attendance/<int:member_pk>/door-link/",
+        day.door_link_view,
+        name="door-link",
+    ),
     path(
         f"{S}<int:pk>/plan/apart/<int:pair_pk>/delete/",
         plans.apart_delete_view,

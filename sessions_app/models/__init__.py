@@ -6,6 +6,7 @@ from sessions_app.models.sessions import (
     PlenarySession,
     ProgramTemplate,
     SessionAttendance,
+    SessionClock,
 )
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "ProgramTemplate",
     "Seat",
     "SessionAttendance",
+    "SessionClock",
     "TablePlan",
 ]

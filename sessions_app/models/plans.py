@@ -36,6 +36,10 @@ class TablePlan(models.Model):
     tables = models.PositiveSmallIntegerField(_("chosen number of tables"), null=True, blank=True)
     report = models.JSONField(_("numbers"), default=dict)
     alternative = models.JSONField(_("other table count"), null=True, blank=True)
+    # What teachers were last told (at publishing or "announce the change"): {member pk: [table
+    # number per round, or null]}, so a change is mailed only to the people it concerns.
+    announced = models.JSONField(_("tables last announced"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("last announced at"), null=True, blank=True)
     generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

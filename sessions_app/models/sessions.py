@@ -251,3 +251,41 @@ class SessionAttendance(models.Model):
         if self.first_round is not None and number < self.first_round:
             return False
         return self.last_round is None or number <= self.last_round
+
+
+class SessionClock(models.Model):
+    """Where a session is on the day: the current assignment and its countdown.
+
+    The state lives on the server, so the projector, the teachers' phones and a remote all show
+    the same assignment and time, also after a page reconnects. While running, `ends_at` is
+    when the current assignment's time is up; when paused, `paused_remaining` holds the seconds
+    left (empty: the assignment's full duration).
+    """
+
+    session = models.OneToOneField(
+        PlenarySession,
+        on_delete=models.CASCADE,
+        related_name="clock",
+        verbose_name=_("plenary session"),
+    )
+    position = models.PositiveSmallIntegerField(_("current assignment"), default=1)
+    running = models.BooleanField(_("running"), default=False)
+    ends_at = models.DateTimeField(_("time is up at"), null=True, blank=True)
+    paused_remaining = models.PositiveIntegerField(_("seconds left"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("session clock")
+        verbose_name_plural = _("session clocks")
+
+    def __str__(self) -> str:
+        return f"{self.session} @ {self.position}"

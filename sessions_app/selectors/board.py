@@ -12,6 +12,7 @@ from statistics import median
 
 from learninglines.models import LearningLine
 from sessions_app.models import ApartPair, PlenarySession, TablePlan
+from sessions_app.selectors.day import plan_changed_members
 from sessions_app.selectors.plans import RoundView, TableView, plan_changes, plan_rounds_view
 from sessions_app.selectors.sessions import ExpectedMember, Presence, session_presence
 
@@ -81,6 +82,7 @@ class Board:
     apart: list[ApartPair]
     changes: list
     can_undo: bool
+    changed_since_mail: int = 0
 
     @property
     def report(self) -> dict:
@@ -172,8 +174,7 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
     )
     changes = plan_changes(plan=plan) if plan else []
     lines = [
-        ChangeLine(c, [names.get(m, str(m)) for m in c.details.get("members", [])])
-        for c in changes
+        ChangeLine(c, [names.get(m, str(m)) for m in c.details.get("members", [])]) for c in changes
     ]
     return Board(
         session=session,
@@ -190,6 +191,7 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
             .order_by("first__last_name", "first__first_name", "pk")
         ),
         changes=lines,
+        changed_since_mail=len(plan_changed_members(plan=plan)) if plan else 0,
         can_undo=any(
             c.before is not None and c.undone_at is None and c.kind != "undo" for c in changes
         ),

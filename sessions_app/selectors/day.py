@@ -1,0 +1,197 @@
+"""Reads for the day itself: the clock's state, a teacher's tables, the current round.
+
+The remaining time is always computed here from the server's clock (`SessionClock`), never
+taken from a browser; pages only count down from what the server said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from learninglines.models import Member
+from sessions_app.models import (
+    Assignment,
+    PlenarySession,
+    Seat,
+    SessionAttendance,
+    SessionClock,
+    TablePlan,
+)
+from sessions_app.selectors.plans import RoundView, plan_rounds_view
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """The current assignment, the time left (seconds) and what comes next."""
+
+    assignments: list[Assignment]
+    position: int
+    running: bool
+    remaining: int
+    ends_at: datetime | None
+    started: bool
+    now: datetime
+
+    @property
+    def current(self) -> Assignment | None:
+        if not self.assignments:
+            return None
+        return self.assignments[min(self.position, len(self.assignments)) - 1]
+
+    @property
+    def following(self) -> Assignment | None:
+        index = min(self.position, len(self.assignments))
+        return self.assignments[index] if index < len(self.assignments) else None
+
+    @property
+    def is_first(self) -> bool:
+        return self.position <= 1
+
+    @property
+    def is_last(self) -> bool:
+        return self.position >= len(self.assignments)
+
+    @property
+    def time_up(self) -> bool:
+        return self.current is not None and self.remaining == 0
+
+    @property
+    def minutes(self) -> int:
+        return self.remaining // 60
+
+    @property
+    def seconds(self) -> int:
+        return self.remaining % 60
+
+    @property
+    def table_round(self) -> int | None:
+        """The table round people sit in now; for a whole-group part, the next table round."""
+        current = self.current
+        if current is None:
+            return None
+        if current.table_round:
+            return current.table_round
+        later = [a.table_round for a in self.assignments[self.position :] if a.table_round]
+        return later[0] if later else None
+
+    def assignments_of(self, number: int) -> list[Assignment]:
+        return [a for a in self.assignments if a.table_round == number]
+
+
+def clock_remaining(clock: SessionClock | None, assignment: Assignment | None, now) -> int:
+    """Seconds left of the current assignment, from the server's clock alone."""
+    if assignment is None:
+        return 0
+    full = assignment.duration_minutes * 60
+    if clock is None:
+        return full
+    if clock.running and clock.ends_at is not None:
+        return max(0, int((clock.ends_at - now).total_seconds() + 0.999))
+    if clock.paused_remaining is not None:
+        return min(clock.paused_remaining, full)
+    return full
+
+
+def clock_state(*, session: PlenarySession, now: datetime | None = None) -> ClockState:
+    """The session's clock as everyone should see it now: two queries."""
+    now = now or timezone.now()
+    assignments = list(session.assignments.order_by("position", "pk"))
+    clock = SessionClock.objects.filter(session=session).first()
+    position = max(1, min(clock.position if clock else 1, len(assignments) or 1))
+    current = assignments[position - 1] if assignments else None
+    return ClockState(
+        assignments=assignments,
+        position=position,
+        running=bool(clock and clock.running),
+        remaining=clock_remaining(clock, current, now),
+        ends_at=clock.ends_at if clock and clock.running else None,
+        started=bool(clock and clock.started_at),
+        now=now,
+    )
+
+
+@dataclass
+class MyTable:
+    number: int
+    table: int
+    colleagues: list[Seat] = field(default_factory=list)
+
+
+@dataclass
+class MyDay:
+    """What one teacher sees of a session: their table in each round, and their presence."""
+
+    session: PlenarySession
+    member: Member
+    published: bool
+    tables: dict[int, MyTable]
+    attendance: SessionAttendance | None
+    rounds: int
+
+    @property
+    def absent(self) -> bool:
+        return self.attendance is not None and self.attendance.absent
+
+    def table_in(self, number: int | None) -> MyTable | None:
+        return self.tables.get(number) if number else None
+
+    @property
+    def rounds_list(self) -> list[tuple[int, MyTable | None]]:
+        return [(n, self.tables.get(n)) for n in range(1, self.rounds + 1)]
+
+
+def my_day(*, session: PlenarySession, member: Member, rounds: int) -> MyDay:
+    """A member's own tables at a published session (none before publishing): three queries."""
+    published = session.status != PlenarySession.Status.DRAFT
+    tables: dict[int, MyTable] = {}
+    attendance = SessionAttendance.objects.filter(session=session, member=member).first()
+    if published:
+        seats = (
+            Seat.objects.filter(round__plan__session=session, table__seats__member=member)
+            .select_related("member", "line", "table", "round")
+            .order_by("round__number", "line__letter", "member__last_name", "member__first_name")
+        )
+        for seat in seats:
+            mine = tables.setdefault(
+                seat.round.number, MyTable(seat.round.number, seat.table.number)
+            )
+            if seat.member_id != member.pk:
+                mine.colleagues.append(seat)
+    return MyDay(
+        session=session,
+        member=member,
+        published=published,
+        tables=tables,
+        attendance=attendance,
+        rounds=rounds,
+    )
+
+
+def round_view(*, plan: TablePlan | None, number: int | None) -> RoundView | None:
+    """One round of the plan with its tables and seats (three queries), or None."""
+    if plan is None or not number:
+        return None
+    return next((r for r in plan_rounds_view(plan=plan) if r.number == number), None)
+
+
+def seating_by_member(*, plan: TablePlan) -> dict[int, list[int | None]]:
+    """{member pk: [table number in round 1, round 2, ...] (None: not seated)}; one query."""
+    rounds = plan.rounds.count()
+    out: dict[int, list[int | None]] = {}
+    for member_id, number, table in Seat.objects.filter(round__plan=plan).values_list(
+        "member_id", "round__number", "table__number"
+    ):
+        out.setdefault(member_id, [None] * rounds)[number - 1] = table
+    return out
+
+
+def plan_changed_members(*, plan: TablePlan) -> list[int]:
+    """Members whose table in some round differs from what they were last told."""
+    if plan.announced is None:
+        return []
+    now = {str(pk): tables for pk, tables in seating_by_member(plan=plan).items()}
+    told = plan.announced
+    return sorted(int(pk) for pk in set(now) | set(told) if now.get(pk) != told.get(pk))

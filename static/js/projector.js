@@ -1,0 +1,36 @@
+// The projector's keyboard: space starts or pauses, the arrows go to the previous or next
+// assignment. Each key presses the matching button, so the server decides and every screen
+// follows. Keys typed into a field, or on a focused button (which the browser presses itself),
+// are left alone. A full-screen button appears where the browser allows it.
+(() => {
+  const keys = { " ": "toggle", ArrowRight: "next", ArrowLeft: "previous" };
+
+  document.addEventListener("keydown", (event) => {
+    const name = keys[event.key];
+    if (!name || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, select, button, a, summary")) {
+      return;
+    }
+    const button = document.querySelector(`[data-key="${name}"]`);
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  const full = document.querySelector("[data-fullscreen]");
+  const area = document.documentElement;
+  if (full && area.requestFullscreen) {
+    full.hidden = false;
+    full.addEventListener("click", () => {
+      if (document.fullscreenElement) {
+        document.exitFullscreen();
+      } else {
+        area.requestFullscreen();
+      }
+    });
+  }
+})();
