@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from learninglines.models import School, SchoolYear
 from learninglines.services.lines import cycle_start_new
-from sessions_app.models import PlenarySession, TablePlan
+from sessions_app.models import PlenarySession, Seat, TablePlan
+from sessions_app.selectors.sessions import session_presence
 from sessions_app.services.program import program_fill
 
 SESSION_FIELDS = ("title", "date", "start_time", "end_time", "place", "group_size")
@@ -101,15 +102,33 @@ def session_delete(*, session: PlenarySession) -> None:
 def session_hold(*, session: PlenarySession) -> PlenarySession:
     """Mark a session held: its rounds become history for the next plan, and a new cycle starts.
 
-    The cycle restarts through the learning lines' own service, so line meetings count towards
-    the next plenary session from this day on.
+    Holding confirms the presence recorded at the door: a seat of someone who was not there in
+    that round (absent, arrived later, left earlier, or no longer in a line on the day) is
+    dropped, also at a locked table the plan could not repair, so the history holds only the
+    people who really sat together. The cycle restarts through the learning lines' own service,
+    so line meetings count towards the next plenary session from this day on.
     """
     if session.status not in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED):
         raise ValidationError(_("This session has already been held."))
     if not TablePlan.objects.filter(session=session).exists():
         raise ValidationError(_("Make the table plan first: the rounds as seated are the history."))
     with transaction.atomic():
+        _drop_seats_of_people_not_there(session)
         session.status = PlenarySession.Status.HELD
         session.save(update_fields=["status"])
         cycle_start_new(year=session.year, on=session.date)
     return session
+
+
+def _drop_seats_of_people_not_there(session: PlenarySession) -> int:
+    """Remove the seats the attendance contradicts; returns how many were removed."""
+    expected = {item.member.pk: item for item in session_presence(session=session).expected}
+    gone = [
+        pk
+        for pk, member_id, number in Seat.objects.filter(round__plan__session=session).values_list(
+            "pk", "member_id", "round__number"
+        )
+        if member_id not in expected or not expected[member_id].present_in(number)
+    ]
+    Seat.objects.filter(pk__in=gone).delete()
+    return len(gone)

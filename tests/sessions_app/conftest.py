@@ -10,6 +10,7 @@ from learninglines.services.lines import line_create, membership_move
 from learninglines.services.people import school_year_ensure_current
 from sessions_app.services.sessions import session_create
 from tests.factories import MemberFactory
+from tests.sessions_app.plenary import Plenary, plenary_of
 
 LINE_NAMES = ["Lezen", "Rekenen", "Burgerschap", "Eigenaarschap", "Spel", "Taal", "Natuur", "Kunst"]
 
@@ -67,3 +68,16 @@ def make_session(school):
         )
 
     return make
+
+
+@pytest.fixture
+def plenary(school, steering, teacher) -> Plenary:
+    members = [steering, teacher] + [MemberFactory(school=school) for _ in range(11)]
+    return plenary_of(school, members, by=steering.user)
+
+
+@pytest.fixture
+def their_plenary(other_school, stranger) -> Plenary:
+    """The other school's own session and plan (its steering member is `stranger`)."""
+    members = [stranger.memberships.get()] + [MemberFactory(school=other_school) for _ in range(12)]
+    return plenary_of(other_school, members, by=stranger)

@@ -8,7 +8,7 @@ checks its effect: made for those allowed, nothing changed for anyone else.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -16,103 +16,28 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from learninglines.models import LearningLine, Member, School, SchoolYear
-from learninglines.services.lines import line_create, membership_move
-from learninglines.services.people import school_year_ensure_current
 from sessions_app import urls as session_urls
 from sessions_app.models import (
     ApartPair,
     PlanTable,
     PlenarySession,
     ProgramTemplate,
-    Seat,
     SessionAttendance,
-    TablePlan,
 )
 from sessions_app.services.apart import apart_pair_add
-from sessions_app.services.plans import plan_generate, plan_lock
-from sessions_app.services.sessions import session_create, session_hold
-from tests.factories import MemberFactory
+from sessions_app.services.plans import plan_lock
+from sessions_app.services.sessions import session_hold
+from tests.sessions_app.plenary import (
+    GET_STATUSES,
+    PLANNERS,
+    POST_STATUSES,
+    ROLES,
+    Plenary,
+    as_user,
+    login_redirect,
+)
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["steering", "coach", "teacher", "stranger", "no_school", "anonymous"]
-GET_STATUSES = [200, 200, 403, 404, 404, 302]
-POST_STATUSES = [302, 302, 403, 404, 404, 302]
-PLANNERS = {"steering", "coach"}
-
-
-def as_user(client, user):
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def login_redirect(path: str) -> str:
-    return "/login/?next=" + path
-
-
-# --- a small school: lines of 5, 4 and 4, a draft session with the method's program and a plan ---
-
-
-@dataclass
-class Plenary:
-    school: School
-    year: SchoolYear
-    lines: list[LearningLine]
-    members: list[Member]
-    session: PlenarySession
-
-    @property
-    def plan(self) -> TablePlan:
-        return TablePlan.objects.get(session=self.session)
-
-    def url(self, name: str, **kwargs) -> str:
-        return reverse(
-            f"sessions_app:{name}",
-            kwargs={"school_slug": self.school.slug, "pk": self.session.pk, **kwargs},
-        )
-
-    def seated(self, number: int) -> list[list[int]]:
-        """Round `number` as member pks per table, in table order."""
-        tables = PlanTable.objects.filter(round__plan=self.plan, round__number=number)
-        return [
-            sorted(Seat.objects.filter(table=table).values_list("member_id", flat=True))
-            for table in tables.order_by("number")
-        ]
-
-
-def plenary_of(school: School, members: list[Member], *, by=None) -> Plenary:
-    """`members` spread over 3 lines, a session a week from today, and its table plan."""
-    year = school_year_ensure_current(school=school)
-    lines = [
-        line_create(school=school, year=year, name=name) for name in ("Lezen", "Rekenen", "Spel")
-    ]
-    for index, member in enumerate(members):
-        membership_move(member=member, line=lines[index % 3], start=year.start)
-    session = session_create(
-        school=school,
-        title="Plenaire bijeenkomst",
-        date=min(timezone.localdate() + timedelta(days=7), year.end),
-        start_time=time(15, 0),
-        end_time=time(16, 45),
-        by=by,
-    )
-    plan_generate(session=session, by=by, seed=0)
-    return Plenary(school=school, year=year, lines=lines, members=members, session=session)
-
-
-@pytest.fixture
-def plenary(school, steering, teacher) -> Plenary:
-    members = [steering, teacher] + [MemberFactory(school=school) for _ in range(11)]
-    return plenary_of(school, members, by=steering.user)
-
-
-@pytest.fixture
-def their_plenary(other_school, stranger) -> Plenary:
-    """The other school's own session and plan (its steering member is `stranger`)."""
-    members = [stranger.memberships.get()] + [MemberFactory(school=other_school) for _ in range(12)]
-    return plenary_of(other_school, members, by=stranger)
 
 
 # --- pages (GET) ---

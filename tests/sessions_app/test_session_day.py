@@ -1,0 +1,657 @@
+"""The session's day: publish and announce, the teacher's table, the clock, print, held, calendar.
+
+The school is the small one of `test_sessions_access` (13 members in 3 lines, a session a week
+from today with the method's program and a table plan): 4 tables per round, 2 table rounds.
+"""
+
+import html
+import re
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import icalendar
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import reverse
+from django.utils import timezone
+
+from learninglines.models import MagicLink, MagicLinkUse, OutgoingMail, SchoolYear
+from learninglines.services.journal import calendar_feed_get_or_create
+from learninglines.services.outbox import mail_send_queued
+from sessions_app.models import PlanTable, PlenarySession, Seat, SessionClock
+from sessions_app.selectors.day import clock_state
+from sessions_app.selectors.plans import plan_history
+from sessions_app.services.attendance import PresenceData, attendance_save
+from sessions_app.services.day import clock_act, session_announce_change, session_publish
+from sessions_app.services.plans import plan_lock, plan_swap
+from sessions_app.services.sessions import session_create, session_hold
+from tests.sessions_app.plenary import Plenary, as_user
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://leerlijnen.test"
+
+
+# --- helpers reading the plan and the pages ---
+
+
+def tables_of(plenary: Plenary, member) -> list[int | None]:
+    """The member's table number per round (None: no seat)."""
+    rounds = plenary.plan.rounds.count()
+    out: list[int | None] = [None] * rounds
+    for number, table in Seat.objects.filter(round__plan=plenary.plan, member=member).values_list(
+        "round__number", "table__number"
+    ):
+        out[number - 1] = table
+    return out
+
+
+def companions(plenary: Plenary, member, number: int) -> set[str]:
+    """Full names of the others at the member's table in round `number`."""
+    seat = Seat.objects.get(round__plan=plenary.plan, round__number=number, member=member)
+    return {
+        s.member.full_name
+        for s in Seat.objects.filter(table=seat.table).select_related("member")
+        if s.member_id != member.pk
+    }
+
+
+def section(page: str, number: int) -> str:
+    """The teacher page's card of round `number`."""
+    start = page.index(f'aria-labelledby="round-{number}-title"')
+    return page[start : page.index("</section>", start)]
+
+
+def colleagues_shown(card: str) -> set[str]:
+    return {
+        html.unescape(name)
+        for name in re.findall(r'</span>\s*<span>([^<]+)</span>\s*<span class="small', card)
+    }
+
+
+def my_page(client, plenary: Plenary, **headers) -> str:
+    response = client.get(plenary.url("my-session"), headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def mails_of(session) -> dict[str, OutgoingMail]:
+    mails = OutgoingMail.objects.filter(kind=OutgoingMail.Kind.SESSION, school=session.school)
+    by_address = {mail.to: mail for mail in mails}
+    assert len(by_address) == mails.count(), "one mail per person"
+    return by_address
+
+
+def table_lines(body: str) -> list[str]:
+    return [line for line in body.splitlines() if line.startswith("Ronde ")]
+
+
+def link_path(url: str) -> str:
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == SITE
+    return parts.path
+
+
+# --- publish: one mail per seated member, with their own link and tables ---
+
+
+def test_publishing_queues_one_mail_per_seated_member_with_their_link_and_tables(
+    client, people, plenary
+):
+    response = as_user(client, people["steering"]).post(plenary.url("session-publish"))
+    assert response.status_code == 302
+    assert response["Location"] == plenary.session.get_absolute_url()
+    plenary.session.refresh_from_db()
+    assert plenary.session.status == PlenarySession.Status.PUBLISHED
+
+    mails = mails_of(plenary.session)
+    assert sorted(mails) == sorted(m.user.email for m in plenary.members)
+    my_path = plenary.url("my-session")
+    for member in plenary.members:
+        mail = mails[member.user.email]
+        assert mail.status == OutgoingMail.Status.QUEUED
+        assert mail.user == member.user
+        assert mail.magic_link.user == member.user
+        assert mail.magic_link.purpose == MagicLink.Purpose.SESSION
+        assert mail.magic_link.next_path == my_path
+        shown = table_lines(mail.body)
+        assert len(shown) == 2
+        for number, (line, table) in enumerate(
+            zip(shown, tables_of(plenary, member), strict=True), start=1
+        ):
+            assert line.startswith(f"Ronde {number}: tafel {table} (met ")
+            named = line.removeprefix(f"Ronde {number}: tafel {table} (met ").removesuffix(")")
+            others = {name.rsplit(" (", 1)[0] for name in named.split(", ")}
+            assert others == companions(plenary, member, number)
+    followed = client.get(response["Location"])
+    assert "Gepubliceerd. 13 mails met een persoonlijke link zijn onderweg." in (
+        followed.content.decode()
+    )
+
+
+def test_a_second_publish_is_refused_and_queues_nothing(client, people, plenary):
+    session_publish(session=plenary.session)
+    response = as_user(client, people["coach"]).post(plenary.url("session-publish"), follow=True)
+    assert "Deze bijeenkomst is al gepubliceerd." in response.content.decode()
+    assert OutgoingMail.objects.filter(kind=OutgoingMail.Kind.SESSION).count() == 13
+
+
+def test_publishing_without_a_plan_is_refused_with_a_message(client, people, plenary):
+    plenary.plan.delete()
+    response = as_user(client, people["steering"]).post(plenary.url("session-publish"), follow=True)
+    assert "Maak eerst de tafelindeling." in response.content.decode()
+    plenary.session.refresh_from_db()
+    assert plenary.session.status == PlenarySession.Status.DRAFT
+    assert not OutgoingMail.objects.filter(kind=OutgoingMail.Kind.SESSION).exists()
+
+
+def test_nothing_is_sent_inside_the_request_only_after_the_response(
+    settings, plenary, mailoutbox, django_capture_on_commit_callbacks
+):
+    """With sending on (development), the 13 mails go out when the response has finished."""
+    settings.OUTBOX_SEND_IMMEDIATELY = True
+    # What Django does around a request, without closing the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert session_publish(session=plenary.session) == 13
+        assert mailoutbox == []
+        assert OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED).count() == 13
+        request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert len(mailoutbox) == 13
+    assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 13
+
+
+def test_the_mailed_link_opens_the_table_on_two_devices_until_the_days_end(
+    client, plenary, teacher, mailoutbox
+):
+    session_publish(session=plenary.session)
+    assert mail_send_queued().sent == 13
+    message = next(m for m in mailoutbox if m.to == [teacher.user.email])
+    url = re.search(r"https://\S+", message.body).group(0)
+    path = link_path(url)
+    assert "[[personal-link]]" not in message.body
+
+    home, phone = client, client.__class__()
+    for device in (home, phone):
+        response = device.post(path)
+        assert response.status_code == 302
+        assert response["Location"] == plenary.url("my-session")
+        assert device.session["_auth_user_id"] == str(teacher.user.pk)
+    assert f"Ronde 1 — tafel {tables_of(plenary, teacher)[0]}" in my_page(phone, plenary)
+
+    link = OutgoingMail.objects.get(to=teacher.user.email).magic_link
+    assert MagicLinkUse.objects.filter(link=link).count() == 2
+    midnight = timezone.make_aware(
+        datetime.combine(plenary.session.date + timedelta(days=1), datetime.min.time())
+    )
+    assert link.expires_at == midnight
+    MagicLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.__class__().post(path).status_code == 410
+
+
+# --- announce the change: only the people whose table changed ---
+
+
+def _swap_across_tables(plenary: Plenary, number: int = 1):
+    tables = plenary.seated(number)
+    first, second = tables[0][0], tables[1][0]
+    plan_swap(
+        plan=plenary.plan,
+        version=plenary.plan.version,
+        round_number=number,
+        first=first,
+        second=second,
+    )
+    return first, second
+
+
+def test_announce_mails_exactly_the_people_whose_table_changed(client, people, plenary):
+    session_publish(session=plenary.session)
+    OutgoingMail.objects.all().delete()
+    first, second = _swap_across_tables(plenary)
+
+    response = as_user(client, people["steering"]).post(plenary.url("session-announce"))
+    assert response["Location"] == plenary.url("plan-detail")
+    mails = mails_of(plenary.session)
+    moved = [m for m in plenary.members if m.pk in (first, second)]
+    assert sorted(mails) == sorted(m.user.email for m in moved)
+    for member in moved:
+        shown = table_lines(mails[member.user.email].body)
+        assert shown[0].startswith(f"Ronde 1: tafel {tables_of(plenary, member)[0]} (met ")
+    followed = client.get(plenary.url("plan-detail"))
+    assert "2 mensen van wie de tafel veranderde, krijgen een mail." in followed.content.decode()
+
+    # Told once: a second announce without a new change mails nobody.
+    again = client.post(plenary.url("session-announce"), follow=True)
+    assert "Sinds de laatste mail is niemands tafel veranderd." in again.content.decode()
+    assert OutgoingMail.objects.count() == 2
+
+
+def test_a_change_after_publishing_is_on_the_teachers_page_at_once(client, plenary, teacher):
+    session_publish(session=plenary.session)
+    client.force_login(teacher.user)
+    before = tables_of(plenary, teacher)[0]
+    tables = plenary.seated(1)
+    mine = next(i for i, t in enumerate(tables) if teacher.pk in t)
+    other = tables[(mine + 1) % len(tables)][0]
+    plan_swap(
+        plan=plenary.plan,
+        version=plenary.plan.version,
+        round_number=1,
+        first=teacher.pk,
+        second=other,
+    )
+    after = tables_of(plenary, teacher)[0]
+    assert after != before
+    page = my_page(client, plenary)
+    assert f"Ronde 1 — tafel {after}" in page
+    assert colleagues_shown(section(page, 1)) == companions(plenary, teacher, 1)
+
+
+def test_announce_before_publishing_is_refused(plenary):
+    with pytest.raises(Exception, match="Alleen wijzigingen van een gepubliceerde bijeenkomst"):
+        session_announce_change(session=plenary.session)
+
+
+# --- the teacher's page ---
+
+
+def test_before_publishing_the_teacher_reads_that_the_plan_follows_and_sees_nobody(
+    client, plenary, teacher
+):
+    client.force_login(teacher.user)
+    page = my_page(client, plenary)
+    assert "De indeling volgt." in page
+    for member in plenary.members:
+        if member != teacher:
+            assert html.escape(member.full_name) not in page
+
+
+def test_after_publishing_the_teacher_sees_exactly_their_own_table_and_colleagues(
+    client, plenary, teacher
+):
+    session_publish(session=plenary.session)
+    client.force_login(teacher.user)
+    page = my_page(client, plenary)
+    mine = tables_of(plenary, teacher)
+    for number in (1, 2):
+        card = section(page, number)
+        assert f"Ronde {number} — tafel {mine[number - 1]}" in card
+        assert colleagues_shown(card) == companions(plenary, teacher, number)
+    # Nobody else's name is on the page: only the colleagues of the teacher's two tables.
+    shown = companions(plenary, teacher, 1) | companions(plenary, teacher, 2)
+    for member in plenary.members:
+        if member != teacher and member.full_name not in shown:
+            assert html.escape(member.full_name) not in page
+    first = plenary.session.assignments.order_by("position").first()
+    assert html.escape(first.title) in page
+    assert html.escape(first.instructions) in page
+
+
+def test_an_absent_member_reads_that_they_are_not_seated(client, plenary, teacher):
+    attendance_save(
+        session=plenary.session,
+        changes={teacher.pk: (PresenceData(), PresenceData(absent=True))},
+    )
+    session_publish(session=plenary.session)
+    assert tables_of(plenary, teacher) == [None, None]
+    client.force_login(teacher.user)
+    page = my_page(client, plenary)
+    assert "Je hebt geen plek aan een tafel." in page
+    assert "— tafel" not in page
+    assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 0
+
+
+def test_the_fragment_is_only_the_live_part(client, plenary, teacher):
+    session_publish(session=plenary.session)
+    client.force_login(teacher.user)
+    fragment = my_page(client, plenary, HX_Request="true")
+    assert fragment.lstrip().startswith('<div id="my-session"')
+    assert "<html" not in fragment
+    assert 'hx-trigger="every 10s"' in fragment
+    assert f"Ronde 1 — tafel {tables_of(plenary, teacher)[0]}" in fragment
+
+
+def test_the_teachers_page_is_never_cached(client, plenary, teacher):
+    client.force_login(teacher.user)
+    response = client.get(plenary.url("my-session"))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_member_of_another_school_gets_a_404(client, plenary, their_plenary):
+    outsider = their_plenary.members[1]
+    client.force_login(outsider.user)
+    assert client.get(plenary.url("my-session")).status_code == 404
+    # Nor can this school's address show the other school's session.
+    theirs = reverse(
+        "sessions_app:my-session",
+        kwargs={"school_slug": plenary.school.slug, "pk": their_plenary.session.pk},
+    )
+    client.force_login(plenary.members[1].user)
+    assert client.get(theirs).status_code == 404
+
+
+# --- the clock: state on the server, every screen follows ---
+
+
+def _first_two(plenary: Plenary):
+    return list(plenary.session.assignments.order_by("position")[:2])
+
+
+def test_clock_actions_change_the_server_state_exactly(plenary, steering):
+    session = plenary.session
+    first, second = _first_two(plenary)
+    t0 = timezone.now().replace(microsecond=0)
+
+    clock = clock_act(session=session, action="start", by=steering.user, now=t0)
+    assert (clock.position, clock.running) == (1, True)
+    assert clock.ends_at == t0 + timedelta(minutes=first.duration_minutes)
+    assert clock.started_at == t0
+    assert clock.updated_by == steering.user
+
+    clock = clock_act(session=session, action="pause", now=t0 + timedelta(seconds=90))
+    assert (clock.running, clock.ends_at) == (False, None)
+    assert clock.paused_remaining == first.duration_minutes * 60 - 90
+    assert clock_state(session=session, now=t0 + timedelta(hours=1)).remaining == (
+        first.duration_minutes * 60 - 90
+    )
+
+    clock = clock_act(session=session, action="start", now=t0 + timedelta(seconds=200))
+    assert clock.running
+    assert clock.ends_at == t0 + timedelta(seconds=200 + first.duration_minutes * 60 - 90)
+
+    clock = clock_act(session=session, action="next", now=t0 + timedelta(seconds=300))
+    assert (clock.position, clock.running) == (2, True)
+    assert clock.ends_at == t0 + timedelta(seconds=300, minutes=second.duration_minutes)
+
+    clock = clock_act(session=session, action="previous", now=t0 + timedelta(seconds=310))
+    assert clock.position == 1
+    assert clock.ends_at == t0 + timedelta(seconds=310, minutes=first.duration_minutes)
+
+    clock = clock_act(session=session, action="reset", now=t0 + timedelta(seconds=320))
+    assert (clock.position, clock.running, clock.ends_at, clock.paused_remaining) == (
+        1,
+        False,
+        None,
+        None,
+    )
+    assert clock_state(session=session).remaining == first.duration_minutes * 60
+    assert clock.started_at == t0
+
+
+def test_the_clock_stays_inside_the_program(plenary):
+    session = plenary.session
+    count = session.assignments.count()
+    clock_act(session=session, action="previous")
+    assert SessionClock.objects.get(session=session).position == 1
+    for _step in range(count + 2):
+        clock_act(session=session, action="next")
+    assert SessionClock.objects.get(session=session).position == count
+
+
+def test_remaining_time_comes_from_the_server_not_the_browser(client, people, plenary, teacher):
+    session_publish(session=plenary.session)
+    first, _second = _first_two(plenary)
+    clock_act(session=plenary.session, action="start", now=timezone.now() - timedelta(seconds=90))
+    left = first.duration_minutes * 60 - 90
+    # A browser that sends its own idea of the time changes nothing.
+    steering = as_user(client, people["steering"])
+    steering.post(
+        plenary.url("session-clock"),
+        {"action": "start", "remaining": "1", "ends_at": "2000-01-01T00:00:00Z"},
+    )
+    projector = steering.get(plenary.url("projector"), headers={"HX-Request": "true"})
+    assert f'data-remaining="{left}" data-running="1"' in projector.content.decode()
+
+    teacher_client = client.__class__()
+    teacher_client.force_login(teacher.user)
+    fragment = my_page(teacher_client, plenary, HX_Request="true")
+    assert f'data-remaining="{left}" data-running="1"' in fragment
+
+
+def test_the_teacher_and_the_projector_follow_the_clock(client, people, plenary, teacher):
+    session_publish(session=plenary.session)
+    first, second = _first_two(plenary)
+    steering = as_user(client, people["steering"])
+    teacher_client = client.__class__()
+    teacher_client.force_login(teacher.user)
+
+    response = steering.post(
+        plenary.url("session-clock"), {"action": "next"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    state = response.content.decode()
+    assert state.lstrip().startswith('<div id="projector-state"')
+    assert "Opdracht 2 van 6" in state
+    assert html.escape(second.title) in state
+    assert html.escape(second.instructions) in my_page(teacher_client, plenary, HX_Request="true")
+
+    steering.post(plenary.url("session-clock"), {"action": "start"})
+    fragment = my_page(teacher_client, plenary, HX_Request="true")
+    assert f'data-remaining="{second.duration_minutes * 60}" data-running="1"' in fragment
+
+    steering.post(plenary.url("session-clock"), {"action": "pause"})
+    projector = steering.get(plenary.url("projector"), headers={"HX-Request": "true"})
+    assert 'data-running="0"' in projector.content.decode()
+    assert "gepauzeerd" in projector.content.decode()
+    assert 'data-running="0"' in my_page(teacher_client, plenary, HX_Request="true")
+
+    steering.post(plenary.url("session-clock"), {"action": "previous"})
+    assert html.escape(first.title) in my_page(teacher_client, plenary, HX_Request="true")
+
+
+def test_time_up_is_shown_in_words_not_only_by_colour(client, people, plenary, teacher):
+    session_publish(session=plenary.session)
+    first, _second = _first_two(plenary)
+    clock_act(
+        session=plenary.session,
+        action="start",
+        now=timezone.now() - timedelta(minutes=first.duration_minutes + 1),
+    )
+    projector = as_user(client, people["steering"]).get(plenary.url("projector"))
+    page = projector.content.decode()
+    assert "data-time-up" in page
+    assert 'data-remaining="0"' in page
+    assert "De tijd is om" in page
+
+
+def test_a_remote_gets_the_controls_without_the_tables(client, people, plenary):
+    session_publish(session=plenary.session)
+    page = as_user(client, people["coach"]).get(plenary.url("projector") + "?remote=1")
+    body = page.content.decode()
+    assert 'name="remote" value="1"' in body
+    assert "projector-grid" not in body
+    assert 'value="next"' in body
+
+
+def test_the_projector_shows_the_current_rounds_tables_and_the_sign_in_qr(client, people, plenary):
+    session_publish(session=plenary.session)
+    page = as_user(client, people["steering"]).get(plenary.url("projector")).content.decode()
+    assert page.count('class="projector-table"') == len(plenary.seated(1))
+    assert "<svg" in page
+    for member in plenary.members:
+        assert html.escape(member.full_name) in page
+
+
+def test_the_clock_of_a_closed_session_does_not_move(plenary):
+    PlenarySession.objects.filter(pk=plenary.session.pk).update(status=PlenarySession.Status.CLOSED)
+    plenary.session.refresh_from_db()
+    with pytest.raises(ValidationError, match=r"Deze bijeenkomst is afgesloten\."):
+        clock_act(session=plenary.session, action="start")
+    assert not SessionClock.objects.filter(session=plenary.session).exists()
+
+
+# --- print ---
+
+
+def test_print_has_a_card_per_table_and_the_door_list_in_register_order(client, people, plenary):
+    plenary.members[3].name_prefix = "van"
+    plenary.members[3].last_name = "Aalst"
+    plenary.members[3].save()
+    plenary.members[4].last_name = "Aalst"
+    plenary.members[4].name_prefix = ""
+    plenary.members[4].save()
+    page = as_user(client, people["steering"]).get(plenary.url("session-print")).content.decode()
+    cards = sum(len(plenary.seated(n)) for n in (1, 2))
+    assert page.count('<article class="print-card"') == cards
+    door = page[page.index('id="door-title"') :]
+    names = [html.unescape(n) for n in re.findall(r'<th scope="row">([^<]+)</th>', door)]
+    ordered = sorted(
+        plenary.members,
+        key=lambda m: (m.last_name.lower(), m.name_prefix.lower(), m.first_name.lower()),
+    )
+    assert names == [m.sort_name for m in ordered]
+    # "Aalst" before "van Aalst": the last name first, then the prefix.
+    assert names.index(plenary.members[4].sort_name) < names.index(plenary.members[3].sort_name)
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>[A-Z]</td>(.*?)</tr>", door)
+    for member, (_name, cells) in zip(ordered, rows, strict=True):
+        tables = re.findall(r"<td>tafel (\d+)</td>", cells)
+        assert [int(t) for t in tables] == tables_of(plenary, member)
+
+
+# --- held: per-round presence becomes the history, a new cycle starts ---
+
+
+def test_held_with_a_leaver_gives_the_next_plan_only_who_sat_in_each_round(people, plenary):
+    session = plenary.session
+    session_publish(session=session)
+    leaver = plenary.members[5]
+    # The leaver's round-2 table is locked, so the plan cannot free the seat by itself.
+    table = Seat.objects.get(round__plan=plenary.plan, round__number=2, member=leaver).table
+    plan_lock(
+        plan=plenary.plan,
+        version=plenary.plan.version,
+        round_number=2,
+        table=table.number,
+        locked=True,
+    )
+    attendance_save(
+        session=session, changes={leaver.pk: (PresenceData(), PresenceData(None, None, 1))}
+    )
+    assert leaver.pk in {m for t in plenary.seated(2) for m in t}
+    expected = [plenary.seated(1), [[m for m in t if m != leaver.pk] for t in plenary.seated(2)]]
+
+    session_hold(session=session)
+
+    next_session = session_create(
+        school=plenary.school,
+        title="Volgende",
+        date=min(session.date + timedelta(days=30), plenary.year.end),
+        start_time=session.start_time,
+        end_time=session.end_time,
+    )
+    assert plan_history(session=next_session) == expected
+    session.refresh_from_db()
+    assert session.status == PlenarySession.Status.HELD
+    assert SchoolYear.objects.get(pk=plenary.year.pk).cycle_started_on == session.date
+
+
+def test_holding_twice_is_refused(client, people, plenary):
+    session_hold(session=plenary.session)
+    response = as_user(client, people["steering"]).post(plenary.url("session-hold"), follow=True)
+    assert "Deze bijeenkomst is al gehouden." in response.content.decode()
+
+
+def test_the_hold_page_says_how_many_sat_per_round_and_who_was_absent(client, people, plenary):
+    attendance_save(
+        session=plenary.session,
+        changes={plenary.members[-1].pk: (PresenceData(), PresenceData(absent=True))},
+    )
+    page = as_user(client, people["steering"]).get(plenary.url("session-hold")).content.decode()
+    assert "Ronde 1: 12 mensen ingedeeld" in page
+    assert "Ronde 2: 12 mensen ingedeeld" in page
+    assert "1 persoon was afwezig." in page
+
+
+# --- calendar ---
+
+
+def test_the_ics_download_holds_the_session_in_utc(client, plenary, teacher):
+    session_publish(session=plenary.session)
+    client.force_login(teacher.user)
+    response = client.get(plenary.url("session-ics"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="plenary-{plenary.session.date}.ics"'
+    )
+    (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == plenary.session.title
+    start = timezone.make_aware(datetime.combine(plenary.session.date, plenary.session.start_time))
+    assert event.decoded("dtstart") == start
+    assert event.decoded("dtstart").utcoffset() == timedelta(0)
+    assert SITE + plenary.url("my-session") in str(event["description"])
+
+
+def test_a_draft_is_in_no_teachers_calendar(client, people, plenary, teacher):
+    client.force_login(teacher.user)
+    assert client.get(plenary.url("session-ics")).status_code == 404
+    assert (
+        as_user(client.__class__(), people["steering"]).get(plenary.url("session-ics")).status_code
+        == 200
+    )
+    token = calendar_feed_get_or_create(member=teacher).token
+    feed = client.get(reverse("learninglines:calendar-feed", args=[token]))
+    titles = [str(e["summary"]) for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert plenary.session.title not in titles
+
+    session_publish(session=plenary.session)
+    feed = client.get(reverse("learninglines:calendar-feed", args=[token]))
+    titles = [str(e["summary"]) for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert titles.count(plenary.session.title) == 1
+
+
+# --- the door: a one-time QR shown by a steering member or the coach ---
+
+
+def test_the_door_link_works_once_and_records_who_showed_it(client, people, plenary, teacher):
+    session_publish(session=plenary.session)
+    response = as_user(client, people["coach"]).post(plenary.url("door-link", member_pk=teacher.pk))
+    assert response.status_code == 200
+    assert "<svg" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    link = MagicLink.objects.get(purpose=MagicLink.Purpose.DOOR)
+    assert (link.user, link.shown_by) == (teacher.user, people["coach"])
+    assert link.next_path == plenary.url("my-session")
+
+    from learninglines.services.links import magic_link_url
+
+    path = link_path(magic_link_url(link))
+    phone = client.__class__()
+    assert phone.post(path)["Location"] == plenary.url("my-session")
+    assert phone.session["_auth_user_id"] == str(teacher.user.pk)
+    assert client.__class__().post(path).status_code == 410
+
+
+def test_no_door_link_for_an_account_with_a_password_and_a_code(client, people, plenary, steering):
+    steering.user.is_staff = True
+    steering.user.save()
+    response = as_user(client, people["coach"]).post(
+        plenary.url("door-link", member_pk=steering.pk), follow=True
+    )
+    assert "Dit account logt in met een wachtwoord en een code." in response.content.decode()
+    assert not MagicLink.objects.filter(purpose=MagicLink.Purpose.DOOR).exists()
+
+
+def test_no_door_link_for_another_schools_member(client, people, plenary, their_plenary):
+    outsider = their_plenary.members[1]
+    response = as_user(client, people["steering"]).post(
+        plenary.url("door-link", member_pk=outsider.pk)
+    )
+    assert response.status_code == 404
+    assert not MagicLink.objects.filter(purpose=MagicLink.Purpose.DOOR).exists()
+
+
+def test_a_locked_table_stays_locked_after_publishing(plenary):
+    plan_lock(plan=plenary.plan, version=plenary.plan.version, round_number=1, table=1, locked=True)
+    session_publish(session=plenary.session)
+    assert PlanTable.objects.get(round__plan=plenary.plan, round__number=1, number=1).locked
