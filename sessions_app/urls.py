@@ -1,10 +1,21 @@
 from django.urls import path
 
-from sessions_app.views import attendance, day, plans, program, sessions
+from sessions_app.views import (
+    answer,
+    attendance,
+    day,
+    plans,
+    program,
+    reflections,
+    results,
+    sessions,
+)
 
 app_name = "sessions_app"
 
 S = "s/<slug:school_slug>/sessions/"
+R = "s/<slug:school_slug>/reflections/"
+Q = f"{R}<int:pk>/questions/<int:question_pk>/"
 
 urlpatterns = [
     path(S, sessions.session_list_view, name="session-list"),
@@ -67,4 +78,47 @@ urlpatterns = [
         plans.apart_delete_view,
         name="apart-delete",
     ),
+    # --- reflection forms: the builder, opening and closing, reminders (planners) ---
+    path(
+        f"{S}<int:pk>/reflection/",
+        reflections.session_reflection_view,
+        name="session-reflection",
+    ),
+    path(R, reflections.questionnaire_list_view, name="reflection-list"),
+    path(
+        f"{R}meetings/<int:meeting_pk>/create/",
+        reflections.meeting_reflection_create_view,
+        name="meeting-reflection-create",
+    ),
+    path(f"{R}<int:pk>/", reflections.questionnaire_detail_view, name="reflection-detail"),
+    path(f"{R}<int:pk>/update/", reflections.questionnaire_update_view, name="reflection-update"),
+    path(f"{R}<int:pk>/open/", reflections.questionnaire_open_view, name="reflection-open"),
+    path(f"{R}<int:pk>/close/", reflections.questionnaire_close_view, name="reflection-close"),
+    path(
+        f"{R}<int:pk>/template/",
+        reflections.questionnaire_template_view,
+        name="reflection-template",
+    ),
+    path(f"{R}<int:pk>/print/", reflections.questionnaire_print_view, name="reflection-print"),
+    path(
+        f"{R}<int:pk>/participation/",
+        reflections.participation_view,
+        name="reflection-participation",
+    ),
+    path(f"{R}<int:pk>/remind/", reflections.remind_view, name="reflection-remind"),
+    path(
+        f"{R}<int:pk>/questions/create/",
+        reflections.question_create_view,
+        name="question-create",
+    ),
+    path(f"{Q}update/", reflections.question_update_view, name="question-update"),
+    path(f"{Q}delete/", reflections.question_delete_view, name="question-delete"),
+    path(f"{Q}move/", reflections.question_move_view, name="question-move"),
+    # --- answering (every asked member) ---
+    path(f"{R}<int:pk>/answer/", answer.answer_view, name="reflection-answer"),
+    path(f"{R}<int:pk>/answer/autosave/", answer.autosave_view, name="reflection-autosave"),
+    # --- results and exports (steering group and coach) ---
+    path(f"{R}<int:pk>/results/", results.results_view, name="reflection-results"),
+    path(f"{R}<int:pk>/results.xlsx", results.export_xlsx_view, name="reflection-export-xlsx"),
+    path(f"{R}<int:pk>/results.csv", results.export_csv_view, name="reflection-export-csv"),
 ]

@@ -51,6 +51,7 @@ class LogEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(cleaned.get(name) for name in ("tried", "effect", "to_bring")):
+        parts = ("tried", "effect", "to_bring")
+        if not any(cleaned.get(name) for name in parts) and not self.instance.note:
             raise forms.ValidationError(_("Write at least one of the three parts."))
         return cleaned

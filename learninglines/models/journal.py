@@ -27,6 +27,11 @@ class LogEntry(models.Model):
     tried = models.TextField(_("what I tried"), blank=True)
     effect = models.TextField(_("what it did for my pupils"), blank=True)
     to_bring = models.TextField(_("what I want to bring to others"), blank=True)
+    # Text copied in by another part of the product (a reflection's private answers), kept
+    # apart from the three parts the author writes here, with a key of where it came from so a
+    # second copy replaces the first instead of adding another entry.
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=80, blank=True, editable=False)
     sharing = models.CharField(
         _("who may read it"), max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE
     )
@@ -37,6 +42,13 @@ class LogEntry(models.Model):
         verbose_name = _("log entry")
         verbose_name_plural = _("log entries")
         ordering = ["-date", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "source"],
+                condition=~models.Q(source=""),
+                name="logentry_one_per_source",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author} {self.date:%Y-%m-%d}"

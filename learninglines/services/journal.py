@@ -22,7 +22,7 @@ LOG_FIELDS = ("date", "tried", "effect", "to_bring", "sharing")
 
 
 def _check_entry(entry: LogEntry) -> None:
-    if not (entry.tried or entry.effect or entry.to_bring):
+    if not (entry.tried or entry.effect or entry.to_bring or entry.note):
         raise ValidationError(_("Write at least one of the three parts."))
     entry.full_clean()
 
@@ -59,6 +59,34 @@ def log_entry_update(*, entry: LogEntry, **fields) -> LogEntry:
         setattr(entry, name, value.strip() if isinstance(value, str) else value)
     _check_entry(entry)
     entry.save()
+    return entry
+
+
+def log_entry_put_from_source(
+    *, author: Member, source: str, date: date, note: str
+) -> LogEntry | None:
+    """Write `note` into `author`'s log as the one private entry of `source`; returns it.
+
+    Other parts of the product (a reflection's private answers) copy text into the author's log
+    this way: a second call with the same source replaces the text of the first, an empty note
+    removes the entry. The entry is private; the author may share or change it afterwards like
+    any other entry, but a later copy from the same source replaces its text again.
+    """
+    if not source:
+        raise ValueError("A copied entry needs its source")
+    note = note.strip()
+    with transaction.atomic():
+        entry = LogEntry.objects.select_for_update().filter(author=author, source=source).first()
+        if not note:
+            if entry is not None:
+                entry.delete()
+            return None
+        if entry is None:
+            entry = LogEntry(author=author, source=source, sharing=LogEntry.Sharing.PRIVATE)
+        entry.date = date
+        entry.note = note
+        _check_entry(entry)
+        entry.save()
     return entry
 
 

@@ -1,6 +1,16 @@
 """Exchange models, by concern: plenary sessions, program and attendance, table plans."""
 
 from sessions_app.models.plans import ApartPair, PlanChange, PlanRound, PlanTable, Seat, TablePlan
+from sessions_app.models.reflections import (
+    ANONYMOUS_THRESHOLD,
+    SCALE,
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionnaireTemplate,
+    Reflection,
+    ReflectionReminder,
+)
 from sessions_app.models.sessions import (
     Assignment,
     PlenarySession,
@@ -10,6 +20,9 @@ from sessions_app.models.sessions import (
 )
 
 __all__ = [
+    "ANONYMOUS_THRESHOLD",
+    "SCALE",
+    "Answer",
     "ApartPair",
     "Assignment",
     "PlanChange",
@@ -17,6 +30,11 @@ __all__ = [
     "PlanTable",
     "PlenarySession",
     "ProgramTemplate",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireTemplate",
+    "Reflection",
+    "ReflectionReminder",
     "Seat",
     "SessionAttendance",
     "SessionClock",

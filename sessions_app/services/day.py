@@ -28,6 +28,7 @@ from learninglines.services.signin import magic_link_for_session, may_use_magic_
 from sessions_app.models import PlenarySession, Seat, SessionClock, TablePlan
 from sessions_app.selectors.day import clock_remaining, plan_changed_members, seating_by_member
 from sessions_app.selectors.sessions import program_rounds
+from sessions_app.services.reflections import questionnaire_follow_clock
 
 CLOCK_ACTIONS = ("start", "pause", "reset", "next", "previous")
 
@@ -205,4 +206,9 @@ def clock_act(*, session: PlenarySession, action: str, by=None, now=None) -> Ses
         clock.updated_at = now
         clock.updated_by = by
         clock.save()
+        if action == "next":
+            # The reflection form opens when the program reaches its reflection.
+            questionnaire_follow_clock(
+                session=session, assignments=assignments, position=clock.position, now=now
+            )
     return clock

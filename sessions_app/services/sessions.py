@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from learninglines.models import School, SchoolYear
 from learninglines.services.lines import cycle_start_new
-from sessions_app.models import PlenarySession, Seat, TablePlan
+from sessions_app.models import PlenarySession, Questionnaire, Seat, TablePlan
 from sessions_app.selectors.sessions import session_presence
 from sessions_app.services.program import program_fill
+from sessions_app.services.reflections import questionnaire_create_for_session
 
 SESSION_FIELDS = ("title", "date", "start_time", "end_time", "place", "group_size")
 
@@ -64,6 +65,7 @@ def session_create(
         session.full_clean()
         session.save()
         program_fill(session=session)
+        questionnaire_create_for_session(session=session, by=by)
     return session
 
 
@@ -96,7 +98,15 @@ def session_delete(*, session: PlenarySession) -> None:
         raise ValidationError(
             _("Only a draft can be removed; this session is part of the history.")
         )
-    session.delete()
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.filter(session=session).first()
+        if questionnaire is not None:
+            if questionnaire.reflections.exists():
+                raise ValidationError(
+                    _("People have already answered its reflection form: it stays as it is.")
+                )
+            questionnaire.delete()
+        session.delete()
 
 
 def session_hold(*, session: PlenarySession) -> PlenarySession:

@@ -1,0 +1,377 @@
+"""Reads for reflection forms: who is asked, who answered, a member's draft, and the results.
+
+Results keep the privacy promised next to each question (see `sessions_app.models.reflections`):
+named answers carry the name; anonymous answers never do, and any group of fewer than
+`ANONYMOUS_THRESHOLD` anonymous answers (a line, a filter, a chart bar) is withheld; private
+answers never leave their author. Only submitted reflections count. Every function here costs
+a fixed number of queries, whatever the size of the team.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from learninglines.models import Attendance, LearningLine, LineMembership, Member
+from sessions_app.models import (
+    ANONYMOUS_THRESHOLD,
+    SCALE,
+    Answer,
+    Question,
+    Questionnaire,
+    Reflection,
+    ReflectionReminder,
+    SessionAttendance,
+)
+
+
+def line_on(member: Member, day: date) -> LearningLine | None:
+    membership = LineMembership.objects.on(day).filter(member=member).select_related("line").first()
+    return membership.line if membership else None
+
+
+@dataclass(frozen=True)
+class Asked:
+    member: Member
+    line: LearningLine
+
+
+def _memberships(questionnaire: Questionnaire):
+    day = questionnaire.day
+    memberships = LineMembership.objects.on(day).filter(
+        member__is_active=True, line__archived_at__isnull=True
+    )
+    if questionnaire.session_id:
+        return memberships.filter(
+            line__school_id=questionnaire.school_id, line__year_id=questionnaire.year_id
+        )
+    return memberships.filter(line_id=questionnaire.meeting.line_id)
+
+
+def _absent_ids(questionnaire: Questionnaire) -> set[int]:
+    if questionnaire.session_id:
+        rows = SessionAttendance.objects.filter(session_id=questionnaire.session_id, absent=True)
+    else:
+        rows = Attendance.objects.filter(meeting_id=questionnaire.meeting_id).exclude(
+            status=Attendance.Status.PRESENT
+        )
+    return set(rows.values_list("member_id", flat=True))
+
+
+def questionnaire_asked(*, questionnaire: Questionnaire) -> list[Asked]:
+    """Everyone asked: in a line on the day (of the school, or of the meeting's line), active,
+    not marked absent. Coaches are never members, so never asked. Two queries; register order.
+    """
+    absent = _absent_ids(questionnaire)
+    memberships = (
+        _memberships(questionnaire)
+        .exclude(member_id__in=absent)
+        .select_related("member__user", "member__school", "line")
+        .order_by("member__last_name", "member__name_prefix", "member__first_name", "member_id")
+    )
+    return [Asked(m.member, m.line) for m in memberships]
+
+
+def asked_members(*, questionnaire: Questionnaire) -> list[Member]:
+    return [item.member for item in questionnaire_asked(questionnaire=questionnaire)]
+
+
+def is_asked(*, questionnaire: Questionnaire, member: Member | None) -> bool:
+    """Whether `member` is asked to fill in `questionnaire` (two queries at most)."""
+    if member is None or member.school_id != questionnaire.school_id:
+        return False
+    if member.pk in _absent_ids(questionnaire):
+        return False
+    return _memberships(questionnaire).filter(member=member).exists()
+
+
+def reflection_of(*, questionnaire: Questionnaire, member: Member) -> Reflection | None:
+    """The member's own reflection with its answers (two queries), or None."""
+    return (
+        Reflection.objects.filter(questionnaire=questionnaire, member=member)
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("took_from")))
+        .first()
+    )
+
+
+def questionnaires_to_answer(*, member: Member, now: datetime | None = None) -> list:
+    """Open forms the member is asked to fill in, with whether they submitted: for start pages."""
+    now = now or timezone.now()
+    candidates = list(
+        Questionnaire.objects.filter(school_id=member.school_id, opens_at__lte=now)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .select_related("school", "session", "meeting__line")
+        .order_by("closes_at", "pk")
+    )
+    if not candidates:
+        return []
+    submitted = set(
+        Reflection.objects.filter(
+            questionnaire__in=candidates, member=member, submitted_at__isnull=False
+        ).values_list("questionnaire_id", flat=True)
+    )
+    return [
+        (questionnaire, questionnaire.pk in submitted)
+        for questionnaire in candidates
+        if is_asked(questionnaire=questionnaire, member=member)
+    ]
+
+
+# --- participation (who has not answered: the steering group's view) ---
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    member: Member
+    line: LearningLine
+    status: str  # "submitted", "draft" or "none"
+    reminded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Participation:
+    rows: list[ParticipantRow]
+
+    @property
+    def asked(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for row in self.rows if row.status == "submitted")
+
+    @property
+    def waiting(self) -> list[ParticipantRow]:
+        return [row for row in self.rows if row.status != "submitted"]
+
+    @property
+    def rate(self) -> int | None:
+        """Submitted as a whole percentage of those asked, or None when nobody is asked."""
+        return round(100 * self.submitted / self.asked) if self.asked else None
+
+
+def questionnaire_participation(*, questionnaire: Questionnaire) -> Participation:
+    """Who is asked and whether they submitted, saved a draft or nothing yet (four queries)."""
+    asked = questionnaire_asked(questionnaire=questionnaire)
+    status = {
+        member_id: ("submitted" if submitted_at else "draft")
+        for member_id, submitted_at in Reflection.objects.filter(
+            questionnaire=questionnaire
+        ).values_list("member_id", "submitted_at")
+    }
+    reminded: dict[int, datetime] = {}
+    for member_id, sent_at in ReflectionReminder.objects.filter(
+        questionnaire=questionnaire
+    ).values_list("member_id", "sent_at"):
+        if member_id not in reminded or sent_at > reminded[member_id]:
+            reminded[member_id] = sent_at
+    return Participation(
+        rows=[
+            ParticipantRow(
+                item.member,
+                item.line,
+                status.get(item.member.pk, "none"),
+                reminded.get(item.member.pk),
+            )
+            for item in asked
+        ]
+    )
+
+
+# --- results ---
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: `count` is None when withheld (fewer than the threshold)."""
+
+    label: str
+    count: int | None
+    percent: int  # of the shown total, for the bar's length
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    name: str = ""  # empty for anonymous answers
+    extra: str = ""  # brought/took: what was taken
+
+
+@dataclass
+class QuoteGroup:
+    """Answers of one line (the author's line, or for "took" the line it came from)."""
+
+    line: LearningLine | None
+    quotes: list[Quote] = field(default_factory=list)
+    withheld: bool = False  # an anonymous group below the threshold
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    bars: list[Bar] = field(default_factory=list)
+    groups: list[QuoteGroup] = field(default_factory=list)
+    took_groups: list[QuoteGroup] = field(default_factory=list)
+    withheld: bool = False  # the whole question: anonymous with fewer than the threshold
+    average: float | None = None
+
+    @property
+    def is_private(self) -> bool:
+        return self.question.privacy == Question.Privacy.PRIVATE
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.question.privacy == Question.Privacy.ANONYMOUS
+
+    @property
+    def has_chart(self) -> bool:
+        return self.question.kind in (
+            Question.Kind.SCALE,
+            Question.Kind.SINGLE,
+            Question.Kind.MULTIPLE,
+        )
+
+
+@dataclass
+class Results:
+    questionnaire: Questionnaire
+    asked: int
+    submitted: int
+    questions: list[QuestionResult]
+    lines: list[LearningLine]
+    line_filter: LearningLine | None = None
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.submitted / self.asked) if self.asked else None
+
+
+def _bars(labels: list[str], counts: Counter, anonymous: bool) -> list[Bar]:
+    bars = []
+    for index, label in enumerate(labels):
+        count = counts.get(index, 0)
+        hidden = anonymous and 0 < count < ANONYMOUS_THRESHOLD
+        bars.append(Bar(label, None if hidden else count, 0))
+    top = max((bar.count or 0 for bar in bars), default=0)
+    return [
+        Bar(bar.label, bar.count, round(100 * (bar.count or 0) / top) if top else 0) for bar in bars
+    ]
+
+
+def _group(
+    items: list[tuple[LearningLine | None, Quote]], anonymous: bool, order: list[LearningLine]
+) -> list[QuoteGroup]:
+    by_line: dict[int | None, QuoteGroup] = {}
+    for line, quote in items:
+        key = line.pk if line else None
+        by_line.setdefault(key, QuoteGroup(line)).quotes.append(quote)
+    rank = {line.pk: index for index, line in enumerate(order)}
+    groups = sorted(
+        by_line.values(), key=lambda g: rank.get(g.line.pk, len(rank)) if g.line else len(rank) + 1
+    )
+    for group in groups:
+        if anonymous:
+            # No order that could point to a person: alphabetical, and no names at all.
+            group.quotes.sort(key=lambda q: (q.text.casefold(), q.extra.casefold()))
+            if len(group.quotes) < ANONYMOUS_THRESHOLD:
+                group.withheld = True
+                group.quotes = []
+    return groups
+
+
+def questionnaire_results(
+    *, questionnaire: Questionnaire, line: LearningLine | None = None
+) -> Results:
+    """What the steering group and the coach may read of a form's answers (five queries).
+
+    With `line`, only the reflections of members who were in that line on the day; the
+    threshold for anonymous answers then holds within that filter.
+    """
+    questions = list(questionnaire.questions.order_by("position", "pk"))
+    lines = list(
+        LearningLine.objects.filter(year_id=questionnaire.year_id).order_by("letter", "pk")
+    )
+    asked = questionnaire_asked(questionnaire=questionnaire)
+    if line is not None:
+        asked = [item for item in asked if item.line.pk == line.pk]
+    reflections = Reflection.objects.filter(questionnaire=questionnaire, submitted_at__isnull=False)
+    if line is not None:
+        reflections = reflections.filter(line=line)
+    reflections = list(
+        reflections.select_related("member", "line").prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.only(*_ANSWER_FIELDS))
+        )
+    )
+    line_by_pk = {item.pk: item for item in lines}
+    per_question: dict[int, list[tuple[Reflection, Answer]]] = defaultdict(list)
+    for reflection in reflections:
+        for answer in reflection.answers.all():
+            per_question[answer.question_id].append((reflection, answer))
+    results = []
+    for question in questions:
+        pairs = per_question.get(question.pk, [])
+        result = QuestionResult(question=question, answered=len(pairs))
+        results.append(result)
+        if result.is_private:
+            result.answered = 0
+            continue
+        anonymous = result.is_anonymous
+        if anonymous and 0 < len(pairs) < ANONYMOUS_THRESHOLD:
+            result.withheld = True
+            continue
+        if question.kind == Question.Kind.SCALE:
+            counts = Counter(answer.value - 1 for _r, answer in pairs if answer.value)
+            labels = [str(value) for value in SCALE]
+            result.bars = _bars(labels, counts, anonymous)
+            values = [answer.value for _r, answer in pairs if answer.value]
+            result.average = round(sum(values) / len(values), 1) if values else None
+        elif question.has_choices:
+            counts = Counter(index for _r, answer in pairs for index in answer.selected)
+            result.bars = _bars(list(question.choices), counts, anonymous)
+        elif question.kind == Question.Kind.OPEN:
+            items = [
+                (r.line, Quote(a.text, "" if anonymous else r.member.full_name))
+                for r, a in pairs
+                if a.text
+            ]
+            result.groups = _group(items, anonymous, lines)
+        else:
+            brought = [
+                (r.line, Quote(a.text, "" if anonymous else r.member.full_name))
+                for r, a in pairs
+                if a.text
+            ]
+            took = [
+                (
+                    line_by_pk.get(a.took_from_id),
+                    Quote(a.took, "" if anonymous else r.member.full_name),
+                )
+                for r, a in pairs
+                if a.took
+            ]
+            result.groups = _group(brought, anonymous, lines)
+            result.took_groups = _group(took, anonymous, lines)
+    return Results(
+        questionnaire=questionnaire,
+        asked=len(asked),
+        submitted=len(reflections),
+        questions=results,
+        lines=lines,
+        line_filter=line,
+    )
+
+
+_ANSWER_FIELDS = (
+    "reflection_id",
+    "question_id",
+    "text",
+    "took",
+    "took_from_id",
+    "value",
+    "selected",
+)
