@@ -10,7 +10,7 @@ services a school uses; nothing is made twice when seed_demo runs again.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -23,9 +23,11 @@ from learninglines.services.meetings import (
     meeting_create,
     meeting_notes_save,
 )
-from sessions_app.models import PlenarySession, SessionAttendance
+from sessions_app.models import PlenarySession, Questionnaire, SessionAttendance
+from sessions_app.selectors.reflections import questionnaire_asked
 from sessions_app.services.day import session_publish
 from sessions_app.services.plans import plan_generate
+from sessions_app.services.reflections import AnswerData, questionnaire_open, reflection_submit
 from sessions_app.services.sessions import session_create, session_hold
 
 MEETING_TOPICS = [
@@ -104,6 +106,68 @@ def _meetings(line: LearningLine, days: list[date], topics, *, held: bool) -> No
         meeting_attendance_save(meeting=meeting, statuses=statuses)
 
 
+LEARNED = [
+    "Bij Rekenen werken ze met korte oefenmomenten aan het begin van de les.",
+    "De leerlijn Lezen gebruikt vraagkaarten; dat wil ik ook eens zien.",
+    "Eigenaarschap begint bij kleine keuzes voor leerlingen.",
+    "Dat een kindgesprek van vijf minuten al zoveel oplevert.",
+    "Hoe Burgerschap de klassenvergadering door de kinderen laat leiden.",
+]
+BROUGHT = [
+    "Onze vraagkaarten bij het voorlezen.",
+    "Hoe wij de weektaak samen met de kinderen plannen.",
+    "Een voorbeeld van een rekenspel voor de inloop.",
+]
+TOOK = [
+    "Het idee om leerlingen zelf een doel te laten kiezen.",
+    "De klassenvergadering met een voorzitter uit de groep.",
+    "Vijf minuten stillezen met een timer.",
+]
+TRY = ["Morgen de vraagkaarten uitproberen in groep 6.", "Een kindgesprek op vrijdag."]
+TALK = ["Met iemand van Rekenen over de inloop.", "Met de collega van groep 7.", ""]
+
+
+def _reflections(held: PlenarySession, lines: list[LearningLine]) -> None:
+    """The held session's reflection: opened at its end, answered by most of those present.
+
+    The demo teacher (the first teacher who is not in the steering group) has not answered
+    yet, and the form stays open a few more days, so the demo shows both sides.
+    """
+    questionnaire = Questionnaire.objects.get(session=held)
+    opened = timezone.make_aware(datetime.combine(held.date, time(16, 30)))
+    questionnaire = questionnaire_open(questionnaire=questionnaire, now=opened)
+    questionnaire.closes_at = max(opened + timedelta(days=7), timezone.now() + timedelta(days=4))
+    questionnaire.save(update_fields=["closes_at"])
+    questions = list(questionnaire.questions.order_by("position"))
+    first_open = next(q for q in questions if q.kind == "open")
+    demo_teacher = Member.objects.filter(school=held.school, is_steering=False).order_by("pk")[0]
+    asked = [item.member for item in questionnaire_asked(questionnaire=questionnaire)]
+    answering = [m for m in asked if m.pk != demo_teacher.pk and m.pk % 5 != 0]
+    for index, member in enumerate(answering):
+        answers = {}
+        for question in questions:
+            if question.kind == "scale":
+                answers[question.pk] = AnswerData(value=(3, 4, 4, 5, 5)[index % 5])
+            elif question.kind == "brought_took":
+                answers[question.pk] = AnswerData(
+                    text=BROUGHT[index % len(BROUGHT)],
+                    took=TOOK[index % len(TOOK)],
+                    took_from=lines[(index + 1) % len(lines)].pk,
+                )
+            elif question.privacy == "private":
+                answers[question.pk] = AnswerData(text=TRY[index % len(TRY)])
+            elif question == first_open:
+                answers[question.pk] = AnswerData(text=LEARNED[index % len(LEARNED)])
+            else:
+                answers[question.pk] = AnswerData(text=TALK[index % len(TALK)])
+        reflection_submit(
+            questionnaire=questionnaire,
+            member=member,
+            answers=answers,
+            now=opened + timedelta(minutes=5 + index),
+        )
+
+
 def demo_cycle(school: School, steering: Member, result) -> None:
     """Meetings, a few log entries and two plenary sessions, once per school."""
     year = year_current(school=school)
@@ -148,6 +212,7 @@ def demo_cycle(school: School, steering: Member, result) -> None:
         SessionAttendance.objects.create(session=held, member=member, absent=True)
     plan_generate(session=held, by=steering.user, seed=0)
     session_hold(session=held)
+    _reflections(held, lines)
     draft = session_create(
         school=school,
         title="Plenaire bijeenkomst 2",

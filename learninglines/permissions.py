@@ -8,6 +8,7 @@ School permissions (the object is a School):
 | plan_school         | yes            | yes   | -       |
 | view_results        | yes            | yes   | -       |
 | view_encounters     | yes            | -     | -       |
+| view_participation  | yes            | -     | -       |
 | keep_log            | yes (as a teacher) | - | yes     |
 
 Line permissions (the object is a LearningLine; "member" means in that line today):
@@ -143,6 +144,9 @@ PERMISSIONS.add_rule("view_school", is_team_member | is_coach)
 PERMISSIONS.add_rule("plan_school", is_steering | is_coach)
 PERMISSIONS.add_rule("view_results", is_steering | is_coach)
 PERMISSIONS.add_rule("view_encounters", is_steering)
+# Who has (not) answered a reflection form, by name: participation, not content. The coach sees
+# the response rate only.
+PERMISSIONS.add_rule("view_participation", is_steering)
 PERMISSIONS.add_rule("keep_log", is_team_member)
 PERMISSIONS.add_rule("edit_line", plans_the_lines_school)
 PERMISSIONS.add_rule("edit_line_content", plans_the_lines_school | is_in_the_line)

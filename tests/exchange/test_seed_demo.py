@@ -117,3 +117,22 @@ def test_seed_demo_places_the_team_in_uneven_lines():
         for line in LearningLine.objects.filter(school=vlinder).order_by("letter")
     ] == [4, 4]
     assert LearningLine.objects.get(letter="A", school=regenboog).steps.count() == 5
+
+
+def test_seed_demo_answers_the_held_sessions_reflection_but_not_the_demo_teacher():
+    from sessions_app.models import PlenarySession, Questionnaire, Reflection
+    from sessions_app.selectors.reflections import questionnaire_asked
+
+    call_command("seed_demo", allow_production=True)
+    held = PlenarySession.objects.get(school__slug="de-regenboog", status="held")
+    questionnaire = Questionnaire.objects.get(session=held)
+    asked = [item.member for item in questionnaire_asked(questionnaire=questionnaire)]
+    demo_teacher = Member.objects.filter(school=held.school, is_steering=False).order_by("pk")[0]
+    answered = set(
+        Reflection.objects.filter(
+            questionnaire=questionnaire, submitted_at__isnull=False
+        ).values_list("member_id", flat=True)
+    )
+    assert answered == {m.pk for m in asked if m.pk != demo_teacher.pk and m.pk % 5 != 0}
+    assert questionnaire.is_open()
+    assert demo_teacher in asked
