@@ -1,0 +1,468 @@
+"""The school overview for the coach and the steering group: lines, sessions, who met whom.
+
+Rules kept here:
+- Everything is counted over one school year, optionally narrowed to a date range and one line;
+  the whole page costs a fixed number of queries whatever the size of the team (aggregates in
+  the database, encounters counted in Python from one query of seats).
+- "Met" means: sat at one table in one round of a held or closed session of that year (drafts
+  never count), as actually seated; each seat carries the member's line at that moment, so the
+  line-by-line matrix never changes when someone later moves line.
+- Cross-line coverage is the share of pairs of today's line members from different lines who
+  have sat together at least once; its course is that share after each session in turn.
+- Never a ranking or score of teachers. The person-level list (who has not met anyone of a
+  line yet) is for the steering group only; the views check `view_encounters`.
+- What the team says it learned follows the privacy of each question (see
+  `sessions_app.selectors.reflections`): private answers never, anonymous ones without a name
+  and only for groups of at least `ANONYMOUS_THRESHOLD`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from learninglines.models import (
+    Attendance,
+    LearningLine,
+    LineMeeting,
+    LineMembership,
+    LineStep,
+    Member,
+    School,
+    SchoolYear,
+)
+from sessions_app.models import (
+    ANONYMOUS_THRESHOLD,
+    Answer,
+    PlenarySession,
+    Question,
+    Reflection,
+    Seat,
+    SessionAttendance,
+)
+
+RECENT_QUOTES = 5
+
+
+@dataclass(frozen=True)
+class OverviewFilter:
+    """The span the overview counts: a school year, optionally a line and a date range."""
+
+    year: SchoolYear
+    line: LearningLine | None = None
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def first_day(self) -> date:
+        return max(self.start, self.year.start) if self.start else self.year.start
+
+    @property
+    def last_day(self) -> date:
+        return min(self.end, self.year.end) if self.end else self.year.end
+
+    def reference_day(self, today: date | None = None) -> date:
+        """The day whose line memberships count as "today's": today, within the span."""
+        today = today or timezone.localdate()
+        return min(max(today, self.first_day), self.last_day)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line: LearningLine
+    members: int
+    steps_done: int
+    steps_total: int
+    meetings_this_cycle: int
+    meetings: int
+    attendance_rate: int | None  # present of recorded, in whole percent
+    last_topic: str
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session: PlenarySession
+    present: int
+    rounds: int
+    repeats: int | None
+    asked: int
+    answered: int
+
+    @property
+    def response_rate(self) -> int | None:
+        return round(100 * self.answered / self.asked) if self.asked else None
+
+
+@dataclass(frozen=True)
+class CoveragePoint:
+    session: PlenarySession
+    percent: int
+
+
+@dataclass
+class Encounters:
+    lines: list[LearningLine]
+    matrix: list[list[int]]  # encounters between a member of line i and one of line j
+    pairs_met: int
+    pairs_possible: int
+    course: list[CoveragePoint] = field(default_factory=list)
+    # Steering group only: (member, their line, lines none of whose members they have met).
+    not_met: list[tuple[Member, LearningLine, list[LearningLine]]] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> int | None:
+        if not self.pairs_possible:
+            return None
+        return round(100 * self.pairs_met / self.pairs_possible)
+
+    @property
+    def rows(self) -> list[tuple[LearningLine, list[int]]]:
+        return list(zip(self.lines, self.matrix, strict=True))
+
+
+@dataclass(frozen=True)
+class LearnedQuote:
+    text: str
+    name: str  # empty for anonymous answers
+    question: str
+    day: date
+
+
+@dataclass
+class LearnedGroup:
+    line: LearningLine
+    quotes: list[LearnedQuote] = field(default_factory=list)
+    took_from_here: int = 0  # "gehaald": answers that name this line as where they took it
+    withheld: int = 0  # anonymous answers not shown: fewer than the threshold in this group
+
+
+@dataclass
+class Overview:
+    school: School
+    filters: OverviewFilter
+    lines: list[LineRow]
+    sessions: list[SessionRow]
+    encounters: Encounters
+    learned: list[LearnedGroup]
+
+    @property
+    def took_max(self) -> int:
+        return max((group.took_from_here for group in self.learned), default=0)
+
+
+# --- lines ---
+
+
+def _line_rows(filters: OverviewFilter, lines: list[LearningLine], today: date) -> list[LineRow]:
+    first, last = filters.first_day, min(filters.last_day, today)
+    day = filters.reference_day(today)
+    started = filters.year.cycle_started_on or filters.year.start
+    members = Counter(
+        LineMembership.objects.on(day)
+        .filter(line__in=lines, member__is_active=True)
+        .values_list("line_id", flat=True)
+    )
+    steps = {
+        row["line_id"]: row
+        for row in LineStep.objects.filter(line__in=lines)
+        .values("line_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=LineStep.Status.DONE)))
+    }
+    held = LineMeeting.objects.filter(line__in=lines, date__gte=first, date__lte=last)
+    meetings = {
+        row["line_id"]: row
+        for row in held.values("line_id").annotate(
+            count=Count("pk"),
+            this_cycle=Count("pk", filter=Q(date__gte=started)),
+            last_date=Max("date"),
+        )
+    }
+    attendance = {
+        row["meeting__line_id"]: row
+        for row in Attendance.objects.filter(meeting__in=held)
+        .values("meeting__line_id")
+        .annotate(
+            recorded=Count("pk"), present=Count("pk", filter=Q(status=Attendance.Status.PRESENT))
+        )
+    }
+    last_topics = {}
+    for line_id, topic in held.order_by("line_id", "-date", "-start_time", "-pk").values_list(
+        "line_id", "topic"
+    ):
+        last_topics.setdefault(line_id, topic)
+    rows = []
+    for line in lines:
+        step = steps.get(line.pk, {"total": 0, "done": 0})
+        meeting = meetings.get(line.pk, {"count": 0, "this_cycle": 0})
+        seen = attendance.get(line.pk)
+        rate = round(100 * seen["present"] / seen["recorded"]) if seen else None
+        rows.append(
+            LineRow(
+                line=line,
+                members=members.get(line.pk, 0),
+                steps_done=step["done"],
+                steps_total=step["total"],
+                meetings_this_cycle=meeting["this_cycle"],
+                meetings=meeting["count"],
+                attendance_rate=rate,
+                last_topic=last_topics.get(line.pk, ""),
+            )
+        )
+    return rows
+
+
+# --- sessions and encounters ---
+
+
+def _sessions(filters: OverviewFilter, school: School) -> list[PlenarySession]:
+    return list(
+        PlenarySession.objects.filter(
+            school=school,
+            year=filters.year,
+            date__gte=filters.first_day,
+            date__lte=filters.last_day,
+        )
+        .select_related("plan", "questionnaire")
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def _asked_counts(
+    sessions: list[PlenarySession], memberships: list[LineMembership], line_pk: int | None
+) -> dict[int, int]:
+    """Per session: members in a line (or in `line_pk`) on its date, not marked absent."""
+    absent = defaultdict(set)
+    for session_id, member_id in SessionAttendance.objects.filter(
+        session__in=sessions, absent=True
+    ).values_list("session_id", "member_id"):
+        absent[session_id].add(member_id)
+    return {
+        session.pk: sum(
+            1
+            for m in memberships
+            if m.start <= session.date
+            and (m.end is None or m.end >= session.date)
+            and (line_pk is None or m.line_id == line_pk)
+            and m.member_id not in absent[session.pk]
+        )
+        for session in sessions
+    }
+
+
+def _session_rows(
+    sessions: list[PlenarySession],
+    seats: list[tuple[int, int, int, int, int]],
+    memberships: list[LineMembership],
+    line_pk: int | None,
+) -> list[SessionRow]:
+    """Presence, rounds, repeats and response per session; with a line, that line's people."""
+    present = defaultdict(set)
+    rounds = defaultdict(set)
+    for session_id, round_id, _table, member_id, seat_line in seats:
+        rounds[session_id].add(round_id)
+        if line_pk is None or seat_line == line_pk:
+            present[session_id].add(member_id)
+    asked = _asked_counts(sessions, memberships, line_pk)
+    reflections = Reflection.objects.filter(
+        questionnaire__session__in=sessions, submitted_at__isnull=False
+    )
+    if line_pk is not None:
+        reflections = reflections.filter(line_id=line_pk)
+    answered = dict(
+        reflections.values("questionnaire__session_id")
+        .annotate(count=Count("pk"))
+        .values_list("questionnaire__session_id", "count")
+    )
+    rows = []
+    for session in sessions:
+        plan = getattr(session, "plan", None)
+        has_form = getattr(session, "questionnaire", None) is not None
+        rows.append(
+            SessionRow(
+                session=session,
+                present=len(present[session.pk]),
+                rounds=len(rounds[session.pk]),
+                repeats=plan.report.get("repeats") if plan is not None else None,
+                asked=asked[session.pk] if has_form else 0,
+                answered=answered.get(session.pk, 0),
+            )
+        )
+    return rows
+
+
+def _encounters(
+    *,
+    sessions: list[PlenarySession],
+    seats: list[tuple[int, int, int, int, int]],
+    lines: list[LearningLine],
+    current: dict[int, int],
+    members: dict[int, Member],
+    person_level: bool,
+) -> Encounters:
+    index = {line.pk: i for i, line in enumerate(lines)}
+    matrix = [[0] * len(lines) for _ in lines]
+    by_table: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    session_of_table: dict[tuple[int, int], int] = {}
+    for session_id, round_id, table_id, member_id, line_id in seats:
+        by_table[(round_id, table_id)].append((member_id, line_id))
+        session_of_table[(round_id, table_id)] = session_id
+    met_in: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for key, people in by_table.items():
+        for (a, line_a), (b, line_b) in combinations(people, 2):
+            if line_a in index and line_b in index:
+                i, j = index[line_a], index[line_b]
+                matrix[i][j] += 1
+                if i != j:
+                    matrix[j][i] += 1
+            met_in[session_of_table[key]].add((min(a, b), max(a, b)))
+    # Pairs of today's line members from different lines.
+    people = sorted(current)
+    possible = {(a, b) for a, b in combinations(people, 2) if current[a] != current[b]}
+    met: set[tuple[int, int]] = set()
+    course = []
+    for session in sessions:
+        if session.pk not in met_in:
+            continue
+        met |= met_in[session.pk] & possible
+        course.append(
+            CoveragePoint(session, round(100 * len(met) / len(possible)) if possible else 0)
+        )
+    result = Encounters(
+        lines=lines, matrix=matrix, pairs_met=len(met), pairs_possible=len(possible), course=course
+    )
+    if person_level:
+        line_by_pk = {line.pk: line for line in lines}
+        met_lines: dict[int, set[int]] = defaultdict(set)
+        for a, b in met:
+            met_lines[a].add(current[b])
+            met_lines[b].add(current[a])
+        present_lines = sorted(set(current.values()), key=lambda pk: index.get(pk, 0))
+        for pk in people:
+            missing = [
+                line_by_pk[line_pk]
+                for line_pk in present_lines
+                if line_pk != current[pk] and line_pk not in met_lines[pk] and line_pk in line_by_pk
+            ]
+            if missing and pk in members:
+                result.not_met.append((members[pk], line_by_pk[current[pk]], missing))
+        result.not_met.sort(
+            key=lambda row: (row[0].last_name, row[0].name_prefix, row[0].first_name, row[0].pk)
+        )
+    return result
+
+
+# --- what the team says it learned ---
+
+
+def _learned(
+    filters: OverviewFilter, lines: list[LearningLine], sessions: list[PlenarySession]
+) -> list[LearnedGroup]:
+    """Recent open and "took" answers by line, and how often each line was named as a source."""
+    answers = (
+        Answer.objects.filter(
+            reflection__questionnaire__year=filters.year,
+            reflection__submitted_at__isnull=False,
+            question__privacy__in=(Question.Privacy.NAMED, Question.Privacy.ANONYMOUS),
+            question__kind__in=(Question.Kind.OPEN, Question.Kind.BROUGHT_TOOK),
+        )
+        .filter(
+            Q(reflection__questionnaire__session__in=sessions)
+            | Q(
+                reflection__questionnaire__meeting__date__gte=filters.first_day,
+                reflection__questionnaire__meeting__date__lte=filters.last_day,
+            )
+        )
+        .select_related("question", "reflection__member", "reflection__questionnaire__session")
+        .select_related("reflection__questionnaire__meeting")
+        .order_by("-reflection__submitted_at", "pk")
+    )
+    groups = {line.pk: LearnedGroup(line) for line in lines}
+    anonymous: dict[int, list[LearnedQuote]] = defaultdict(list)
+    for answer in answers:
+        questionnaire = answer.reflection.questionnaire
+        day = questionnaire.session.date if questionnaire.session_id else questionnaire.meeting.date
+        if answer.took and answer.took_from_id in groups:
+            groups[answer.took_from_id].took_from_here += 1
+        line_id = answer.reflection.line_id
+        if line_id not in groups:
+            continue
+        text = answer.took if answer.question.kind == Question.Kind.BROUGHT_TOOK else answer.text
+        if not text:
+            continue
+        if answer.question.privacy == Question.Privacy.ANONYMOUS:
+            anonymous[line_id].append(LearnedQuote(text, "", answer.question.text, day))
+        elif len(groups[line_id].quotes) < RECENT_QUOTES:
+            name = answer.reflection.member.full_name
+            groups[line_id].quotes.append(LearnedQuote(text, name, answer.question.text, day))
+    for line_id, quotes in anonymous.items():
+        group = groups[line_id]
+        if len(quotes) < ANONYMOUS_THRESHOLD:
+            group.withheld = len(quotes)
+            continue
+        room = max(RECENT_QUOTES - len(group.quotes), 0)
+        # The most recent ones, listed alphabetically so their order points to nobody.
+        group.quotes.extend(sorted(quotes[:room], key=lambda q: q.text.casefold()))
+    # "Took" counts below the threshold are not withheld: they carry no text and no name.
+    return [groups[line.pk] for line in lines]
+
+
+def school_overview(
+    *,
+    school: School,
+    filters: OverviewFilter,
+    person_level: bool = False,
+    today: date | None = None,
+) -> Overview:
+    """One page at a glance for `school` over `filters`; a fixed number of queries.
+
+    With a line filter, the line table, the sessions' presence and the quotes keep to that
+    line; the matrix and coverage always show every line (an encounter has two sides).
+    """
+    today = today or timezone.localdate()
+    all_lines = list(
+        LearningLine.objects.filter(school=school, year=filters.year)
+        .select_related("school")
+        .order_by("letter", "pk")
+    )
+    shown = [line for line in all_lines if filters.line is None or line.pk == filters.line.pk]
+    memberships = list(
+        LineMembership.objects.filter(line__in=all_lines, member__is_active=True).select_related(
+            "member"
+        )
+    )
+    day = filters.reference_day(today)
+    current = {
+        m.member_id: m.line_id
+        for m in memberships
+        if m.start <= day and (m.end is None or m.end >= day)
+    }
+    members = {m.member_id: m.member for m in memberships}
+    sessions = _sessions(filters, school)
+    counted = [s for s in sessions if s.status in (s.Status.HELD, s.Status.CLOSED)]
+    seats = list(
+        Seat.objects.filter(round__plan__session__in=counted).values_list(
+            "round__plan__session_id", "round_id", "table_id", "member_id", "line_id"
+        )
+    )
+    line_pk = filters.line.pk if filters.line is not None else None
+    session_rows = _session_rows(counted, seats, memberships, line_pk)
+    return Overview(
+        school=school,
+        filters=filters,
+        lines=_line_rows(filters, shown, today),
+        sessions=session_rows,
+        encounters=_encounters(
+            sessions=counted,
+            seats=seats,
+            lines=all_lines,
+            current=current,
+            members=members,
+            person_level=person_level,
+        ),
+        learned=_learned(filters, shown, sessions),
+    )
