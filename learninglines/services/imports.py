@@ -900,7 +900,7 @@ def _member_update(row: RowResult) -> None:
 
 
 def _safe_cell(value: str) -> str:
-    """A spreadsheet never runs a school's text as a formula (DESIGN: exports)."""
+    """A spreadsheet never runs a school's text as a formula: = + - @ get an apostrophe first."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 

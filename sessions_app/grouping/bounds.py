@@ -26,7 +26,7 @@ def free_part(
 
 
 def round_min_missing(inst: Instance, tables: int, locked_round: list[list[int]]) -> int:
-    """Least (table, missing line) slots of one round with these locked tables (DESIGN rule 2)."""
+    """Least (table, missing line) slots of one round with these locked tables (rule 2)."""
     free, caps, missing_locked = free_part(inst, tables, locked_round)
     return missing_locked + inst.k * len(caps) - max_coverage(free, caps)
 

@@ -297,7 +297,7 @@ def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any
 
 
 def check_sizes(group_size: Any, min_size: Any, max_size: Any, k: int) -> tuple[int, int, int]:
-    """Defaults from DESIGN.md: g = lines with a present member (at least 3), max = g + 1."""
+    """The default sizes: g = lines with a present member (at least 3), min 3, max = g + 1."""
     g = max(3, k) if group_size is None else group_size
     top = g + 1 if max_size is None else max_size
     names = (

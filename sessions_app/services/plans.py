@@ -326,7 +326,7 @@ class ChangeResult:
 
 
 def _warnings(before: dict, after: dict) -> list[str]:
-    """Soft rules a change broke, in numbers (DESIGN: manual changes warn, they do not refuse)."""
+    """Soft rules a change broke, in numbers: a manual change may break them, with a warning."""
     out = []
     more = after["repeats"] - before.get("repeats", 0)
     if more > 0:
