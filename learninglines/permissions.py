@@ -10,6 +10,7 @@ School permissions (the object is a School):
 | view_encounters     | yes            | -     | -       |
 | view_participation  | yes            | -     | -       |
 | keep_log            | yes (as a teacher) | - | yes     |
+| take_part           | yes (as a teacher) | - | yes     |
 
 Line permissions (the object is a LearningLine; "member" means in that line today):
 
@@ -148,6 +149,8 @@ PERMISSIONS.add_rule("view_encounters", is_steering)
 # the response rate only.
 PERMISSIONS.add_rule("view_participation", is_steering)
 PERMISSIONS.add_rule("keep_log", is_team_member)
+# Own ambitions and small exchanges: team members only (a coach is never a team member).
+PERMISSIONS.add_rule("take_part", is_team_member)
 PERMISSIONS.add_rule("edit_line", plans_the_lines_school)
 PERMISSIONS.add_rule("edit_line_content", plans_the_lines_school | is_in_the_line)
 PERMISSIONS.add_rule("manage_line_meetings", plans_the_lines_school | is_in_the_line)

@@ -1,5 +1,13 @@
 """Exchange models, by concern: plenary sessions, program and attendance, table plans."""
 
+from sessions_app.models.exchanges import (
+    MAX_INVITEES,
+    MAX_MOMENTS,
+    Ambition,
+    ExchangeMoment,
+    ExchangeParticipant,
+    PeerExchange,
+)
 from sessions_app.models.plans import ApartPair, PlanChange, PlanRound, PlanTable, Seat, TablePlan
 from sessions_app.models.reflections import (
     ANONYMOUS_THRESHOLD,
@@ -21,10 +29,16 @@ from sessions_app.models.sessions import (
 
 __all__ = [
     "ANONYMOUS_THRESHOLD",
+    "MAX_INVITEES",
+    "MAX_MOMENTS",
     "SCALE",
+    "Ambition",
     "Answer",
     "ApartPair",
     "Assignment",
+    "ExchangeMoment",
+    "ExchangeParticipant",
+    "PeerExchange",
     "PlanChange",
     "PlanRound",
     "PlanTable",

@@ -39,12 +39,15 @@ from learninglines.models import (
 from sessions_app.models import (
     ANONYMOUS_THRESHOLD,
     Answer,
+    ExchangeParticipant,
+    PeerExchange,
     PlenarySession,
     Question,
     Reflection,
     Seat,
     SessionAttendance,
 )
+from sessions_app.selectors.exchanges import ExchangeCounts, exchange_counts
 
 RECENT_QUOTES = 5
 
@@ -149,6 +152,7 @@ class Overview:
     sessions: list[SessionRow]
     encounters: Encounters
     learned: list[LearnedGroup]
+    exchanges: ExchangeCounts | None = None
 
     @property
     def took_max(self) -> int:
@@ -303,15 +307,22 @@ def _encounters(
     current: dict[int, int],
     members: dict[int, Member],
     person_level: bool,
+    exchanges: list[tuple[date, list[tuple[int, int]]]] = (),
 ) -> Encounters:
+    """The matrix, coverage and its course; `exchanges` are held small exchanges as
+    (day, [(member, line)]), each a group of its own that counts from its day on."""
     index = {line.pk: i for i, line in enumerate(lines)}
     matrix = [[0] * len(lines) for _ in lines]
-    by_table: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    session_of_table: dict[tuple[int, int], int] = {}
+    by_table: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    day_of_group: dict[tuple, date] = {}
+    session_day = {session.pk: session.date for session in sessions}
     for session_id, round_id, table_id, member_id, line_id in seats:
-        by_table[(round_id, table_id)].append((member_id, line_id))
-        session_of_table[(round_id, table_id)] = session_id
-    met_in: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        by_table[("seat", round_id, table_id)].append((member_id, line_id))
+        day_of_group[("seat", round_id, table_id)] = session_day[session_id]
+    for number, (day, people) in enumerate(exchanges):
+        by_table[("exchange", number)] = people
+        day_of_group[("exchange", number)] = day
+    met_on: dict[date, set[tuple[int, int]]] = defaultdict(set)
     for key, people in by_table.items():
         for (a, line_a), (b, line_b) in combinations(people, 2):
             if line_a in index and line_b in index:
@@ -319,19 +330,22 @@ def _encounters(
                 matrix[i][j] += 1
                 if i != j:
                     matrix[j][i] += 1
-            met_in[session_of_table[key]].add((min(a, b), max(a, b)))
+            met_on[day_of_group[key]].add((min(a, b), max(a, b)))
     # Pairs of today's line members from different lines.
     people = sorted(current)
     possible = {(a, b) for a, b in combinations(people, 2) if current[a] != current[b]}
     met: set[tuple[int, int]] = set()
     course = []
+    days = sorted(met_on)
     for session in sessions:
-        if session.pk not in met_in:
-            continue
-        met |= met_in[session.pk] & possible
+        # Everything up to and including the session's day: its tables and earlier exchanges.
+        while days and days[0] <= session.date:
+            met |= met_on[days.pop(0)] & possible
         course.append(
             CoveragePoint(session, round(100 * len(met) / len(possible)) if possible else 0)
         )
+    for day in days:
+        met |= met_on[day] & possible
     result = Encounters(
         lines=lines, matrix=matrix, pairs_met=len(met), pairs_possible=len(possible), course=course
     )
@@ -411,6 +425,28 @@ def _learned(
     return [groups[line.pk] for line in lines]
 
 
+def _held_exchanges(
+    school: School, filters: OverviewFilter
+) -> list[tuple[date, list[tuple[int, int]]]]:
+    """Held small exchanges in the span as (day, [(member, line when invited)]); one query."""
+    groups: dict[int, tuple[date, list[tuple[int, int]]]] = {}
+    rows = (
+        ExchangeParticipant.objects.filter(
+            exchange__school=school,
+            exchange__year=filters.year,
+            exchange__status=PeerExchange.Status.HELD,
+            exchange__held_on__gte=filters.first_day,
+            exchange__held_on__lte=filters.last_day,
+        )
+        .exclude(response=ExchangeParticipant.Response.DECLINED)
+        .order_by("exchange__held_on", "exchange_id", "member_id")
+        .values_list("exchange_id", "exchange__held_on", "member_id", "line_id")
+    )
+    for exchange_id, day, member_id, line_id in rows:
+        groups.setdefault(exchange_id, (day, []))[1].append((member_id, line_id))
+    return list(groups.values())
+
+
 def school_overview(
     *,
     school: School,
@@ -449,6 +485,7 @@ def school_overview(
             "round__plan__session_id", "round_id", "table_id", "member_id", "line_id"
         )
     )
+    exchange_groups = _held_exchanges(school, filters)
     line_pk = filters.line.pk if filters.line is not None else None
     session_rows = _session_rows(counted, seats, memberships, line_pk)
     return Overview(
@@ -459,10 +496,18 @@ def school_overview(
         encounters=_encounters(
             sessions=counted,
             seats=seats,
+            exchanges=exchange_groups,
             lines=all_lines,
             current=current,
             members=members,
             person_level=person_level,
         ),
         learned=_learned(filters, shown, sessions),
+        exchanges=exchange_counts(
+            school_id=school.pk,
+            year=filters.year,
+            start=filters.first_day,
+            end=filters.last_day,
+            members=len(current),
+        ),
     )

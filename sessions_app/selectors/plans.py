@@ -8,14 +8,18 @@ sessions that have not been held never count, nor another school's rounds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sessions_app.models import PlanChange, PlanRound, PlanTable, PlenarySession, Seat, TablePlan
+from sessions_app.selectors.exchanges import held_exchange_groups
 
 
 def plan_history(*, session: PlenarySession) -> list[list[list[int]]]:
     """Earlier rounds of the school year as lists of tables of member pks, oldest first.
 
-    One query, whatever the number of sessions.
+    The rounds of held and closed sessions as seated, and each small exchange held before the
+    session's day as a round of its own with one group, in order of their dates. Two queries,
+    whatever the number of sessions and exchanges.
     """
     seats = (
         Seat.objects.filter(
@@ -35,19 +39,25 @@ def plan_history(*, session: PlenarySession) -> list[list[list[int]]]:
             "table__number",
             "member_id",
         )
-        .values_list("round_id", "table_id", "member_id")
+        .values_list("round__plan__session__date", "round_id", "table_id", "member_id")
     )
-    rounds: list[list[list[int]]] = []
+    dated: list[tuple[date, int, list[list[int]]]] = []
     last_round = last_table = None
-    for round_id, table_id, member_id in seats:
+    for day, round_id, table_id, member_id in seats:
         if round_id != last_round:
-            rounds.append([])
+            dated.append((day, 0, []))
             last_round, last_table = round_id, None
         if table_id != last_table:
-            rounds[-1].append([])
+            dated[-1][2].append([])
             last_table = table_id
-        rounds[-1][-1].append(member_id)
-    return rounds
+        dated[-1][2][-1].append(member_id)
+    exchanges = held_exchange_groups(
+        school_id=session.school_id, year_id=session.year_id, until=session.date
+    )
+    # Sorted by day only (stable): on one day, a session's rounds come before an exchange.
+    dated.extend((day, 1, [group]) for day, group in exchanges)
+    dated.sort(key=lambda item: (item[0], item[1]))
+    return [rnd for _day, _order, rnd in dated]
 
 
 def plan_get(*, session: PlenarySession) -> TablePlan | None:

@@ -1,0 +1,481 @@
+"""Exchange people start themselves: ambitions and small exchanges, with their mails.
+
+Rules kept here:
+- An ambition is saved as a new version when its text or sharing changes; earlier versions
+  stay, for the author only.
+- A small exchange has its starter and one to five invitees, all active members of the same
+  school; everyone but the starter is asked. A moment is agreed when someone accepts one of the
+  proposed moments (a later proposal by anyone reopens the question); with "we arrange it
+  ourselves" the exchange is agreed once an invitee accepts. When every invitee has declined,
+  the exchange is off. Nobody gives a reason for declining, and in a group the starter is not
+  told who declined (only how many answered).
+- Held or not held is said by any participant once the moment has passed (or at once when they
+  arranged it themselves). Notes (what I brought, what I took and from which line) belong to
+  their author; a copy may go into the author's learning log.
+- A held exchange marks its participants as having met: it enters the overview's who-met-whom
+  and the history given to the grouping engine, as a group of its own.
+- Every mail goes through the outbox with a personal link to the exchange's page, valid until
+  the end of the day after the moment (or a week when there is none yet).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learninglines.models import PERSONAL_LINK_PLACEHOLDER, LearningLine, Member, OutgoingMail
+from learninglines.services.journal import log_entry_put_from_source
+from learninglines.services.links import site_url
+from learninglines.services.outbox import mail_queue_from_template, mail_send_after_response
+from learninglines.services.signin import magic_link_for_session, may_use_magic_links
+from sessions_app.models import (
+    MAX_INVITEES,
+    MAX_MOMENTS,
+    Ambition,
+    ExchangeMoment,
+    ExchangeParticipant,
+    PeerExchange,
+)
+from sessions_app.selectors.reflections import line_on
+
+AMBITION_LIMIT = 2000
+NOTE_LIMIT = 5000
+
+
+# --- ambition ---
+
+
+def ambition_save(*, member: Member, year, text: str, sharing: str) -> Ambition | None:
+    """Save the member's ambition for `year` as a new version; None when nothing changed."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write what you want to learn, and from whom.")})
+    if len(text) > AMBITION_LIMIT:
+        raise ValidationError(
+            {"text": _("Keep it under %(limit)s characters.") % {"limit": AMBITION_LIMIT}}
+        )
+    if sharing not in Ambition.Sharing.values:
+        raise ValidationError({"sharing": _("Choose who may read it.")})
+    if year.school_id != member.school_id:
+        raise ValueError("The year belongs to another school")
+    current = Ambition.objects.filter(member=member, year=year).order_by("-created_at", "-pk")
+    latest = current.first()
+    if latest is not None and (latest.text, latest.sharing) == (text, sharing):
+        return None
+    return Ambition.objects.create(member=member, year=year, text=text, sharing=sharing)
+
+
+# --- mails ---
+
+
+def exchange_path(exchange: PeerExchange) -> str:
+    return reverse(
+        "sessions_app:exchange-detail",
+        kwargs={"school_slug": exchange.school.slug, "pk": exchange.pk},
+    )
+
+
+def _link_day(exchange: PeerExchange, now: datetime) -> date:
+    if exchange.starts_at is not None and exchange.starts_at > now:
+        return timezone.localdate(exchange.starts_at) + timedelta(days=1)
+    return timezone.localdate(now) + timedelta(days=7)
+
+
+def _mail(
+    exchange: PeerExchange, members: list[Member], template: str, now: datetime, **context
+) -> list[int]:
+    path = exchange_path(exchange)
+    ids = []
+    for member in members:
+        link = None
+        if may_use_magic_links(member.user):
+            link = magic_link_for_session(
+                user=member.user,
+                school=exchange.school,
+                next_path=path,
+                day=_link_day(exchange, now),
+                now=now,
+            )
+        mail = mail_queue_from_template(
+            to=member.user.email,
+            template=f"sessions_app/mail/{template}",
+            context={
+                "exchange": exchange,
+                "member": member,
+                "url": PERSONAL_LINK_PLACEHOLDER if link else site_url(path),
+                **context,
+            },
+            language=exchange.school.language,
+            kind=OutgoingMail.Kind.SESSION,
+            user=member.user,
+            school=exchange.school,
+            magic_link=link,
+            send_now=False,
+        )
+        ids.append(mail.pk)
+    return ids
+
+
+def _participants(exchange: PeerExchange) -> list[ExchangeParticipant]:
+    return list(
+        exchange.participants.select_related("member__user", "member__school", "line").order_by(
+            "-is_initiator", "member__last_name", "member__first_name", "pk"
+        )
+    )
+
+
+def _others_in(exchange: PeerExchange, than: Member) -> list[Member]:
+    return [p.member for p in _participants(exchange) if p.is_in and p.member_id != than.pk]
+
+
+# --- the lifecycle ---
+
+
+def _clean_moments(moments: list[datetime], now: datetime) -> list[datetime]:
+    moments = sorted(set(moments))
+    if len(moments) > MAX_MOMENTS:
+        raise ValidationError(
+            {"moments": _("Propose at most %(count)s moments.") % {"count": MAX_MOMENTS}}
+        )
+    if any(moment <= now for moment in moments):
+        raise ValidationError({"moments": _("Propose moments in the future.")})
+    return moments
+
+
+def exchange_start(
+    *,
+    initiator: Member,
+    invitees: list[Member],
+    topic: str,
+    kind: str,
+    moments: list[datetime],
+    self_arranged: bool = False,
+    minutes: int = 45,
+    now: datetime | None = None,
+) -> PeerExchange:
+    """Invite one to five colleagues to a small exchange and mail each of them."""
+    now = now or timezone.now()
+    topic = topic.strip()
+    errors = {}
+    if not topic:
+        errors["topic"] = [_("Say what you want to exchange about.")]
+    if kind not in PeerExchange.Kind.values:
+        errors["kind"] = [_("Choose what kind of exchange it is.")]
+    people = {member.pk: member for member in invitees if member.pk != initiator.pk}
+    if not 1 <= len(people) <= MAX_INVITEES:
+        errors["invitees"] = [_("Invite one to %(count)s colleagues.") % {"count": MAX_INVITEES}]
+    elif any(
+        member.school_id != initiator.school_id or not member.is_active
+        for member in people.values()
+    ):
+        errors["invitees"] = [_("Invite colleagues of your own school.")]
+    try:
+        moments = _clean_moments(moments, now)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        moments = []
+    if not moments and not self_arranged and "moments" not in errors:
+        errors["moments"] = [
+            _("Propose one to three moments, or say you will arrange one yourselves.")
+        ]
+    if not 10 <= minutes <= 240:
+        errors["minutes"] = [_("Choose 10 to 240 minutes.")]
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate(now)
+    year = initiator.school.years.filter(start__lte=today, end__gte=today).first()
+    if year is None:
+        raise ValidationError(_("There is no current school year: the steering group opens it."))
+    with transaction.atomic():
+        exchange = PeerExchange.objects.create(
+            school=initiator.school,
+            year=year,
+            topic=topic[:200],
+            kind=kind,
+            self_arranged=self_arranged and not moments,
+            minutes=minutes,
+            created_by=initiator,
+            created_at=now,
+            updated_at=now,
+        )
+        ExchangeParticipant.objects.bulk_create(
+            [
+                ExchangeParticipant(
+                    exchange=exchange,
+                    member=initiator,
+                    line=line_on(initiator, today),
+                    is_initiator=True,
+                    response=ExchangeParticipant.Response.ACCEPTED,
+                    responded_at=now,
+                )
+            ]
+            + [
+                ExchangeParticipant(exchange=exchange, member=member, line=line_on(member, today))
+                for member in people.values()
+            ]
+        )
+        ExchangeMoment.objects.bulk_create(
+            ExchangeMoment(exchange=exchange, starts_at=moment, proposed_by=initiator)
+            for moment in moments
+        )
+        ids = _mail(
+            exchange,
+            list(people.values()),
+            "exchange_invited",
+            now,
+            initiator=initiator,
+            moments=moments,
+        )
+    mail_send_after_response(ids=ids)
+    return exchange
+
+
+def _check_open(exchange: PeerExchange) -> None:
+    if not exchange.is_open:
+        raise ValidationError(_("This exchange is no longer open for changes."))
+
+
+def _locked(participant: ExchangeParticipant) -> tuple[PeerExchange, ExchangeParticipant]:
+    exchange = PeerExchange.objects.select_for_update().get(pk=participant.exchange_id)
+    return exchange, ExchangeParticipant.objects.select_related("member").get(pk=participant.pk)
+
+
+def exchange_accept(
+    *,
+    participant: ExchangeParticipant,
+    moment: ExchangeMoment | None = None,
+    now: datetime | None = None,
+) -> PeerExchange:
+    """Accept (an invitee) and agree to `moment`, or accept a moment someone else proposed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        exchange, participant = _locked(participant)
+        _check_open(exchange)
+        if moment is not None and moment.exchange_id != exchange.pk:
+            raise ValidationError(_("Choose one of the moments proposed for this exchange."))
+        if moment is not None and moment.starts_at <= now:
+            raise ValidationError(_("That moment has passed: propose a new one."))
+        has_moments = exchange.moments.filter(starts_at__gt=now).exists()
+        if moment is None and not exchange.self_arranged and has_moments:
+            raise ValidationError(_("Choose one of the proposed moments, or propose another."))
+        participant.response = ExchangeParticipant.Response.ACCEPTED
+        participant.responded_at = now
+        participant.save(update_fields=["response", "responded_at"])
+        agreed = False
+        if moment is not None:
+            agreed = exchange.status != PeerExchange.Status.AGREED or (
+                exchange.starts_at != moment.starts_at
+            )
+            exchange.starts_at = moment.starts_at
+            exchange.self_arranged = False
+            exchange.status = PeerExchange.Status.AGREED
+        elif exchange.self_arranged and exchange.status == PeerExchange.Status.PROPOSED:
+            exchange.status = PeerExchange.Status.AGREED
+            agreed = True
+        exchange.updated_at = now
+        exchange.save(update_fields=["starts_at", "self_arranged", "status", "updated_at"])
+        ids = []
+        if agreed:
+            ids = _mail(
+                exchange,
+                _others_in(exchange, participant.member),
+                "exchange_agreed",
+                now,
+                by=participant.member,
+            )
+    mail_send_after_response(ids=ids)
+    return exchange
+
+
+def exchange_decline(
+    *, participant: ExchangeParticipant, now: datetime | None = None
+) -> PeerExchange:
+    """Decline an invitation; no reason needed. With no invitee left the exchange is off."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        exchange, participant = _locked(participant)
+        _check_open(exchange)
+        if participant.is_initiator:
+            raise ValidationError(_("You started this exchange: cancel it instead."))
+        participant.response = ExchangeParticipant.Response.DECLINED
+        participant.responded_at = now
+        participant.save(update_fields=["response", "responded_at"])
+        still_in = exchange.participants.filter(is_initiator=False).exclude(
+            response=ExchangeParticipant.Response.DECLINED
+        )
+        if not still_in.exists():
+            exchange.status = PeerExchange.Status.CANCELLED
+        exchange.updated_at = now
+        exchange.save(update_fields=["status", "updated_at"])
+    return exchange
+
+
+def exchange_propose_moment(
+    *, participant: ExchangeParticipant, starts_at: datetime, now: datetime | None = None
+) -> ExchangeMoment:
+    """Propose another moment; the others are asked again, by mail."""
+    now = now or timezone.now()
+    if starts_at <= now:
+        raise ValidationError({"starts_at": _("Propose a moment in the future.")})
+    with transaction.atomic():
+        exchange, participant = _locked(participant)
+        _check_open(exchange)
+        if not participant.is_in:
+            raise ValidationError(_("You declined this exchange."))
+        if exchange.moments.filter(starts_at__gt=now).count() >= MAX_MOMENTS * 3:
+            raise ValidationError(_("Enough moments have been proposed: choose one of them."))
+        moment = ExchangeMoment.objects.create(
+            exchange=exchange, starts_at=starts_at, proposed_by=participant.member, created_at=now
+        )
+        # The proposer agrees to their own moment; the others are asked again.
+        exchange.starts_at = None
+        exchange.self_arranged = False
+        exchange.status = PeerExchange.Status.PROPOSED
+        exchange.updated_at = now
+        exchange.save(update_fields=["starts_at", "self_arranged", "status", "updated_at"])
+        if participant.response == ExchangeParticipant.Response.PENDING:
+            participant.response = ExchangeParticipant.Response.ACCEPTED
+            participant.responded_at = now
+            participant.save(update_fields=["response", "responded_at"])
+        ids = _mail(
+            exchange,
+            _others_in(exchange, participant.member),
+            "exchange_moment_proposed",
+            now,
+            by=participant.member,
+            moment=moment,
+        )
+    mail_send_after_response(ids=ids)
+    return moment
+
+
+def exchange_cancel(
+    *, participant: ExchangeParticipant, note: str = "", now: datetime | None = None
+) -> PeerExchange:
+    """Call the exchange off, with a short note to the others (any participant still in)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        exchange, participant = _locked(participant)
+        _check_open(exchange)
+        if not participant.is_in:
+            raise ValidationError(_("You declined this exchange."))
+        exchange.status = PeerExchange.Status.CANCELLED
+        exchange.cancel_note = note.strip()[:300]
+        exchange.updated_at = now
+        exchange.save(update_fields=["status", "cancel_note", "updated_at"])
+        ids = _mail(
+            exchange,
+            _others_in(exchange, participant.member),
+            "exchange_cancelled",
+            now,
+            by=participant.member,
+        )
+    mail_send_after_response(ids=ids)
+    return exchange
+
+
+def exchange_mark_held(
+    *,
+    participant: ExchangeParticipant,
+    held: bool,
+    on: date | None = None,
+    now: datetime | None = None,
+) -> PeerExchange:
+    """Say whether the exchange took place (once its moment has passed)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        exchange, participant = _locked(participant)
+        if not participant.is_in:
+            raise ValidationError(_("You declined this exchange."))
+        if exchange.status != PeerExchange.Status.AGREED:
+            raise ValidationError(_("Only an agreed exchange can be marked as held or not."))
+        if exchange.starts_at is not None and exchange.starts_at > now:
+            raise ValidationError(_("The agreed moment has not come yet."))
+        if held:
+            day = on or (
+                timezone.localdate(exchange.starts_at) if exchange.starts_at else now.date()
+            )
+            if day > timezone.localdate(now):
+                raise ValidationError({"on": _("Choose a day that has passed.")})
+            if not exchange.year.start <= day <= exchange.year.end:
+                raise ValidationError({"on": _("Choose a day in this school year.")})
+            exchange.status = PeerExchange.Status.HELD
+            exchange.held_on = day
+        else:
+            exchange.status = PeerExchange.Status.NOT_HELD
+        exchange.updated_at = now
+        exchange.save(update_fields=["status", "held_on", "updated_at"])
+    return exchange
+
+
+def exchange_note(
+    *,
+    participant: ExchangeParticipant,
+    brought: str,
+    took: str,
+    took_from: LearningLine | None,
+    sharing: str,
+    copy_to_log: bool = False,
+    now: datetime | None = None,
+) -> ExchangeParticipant:
+    """Write what I brought and what I took (and from which line); optionally into my log."""
+    now = now or timezone.now()
+    brought, took = brought.strip(), took.strip()
+    if len(brought) > NOTE_LIMIT or len(took) > NOTE_LIMIT:
+        raise ValidationError(_("Keep it under %(limit)s characters.") % {"limit": NOTE_LIMIT})
+    if sharing not in ExchangeParticipant.Sharing.values:
+        raise ValidationError({"sharing": _("Choose who may read it.")})
+    with transaction.atomic():
+        exchange, participant = _locked(participant)
+        if exchange.status != PeerExchange.Status.HELD:
+            raise ValidationError(_("Notes are written once the exchange has taken place."))
+        if not participant.is_in:
+            raise ValidationError(_("You declined this exchange."))
+        if took_from is not None and took_from.year_id != exchange.year_id:
+            raise ValidationError({"took_from": _("Choose one of this year's learning lines.")})
+        participant.brought = brought
+        participant.took = took
+        participant.took_from = took_from if took else None
+        participant.sharing = sharing
+        participant.noted_at = now
+        participant.save(update_fields=["brought", "took", "took_from", "sharing", "noted_at"])
+        if copy_to_log:
+            parts = [exchange.topic]
+            if brought:
+                parts.append(_("Brought: %(text)s") % {"text": brought})
+            if took:
+                parts.append(_("Took: %(text)s") % {"text": took})
+            log_entry_put_from_source(
+                author=participant.member,
+                source=f"exchange:{participant.pk}",
+                date=exchange.held_on,
+                note="\n".join(parts) if (brought or took) else "",
+            )
+    return participant
+
+
+def exchanges_ask_if_held(*, now: datetime | None = None) -> int:
+    """For cron: once per exchange whose moment passed without an answer, ask whether it took
+    place; returns the number of exchanges asked about."""
+    now = now or timezone.now()
+    due = []
+    candidates = PeerExchange.objects.filter(
+        status=PeerExchange.Status.AGREED,
+        starts_at__isnull=False,
+        starts_at__lt=now - timedelta(hours=2),
+        asked_if_held_at__isnull=True,
+    ).select_related("school")
+    ids = []
+    with transaction.atomic():
+        for exchange in candidates.select_for_update(of=("self",)):
+            members = [p.member for p in _participants(exchange) if p.is_in]
+            ids += _mail(exchange, members, "exchange_followup", now)
+            due.append(exchange.pk)
+        PeerExchange.objects.filter(pk__in=due).update(asked_if_held_at=now)
+    mail_send_after_response(ids=ids)
+    return len(due)

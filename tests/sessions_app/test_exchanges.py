@@ -1,0 +1,316 @@
+"""Small exchanges and ambitions, the services and selectors: the lifecycle, declining in a
+group without telling who, notes and their readers, suggestions, and the history they add."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from learninglines.models import LogEntry, OutgoingMail
+from learninglines.services.lines import line_update
+from sessions_app.models import Ambition, ExchangeParticipant, PeerExchange
+from sessions_app.selectors.exchanges import (
+    ambition_versions,
+    exchange_counts,
+    group_visible_responses,
+    notes_readable,
+    suggestions_for,
+    words,
+)
+from sessions_app.selectors.overview import OverviewFilter, school_overview
+from sessions_app.selectors.plans import plan_history
+from sessions_app.services.exchanges import (
+    ambition_save,
+    exchange_accept,
+    exchange_cancel,
+    exchange_decline,
+    exchange_mark_held,
+    exchange_note,
+    exchange_propose_moment,
+    exchange_start,
+    exchanges_ask_if_held,
+)
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _soon(days=2, hour=15):
+    moment = timezone.localtime() + timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def _part(exchange, member) -> ExchangeParticipant:
+    return ExchangeParticipant.objects.get(exchange=exchange, member=member)
+
+
+@pytest.fixture
+def team(make_team):
+    return make_team([3, 3, 3])
+
+
+def _duo(team, **fields):
+    a1 = team.members["A"][0]
+    b1 = team.members["B"][0]
+    exchange = exchange_start(
+        initiator=a1,
+        invitees=[b1],
+        topic=fields.pop("topic", "Vraagkaarten bij het voorlezen"),
+        kind="visit",
+        moments=fields.pop("moments", [_soon(2), _soon(3)]),
+        **fields,
+    )
+    return exchange, a1, b1
+
+
+# --- the lifecycle ---
+
+
+def test_invite_propose_accept_hold_and_note(team):
+    exchange, a1, b1 = _duo(team)
+    assert exchange.status == PeerExchange.Status.PROPOSED
+    mail = OutgoingMail.objects.get(to=b1.user.email)
+    assert mail.subject == f"{a1.full_name} nodigt je uit om uit te wisselen"
+    # The colleague proposes another moment; the starter is mailed and accepts it.
+    later = _soon(5)
+    moment = exchange_propose_moment(participant=_part(exchange, b1), starts_at=later)
+    assert OutgoingMail.objects.filter(to=a1.user.email).count() == 1
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.PROPOSED, None)
+    exchange_accept(participant=_part(exchange, a1), moment=moment)
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.AGREED, later)
+    assert _part(exchange, b1).response == ExchangeParticipant.Response.ACCEPTED
+    # After the moment: held, and each writes what they brought and took.
+    after = later + timedelta(hours=3)
+    exchange_mark_held(participant=_part(exchange, b1), held=True, now=after)
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.held_on) == (
+        PeerExchange.Status.HELD,
+        timezone.localdate(later),
+    )
+    line_a = team.lines[0]
+    exchange_note(
+        participant=_part(exchange, b1),
+        brought="Hoe wij de weektaak plannen",
+        took="Vraagkaarten",
+        took_from=line_a,
+        sharing="participants",
+        copy_to_log=True,
+        now=after,
+    )
+    noted = _part(exchange, b1)
+    assert (noted.took, noted.took_from, noted.sharing) == ("Vraagkaarten", line_a, "participants")
+    entry = LogEntry.objects.get(author=b1)
+    assert entry.note == (
+        "Vraagkaarten bij het voorlezen\nGebracht: Hoe wij de weektaak plannen\n"
+        "Gehaald: Vraagkaarten"
+    )
+
+
+def test_holding_before_the_moment_is_refused(team):
+    exchange, a1, _b1 = _duo(team)
+    exchange_accept(participant=_part(exchange, _b1), moment=exchange.moments.first())
+    with pytest.raises(ValidationError):
+        exchange_mark_held(participant=_part(exchange, a1), held=True)
+
+
+def test_an_invitation_needs_one_to_five_colleagues_and_a_moment(team):
+    a1 = team.members["A"][0]
+    others = [m for m in team.everyone if m.pk != a1.pk]
+    with pytest.raises(ValidationError) as error:
+        exchange_start(initiator=a1, invitees=others, topic="", kind="visit", moments=[])
+    assert set(error.value.message_dict) == {"topic", "invitees", "moments"}
+    assert PeerExchange.objects.count() == 0
+
+
+def test_a_colleague_of_another_school_cannot_be_invited(team, other_school):
+    a1 = team.members["A"][0]
+    outsider = MemberFactory(school=other_school)
+    with pytest.raises(ValidationError):
+        exchange_start(
+            initiator=a1, invitees=[outsider], topic="Iets", kind="visit", moments=[_soon()]
+        )
+
+
+def test_declining_in_a_group_does_not_say_who(team):
+    a1 = team.members["A"][0]
+    b1, c1, c2 = team.members["B"][0], team.members["C"][0], team.members["C"][1]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1, c2], topic="Groep", kind="conversation", moments=[_soon()]
+    )
+    exchange_decline(participant=_part(exchange, c1))
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    exchange = PeerExchange.objects.get(pk=exchange.pk)
+    seen = group_visible_responses(exchange, a1)
+    assert seen["accepted"] == [b1]
+    assert (seen["answered"], seen["invited"], seen["declined_count"]) == (2, 3, 1)
+    assert seen["declined_names"] == []
+
+
+def test_when_everyone_declines_the_exchange_is_off(team):
+    exchange, _a1, b1 = _duo(team)
+    exchange_decline(participant=_part(exchange, b1))
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.CANCELLED
+
+
+def test_either_side_cancels_with_a_note_and_the_other_is_mailed(team):
+    exchange, a1, b1 = _duo(team)
+    OutgoingMail.objects.all().delete()
+    exchange_cancel(participant=_part(exchange, b1), note="Ik ben ziek")
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.cancel_note) == ("cancelled", "Ik ben ziek")
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == [a1.user.email]
+
+
+def test_a_passed_moment_without_notes_asks_once_whether_it_took_place(team):
+    exchange, a1, b1 = _duo(team)
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    OutgoingMail.objects.all().delete()
+    later = timezone.now() + timedelta(days=4)
+    assert exchanges_ask_if_held(now=later) == 1
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
+        [a1.user.email, b1.user.email]
+    )
+    assert exchanges_ask_if_held(now=later + timedelta(days=1)) == 0
+
+
+# --- who reads the notes ---
+
+
+@pytest.mark.parametrize(
+    ("sharing", "readers"),
+    [
+        ("private", {"author"}),
+        ("participants", {"author", "partner"}),
+        ("line", {"author", "same_line"}),
+    ],
+)
+def test_notes_are_read_as_their_sharing_says(team, sharing, readers, coach):
+    exchange, a1, b1 = _duo(team, moments=[], self_arranged=True)
+    exchange_accept(participant=_part(exchange, b1))
+    exchange_mark_held(participant=_part(exchange, b1), held=True)
+    exchange_note(
+        participant=_part(exchange, b1),
+        brought="x",
+        took="y",
+        took_from=team.lines[0],
+        sharing=sharing,
+    )
+    exchange = PeerExchange.objects.get(pk=exchange.pk)
+    note = _part(exchange, b1)
+    note.exchange = exchange
+    people = {
+        "author": b1,
+        "partner": a1,
+        "same_line": team.members["B"][1],
+        "other_line": team.members["C"][0],
+    }
+    can_read = {
+        name for name, person in people.items() if notes_readable(viewer=person, participant=note)
+    }
+    assert can_read == readers
+    assert notes_readable(viewer=None, participant=note) is False
+
+
+# --- ambitions ---
+
+
+def test_an_ambition_keeps_its_earlier_versions(team):
+    member = team.members["A"][0]
+    ambition_save(member=member, year=team.year, text="Leren van Rekenen", sharing="private")
+    assert (
+        ambition_save(member=member, year=team.year, text="Leren van Rekenen", sharing="private")
+        is None
+    )
+    ambition_save(member=member, year=team.year, text="Leren van Spel", sharing="team")
+    versions = ambition_versions(member=member, year=team.year)
+    assert [(a.text, a.sharing) for a in versions] == [
+        ("Leren van Spel", "team"),
+        ("Leren van Rekenen", "private"),
+    ]
+    assert Ambition.objects.count() == 2
+
+
+# --- suggestions ---
+
+
+def test_suggestions_are_other_lines_not_met_and_not_already_invited(team, other_school):
+    a1 = team.members["A"][0]
+    b1, b2, b3 = team.members["B"]
+    c1, c2, c3 = team.members["C"]
+    # a1 met b1 in a held exchange, and has an open invitation with c1.
+    held, _a1, _b1 = _duo(team, moments=[], self_arranged=True)
+    exchange_accept(participant=_part(held, b1))
+    exchange_mark_held(participant=_part(held, b1), held=True)
+    exchange_start(initiator=a1, invitees=[c1], topic="x", kind="visit", moments=[_soon()])
+    c3.is_active = False
+    c3.save(update_fields=["is_active"])
+    MemberFactory(school=other_school)
+    found = suggestions_for(member=a1, year=team.year)
+    assert {s.member.pk for s in found} == {b2.pk, b3.pk, c2.pk}
+    assert found == suggestions_for(member=a1, year=team.year)
+
+
+def test_suggestions_put_lines_whose_goal_shares_the_topic_first(team):
+    a1 = team.members["A"][0]
+    line_c = team.lines[2]
+    line_update(
+        line=line_c, name=line_c.name, goal="Voorlezen met vraagkaarten", colour=line_c.colour
+    )
+    found = suggestions_for(member=a1, year=team.year, topic="Vraagkaarten bij het voorlezen")
+    assert [s.line.letter for s in found[:3]] == ["C", "C", "C"]
+    assert found[0].shared_words == ("voorlezen", "vraagkaarten")
+
+
+def test_topic_words_ignore_short_and_common_words():
+    assert words("Hoe leren leerlingen lezen met vraagkaarten?") == {"lezen", "vraagkaarten"}
+
+
+# --- history ---
+
+
+def test_a_held_duo_enters_the_engines_history_and_the_overview(team, make_session):
+    exchange, a1, b1 = _duo(team, moments=[], self_arranged=True)
+    exchange_accept(participant=_part(exchange, b1))
+    exchange_mark_held(participant=_part(exchange, b1), held=True)
+    session = make_session(days=(timezone.localdate() - team.year.start).days + 10)
+    assert plan_history(session=session) == [[[a1.pk, b1.pk]]]
+    overview = school_overview(school=team.year.school, filters=OverviewFilter(year=team.year))
+    assert overview.encounters.matrix[0][1] == 1
+    assert overview.encounters.pairs_met == 1
+    assert overview.exchanges.took_part == 2
+
+
+def test_took_from_counts_are_withheld_below_three(team):
+    line_a = team.lines[0]
+    for partner in team.members["B"][:2]:
+        exchange = exchange_start(
+            initiator=team.members["A"][0],
+            invitees=[partner],
+            topic="x",
+            kind="visit",
+            moments=[],
+            self_arranged=True,
+        )
+        exchange_accept(participant=_part(exchange, partner))
+        exchange_mark_held(participant=_part(exchange, partner), held=True)
+        exchange_note(
+            participant=_part(exchange, partner),
+            brought="",
+            took="iets",
+            took_from=line_a,
+            sharing="private",
+        )
+    counts = exchange_counts(
+        school_id=team.year.school_id,
+        year=team.year,
+        start=team.year.start,
+        end=team.year.end,
+        members=9,
+    )
+    assert counts.took_from == {line_a.pk: None}
+    assert (counts.took_part, counts.share) == (3, 33)
+    assert sum(n for _month, n in counts.held_by_month) == 2
