@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from exchange import views
+from exchange import health, privacy, views
 from exchange.admin_site import staff_admin_site
 
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("s/<slug:school_slug>/", views.school_home, name="school-home"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("favicon.ico", views.favicon),
+    path("healthz", health.healthz, name="healthz"),
+    path("privacy/", privacy.privacy_view, name="privacy"),
     path("admin/", staff_admin_site.urls),
     path("", include("learninglines.urls")),
     path("", include("sessions_app.urls")),

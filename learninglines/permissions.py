@@ -9,6 +9,7 @@ School permissions (the object is a School):
 | view_results        | yes            | yes   | -       |
 | view_encounters     | yes            | -     | -       |
 | view_participation  | yes            | -     | -       |
+| manage_privacy      | yes            | -     | -       |
 | keep_log            | yes (as a teacher) | - | yes     |
 | take_part           | yes (as a teacher) | - | yes     |
 
@@ -148,6 +149,8 @@ PERMISSIONS.add_rule("view_encounters", is_steering)
 # Who has (not) answered a reflection form, by name: participation, not content. The coach sees
 # the response rate only.
 PERMISSIONS.add_rule("view_participation", is_steering)
+# A member's data export for the steering group, and erasure of someone who left.
+PERMISSIONS.add_rule("manage_privacy", is_steering)
 PERMISSIONS.add_rule("keep_log", is_team_member)
 # Own ambitions and small exchanges: team members only (a coach is never a team member).
 PERMISSIONS.add_rule("take_part", is_team_member)

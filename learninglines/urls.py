@@ -1,7 +1,7 @@
 from django.urls import path
 
 from learninglines.views import imports as staff_imports  # staff import
-from learninglines.views import journal, lines, meetings, signin, team
+from learninglines.views import journal, lines, meetings, privacy, signin, team
 
 app_name = "learninglines"
 
@@ -34,6 +34,15 @@ urlpatterns = [
     ),
     path("s/<slug:school_slug>/team/<int:pk>/", team.member_update_view, name="member-update"),
     path("s/<slug:school_slug>/team/<int:pk>/line/", team.member_move_view, name="member-move"),
+    # --- privacy rights ---
+    path("me/data/", privacy.my_data_view, name="my-data"),
+    path("me/data/download/", privacy.my_data_download_view, name="my-data-download"),
+    path("s/<slug:school_slug>/team/<int:pk>/data/", privacy.member_data_view, name="member-data"),
+    path(
+        "s/<slug:school_slug>/team/<int:pk>/erase/",
+        privacy.member_erase_view,
+        name="member-erase",
+    ),
     path(
         "s/<slug:school_slug>/team/<int:pk>/active/",
         team.member_active_view,

@@ -8,9 +8,14 @@ class SessionsAppConfig(AppConfig):
     verbose_name = _("Exchange sessions")
 
     def ready(self) -> None:
-        # Plenary sessions appear in each member's personal calendar feed, which belongs to the
-        # learning lines app; it never imports this one, so this app registers its events there.
+        # Plenary sessions and agreed small exchanges appear in each member's personal calendar
+        # feed, which belongs to the learning lines app; it never imports this one, so this app
+        # registers its events there.
         from learninglines.calendar import register_event_source
+        from learninglines.privacy import register_personal_data
         from sessions_app.calendar import member_session_items
+        from sessions_app.privacy import SOURCE
 
         register_event_source(member_session_items)
+        # A person's data export and erasure include this app's part.
+        register_personal_data(SOURCE)

@@ -14,6 +14,7 @@ from learninglines.models.lines import (
 from learninglines.models.outbox import PERSONAL_LINK_PLACEHOLDER, OutgoingMail
 from learninglines.models.people import (
     CoachAssignment,
+    Erasure,
     Member,
     School,
     SchoolYear,
@@ -29,6 +30,7 @@ __all__ = [
     "Attendance",
     "CalendarFeed",
     "CoachAssignment",
+    "Erasure",
     "LearningLine",
     "LineColour",
     "LineMeeting",

@@ -125,6 +125,15 @@ class School(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep texts for (school years)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "The text of answers, logs and notes is deleted this many school years after the "
+            "year it was written in; the counts stay."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -169,6 +178,10 @@ class SchoolYear(models.Model):
             "plenary session starts a new cycle."
         ),
     )
+    retention_notified_at = models.DateTimeField(
+        _("told about the deletion of old texts at"), null=True, blank=True
+    )
+    retained_at = models.DateTimeField(_("old texts deleted at"), null=True, blank=True)
 
     objects = SchoolYearQuerySet.as_manager()
 
@@ -315,3 +328,39 @@ class CoachAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.display_name} ({self.school})"
+
+
+class Erasure(models.Model):
+    """A member erased at the request of a person who left: who did it, when.
+
+    The member row stays, anonymised as "Oud-teamlid <number>", so seats, attendance and the
+    team's counts remain true; `number` counts the erasures of one school.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school")
+    )
+    member = models.OneToOneField(
+        Member, on_delete=models.PROTECT, related_name="erasure", verbose_name=_("member")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    at = models.DateTimeField(_("erased at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["school", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "number"], name="erasure_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} #{self.number}"

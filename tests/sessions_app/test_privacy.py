@@ -1,0 +1,305 @@
+"""Privacy rights: every field classified, a person's export, the steering group's export,
+erasure that keeps the team's history, retention, the privacy page, and who may do what."""
+
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange.privacy import LINE_PERMISSIONS, PERMISSION_WORDS, permission_matrix
+from learninglines.models import (
+    CalendarFeed,
+    Erasure,
+    LogEntry,
+    MagicLink,
+    Member,
+    OutgoingMail,
+    SchoolYear,
+)
+from learninglines.permissions import PERMISSIONS
+from learninglines.privacy import PERSONAL_FIELDS
+from learninglines.services.journal import calendar_feed_get_or_create, log_entry_create
+from learninglines.services.privacy import (
+    member_erase,
+    member_export_for_steering,
+    person_export,
+    retention_apply,
+)
+from learninglines.services.signin import magic_link_create
+from sessions_app.models import Answer, Reflection, Seat
+from sessions_app.selectors.overview import OverviewFilter, school_overview
+from sessions_app.services.exchanges import ambition_save
+from sessions_app.services.reflections import (
+    AnswerData,
+    questionnaire_open,
+    reflection_submit,
+)
+from sessions_app.services.sessions import session_hold
+from tests.factories import MemberFactory
+from tests.sessions_app.plenary import ROLES, as_user, login_redirect
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_field_of_every_model_is_classified():
+    missing, extra = [], []
+    for app in ("learninglines", "sessions_app"):
+        for model in apps.get_app_config(app).get_models():
+            fields = {field.name for field in model._meta.concrete_fields}
+            known = PERSONAL_FIELDS.get(model._meta.label)
+            if known is None:
+                missing.append(model._meta.label)
+                continue
+            missing += [f"{model._meta.label}.{name}" for name in sorted(fields - set(known))]
+            extra += [f"{model._meta.label}.{name}" for name in sorted(set(known) - fields)]
+    assert (missing, extra) == ([], [])
+
+
+# --- a member with a bit of everything ---
+
+
+@pytest.fixture
+def story(plenary):
+    """The plenary's session held; the teacher (members[1]) answered every kind of question,
+    keeps a log, an ambition and a calendar address; a sign-in link and a mail exist."""
+    session_hold(session=plenary.session)
+    questionnaire = questionnaire_open(questionnaire=plenary.session.questionnaire)
+    learned, _bt, tried, _talk, useful = list(questionnaire.questions.order_by("position"))
+    member = plenary.members[1]
+    reflection_submit(
+        questionnaire=questionnaire,
+        member=member,
+        answers={
+            learned.pk: AnswerData(text="Benoemd antwoord"),
+            tried.pk: AnswerData(text="Geheim plan"),
+            useful.pk: AnswerData(value=4),
+        },
+    )
+    log_entry_create(author=member, date=timezone.localdate(), tried="Mijn logboek")
+    ambition_save(member=member, year=plenary.year, text="Mijn ambitie", sharing="private")
+    calendar_feed_get_or_create(member=member)
+    magic_link_create(user=member.user, purpose=MagicLink.Purpose.SIGN_IN, school=plenary.school)
+    OutgoingMail.objects.create(
+        to=member.user.email, subject="Hallo", body="x", user=member.user, school=plenary.school
+    )
+    return plenary, member
+
+
+def _read(content: bytes) -> tuple[dict, str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert sorted(archive.namelist()) == ["data.json", "index.html"]
+        return json.loads(archive.read("data.json")), archive.read("index.html").decode()
+
+
+def test_a_persons_own_export_holds_everything_about_them(story):
+    plenary, member = story
+    data, html = _read(person_export(user=member.user))
+    text = json.dumps(data, ensure_ascii=False)
+    for expected in (
+        member.user.email,
+        "Benoemd antwoord",
+        "Geheim plan",
+        "Mijn logboek",
+        "Mijn ambitie",
+        "Hallo",
+        plenary.lines[1].name,
+    ):
+        assert expected in text
+        assert expected in html
+    assert [school["school"] for school in data["schools"]] == [plenary.school.name]
+    seats = data["schools"][0]["sections"]["Plenaire bijeenkomsten: plaatsen"]
+    assert len(seats) == Seat.objects.filter(member=member).count() > 0
+    # A sign-in link is described, never given.
+    assert "/login/link/" not in text
+    assert "Sign-in" not in html
+    assert "Inloglinks" in html
+
+
+def test_the_steering_groups_export_holds_only_what_it_may_read(story):
+    _plenary, member = story
+    data, html = _read(member_export_for_steering(member=member))
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Benoemd antwoord" in text
+    for secret in ("Geheim plan", "Mijn logboek", "Mijn ambitie", "Hallo", member.user.email):
+        assert secret not in text
+        assert secret not in html
+    answers = data["schools"][0]["sections"]["Reflectieantwoorden"]
+    # The named answer only: not the anonymous scale, not the private one.
+    assert [row["antwoord"] for row in answers] == ["Benoemd antwoord"]
+
+
+# --- erasure ---
+
+
+def test_erasure_anonymises_and_keeps_the_teams_history(story, steering):
+    plenary, member = story
+    user = member.user
+    before = school_overview(school=plenary.school, filters=OverviewFilter(year=plenary.year))
+    seats = Seat.objects.filter(member=member).count()
+    result = member_erase(member=member, by=steering.user)
+    member.refresh_from_db()
+    user.refresh_from_db()
+    assert (member.first_name, member.name_prefix, member.last_name) == ("Oud-teamlid", "", "1")
+    assert member.is_active is False
+    assert result.account_closed is True
+    assert (user.is_active, user.has_usable_password(), user.name) == (False, False, "")
+    assert user.email == f"erased-{user.pk}@erased.invalid"
+    assert Seat.objects.filter(member=member).count() == seats
+    assert LogEntry.objects.filter(author=member).count() == 0
+    assert CalendarFeed.objects.filter(member=member).count() == 0
+    assert MagicLink.objects.filter(user=user).count() == 0
+    assert OutgoingMail.objects.filter(user=user).count() == 0
+    kept = list(Answer.objects.filter(reflection__member=member).values_list("text", flat=True))
+    assert sorted(kept) == ["", "Benoemd antwoord"]
+    assert Reflection.objects.filter(member=member).count() == 1
+    erasure = Erasure.objects.get()
+    assert (erasure.member, erasure.number, erasure.by) == (member, 1, steering.user)
+    after = school_overview(school=plenary.school, filters=OverviewFilter(year=plenary.year))
+    assert after.encounters.matrix == before.encounters.matrix
+    assert [r.answered for r in after.sessions] == [r.answered for r in before.sessions]
+
+
+def test_erasure_keeps_the_account_of_someone_still_in_another_school(story, other_school):
+    _plenary, member = story
+    user = member.user
+    MemberFactory(school=other_school, user=user)
+    result = member_erase(member=member, by=None)
+    member.refresh_from_db()
+    user.refresh_from_db()
+    assert result.account_closed is False
+    assert user.is_active is True
+    assert member.user_id != user.pk
+    assert member.user.email.endswith("@erased.invalid")
+    assert Member.objects.filter(user=user).count() == 1
+
+
+def test_erasure_is_refused_twice(story):
+    _plenary, member = story
+    member_erase(member=member, by=None)
+    with pytest.raises(Exception, match="al gewist"):
+        member_erase(member=member, by=None)
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_export_and_erasure_cost_a_fixed_number_of_queries(story, extra, django_assert_num_queries):
+    _plenary, member = story
+    for _ in range(extra):
+        log_entry_create(author=member, date=timezone.localdate(), tried="Nog een")
+    with django_assert_num_queries(12):
+        person_export(user=member.user)
+    with django_assert_num_queries(22):
+        member_erase(member=member, by=None)
+
+
+# --- retention ---
+
+
+def _old_year(school, years_ago: int) -> SchoolYear:
+    today = timezone.localdate()
+    start = date(today.year - years_ago - 1, 8, 1)
+    return SchoolYear.objects.create(
+        school=school,
+        name=f"{start.year}-{start.year + 1}",
+        start=start,
+        end=date(start.year + 1, 7, 31),
+    )
+
+
+def test_retention_deletes_old_texts_and_tells_members_a_month_before(school, teacher):
+    old = _old_year(school, 3)
+    entry = log_entry_create(author=teacher, date=old.start + timedelta(days=3), tried="Oud")
+    dry = retention_apply(dry_run=True)
+    assert (dry.counts["log entries"], [y.pk for y in dry.years]) == (1, [old.pk])
+    entry.refresh_from_db()
+    assert entry.tried == "Oud"
+    done = retention_apply()
+    entry.refresh_from_db()
+    assert (entry.tried, done.counts["log entries"]) == ("", 1)
+    assert LogEntry.objects.filter(pk=entry.pk).exists()
+    assert retention_apply().counts == {}
+
+
+def test_retention_notice_goes_once_a_month_ahead(school, teacher):
+    year = _old_year(school, 2)
+    due = date(year.end.year + 2, 8, 1)
+    now = timezone.make_aware(
+        timezone.datetime.combine(due - timedelta(days=20), timezone.datetime.min.time())
+    )
+    first = retention_apply(now=now)
+    second = retention_apply(now=now + timedelta(days=1))
+    assert (first.notified, second.notified) == (1, 0)
+    assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 1
+
+
+def test_apply_retention_command_says_what_it_would_do(school, teacher, capsys):
+    old = _old_year(school, 3)
+    log_entry_create(author=teacher, date=old.start, tried="Oud")
+    call_command("apply_retention", "--dry-run")
+    assert capsys.readouterr().out.startswith("Would delete texts of school years:")
+
+
+# --- pages ---
+
+
+def test_the_privacy_page_is_made_from_the_permission_matrix(client):
+    school_rules = set(PERMISSIONS) - set(LINE_PERMISSIONS)
+    assert set(PERMISSION_WORDS) == school_rules
+    rows = {row.words: row.allowed for row in permission_matrix()}
+    assert rows[PERMISSION_WORDS["view_encounters"]] == [True, False, False]
+    assert rows[PERMISSION_WORDS["plan_school"]] == [True, True, False]
+    assert rows[PERMISSION_WORDS["take_part"]] == [True, False, True]
+    response = client.get(reverse("privacy"))
+    assert response.status_code == 200
+    assert "Wie mag wat" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_my_data_is_for_anyone_signed_in(client, people, who):
+    url = reverse("learninglines:my-data-download")
+    response = as_user(client, people[who]).get(url)
+    if who == "anonymous":
+        assert response["Location"] == login_redirect(url)
+    else:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/zip"
+
+
+MEMBER_STATUSES = {
+    "steering": 200,
+    "coach": 403,
+    "teacher": 403,
+    "stranger": 404,
+    "no_school": 404,
+    "anonymous": 302,
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("name", ["member-data", "member-erase"])
+def test_member_privacy_pages_are_for_the_steering_group(client, people, school, who, name):
+    target = MemberFactory(school=school)
+    url = reverse(f"learninglines:{name}", kwargs={"school_slug": school.slug, "pk": target.pk})
+    response = as_user(client, people[who]).get(url)
+    assert response.status_code == MEMBER_STATUSES[who]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_erasing_through_the_page_needs_the_steering_group_and_the_name(
+    client, people, school, who
+):
+    target = MemberFactory(school=school, is_active=False)
+    url = reverse(
+        "learninglines:member-erase", kwargs={"school_slug": school.slug, "pk": target.pk}
+    )
+    client = as_user(client, people[who])
+    client.post(url, {"confirm": "wrong"})
+    assert not Erasure.objects.exists()
+    response = client.post(url, {"confirm": target.full_name})
+    assert response.status_code == {**MEMBER_STATUSES, "steering": 302}[who]
+    assert Erasure.objects.filter(member=target).exists() == (who == "steering")
