@@ -263,6 +263,19 @@ def _bars(labels: list[str], counts: Counter, anonymous: bool) -> list[Bar]:
     ]
 
 
+def _average_tells_hidden_bars(bars: list[Bar], answered: int) -> bool:
+    """Whether an average would tell how the answers behind withheld bars are spread.
+
+    Each withheld bar holds 1 or 2 answers, and together they hold what the shown bars do not.
+    With one withheld bar, or with exactly one answer behind each, the bars already say as
+    much; otherwise the average gives the split away (3 answers, every bar withheld, average
+    4.7: two 5s and a 4), so it is withheld too.
+    """
+    withheld = sum(1 for bar in bars if bar.count is None)
+    behind = answered - sum(bar.count or 0 for bar in bars)
+    return withheld > 1 and behind > withheld
+
+
 def _group(
     items: list[tuple[LearningLine | None, Quote]], anonymous: bool, order: list[LearningLine]
 ) -> list[QuoteGroup]:
@@ -311,7 +324,10 @@ def questionnaire_results(
     per_question: dict[int, list[tuple[Reflection, Answer]]] = defaultdict(list)
     for reflection in reflections:
         for answer in reflection.answers.all():
-            per_question[answer.question_id].append((reflection, answer))
+            # An answer cleared before submitting is stored empty: it is no answer, and counting
+            # it would lift a group of anonymous answers over the threshold.
+            if not answer.is_empty:
+                per_question[answer.question_id].append((reflection, answer))
     results = []
     for question in questions:
         pairs = per_question.get(question.pk, [])
@@ -330,6 +346,8 @@ def questionnaire_results(
             result.bars = _bars(labels, counts, anonymous)
             values = [answer.value for _r, answer in pairs if answer.value]
             result.average = round(sum(values) / len(values), 1) if values else None
+            if anonymous and _average_tells_hidden_bars(result.bars, len(values)):
+                result.average = None
         elif question.has_choices:
             counts = Counter(index for _r, answer in pairs for index in answer.selected)
             result.bars = _bars(list(question.choices), counts, anonymous)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,10 @@ from learninglines.redirects import safe_next_url
 from learninglines.services.links import magic_link_url, site_url
 from learninglines.services.signin import magic_link_for_door
 from sessions_app.calendar import session_ics
-from sessions_app.models import PlenarySession
+from sessions_app.models import PlenarySession, Questionnaire, Reflection
 from sessions_app.selectors.day import clock_state, my_day, round_view
 from sessions_app.selectors.plans import plan_get, plan_rounds_view
+from sessions_app.selectors.reflections import is_asked
 from sessions_app.selectors.sessions import program_rounds, session_get, session_presence
 from sessions_app.services.day import (
     CLOCK_ACTIONS,
@@ -60,11 +62,36 @@ def my_session_view(request: HttpRequest, pk: int) -> HttpResponse:
         "day": day,
         "now_table": day.table_in(state.table_round) if day else None,
         "fragment_url": request.path,
+        "reflection": _my_reflection(session, member),
     }
     template = "sessions_app/_my_session.html" if request.htmx else "sessions_app/my_session.html"
     response = render(request, template, context)
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _my_reflection(session: PlenarySession, member: Member | None) -> Questionnaire | None:
+    """The session's reflection form when it is open and `member` is asked (else None).
+
+    One query (with whether the member submitted), two more while the form is open.
+    """
+    if member is None:
+        return None
+    questionnaire = (
+        Questionnaire.objects.filter(session=session)
+        .annotate(
+            mine_submitted=Exists(
+                Reflection.objects.filter(
+                    questionnaire=OuterRef("pk"), member=member, submitted_at__isnull=False
+                )
+            )
+        )
+        .first()
+    )
+    if questionnaire is None or not questionnaire.is_open():
+        return None
+    questionnaire.session = session
+    return questionnaire if is_asked(questionnaire=questionnaire, member=member) else None
 
 
 @require_GET

@@ -117,7 +117,7 @@ def grow(school, year, size):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/s/de-regenboog/", 17),
+        ("/s/de-regenboog/", 19),
         ("/s/de-regenboog/lines/", 9),
         ("/s/de-regenboog/lines/{line}/", 9),
         ("/s/de-regenboog/team/", 11),

@@ -1,0 +1,170 @@
+"""A reflection form's results as rows for a spreadsheet, and as XLSX and CSV files.
+
+Everything here is made from one `Results` (see `sessions_app.selectors.reflections`), the same
+object the results page shows: the files hold the same figures, never a name next to an
+anonymous answer (the selector leaves the name empty), never a private answer (the selector
+gives none) and never a group below the threshold (it is written as "fewer than 3"). Every
+text cell is made inert for spreadsheets: a cell starting with = + - @ is prefixed with an
+apostrophe.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+import openpyxl
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl.styles import Font
+
+from learninglines.services.imports import spreadsheet_safe
+from sessions_app.models import ANONYMOUS_THRESHOLD, Question
+from sessions_app.selectors.reflections import QuoteGroup, Results
+
+WITHHELD_COUNT = f"<{ANONYMOUS_THRESHOLD}"
+
+
+def safe_cell(value):
+    """A text cell a spreadsheet never runs as a formula; numbers and None pass unchanged."""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
+
+
+def line_name(line) -> str:
+    return str(line) if line is not None else _("No learning line")
+
+
+def withheld_text() -> str:
+    return _("Fewer than 3 answers: not shown, so nobody can be recognised.")
+
+
+def summary_rows(results: Results) -> list[list]:
+    """Label and value: the form, who was asked, who answered, the rate and the filter."""
+    questionnaire = results.questionnaire
+    return [
+        [_("Reflection form"), questionnaire.title],
+        [_("State"), str(questionnaire.State(questionnaire.state()).label)],
+        [_("Asked"), results.asked],
+        [_("Answered"), results.submitted],
+        [_("Response rate (%)"), results.rate if results.rate is not None else ""],
+        [
+            _("Learning line"),
+            line_name(results.line_filter) if results.line_filter else _("All learning lines"),
+        ],
+    ]
+
+
+def answer_headers() -> list[str]:
+    return [_("Question"), _("Learning line"), _("Name"), _("Answer"), _("Took"), _("Took from")]
+
+
+def _group_rows(question: Question, groups: list[QuoteGroup], took: bool) -> list[list]:
+    rows = []
+    for group in groups:
+        name = line_name(group.line)
+        if group.withheld:
+            # Where the page says why a group is missing, the file says so too.
+            rows.append(
+                [question.text, "", "", "", withheld_text(), name]
+                if took
+                else [question.text, name, "", withheld_text(), "", ""]
+            )
+            continue
+        for quote in group.quotes:
+            rows.append(
+                [question.text, "", quote.name, "", quote.text, name]
+                if took
+                else [question.text, name, quote.name, quote.text, "", ""]
+            )
+    return rows
+
+
+def answer_rows(results: Results) -> list[list]:
+    """One row per answer shown on the page: open answers, and what was brought and taken.
+
+    Brought rows carry the author's line; took rows the line it came from (as on the page).
+    The name is only ever filled in for named questions.
+    """
+    rows = []
+    for result in results.questions:
+        question = result.question
+        if result.is_private or result.has_chart:
+            continue
+        if result.withheld:
+            rows.append([question.text, "", "", withheld_text(), "", ""])
+            continue
+        rows.extend(_group_rows(question, result.groups, took=False))
+        rows.extend(_group_rows(question, result.took_groups, took=True))
+    return rows
+
+
+def count_headers() -> list[str]:
+    return [_("Question"), _("Option"), pgettext("how many", "Number")]
+
+
+def count_rows(results: Results) -> list[list]:
+    """Per chart question its bars (withheld bars as "<3") and, for a scale, the average."""
+    rows = []
+    for result in results.questions:
+        if result.is_private or not result.has_chart:
+            continue
+        question = result.question
+        if result.withheld:
+            rows.append([question.text, "", WITHHELD_COUNT])
+            continue
+        for bar in result.bars:
+            rows.append(
+                [question.text, bar.label, WITHHELD_COUNT if bar.count is None else bar.count]
+            )
+        if question.kind == Question.Kind.SCALE and result.average is not None:
+            rows.append([question.text, _("Average"), result.average])
+    return rows
+
+
+def _inert(rows: list[list]) -> list[list]:
+    return [[safe_cell(cell) for cell in row] for row in rows]
+
+
+def workbook_bytes(sheets: list[tuple[str, list, list[list], tuple[int, ...]]]) -> bytes:
+    """An XLSX of (title, headers, rows, column widths) sheets: bold headers, top row frozen,
+    every text cell inert."""
+    workbook = openpyxl.Workbook()
+    for index, (title, headers, rows, widths) in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = title[:31]
+        sheet.append(headers)
+        for row in _inert(rows):
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for column, width in enumerate(widths):
+            sheet.column_dimensions[openpyxl.utils.get_column_letter(column + 1)].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows: list[list]) -> bytes:
+    """Rows for Dutch Excel: semicolons, UTF-8 with a byte order mark, every text cell inert."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows(_inert(rows))
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+def results_xlsx(results: Results) -> bytes:
+    """Sheets "Summary", "Answers" and "Counts": headers in bold, the top row frozen."""
+    return workbook_bytes(
+        [
+            (_("Summary"), [_("Item"), _("Value")], summary_rows(results), (24, 50)),
+            (_("Answers"), answer_headers(), answer_rows(results), (40, 22, 24, 60, 60, 22)),
+            (_("Counts"), count_headers(), count_rows(results), (40, 30, 10)),
+        ]
+    )
+
+
+def results_csv(results: Results) -> bytes:
+    """The "Answers" rows for Dutch Excel: semicolons, UTF-8 with a byte order mark."""
+    return csv_bytes([answer_headers(), *answer_rows(results)])

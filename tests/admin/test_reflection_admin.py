@@ -1,0 +1,78 @@
+"""The admin lists reflection forms and their questions, never what anybody answered."""
+
+import pytest
+from django.contrib import admin
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from sessions_app.models import Answer, Question, Questionnaire, Reflection
+from sessions_app.services.reflections import AnswerData, questionnaire_open, reflection_submit
+from tests.factories import MemberFactory
+from tests.sessions_app.plenary import plenary_of
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Mijn geheime antwoord over Lezen"
+
+
+@pytest.fixture
+def admin_client(client, staff_user, staff_device):
+    client.force_login(staff_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = staff_device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def answered(school):
+    members = [MemberFactory(school=school) for _ in range(6)]
+    plenary = plenary_of(school, members)
+    questionnaire = questionnaire_open(
+        questionnaire=Questionnaire.objects.get(session=plenary.session)
+    )
+    questions = {q.position: q for q in questionnaire.questions.all()}
+    for member in members:
+        reflection_submit(
+            questionnaire=questionnaire,
+            member=member,
+            answers={
+                questions[1].pk: AnswerData(text=SECRET),
+                questions[3].pk: AnswerData(text=SECRET + " (privé)"),
+                questions[5].pk: AnswerData(value=5),
+            },
+        )
+    return questionnaire
+
+
+def test_reflections_and_answers_have_no_model_admin():
+    assert admin.site.is_registered(Questionnaire)
+    assert not admin.site.is_registered(Reflection)
+    assert not admin.site.is_registered(Answer)
+    assert not admin.site.is_registered(Question)
+
+
+def test_staff_pages_never_show_an_answer(admin_client, answered):
+    assert Answer.objects.filter(text=SECRET).count() == 6
+    pages = {
+        "/admin/": 200,
+        "/admin/sessions_app/": 200,
+        "/admin/sessions_app/questionnaire/": 200,
+        f"/admin/sessions_app/questionnaire/{answered.pk}/change/": 200,
+        "/admin/sessions_app/questionnaire/?q=geheime": 200,
+        "/admin/sessions_app/reflection/": 404,
+        "/admin/sessions_app/answer/": 404,
+    }
+    for url, status in pages.items():
+        response = admin_client.get(url)
+        assert response.status_code == status, url
+        assert "geheime antwoord" not in response.content.decode(), url
+
+
+def test_the_form_and_its_questions_are_listed(admin_client, answered):
+    listing = admin_client.get("/admin/sessions_app/questionnaire/")
+    assert listing.context["cl"].result_count == 1
+    change = admin_client.get(f"/admin/sessions_app/questionnaire/{answered.pk}/change/")
+    html = change.content.decode()
+    assert "Wat heb je geleerd over een andere leerlijn?" in html
+    assert "Hoe bruikbaar was deze bijeenkomst?" in html
+    assert admin_client.get("/admin/sessions_app/questionnaire/add/").status_code == 403
