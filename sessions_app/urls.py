@@ -4,6 +4,8 @@ from sessions_app.views import (
     answer,
     attendance,
     day,
+    exchanges,
+    overview,
     plans,
     program,
     reflections,
@@ -15,6 +17,7 @@ app_name = "sessions_app"
 
 S = "s/<slug:school_slug>/sessions/"
 R = "s/<slug:school_slug>/reflections/"
+X = "s/<slug:school_slug>/exchanges/"
 Q = f"{R}<int:pk>/questions/<int:question_pk>/"
 
 urlpatterns = [
@@ -121,4 +124,31 @@ urlpatterns = [
     path(f"{R}<int:pk>/results/", results.results_view, name="reflection-results"),
     path(f"{R}<int:pk>/results.xlsx", results.export_xlsx_view, name="reflection-export-xlsx"),
     path(f"{R}<int:pk>/results.csv", results.export_csv_view, name="reflection-export-csv"),
+    # --- the coach's home and the school overview (steering group and coach) ---
+    path("coach/", overview.coach_home_view, name="coach-home"),
+    path("s/<slug:school_slug>/overview/", overview.overview_view, name="overview"),
+    path("s/<slug:school_slug>/overview.xlsx", overview.overview_xlsx_view, name="overview-xlsx"),
+    path("s/<slug:school_slug>/overview.csv", overview.overview_csv_view, name="overview-csv"),
+    path(
+        "s/<slug:school_slug>/overview-encounters.csv",
+        overview.overview_matrix_csv_view,
+        name="overview-matrix-csv",
+    ),
+    path(
+        "s/<slug:school_slug>/overview/print/",
+        overview.overview_print_view,
+        name="overview-print",
+    ),
+    # --- exchanges people start themselves (team members) ---
+    path("s/<slug:school_slug>/ambition/", exchanges.ambition_view, name="ambition"),
+    path(X, exchanges.exchange_list_view, name="exchange-list"),
+    path(f"{X}start/", exchanges.exchange_start_view, name="exchange-start"),
+    path(f"{X}suggestions/", exchanges.suggestions_view, name="exchange-suggestions"),
+    path(f"{X}<int:pk>/", exchanges.exchange_detail_view, name="exchange-detail"),
+    path(f"{X}<int:pk>/accept/", exchanges.exchange_accept_view, name="exchange-accept"),
+    path(f"{X}<int:pk>/decline/", exchanges.exchange_decline_view, name="exchange-decline"),
+    path(f"{X}<int:pk>/propose/", exchanges.exchange_propose_view, name="exchange-propose"),
+    path(f"{X}<int:pk>/cancel/", exchanges.exchange_cancel_view, name="exchange-cancel"),
+    path(f"{X}<int:pk>/held/", exchanges.exchange_held_view, name="exchange-held"),
+    path(f"{X}<int:pk>/notes/", exchanges.exchange_notes_view, name="exchange-notes"),
 ]

@@ -376,51 +376,93 @@ def _encounters(
 def _learned(
     filters: OverviewFilter, lines: list[LearningLine], sessions: list[PlenarySession]
 ) -> list[LearnedGroup]:
-    """Recent open and "took" answers by line, and how often each line was named as a source."""
-    answers = (
-        Answer.objects.filter(
-            reflection__questionnaire__year=filters.year,
-            reflection__submitted_at__isnull=False,
-            question__privacy__in=(Question.Privacy.NAMED, Question.Privacy.ANONYMOUS),
-            question__kind__in=(Question.Kind.OPEN, Question.Kind.BROUGHT_TOOK),
-        )
-        .filter(
-            Q(reflection__questionnaire__session__in=sessions)
-            | Q(
-                reflection__questionnaire__meeting__date__gte=filters.first_day,
-                reflection__questionnaire__meeting__date__lte=filters.last_day,
-            )
-        )
-        .select_related("question", "reflection__member", "reflection__questionnaire__session")
-        .select_related("reflection__questionnaire__meeting")
-        .order_by("-reflection__submitted_at", "pk")
-    )
+    """Recent open and "took" answers by line, and how often each line was named as a source.
+
+    Three queries: the "took from" counts and the anonymous counts per line are aggregated in
+    the database; the quotes are read newest first, as plain values, only until every line has
+    its few recent ones (a year of 1,500 answer sets is never loaded as objects).
+    """
     groups = {line.pk: LearnedGroup(line) for line in lines}
+    base = Answer.objects.filter(
+        reflection__questionnaire__year=filters.year,
+        reflection__submitted_at__isnull=False,
+        question__privacy__in=(Question.Privacy.NAMED, Question.Privacy.ANONYMOUS),
+        question__kind__in=(Question.Kind.OPEN, Question.Kind.BROUGHT_TOOK),
+    ).filter(
+        Q(reflection__questionnaire__session__in=sessions)
+        | Q(
+            reflection__questionnaire__meeting__date__gte=filters.first_day,
+            reflection__questionnaire__meeting__date__lte=filters.last_day,
+        )
+    )
+    for line_id, count in (
+        base.filter(took_from_id__in=groups)
+        .exclude(took="")
+        .values("took_from_id")
+        .annotate(count=Count("pk"))
+        .values_list("took_from_id", "count")
+    ):
+        groups[line_id].took_from_here = count
+    # The text a quote shows: the answer of an open question, "what I took" of brought/took.
+    with_text = (Q(question__kind=Question.Kind.OPEN) & ~Q(text="")) | (
+        Q(question__kind=Question.Kind.BROUGHT_TOOK) & ~Q(took="")
+    )
+    quotable = base.filter(with_text, reflection__line_id__in=groups)
+    anonymous_count = dict(
+        quotable.filter(question__privacy=Question.Privacy.ANONYMOUS)
+        .values("reflection__line_id")
+        .annotate(count=Count("pk"))
+        .values_list("reflection__line_id", "count")
+    )
     anonymous: dict[int, list[LearnedQuote]] = defaultdict(list)
-    for answer in answers:
-        questionnaire = answer.reflection.questionnaire
-        day = questionnaire.session.date if questionnaire.session_id else questionnaire.meeting.date
-        if answer.took and answer.took_from_id in groups:
-            groups[answer.took_from_id].took_from_here += 1
-        line_id = answer.reflection.line_id
-        if line_id not in groups:
-            continue
-        text = answer.took if answer.question.kind == Question.Kind.BROUGHT_TOOK else answer.text
-        if not text:
-            continue
-        if answer.question.privacy == Question.Privacy.ANONYMOUS:
-            anonymous[line_id].append(LearnedQuote(text, "", answer.question.text, day))
-        elif len(groups[line_id].quotes) < RECENT_QUOTES:
-            name = answer.reflection.member.full_name
-            groups[line_id].quotes.append(LearnedQuote(text, name, answer.question.text, day))
-    for line_id, quotes in anonymous.items():
+    rows = quotable.order_by("-reflection__submitted_at", "pk").values_list(
+        "reflection__line_id",
+        "question__privacy",
+        "question__kind",
+        "question__text",
+        "text",
+        "took",
+        "reflection__member__first_name",
+        "reflection__member__name_prefix",
+        "reflection__member__last_name",
+        "reflection__questionnaire__session__date",
+        "reflection__questionnaire__meeting__date",
+    )
+    waiting = set(groups)
+    for (
+        line_id,
+        privacy,
+        kind,
+        question,
+        text,
+        took,
+        first,
+        prefix,
+        last,
+        session_day,
+        meeting_day,
+    ) in rows.iterator(chunk_size=200):
+        quote_text = took if kind == Question.Kind.BROUGHT_TOOK else text
+        day = session_day or meeting_day
         group = groups[line_id]
-        if len(quotes) < ANONYMOUS_THRESHOLD:
-            group.withheld = len(quotes)
+        if privacy == Question.Privacy.ANONYMOUS:
+            if len(anonymous[line_id]) < RECENT_QUOTES:
+                anonymous[line_id].append(LearnedQuote(quote_text, "", question, day))
+        elif len(group.quotes) < RECENT_QUOTES:
+            name = Member(first_name=first, name_prefix=prefix, last_name=last).full_name
+            group.quotes.append(LearnedQuote(quote_text, name, question, day))
+        if len(group.quotes) >= RECENT_QUOTES:
+            waiting.discard(line_id)
+            if not waiting:
+                break
+    for line_id, group in groups.items():
+        count = anonymous_count.get(line_id, 0)
+        if 0 < count < ANONYMOUS_THRESHOLD:
+            group.withheld = count
             continue
         room = max(RECENT_QUOTES - len(group.quotes), 0)
         # The most recent ones, listed alphabetically so their order points to nobody.
-        group.quotes.extend(sorted(quotes[:room], key=lambda q: q.text.casefold()))
+        group.quotes.extend(sorted(anonymous[line_id][:room], key=lambda q: q.text.casefold()))
     # "Took" counts below the threshold are not withheld: they carry no text and no name.
     return [groups[line.pk] for line in lines]
 

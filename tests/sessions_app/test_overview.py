@@ -222,7 +222,7 @@ def test_the_overview_costs_a_fixed_number_of_queries(
         meeting_attendance_save(
             meeting=meeting, statuses={m.pk: "present" for m in team.members[line.letter]}
         )
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         overview = school_overview(
             school=team.year.school, filters=OverviewFilter(year=team.year), person_level=True
         )

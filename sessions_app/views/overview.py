@@ -1,0 +1,278 @@
+"""The coach's home and the school overview (coach and steering group), on screen and on A4.
+
+The overview's filters live in the URL (GET): a view can be bookmarked and shared. The coach
+switches school keeping the date range (a year and a line belong to one school). The
+person-level list of who has not met a line yet is for the steering group only
+(`view_encounters`). Charts are SVG drawn by templates from the numbers computed here; each
+has a table alternative. Never a ranking or score of teachers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from learninglines.models import LearningLine
+from learninglines.permissions import has_permission, school_view
+from learninglines.selectors.lines import year_list
+from sessions_app.forms.overview import (
+    KEPT_ACROSS_SCHOOLS,
+    OverviewFilterForm,
+    year_from_query,
+)
+from sessions_app.overview_exports import matrix_csv, overview_csv, overview_xlsx
+from sessions_app.selectors.coach import coach_overview, coached_schools
+from sessions_app.selectors.overview import Encounters, Overview, school_overview
+
+FILTER_KEYS = ("year", "line", "from", "to")
+HEAT_LEVELS = 4
+
+
+@require_GET
+def coach_home_view(request: HttpRequest) -> HttpResponse:
+    """The schools the signed-in person coaches, one line of status each (a 404 for nobody)."""
+    schools = coach_overview(user=request.user)
+    if not schools:
+        raise Http404("You coach no school")
+    request.coaches_schools = True  # the navigation knows without asking again
+    return render(request, "sessions_app/overview/coach_home.html", {"schools": schools})
+
+
+@require_GET
+@school_view("view_results")
+def overview_view(request: HttpRequest) -> HttpResponse:
+    """One page at a glance for a school year: lines, sessions, who met whom, what was learned."""
+    target = request.GET.get("school")
+    if target and target != request.school.slug:
+        return _switch_school(request, target)
+    context = _overview_context(request)
+    if context["access"].is_coach:
+        context["coached"] = coached_schools(user=request.user)
+    return render(request, "sessions_app/overview/overview.html", context)
+
+
+@require_GET
+@school_view("view_results")
+def overview_print_view(request: HttpRequest) -> HttpResponse:
+    """The same overview for A4: print CSS, a card or a table row never split over pages."""
+    return render(request, "sessions_app/overview/print.html", _overview_context(request))
+
+
+def _download(request: HttpRequest, content: bytes, kind: str, suffix: str = "") -> HttpResponse:
+    types = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "text/csv; charset=utf-8",
+    }
+    response = HttpResponse(content, content_type=types[kind])
+    name = f"overview-{request.school.slug}{suffix}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _export_context(request: HttpRequest) -> dict:
+    context = _overview_context(request)
+    if "overview" not in context:
+        raise Http404("No school year to export")
+    return context
+
+
+@require_GET
+@school_view("view_results")
+def overview_xlsx_view(request: HttpRequest) -> HttpResponse:
+    """The overview as XLSX, one sheet per part, with the page's filters."""
+    context = _export_context(request)
+    content = overview_xlsx(context["overview"], person_level=context["person_level"])
+    return _download(request, content, "xlsx")
+
+
+@require_GET
+@school_view("view_results")
+def overview_csv_view(request: HttpRequest) -> HttpResponse:
+    """The overview's lines and sessions as CSV for Dutch Excel."""
+    return _download(request, overview_csv(_export_context(request)["overview"]), "csv")
+
+
+@require_GET
+@school_view("view_results")
+def overview_matrix_csv_view(request: HttpRequest) -> HttpResponse:
+    """Who met whom, line by line, as CSV."""
+    content = matrix_csv(_export_context(request)["overview"])
+    return _download(request, content, "csv", "-encounters")
+
+
+def _switch_school(request: HttpRequest, slug: str) -> HttpResponse:
+    """To another coached school's overview, keeping the date range (not year and line)."""
+    if slug not in {a.school.slug for a in coached_schools(user=request.user)}:
+        raise Http404("Not a school you coach")
+    url = reverse("sessions_app:overview", kwargs={"school_slug": slug})
+    kept = {key: request.GET[key] for key in KEPT_ACROSS_SCHOOLS if request.GET.get(key)}
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url)
+
+
+def _overview_context(request: HttpRequest) -> dict:
+    school = request.school
+    years = year_list(school=school)
+    year = year_from_query(years, request.GET.get("year"))
+    context = {
+        "school": school,
+        "access": request.access,
+        "years": years,
+        "year": year,
+        "query": _query(request),
+    }
+    if year is None:
+        return context
+    lines = list(LearningLine.objects.filter(school=school, year=year).order_by("letter", "pk"))
+    form = OverviewFilterForm(request.GET, years=years, year=year, lines=lines)
+    filters = form.filters()
+    person_level = has_permission(request.user, "view_encounters", school)
+    overview = school_overview(school=school, filters=filters, person_level=person_level)
+    context.update(
+        form=form,
+        filters=filters,
+        overview=overview,
+        person_level=person_level,
+        heat=_heat_map(overview.encounters),
+        course=_course_chart(overview.encounters),
+        took=_took_chart(overview),
+        exchange_pairs=_exchange_pairs(overview),
+        any_held=bool(overview.sessions),
+    )
+    return context
+
+
+def _exchange_pairs(overview: Overview) -> list[tuple]:
+    """Held small exchanges per pair of lines, as (line, line, count), by letter."""
+    if overview.exchanges is None:
+        return []
+    lines = {line.pk: line for line in overview.encounters.lines}
+    return [
+        (lines[first], lines[second], count)
+        for (first, second), count in sorted(
+            overview.exchanges.by_line_pair.items(),
+            key=lambda item: (lines[item[0][0]].letter, lines[item[0][1]].letter),
+        )
+        if first in lines and second in lines
+    ]
+
+
+def _query(request: HttpRequest) -> str:
+    """The filters as a query string, for the print link and the school switch."""
+    kept = {key: request.GET[key] for key in FILTER_KEYS if request.GET.get(key)}
+    return urlencode(kept)
+
+
+# --- charts: geometry for the templates' SVG ---
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    x: int
+    y: int
+    count: int
+    level: int  # 0 (never) to HEAT_LEVELS (most)
+    row: LearningLine
+    column: LearningLine
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    size: int  # of a cell
+    width: int
+    height: int
+    labels: list[tuple[LearningLine, int]]  # a line and the centre of its row/column
+    cells: list[HeatCell]
+
+
+def _heat_map(encounters: Encounters) -> HeatMap:
+    size = 44
+    n = len(encounters.lines)
+    highest = max((count for row in encounters.matrix for count in row), default=0)
+    cells = [
+        HeatCell(
+            x=size * (j + 1),
+            y=size * (i + 1),
+            count=count,
+            level=ceil(HEAT_LEVELS * count / highest) if highest and count else 0,
+            row=row_line,
+            column=encounters.lines[j],
+        )
+        for i, (row_line, row) in enumerate(encounters.rows)
+        for j, count in enumerate(row)
+    ]
+    labels = [(line, size * (i + 1) + size // 2) for i, line in enumerate(encounters.lines)]
+    return HeatMap(size, size * (n + 1), size * (n + 1), labels, cells)
+
+
+@dataclass(frozen=True)
+class CoursePoint:
+    x: int
+    y: int
+    percent: int
+    number: int
+
+
+@dataclass(frozen=True)
+class CourseChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom: int
+    points: list[CoursePoint]
+    polyline: str
+    ticks: list[tuple[int, int]]  # (percent, y)
+
+
+def _course_chart(encounters: Encounters) -> CourseChart:
+    width, height, left, top, bottom = 600, 220, 44, 12, 190
+    points = []
+    count = len(encounters.course)
+    step = (width - left - 20) / max(count - 1, 1)
+    for index, point in enumerate(encounters.course):
+        x = left + 10 + round(index * step) if count > 1 else left + (width - left) // 2
+        y = bottom - round((bottom - top) * point.percent / 100)
+        points.append(CoursePoint(x, y, point.percent, index + 1))
+    ticks = [(p, bottom - round((bottom - top) * p / 100)) for p in (0, 25, 50, 75, 100)]
+    polyline = " ".join(f"{p.x},{p.y}" for p in points)
+    return CourseChart(width, height, left, top, bottom, points, polyline, ticks)
+
+
+@dataclass(frozen=True)
+class TookBar:
+    line: LearningLine
+    count: int
+    y: int
+    width: int
+
+
+@dataclass(frozen=True)
+class TookChart:
+    width: int
+    height: int
+    left: int
+    bars: list[TookBar]
+
+
+def _took_chart(overview: Overview) -> TookChart:
+    width, left, row = 600, 44, 34
+    room = width - left - 60
+    highest = overview.took_max
+    bars = [
+        TookBar(
+            group.line,
+            group.took_from_here,
+            row * index + 6,
+            round(room * group.took_from_here / highest) if highest else 0,
+        )
+        for index, group in enumerate(overview.learned)
+    ]
+    return TookChart(width, row * len(bars) + 6, left, bars)
