@@ -114,6 +114,8 @@ class AttendanceForm(forms.Form):
                     (PARTLY, _("part of it")),
                 ],
                 initial=status,
+                # Radios, so each choice gets its own id (the template renders them by hand).
+                widget=forms.RadioSelect,
             )
             self.fields[f"first_{pk}"] = forms.TypedChoiceField(
                 label=_("from round"),

@@ -1,12 +1,12 @@
 """A plenary session planned in the browser on the demo school, from the list to the table plan.
 
 The steering member of De Regenboog (32 teachers in 4 lines of 9, 8, 8 and 7) works at a laptop:
-plans a session from the sessions list and adjusts the method's program; with three colleagues
-away, makes the table plan, reads the numbers, swaps two people (once with the mouse, once with
-the keyboard alone), locks a table, makes the plan again and undoes. The coach, in a second
-browser, still holds the old version and is told so. Without JavaScript the plain forms swap
-too; at the door the attendance page fits a phone. axe-core and the console (CSP) are checked
-on every page on the way.
+plans a session from the sessions list and adjusts the method's program; marks three colleagues
+absent on the attendance page, makes the table plan, reads the numbers, swaps two people (once
+with the mouse, once with the keyboard alone), locks a table, makes the plan again and undoes.
+The coach, in a second browser, still holds the old version and is told so. Without JavaScript
+the plain forms swap too; at the door the attendance page fits a phone. axe-core and the
+console (CSP) are checked on every page on the way.
 """
 
 import re
@@ -18,8 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from exchange.demo import DEMO_COACH_EMAIL, DEMO_PASSWORD, demo_seed
 from learninglines.models import Member, School, SchoolYear
-from sessions_app.models import PlanChange, PlanTable, PlenarySession
-from sessions_app.services.attendance import PresenceData, attendance_save
+from sessions_app.models import PlanChange, PlanTable, PlenarySession, SessionAttendance
 from sessions_app.services.sessions import session_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -215,13 +214,30 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
     away = list(
         Member.objects.filter(school__slug="de-regenboog", is_steering=False).order_by("pk")[:3]
     )
-    attendance_save(
-        session=session,
-        changes={m.pk: (PresenceData(), PresenceData(absent=True)) for m in away},
-    )
     sign_in(page, live_server, STEERING_EMAIL)
     page.goto(live_server.url + session.get_absolute_url())
     session_url = page.url
+
+    # Three colleagues are away: marked on the attendance page before the plan is made.
+    page.get_by_role("link", name="Geef afwezigen aan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wie is er")
+    for member in away:
+        page.get_by_role("group", name=member.full_name).get_by_text("afwezig", exact=True).click()
+    page.get_by_role("button", name="Bewaar de aanwezigheid").click()
+    expect(page.get_by_text("De aanwezigheid is bewaard (3 wijzigingen).")).to_be_visible()
+    expect(page.get_by_text("Ronde 1: 29 aanwezig")).to_be_visible()
+    expect(page.get_by_text("Ronde 2: 29 aanwezig")).to_be_visible()
+    for member in away:
+        expect(
+            page.get_by_role("group", name=member.full_name).get_by_role("radio", name="afwezig")
+        ).to_be_checked()
+    assert sorted(
+        SessionAttendance.objects.filter(session=session, absent=True).values_list(
+            "member_id", flat=True
+        )
+    ) == sorted(m.pk for m in away)
+    accessible(page, serious_violations, errors)
+    page.goto(session_url)
     expect(page.get_by_text("32 mensen verwacht · 3 afwezig")).to_be_visible()
     page.get_by_role("link", name="Naar de tafelindeling").click()
 

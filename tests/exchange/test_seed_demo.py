@@ -136,3 +136,109 @@ def test_seed_demo_answers_the_held_sessions_reflection_but_not_the_demo_teacher
     assert answered == {m.pk for m in asked if m.pk != demo_teacher.pk and m.pk % 5 != 0}
     assert questionnaire.is_open()
     assert demo_teacher in asked
+
+
+def test_seed_demo_runs_a_cycle_with_meetings_logs_a_held_session_and_a_published_one():
+    from itertools import combinations
+
+    from django.db.models import Count
+
+    from learninglines.models import Attendance, LineMeeting, LogEntry, OutgoingMail
+    from sessions_app.models import PlenarySession, Seat, SessionAttendance
+
+    def rounds(session) -> list[tuple[int, int]]:
+        """(people seated, tables) per round of the session's plan."""
+        seats = Seat.objects.filter(round__plan__session=session)
+        return [
+            (
+                seats.filter(round__number=n).count(),
+                len({*seats.filter(round__number=n).values_list("table", flat=True)}),
+            )
+            for n in (1, 2)
+        ]
+
+    def pairs(session) -> set[frozenset]:
+        """Every two people who sat at one table in some round."""
+        tables = {}
+        for key, member in Seat.objects.filter(round__plan__session=session).values_list(
+            "table", "member"
+        ):
+            tables.setdefault(key, []).append(member)
+        return {frozenset(p) for members in tables.values() for p in combinations(members, 2)}
+
+    call_command("seed_demo", allow_production=True)
+    regenboog = School.objects.get(slug="de-regenboog")
+
+    # Per line 3 meetings before the plenary session and 3 after it, held (notes, attendance),
+    # and 1 still to come.
+    sizes = {"A": 9, "B": 8, "C": 8, "D": 7}
+    for line in LearningLine.objects.filter(school=regenboog):
+        meetings = LineMeeting.objects.filter(line=line)
+        recorded = meetings.filter(attendance__isnull=False).distinct()
+        assert (meetings.count(), recorded.count()) == (7, 6)
+        assert recorded.exclude(notes="").count() == 6
+        assert meetings.exclude(pk__in=recorded).get().notes == ""
+        assert Attendance.objects.filter(meeting__line=line).count() == 6 * sizes[line.letter]
+    assert dict(
+        Attendance.objects.filter(meeting__line__school=regenboog)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+    ) == {"present": 146, "excused": 24, "absent": 22}
+    assert LineMeeting.objects.filter(line__school__slug="de-vlinder").count() == 14
+    assert Attendance.objects.count() == 240
+
+    # Log entries written in the log itself (not copied in from a reflection): 2 per school.
+    assert sorted(
+        LogEntry.objects.filter(source="", author__school=regenboog).values_list(
+            "author__first_name", "sharing"
+        )
+    ) == [("Lars", "private"), ("Sanne", "line")]
+    assert LogEntry.objects.filter(source="").count() == 4
+
+    # The held session: 2 rounds planned by the engine, 30 seated at 7 tables, 2 away.
+    held = PlenarySession.objects.get(school=regenboog, status="held")
+    assert held.title == "Plenaire bijeenkomst: brengen en halen"
+    assert rounds(held) == [(30, 7), (30, 7)]
+    away = SessionAttendance.objects.filter(session=held, absent=True).values("member")
+    assert len(away) == 2
+    assert not Seat.objects.filter(round__plan__session=held, member__in=away).exists()
+
+    # The next session: published (a mail waits for each of the 32), continuing the history.
+    published = PlenarySession.objects.get(school=regenboog, title="Plenaire bijeenkomst 2")
+    assert published.status == "published"
+    assert rounds(published) == [(32, 8), (32, 8)]
+    assert published.plan.report["repeats"] == 0
+    assert pairs(published) & pairs(held) == set()
+    assert sorted(
+        OutgoingMail.objects.filter(school=regenboog, kind="session", status="queued").values_list(
+            "to", flat=True
+        )
+    ) == sorted(regenboog.members.values_list("user__email", flat=True))
+
+
+def test_seed_demo_gives_the_demo_teacher_small_exchanges_and_an_ambition():
+    from sessions_app.models import Ambition, ExchangeParticipant, PeerExchange
+
+    call_command("seed_demo", allow_production=True)
+    regenboog = School.objects.get(slug="de-regenboog")
+    demo_teacher = Member.objects.filter(school=regenboog, is_steering=False).order_by("pk")[0]
+    mine = {
+        p.exchange.topic: (p.exchange.status, p.exchange.kind, p.response, bool(p.took))
+        for p in ExchangeParticipant.objects.filter(member=demo_teacher).select_related("exchange")
+    }
+    assert mine == {
+        "Kinderen zelf een leerdoel laten kiezen": ("held", "visit", "accepted", True),
+        "Rekengesprekken in de kleine kring": ("agreed", "conversation", "accepted", False),
+        "Samen een les burgerschap uitproberen": ("proposed", "lesson", "pending", False),
+    }
+    held = PeerExchange.objects.get(school=regenboog, status="held")
+    assert held.held_on < timezone.localdate()
+    assert [p.noted_at is not None for p in held.participants.all()] == [True, True]
+    assert {p.line_id for p in held.participants.all()} == {
+        p.took_from_id for p in held.participants.all()
+    }
+    agreed = PeerExchange.objects.get(school=regenboog, status="agreed")
+    assert 5 <= (timezone.localdate(agreed.starts_at) - timezone.localdate()).days <= 9
+    assert PeerExchange.objects.filter(school__slug="de-vlinder").count() == 0
+    [ambition] = Ambition.objects.filter(member=demo_teacher)
+    assert ambition.sharing == "team"

@@ -1,5 +1,7 @@
 """The session pages as the steering group uses them: fixed query costs, htmx, messages."""
 
+import re
+
 import pytest
 
 from sessions_app.models import Seat
@@ -133,3 +135,21 @@ def test_free_text_is_escaped_on_the_plan_and_the_session_page(
         html = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html
         assert "<b>Plenair</b>" not in html
+
+
+def test_every_attendance_choice_has_its_own_label(client, steering, make_team, make_session):
+    """Each radio (there / absent / part of it) has a unique id its label points to."""
+    team = make_team([2, 2])
+    session = make_session()
+    client.force_login(steering.user)
+    html = client.get(f"/s/de-regenboog/sessions/{session.pk}/attendance/").content.decode()
+    radios = re.findall(
+        r'<input class="btn-check" type="radio" name="(status_\d+)" id="([^"]+)"', html
+    )
+    labels = re.findall(r'<label class="btn attendance-\w+" for="([^"]+)"', html)
+    ids = [id_ for _name, id_ in radios]
+    assert len(ids) == 3 * len(team.everyone) == 12
+    assert len(set(ids)) == 12
+    assert labels == ids
+    first = team.everyone[0].pk
+    assert ids[:3] == [f"id_status_{first}_0", f"id_status_{first}_1", f"id_status_{first}_2"]

@@ -1,0 +1,160 @@
+"""The scheduler view says in Dutch which of the engine's states a plan is in, word for word.
+
+Each plan is made by the engine on a school built for the state: 4 lines of 4 in 2 rounds (no
+repeat at all), 3 lines of 3 in 4 rounds (9 repeats, and no plan has fewer), 4 lines of 3 in 3
+rounds (a bound of 0 that no plan reaches: there is no resolvable design for it), 3 lines of 4,
+4 and 3 in 4 rounds (a bound of 8 the engine does not reach), 4 lines of 3, 3, 3 and 2 in 3
+rounds (repeats above a bound of 0) and a late arrival (no bound at all). The report's numbers
+are asserted first, so a smarter engine shows up as such and not as a wording failure.
+"""
+
+import re
+
+import pytest
+
+from sessions_app.services.attendance import PresenceData, attendance_save
+from sessions_app.services.plans import plan_generate
+from sessions_app.services.program import AssignmentData, assignment_create
+from sessions_app.services.sessions import session_hold
+
+pytestmark = pytest.mark.django_db
+
+UNAVOIDABLE = re.compile(r'<p class="small mb-2 plan-unavoidable">(.*?)</p>', re.S)
+
+
+def with_rounds(session, rounds: int):
+    """The method's program (2 table rounds) with more rounds added up to `rounds`."""
+    for number in range(3, rounds + 1):
+        assignment_create(session=session, data=AssignmentData(f"Ronde {number}", "", 10, number))
+    return session
+
+
+def planned(make_team, make_session, sizes, rounds, *, held=0):
+    """A plan by the engine for lines of `sizes` over `rounds`, after `held` held sessions."""
+    team = make_team(sizes)
+    for number in range(held):
+        earlier = with_rounds(make_session(days=10 + 10 * number), rounds)
+        plan_generate(session=earlier, seed=0)
+        session_hold(session=earlier)
+    session = with_rounds(make_session(days=10 + 10 * held), rounds)
+    return team, session
+
+
+def board_words(client, user, session) -> tuple[str, str, str | None]:
+    """(state class, the state's sentence, the unavoidable-repeat sentence or None) as shown."""
+    client.force_login(user)
+    html = client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
+    state = re.search(r'<p class="mb-2 plan-state plan-state-(\w+)">(.*?)</p>', html, re.S)
+    unavoidable = UNAVOIDABLE.search(html)
+    return (
+        state.group(1),
+        " ".join(state.group(2).split()),
+        " ".join(unavoidable.group(1).split()) if unavoidable else None,
+    )
+
+
+def numbers(plan) -> tuple:
+    report = plan.report
+    return (
+        report["repeats"],
+        report["lower_bound"],
+        report["lower_bound_tight"],
+        report["proven_optimal"],
+    )
+
+
+def test_a_plan_without_repeats_is_the_best_possible(client, steering, make_team, make_session):
+    _team, session = planned(make_team, make_session, [4, 4, 4, 4], 2)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (0, 0, True, True)
+    assert board_words(client, steering.user, session) == ("optimal", "Beter kan niet.", None)
+
+
+def test_a_proven_optimum_with_repeats_explains_they_are_unavoidable(
+    client, steering, make_team, make_session
+):
+    _team, session = planned(make_team, make_session, [3, 3, 3], 4)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (9, 9, True, True)
+    assert board_words(client, steering.user, session) == (
+        "optimal",
+        "Beter kan niet: minstens 9 herhaalde ontmoetingen zijn onvermijdelijk.",
+        "Met ongeveer 3 mensen per leerlijn is dit plenaire bijeenkomst nummer 1 van het "
+        "schooljaar: dan zijn minstens 9 herhaalde ontmoetingen onvermijdelijk. Dat is geen "
+        "fout van de indeling.",
+    )
+
+
+def test_the_third_session_of_the_year_says_its_repeats_are_no_failure(
+    client, coach, make_team, make_session
+):
+    """As the issue puts it: by the third plenary session a repeat cannot be avoided."""
+    _team, session = planned(make_team, make_session, [3, 3, 3], 2, held=2)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (18, 18, True, True)
+    assert board_words(client, coach, session) == (
+        "optimal",
+        "Beter kan niet: minstens 18 herhaalde ontmoetingen zijn onvermijdelijk.",
+        "Met ongeveer 3 mensen per leerlijn is dit plenaire bijeenkomst nummer 3 van het "
+        "schooljaar: dan zijn minstens 18 herhaalde ontmoetingen onvermijdelijk. Dat is geen "
+        "fout van de indeling.",
+    )
+
+
+def test_a_bound_known_to_be_unreachable_says_the_plan_may_be_the_best(
+    client, steering, make_team, make_session
+):
+    # 4 lines of 3 over 3 rounds without repeats needs 3 orthogonal Latin squares of order 3.
+    _team, session = planned(make_team, make_session, [3, 3, 3, 3], 3)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (6, 0, False, False)
+    assert board_words(client, steering.user, session) == (
+        "unreachable",
+        "De ondergrens (0) is met deze aantallen niet haalbaar; deze indeling is dus mogelijk "
+        "de best haalbare.",
+        None,
+    )
+
+
+def test_an_unknown_state_with_a_bound_names_the_bound(client, steering, make_team, make_session):
+    _team, session = planned(make_team, make_session, [4, 4, 3], 4)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (12, 8, True, False)
+    assert board_words(client, steering.user, session) == (
+        "unknown",
+        "Geen indeling kan minder dan 8 hebben; of deze nog beter kan, is niet bekend. "
+        "Opnieuw indelen vindt misschien een betere.",
+        "Met ongeveer 4 mensen per leerlijn is dit plenaire bijeenkomst nummer 1 van het "
+        "schooljaar: dan zijn minstens 8 herhaalde ontmoetingen onvermijdelijk. Dat is geen "
+        "fout van de indeling.",
+    )
+
+
+def test_an_unknown_state_without_a_bound_suggests_making_the_plan_again(
+    client, steering, make_team, make_session
+):
+    _team, session = planned(make_team, make_session, [3, 3, 3, 2], 3)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (4, 0, True, False)
+    assert board_words(client, steering.user, session) == (
+        "unknown",
+        "Misschien bestaat er een indeling met minder herhaalde ontmoetingen: opnieuw indelen "
+        "vindt die misschien.",
+        None,
+    )
+
+
+def test_a_late_arrival_means_no_bound_is_claimed(client, steering, make_team, make_session):
+    team, session = planned(make_team, make_session, [4, 4, 4, 4], 2)
+    late = team.members["A"][0]
+    attendance_save(
+        session=session, changes={late.pk: (PresenceData(), PresenceData(first_round=2))}
+    )
+    plan = plan_generate(session=session, seed=0)
+    assert plan.report["lower_bound"] is None
+    assert board_words(client, steering.user, session) == (
+        "no_bound",
+        "Er komen mensen later of gaan mensen eerder weg, daarom is voor deze indeling geen "
+        "ondergrens berekend.",
+        None,
+    )
