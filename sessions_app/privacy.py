@@ -131,9 +131,7 @@ def erase(member: Member) -> dict[str, int]:
 
 
 def retain(year: SchoolYear, *, dry_run: bool) -> dict[str, int]:
-    answers = Answer.objects.filter(reflection__questionnaire__year=year).exclude(
-        text="", took=""
-    )
+    answers = Answer.objects.filter(reflection__questionnaire__year=year).exclude(text="", took="")
     notes = ExchangeParticipant.objects.filter(exchange__year=year).exclude(brought="", took="")
     ambitions = Ambition.objects.filter(year=year).exclude(text="")
     counts = {

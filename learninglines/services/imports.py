@@ -899,7 +899,7 @@ def _member_update(row: RowResult) -> None:
 # --- The template ------------------------------------------------------------------------------
 
 
-def _safe_cell(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
     """A spreadsheet never runs a school's text as a formula: = + - @ get an apostrophe first."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
@@ -907,7 +907,7 @@ def _safe_cell(value: str) -> str:
 def _template_rows(school: School) -> list[list[str]]:
     year, _start = import_year(school=school, today=timezone.localdate())
     line = year.lines.active().order_by("letter").first() if year else None
-    line_name = _safe_cell(line.name) if line else ""
+    line_name = spreadsheet_safe(line.name) if line else ""
     example = ["Daan", "van der", "Berg", TEMPLATE_EXAMPLE_EMAIL, line_name, "nee"]
     return [TEMPLATE_HEADERS, example]
 

@@ -233,8 +233,8 @@ def member_erase(*, member: Member, by: User | None, now: datetime | None = None
     """Erase a member who left this school (see the module's rules); one recorded action."""
     now = now or timezone.now()
     with transaction.atomic():
-        member = Member.objects.select_for_update().select_related("school", "user").get(
-            pk=member.pk
+        member = (
+            Member.objects.select_for_update().select_related("school", "user").get(pk=member.pk)
         )
         if Erasure.objects.filter(member=member).exists():
             raise ValidationError(_("This person has already been erased."))

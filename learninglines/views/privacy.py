@@ -34,9 +34,7 @@ def _zip_response(content: bytes, name: str) -> HttpResponse:
 def my_data_view(request: HttpRequest) -> HttpResponse:
     """What is stored about me, and a download of all of it."""
     memberships = Member.objects.filter(user=request.user).select_related("school")
-    response = render(
-        request, "learninglines/privacy/my_data.html", {"memberships": memberships}
-    )
+    response = render(request, "learninglines/privacy/my_data.html", {"memberships": memberships})
     patch_cache_control(response, private=True, no_store=True)
     return response
 
