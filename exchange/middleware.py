@@ -1,5 +1,7 @@
 """Project-wide middleware."""
 
+import logging
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,6 +11,15 @@ from django.shortcuts import render, resolve_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
+
+from exchange.logging import (
+    redact_path,
+    request_id_from,
+    request_id_var,
+    reset_redaction,
+)
+
+request_logger = logging.getLogger("exchange.request")
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
@@ -88,3 +99,46 @@ class NoStoreWhenSignedInMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RequestLogMiddleware:
+    """One log line per request, under a request id the response carries (X-Request-ID).
+
+    The id comes from the proxy's X-Request-ID header when it is a sane token, else it is made
+    here; while the request runs it is in `exchange.logging.request_id_var`, so every line logged
+    meanwhile carries it. The line holds method, path, status, duration and the user's id: never
+    the query string and never an e-mail address; a token in the path shows as `[token]`
+    (exchange.logging.loggable_path), here and in every other line logged meanwhile. First in
+    MIDDLEWARE, so the duration covers everything and even a refused host is logged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        token = request_id_var.set(request_id)
+        path, redaction = redact_path(request)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            user = getattr(request, "user", None)
+            user_id = user.pk if user is not None and user.is_authenticated else None
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": user_id,
+                },
+            )
+            return response
+        finally:
+            reset_redaction(redaction)
+            request_id_var.reset(token)

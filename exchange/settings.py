@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one JSON log line per request with its id, timed around everything else.
+    "exchange.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,6 +254,8 @@ SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0)
 if not DEBUG:
     SECURE_SSL_REDIRECT = True
+    # Health checks come over plain HTTP from inside the network (container, load balancer).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -261,13 +265,34 @@ if not DEBUG:
     # something an application can decide; the other HSTS settings are on.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Production: JSON lines on stdout, one per request (exchange.middleware.RequestLogMiddleware) and
+# one per event, each with the request id. Development: Django's readable console lines (runserver
+# prints every request itself, so the request log stays quiet there).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "exchange.logging.JsonFormatter"},
+        "readable": {
+            "()": "exchange.logging.ReadableFormatter",
+            "format": "%(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "readable" if DEBUG else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "exchange.request": {
+            "handlers": ["console"],
+            "level": "WARNING" if DEBUG else "INFO",
+            "propagate": False,
+        },
     },
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -110,8 +111,24 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** min(attempts, 8))
 
 
+def _is_permanent(exc: Exception) -> bool:
+    """A 5xx answer of the SMTP server (no such mailbox, refused): trying again cannot help.
+
+    4xx answers (greylisting, mailbox full, server busy) and network errors are temporary.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
 def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None) -> SendResult:
     """Send due queued mail once each, over one connection; failures are retried, up to a limit.
+
+    A temporary failure is tried again after a growing delay, at most MAIL_MAX_ATTEMPTS times;
+    a permanent one (the server answers 5xx) is failed at once.
 
     Each mail is claimed with a conditional update before sending, so two runs at the same time
     (cron overlap) never send the same mail twice.
@@ -144,7 +161,7 @@ def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None)
                 ).send()
             except Exception as exc:  # any transport error: record it and try again later
                 logger.warning("Sending mail %s failed (attempt %s): %s", mail.pk, attempts, exc)
-                final = attempts >= MAIL_MAX_ATTEMPTS
+                final = attempts >= MAIL_MAX_ATTEMPTS or _is_permanent(exc)
                 OutgoingMail.objects.filter(pk=mail.pk).update(
                     status=OutgoingMail.Status.FAILED if final else OutgoingMail.Status.QUEUED,
                     last_error=f"{type(exc).__name__}: {exc}"[:2000],
