@@ -15,7 +15,18 @@ from datetime import date, datetime, time, timedelta
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from learninglines.models import Attendance, LearningLine, LineMeeting, LogEntry, Member, School
+from learninglines.models import (
+    Attendance,
+    LearningLine,
+    LineMeeting,
+    LineMembership,
+    LogEntry,
+    MagicLink,
+    Member,
+    OutgoingMail,
+    School,
+    SchoolYear,
+)
 from learninglines.selectors.lines import line_members, year_current
 from learninglines.services.journal import log_entry_create
 from learninglines.services.meetings import (
@@ -26,6 +37,13 @@ from learninglines.services.meetings import (
 from sessions_app.models import PlenarySession, Questionnaire, SessionAttendance
 from sessions_app.selectors.reflections import questionnaire_asked
 from sessions_app.services.day import session_publish
+from sessions_app.services.exchanges import (
+    ambition_save,
+    exchange_accept,
+    exchange_mark_held,
+    exchange_note,
+    exchange_start,
+)
 from sessions_app.services.plans import plan_generate
 from sessions_app.services.reflections import AnswerData, questionnaire_open, reflection_submit
 from sessions_app.services.sessions import session_create, session_hold
@@ -168,6 +186,121 @@ def _reflections(held: PlenarySession, lines: list[LearningLine]) -> None:
         )
 
 
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _exchanges(school: School, year: SchoolYear, dates: dict, result) -> None:
+    """Small exchanges the demo teacher takes part in, and their ambition.
+
+    A duo held after the plenary session with notes from both; one agreed for next week; one
+    invitation still waiting for the demo teacher's answer. Made through the services with the
+    clock set (`now=`), so the dates follow today.
+    """
+    demo_teacher = Member.objects.filter(school=school, is_steering=False).order_by("pk")[0]
+    today = timezone.localdate()
+    line_of = {
+        m.member_id: m.line
+        for m in LineMembership.objects.on(today)
+        .filter(line__year=year, member__is_active=True)
+        .select_related("line")
+    }
+    own = line_of.get(demo_teacher.pk)
+    others = [
+        m
+        for m in Member.objects.filter(school=school, is_active=True, is_steering=False)
+        .exclude(pk=demo_teacher.pk)
+        .order_by("pk")
+        if m.pk in line_of and line_of[m.pk] != own
+    ]
+    by_line: dict[int, list[Member]] = {}
+    for member in others:
+        by_line.setdefault(line_of[member.pk].pk, []).append(member)
+    picks = [members[0] for members in by_line.values()]
+    if len(picks) < 3:
+        return
+    partner, planned_with, inviter = picks[:3]
+    mails_before = OutgoingMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ambition_save(
+        member=demo_teacher,
+        year=year,
+        text=(
+            "Ik wil leren hoe collega's in de bovenbouw kinderen hun eigen leerdoel laten kiezen, "
+            "en dat een keer in hun klas zien."
+        ),
+        sharing="team",
+    )
+    # Held: a visit some days after the plenary session; both wrote what they brought and took.
+    day = min(dates["after"][0] + timedelta(days=2), today - timedelta(days=1))
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    start = _at(day, 14, 30)
+    invited_at = start - timedelta(days=1)
+    if invited_at.date() < year.start:
+        return
+    held = exchange_start(
+        initiator=demo_teacher,
+        invitees=[partner],
+        topic="Kinderen zelf een leerdoel laten kiezen",
+        kind="visit",
+        moments=[start],
+        now=invited_at,
+    )
+    exchange_accept(
+        participant=held.participants.get(member=partner),
+        moment=held.moments.get(),
+        now=invited_at + timedelta(hours=2),
+    )
+    after = start + timedelta(hours=2)
+    exchange_mark_held(participant=held.participants.get(member=partner), held=True, now=after)
+    exchange_note(
+        participant=held.participants.get(member=demo_teacher),
+        brought="Hoe wij de weektaak samen met de kinderen plannen.",
+        took="Een doelenkaart waarop kinderen zelf hun doel voor de week kiezen.",
+        took_from=line_of[partner.pk],
+        sharing="participants",
+        copy_to_log=True,
+        now=after,
+    )
+    exchange_note(
+        participant=held.participants.get(member=partner),
+        brought="Onze doelenkaart en hoe de kinderen hem gebruiken.",
+        took="De weektaakplanning; die probeer ik volgende week.",
+        took_from=own,
+        sharing="private",
+        now=after,
+    )
+    # Agreed for next week.
+    moment = _at(_weekday(today + timedelta(days=7)), 15, 30)
+    planned = exchange_start(
+        initiator=planned_with,
+        invitees=[demo_teacher],
+        topic="Rekengesprekken in de kleine kring",
+        kind="conversation",
+        moments=[moment],
+    )
+    exchange_accept(
+        participant=planned.participants.get(member=demo_teacher), moment=planned.moments.get()
+    )
+    # Waiting for the demo teacher's answer.
+    exchange_start(
+        initiator=inviter,
+        invitees=[demo_teacher],
+        topic="Samen een les burgerschap uitproberen",
+        kind="lesson",
+        moments=[
+            _at(_weekday(today + timedelta(days=9)), 14, 0),
+            _at(_weekday(today + timedelta(days=11)), 15, 15),
+        ],
+    )
+    # As if arranged earlier: their mails (and the links in them) are not left in the outbox.
+    mails = OutgoingMail.objects.filter(pk__gt=mails_before, school=school)
+    links = list(mails.exclude(magic_link=None).values_list("magic_link_id", flat=True))
+    mails.delete()
+    MagicLink.objects.filter(pk__in=links).delete()
+    result.created.append(f"3 small exchanges and an ambition at {school.name}")
+
+
 def demo_cycle(school: School, steering: Member, result) -> None:
     """Meetings, a few log entries and two plenary sessions, once per school."""
     year = year_current(school=school)
@@ -227,4 +360,5 @@ def demo_cycle(school: School, steering: Member, result) -> None:
     # in production) instead of filling the terminal that runs the demo.
     with override_settings(OUTBOX_SEND_IMMEDIATELY=False):
         session_publish(session=draft, by=steering.user)
+        _exchanges(school, year, dates, result)
     result.created.append(f"2 plenary sessions at {school.name}")

@@ -18,6 +18,8 @@ from learninglines.permissions import current_line, school_view
 from learninglines.selectors.lines import cycle_progress, line_list, team_facts, year_current
 from learninglines.selectors.meetings import meeting_next_for_member
 from learninglines.selectors.people import coach_list, member_list, user_schools
+from sessions_app.selectors.exchanges import ambition_versions
+from sessions_app.selectors.reflections import questionnaires_to_answer
 from sessions_app.selectors.sessions import session_next
 
 logger = logging.getLogger(__name__)
@@ -44,9 +46,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def school_home(request: HttpRequest) -> HttpResponse:
     """One school's start page, with a part for each role the person has there.
 
-    Teachers see their line (goal, steps), their next meeting, their log and calendar; the
-    steering group and coach see the lines, the cycle prompt and the team. A fixed number of
-    queries however large the school.
+    Teachers see the reflection forms open for them, their line (goal, steps) beside their own
+    ambition, their next meeting, their exchanges, their log and calendar; the steering group and
+    coach see the lines, the cycle prompt and the team. A fixed number of queries however large
+    the school.
     """
     access = request.access
     school = request.school
@@ -64,6 +67,10 @@ def school_home(request: HttpRequest) -> HttpResponse:
             my_line=line,
             my_steps=list(line.steps.all()) if line else [],
             next_meeting=next_meeting,
+            to_answer=questionnaires_to_answer(member=access.member),
+            my_ambition=next(iter(ambition_versions(member=access.member, year=year)), None)
+            if year
+            else None,
         )
     if access.is_steering or access.is_coach:
         context.update(

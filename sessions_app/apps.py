@@ -13,9 +13,10 @@ class SessionsAppConfig(AppConfig):
         # registers its events there.
         from learninglines.calendar import register_event_source
         from learninglines.privacy import register_personal_data
-        from sessions_app.calendar import member_session_items
+        from sessions_app.calendar import member_exchange_items, member_session_items
         from sessions_app.privacy import SOURCE
 
         register_event_source(member_session_items)
+        register_event_source(member_exchange_items)
         # A person's data export and erasure include this app's part.
         register_personal_data(SOURCE)

@@ -1,4 +1,5 @@
-"""Plenary sessions in calendars: in each member's personal feed, and as an .ics download.
+"""Plenary sessions and small exchanges in calendars: in each member's personal feed, and a
+session as an .ics download.
 
 The personal feed belongs to the learning lines app; this app adds its sessions through
 `learninglines.calendar.register_event_source` (registered in `SessionsAppConfig.ready`), so
@@ -8,6 +9,8 @@ in UTC; the calendar app shows local time.
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -15,8 +18,9 @@ from icalendar import Calendar
 from learninglines.calendar import PRODUCT_ID, CalendarItem, item_event
 from learninglines.models import Member
 from learninglines.services.links import site_url
-from sessions_app.models import PlenarySession
+from sessions_app.models import ExchangeParticipant, PeerExchange, PlenarySession
 from sessions_app.services.day import my_session_path
+from sessions_app.services.exchanges import exchange_path
 
 VISIBLE = (
     PlenarySession.Status.PUBLISHED,
@@ -50,6 +54,40 @@ def member_session_items(member: Member) -> list[CalendarItem]:
         .order_by("date", "start_time")
     )
     return [session_item(session) for session in sessions]
+
+
+def exchange_item(exchange: PeerExchange) -> CalendarItem:
+    """An agreed (or held) small exchange at its moment, in local time for `CalendarItem`."""
+    start = timezone.localtime(exchange.starts_at)
+    end = start + timedelta(minutes=exchange.minutes)
+    url = site_url(exchange_path(exchange))
+    rules = _("Equal footing, genuine curiosity: it is not about better or worse.")
+    return CalendarItem(
+        uid_key=f"small-exchange-{exchange.pk}",
+        day=start.date(),
+        start=start.time().replace(second=0, microsecond=0),
+        # An exchange that would run past midnight ends at midnight in the calendar.
+        end=end.time() if end.date() == start.date() else time(23, 59),
+        summary=_("Exchange: %(topic)s") % {"topic": exchange.topic},
+        description=f"{exchange.get_kind_display()}\n{rules}\n\n{url}",
+        url=url,
+    )
+
+
+def member_exchange_items(member: Member) -> list[CalendarItem]:
+    """The member's agreed and held small exchanges with a moment, where they are still in."""
+    participants = (
+        ExchangeParticipant.objects.filter(
+            member=member,
+            exchange__status__in=(PeerExchange.Status.AGREED, PeerExchange.Status.HELD),
+            exchange__starts_at__isnull=False,
+        )
+        .exclude(response=ExchangeParticipant.Response.DECLINED)
+        .select_related("exchange__school")
+        .order_by("exchange__starts_at", "exchange_id")
+    )
+    exchanges = [participant.exchange for participant in participants]
+    return [exchange_item(exchange) for exchange in exchanges]
 
 
 def session_ics(*, session: PlenarySession) -> bytes:

@@ -199,7 +199,8 @@ def test_each_member_has_their_own_address(client, school, teacher):
     assert CalendarFeed.objects.count() == 2
 
 
-FEED_QUERIES = 4  # the feed with member and school; the school year; meetings; plenary sessions
+FEED_QUERIES = 5  # the feed with member and school; the school year; meetings; plenary sessions;
+# small exchanges
 
 
 @pytest.mark.parametrize("meetings", [1, 30])

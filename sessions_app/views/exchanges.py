@@ -1,0 +1,532 @@
+"""Exchange people start themselves: my ambition, my small exchanges, starting one, answering.
+
+Team members only (`take_part`: a coach gets 403). An exchange someone does not take part in is
+a 404, as is another school's. What a person sees of the others' answers follows
+`group_visible_responses`: in a group nobody is told who declined. Notes of others show only
+where `notes_readable` allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from learninglines.models import LearningLine, LineMembership, Member, School, SchoolYear
+from learninglines.permissions import school_view
+from learninglines.redirects import safe_next_url
+from learninglines.selectors.lines import year_current
+from learninglines.selectors.people import member_list
+from sessions_app.forms.exchanges import (
+    AmbitionForm,
+    CancelForm,
+    ExchangeStartForm,
+    HeldForm,
+    NotesForm,
+    ProposeForm,
+    add_service_errors,
+)
+from sessions_app.models import ExchangeMoment, ExchangeParticipant, PeerExchange
+from sessions_app.selectors.exchanges import (
+    ambition_versions,
+    exchange_for,
+    group_visible_responses,
+    my_exchanges,
+    notes_readable,
+    participant_of,
+    suggestions_for,
+)
+from sessions_app.services.exchanges import (
+    ambition_save,
+    exchange_accept,
+    exchange_cancel,
+    exchange_decline,
+    exchange_mark_held,
+    exchange_note,
+    exchange_path,
+    exchange_propose_moment,
+    exchange_start,
+)
+
+Response = ExchangeParticipant.Response
+Status = PeerExchange.Status
+
+
+# --- what one participant sees of an exchange ---
+
+
+@dataclass
+class Shown:
+    """A participant as the viewer may see them, with the word for their answer."""
+
+    participant: ExchangeParticipant
+    answer: str
+
+
+@dataclass
+class Seen:
+    """An exchange through one participant's eyes: who they may see, and what they may do."""
+
+    exchange: PeerExchange
+    me: ExchangeParticipant
+    is_group: bool
+    people: list[Shown]
+    answered: int
+    invited: int
+    future_moments: list[ExchangeMoment] = field(default_factory=list)
+    now: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.exchange.is_open and self.me.is_in
+
+    @property
+    def can_accept_plain(self) -> bool:
+        """Accept without a moment: "we arrange it ourselves", or no future moment left."""
+        return (
+            self.is_open
+            and self.exchange.status == Status.PROPOSED
+            and self.me.response == Response.PENDING
+            and (self.exchange.self_arranged or not self.future_moments)
+        )
+
+    @property
+    def can_decline(self) -> bool:
+        return (
+            self.exchange.is_open
+            and not self.me.is_initiator
+            and self.me.response != Response.DECLINED
+        )
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.is_open and (self.me.is_initiator or self.me.response == Response.ACCEPTED)
+
+    @property
+    def can_mark_held(self) -> bool:
+        exchange = self.exchange
+        return (
+            exchange.status == Status.AGREED
+            and self.me.is_in
+            and (exchange.starts_at is None or exchange.starts_at <= self.now)
+        )
+
+    @property
+    def can_note(self) -> bool:
+        return self.exchange.status == Status.HELD and self.me.is_in
+
+    @property
+    def needs_notes(self) -> bool:
+        return self.can_note and self.me.noted_at is None
+
+
+def seen_by(exchange: PeerExchange, member: Member, now: datetime | None = None) -> Seen:
+    """What `member` sees: in a duo both people and their answers; in a group the starter and
+    those who accepted (never who declined, nor who is still thinking: the rest would tell)."""
+    now = now or timezone.now()
+    me = participant_of(exchange, member)
+    responses = group_visible_responses(exchange, member)
+    is_group = responses["invited"] > 1
+    accepted = {m.pk for m in responses["accepted"]}
+    people = []
+    for participant in exchange.participants.all():
+        if participant.is_initiator:
+            people.append(Shown(participant, _("started it")))
+        elif not is_group or participant.member_id in accepted or participant.pk == me.pk:
+            people.append(Shown(participant, participant.get_response_display()))
+    return Seen(
+        exchange=exchange,
+        me=me,
+        is_group=is_group,
+        people=people,
+        answered=responses["answered"],
+        invited=responses["invited"],
+        future_moments=[m for m in exchange.moments.all() if m.starts_at > now],
+        now=now,
+    )
+
+
+def _mine(request: HttpRequest, pk: int) -> tuple[PeerExchange, ExchangeParticipant]:
+    member = request.access.member
+    exchange = exchange_for(member=member, pk=pk)
+    if exchange is None:
+        raise Http404("No such exchange for this member")
+    return exchange, participant_of(exchange, member)
+
+
+def _back(request: HttpRequest, exchange: PeerExchange, anchor: str = "") -> HttpResponse:
+    fallback = exchange_path(exchange) + (f"#{anchor}" if anchor else "")
+    return redirect(safe_next_url(request, request.POST.get("next"), fallback))
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _year(school: School) -> SchoolYear | None:
+    return year_current(school=school)
+
+
+# --- my ambition ---
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("take_part")
+def ambition_view(request: HttpRequest) -> HttpResponse:
+    """The member's own learning goal for this school year, and its earlier versions (theirs)."""
+    member = request.access.member
+    year = _year(request.school)
+    versions = ambition_versions(member=member, year=year) if year else []
+    current = versions[0] if versions else None
+    initial = {"text": current.text, "sharing": current.sharing} if current else None
+    form = AmbitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and year is not None and form.is_valid():
+        try:
+            saved = ambition_save(member=member, year=year, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if saved is None:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(request, _("Your ambition is saved."))
+            return redirect("sessions_app:ambition", school_slug=request.school.slug)
+    response = render(
+        request,
+        "sessions_app/exchanges/ambition.html",
+        {"form": form, "year": year, "current": current, "earlier": versions[1:]},
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# --- my exchanges ---
+
+
+@require_GET
+@school_view("take_part")
+def exchange_list_view(request: HttpRequest) -> HttpResponse:
+    member = request.access.member
+    now = timezone.now()
+    seen = [seen_by(exchange, member, now) for exchange in my_exchanges(member=member)]
+    response = render(
+        request,
+        "sessions_app/exchanges/exchange_list.html",
+        {
+            "open": [item for item in seen if item.exchange.is_open],
+            "earlier": [item for item in seen if not item.exchange.is_open],
+            "list_url": request.path,
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# --- starting one ---
+
+
+def _colleagues(school: School, member: Member, year: SchoolYear | None):
+    """Active colleagues in register order, grouped by their line today (then those without)."""
+    colleagues = [m for m in member_list(school=school) if m.pk != member.pk]
+    line_of: dict[int, LearningLine] = {}
+    if year is not None:
+        day = min(max(timezone.localdate(), year.start), year.end)
+        for membership in (
+            LineMembership.objects.on(day)
+            .filter(line__year=year, member__school=school)
+            .select_related("line")
+        ):
+            line_of[membership.member_id] = membership.line
+    groups: dict[int | None, tuple[LearningLine | None, list[Member]]] = {}
+    for colleague in colleagues:
+        line = line_of.get(colleague.pk)
+        groups.setdefault(line.pk if line else None, (line, []))[1].append(colleague)
+    ordered = sorted(groups.values(), key=lambda g: (g[0] is None, g[0].letter if g[0] else ""))
+    return colleagues, ordered
+
+
+def _checked(values) -> set[int]:
+    return {int(value) for value in values if str(value).isdigit()}
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("take_part")
+def exchange_start_view(request: HttpRequest) -> HttpResponse:
+    """The invitation: topic, kind, colleagues (suggestions first), moments, duration."""
+    member = request.access.member
+    year = _year(request.school)
+    colleagues, groups = _colleagues(request.school, member, year)
+    by_pk = {colleague.pk: colleague for colleague in colleagues}
+    if request.method == "POST":
+        form = ExchangeStartForm(request.POST, colleagues=colleagues)
+        checked = _checked(request.POST.getlist("invitees"))
+    else:
+        initial = {"topic": request.GET.get("topic", "")[:200]}
+        form = ExchangeStartForm(initial=initial, colleagues=colleagues)
+        checked = _checked(request.GET.getlist("invitees"))
+    form.fields["topic"].widget.attrs.update(
+        {
+            "hx-get": reverse(
+                "sessions_app:exchange-suggestions", kwargs={"school_slug": request.school.slug}
+            ),
+            "hx-trigger": "input changed delay:400ms, search",
+            "hx-target": "#suggestions",
+            "hx-include": "#invitee-choices",
+            "autocomplete": "off",
+        }
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exchange = exchange_start(
+                initiator=member,
+                invitees=[by_pk[pk] for pk in data["invitees"]],
+                topic=data["topic"],
+                kind=data["kind"],
+                moments=form.moments(),
+                self_arranged=data["self_arranged"],
+                minutes=data["minutes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your invitation is sent. You get a mail when someone answers."),
+            )
+            return redirect(exchange_path(exchange))
+    topic = form["topic"].value() or ""
+    suggestions = suggestions_for(member=member, year=year, topic=topic) if year else []
+    return render(
+        request,
+        "sessions_app/exchanges/exchange_start.html",
+        {
+            "form": form,
+            "year": year,
+            "groups": groups,
+            "suggestions": suggestions,
+            "checked": checked,
+            "topic": topic,
+        },
+    )
+
+
+@require_GET
+@school_view("take_part")
+def suggestions_view(request: HttpRequest) -> HttpResponse:
+    """ "Wie ken je nog niet?" for a topic: the fragment the start page refreshes while typing."""
+    member = request.access.member
+    year = _year(request.school)
+    topic = request.GET.get("topic", "")[:200]
+    suggestions = suggestions_for(member=member, year=year, topic=topic) if year else []
+    return render(
+        request,
+        "sessions_app/exchanges/_suggestions.html",
+        {
+            "suggestions": suggestions,
+            "checked": _checked(request.GET.getlist("invitees")),
+            "topic": topic,
+            "year": year,
+        },
+    )
+
+
+# --- one exchange ---
+
+
+def _lines_of(exchange: PeerExchange) -> list[LearningLine]:
+    return list(
+        LearningLine.objects.filter(year_id=exchange.year_id, archived_at__isnull=True).order_by(
+            "letter"
+        )
+    )
+
+
+def _notes_initial(me: ExchangeParticipant) -> dict:
+    return {
+        "brought": me.brought,
+        "took": me.took,
+        "took_from": me.took_from_id,
+        "sharing": me.sharing,
+    }
+
+
+def _detail(
+    request: HttpRequest,
+    exchange: PeerExchange,
+    notes_form: NotesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    member = request.access.member
+    seen = seen_by(exchange, member)
+    if seen.can_note and notes_form is None:
+        notes_form = NotesForm(initial=_notes_initial(seen.me), lines=_lines_of(exchange))
+    others_notes = [
+        participant
+        for participant in exchange.participants.all()
+        if participant.pk != seen.me.pk
+        and participant.is_in
+        and participant.noted_at is not None
+        and notes_readable(viewer=member, participant=participant)
+    ]
+    response = render(
+        request,
+        "sessions_app/exchanges/exchange_detail.html",
+        {
+            "seen": seen,
+            "exchange": exchange,
+            "me": seen.me,
+            "propose_form": ProposeForm(),
+            "cancel_form": CancelForm(),
+            "held_form": HeldForm(),
+            "notes_form": notes_form,
+            "others_notes": others_notes,
+        },
+        status=status,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@school_view("take_part")
+def exchange_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange, _me = _mine(request, pk)
+    return _detail(request, exchange)
+
+
+@require_POST
+@school_view("take_part")
+def exchange_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept: with `moment` (one of the proposed), or without when you arrange it yourselves."""
+    exchange, me = _mine(request, pk)
+    moment = None
+    raw = request.POST.get("moment", "")
+    if raw:
+        moment = next((m for m in exchange.moments.all() if str(m.pk) == raw), None)
+        if moment is None:
+            messages.error(request, _("Choose one of the moments proposed for this exchange."))
+            return _back(request, exchange)
+    try:
+        exchange = exchange_accept(participant=me, moment=moment)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        if exchange.status == Status.AGREED and exchange.starts_at:
+            moment_text = date_format(timezone.localtime(exchange.starts_at), "l j F, H:i")
+            messages.success(
+                request,
+                _("Agreed: %(moment)s. It is in your calendar; the others get a mail.")
+                % {"moment": moment_text},
+            )
+        else:
+            messages.success(request, _("You accepted. The others get a mail."))
+    return _back(request, exchange)
+
+
+@require_POST
+@school_view("take_part")
+def exchange_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange, me = _mine(request, pk)
+    try:
+        exchange_decline(participant=me)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("You declined. No reason needed."))
+    return _back(request, exchange)
+
+
+@require_POST
+@school_view("take_part")
+def exchange_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange, me = _mine(request, pk)
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a day and a time for the moment you propose."))
+        return _back(request, exchange, "propose")
+    try:
+        exchange_propose_moment(participant=me, starts_at=form.cleaned_data["starts_at"])
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Your moment is proposed; the others are asked by mail."))
+    return _back(request, exchange)
+
+
+@require_POST
+@school_view("take_part")
+def exchange_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange, me = _mine(request, pk)
+    form = CancelForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        exchange_cancel(participant=me, note=note)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The exchange is cancelled; the others get your note by mail."))
+    return _back(request, exchange)
+
+
+@require_POST
+@school_view("take_part")
+def exchange_held_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """It took place (held=1, optionally on a day) or it did not (held=0)."""
+    exchange, me = _mine(request, pk)
+    form = HeldForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether it took place."))
+        return _back(request, exchange)
+    held = form.cleaned_data["held"]
+    try:
+        exchange_mark_held(participant=me, held=held, on=form.cleaned_data["on"])
+    except ValidationError as error:
+        _error(request, error)
+        return _back(request, exchange)
+    if held:
+        messages.success(request, _("Good to hear. Now write what you brought and what you took."))
+        return redirect(exchange_path(exchange) + "#notes")
+    messages.success(request, _("Noted: it did not take place."))
+    return _back(request, exchange)
+
+
+@require_POST
+@school_view("take_part")
+def exchange_notes_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """What I brought and took, from which line, who may read it; maybe into my log."""
+    exchange, me = _mine(request, pk)
+    form = NotesForm(request.POST, lines=_lines_of(exchange))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            exchange_note(
+                participant=me,
+                brought=data["brought"],
+                took=data["took"],
+                took_from=form.took_from_line(),
+                sharing=data["sharing"],
+                copy_to_log=data["copy_to_log"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                _error(request, error)
+                return _back(request, exchange)
+            add_service_errors(form, error)
+        else:
+            if data["copy_to_log"]:
+                messages.success(request, _("Your notes are saved, and in your learning log."))
+            else:
+                messages.success(request, _("Your notes are saved."))
+            return redirect(exchange_path(exchange) + "#notes")
+    return _detail(request, exchange, notes_form=form)

@@ -1,0 +1,174 @@
+"""A small exchange on two phones (360 px), on the demo school.
+
+A teacher writes an ambition, starts an exchange with a colleague the suggestions offer ("wie ken
+je nog niet?"), and invites. The colleague opens the mailed sign-in link (from the outbox) on
+their own phone and proposes another moment; the first accepts it. The clock moves on (the
+agreed moment is set two hours back in the database); the teacher says it took place and both
+note what they brought and took. axe-core and the console (CSP) are checked on every new page;
+no page scrolls sideways.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from exchange.demo import demo_seed
+from learninglines.models import Member, OutgoingMail
+from learninglines.services.outbox import mail_send_queued
+from sessions_app.models import ExchangeParticipant, PeerExchange
+from tests.browser.test_plenary import accessible, console_errors, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+LOCAL = "%Y-%m-%dT%H:%M"
+TOPIC = "Vraagkaarten bij het voorlezen"
+
+
+def fits(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def checked(page: Page, serious_violations, errors: list[str]) -> None:
+    fits(page)
+    accessible(page, serious_violations, errors)
+
+
+def soon(days: int, hour: int) -> str:
+    moment = timezone.localtime() + timedelta(days=days)
+    return moment.replace(hour=hour, minute=0).strftime(LOCAL)
+
+
+def test_two_teachers_exchange_on_their_phones(
+    page: Page, browser: Browser, serious_violations, live_server, mailoutbox
+):
+    result = demo_seed()
+    email = result.credentials[1][1]
+    teacher = Member.objects.get(user__email=email)
+    base = live_server.url + f"/s/{teacher.school.slug}"
+    errors = console_errors(page)
+    sign_in(page, live_server, email)
+
+    # The ambition, from the start page.
+    page.goto(base + "/")
+    page.get_by_role("link", name=re.compile(r"(Verander|Schrijf) je ambitie")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mijn ambitie")
+    checked(page, serious_violations, errors)
+    page.get_by_label("Wat wil ik dit jaar leren, en van wie?").fill(
+        "Hoe Lezen met vraagkaarten werkt, van iemand uit de onderbouw."
+    )
+    page.get_by_label("Mijn team", exact=False).check()
+    page.get_by_role("button", name="Bewaar mijn ambitie").click()
+    expect(page.get_by_text("Je ambitie is bewaard.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Eerdere versies")).to_be_visible()
+    checked(page, serious_violations, errors)
+
+    # My exchanges, then start one with a suggested colleague.
+    page.goto(base + "/exchanges/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn uitwisselingen")
+    checked(page, serious_violations, errors)
+    page.get_by_role("link", name="Begin een uitwisseling").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Begin een uitwisseling")
+    checked(page, serious_violations, errors)
+    with page.expect_response(re.compile(r"/exchanges/suggestions/\?topic=Vraagkaarten")):
+        page.get_by_label("Waarover wil je uitwisselen?").fill("Vraagkaarten")
+    suggestions = page.locator("#suggestions input[name=invitees]")
+    expect(suggestions.first).to_be_visible()
+    assert (
+        page.locator("#suggestions")
+        .get_by_text("andere leerlijn, nog niet samen aan tafel gezeten")
+        .first.is_visible()
+    )
+    colleague_pk = None
+    for index in range(suggestions.count()):
+        pk = int(suggestions.nth(index).get_attribute("value"))
+        if not Member.objects.get(pk=pk).user.is_staff:
+            colleague_pk = pk
+            suggestions.nth(index).check()
+            break
+    colleague = Member.objects.get(pk=colleague_pk)
+    # Ticked in the suggestions is ticked in the list of everyone too.
+    expect(page.locator(f"#colleague-{colleague.pk}")).to_be_checked()
+    page.get_by_label("Waarover wil je uitwisselen?").fill(TOPIC)
+    page.get_by_label("Een bezoek in elkaars klas").check()
+    page.get_by_label("Eerste moment").fill(soon(3, 15))
+    page.get_by_label("Tweede moment (mag leeg)").fill(soon(4, 15))
+    checked(page, serious_violations, errors)
+    page.get_by_role("button", name="Verstuur de uitnodiging").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TOPIC)
+    expect(page.get_by_text("Je uitnodiging is verstuurd.")).to_be_visible()
+    checked(page, serious_violations, errors)
+    exchange = PeerExchange.objects.get(topic=TOPIC)
+    assert [p.member for p in exchange.participants.order_by("-is_initiator")] == [
+        teacher,
+        colleague,
+    ]
+
+    # The colleague opens the mailed link on their own phone and proposes another moment.
+    invitation = f"{teacher.full_name} nodigt je uit om uit te wisselen"
+    assert OutgoingMail.objects.filter(to=colleague.user.email, subject=invitation).count() == 1
+    mail_send_queued()
+    [mail] = [m for m in mailoutbox if m.to == [colleague.user.email] and m.subject == invitation]
+    path = re.search(r"https://leerlijnen\.test(/login/link/\S+)", mail.body).group(1)
+    other = browser.new_context(viewport=PHONE, locale="en-GB").new_page()
+    other_errors = console_errors(other)
+    other.goto(live_server.url + path)
+    other.get_by_role("button", name="Inloggen", exact=True).click()
+    expect(other.get_by_role("heading", level=1)).to_have_text(TOPIC)
+    checked(other, serious_violations, other_errors)
+    other.get_by_label("Past geen van deze? Stel een ander moment voor").fill(soon(6, 14))
+    other.get_by_role("button", name="Stel voor", exact=True).click()
+    expect(other.get_by_text("Je moment is voorgesteld")).to_be_visible()
+    checked(other, serious_violations, other_errors)
+
+    # The first accepts the colleague's moment: agreed.
+    page.reload()
+    page.get_by_role("button", name=re.compile("^Accepteer ")).last.click()
+    expect(page.get_by_text(re.compile("^Afgesproken: "))).to_be_visible()
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.AGREED
+    assert timezone.localtime(exchange.starts_at).strftime(LOCAL) == soon(6, 14)
+    checked(page, serious_violations, errors)
+
+    # The day comes and goes.
+    PeerExchange.objects.filter(pk=exchange.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2)
+    )
+    page.goto(base + "/exchanges/")
+    expect(page.get_by_text("Is het doorgegaan?")).to_be_visible()
+    checked(page, serious_violations, errors)
+    page.get_by_role("button", name="Het is doorgegaan", exact=True).click()
+    expect(page.get_by_role("heading", name="Brengen en halen")).to_be_visible()
+    checked(page, serious_violations, errors)
+    page.get_by_label("Wat heb ik gebracht?").fill("Mijn vraagkaarten en hoe ik ze introduceer")
+    page.get_by_label("Wat heb ik gehaald?").fill("Een doelenkaart voor de week")
+    page.get_by_label("Uit welke leerlijn kwam het?").select_option(
+        str(ExchangeParticipant.objects.get(exchange=exchange, member=colleague).line_id)
+    )
+    page.get_by_label("De collega's van deze uitwisseling").check()
+    page.get_by_role("button", name="Bewaar mijn aantekeningen").click()
+    expect(page.get_by_text("Je aantekeningen zijn bewaard.")).to_be_visible()
+    checked(page, serious_violations, errors)
+
+    other.goto(live_server.url + f"/s/{teacher.school.slug}/exchanges/{exchange.pk}/")
+    expect(other.get_by_text("Mijn vraagkaarten en hoe ik ze introduceer")).to_be_visible()
+    other.get_by_label("Wat heb ik gebracht?").fill("Onze doelenkaart")
+    other.get_by_label("Wat heb ik gehaald?").fill("Vraagkaarten bij het voorlezen")
+    other.get_by_role("button", name="Bewaar mijn aantekeningen").click()
+    expect(other.get_by_text("Je aantekeningen zijn bewaard.")).to_be_visible()
+    checked(other, serious_violations, other_errors)
+    notes = {
+        p.member_id: (p.brought, p.took, p.sharing)
+        for p in ExchangeParticipant.objects.filter(exchange=exchange)
+    }
+    assert notes == {
+        teacher.pk: (
+            "Mijn vraagkaarten en hoe ik ze introduceer",
+            "Een doelenkaart voor de week",
+            "participants",
+        ),
+        colleague.pk: ("Onze doelenkaart", "Vraagkaarten bij het voorlezen", "private"),
+    }
