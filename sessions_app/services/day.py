@@ -21,13 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learninglines.models import PERSONAL_LINK_PLACEHOLDER, Member, OutgoingMail
-from learninglines.services.links import site_url
-from learninglines.services.outbox import mail_queue_from_template, mail_send_after_response
-from learninglines.services.signin import magic_link_for_session, may_use_magic_links
+from learninglines.models import Member
+from learninglines.services.outbox import mail_send_after_response
 from sessions_app.models import PlenarySession, Seat, SessionClock, TablePlan
 from sessions_app.selectors.day import clock_remaining, plan_changed_members, seating_by_member
 from sessions_app.selectors.sessions import program_rounds
+from sessions_app.services.mail import session_mail_queue
 from sessions_app.services.reflections import questionnaire_follow_clock
 
 CLOCK_ACTIONS = ("start", "pause", "reset", "next", "previous")
@@ -67,26 +66,13 @@ def _queue_mails(
             }
             for number, table in enumerate(tables, start=1)
         ]
-        link = None
-        if may_use_magic_links(member.user):
-            link = magic_link_for_session(
-                user=member.user, school=session.school, next_path=path, day=session.date
-            )
-        mail = mail_queue_from_template(
-            to=member.user.email,
-            template=template,
-            context={
-                "session": session,
-                "member": member,
-                "rows": rows,
-                "url": PERSONAL_LINK_PLACEHOLDER if link else site_url(path),
-            },
-            language=session.school.language,
-            kind=OutgoingMail.Kind.SESSION,
-            user=member.user,
+        mail = session_mail_queue(
+            member=member,
             school=session.school,
-            magic_link=link,
-            send_now=False,
+            path=path,
+            day=session.date,
+            template=template,
+            context={"session": session, "rows": rows},
         )
         ids.append(mail.pk)
     return ids

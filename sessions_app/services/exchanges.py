@@ -28,11 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learninglines.models import PERSONAL_LINK_PLACEHOLDER, LearningLine, Member, OutgoingMail
+from learninglines.models import LearningLine, Member
 from learninglines.services.journal import log_entry_put_from_source
-from learninglines.services.links import site_url
-from learninglines.services.outbox import mail_queue_from_template, mail_send_after_response
-from learninglines.services.signin import magic_link_for_session, may_use_magic_links
+from learninglines.services.outbox import mail_send_after_response
 from sessions_app.models import (
     MAX_INVITEES,
     MAX_MOMENTS,
@@ -42,6 +40,7 @@ from sessions_app.models import (
     PeerExchange,
 )
 from sessions_app.selectors.reflections import line_on
+from sessions_app.services.mail import session_mail_queue
 
 AMBITION_LIMIT = 2000
 NOTE_LIMIT = 5000
@@ -92,30 +91,14 @@ def _mail(
     path = exchange_path(exchange)
     ids = []
     for member in members:
-        link = None
-        if may_use_magic_links(member.user):
-            link = magic_link_for_session(
-                user=member.user,
-                school=exchange.school,
-                next_path=path,
-                day=_link_day(exchange, now),
-                now=now,
-            )
-        mail = mail_queue_from_template(
-            to=member.user.email,
-            template=f"sessions_app/mail/{template}",
-            context={
-                "exchange": exchange,
-                "member": member,
-                "url": PERSONAL_LINK_PLACEHOLDER if link else site_url(path),
-                **context,
-            },
-            language=exchange.school.language,
-            kind=OutgoingMail.Kind.SESSION,
-            user=member.user,
+        mail = session_mail_queue(
+            member=member,
             school=exchange.school,
-            magic_link=link,
-            send_now=False,
+            path=path,
+            day=_link_day(exchange, now),
+            template=f"sessions_app/mail/{template}",
+            context={"exchange": exchange, **context},
+            now=now,
         )
         ids.append(mail.pk)
     return ids

@@ -28,16 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from learninglines.models import (
-    PERSONAL_LINK_PLACEHOLDER,
     LearningLine,
     LineMeeting,
     Member,
-    OutgoingMail,
 )
 from learninglines.services.journal import log_entry_put_from_source
-from learninglines.services.links import site_url
-from learninglines.services.outbox import mail_queue_from_template, mail_send_after_response
-from learninglines.services.signin import magic_link_for_session, may_use_magic_links
+from learninglines.services.outbox import mail_send_after_response
 from sessions_app.models import (
     Answer,
     Assignment,
@@ -49,6 +45,7 @@ from sessions_app.models import (
     ReflectionReminder,
 )
 from sessions_app.selectors.reflections import asked_members, is_asked, line_on
+from sessions_app.services.mail import session_mail_queue
 
 OPEN_FOR = timedelta(days=7)
 REMIND_AGAIN_AFTER = timedelta(days=1)
@@ -640,30 +637,14 @@ def reflection_remind(*, questionnaire: Questionnaire, by=None, now: datetime | 
     ids = []
     with transaction.atomic():
         for member in members:
-            link = None
-            if may_use_magic_links(member.user):
-                link = magic_link_for_session(
-                    user=member.user,
-                    school=questionnaire.school,
-                    next_path=path,
-                    day=timezone.localdate(now),
-                    now=now,
-                )
-            mail = mail_queue_from_template(
-                to=member.user.email,
-                template="sessions_app/mail/reflection_reminder",
-                context={
-                    "questionnaire": questionnaire,
-                    "member": member,
-                    "closes_at": questionnaire.closes_at,
-                    "url": PERSONAL_LINK_PLACEHOLDER if link else site_url(path),
-                },
-                language=questionnaire.school.language,
-                kind=OutgoingMail.Kind.SESSION,
-                user=member.user,
+            mail = session_mail_queue(
+                member=member,
                 school=questionnaire.school,
-                magic_link=link,
-                send_now=False,
+                path=path,
+                day=timezone.localdate(now),
+                template="sessions_app/mail/reflection_reminder",
+                context={"questionnaire": questionnaire, "closes_at": questionnaire.closes_at},
+                now=now,
             )
             ids.append(mail.pk)
         ReflectionReminder.objects.bulk_create(
