@@ -90,6 +90,8 @@ class UserAdmin(DjangoUserAdmin):
 class SchoolYearInline(admin.TabularInline):
     model = SchoolYear
     extra = 0
+    # The retention dates are set by apply_retention, never by hand.
+    fields = ("name", "start", "end", "cycle_started_on")
 
 
 @admin.register(School)
