@@ -2,14 +2,17 @@
 
 Karin Hoekstra coaches De Regenboog and De Vlinder. She signs in with her password (sign-in
 still lands on the list of her schools), opens "My schools" from the menu, reads both schools'
-status, opens De Regenboog's overview and narrows it to one line; the filter is in the URL.
+status, opens De Regenboog's overview and narrows it to one line; the filter is in the URL, and
+the XLSX she downloads holds that one line (and no person-level sheet: she is the coach).
 axe-core finds nothing serious or critical on the coach home and the overview, at a laptop and
 on a 360 px phone, where the page never scrolls sideways (wide tables scroll in their own
 labelled region).
 """
 
+import io
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -58,6 +61,16 @@ def test_the_coach_reviews_the_overview_at_a_laptop_and_on_a_phone(
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(line.name)
     accessible(page, serious_violations, errors)
+
+    # The download keeps the filter: one line in the XLSX's line sheet.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Downloaden (Excel)").click()
+    assert download.value.suggested_filename == "overview-de-regenboog.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert [row[1] for row in workbook["Leerlijnen"].iter_rows(min_row=2, values_only=True)] == [
+        line.name
+    ]
+    assert "Nog niet ontmoet" not in workbook.sheetnames
 
     # On a phone: the same pages, nothing scrolls sideways.
     page.set_viewport_size(PHONE)
