@@ -1,8 +1,9 @@
 """The reflection-form builder in the browser, on the demo school.
 
 The steering member of De Regenboog opens the reflection form of a newly planned session from
-the session's page, adds a single-choice question, moves it up with the keyboard alone, and
-opens the form. axe-core finds nothing serious or critical on the builder, the question form,
+the session's page, adds a single-choice question, moves it up with the keyboard alone,
+opens the form, and sends the team a reminder (read from the outbox: one mail each, with a
+personal link to the form). axe-core finds nothing serious or critical on the builder, the question form,
 the participation page and the print page, at a phone's 360 px and at a laptop's 1280 px; the
 console (CSP) stays clean.
 """
@@ -13,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from exchange.demo import demo_seed
+from learninglines.models import OutgoingMail
 from sessions_app.models import Questionnaire
 from tests.browser.test_plenary import (
     LAPTOP,
@@ -115,8 +117,21 @@ def test_steering_member_builds_and_opens_the_reflection_form(
     expect(page.get_by_role("button", name="Een herinnering sturen")).to_be_visible()
     accessible_at_both_sizes(page, serious_violations, errors)
 
-    # The blank form on A4.
-    page.go_back()
+    # The reminder: one mail per member asked, each with their own link to the form.
+    page.get_by_role("button", name="Een herinnering sturen").click()
+    expect(page.get_by_text("32 herinneringen klaargezet.")).to_be_visible()
+    reminders = OutgoingMail.objects.filter(subject=f"Herinnering: {questionnaire.title}")
+    assert reminders.count() == 32
+    assert (
+        reminders.filter(magic_link__isnull=False).count()
+        == reminders.exclude(user__is_staff=True).count()
+    )
+    assert reminders.first().magic_link.next_path == (
+        f"/s/de-regenboog/reflections/{questionnaire.pk}/answer/"
+    )
+
+    # The blank form on A4, from the builder.
+    page.get_by_role("link", name=questionnaire.title).first.click()
     page.get_by_role("link", name="Het lege formulier afdrukken (A4)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reflectie: Plenaire bijeenkomst 3")
     expect(page.locator(".reflection-print-question")).to_have_count(6)
