@@ -4,8 +4,9 @@ Run from the repository root: ``python bench/grouping.py`` (about a minute). Per
 lines, rounds, the lower bound, the repeats of the engine before this issue (cached in
 fixtures/before.json) and now, the best known number of repeats, the gap to the bound and to the
 best known, the missing line slots against their minimum, the wall time, and the report's state
-(opt = proven optimal, unr = bound known unreachable, ? = unknown). Totals and the slowest case
-per size class follow. Options:
+(opt = proven optimal, unr = bound known unreachable, ? = unknown) and what CP-SAT found offline
+(objective/bound, from fixtures/best_known.json; "-" where it did not run). Totals (with the
+gap to the bounds and to best known) and the slowest case per size class follow. Options:
 
   --quick             the small cases only
   --only TEXT         cases whose name contains TEXT
@@ -14,6 +15,7 @@ per size class follow. Options:
                       fixtures/best_known.json
   --exact SECONDS     CP-SAT (optional: pip install ortools) on cases up to 36 members and 6
                       rounds; optima and bounds update fixtures/best_known.json, "n/a" without it
+  --workers N         CP-SAT workers for --exact (default 1)
 
 Best known = the fewest repeats any solver here found (the engine before and now, its long run,
 CP-SAT), and the lower bound when a plan reaches it.
@@ -143,11 +145,12 @@ def main(argv):
         BEFORE.write_text(json.dumps(before, indent=1, sort_keys=True) + "\n")
     best = load_json(BEST)
     seconds_exact = float(argv[argv.index("--exact") + 1]) if "--exact" in argv else None
+    workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 1
 
     header = (
         f"{'case':44} {'N':>4} {'k':>2} {'r':>3} {'bound':>5} {'before':>6} {'after':>5} "
         f"{'best':>5} {'gap/b':>5} {'gap%':>5} {'miss(min)':>10} {'t_bef':>6} {'t_aft':>6} "
-        f"{'state':>5}"
+        f"{'state':>5} {'cp-sat':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -164,7 +167,7 @@ def main(argv):
                 known = {**known, "repeats": long[1].repeats, "source": "engine 30x"}
         small = members(c) <= 36 and c["rounds"] <= 6 and rep.repeats > rep.lower_bound
         if seconds_exact and small and exact.available():
-            result = exact.solve(c, rounds, rep, seconds=seconds_exact)
+            result = exact.solve(c, rounds, rep, seconds=seconds_exact, workers=workers)
             if result and result["objective"] is not None:
                 known = {**known, "cpsat": result}
                 if result["objective"] < known.get("repeats", 10**9):
@@ -203,13 +206,16 @@ def main(argv):
             design_misses.append(name)
         gap = 100 * (rep.repeats - best_known) / best_known if best_known else 0.0
         old_rep = str(old["repeats"]) if "repeats" in old else "t/o" if old else "-"
+        solved = known.get("cpsat") or {}
+        found = solved.get("objective")
+        cpsat = f"{found}/{solved['bound']}" if found is not None else "-"
         old_missing = f"/{old['missing']}" if "missing" in old else ""
         missing = f"{rep.missing_line_slots}({rep.min_missing_line_slots}){old_missing}"
         print(
             f"{name[:44]:44} {n:>4} {len(c['lines']):>2} {c['rounds']:>3} {rep.lower_bound:>5} "
             f"{old_rep:>6} {rep.repeats:>5} {best_known:>5} {rep.repeats - rep.lower_bound:>5} "
             f"{gap:>5.1f} {missing:>10} "
-            f"{old.get('seconds', float('nan')):>6.2f} {secs:>6.2f} {state(rep):>5}",
+            f"{old.get('seconds', float('nan')):>6.2f} {secs:>6.2f} {state(rep):>5} {cpsat:>7}",
             flush=True,
         )
     print("-" * len(header))
@@ -218,7 +224,9 @@ def main(argv):
     print(
         f"totals over {len(cases)} cases: repeats before {totals['before']}, after "
         f"{totals['after']}, best known {totals['best']}, lower bounds {totals['bound']}; gap to "
-        f"best known before {gap_before:.1f} %, after {gap_total:.1f} %"
+        f"best known before {gap_before:.1f} %, after {gap_total:.1f} %; above the bounds: before "
+        f"{totals['before'] - totals['bound']}, after {totals['after'] - totals['bound']}, best "
+        f"known {totals['best'] - totals['bound']}"
     )
     print(
         f"missing line slots above the minimum: after {totals['excess']}, before "

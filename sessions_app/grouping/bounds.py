@@ -58,7 +58,8 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
     a bound for the pairs between A and B, and so does summing b over B: the larger one counts.
     Within a line, members beyond one per table meet each other; the balanced spread gives the
     fewest such meetings per round, and again only never-met pairs can absorb one meeting each.
-    The result is the larger of that per-line bound and the global count of ``fresh_pairs``.
+    The result is the largest of that per-line bound, the global count of ``fresh_pairs`` and
+    the per-member count of ``per_member``.
     """
     n, k = inst.n, inst.k
     stale = [[0] * k for _ in range(n)]
@@ -96,6 +97,7 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
                         meetings[a][line] += 1
     sizes = [len(m) for m in inst.line_members]
     bound = max(0, encounters(inst, rounds, tables) - fresh_pairs(inst))
+    bound = max(bound, per_member(inst, rounds, tables, locks, meetings, stale))
     excess = [
         [
             max(0, meetings[a][b] - (sizes[b] - stale[a][b])) if b != inst.line_of[a] else 0
@@ -114,6 +116,55 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
         fresh = sizes[la] * (sizes[la] - 1) // 2 - stale_within[la]
         per_line += max(0, rounds * per_round - fresh)
     return max(bound, per_line)
+
+
+def per_member(
+    inst: Instance,
+    rounds: int,
+    tables: int,
+    locks: dict[int, list[list[int]]],
+    meetings: list[list[int]],
+    stale: list[list[int]],
+) -> int:
+    """Repeats forced member by member: half the sum over members of their least repeats.
+
+    Member a sits at a table of at least ``base`` people in every round (a locked table: its
+    own size), so it meets at least M people counted with multiplicity, and at least
+    ``meetings[a][L]`` of them in line L (the lines at every table). Of line L only F_L members
+    are fresh for a (never met, not apart; in a's own line a itself excepted), and a fresh
+    member absorbs one meeting without a repeat. The fewest repeats a can take part in: the
+    meetings a line's guarantee puts beyond its fresh members, plus whatever of M the fresh
+    members left over cannot absorb. Each repeat of a pair is counted at both its members.
+    """
+    n, k = inst.n, inst.k
+    base, _ = split_sizes(n, tables)
+    own_stale = [0] * n
+    for key in set(inst.hist_count) | set(inst.apart):
+        a, b = divmod(key, n)
+        if inst.line_of[a] == inst.line_of[b]:
+            own_stale[a] += 1
+            own_stale[b] += 1
+    at_locked: dict[int, int] = {}
+    for locked_round in locks.values():
+        for table in locked_round:
+            for a in table:
+                at_locked[a] = at_locked.get(a, 0) + len(table) - base
+    sizes = [len(m) for m in inst.line_members]
+    total = 0
+    for a in range(n):
+        own = inst.line_of[a]
+        meet = rounds * (base - 1) + at_locked.get(a, 0)
+        forced = spare = guaranteed = 0
+        for line in range(k):
+            if line == own:
+                fresh, least = sizes[line] - 1 - own_stale[a], 0
+            else:
+                fresh, least = sizes[line] - stale[a][line], meetings[a][line]
+            forced += max(0, least - fresh)
+            spare += max(0, fresh - least)
+            guaranteed += least
+        total += forced + max(0, meet - guaranteed - spare)
+    return (total + 1) // 2
 
 
 def encounters(inst: Instance, rounds: int, tables: int) -> int:

@@ -40,9 +40,9 @@ from .model import (
 from .report import recount
 from .search import Search
 
-# Work units per unit of effort: about 0.6-0.75 s of pure Python for 150 members with history
-# (a unit is 45-65 ns on the bench machine, measured per case and phase).
-BUDGET = 12_000_000
+# Work units per unit of effort: about 0.6-0.8 s of pure Python for the bench's slowest cases
+# (a unit is about 50 ns on the bench machine; search.py says what each unit counts, measured).
+BUDGET = 14_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
 CLIQUE_NODES = 20_000
@@ -233,10 +233,6 @@ def seat_round(
             caps[t] = c
     x = compose(supply, caps, prefer, order)
     seated: list[list[int]] = [[] for _ in range(free_tables)]
-    where = [-1] * inst.n  # free table of each member seated so far
-    for t, table in enumerate(seated):
-        for m in table:
-            where[m] = t
     for line in sorted(range(inst.k), key=lambda li: (-supply[li], li)):
         slots = x[line][:]
         rest = [m for m in inst.line_members[line] if m not in fixed]
@@ -246,7 +242,6 @@ def seat_round(
                 if slots[pref[m]] > 0:
                     slots[pref[m]] -= 1
                     seated[pref[m]].append(m)
-                    where[m] = pref[m]
                 else:
                     waiting.append(m)
             rest = waiting
@@ -254,7 +249,7 @@ def seat_round(
         columns = [t for t in range(free_tables) for _ in range(slots[t])]
         if not rest:
             continue
-        rows = [search.seat_costs(m, where, free_tables) for m in rest]
+        rows = [search.seat_costs(m, seated) for m in rest]
         matrix = [[row[t] for t in columns] for row in rows]
         chosen = greedy_assignment(matrix)
         total = sum(matrix[i][j] for i, j in enumerate(chosen))
@@ -265,7 +260,6 @@ def seat_round(
                 chosen = assignment(matrix)
         for i, j in enumerate(chosen):
             seated[columns[j]].append(rest[i])
-            where[rest[i]] = columns[j]
     return [list(t) for t in locked_round] + seated
 
 

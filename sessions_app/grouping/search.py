@@ -59,9 +59,11 @@ TENURE = 4
 TENURE_DIV = 10
 SAMPLE = 24  # conflicting pairs whose members are tried per iteration
 PLATEAU = 30  # iterations per member and round without a new best plan: the search gives up
-# Budget units, each about a tenth of a microsecond of pure Python (measured): an evaluated
-# swap, a table looked at while listing cross-line candidates, a sampled conflict, a mover, per
-# member for the two columns an applied swap updates, a pair count it changes per built round
+# Budget units, each about 50 ns of pure Python (measured): an evaluated swap (about 150 ns), a
+# table looked at while listing cross-line candidates, a sampled conflict, a mover, per member for
+# the two columns an applied swap updates, a pair count it changes (PAIR_WORK) and its upkeep in
+# each round whose arrays exist (PAIR_VIEW_WORK); an applied swap of 150 members at tables of 8
+# took 61 us with one round's arrays and 113 us with six (measured, about 1270 and 2350 units)
 EVAL_WORK = 3
 LOOK_WORK = 3
 SAMPLE_WORK = 10
@@ -69,8 +71,10 @@ MOVER_WORK = 20
 ITER_WORK = 40
 SWAP_WORK = 1
 BUILD_WORK = 2
-PAIR_WORK = 10
+PAIR_WORK = 25
+PAIR_VIEW_WORK = 6
 PAIR_ROUND_WORK = 3
+NO_MOVE = 1 << 62  # a delta above any swap's: no choice yet
 
 
 class Search:
@@ -102,13 +106,6 @@ class Search:
                 self.ap[i] = 1
                 c1[i] += HARD
                 c2[i] += HARD
-        # who costs something to meet, per member (history, apart, met in the new rounds): the
-        # greedy start looks only at these, fresh pairs cost nothing
-        self.partners: list[set[int]] = [set() for _ in range(n)]
-        for key in list(inst.hist_count) + list(inst.apart):
-            a, b = divmod(key, n)
-            self.partners[a].add(b)
-            self.partners[b].add(a)
         self.c1 = c1  # cost of the first meeting of a pair
         self.c2 = c2  # cost of a further meeting, plus 2 * SPREAD per meeting already counted
         self.addc = c1[:]  # add_cost of every pair at its current count (kept by _bump)
@@ -189,12 +186,6 @@ class Search:
         j = b * n + a
         cnt[i] = cnt[j] = m1
         self.addc[i] = self.addc[j] = add1
-        if m0 == 0:
-            self.partners[a].add(b)
-            self.partners[b].add(a)
-        elif m1 == 0 and not (hc or ap):
-            self.partners[a].discard(b)
-            self.partners[b].discard(a)
         bad0 = bool(ap and m0) or hc + m0 >= 2
         bad1 = bool(ap and m1) or hc + m1 >= 2
         if bad0 != bad1:
@@ -221,7 +212,7 @@ class Search:
         (the swap's hot path: the same arithmetic with the attributes read once)."""
         n = self.n
         cnt, addc, c1s, c2s, hcs, aps = self.cnt, self.addc, self.c1, self.c2, self.hc, self.ap
-        pr, partners, conf, conf_pos = self.person_repeats, self.partners, self.conf, self.conf_pos
+        pr, conf, conf_pos = self.person_repeats, self.conf, self.conf_pos
         tabs, gains, stays, sizes = self.tab, self.gain, self.stay, self.t_count
         views = [
             (tabs[r], gains[r], stays[r], sizes[r], tabs[r][a]) for r in self.built if r != skip
@@ -229,7 +220,6 @@ class Search:
         s2 = 2 * SPREAD
         cost = repeats = spread = apart = 0
         row = a * n
-        partners_a = partners[a]
         skip_members = (a, but)
         for b in others:
             if b in skip_members:
@@ -259,12 +249,6 @@ class Search:
             j = b * n + a
             cnt[i] = cnt[j] = m1
             addc[i] = addc[j] = add1
-            if m0 == 0:
-                partners_a.add(b)
-                partners[b].add(a)
-            elif m1 == 0 and not (hc or ap):
-                partners_a.discard(b)
-                partners[b].discard(a)
             if ap:
                 apart += step
                 bad0 = m0 > 0 or hc + m0 >= 2
@@ -310,16 +294,12 @@ class Search:
         """What one meeting less of pair i saves at its current count (count >= 1)."""
         return self._add_at(i, self.cnt[i] - 1)
 
-    def seat_costs(self, a: int, where: list[int], count: int) -> list[int]:
-        """Cost of seating a at each of `count` tables, `where` giving each member's table
-        (-1 when not seated yet); only a's partners can cost anything."""
-        row = [0] * count
-        base = a * self.n
-        for y in self.partners[a]:
-            t = where[y]
-            if t >= 0:
-                row[t] += self.add_cost(base + y)
-        return row
+    def seat_costs(self, a: int, tables: list[list[int]]) -> list[int]:
+        """Cost of seating a at each of these (partly seated) tables: the sums run in C over
+        a's row of add costs (a fresh pair costs nothing)."""
+        row = self.addc[a * self.n : (a + 1) * self.n]
+        pick = row.__getitem__
+        return [sum(map(pick, table)) for table in tables]
 
     def join_cost(self, a: int, table: list[int]) -> int:
         """Cost added by seating a at this table (used by the greedy start)."""
@@ -630,7 +610,7 @@ class Search:
         plateau = max(2000, PLATEAU * n * rounds)
         stall = 60 + 3 * n
         per_table = n // max(1, min(self.t_count)) + 1
-        swap_work = SWAP_WORK * n + PAIR_WORK * 4 * per_table * len(self.built)
+        swap_work = SWAP_WORK * n + 4 * per_table * (PAIR_WORK + PAIR_VIEW_WORK * len(self.built))
         tabs, locks, gains, stays, sizes = self.tab, self.lock, self.gain, self.stay, self.t_count
         free = [not any(lock) for lock in locks]
         line_of, line_members, addc = self.line_of, self.line_members, self.addc
@@ -674,7 +654,7 @@ class Search:
                         movers.append((r, m))
             work += ITER_WORK + samples * (SAMPLE_WORK + (rounds if active is None else 1))
             cross = mixed and rng.random() < CROSS
-            choice_d = choice = None
+            choice_d, choice = NO_MOVE, None
             ties = 0
             cost = self.cost
             evaluated = 0
@@ -699,6 +679,36 @@ class Search:
                 else:
                     cands = line_members[line_of[a]]
                 evaluated += len(cands)
+                if origin is None:
+                    # the hot loop: a's row of gain and of add costs as short local lists, the
+                    # swap's delta less a's own stay (the same for all of a's candidates)
+                    to_table = gain[base_a : base_a + t_count]  # type: ignore[index]
+                    meet = addc[row : row + n]
+                    limit = choice_d + keep
+                    for b in cands:
+                        t2 = tab[b]
+                        if t2 == t1:
+                            continue
+                        part = (
+                            to_table[t2]
+                            + gain[b * t_count + t1]  # type: ignore[index]
+                            - 2 * meet[b]
+                            - stay[b]  # type: ignore[index]
+                        )
+                        if part > limit:
+                            continue
+                        if (
+                            tabu_r[base_a + t2] > it or tabu_r[b * t_count + t1] > it
+                        ) and cost + part - keep >= best_cost:
+                            continue
+                        if part < limit:
+                            limit = part
+                            choice_d, choice, ties = part - keep, (r, a, b), 1
+                        else:
+                            ties += 1
+                            if randrange(ties) == 0:
+                                choice = (r, a, b)
+                    continue
                 for b in cands:
                     t2 = tab[b]
                     if t2 == t1:
@@ -710,21 +720,20 @@ class Search:
                         - keep
                         - stay[b]  # type: ignore[index]
                     )
-                    if origin is not None:
-                        o_a, o_b = origin[a], origin[b]
-                        delta += MOVE * (
-                            (o_a >= 0 and t2 != o_a)
-                            - (o_a >= 0 and t1 != o_a)
-                            + (o_b >= 0 and t1 != o_b)
-                            - (o_b >= 0 and t2 != o_b)
-                        )
-                    if choice_d is not None and delta > choice_d:
+                    o_a, o_b = origin[a], origin[b]
+                    delta += MOVE * (
+                        (o_a >= 0 and t2 != o_a)
+                        - (o_a >= 0 and t1 != o_a)
+                        + (o_b >= 0 and t1 != o_b)
+                        - (o_b >= 0 and t2 != o_b)
+                    )
+                    if delta > choice_d:
                         continue
                     if (
                         tabu_r[base_a + t2] > it or tabu_r[b * t_count + t1] > it
                     ) and cost + delta >= best_cost:
                         continue
-                    if choice_d is None or delta < choice_d:
+                    if delta < choice_d:
                         choice_d, choice, ties = delta, (r, a, b), 1
                     else:
                         ties += 1
