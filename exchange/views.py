@@ -24,6 +24,8 @@ from sessions_app.selectors.sessions import session_next
 
 logger = logging.getLogger(__name__)
 
+RETRY_SECONDS = 10
+
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -97,13 +99,25 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # The error may come from the template system or a context processor itself: if the page in
     # the site layout cannot be drawn, a plain page still tells the person what happened.
+    # A GET tries again by itself after a while (a database restart is over in seconds), so no
+    # error page is left on a phone; a POST never does, so nothing is sent twice.
+    retry = RETRY_SECONDS if request.method == "GET" else None
     try:
-        return render(request, "500.html", status=500)
+        return render(request, "500.html", {"retry_seconds": retry}, status=500)
     except Exception:
         logger.exception("Rendering the 500 page failed")
-        return HttpResponseServerError(
-            "<!doctype html><title>500</title><p>" + _("Something went wrong on our side.") + "</p>"
-        )
+        page = "<!doctype html><title>500</title><p>" + _("Something went wrong on our side.")
+        if retry:
+            try:
+                script = f'<script src="{static("js/retry.js")}" defer></script>'
+            except Exception:  # the static files' manifest itself may be what failed
+                script = ""
+            page += (
+                f'</p><p data-retry-seconds="{retry}">'
+                + _("This page tries again by itself in a few seconds.")
+                + script
+            )
+        return HttpResponseServerError(page + "</p>")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

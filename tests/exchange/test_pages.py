@@ -112,6 +112,16 @@ def test_500_page_in_site_layout(rf):
     assert 'href="#main"' in html
 
 
+def test_a_500_page_of_a_get_tries_again_by_itself_and_of_a_post_never(rf):
+    html = server_error(rf.get("/")).content.decode()
+    assert 'data-retry-seconds="10"' in html
+    assert "Deze pagina probeert het over" in html
+    assert "/static/js/retry.js" in html
+    posted = server_error(rf.post("/")).content.decode()
+    assert "data-retry-seconds" not in posted
+    assert "retry.js" not in posted
+
+
 def test_500_page_through_the_middleware_has_the_policy(client, settings):
     settings.ROOT_URLCONF = "tests.exchange.urls_raising"
     client.raise_request_exception = False
