@@ -454,7 +454,16 @@ def _store(
 ) -> tuple[Reflection, bool]:
     """Upsert the member's reflection and its answers under a row lock; (reflection, changed)."""
     questions = list(questionnaire.questions.order_by("position", "pk"))
-    lines = {line.pk: line for line in LearningLine.objects.filter(year=questionnaire.year)}
+    # Only the lines someone named as where they took something from (usually none).
+    named = {data.took_from for data in answers.values() if data.took_from is not None}
+    lines = (
+        {
+            line.pk: line
+            for line in LearningLine.objects.filter(year=questionnaire.year, pk__in=named)
+        }
+        if named
+        else {}
+    )
     cleaned: dict[int, dict] = {}
     errors: dict[str, list[str]] = {}
     for question in questions:
@@ -469,21 +478,24 @@ def _store(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                reflection, _created = Reflection.objects.get_or_create(
-                    questionnaire=questionnaire,
-                    member=member,
-                    defaults={
-                        "line": line_on(member, questionnaire.day),
-                        "created_at": now,
-                        "updated_at": now,
-                    },
-                )
-        except IntegrityError:
-            reflection = Reflection.objects.get(questionnaire=questionnaire, member=member)
-        # The lock serialises two requests of one member (two tabs, autosave and submit).
-        reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        # The row lock serialises two requests of one member (two tabs, autosave and submit).
+        mine = Reflection.objects.select_for_update().filter(
+            questionnaire=questionnaire, member=member
+        )
+        reflection = mine.first()
+        if reflection is None:
+            try:
+                with transaction.atomic():
+                    Reflection.objects.create(
+                        questionnaire=questionnaire,
+                        member=member,
+                        line=line_on(member, questionnaire.day),
+                        created_at=now,
+                        updated_at=now,
+                    )
+            except IntegrityError:
+                pass  # another request of this member made it first: take that one
+            reflection = mine.get()
         _check_not_closed(questionnaire, now)
         if not submit and reflection.is_submitted:
             return reflection, False
