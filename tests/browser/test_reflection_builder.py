@@ -1,11 +1,11 @@
 """The reflection-form builder in the browser, on the demo school.
 
 The steering member of De Regenboog opens the reflection form of a newly planned session from
-the session's page, adds a single-choice question, moves it up with the keyboard alone,
-opens the form, and sends the team a reminder (read from the outbox: one mail each, with a
-personal link to the form). axe-core finds nothing serious or critical on the builder, the question form,
-the participation page and the print page, at a phone's 360 px and at a laptop's 1280 px; the
-console (CSP) stays clean.
+the session's page, adds a single-choice question, moves it up with the keyboard alone, opens
+the form, and sends the team a reminder (read from the outbox: one mail each, with a personal
+link to the form). axe-core finds nothing serious or critical on the builder, the question
+form, the participation page and the print page, at a phone's 360 px and at a laptop's 1280 px;
+the console (CSP) stays clean.
 """
 
 import re
