@@ -42,7 +42,7 @@ from sessions_app.services.reflections import (
 )
 from sessions_app.services.sessions import session_hold
 from tests.factories import MemberFactory
-from tests.sessions_app.plenary import ROLES, as_user, login_redirect
+from tests.sessions_app.plenary import ROLES, as_user, login_redirect, plenary_of
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +193,36 @@ def test_export_and_erasure_cost_a_fixed_number_of_queries(story, extra, django_
         log_entry_create(author=member, date=timezone.localdate(), tried="Nog een")
     with django_assert_num_queries(12):
         person_export(user=member.user)
+    with django_assert_num_queries(22):
+        member_erase(member=member, by=None)
+
+
+@pytest.mark.parametrize("size", [13, 150])
+def test_export_and_erasure_cost_the_same_at_a_school_of_13_and_150(
+    school, size, django_assert_num_queries
+):
+    """A year of data: a held session, everyone's answers and a log entry each."""
+    members = [MemberFactory(school=school) for _ in range(size)]
+    world = plenary_of(school, members)
+    session_hold(session=world.session)
+    questionnaire = questionnaire_open(questionnaire=world.session.questionnaire)
+    learned, _bt, tried, _talk, useful = list(questionnaire.questions.order_by("position"))
+    for member in members:
+        reflection_submit(
+            questionnaire=questionnaire,
+            member=member,
+            answers={
+                learned.pk: AnswerData(text="Iets"),
+                tried.pk: AnswerData(text="Privé"),
+                useful.pk: AnswerData(value=3),
+            },
+        )
+        log_entry_create(author=member, date=timezone.localdate(), tried="Log")
+    member = members[1]
+    with django_assert_num_queries(12):
+        person_export(user=member.user)
+    with django_assert_num_queries(5):
+        member_export_for_steering(member=member)
     with django_assert_num_queries(22):
         member_erase(member=member, by=None)
 
