@@ -284,41 +284,16 @@ def seed(teachers: int):
     """
     from django.utils import timezone
 
-    from learninglines.services.lines import line_create, membership_move
+    from bench.team import bench_team, even_sizes
     from learninglines.services.links import magic_link_url
-    from learninglines.services.people import member_add, school_create, school_year_ensure_current
     from learninglines.services.signin import magic_link_for_session
     from sessions_app.models import Questionnaire, Seat
     from sessions_app.services.day import my_session_path, session_publish
     from sessions_app.services.plans import plan_generate
     from sessions_app.services.sessions import session_create
 
-    setup = school_create(
-        name="Bench dag",
-        slug="bench-dag",
-        steering_email="stuurgroep@bench-dag.example",
-        first_name="Anouk",
-        last_name="Vries",
-        send_invite=False,
-    )
+    setup, _year, members = bench_team("bench-dag", "Bench dag", even_sizes(teachers, LINES))
     school = setup.school
-    year = school_year_ensure_current(school=school)
-    members = [setup.steering]
-    for n in range(teachers - 1):
-        member, _created = member_add(
-            school=school,
-            email=f"leerkracht{n}@bench-dag.example",
-            first_name=f"Voornaam{n}",
-            last_name=f"Achternaam{n}",
-        )
-        members.append(member)
-    sizes = [teachers // LINES + (number < teachers % LINES) for number in range(LINES)]
-    index = 0
-    for number, size in enumerate(sizes):
-        line = line_create(school=school, year=year, name=f"Leerlijn {number + 1}")
-        for member in members[index : index + size]:
-            membership_move(member=member, line=line, start=year.start)
-        index += size
     today = timezone.localdate()
     session = session_create(
         school=school,

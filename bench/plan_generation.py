@@ -30,42 +30,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exchange.settings")
 
 def school_with(slug: str, sizes: list[int], held_sessions: int, rounds: int, absent: int):
     """A school with lines of `sizes`, `held_sessions` held sessions and a draft to plan."""
-    from learninglines.services.lines import line_create, membership_move
-    from learninglines.services.people import (
-        member_add,
-        school_create,
-        school_year_ensure_current,
-    )
+    from bench.team import bench_team
     from sessions_app.models import SessionAttendance
     from sessions_app.services.plans import plan_generate
     from sessions_app.services.program import AssignmentData, assignment_create
     from sessions_app.services.sessions import session_create, session_hold
 
-    setup = school_create(
-        name=f"Bench {slug}",
-        slug=slug,
-        steering_email=f"stuurgroep@{slug}.example",
-        first_name="Anouk",
-        last_name="Vries",
-        send_invite=False,
-    )
+    setup, year, members = bench_team(slug, f"Bench {slug}", sizes)
     school = setup.school
-    year = school_year_ensure_current(school=school)
-    members = [setup.steering]
-    for n in range(sum(sizes) - 1):
-        member, _created = member_add(
-            school=school,
-            email=f"leerkracht{n}@{slug}.example",
-            first_name=f"Voornaam{n}",
-            last_name=f"Achternaam{n}",
-        )
-        members.append(member)
-    index = 0
-    for number, size in enumerate(sizes):
-        line = line_create(school=school, year=year, name=f"Leerlijn {number + 1}")
-        for member in members[index : index + size]:
-            membership_move(member=member, line=line, start=year.start)
-        index += size
 
     def new_session(days: int):
         session = session_create(

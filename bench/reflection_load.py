@@ -123,39 +123,15 @@ def seed(teachers: int):
     from django.test import Client
     from django.utils import timezone
 
-    from learninglines.services.lines import line_create, membership_move
-    from learninglines.services.people import member_add, school_create, school_year_ensure_current
+    from bench.team import bench_team, even_sizes
     from sessions_app.models import Questionnaire
     from sessions_app.services.reflections import questionnaire_open
     from sessions_app.services.sessions import session_create
 
-    setup = school_create(
-        name="Bench reflecties",
-        slug="bench-reflecties",
-        steering_email="stuurgroep@bench-reflecties.example",
-        first_name="Anouk",
-        last_name="Vries",
-        send_invite=False,
+    setup, _year, members = bench_team(
+        "bench-reflecties", "Bench reflecties", even_sizes(teachers, LINES)
     )
     school = setup.school
-    year = school_year_ensure_current(school=school)
-    members = [setup.steering]
-    for n in range(teachers - 1):
-        member, _created = member_add(
-            school=school,
-            email=f"leerkracht{n}@bench-reflecties.example",
-            first_name=f"Voornaam{n}",
-            last_name=f"Achternaam{n}",
-        )
-        members.append(member)
-    # As even as can be: 150 teachers in six lines of 19 and two of 18.
-    sizes = [teachers // LINES + (number < teachers % LINES) for number in range(LINES)]
-    index = 0
-    for number, size in enumerate(sizes):
-        line = line_create(school=school, year=year, name=f"Leerlijn {number + 1}")
-        for member in members[index : index + size]:
-            membership_move(member=member, line=line, start=year.start)
-        index += size
     session = session_create(
         school=school,
         title="Plenair",
