@@ -173,6 +173,17 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+def _act(request: HttpRequest, change, success: str) -> bool:
+    """Make `change()` (a service call); say `success`, or the service's refusal. True if made."""
+    try:
+        change()
+    except ValidationError as error:
+        _error(request, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _year(school: School) -> SchoolYear | None:
     return year_current(school=school)
 
@@ -438,12 +449,7 @@ def exchange_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @school_view("take_part")
 def exchange_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     exchange, me = _mine(request, pk)
-    try:
-        exchange_decline(participant=me)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("You declined. No reason needed."))
+    _act(request, lambda: exchange_decline(participant=me), _("You declined. No reason needed."))
     return _back(request, exchange)
 
 
@@ -455,12 +461,11 @@ def exchange_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a day and a time for the moment you propose."))
         return _back(request, exchange, "propose")
-    try:
-        exchange_propose_moment(participant=me, starts_at=form.cleaned_data["starts_at"])
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Your moment is proposed; the others are asked by mail."))
+    _act(
+        request,
+        lambda: exchange_propose_moment(participant=me, starts_at=form.cleaned_data["starts_at"]),
+        _("Your moment is proposed; the others are asked by mail."),
+    )
     return _back(request, exchange)
 
 
@@ -470,12 +475,11 @@ def exchange_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     exchange, me = _mine(request, pk)
     form = CancelForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        exchange_cancel(participant=me, note=note)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The exchange is cancelled; the others get your note by mail."))
+    _act(
+        request,
+        lambda: exchange_cancel(participant=me, note=note),
+        _("The exchange is cancelled; the others get your note by mail."),
+    )
     return _back(request, exchange)
 
 
