@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from learninglines.models import LearningLine, LineMeeting, Member, School, SchoolYear
-from sessions_app.models.sessions import PlenarySession
+from sessions_app.models.sessions import PlenarySession, SchoolTemplate
 
 # Anonymous answers are never shown for a group smaller than this.
 ANONYMOUS_THRESHOLD = 3
@@ -177,7 +177,7 @@ class Question(models.Model):
             raise ValidationError({"choices": _("Only choice questions have choices.")})
 
 
-class QuestionnaireTemplate(models.Model):
+class QuestionnaireTemplate(SchoolTemplate):
     """A school's own guiding questions for its next reflection forms.
 
     `items` is a list of {"kind", "text", "help_text", "required", "privacy", "choices",
@@ -191,22 +191,10 @@ class QuestionnaireTemplate(models.Model):
         verbose_name=_("school"),
     )
     items = models.JSONField(_("questions"), default=list)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
 
     class Meta:
         verbose_name = _("reflection form template")
         verbose_name_plural = _("reflection form templates")
-
-    def __str__(self) -> str:
-        return str(self.school)
 
 
 class Reflection(models.Model):

@@ -161,7 +161,27 @@ class Assignment(models.Model):
         return self.title
 
 
-class ProgramTemplate(models.Model):
+class SchoolTemplate(models.Model):
+    """What a school saved as its own starting point: who saved it last, and when."""
+
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.school)
+
+
+class ProgramTemplate(SchoolTemplate):
     """A school's own program for its next sessions, saved from a session's program.
 
     `items` is a list of {"title", "instructions", "duration_minutes", "table_round"}.
@@ -174,22 +194,10 @@ class ProgramTemplate(models.Model):
         verbose_name=_("school"),
     )
     items = models.JSONField(_("assignments"), default=list)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
 
     class Meta:
         verbose_name = _("program template")
         verbose_name_plural = _("program templates")
-
-    def __str__(self) -> str:
-        return str(self.school)
 
 
 class SessionAttendance(models.Model):
