@@ -114,11 +114,51 @@ def questionnaires_to_answer(*, member: Member, now: datetime | None = None) -> 
             questionnaire__in=candidates, member=member, submitted_at__isnull=False
         ).values_list("questionnaire_id", flat=True)
     )
-    return [
-        (questionnaire, questionnaire.pk in submitted)
-        for questionnaire in candidates
-        if is_asked(questionnaire=questionnaire, member=member)
-    ]
+    asked = _asked_among(member, candidates)
+    return [(q, q.pk in submitted) for q in candidates if q.pk in asked]
+
+
+def _asked_among(member: Member, candidates: list[Questionnaire]) -> set[int]:
+    """Which of `candidates` ask `member`: the rule of `questionnaire_asked`, for one member
+    and many forms at once (two queries, three when both sessions and meetings are among them).
+    """
+    if not member.is_active:
+        return set()
+    memberships = list(
+        LineMembership.objects.filter(member=member, line__archived_at__isnull=True).values_list(
+            "line_id", "line__year_id", "start", "end"
+        )
+    )
+    sessions = [q.session_id for q in candidates if q.session_id]
+    meetings = [q.meeting_id for q in candidates if q.meeting_id]
+    absent = set()
+    if sessions:
+        absent |= {
+            ("session", pk)
+            for pk in SessionAttendance.objects.filter(
+                session_id__in=sessions, member=member, absent=True
+            ).values_list("session_id", flat=True)
+        }
+    if meetings:
+        absent |= {
+            ("meeting", pk)
+            for pk in Attendance.objects.filter(meeting_id__in=meetings, member=member)
+            .exclude(status=Attendance.Status.PRESENT)
+            .values_list("meeting_id", flat=True)
+        }
+    asked = set()
+    for q in candidates:
+        if q.session_id:
+            key = ("session", q.session_id)
+            held = [m for m in memberships if m[1] == q.year_id]  # any line of the year
+        else:
+            key = ("meeting", q.meeting_id)
+            held = [m for m in memberships if m[0] == q.meeting.line_id]  # the meeting's line
+        day = q.day
+        on_the_day = any(start <= day and (end is None or end >= day) for *_, start, end in held)
+        if on_the_day and key not in absent:
+            asked.add(q.pk)
+    return asked
 
 
 # --- participation (who has not answered: the steering group's view) ---

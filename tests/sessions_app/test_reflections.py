@@ -398,3 +398,39 @@ def test_a_member_of_another_school_is_not_asked(plenary, their_plenary):
             questionnaire=questionnaire, member=outsider, answers=_full_answers(questionnaire)
         )
     assert MemberFactory._meta.model.objects.filter(reflections__isnull=False).count() == 0
+
+
+def test_the_start_page_lists_the_open_forms_that_ask_the_member(plenary):
+    """Session and line-meeting forms at once, with the same rule as `questionnaire_asked`."""
+    from datetime import time
+
+    from learninglines.services.meetings import meeting_attendance_save, meeting_create
+    from sessions_app.selectors.reflections import questionnaire_asked, questionnaires_to_answer
+    from sessions_app.services.reflections import questionnaire_create_for_meeting
+
+    session_form = _opened(plenary)
+    line = plenary.lines[0]
+    meeting = meeting_create(
+        line=line, date=plenary.session.date, start_time=time(15), end_time=time(16), topic="T"
+    )
+    in_line = [m for m in plenary.members if m.line_memberships.filter(line=line).exists()]
+    meeting_attendance_save(meeting=meeting, statuses={in_line[1].pk: "absent"})
+    meeting_form = questionnaire_open(
+        questionnaire=questionnaire_create_for_meeting(meeting=meeting)
+    )
+    SessionAttendance.objects.create(
+        session=plenary.session, member=plenary.members[2], absent=True
+    )
+    for member in plenary.members:
+        listed = {q.pk for q, _submitted in questionnaires_to_answer(member=member)}
+        expected = {
+            form.pk
+            for form in (session_form, meeting_form)
+            if member.pk in {item.member.pk for item in questionnaire_asked(questionnaire=form)}
+        }
+        assert listed == expected
+    assert {q.pk for q, _s in questionnaires_to_answer(member=in_line[0])} == {
+        session_form.pk,
+        meeting_form.pk,
+    }
+    assert {q.pk for q, _s in questionnaires_to_answer(member=in_line[1])} == {session_form.pk}
