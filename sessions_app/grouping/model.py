@@ -299,19 +299,21 @@ def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any
 def check_sizes(group_size: Any, min_size: Any, max_size: Any, k: int) -> tuple[int, int, int]:
     """The default sizes: g = lines with a present member (at least 3), min 3, max = g + 1."""
     g = max(3, k) if group_size is None else group_size
-    top = g + 1 if max_size is None else max_size
     names = (
         ("group_size", "group size"),
         ("min_size", "minimum size"),
         ("max_size", "maximum size"),
     )
-    for value, (name, what) in zip((g, min_size, top), names, strict=True):
+    for value, (name, what) in zip((g, min_size, max_size), names, strict=True):
+        if name == "max_size" and value is None:
+            continue  # the default, g + 1, is checked with g
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise GroupingError(
                 "invalid_sizes",
                 f"The {what} must be a whole number of at least 1.",
                 params={"field": name, "value": value},
             )
+    top = g + 1 if max_size is None else max_size
     if min_size > top:
         raise GroupingError(
             "invalid_sizes",
@@ -319,6 +321,16 @@ def check_sizes(group_size: Any, min_size: Any, max_size: Any, k: int) -> tuple[
             params={"min_size": min_size, "max_size": top},
         )
     return g, min_size, top
+
+
+def check_seed(seed: Any) -> None:
+    """The seed of plan_rounds and repair_round: a whole number (True and False are not)."""
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise GroupingError(
+            "invalid_seed",
+            "The seed must be a whole number.",
+            params={"field": "seed", "value": seed},
+        )
 
 
 def split_sizes(n: int, tables: int) -> tuple[int, int]:

@@ -30,6 +30,7 @@ from .model import (
     GroupingError,
     Instance,
     Plan,
+    check_seed,
     check_sizes,
     locks_fit,
     normalise,
@@ -346,10 +347,7 @@ def plan_rounds(
     _check_number(effort, "effort", whole=False)
     _check_number(time_limit, "time_limit", whole=False, allow_none=True)
     _check_number(tables, "tables", whole=True, allow_none=True)
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise GroupingError(
-            "invalid_seed", "The seed must be a whole number.", params={"field": "seed"}
-        )
+    check_seed(seed)
     deadline = None if time_limit is None else started + time_limit
     inst = normalise(lines, history=history, absent=absent, apart=apart)
     if inst.n == 0:

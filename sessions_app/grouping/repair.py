@@ -13,6 +13,7 @@ from .model import (
     GroupingError,
     Instance,
     Plan,
+    check_seed,
     check_sizes,
     id_list,
     is_hashable,
@@ -132,6 +133,7 @@ def repair_round(
         `current` now at another table, Report.arrived the newly seated ones.
     """
     started = time.perf_counter()
+    check_seed(seed)
     _, members = read_lines(lines)
     known = {m: i for i, line in enumerate(members) for m in line}
     tables_ids = _read_current(current, known)

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from sessions_app.grouping import GroupingError, evaluate, plan_rounds
+from sessions_app.grouping import GroupingError, evaluate, plan_rounds, repair_round
 from sessions_app.grouping.model import normalise
 from sessions_app.grouping.search import Search
 
@@ -153,6 +153,32 @@ def test_time_limit_still_gives_a_valid_plan():
             lambda: plan_rounds(make_lines(3, 3, 3), 1, group_size=0),
             "invalid_sizes",
             {"field": "group_size", "value": 0},
+        ),
+        # sizes and seeds of the wrong type (a spreadsheet cell read as text) are input errors
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 1, group_size="2"),
+            "invalid_sizes",
+            {"field": "group_size", "value": "2"},
+        ),
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 1, max_size=[]),
+            "invalid_sizes",
+            {"field": "max_size", "value": []},
+        ),
+        (
+            lambda: repair_round(make_lines(3, 3, 3), [["A1", "B1", "C1"]], min_size=2.5),
+            "invalid_sizes",
+            {"field": "min_size", "value": 2.5},
+        ),
+        (
+            lambda: repair_round(make_lines(3, 3, 3), [["A1", "B1", "C1"]], seed=[]),
+            "invalid_seed",
+            {"field": "seed", "value": []},
+        ),
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 1, seed=True),
+            "invalid_seed",
+            {"field": "seed", "value": True},
         ),
         (
             lambda: plan_rounds(make_lines(3, 3, 3), 1, apart=[("A1", "B1", "C1")]),
