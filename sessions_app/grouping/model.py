@@ -270,13 +270,15 @@ def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any
     rounds = id_list(history, "invalid_history", "The history", "history")
     for h, past in enumerate(rounds):
         for table in id_list(past, "invalid_history", "A round of the history", "history", round=h):
-            seated = sorted(
-                {
-                    index[m]
-                    for m in id_list(table, "invalid_history", "A table", "history", round=h)
-                    if m in index
-                }
-            )
+            ids_at = id_list(table, "invalid_history", "A table", "history", round=h)
+            if not all(map(is_hashable, ids_at)):
+                # a list where an id belongs: the history is nested one level too deep
+                raise GroupingError(
+                    "invalid_history",
+                    "A table of the history must be a list of member ids.",
+                    params={"field": "history", "round": h},
+                )
+            seated = sorted({index[m] for m in ids_at if m in index})
             for x, a in enumerate(seated):
                 for b in seated[x + 1 :]:
                     key = a * n + b

@@ -12,6 +12,7 @@ from .model import (
     Report,
     check_sizes,
     id_list,
+    is_hashable,
     normalise,
     read_locked,
 )
@@ -94,7 +95,7 @@ def read_plan(inst: Instance, rounds: Any) -> list[list[list[int]]]:
                 except TypeError:
                     i = None
                 if i is None:
-                    absent = m in inst.known
+                    absent = is_hashable(m) and m in inst.known
                     raise GroupingError(
                         "plan_absent_seated" if absent else "plan_unknown_member",
                         f"Member {m} is absent but seated in round {r}."

@@ -180,6 +180,24 @@ def test_time_limit_still_gives_a_valid_plan():
             "invalid_seed",
             {"field": "seed", "value": True},
         ),
+        # a history or plan nested one level too deep: a list where a member id belongs
+        (
+            lambda: plan_rounds(make_lines(3, 3, 3), 1, history=[[[["A1"]]]]),
+            "invalid_history",
+            {"field": "history", "round": 0},
+        ),
+        (
+            lambda: repair_round(
+                make_lines(3, 3, 3), [["A1", "B1", "C1"]], history=[[], [["A2", {"x"}]]]
+            ),
+            "invalid_history",
+            {"field": "history", "round": 1},
+        ),
+        (
+            lambda: evaluate(make_lines(3, 3, 3), [[[["A1"]]]]),
+            "plan_unknown_member",
+            {"member": ["A1"], "round": 0},
+        ),
         (
             lambda: plan_rounds(make_lines(3, 3, 3), 1, apart=[("A1", "B1", "C1")]),
             "apart_invalid",
