@@ -46,10 +46,8 @@ from .search import Search
 BUDGET = 14_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
-CLIQUE_NODES = 20_000
-
-
-# exact apart-clique search steps before settling for the greedy answer
+CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
+ASSIGN_MAX = 60  # members of one line seated by the exact assignment (about 5 ms at 60)
 
 
 def choose_tables(
@@ -254,8 +252,9 @@ def seat_round(
         matrix = [[row[t] for t in columns] for row in rows]
         chosen = greedy_assignment(matrix)
         total = sum(matrix[i][j] for i, j in enumerate(chosen))
-        # the greedy answer is optimal when every member got its cheapest seat (often: all 0)
-        if total > sum(map(min, matrix)):
+        # the greedy answer is optimal when every member got its cheapest seat (often: all 0);
+        # a line far larger than the table count keeps it (the assignment is cubic)
+        if total > sum(map(min, matrix)) and len(rest) <= ASSIGN_MAX:
             late = deadline is not None and time.perf_counter() > deadline
             if not late:
                 chosen = assignment(matrix)

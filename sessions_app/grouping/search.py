@@ -58,6 +58,7 @@ CROSS = 0.2  # share of iterations also trying swaps across lines (uneven lines,
 TENURE = 4
 TENURE_DIV = 10
 SAMPLE = 24  # conflicting pairs whose members are tried per iteration
+RESEAT_MAX = 40  # members of one line re-seated at once (the assignment is cubic)
 PLATEAU = 30  # iterations per member and round without a new best plan: the search gives up
 # Budget units, each about 50 ns of pure Python (measured): an evaluated swap (about 150 ns), a
 # table looked at while listing cross-line candidates, a sampled conflict, a mover, per member for
@@ -616,7 +617,7 @@ class Search:
         line_of, line_members, addc = self.line_of, self.line_members, self.addc
         origin = self.origin
         if self.repeats > target or self.apart_violations:
-            work += self.large_moves(active)
+            work += self.large_moves(active, budget, deadline)
             if self.cost < best_cost:
                 best_cost = self.cost
                 best = self.snapshot()
@@ -673,6 +674,8 @@ class Search:
                 keep = stay[a]  # type: ignore[index]
                 if origin is not None or not free[r]:
                     cands = self.candidates(r, a, cross)
+                    if cross:
+                        work += LOOK_WORK * t_count
                 elif cross:
                     cands = line_members[line_of[a]] + self.cross_candidates(r, a)
                     work += LOOK_WORK * t_count
@@ -759,7 +762,7 @@ class Search:
                 last_gain = best_it = it
             elif it - last_gain > stall:
                 # stuck: first re-seat whole lines where conflicts are, kick only if that fails
-                work += self.large_moves(active)
+                work += self.large_moves(active, budget - work, deadline)
                 last_gain = it
                 if self.cost < best_cost:
                     best_cost = self.cost
@@ -781,11 +784,15 @@ class Search:
         The line's free members take the same seats (so sizes and line slots stay) by a
         minimum-cost assignment of member to seat, each seat costing the encounters with the
         other lines' members at that table. Applied only when the plan's cost goes down; returns
-        the work done (for the budget).
+        the work done (for the budget). A line of more than RESEAT_MAX free members (a line
+        far larger than the table count) re-seats RESEAT_MAX of them: those in a conflict
+        first, then others at random, so the cubic assignment stays within a few milliseconds.
         """
         tab, lock, tables = self.tab[r], self.lock[r], self.rounds[r]
         line_of = self.line_of
         members = [m for m in self.line_members[line] if not lock[tab[m]]]
+        if len(members) > RESEAT_MAX:
+            members = self._reseat_part(r, members)
         if len(members) < 2:
             return 1
         seats = [tab[m] for m in members]
@@ -820,6 +827,19 @@ class Search:
             n // len(tables) + 1
         ) * len(members)
 
+    def _reseat_part(self, r: int, members: list[int]) -> list[int]:
+        """RESEAT_MAX of a large line's members: those in a conflict in round r first."""
+        n, tab = self.n, self.tab[r]
+        involved = set()
+        for key in self.conf:
+            a, b = divmod(key, n)
+            if tab[a] == tab[b]:
+                involved.update((a, b))
+        hot = [m for m in members if m in involved][:RESEAT_MAX]
+        rest = [m for m in members if m not in involved]
+        self.rng.shuffle(rest)
+        return sorted(hot + rest[: RESEAT_MAX - len(hot)])
+
     def _move_all(self, r: int, target: dict[int, int]) -> None:
         """Seat the given members of round r at the given tables (sizes must come out equal)."""
         tab = self.tab[r]
@@ -834,8 +854,9 @@ class Search:
             if origin is not None and origin[m] >= 0:
                 self.cost += MOVE * (target[m] != origin[m])
 
-    def large_moves(self, active: int | None) -> int:
-        """Re-seat every (round, line) that has a member in a conflict; returns the work."""
+    def large_moves(self, active: int | None, limit: float, deadline: float | None) -> int:
+        """Re-seat every (round, line) that has a member in a conflict, until the work reaches
+        `limit` or the deadline passes; returns the work."""
         n = self.n
         todo = set()
         for key in self.conf:
@@ -847,6 +868,8 @@ class Search:
                     todo.add((r, self.line_of[b]))
         work = 0
         for r, line in sorted(todo):
+            if work >= limit or (deadline is not None and time.perf_counter() > deadline):
+                break
             work += self.reseat(r, line)
         return work
 

@@ -5,6 +5,7 @@ import random
 import pytest
 
 from sessions_app.grouping import GroupingError, evaluate, plan_rounds, repair_round
+from sessions_app.grouping import search as search_module
 from sessions_app.grouping.model import normalise
 from sessions_app.grouping.search import Search
 
@@ -269,3 +270,67 @@ def test_incremental_costs_equal_a_recount_after_swaps(seed):
     for r in range(len(search.rounds)):
         assert search.gain[r] == fresh.gain[r]
         assert search.stay[r] == fresh.stay[r]
+
+
+def big_line_search(seed, members=90, tables=30, rounds=3):
+    """One line far larger than the table count (tables of 3 from one line), random seats."""
+    rng = random.Random(seed)
+    inst = normalise({"A": [f"A{i}" for i in range(members)]})
+    search = Search(inst, rng)
+    for _ in range(rounds):
+        order = list(range(inst.n))
+        rng.shuffle(order)
+        search.add_round([order[t::tables] for t in range(tables)], [False] * tables)
+    return search
+
+
+def test_a_large_line_is_reseated_in_part_and_the_counts_stay_right(monkeypatch):
+    """A line of 90 re-seats at most RESEAT_MAX members at once (the assignment is cubic in the
+    number of members), those in a conflict first; the plan's cost never goes up and every count
+    equals a recount."""
+    monkeypatch.setattr(search_module, "RESEAT_MAX", 12)
+    search = big_line_search(0)
+    search.deltas(0, 0, [])  # the round's arrays exist, as in a search
+    tab_before = search.tab[0][:]
+    cost_before = search.cost
+    part = search._reseat_part(0, list(search.line_members[0]))
+    search.reseat(0, 0)
+    moved = [m for m in range(search.n) if search.tab[0][m] != tab_before[m]]
+    assert len(part) == 12
+    tab = tab_before
+    pairs = [divmod(key, search.n) for key in search.conf]
+    in_conflict = {m for a, b in pairs if tab[a] == tab[b] for m in (a, b)}
+    assert set(part) <= in_conflict or in_conflict <= set(part)
+    assert len(moved) <= 12
+    assert search.cost <= cost_before
+    fresh = recounted(search)
+    for name in ("cost", "repeats", "cnt"):
+        assert getattr(search, name) == getattr(fresh, name), name
+    assert search.gain[0] == fresh.gain[0]
+
+
+def test_large_moves_stop_at_their_work_limit():
+    """The re-seats after a stall stop once their work reaches the search's remaining budget
+    (they were charged but not bounded: a line of 149 at 49 tables took seconds)."""
+    search = big_line_search(1, rounds=4)
+    one = big_line_search(1, rounds=4).reseat(0, 0)
+    assert search.large_moves(None, limit=1, deadline=None) == one  # the first one, then stop
+    everything = big_line_search(1, rounds=4).large_moves(None, limit=10**12, deadline=None)
+    assert everything > one
+
+
+def test_a_single_large_line_with_history_meets_nobody_twice():
+    """One line of 149 at tables of 3 over 8 rounds after 3 random rounds: plenty of fresh
+    pairs, and a plan without a repeat is found. (Re-seating the whole line at once after a
+    stall took seconds per re-seat and left 30 repeats.)"""
+    rng = random.Random(5)
+    people = [f"A{i}" for i in range(149)]
+    history = []
+    for _ in range(3):
+        rng.shuffle(people)
+        history.append([people[i : i + 3] for i in range(0, 149, 3)])
+    plan = plan_rounds({"A": sorted(people)}, 8, history=history)
+
+    assert plan.report.lower_bound == 0
+    assert plan.report.repeats == 0
+    assert plan.report.proven_optimal
