@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions_app.grouping import GroupingError
 
+TOO_MANY_ROUNDS = _("A session can have at most %(max)s table rounds.")
 GENERIC = _("The table plan could not be made. Try again, or ask the administrator for help.")
 
 MESSAGES = {
@@ -99,4 +100,6 @@ def grouping_error_message(
         values["tables"] = " / ".join(str(t) for t in values["tables"])
     if error.code == "apart_infeasible":
         values["members"] = values["count"]
+    if error.code == "invalid_rounds" and "max" in params:
+        return str(TOO_MANY_ROUNDS) % {"max": params["max"]}
     return str(template) % values

@@ -47,6 +47,7 @@ BUDGET = 14_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
 CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
+MAX_ROUNDS = 100  # rounds of one session (every round costs time; a plenary has a handful)
 ASSIGN_MAX = 60  # members of one line seated by the exact assignment (about 5 ms at 60)
 
 
@@ -343,6 +344,12 @@ def plan_rounds(
     """
     started = time.perf_counter()
     _check_number(rounds, "rounds", whole=True)
+    if rounds > MAX_ROUNDS:
+        raise GroupingError(
+            "invalid_rounds",
+            f"A session has at most {MAX_ROUNDS} rounds.",
+            params={"field": "rounds", "value": rounds, "max": MAX_ROUNDS},
+        )
     _check_number(effort, "effort", whole=False)
     _check_number(time_limit, "time_limit", whole=False, allow_none=True)
     _check_number(tables, "tables", whole=True, allow_none=True)

@@ -191,6 +191,10 @@ def evaluate(
     changed. The line rule and repeats are soft: they are counted, never refused.
     """
     inst = normalise(lines, history=history, absent=absent, apart=apart)
+    if inst.n == 0:
+        raise GroupingError(
+            "no_members", "There is nobody to seat: every member is absent.", params={"members": 0}
+        )
     _, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     plan = read_plan(inst, rounds)
     if not plan:

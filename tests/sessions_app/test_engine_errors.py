@@ -72,3 +72,27 @@ def test_too_few_people_for_the_tables_is_said_in_numbers():
     assert text == (
         "4 mensen passen niet aan tafels van 3 tot 3 mensen. Kies een andere groepsgrootte."
     )
+
+
+def test_too_many_rounds_is_refused_and_said_with_the_limit():
+    """The engine refuses a session of more than 100 rounds (10**30 rounds never returned)."""
+    with pytest.raises(GroupingError) as raised:
+        plan_rounds({"A": [1, 2], "B": [3, 4], "C": [5, 6]}, 10**30)
+    assert (raised.value.code, raised.value.params) == (
+        "invalid_rounds",
+        {"field": "rounds", "value": 10**30, "max": 100},
+    )
+    with translation.override("nl"):
+        assert grouping_error_message(raised.value) == (
+            "Een bijeenkomst kan hoogstens 100 tafelrondes hebben."
+        )
+    with translation.override("en"):
+        assert grouping_error_message(raised.value) == (
+            "A session can have at most 100 table rounds."
+        )
+
+
+def test_evaluating_a_plan_when_nobody_is_there_says_so():
+    with pytest.raises(GroupingError) as raised:
+        evaluate({"A": ["a1"], "B": ["b1"]}, [[]], absent=["a1", "b1"])
+    assert (raised.value.code, raised.value.params) == ("no_members", {"members": 0})
