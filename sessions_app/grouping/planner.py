@@ -11,8 +11,10 @@ The rules, in order (the engine's contract, also in docs/grouping.md):
 4. among equal plans, repeats spread over as many different people as possible.
 
 The table count is floor(N/g) or ceil(N/g) for N present members and group size g, whichever
-fits min..max with balanced sizes; where both fit, the one with fewer missing line slots (rule
-2 before rule 3), and only on a tie there the one expected to repeat less (see choose_tables).
+fits min..max with balanced sizes; a count at which the apart pairs provably cannot be kept is
+passed over when the other keeps them (rule 1); where both remain, the one with fewer missing
+line slots (rule 2 before rule 3), and only on a tie there the one expected to repeat less (see
+choose_tables).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def choose_tables(
     seed: int,
     deadline: float | None = None,
     only: int | None = None,
+    skip: frozenset[int] = frozenset(),
 ) -> tuple[int, tuple[list[list[int] | None], int] | None]:
     """The table count and its design (see layout.construction_prefs), or None for no design.
 
@@ -71,12 +74,13 @@ def choose_tables(
     fewest repeated earlier encounters, then no design with the lower bound on repeats as the
     guide; then the average size nearest g, then more tables (smaller tables mean fewer
     encounters per round). With locked tables a design only seeds the free rounds and does not
-    pick the count. `only` (plan_rounds' ``tables``) is the one count considered.
+    pick the count. `only` (plan_rounds' ``tables``) is the one count considered; counts in
+    `skip` (those at which the apart pairs provably cannot be kept: rule 1) are passed over.
     """
     n = inst.n
     options = []
     lock_clash = False
-    counts = [only] if only is not None else sorted({n // g, -(-n // g)} - {0})
+    counts = [only] if only is not None else sorted({n // g, -(-n // g)} - {0} - skip)
     for tables in counts:
         if not sizes_fit(n, tables, low, high):
             continue
@@ -165,11 +169,11 @@ def table_options(
     return allowed_tables(inst, g, low, high)
 
 
-def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
-    """Refuse apart pairs that provably cannot be kept: more mutually-apart members than tables.
+def apart_clique(inst: Instance, tables: int, deadline: float | None = None) -> list[int] | None:
+    """More mutually-apart members than tables (the apart pairs cannot all be kept), or None.
 
     The clique search is bounded (CLIQUE_NODES steps and the deadline): when it cannot decide,
-    the plan goes ahead and the search reports ``no_plan_in_budget`` if it fails.
+    None, and the search reports ``no_plan_in_budget`` if it then fails.
     """
     adj: dict[int, set[int]] = {}
     for key in inst.apart:
@@ -177,8 +181,14 @@ def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> N
         adj.setdefault(a, set()).add(b)
         adj.setdefault(b, set()).add(a)
     if not adj:
-        return
+        return None
     clique, _ = find_clique(adj, tables + 1, nodes=CLIQUE_NODES, deadline=deadline)
+    return clique
+
+
+def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
+    """Refuse apart pairs that provably cannot be kept at this many tables (apart_clique)."""
+    clique = apart_clique(inst, tables, deadline)
     if clique is not None:
         raise GroupingError(
             "apart_infeasible",
@@ -362,7 +372,17 @@ def plan_rounds(
         )
     g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     locks = read_locked(locked, rounds, inst, set(inst.apart))
-    tables, design = choose_tables(inst, g, low, high, rounds, locks, seed, deadline, tables)
+    skip = set()
+    if inst.apart and tables is None:
+        # rule 1 before rule 2: a count at which the apart pairs cannot all be kept is passed
+        # over; when that is every allowed count, check_apart below says so for the chosen one
+        allowed = allowed_tables(inst, g, low, high)
+        skip = {count for count in allowed if apart_clique(inst, count, deadline) is not None}
+        if skip == set(allowed):
+            skip = set()
+    tables, design = choose_tables(
+        inst, g, low, high, rounds, locks, seed, deadline, tables, frozenset(skip)
+    )
     check_apart(inst, tables, deadline)
     target = lower_bound(inst, rounds, tables, locks)
     prefs = design[0] if design else None

@@ -422,6 +422,37 @@ def test_plan_rounds_table_count_tie_other_side():
     assert plan.report.repeats >= plan.report.lower_bound > 0
 
 
+def test_the_table_count_that_keeps_the_apart_pairs_comes_first():
+    """18 people in 4 lines (5/5/4/4), groups of 4: 4 tables miss no line slot and 5 tables
+    miss 2 a round, but five people who must all sit apart need 5 tables. Rule 1 (apart pairs)
+    comes before rule 2: 5 tables, not the error apart_infeasible at 4."""
+    lines = {
+        "A": ["a1", "a2", "a3", "a4", "a5"],
+        "B": ["b1", "b2", "b3", "b4", "b5"],
+        "C": ["c1", "c2", "c3", "c4"],
+        "D": ["d1", "d2", "d3", "d4"],
+    }
+    spread = ["a1", "b1", "c1", "d1", "a2"]
+    apart = [(x, y) for i, x in enumerate(spread) for y in spread[i + 1 :]]
+
+    plan = plan_rounds(lines, 2, apart=apart, group_size=4)
+
+    assert [len(rnd) for rnd in plan.rounds] == [5, 5]
+    assert plan.report.missing_line_slots == plan.report.min_missing_line_slots == 4
+    for rnd in plan.rounds:
+        assert all(len(set(spread) & set(table)) == 1 for table in rnd)
+    # without the apart pairs the rule keeps 4 tables
+    assert [len(rnd) for rnd in plan_rounds(lines, 2, group_size=4).rounds] == [4, 4]
+    # with one more person who must sit apart no count keeps them: the error names the
+    # count rule 2 chose
+    six = [*spread, "b2"]
+    apart_six = [(x, y) for i, x in enumerate(six) for y in six[i + 1 :]]
+    with pytest.raises(GroupingError) as caught:
+        plan_rounds(lines, 2, apart=apart_six, group_size=4)
+    assert caught.value.code == "apart_infeasible"
+    assert caught.value.params["tables"] == 4
+
+
 def test_table_options_lists_the_counts_the_rule_weighs():
     lines = make_lines(21, 20, 19, 19, 18, 18, 18, 17)
 
