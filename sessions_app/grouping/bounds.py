@@ -1,9 +1,12 @@
-"""Line-slot minimum (a max-flow in closed form) and the lower bound on repeated encounters."""
+"""Line-slot minimum (a max-flow in closed form), apart pairs that cannot be kept, and the lower
+bound on repeated encounters."""
 
 from __future__ import annotations
 
-from .algorithms import max_coverage
-from .model import Instance, split_sizes
+from .algorithms import find_clique, max_coverage
+from .model import GroupingError, Instance, split_sizes
+
+CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
 
 
 def free_part(
@@ -205,3 +208,32 @@ def known_unreachable(
     if size < 2 or tables != size or base != k or big or rounds != size:
         return False
     return k > size or (size == 6 and k >= 3)
+
+
+def apart_clique(inst: Instance, tables: int, deadline: float | None = None) -> list[int] | None:
+    """More mutually-apart members than tables (the apart pairs cannot all be kept), or None.
+
+    The clique search is bounded (CLIQUE_NODES steps and the deadline): when it cannot decide,
+    None, and the search reports ``no_plan_in_budget`` if it then fails.
+    """
+    adj: dict[int, set[int]] = {}
+    for key in inst.apart:
+        a, b = divmod(key, inst.n)
+        adj.setdefault(a, set()).add(b)
+        adj.setdefault(b, set()).add(a)
+    if not adj:
+        return None
+    clique, _ = find_clique(adj, tables + 1, nodes=CLIQUE_NODES, deadline=deadline)
+    return clique
+
+
+def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
+    """Refuse apart pairs that provably cannot be kept at this many tables (apart_clique)."""
+    clique = apart_clique(inst, tables, deadline)
+    if clique is not None:
+        raise GroupingError(
+            "apart_infeasible",
+            f"The apart pairs cannot all be kept: some members must all sit at different tables, "
+            f"but there are only {tables} tables.",
+            params={"tables": tables, "members": [inst.ids[m] for m in clique]},
+        )

@@ -5,7 +5,8 @@ The rules, in order (the engine's contract, also in docs/grouping.md):
 1. hard: every present member exactly once per round, absent members nowhere, sizes within
    min..max and differing by at most one, apart pairs never together, locked tables kept;
 2. every line at every table wherever the numbers allow: the (table, missing line) slots are
-   the least possible for the table count (a max-flow, see bounds.py);
+   the least possible for the table count (a max-flow, see bounds.py), or, where the apart
+   pairs need more, as few as the search finds (Search.keep_apart);
 3. as few repeated encounters as possible: a pair meeting m times in the new rounds and h times
    in history counts m repeats if h > 0 and m - 1 if h == 0;
 4. among equal plans, repeats spread over as many different people as possible.
@@ -25,8 +26,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from .algorithms import assignment, compose, find_clique, greedy_assignment
-from .bounds import lower_bound, round_min_missing
+from .algorithms import assignment, compose, greedy_assignment
+from .bounds import apart_clique, check_apart, lower_bound, round_min_missing
 from .layout import construction_prefs
 from .model import (
     GroupingError,
@@ -48,7 +49,6 @@ from .search import Search
 BUDGET = 14_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
-CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
 MAX_ROUNDS = 100  # rounds of one session (every round costs time; a plenary has a handful)
 ASSIGN_MAX = 60  # members of one line seated by the exact assignment (about 5 ms at 60)
 
@@ -167,35 +167,6 @@ def table_options(
         return []
     g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     return allowed_tables(inst, g, low, high)
-
-
-def apart_clique(inst: Instance, tables: int, deadline: float | None = None) -> list[int] | None:
-    """More mutually-apart members than tables (the apart pairs cannot all be kept), or None.
-
-    The clique search is bounded (CLIQUE_NODES steps and the deadline): when it cannot decide,
-    None, and the search reports ``no_plan_in_budget`` if it then fails.
-    """
-    adj: dict[int, set[int]] = {}
-    for key in inst.apart:
-        a, b = divmod(key, inst.n)
-        adj.setdefault(a, set()).add(b)
-        adj.setdefault(b, set()).add(a)
-    if not adj:
-        return None
-    clique, _ = find_clique(adj, tables + 1, nodes=CLIQUE_NODES, deadline=deadline)
-    return clique
-
-
-def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
-    """Refuse apart pairs that provably cannot be kept at this many tables (apart_clique)."""
-    clique = apart_clique(inst, tables, deadline)
-    if clique is not None:
-        raise GroupingError(
-            "apart_infeasible",
-            f"The apart pairs cannot all be kept: some members must all sit at different tables, "
-            f"but there are only {tables} tables.",
-            params={"tables": tables, "members": [inst.ids[m] for m in clique]},
-        )
 
 
 def _caps_for(inst: Instance, tables: int, locked_round: list[list[int]]) -> list[int]:
@@ -400,6 +371,10 @@ def plan_rounds(
         greedy.run(budget * (1 - share), target, deadline, mixed)
         if search is None or greedy.cost < search.cost:
             search = greedy
+    if search.apart_violations:
+        # the apart pairs may hold only with more missing line slots (rule 1 before rule 2):
+        # a search that weighs the slots (the report shows both counts)
+        search.keep_apart(budget / 2, target, deadline)
     search.polish(budget / 10, deadline)
     if search.apart_violations:
         raise GroupingError(

@@ -8,7 +8,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from .algorithms import FlowGraph, min_cost_flow
-from .bounds import lower_bound, round_min_missing
+from .bounds import check_apart, lower_bound, round_min_missing
 from .model import (
     GroupingError,
     Instance,
@@ -165,6 +165,7 @@ def repair_round(
     old = [[inst.index[m] for m in t if m not in gone] for t in tables_ids]
     locked_tables = [old[i] for i in keep]
     count = _table_count(inst, len([t for t in old if t]), low, high, locked_tables)
+    check_apart(inst, count)  # more members who must all sit apart than tables: refused
     # table slots of the new round: current tables (minus dissolved) then new empty tables
     free_idx = [i for i in range(len(old)) if i not in keep]
     drop = len(old) - count
@@ -197,6 +198,9 @@ def repair_round(
     locks = {0: [rounds_tables[p] for p in range(count) if lock_flags[p]]} if keep else {}
     target = lower_bound(inst, 1, count, locks)
     search.run(REPAIR_BUDGET, target, None, True)
+    if search.apart_violations:
+        # apart pairs that hold only with more missing line slots (rule 1 before rule 2)
+        search.keep_apart(REPAIR_BUDGET, target, None)
     if search.apart_violations:
         raise GroupingError(
             "no_plan_in_budget",

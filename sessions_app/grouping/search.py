@@ -50,6 +50,7 @@ from .algorithms import assignment
 from .model import Instance
 
 HARD = 10**12
+SLOT = 10**10  # a missing line slot, only while apart pairs force more of them (keep_apart)
 MOVE = 10**9
 BIG = 10**6
 SPREAD = 10**3
@@ -111,6 +112,9 @@ class Search:
         self.c2 = c2  # cost of a further meeting, plus 2 * SPREAD per meeting already counted
         self.addc = c1[:]  # add_cost of every pair at its current count (kept by _bump)
         self.origin = origin
+        # True only while apart pairs cannot be kept at the least missing line slots: swaps
+        # across lines may then add missing slots (rule 1 comes before rule 2)
+        self.free_slots = False
         self.rounds: list[list[list[int]]] = []
         self.tab: list[list[int]] = []
         self.lock: list[list[bool]] = []
@@ -445,6 +449,8 @@ class Search:
         """
         tab = self.tab[r]
         t1, t2 = tab[a], tab[b]
+        if self.free_slots:
+            self.cost += SLOT * self.slot_delta(r, a, b)
         if self.origin is not None:
             o_a, o_b = self.origin[a], self.origin[b]
             self.cost -= MOVE * ((o_a >= 0 and t1 != o_a) + (o_b >= 0 and t2 != o_b))
@@ -515,6 +521,14 @@ class Search:
         line_of = self.line_of
         t1 = tab[a]
         la = line_of[a]
+        if self.free_slots:
+            return [
+                b
+                for t2, table in enumerate(self.rounds[r])
+                if t2 != t1 and not lock[t2]
+                for b in table
+                if line_of[b] != la
+            ]
         base1 = t1 * k
         single = lc[base1 + la] == 1
         # lines whose member may come to t1 for free: absent there, or any when a is a double
@@ -578,6 +592,33 @@ class Search:
         return out
 
     # --- the search -------------------------------------------------------------------------
+    def slot_delta(self, r: int, a: int, b: int) -> int:
+        """The change in round r's missing line slots if a and b (at different tables) swap."""
+        la, lb = self.line_of[a], self.line_of[b]
+        if la == lb:
+            return 0
+        lc, k, tab = self.lc[r], self.k, self.tab[r]
+        base1, base2 = tab[a] * k, tab[b] * k
+        return (
+            (lc[base1 + la] == 1)
+            - (lc[base1 + lb] == 0)
+            + (lc[base2 + lb] == 1)
+            - (lc[base2 + la] == 0)
+        )
+
+    def keep_apart(self, budget: float, target: int, deadline: float | None) -> float:
+        """The last resort when the apart pairs cannot be kept at the least missing line slots
+        (rule 1 comes before rule 2): swaps across lines may change the slots, each missing
+        slot costing SLOT (below an apart pair, above a repeat and a moved member). Returns the
+        work spent; the cost is recounted without the slot terms afterwards."""
+        self.free_slots = True
+        try:
+            work = self.run(budget, target, deadline, mixed=True)
+        finally:
+            self.free_slots = False
+        self.load(self.snapshot())
+        return work
+
     def run(
         self,
         budget: float,
@@ -616,6 +657,7 @@ class Search:
         free = [not any(lock) for lock in locks]
         line_of, line_members, addc = self.line_of, self.line_members, self.addc
         origin = self.origin
+        slots = self.free_slots
         if self.repeats > target or self.apart_violations:
             work += self.large_moves(active, budget, deadline)
             if self.cost < best_cost:
@@ -654,7 +696,7 @@ class Search:
                         seen.add((r, m))
                         movers.append((r, m))
             work += ITER_WORK + samples * (SAMPLE_WORK + (rounds if active is None else 1))
-            cross = mixed and rng.random() < CROSS
+            cross = mixed and (self.free_slots or rng.random() < CROSS)
             choice_d, choice = NO_MOVE, None
             ties = 0
             cost = self.cost
@@ -672,7 +714,7 @@ class Search:
                 base_a = a * t_count
                 row = a * n
                 keep = stay[a]  # type: ignore[index]
-                if origin is not None or not free[r]:
+                if origin is not None or not free[r] or slots:
                     cands = self.candidates(r, a, cross)
                     if cross:
                         work += LOOK_WORK * t_count
@@ -682,7 +724,7 @@ class Search:
                 else:
                     cands = line_members[line_of[a]]
                 evaluated += len(cands)
-                if origin is None:
+                if origin is None and not slots:
                     # the hot loop: a's row of gain and of add costs as short local lists, the
                     # swap's delta less a's own stay (the same for all of a's candidates)
                     to_table = gain[base_a : base_a + t_count]  # type: ignore[index]
@@ -723,13 +765,16 @@ class Search:
                         - keep
                         - stay[b]  # type: ignore[index]
                     )
-                    o_a, o_b = origin[a], origin[b]
-                    delta += MOVE * (
-                        (o_a >= 0 and t2 != o_a)
-                        - (o_a >= 0 and t1 != o_a)
-                        + (o_b >= 0 and t1 != o_b)
-                        - (o_b >= 0 and t2 != o_b)
-                    )
+                    if origin is not None:
+                        o_a, o_b = origin[a], origin[b]
+                        delta += MOVE * (
+                            (o_a >= 0 and t2 != o_a)
+                            - (o_a >= 0 and t1 != o_a)
+                            + (o_b >= 0 and t1 != o_b)
+                            - (o_b >= 0 and t2 != o_b)
+                        )
+                    if slots:
+                        delta += SLOT * self.slot_delta(r, a, b)
                     if delta > choice_d:
                         continue
                     if (

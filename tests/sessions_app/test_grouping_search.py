@@ -334,3 +334,34 @@ def test_a_single_large_line_with_history_meets_nobody_twice():
     assert plan.report.lower_bound == 0
     assert plan.report.repeats == 0
     assert plan.report.proven_optimal
+
+
+def test_apart_pairs_come_before_line_slots():
+    """a1 must sit apart from both members of line B: with two tables of three that is only
+    possible with 2 missing line slots, where the least without the apart pairs is 1. Rule 1
+    comes first: the plan keeps the pairs apart and the report shows both slot counts."""
+    lines = {"A": ["a1", "a2", "a3"], "B": ["b1", "b2"], "C": ["c1"]}
+    apart = [("a1", "b1"), ("a1", "b2")]
+
+    plan = plan_rounds(lines, 1, apart=apart)
+
+    assert [sorted(map(sorted, rnd)) for rnd in plan.rounds] == [
+        [["a1", "a2", "c1"], ["a3", "b1", "b2"]]
+    ]
+    assert (plan.report.missing_line_slots, plan.report.min_missing_line_slots) == (2, 1)
+    assert plan.report == evaluate(lines, plan.rounds, apart=apart)
+
+
+def test_repair_keeps_apart_pairs_before_line_slots_and_refuses_the_impossible():
+    lines = {"A": ["a1", "a2", "a3"], "B": ["b1", "b2"], "C": ["c1"]}
+    apart = [("a1", "b1"), ("a1", "b2")]
+    repaired = repair_round(lines, [["a1", "b1", "c1"], ["a2", "a3", "b2"]], apart=apart)
+    assert sorted(map(sorted, repaired.rounds[0])) == [["a1", "a2", "c1"], ["a3", "b1", "b2"]]
+    assert repaired.report.missing_line_slots == 2
+
+    # a late absentee leaves four people at one table: a1 and b1 cannot be kept apart
+    small = {"A": ["a1", "a2", "a3"], "B": ["b1"], "C": ["c1"]}
+    with pytest.raises(GroupingError) as caught:
+        repair_round(small, [["a1", "b1", "c1"], ["a2", "a3"]], absent=["a3"], apart=[("a1", "b1")])
+    assert (caught.value.code, caught.value.impossible) == ("apart_infeasible", True)
+    assert caught.value.params == {"tables": 1, "members": ["a1", "b1"]}
