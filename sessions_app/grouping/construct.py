@@ -216,6 +216,12 @@ def max_lines(n: int) -> int:
 def ring(n: int) -> tuple[list[list[int]], list[list[int]]]:
     """Subtraction and multiplication tables of the product of fields of order n."""
     factors = prime_power_factors(n)
+    if factors == [n] and prime_power(n) == (n, 1):
+        # a prime: the integers mod n, without the digit arithmetic of the general case
+        return (
+            [[(a - b) % n for b in range(n)] for a in range(n)],
+            [[a * b % n for b in range(n)] for a in range(n)],
+        )
     tables = [field(q) for q in factors]
 
     def split(e: int) -> list[int]:

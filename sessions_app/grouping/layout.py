@@ -98,7 +98,8 @@ def construction_prefs(
 
     With history, the canonical layout comes first (it recognises the school's earlier design
     rounds), then a few shuffled layouts; the design rounds with the fewest earlier encounters
-    are used. Past `deadline` no further layout is tried (the first two always are).
+    are used. Past `deadline` no further layout is tried (the first two always are, as far
+    as they give enough usable rounds).
     """
     layout = design_layout(inst, tables)
     if layout is None:
@@ -118,9 +119,12 @@ def construction_prefs(
         columns = 1 + max(c for c, _ in positions)
         grid = design_tables(tables, columns, list(range(tables)))
         assert grid is not None
-        per_round = [[grid[r][c][p] for c, p in positions] for r in range(tables)]
+        per_round = {}
         scored = []
-        for r, tab in enumerate(per_round):
+        for r in range(tables):
+            if len(scored) >= usable and deadline is not None and time.perf_counter() > deadline:
+                break  # out of time: the design rounds scored so far are enough
+            tab = per_round[r] = [grid[r][c][p] for c, p in positions]
             groups: dict[int, list[int]] = {}
             for m, t in enumerate(tab):
                 groups.setdefault(t, []).append(m)

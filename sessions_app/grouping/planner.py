@@ -230,6 +230,11 @@ def seat_round(
         columns = [t for t in range(free_tables) for _ in range(slots[t])]
         if not rest:
             continue
+        if deadline is not None and time.perf_counter() > deadline:
+            # out of time: any seat that keeps the line counts (a valid round, costs unseen)
+            for m, t in zip(rest, columns, strict=True):
+                seated[t].append(m)
+            continue
         rows = [search.seat_costs(m, seated) for m in rest]
         matrix = [[row[t] for t in columns] for row in rows]
         chosen = greedy_assignment(matrix)
@@ -365,7 +370,8 @@ def plan_rounds(
         search = build(inst, tables, rounds, locks, seed, prefs, 0, mixed, deadline)
         search.run(budget / 2, target, deadline, mixed)
         budget /= 2
-    if search is None or search.repeats > target or search.apart_violations:
+    late = deadline is not None and time.perf_counter() > deadline
+    if search is None or (not late and (search.repeats > target or search.apart_violations)):
         share = SEQUENTIAL_HISTORY if inst.hist_count else SEQUENTIAL
         greedy = build(inst, tables, rounds, locks, seed, None, budget * share, mixed, deadline)
         greedy.run(budget * (1 - share), target, deadline, mixed)

@@ -670,7 +670,9 @@ class Search:
             if active is not None and not self._conflict_in(active):
                 break
             it += 1
-            if deadline is not None and it % 16 == 0 and time.perf_counter() > deadline:
+            # an iteration costs tens of microseconds or more (a round's arrays, built on first
+            # use, tens of milliseconds for 700 members): the clock is read every time
+            if deadline is not None and time.perf_counter() > deadline:
                 break
             # movers: both members of a few conflicting pairs, in a round where they meet (each
             # member once: one in several conflicts would only be scored again)
@@ -950,10 +952,11 @@ class Search:
                             improved = True
                             break
                         self.swap(r, a, b)  # undo: the same swap again
-                    if not self.person_repeats[a] or work >= budget:
+                    late = deadline is not None and time.perf_counter() > deadline
+                    if late or work >= budget:
+                        return  # a member's swaps in one round can take 0.1 s at 700 members
+                    if not self.person_repeats[a]:
                         break
-                if work >= budget or (deadline is not None and time.perf_counter() > deadline):
-                    return
 
     def _conflict_in(self, r: int) -> bool:
         tab, lock, n = self.tab[r], self.lock[r], self.n

@@ -125,6 +125,24 @@ def test_time_limit_still_gives_a_valid_plan():
         assert max(map(len, rnd)) - min(map(len, rnd)) <= 1
 
 
+def test_time_limit_with_history_and_a_very_large_line_still_gives_a_valid_plan():
+    """692 people (one line of 434) at 173 tables with two rounds of history: past the limit
+    the rounds are seated without looking at costs, and the plan is still valid."""
+    rng = random.Random(7)
+    lines = make_lines(434, 86, 86, 86)
+    everyone = [m for members in lines.values() for m in members]
+    history = []
+    for width in (5, 3):
+        rng.shuffle(everyone)
+        history.append([everyone[i : i + width] for i in range(0, len(everyone), width)])
+
+    plan = plan_rounds(lines, 8, history=history, time_limit=1e-9)
+
+    assert [len(rnd) for rnd in plan.rounds] == [173] * 8
+    assert plan.report.missing_line_slots == plan.report.min_missing_line_slots
+    assert plan.report == evaluate(lines, plan.rounds, history=history)
+
+
 @pytest.mark.parametrize(
     ("call", "code", "params"),
     [
