@@ -6,7 +6,8 @@ file; the history of "engine" cases then comes from the engine as it is at that 
 
 Kinds: designs (k lines of n, including 6, 10 and 14), the school cases of the first bench,
 history from a random or a greedy planner, wide-spread uneven lines, changing absentees, many
-apart pairs, and large schools (up to 702 members, with a time limit).
+apart pairs, large schools (up to 702 members, with a time limit), and a line far larger than
+the table count.
 """
 
 from __future__ import annotations
@@ -211,6 +212,26 @@ def large_cases():
     return out
 
 
+def oversized_cases():
+    """A line far larger than the table count (tables of 3 from one line, or one line of 168
+    beside two of 41), with random history at tables of 3: re-seating such a line whole by the
+    cubic assignment took seconds until the re-seat was capped (a fuzzer found it)."""
+    out = []
+    for name, sizes, rounds, past, seed in (
+        ("one line of 149 +3h random", (149,), 8, 3, 40),
+        ("41/168/41 +2h random", (41, 168, 41), 5, 2, 41),
+    ):
+        rng = random.Random(seed)
+        lines = make_lines(*sizes)
+        people = everyone(lines)
+        history = []
+        for _ in range(past):
+            rng.shuffle(people)
+            history.append([people[i : i + 3] for i in range(0, len(people), 3)])
+        out.append(case(name, "oversized", lines, rounds, history=history))
+    return out
+
+
 def generate(engine_plan):
     cases = (
         design_cases()
@@ -218,6 +239,7 @@ def generate(engine_plan):
         + uneven_cases()
         + absentee_cases(engine_plan)
         + large_cases()
+        + oversized_cases()
     )
     return cases
 
