@@ -67,6 +67,7 @@ sys.path.insert(0, str(ROOT))
 from bench.reflection_load import (  # noqa: E402
     CpuMeter,
     admin_connection,
+    check_stored,
     create_database,
     drop_database,
     form_fields,
@@ -324,27 +325,6 @@ def seed(teachers: int):
         second = next(s for s in seats[len(seats) // 2 :] if s.table_id != first.table_id)
         swaps.append((number, first.member_id, second.member_id))
     return session, questionnaire, members, links, steering_link, swaps
-
-
-def check_stored(questionnaire, members, teachers: list[Teacher]) -> tuple[int, int]:
-    """(reflections stored as submitted, stored answers that differ from the last sent)."""
-    from sessions_app.models import Answer, Reflection
-
-    stored = Reflection.objects.filter(
-        questionnaire=questionnaire, submitted_at__isnull=False
-    ).count()
-    rows: dict[int, dict[str, Answer]] = defaultdict(dict)
-    for answer in Answer.objects.filter(reflection__questionnaire=questionnaire).select_related(
-        "reflection"
-    ):
-        rows[answer.reflection.member_id][f"q{answer.question_id}"] = answer
-    differ = 0
-    for teacher, member in zip(teachers, members, strict=True):
-        for name, value in teacher.sent.items():
-            answer = rows[member.pk].get(name)
-            kept = "" if answer is None else (answer.text or str(answer.value or ""))
-            differ += kept != value
-    return stored, differ
 
 
 def start_gunicorn(port: int, args, env: dict[str, str], log: Path) -> subprocess.Popen:

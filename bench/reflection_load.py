@@ -158,8 +158,9 @@ def form_fields(questionnaire) -> dict[str, str]:
     return {"learned": f"q{opens[0].pk}", "try": f"q{opens[1].pk}", "useful": f"q{scale.pk}"}
 
 
-def check_stored(questionnaire, members, teachers: list[Teacher]) -> tuple[int, int]:
-    """(reflections stored as submitted, stored answers that differ from the last sent)."""
+def check_stored(questionnaire, members, teachers) -> tuple[int, int]:
+    """(reflections stored as submitted, stored answers that differ from the last sent): the
+    teachers are anything with `sent`, the field values last posted (day_load's as well)."""
     from sessions_app.models import Answer, Reflection
 
     stored = Reflection.objects.filter(
