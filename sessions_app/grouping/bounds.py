@@ -229,7 +229,11 @@ def apart_clique(inst: Instance, tables: int, deadline: float | None = None) -> 
 
 def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
     """Refuse apart pairs that provably cannot be kept at this many tables (apart_clique)."""
-    clique = apart_clique(inst, tables, deadline)
+    refuse_apart(inst, tables, apart_clique(inst, tables, deadline))
+
+
+def refuse_apart(inst: Instance, tables: int, clique: list[int] | None) -> None:
+    """apart_infeasible when apart_clique found more mutually-apart members than tables."""
     if clique is not None:
         raise GroupingError(
             "apart_infeasible",

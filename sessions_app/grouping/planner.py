@@ -27,7 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from .algorithms import assignment, compose, greedy_assignment
-from .bounds import apart_clique, check_apart, lower_bound, round_min_missing
+from .bounds import apart_clique, check_apart, lower_bound, refuse_apart, round_min_missing
 from .layout import construction_prefs
 from .model import (
     GroupingError,
@@ -348,18 +348,19 @@ def plan_rounds(
         )
     g, low, high = check_sizes(group_size, min_size, max_size, inst.k)
     locks = read_locked(locked, rounds, inst, set(inst.apart))
-    skip = set()
+    cliques = {}
     if inst.apart and tables is None:
         # rule 1 before rule 2: a count at which the apart pairs cannot all be kept is passed
         # over; when that is every allowed count, check_apart below says so for the chosen one
-        allowed = allowed_tables(inst, g, low, high)
-        skip = {count for count in allowed if apart_clique(inst, count, deadline) is not None}
-        if skip == set(allowed):
-            skip = set()
-    tables, design = choose_tables(
-        inst, g, low, high, rounds, locks, seed, deadline, tables, frozenset(skip)
-    )
-    check_apart(inst, tables, deadline)
+        cliques = {c: apart_clique(inst, c, deadline) for c in allowed_tables(inst, g, low, high)}
+    skip = frozenset(count for count, clique in cliques.items() if clique is not None)
+    if skip == set(cliques):
+        skip = frozenset()
+    tables, design = choose_tables(inst, g, low, high, rounds, locks, seed, deadline, tables, skip)
+    if tables in cliques:
+        refuse_apart(inst, tables, cliques[tables])  # searched above
+    else:
+        check_apart(inst, tables, deadline)
     target = lower_bound(inst, rounds, tables, locks)
     prefs = design[0] if design else None
     mixed = any(len(m) != tables for m in inst.line_members) or bool(locks)
