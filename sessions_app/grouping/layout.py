@@ -93,23 +93,56 @@ def construction_prefs(
     rng: random.Random,
     deadline: float | None = None,
 ) -> tuple[list[list[int] | None], int] | None:
-    """A table per member for each round from the finite-field design and the number of earlier
+    """A table per member for each round from a finite-field design and the number of earlier
     encounters it repeats, or None when no design fits.
+
+    The design with exactly `tables` tables comes first. When there is none, or it repeats
+    earlier encounters, the design with one table more is tried too (``dissolve``): each of its
+    rounds loses one table, whose members have no preferred table (-1) and are seated at least
+    cost by the caller. Schools often meet at a table count with no design of its own (18 tables
+    of 8 or 9 for 150 people in 8 lines: 18 is not a prime power) while the next count has one;
+    the near design keeps most of the structure session after session, where a search alone
+    leaves the later sessions with hundreds of repeats (bench/grouping.py, "second session").
+    The fewer repeated earlier encounters decide; on a tie the exact design.
+    """
+    exact = _design_prefs(inst, tables, rounds, locks, rng, deadline, dissolve=False)
+    if (exact is not None and exact[1] == 0) or not inst.hist_count:
+        return exact
+    late = deadline is not None and time.perf_counter() > deadline
+    near = None if late else _design_prefs(inst, tables, rounds, locks, rng, deadline, True)
+    if near is None or near[1] > 0:
+        return exact
+    return near
+
+
+def _design_prefs(
+    inst: Instance,
+    tables: int,
+    rounds: int,
+    locks: dict,
+    rng: random.Random,
+    deadline: float | None,
+    dissolve: bool,
+) -> tuple[list[list[int] | None], int] | None:
+    """construction_prefs for the design at `tables` tables, or (`dissolve`) at one table more
+    with one table per round dissolved: the table whose members repeat the most earlier
+    encounters, then the smallest, then the first.
 
     With history, the canonical layout comes first (it recognises the school's earlier design
     rounds), then a few shuffled layouts; the design rounds with the fewest earlier encounters
     are used. Past `deadline` no further layout is tried (the first two always are, as far
     as they give enough usable rounds).
     """
-    layout = design_layout(inst, tables)
+    count = tables + 1 if dissolve else tables
+    layout = design_layout(inst, count)
     if layout is None:
         return None
-    usable = min(rounds, tables)
+    usable = min(rounds, count)
     balanced = sorted(split_sizes_list(inst.n, tables))
     n = inst.n
-    tries = 1 if not inst.hist_count else max(1, min(MAPPINGS, 400_000 // (n * tables + 1)))
-    layouts = [design_layout(inst, tables, gather=False), layout]
-    layouts += [design_layout(inst, tables, rng) for _ in range(tries - 1)]
+    tries = 1 if not inst.hist_count else max(1, min(MAPPINGS, 400_000 // (n * count + 1)))
+    layouts = [design_layout(inst, count, gather=False), layout]
+    layouts += [design_layout(inst, count, rng) for _ in range(tries - 1)]
     best: tuple[int, list[list[int]]] | None = None
     for tried, positions in enumerate(layouts):
         if positions is None:
@@ -117,33 +150,48 @@ def construction_prefs(
         if tried >= 2 and deadline is not None and time.perf_counter() > deadline:
             break
         columns = 1 + max(c for c, _ in positions)
-        grid = design_tables(tables, columns, list(range(tables)))
+        grid = design_tables(count, columns, list(range(count)))
         assert grid is not None
         per_round = {}
         scored = []
-        for r in range(tables):
+        for r in range(count):
             if len(scored) >= usable and deadline is not None and time.perf_counter() > deadline:
                 break  # out of time: the design rounds scored so far are enough
-            tab = per_round[r] = [grid[r][c][p] for c, p in positions]
+            tab = [grid[r][c][p] for c, p in positions]
             groups: dict[int, list[int]] = {}
             for m, t in enumerate(tab):
                 groups.setdefault(t, []).append(m)
-            if sorted(len(g) for g in groups.values()) + [0] * (tables - len(groups)) != balanced:
-                continue  # this design round would need people moved: not usable as it is
-            clash = 0
+            clashes = dict.fromkeys(groups, 0)
             if inst.hist_count:
-                for group in groups.values():
+                for t, group in groups.items():
                     for x, a in enumerate(group):
                         for b in group[x + 1 :]:
-                            clash += inst.hist_count.get(a * n + b, 0)
+                            clashes[t] += inst.hist_count.get(a * n + b, 0)
+            if dissolve:
+                # the table with the most repeated encounters goes, then the smallest, the first
+                # (which one matters little: its members sit with people they meet in another
+                # design round anyway, about 5 repeats each at 150 members, measured)
+                big = {t for t, g in groups.items() if len(g) > balanced[-1]}
+                fits = [t for t in groups if not big - {t}]
+                if not fits:
+                    continue  # a table would stay above the largest size: not usable
+                gone = max(fits, key=lambda t: (clashes[t], -len(groups[t]), -t))
+                clash = sum(clashes.values()) - clashes[gone]
+                per_round[r] = [-1 if t == gone else t - (t > gone) for t in tab]
+            else:
+                sizes = sorted(len(g) for g in groups.values()) + [0] * (count - len(groups))
+                if sizes != balanced:
+                    continue  # this design round would need people moved: not usable as it is
+                clash = sum(clashes.values())
+                per_round[r] = tab
             scored.append((clash, r))
         if len(scored) < usable:
             continue
         scored.sort()
-        picked = scored[:usable]
-        total = sum(c for c, _ in picked)
+        picked = sorted(r for _, r in scored[:usable])
+        total = sum(c for c, _ in scored[:usable])
         if best is None or total < best[0]:
-            best = (total, [per_round[r] for _, r in sorted(picked, key=lambda s: s[1])])
+            best = (total, [per_round[r] for r in picked])
         if total == 0:
             break
     if best is None:

@@ -49,6 +49,8 @@ from .search import Search
 BUDGET = 14_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
+DESIGN_SHARE = 0.75  # of the budget for the search that starts from a design
+GREEDY_REST = 0.4  # a greedy start after a design start needs this share of the budget left
 MAX_ROUNDS = 100  # rounds of one session (every round costs time; a plenary has a handful)
 ASSIGN_MAX = 60  # members of one line seated by the exact assignment (about 5 ms at 60)
 
@@ -203,7 +205,7 @@ def seat_round(
         prefer = [[0] * free_tables for _ in range(inst.k)]
         totals = [0] * free_tables
         for m in range(inst.n):
-            if m not in fixed:
+            if m not in fixed and pref[m] >= 0:
                 prefer[inst.line_of[m]][pref[m]] += 1
                 totals[pref[m]] += 1
         # the larger tables go where the construction puts most people
@@ -220,7 +222,7 @@ def seat_round(
         if pref is not None:
             waiting = []
             for m in rest:
-                if slots[pref[m]] > 0:
+                if pref[m] >= 0 and slots[pref[m]] > 0:
                     slots[pref[m]] -= 1
                     seated[pref[m]].append(m)
                 else:
@@ -367,12 +369,14 @@ def plan_rounds(
     budget = BUDGET * effort
     search = None
     if prefs is not None:
-        # the construction first; the greedy start only gets the rest of the budget if needed
+        # the construction first; the greedy start only gets what its search leaves (a plateau
+        # stops it early). On the bench the greedy start never beat a design start it followed
+        # (16 history cases): the budget goes to the design's search first.
         search = build(inst, tables, rounds, locks, seed, prefs, 0, mixed, deadline)
-        search.run(budget / 2, target, deadline, mixed)
-        budget /= 2
+        budget -= search.run(budget * DESIGN_SHARE, target, deadline, mixed)
     late = deadline is not None and time.perf_counter() > deadline
-    if search is None or (not late and (search.repeats > target or search.apart_violations)):
+    unsolved = search is not None and (search.repeats > target or search.apart_violations)
+    if search is None or (not late and unsolved and budget >= BUDGET * effort * GREEDY_REST):
         share = SEQUENTIAL_HISTORY if inst.hist_count else SEQUENTIAL
         greedy = build(inst, tables, rounds, locks, seed, None, budget * share, mixed, deadline)
         greedy.run(budget * (1 - share), target, deadline, mixed)
@@ -381,8 +385,8 @@ def plan_rounds(
     if search.apart_violations:
         # the apart pairs may hold only with more missing line slots (rule 1 before rule 2):
         # a search that weighs the slots (the report shows both counts)
-        search.keep_apart(budget / 2, target, deadline)
-    search.polish(budget / 10, deadline)
+        search.keep_apart(BUDGET * effort / 2, target, deadline)
+    search.polish(BUDGET * effort / 10, deadline)
     if search.apart_violations:
         raise GroupingError(
             "no_plan_in_budget",
