@@ -3,11 +3,12 @@
 Frozen, so that the engine before and after a change meets exactly the same input (history made
 by an engine would otherwise change with the engine). ``python bench/cases.py`` rewrites the
 file; the history of "engine" cases then comes from the engine as it is at that moment.
+``python bench/cases.py --append`` only adds cases that are new.
 
 Kinds: designs (k lines of n, including 6, 10 and 14), the school cases of the first bench,
 history from a random or a greedy planner, wide-spread uneven lines, changing absentees, many
-apart pairs, large schools (up to 702 members, with a time limit), and a line far larger than
-the table count.
+apart pairs, large schools (up to 702 members, with a time limit), a line far larger than the
+table count, and a school that met at a design's table count and now meets at one table fewer.
 """
 
 from __future__ import annotations
@@ -232,6 +233,30 @@ def oversized_cases():
     return out
 
 
+def next_count_cases(engine_plan):
+    """A school of 152 in 8 lines of 19 met at 19 tables (the design); at the next plenary a few
+    are away and rule 2 picks 18 tables, a count with no design of its own."""
+    out = []
+    rng = random.Random(50)
+    lines = make_lines(*[19] * 8)
+    people = everyone(lines)
+    first = engine_plan(lines, 6, group_size=8)
+    for away in (2, 6):
+        absent = sorted(rng.sample(people, away))
+        out.append(
+            case(
+                f"{152 - away} of 152 at 18 tables after 19",
+                "absent",
+                lines,
+                6,
+                history=first,
+                absent=absent,
+                group_size=8,
+            )
+        )
+    return out
+
+
 def generate(engine_plan):
     cases = (
         design_cases()
@@ -240,6 +265,7 @@ def generate(engine_plan):
         + absentee_cases(engine_plan)
         + large_cases()
         + oversized_cases()
+        + next_count_cases(engine_plan)
     )
     return cases
 
@@ -248,16 +274,24 @@ def load():
     return json.loads(CASES.read_text())
 
 
-def main():
+def main(argv):
+    """Rewrite every case, or with ``--append`` add only the cases the file does not have yet
+    (the others keep the history an earlier engine made)."""
     from sessions_app.grouping import plan_rounds
 
     def engine_plan(lines, rounds, **kwargs):
         return plan_rounds(lines, rounds, **kwargs).rounds
 
     cases = generate(engine_plan)
+    if "--append" in argv and CASES.exists():
+        kept = load()
+        names = {c["name"] for c in kept}
+        added = [c for c in cases if c["name"] not in names]
+        cases = kept + added
+        print(f"{len(added)} cases added")
     CASES.write_text(json.dumps(cases) + "\n")
     print(f"{len(cases)} cases written to {CASES}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -120,7 +120,7 @@ def main(argv):
     quick = "--quick" in argv
     only = argv[argv.index("--only") + 1] if "--only" in argv else None
     if not case_data.CASES.exists():
-        case_data.main()
+        case_data.main([])
     cases = case_data.load()
     if quick:
         cases = [c for c in cases if members(c) <= 60]
