@@ -96,23 +96,39 @@ def construction_prefs(
     """A table per member for each round from a finite-field design and the number of earlier
     encounters it repeats, or None when no design fits.
 
-    The design with exactly `tables` tables comes first. When there is none, or it repeats
-    earlier encounters, the design with one table more is tried too (``dissolve``): each of its
-    rounds loses one table, whose members have no preferred table (-1) and are seated at least
-    cost by the caller. Schools often meet at a table count with no design of its own (18 tables
-    of 8 or 9 for 150 people in 8 lines: 18 is not a prime power) while the next count has one;
-    the near design keeps most of the structure session after session, where a search alone
-    leaves the later sessions with hundreds of repeats (bench/grouping.py, "second session").
-    The fewer repeated earlier encounters decide; on a tie the exact design.
+    The design with exactly `tables` tables comes first. With history, when there is none, the
+    near design is tried (``near_design_prefs``): the design with one table more, each
+    of its rounds with one table dissolved, whose members have no preferred table (-1) and are
+    seated at least cost by the caller. It is used only when its tables repeat no earlier
+    encounter, that is when the school's earlier rounds were that design. Schools often meet at
+    a count with no design of its own right below one that has it (150 people in 8 lines at 18
+    tables; 19 is prime): a school that met at 19 tables and now meets at 18 kept 227 repeats
+    over 6 rounds from the greedy start and 127 from the near design (bench/grouping.py, "150 of
+    152 at 18 tables after 19"). Without history the near design is not tried: the exact
+    design or the greedy start reach zero repeats there, and a near design would cost repeats
+    (its dissolved members meet people they meet in another design round).
     """
     exact = _design_prefs(inst, tables, rounds, locks, rng, deadline, dissolve=False)
-    if (exact is not None and exact[1] == 0) or not inst.hist_count:
+    if exact is not None or not inst.hist_count:
         return exact
-    late = deadline is not None and time.perf_counter() > deadline
-    near = None if late else _design_prefs(inst, tables, rounds, locks, rng, deadline, True)
-    if near is None or near[1] > 0:
-        return exact
-    return near
+    return near_design_prefs(inst, tables, rounds, locks, rng, deadline)
+
+
+def near_design_prefs(
+    inst: Instance,
+    tables: int,
+    rounds: int,
+    locks: dict,
+    rng: random.Random,
+    deadline: float | None = None,
+) -> tuple[list[list[int] | None], int] | None:
+    """The near design of construction_prefs when its tables repeat no earlier encounter (and
+    the deadline has not passed), else None. Where an exact design exists but repeats earlier
+    encounters, the planner seats both and starts from the one that repeats less."""
+    if deadline is not None and time.perf_counter() > deadline:
+        return None
+    near = _design_prefs(inst, tables, rounds, locks, rng, deadline, dissolve=True)
+    return near if near is not None and near[1] == 0 else None
 
 
 def _design_prefs(

@@ -413,6 +413,22 @@ def test_plan_rounds_table_count_rule(sizes, group_size, rounds, tables, missing
     assert plan.report.repeats == repeats
 
 
+def test_on_a_tie_an_exact_design_beats_a_near_design():
+    """32 people in 4 lines of 8, groups of 5: 6 and 7 tables both seat every line everywhere.
+    The first plenary met at 7 tables (a design over Z7). At 6 tables only the near design (7
+    tables, one dissolved per round) exists, whose dissolved members repeat encounters; the
+    exact design at 7 continues without any."""
+    lines = make_lines(8, 8, 8, 8)
+    first = plan_rounds(lines, 3, group_size=5, tables=7)
+    assert first.report.repeats == 0
+
+    plan = plan_rounds(lines, 3, group_size=5, history=first.rounds)
+
+    assert [len(rnd) for rnd in plan.rounds] == [7] * 3
+    assert plan.report.missing_line_slots == 0
+    assert plan.report.repeats == 0
+
+
 def test_plan_rounds_table_count_tie_other_side():
     """Same 13 people, but 3 tables are forced by the sizes: the repeats are then the price."""
     plan = plan_rounds(make_lines(5, 4, 4), 4, group_size=4, min_size=4)

@@ -7,7 +7,7 @@ import pytest
 
 from sessions_app.grouping import plan_rounds
 from sessions_app.grouping.construct import design_tables, max_lines
-from sessions_app.grouping.layout import construction_prefs
+from sessions_app.grouping.layout import construction_prefs, near_design_prefs
 from sessions_app.grouping.model import normalise
 from sessions_app.grouping.mols import (
     QDMS,
@@ -170,3 +170,20 @@ def test_plenary_at_one_table_less_keeps_most_of_the_earlier_design():
     assert [len(rnd) for rnd in plan.rounds] == [18] * 6
     assert plan.report.missing_line_slots == plan.report.min_missing_line_slots == 0
     assert plan.report.repeats <= 150
+
+
+def test_near_design_is_only_offered_where_it_repeats_no_earlier_encounter():
+    """After the 19-table design the near design repeats nothing and is offered; after six
+    rounds of random tables of 8 every design round repeats some encounter, and it is not."""
+    lines, history = first_plenary_at_nineteen_tables()
+    inst = normalise(lines, history=history, absent=["A3", "C7"])
+    assert near_design_prefs(inst, 18, 6, {}, random.Random(0)) is not None
+
+    rng = random.Random(1)
+    everyone = [m for members in lines.values() for m in members]
+    shuffled = []
+    for _ in range(6):
+        rng.shuffle(everyone)
+        shuffled.append([everyone[i : i + 8] for i in range(0, len(everyone), 8)])
+    inst = normalise(lines, history=shuffled, absent=["A3", "C7"])
+    assert near_design_prefs(inst, 18, 6, {}, random.Random(0)) is None
