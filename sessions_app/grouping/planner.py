@@ -49,8 +49,6 @@ from .search import Search
 BUDGET = 14_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
-DESIGN_SHARE = 0.75  # of the budget for the search that starts from a design
-GREEDY_REST = 0.4  # a greedy start after a design start needs this share of the budget left
 MAX_ROUNDS = 100  # rounds of one session (every round costs time; a plenary has a handful)
 ASSIGN_MAX = 60  # members of one line seated by the exact assignment (about 5 ms at 60)
 
@@ -372,9 +370,7 @@ def plan_rounds(
     budget = BUDGET * effort
     search = None
     if prefs is not None:
-        # the construction first; the greedy start only gets what its search leaves (a plateau
-        # stops it early). On the bench's history cases where both ran (6 of 16) the greedy
-        # start never beat the design start: the budget goes to the design's search first.
+        # the construction first; the greedy start only gets the rest of the budget if needed
         search = build(inst, tables, rounds, locks, seed, prefs, 0, mixed, deadline)
         if design and design[1] and not locks:
             # the exact design repeats earlier encounters: the near design may repeat fewer
@@ -384,10 +380,10 @@ def plan_rounds(
                 other = build(inst, tables, rounds, locks, seed, near[0], 0, mixed, deadline)
                 if other.cost < search.cost:
                     search = other
-        budget -= search.run(budget * DESIGN_SHARE, target, deadline, mixed)
+        search.run(budget / 2, target, deadline, mixed)
+        budget /= 2
     late = deadline is not None and time.perf_counter() > deadline
-    unsolved = search is not None and (search.repeats > target or search.apart_violations)
-    if search is None or (not late and unsolved and budget >= BUDGET * effort * GREEDY_REST):
+    if search is None or (not late and (search.repeats > target or search.apart_violations)):
         share = SEQUENTIAL_HISTORY if inst.hist_count else SEQUENTIAL
         greedy = build(inst, tables, rounds, locks, seed, None, budget * share, mixed, deadline)
         greedy.run(budget * (1 - share), target, deadline, mixed)
@@ -396,8 +392,8 @@ def plan_rounds(
     if search.apart_violations:
         # the apart pairs may hold only with more missing line slots (rule 1 before rule 2):
         # a search that weighs the slots (the report shows both counts)
-        search.keep_apart(BUDGET * effort / 2, target, deadline)
-    search.polish(BUDGET * effort / 10, deadline)
+        search.keep_apart(budget / 2, target, deadline)
+    search.polish(budget / 10, deadline)
     if search.apart_violations:
         raise GroupingError(
             "no_plan_in_budget",
