@@ -103,7 +103,7 @@ def construction_prefs(
     encounter, that is when the school's earlier rounds were that design. Schools often meet at
     a count with no design of its own right below one that has it (150 people in 8 lines at 18
     tables; 19 is prime): a school that met at 19 tables and now meets at 18 kept 227 repeats
-    over 6 rounds from the greedy start and 127 from the near design (bench/grouping.py, "150 of
+    over 6 rounds from the greedy start and 128 from the near design (bench/grouping.py, "150 of
     152 at 18 tables after 19"). Without history the near design is not tried: the exact
     design or the greedy start reach zero repeats there, and a near design would cost repeats
     (its dissolved members meet people they meet in another design round).
