@@ -3,6 +3,8 @@
 ``design_layout`` maps the school's members onto the columns (lines) and positions of a
 resolvable transversal design (construct.py), ``construction_prefs`` picks the design rounds to
 use: a table per member for each round, preferring rounds that repeat no earlier encounter.
+``near_design_prefs`` does the same from the design with one table more, one table of each
+round dissolved (its members get -1: no preferred table).
 """
 
 from __future__ import annotations
