@@ -417,6 +417,16 @@ class Search:
         if self.origin is not None and r == 0:
             self.cost += MOVE * self.moved_count()
 
+    def moved_change(self, a: int, b: int, t1: int, t2: int) -> int:
+        """How many more members sit away from their origin table when a (at t1) and b (at t2)
+        swap; only a repair has an origin."""
+        origin = self.origin
+        assert origin is not None
+        o_a, o_b = origin[a], origin[b]
+        before = (o_a >= 0 and t1 != o_a) + (o_b >= 0 and t2 != o_b)
+        after = (o_a >= 0 and t2 != o_a) + (o_b >= 0 and t1 != o_b)
+        return after - before
+
     def moved_count(self) -> int:
         tab = self.tab[0]
         return sum(1 for a, o in enumerate(self.origin or ()) if o >= 0 and tab[a] != o)
@@ -452,9 +462,7 @@ class Search:
         if self.free_slots:
             self.cost += SLOT * self.slot_delta(r, a, b)
         if self.origin is not None:
-            o_a, o_b = self.origin[a], self.origin[b]
-            self.cost -= MOVE * ((o_a >= 0 and t1 != o_a) + (o_b >= 0 and t2 != o_b))
-            self.cost += MOVE * ((o_a >= 0 and t2 != o_a) + (o_b >= 0 and t1 != o_b))
+            self.cost += MOVE * self.moved_change(a, b, t1, t2)
         n = self.n
         first, second = self.rounds[r][t1], self.rounds[r][t2]
         gain, stay = self.gain[r], self.stay[r]
@@ -581,13 +589,7 @@ class Search:
                 gain[base_a + t2] + gain[b * t_count + t1] - 2 * addc[row + b] - keep_a - stay[b]
             )
             if origin is not None:
-                o_a, o_b = origin[a], origin[b]
-                delta += MOVE * (
-                    (o_a >= 0 and t2 != o_a)
-                    - (o_a >= 0 and t1 != o_a)
-                    + (o_b >= 0 and t1 != o_b)
-                    - (o_b >= 0 and t2 != o_b)
-                )
+                delta += MOVE * self.moved_change(a, b, t1, t2)
             out.append((delta, b))
         return out
 
@@ -768,13 +770,7 @@ class Search:
                         - stay[b]  # type: ignore[index]
                     )
                     if origin is not None:
-                        o_a, o_b = origin[a], origin[b]
-                        delta += MOVE * (
-                            (o_a >= 0 and t2 != o_a)
-                            - (o_a >= 0 and t1 != o_a)
-                            + (o_b >= 0 and t1 != o_b)
-                            - (o_b >= 0 and t2 != o_b)
-                        )
+                        delta += MOVE * self.moved_change(a, b, t1, t2)
                     if slots:
                         delta += SLOT * self.slot_delta(r, a, b)
                     if delta > choice_d:
