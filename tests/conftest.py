@@ -39,6 +39,28 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.db_independent)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with PostgreSQL sessions left behind ended first.
+
+    A connection another thread opened (a live-server request still closing, say) may remain
+    when the session ends; PostgreSQL then refuses to drop the test database ("is being
+    accessed by other users") and pytest-django only warns, leaving the database on the
+    server. Ending the other sessions of this worker's own test database (its name is unique
+    to the run and the worker) first lets the drop go through.
+    """
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _postgresql_only(request):
     marker = request.node.get_closest_marker("postgresql")
