@@ -1,13 +1,14 @@
 """The engine now against the engine at another git revision, on random schools.
 
-Run from the repository root: ``python bench/differential.py REV [COUNT] [SEED]`` (COUNT random
+Run from the repository root: ``python bench/differential.py REV [COUNT] [FIRST]`` (COUNT random
 schools, default 150, about two seconds each). Each school has 3 to 8 lines around 4 to 20
 tables, history from the engine at the rule's table count or one table more, from random
 tables, or none, a few absentees and 2 to 6 rounds. Both engines plan it with the same seed;
 the line prints how often the engine now is better, the same or worse by (missing line slots,
-repeats), then the worst cases. The bench's frozen cases can miss a change that is worse on
-schools it does not hold (a budget split once gained 3 repeats on the bench and lost up to 25
-on 27 of 285 random schools); this run is the check for that.
+repeats) and the repeats of all schools together, then the worst cases. The bench's frozen
+cases can miss a change that is worse on schools it does not hold (a budget split once gained
+3 repeats on the bench and lost up to 25 on 27 of 285 random schools); this run is the check
+for that. The third argument is the first school's number: other numbers, other schools.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def main(argv: list[str]) -> None:
     count = int(argv[1]) if len(argv) > 1 else 150
     first = int(argv[2]) if len(argv) > 2 else 100
     better = same = worse = 0
+    total_then = total_now = 0
     losses = []
     for case in range(first, first + count):
         made = school(random.Random(case), case)
@@ -71,6 +73,8 @@ def main(argv: list[str]) -> None:
             then = old.plan_rounds(lines, rounds, **options).report
         except GroupingError:
             continue  # refused by the engine now (and so by the old one): nothing to compare
+        total_then += then.repeats
+        total_now += now.repeats
         key_now = (now.missing_line_slots, now.repeats)
         key_then = (then.missing_line_slots, then.repeats)
         if key_now < key_then:
@@ -80,7 +84,10 @@ def main(argv: list[str]) -> None:
             losses.append((now.repeats - then.repeats, case, kind, key_then, key_now))
         else:
             same += 1
-    print(f"against {argv[0]}: better {better}, same {same}, worse {worse}")
+    print(
+        f"against {argv[0]}: better {better}, same {same}, worse {worse}; "
+        f"repeats in all {total_then} then, {total_now} now"
+    )
     for _loss, case, kind, then, now in sorted(losses, reverse=True)[:15]:
         print(f"  school {case} ({kind}): (missing, repeats) {then} then, {now} now")
 
