@@ -673,6 +673,7 @@ class Search:
             or self.origin is not None
             or self.free_slots
             or not self._conflict_in(active)  # nothing to do: no arrays to build
+            or (deadline is not None and time.perf_counter() > deadline)
         ):
             return self._run(budget, target, deadline, mixed, active)
         work = self.enter_alone(active)

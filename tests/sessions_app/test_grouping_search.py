@@ -1,6 +1,7 @@
 """The search's rule-4 tie-breaker, the report's three states, the time limit and error data."""
 
 import random
+import time
 
 import pytest
 
@@ -337,6 +338,19 @@ def test_a_round_searched_alone_keeps_costs_right_and_hands_back_a_recounted_pla
             ]
             assert gain[x * len(search.rounds[r]) + t] == sum(costs)
         assert stay[x] == gain[x * len(search.rounds[r]) + tab[x]]
+
+
+def test_past_its_deadline_a_round_is_not_searched_alone():
+    """Setting a round up to be searched alone builds its arrays (50 ms at 700 people, for
+    each round): past the deadline nothing is set up, no work is done and nothing moves."""
+    search = history_search(0)
+    before = search.snapshot()
+
+    work = search.run(10**6, 0, time.perf_counter() - 1, True, active=1)
+
+    assert work == 0
+    assert search.alone is None
+    assert search.snapshot() == before
 
 
 def big_line_search(seed, members=90, tables=30, rounds=3):
