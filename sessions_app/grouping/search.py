@@ -32,6 +32,12 @@ two ``gain`` entries per pair in every round whose arrays exist). The arrays are
 use; a search of one round (``active``) drops the other rounds' arrays, so its swaps only keep
 that round's up to date.
 
+A new round searched on its own as it is seated is searched *alone* (``enter_alone``): the
+other rounds stay, so what a pair meeting in it costs is fixed. ``addc`` then holds that fixed
+cost, ``gain`` includes each member's own table (its ``stay``), and a swap needs three vector
+operations and no pair counts; ``leave_alone`` brings the counts of the whole search up to
+date by moving the round's changed members the usual way.
+
 The search (``run``): take a few conflicting pairs (a repeat or an apart pair at one table),
 try every swap of one of their members that keeps the line slots, take the best one that is not
 tabu (a member may not return to a table it just left for a few iterations, unless that beats
