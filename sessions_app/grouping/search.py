@@ -175,18 +175,22 @@ class Search:
 
     def _flag(self, i: int, j: int, before: bool) -> None:
         after = self._bad(i)
-        if before == after:
-            return
-        key = min(i, j)
-        if after:
-            self.conf_pos[key] = len(self.conf)
-            self.conf.append(key)
+        if before != after:
+            self._set_conflict(min(i, j), after)
+
+    def _set_conflict(self, key: int, on: bool) -> None:
+        """Add pair `key` to the conflicts (on) or take it out, in constant time: the list
+        samples uniformly, the positions find an entry to take out (the last takes its place)."""
+        conf, conf_pos = self.conf, self.conf_pos
+        if on:
+            conf_pos[key] = len(conf)
+            conf.append(key)
         else:
-            pos = self.conf_pos.pop(key)
-            last = self.conf.pop()
+            pos = conf_pos.pop(key)
+            last = conf.pop()
             if last != key:
-                self.conf[pos] = last
-                self.conf_pos[last] = pos
+                conf[pos] = last
+                conf_pos[last] = pos
 
     def _bump(self, a: int, b: int, step: int, skip: int) -> None:
         """Count one meeting more (step 1) or less (-1) for the pair a, b; keep every built
@@ -250,7 +254,7 @@ class Search:
         (the swap's hot path: the same arithmetic with the attributes read once)."""
         n = self.n
         cnt, addc, c1s, c2s, hcs, aps = self.cnt, self.addc, self.c1, self.c2, self.hc, self.ap
-        pr, conf, conf_pos = self.person_repeats, self.conf, self.conf_pos
+        pr, set_conflict = self.person_repeats, self._set_conflict
         tabs, gains, stays, sizes = self.tab, self.gain, self.stay, self.t_count
         views = [
             (tabs[r], gains[r], stays[r], sizes[r], tabs[r][a]) for r in self.built if r != skip
@@ -295,16 +299,7 @@ class Search:
                 bad0 = hc + m0 >= 2
                 bad1 = hc + m1 >= 2
             if bad0 != bad1:
-                key = i if i < j else j
-                if bad1:
-                    conf_pos[key] = len(conf)
-                    conf.append(key)
-                else:
-                    pos = conf_pos.pop(key)
-                    last = conf.pop()
-                    if last != key:
-                        conf[pos] = last
-                        conf_pos[last] = pos
+                set_conflict(i if i < j else j, bad1)
             if views:
                 d_add = add1 - add0
                 d_drop = (c1 if m1 <= 1 else add1 - s2) - (c1 if m0 <= 1 else add0 - s2)
@@ -917,8 +912,7 @@ class Search:
         n = self.n
         self.drop_arrays()
         tables = self.rounds[r]
-        cnt, c1, addc = self.cnt, self.c1, self.addc
-        s2 = 2 * SPREAD
+        addc = self.addc
         fixed = addc[:]
         for table in tables:
             for x in table:
@@ -927,7 +921,7 @@ class Search:
                     if y != x:
                         i = row + y
                         # they meet in r now: the cost of that meeting, not of one more
-                        fixed[i] = c1[i] if cnt[i] <= 1 else addc[i] - s2
+                        fixed[i] = self.drop_cost(i)
         self.alone = Alone(
             round=r,
             start=self.tab[r][:],
@@ -964,7 +958,7 @@ class Search:
         `but` excepted) in the round searched alone: its conflicts and their counts."""
         n = self.n
         cnt, history, apart_pairs = self.cnt, self.hc, self.ap
-        conf, conf_pos = self.conf, self.conf_pos
+        set_conflict = self._set_conflict
         assert self.alone is not None
         start = self.alone.start
         home = start[x]
@@ -982,16 +976,7 @@ class Search:
                 repeats += rep
                 apart += ap
                 j = y * n + x
-                key = i if i < j else j
-                if step > 0:
-                    conf_pos[key] = len(conf)
-                    conf.append(key)
-                else:
-                    pos = conf_pos.pop(key)
-                    last = conf.pop()
-                    if last != key:
-                        conf[pos] = last
-                        conf_pos[last] = pos
+                set_conflict(i if i < j else j, step > 0)
         if count:
             self.repeats += step * repeats
             self.apart_violations += step * apart
