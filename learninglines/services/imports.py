@@ -9,6 +9,8 @@ Rules kept here (docs/staff-import.md says the same for schools):
   that line of the import year (the current school year, or else the next one) from today, or
   from the year's first day when it has not begun yet.
 - Importing the same file again changes nothing: every row is "unchanged".
+- A full-name column ("Naam") is split into first name, prefix and last name (split_full_name);
+  it is used only when the file has no first-name column.
 - The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
   file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
 """
@@ -62,6 +64,7 @@ TEMPLATE_EXAMPLE_EMAIL = "daan.vanderberg@example.org"
 
 
 class ImportField(models.TextChoices):
+    FULL_NAME = "full_name", gettext_lazy("Full name")
     FIRST_NAME = "first_name", gettext_lazy("First name")
     NAME_PREFIX = "name_prefix", gettext_lazy("Name prefix")
     LAST_NAME = "last_name", gettext_lazy("Last name")
@@ -91,6 +94,10 @@ def _key(text: str) -> str:
 # by hand), Dutch and English, as `_key` writes them.
 # fmt: off
 HEADER_ALIASES = {
+    ImportField.FULL_NAME: [
+        "naam", "volledigenaam", "volnaam", "naammedewerker", "medewerkernaam", "medewerker",
+        "weergavenaam", "name", "fullname", "displayname", "employeename",
+    ],
     ImportField.FIRST_NAME: [
         "voornaam", "voornamen", "roepnaam", "vnaam", "firstname", "givenname", "forename",
         "first", "callname",
@@ -119,6 +126,52 @@ _ALIAS_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in a
 
 YES = {"ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep", "✓", "✔"}
 NO = {"nee", "n", "no", "0", "onwaar", "false", "niet", "-"}
+
+
+# Words that open a Dutch (or Flemish, French, German, Arabic) surname: "van", "van der",
+# "in 't", "de la", "von", "el". Lower case, as `split_full_name` compares them.
+NAME_PREFIXES = {
+    "van", "von", "vom", "de", "der", "den", "des", "di", "da", "du", "dos", "la", "le", "les",
+    "l'", "d'", "het", "'t", "te", "ter", "ten", "in", "op", "uit", "aan", "bij", "onder",
+    "over", "voor", "el", "al", "zu", "zum",
+}  # fmt: skip
+
+
+def split_full_name(text: str) -> tuple[str, str, str]:
+    """A full name as (first name, prefix, last name), the way Dutch lists write it.
+
+    - "Daan van der Berg": the last name starts at the first prefix word after the first word
+      ("van der"), or at a double name joined by a prefix ("Piet Bakker-de Wit"), or else is
+      the last word: "Anne Marie Jansen" is Anne Marie, Jansen.
+    - "Berg, Daan van der" or "van der Berg, Daan" (last name first, as administration systems
+      export it): the prefix words before or after the comma are the prefix.
+    - One word is a first name only. Capitals are kept as written.
+    """
+    if "," in text:
+        last, first = (part.split() for part in text.split(",", 1))
+        prefix: list[str] = []
+        while len(first) > 1 and first[-1].casefold() in NAME_PREFIXES:
+            prefix.insert(0, first.pop())
+        while len(last) > 1 and last[0].casefold() in NAME_PREFIXES:
+            prefix.append(last.pop(0))
+        while len(last) > 1 and last[-1].casefold() in NAME_PREFIXES:
+            prefix.insert(0, last.pop())
+        if not first:  # "Berg," or ", Daan": the one name there is is taken as the first name
+            first, last = last, []
+        return " ".join(first), " ".join(prefix), " ".join(last)
+    words = text.split()
+    start = end = max(1, len(words) - 1)
+    for i in range(1, len(words) - 1):
+        word = words[i].casefold()
+        if word in NAME_PREFIXES:
+            start = end = i
+            while end < len(words) - 1 and words[end].casefold() in NAME_PREFIXES:
+                end += 1
+            break
+        if word.rpartition("-")[2] in NAME_PREFIXES:  # "Bakker-de Wit": one last name
+            start = end = i
+            break
+    return " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:])
 
 
 def header_field(header: str) -> str | None:
@@ -394,6 +447,7 @@ class RowResult:
     steering: bool | None = None
     line: LearningLine | None = None
     current_line: LearningLine | None = None  # an existing member's line on the start date
+    from_full_name: bool = False  # the name parts were split from one full-name cell
 
     @property
     def is_error(self) -> bool:
@@ -485,6 +539,16 @@ def _columns(headers: list[str], mapping: dict) -> list[Column]:
         else:
             columns.append(Column(index, header, chosen, False, True))
         taken.add(columns[-1].field)
+    # A "Naam" column beside the parts of the name is not the full name: beside a first-name
+    # column it is left out, beside a last-name or prefix column it holds the first names.
+    for column in columns:
+        if column.field != ImportField.FULL_NAME or column.chosen:
+            continue
+        if ImportField.FIRST_NAME in taken:
+            column.field, column.recognised = "", False
+        elif ImportField.LAST_NAME in taken or ImportField.NAME_PREFIX in taken:
+            column.field = ImportField.FIRST_NAME
+            taken.add(ImportField.FIRST_NAME)
     return columns
 
 
@@ -505,7 +569,16 @@ def _column_problems(columns: list[Column]) -> list[str]:
         problems.append(
             _("No column holds the e-mail addresses. Choose it for one of the columns below.")
         )
-    if ImportField.FIRST_NAME not in used:
+    parts = (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
+    if ImportField.FULL_NAME in used and any(f in used for f in parts):
+        problems.append(
+            _(
+                "One column is set to “%(full)s” and another to a part of the name. Choose the "
+                "full name or the parts, not both."
+            )
+            % {"full": labels[ImportField.FULL_NAME]}
+        )
+    elif ImportField.FIRST_NAME not in used and ImportField.FULL_NAME not in used:
         problems.append(
             _("No column holds the first names. Choose it for one of the columns below.")
         )
@@ -639,9 +712,15 @@ def staff_import_preview(
     for number, cells in table.rows:
         email = _email(cell(cells, ImportField.EMAIL))
         row = RowResult(number=number, outcome=Outcome.ERROR, email=email, name="")
-        row.first_name = cell(cells, ImportField.FIRST_NAME)
-        row.name_prefix = cell(cells, ImportField.NAME_PREFIX)
-        row.last_name = cell(cells, ImportField.LAST_NAME)
+        full_name = cell(cells, ImportField.FULL_NAME)
+        if full_name is not None:
+            # every part of the name comes from this one cell, so each is the file's truth
+            row.first_name, row.name_prefix, row.last_name = split_full_name(full_name)
+            row.from_full_name = True
+        else:
+            row.first_name = cell(cells, ImportField.FIRST_NAME)
+            row.name_prefix = cell(cells, ImportField.NAME_PREFIX)
+            row.last_name = cell(cells, ImportField.LAST_NAME)
         row.name = " ".join(p for p in (row.first_name, row.name_prefix, row.last_name) if p)
         if not email:
             row.notes.append(_("The e-mail address is missing."))

@@ -12,6 +12,7 @@ from learninglines.models import LineMembership, Member, StaffImport
 from learninglines.services.imports import (
     ImportChanged,
     ImportNotReady,
+    split_full_name,
     staff_import_apply,
     staff_import_create,
     staff_import_preview,
@@ -418,9 +419,114 @@ def test_unrecognised_headers_are_mapped_by_hand(school, lines, steering):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Daan van der Berg", ("Daan", "van der", "Berg")),
+        ("  Lars   van Dijk ", ("Lars", "van", "Dijk")),
+        ("Ingrid van 't Hof", ("Ingrid", "van 't", "Hof")),
+        ("Maria de la Cruz", ("Maria", "de la", "Cruz")),
+        ("Sanne Jansen", ("Sanne", "", "Jansen")),
+        ("Anne Marie Jansen", ("Anne Marie", "", "Jansen")),
+        ("Jan-Willem van Dam", ("Jan-Willem", "van", "Dam")),
+        ("Piet Bakker-de Wit", ("Piet", "", "Bakker-de Wit")),
+        ("Anna Bakker-van den Berg", ("Anna", "", "Bakker-van den Berg")),
+        ("Bart De Wever", ("Bart", "De", "Wever")),
+        ("Sanne", ("Sanne", "", "")),
+        ("", ("", "", "")),
+        ("Berg, Daan van der", ("Daan", "van der", "Berg")),
+        ("van der Berg, Daan", ("Daan", "van der", "Berg")),
+        ("Vries de, Sanne", ("Sanne", "de", "Vries")),
+        ("Jansen, S.", ("S.", "", "Jansen")),
+        (", Daan", ("Daan", "", "")),
+        ("Berg,", ("Berg", "", "")),
+    ],
+)
+def test_a_full_name_is_split_the_way_dutch_lists_write_it(text, parts):
+    assert split_full_name(text) == parts
+
+
+def test_a_full_name_column_gives_first_name_prefix_and_last_name(school, lines, piet, steering):
+    headers = ["Naam", "E-mailadres", "Leerlijn"]
+    rows = [
+        ["Berg, Daan van der", "daan@school.example", "Lezen"],
+        ["Fatima el Amrani", "fatima@school.example", ""],
+        ["Bakker, Piet", "piet@school.example", ""],
+        ["Piet de Bakker", "PIET@school.example", ""],
+        ["", "zoe@school.example", ""],
+    ]
+    preview = preview_of(school, rows, headers=headers)
+    assert [(c.header, c.field, c.recognised) for c in preview.columns] == [
+        ("Naam", "full_name", True),
+        ("E-mailadres", "email", True),
+        ("Leerlijn", "line", True),
+    ]
+    assert preview.problems == []
+    assert [
+        (r.outcome, r.first_name, r.name_prefix, r.last_name, r.notes) for r in preview.rows
+    ] == [
+        ("new", "Daan", "van der", "Berg", [f"in line B. Lezen from {today()}"]),
+        ("new", "Fatima", "el", "Amrani", []),
+        ("error", "Piet", "", "Bakker", ["The same e-mail address is also on row 5."]),
+        ("error", "Piet", "de", "Bakker", ["The same e-mail address is also on row 4."]),
+        ("error", "", "", "", ["The first name is missing."]),
+    ]
+
+    staff_import = upload(school, steering.user, rows[:3], headers=headers)
+    result = apply(staff_import, steering.user)
+    assert (result.new, result.updated, result.unchanged) == (2, 0, 1)
+    assert sorted(
+        Member.objects.filter(
+            school=school, user__email__in=["daan@school.example", "fatima@school.example"]
+        ).values_list("first_name", "name_prefix", "last_name")
+    ) == [("Daan", "van der", "Berg"), ("Fatima", "el", "Amrani")]
+
+
+def test_the_preview_page_shows_how_a_full_name_was_split(client, school, lines, steering):
+    staff_import = upload(
+        school,
+        steering.user,
+        [["Berg, Daan van der", "daan@school.example"], ["Zoë <b>Ündè</b>", "zoe@school.example"]],
+        headers=["Naam", "E-mail"],
+    )
+    client.force_login(steering.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"{URL}{staff_import.pk}/").content.decode()
+    assert "first name Daan · prefix van der · last name Berg" in page
+    assert "first name Zoë · prefix — · last name &lt;b&gt;Ündè&lt;/b&gt;" in page
+    assert "<b>Ündè</b>" not in page
+    assert "Import 2 changes" in page
+
+
+def test_a_name_column_beside_the_parts_of_the_name(school, lines):
+    # beside a last-name column, "Naam" holds the first names
+    preview = preview_of(
+        school, [["Daan", "Berg", "daan@school.example"]], headers=["Naam", "Achternaam", "E-mail"]
+    )
+    assert [(c.header, c.field) for c in preview.columns] == [
+        ("Naam", "first_name"),
+        ("Achternaam", "last_name"),
+        ("E-mail", "email"),
+    ]
+    assert [(r.outcome, r.name) for r in preview.rows] == [("new", "Daan Berg")]
+
+    # the full name and a part of it, both chosen: the import waits for a choice
+    preview = preview_of(
+        school,
+        [["Daan Berg", "Daan", "daan@school.example"]],
+        headers=["Naam", "Voornaam", "E-mail"],
+        mapping={"0": "full_name"},
+    )
+    assert preview.problems == [
+        "One column is set to “Full name” and another to a part of the name. Choose the full "
+        "name or the parts, not both."
+    ]
+    assert preview.can_confirm is False
+
+
 def test_mapping_through_the_preview_page(client, school, lines, steering):
     staff_import = upload(
-        school, steering.user, [["Daan", "daan@school.example"]], headers=["Naam", "E-mail"]
+        school, steering.user, [["Daan", "daan@school.example"]], headers=["Collega", "E-mail"]
     )
     client.force_login(steering.user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
