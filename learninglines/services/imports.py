@@ -95,7 +95,8 @@ def _key(text: str) -> str:
 # fmt: off
 HEADER_ALIASES = {
     ImportField.FULL_NAME: [
-        "naam", "volledigenaam", "volnaam", "naammedewerker", "medewerkernaam", "medewerker",
+        "naam", "volledigenaam", "naamvolledig", "volnaam", "naammedewerker", "medewerkernaam",
+        "medewerker",
         "weergavenaam", "name", "fullname", "displayname", "employeename",
     ],
     ImportField.FIRST_NAME: [
