@@ -96,8 +96,7 @@ def _key(text: str) -> str:
 HEADER_ALIASES = {
     ImportField.FULL_NAME: [
         "naam", "volledigenaam", "naamvolledig", "volnaam", "naammedewerker", "medewerkernaam",
-        "medewerker",
-        "weergavenaam", "name", "fullname", "displayname", "employeename",
+        "medewerker", "weergavenaam", "name", "fullname", "displayname", "employeename",
     ],
     ImportField.FIRST_NAME: [
         "voornaam", "voornamen", "roepnaam", "vnaam", "firstname", "givenname", "forename",
