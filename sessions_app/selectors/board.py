@@ -103,8 +103,19 @@ class Board:
 
     @property
     def extra_missing(self) -> int:
+        """Missing line slots above what the engine left: added by changes by hand."""
         report = self.report
-        return report.get("missing_line_slots", 0) - report.get("min_missing_line_slots", 0)
+        least = report.get("min_missing_line_slots", 0)
+        planned = max(least, report.get("planned_missing_line_slots", least))
+        return report.get("missing_line_slots", 0) - planned
+
+    @property
+    def planned_extra_missing(self) -> int:
+        """Missing line slots the engine needed above the least the numbers allow: for pairs
+        kept apart, or in a round repaired for people arriving late or leaving early."""
+        report = self.report
+        least = report.get("min_missing_line_slots", 0)
+        return max(0, report.get("planned_missing_line_slots", least) - least)
 
 
 def _state(report: dict) -> str:

@@ -291,6 +291,7 @@ def plan_generate(
                 report = report_data(result.report)
         except GroupingError as error:
             raise refuse(error, data) from error
+        report[PLANNED_MISSING] = report["missing_line_slots"]
         _store(plan, _as_stored(data, rounds_ids, flags))
         plan.seed = seed
         plan.tables = chosen
@@ -351,6 +352,13 @@ def _warnings(before: dict, after: dict) -> list[str]:
     return out
 
 
+# The missing line slots of the plan as the engine left it: made, repaired for a round, or
+# following attendance. Changes by hand keep it, so the page can tell the slots the engine
+# needed (pairs kept apart, a repaired round) from those a swap or move added.
+PLANNED_MISSING = "planned_missing_line_slots"
+ENGINE_CHANGES = {PlanChange.Kind.REPAIR, PlanChange.Kind.PRESENCE}
+
+
 def _change(
     *,
     plan: TablePlan,
@@ -374,6 +382,13 @@ def _change(
             report = plan_evaluate(data, rounds_ids, flags)
         except GroupingError as error:
             raise refuse(error, data) from error
+        if kind in ENGINE_CHANGES:
+            report[PLANNED_MISSING] = report["missing_line_slots"]
+        else:
+            # a plan stored before this key existed counts every extra slot as made by hand
+            report[PLANNED_MISSING] = plan.report.get(
+                PLANNED_MISSING, report["min_missing_line_slots"]
+            )
         _store(plan, _as_stored(data, rounds_ids, flags))
         warnings = _warnings(plan.report, report)
         plan.report = report

@@ -12,8 +12,10 @@ import re
 
 import pytest
 
+from sessions_app.selectors.plans import plan_as_ids, plan_rounds_view
+from sessions_app.services.apart import apart_pair_add
 from sessions_app.services.attendance import PresenceData, attendance_save
-from sessions_app.services.plans import plan_generate
+from sessions_app.services.plans import plan_generate, plan_swap
 from sessions_app.services.program import AssignmentData, assignment_create
 from sessions_app.services.sessions import session_hold
 
@@ -158,3 +160,59 @@ def test_a_late_arrival_means_no_bound_is_claimed(client, steering, make_team, m
         "ondergrens berekend.",
         None,
     )
+
+
+EXTRA = re.compile(r'<p class="alert alert-(info|warning) mb-2">(.*?)</p>', re.S)
+
+
+def extra_words(client, user, session) -> list[tuple[str, str]]:
+    """The notes on missing line slots above the least, as (kind, sentence)."""
+    client.force_login(user)
+    html = client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
+    return [(kind, " ".join(text.split())) for kind, text in EXTRA.findall(html)]
+
+
+def test_slots_the_pairs_kept_apart_need_are_not_blamed_on_changes_by_hand(
+    client, steering, school, make_team, make_session
+):
+    # A1 may sit with neither B: in each round one table lacks B and the other lacks A
+    team, session = planned(make_team, make_session, [2, 2, 2], 2)
+    a1 = team.members["A"][0]
+    for b in team.members["B"]:
+        apart_pair_add(school=school, first=a1, second=b)
+    plan = plan_generate(session=session, seed=0)
+    report = plan.report
+    assert (
+        report["missing_line_slots"],
+        report["min_missing_line_slots"],
+        report["planned_missing_line_slots"],
+    ) == (4, 0, 4)
+    assert extra_words(client, steering.user, session) == [
+        (
+            "info",
+            "4 ontbrekende leerlijnplekken meer dan de aantallen alleen vragen: mensen die nooit "
+            "aan één tafel zitten, of een ronde die opnieuw is ingedeeld voor wie later komt of "
+            "eerder weggaat, vragen erom.",
+        )
+    ]
+
+
+def test_slots_a_swap_by_hand_adds_are_named_as_such(client, steering, make_team, make_session):
+    team, session = planned(make_team, make_session, [2, 2, 2], 2)
+    plan = plan_generate(session=session, seed=0)
+    assert plan.report["missing_line_slots"] == 0
+    assert extra_words(client, steering.user, session) == []
+    # an A and a B of different tables change places: each table now lacks a line
+    rounds = plan_as_ids(plan_rounds_view(plan=plan))
+    first = next(m for m in team.members["A"] if m.pk in rounds[0][0])
+    second = next(m for m in team.members["B"] if m.pk in rounds[0][1])
+    result = plan_swap(
+        plan=plan, version=plan.version, round_number=1, first=first.pk, second=second.pk
+    )
+    assert (
+        result.plan.report["missing_line_slots"],
+        result.plan.report["planned_missing_line_slots"],
+    ) == (2, 0)
+    assert extra_words(client, steering.user, session) == [
+        ("warning", "2 ontbrekende leerlijnplekken meer dan nodig, na wijzigingen met de hand.")
+    ]
