@@ -9,8 +9,8 @@ Rules kept here (docs/staff-import.md says the same for schools):
   that line of the import year (the current school year, or else the next one) from today, or
   from the year's first day when it has not begun yet.
 - Importing the same file again changes nothing: every row is "unchanged".
-- A full-name column ("Naam") is split into first name, prefix and last name (split_full_name);
-  it is used only when the file has no first-name column.
+- A full-name column ("Naam") is split into first name, prefix and last name (split_full_name).
+  Beside a first-name column it is left out; beside a last-name column it holds first names.
 - The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
   file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
 """
