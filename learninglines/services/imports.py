@@ -23,6 +23,7 @@ import difflib
 import hashlib
 import io
 import json
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -605,6 +606,10 @@ def _parse_steering(text: str) -> bool | None:
 
 
 def _email(text: str) -> str:
+    # "Daan Berg <daan@school.example>", as an address book copies it: the address inside
+    inside = re.search(r"<([^<>]*@[^<>]*)>", text)
+    if inside:
+        text = inside.group(1)
     text = text.strip().strip("<>").strip()
     if text.lower().startswith("mailto:"):
         text = text[7:]

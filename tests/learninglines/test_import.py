@@ -96,6 +96,8 @@ OUTCOMES = [
     ),
     (["Piet", "", "Bakker", "piet@school.example", "Rekenen", "nee"], "unchanged", []),
     (["Piet", "", "Bakker", "PIET@School.Example ", "", ""], "unchanged", []),
+    (["Piet", "", "Bakker", "Piet Bakker <piet@school.example>", "", ""], "unchanged", []),
+    (["Piet", "", "Bakker", "mailto:piet@school.example", "", ""], "unchanged", []),
     (["  Piet ", "", "Bakker", "piet@school.example", "", "0"], "unchanged", []),
     (
         ["Piet", "", "Bakker-de Wit", "piet@school.example", "", ""],
