@@ -392,7 +392,9 @@ def plan_rounds(
     if search.apart_violations:
         # the apart pairs may hold only with more missing line slots (rule 1 before rule 2):
         # a search that weighs the slots (the report shows both counts)
-        search.keep_apart(budget / 2, target, deadline)
+        # the bound assumes the least missing line slots, which this search gives up: it
+        # may find fewer repeats than the bound, so it does not stop there
+        search.keep_apart(budget / 2, 0, deadline)
     search.polish(budget / 10, deadline)
     if search.apart_violations:
         raise GroupingError(

@@ -60,8 +60,15 @@ def recount(
         round_min_missing(inst, tables, locks[r]) if r in locks else plain
         for r in range(len(rounds))
     )
-    bound = lower_bound(inst, len(rounds), tables, locks)
     repeats = from_history + within
+    if missing > least:
+        # the bound holds for plans at the least missing line slots (rule 2); this plan has
+        # more (apart pairs that need them, or a change by hand), and may well repeat less
+        # than the bound says: nothing is claimed (0), and 0 is not known to be unreachable
+        bound, tight = 0, True
+    else:
+        bound = lower_bound(inst, len(rounds), tables, locks)
+        tight = repeats == bound or not known_unreachable(inst, len(rounds), tables, locks, bound)
     return Report(
         repeats=repeats,
         repeats_history=from_history,
@@ -72,8 +79,7 @@ def recount(
         min_missing_line_slots=least,
         table_sizes=tuple(tuple(len(t) for t in rnd) for rnd in rounds),
         lower_bound=bound,
-        lower_bound_tight=repeats == bound
-        or not known_unreachable(inst, len(rounds), tables, locks, bound),
+        lower_bound_tight=tight,
         proven_optimal=repeats == bound,
         moved=moved,
         arrived=arrived,

@@ -12,7 +12,7 @@ from itertools import combinations, product
 
 import pytest
 
-from sessions_app.grouping import plan_rounds
+from sessions_app.grouping import evaluate, plan_rounds
 from sessions_app.grouping.bounds import (
     encounters,
     fresh_pairs,
@@ -109,3 +109,43 @@ def test_per_member_bound_is_reached_where_the_other_counts_fall_short():
     plan = plan_rounds(lines, 1, history=history)
     assert plan.report.repeats == plan.report.lower_bound == 3
     assert plan.report.proven_optimal is True
+
+
+def test_no_bound_is_claimed_for_a_plan_with_more_missing_line_slots_than_the_least():
+    """4 lines of 8 after a session of 2 rounds; A1 is kept apart from every member of B. At the
+    least missing line slots (none: B sits at every table) A1 would meet a B each round, all
+    apart, so the bound says 2; but rule 1 comes first, the plan leaves B out of A1's table and
+    repeats nothing. The bound holds only for plans at the least slots: this one gets 0."""
+    lines = {line: [f"{line}{i}" for i in range(1, 9)] for line in "ABCD"}
+    history = plan_rounds(lines, 2, seed=0).rounds
+    apart = [("A1", f"B{i}") for i in range(1, 9)]
+    inst = normalise(lines, history=history, apart=apart)
+    assert lower_bound(inst, 2, 8, {}) == 2
+
+    report = plan_rounds(lines, 2, history=history, apart=apart, seed=0).report
+
+    assert (report.missing_line_slots, report.min_missing_line_slots) == (4, 0)
+    assert (report.repeats, report.lower_bound) == (0, 0)
+    assert report.proven_optimal is True
+
+
+def test_a_change_by_hand_that_adds_missing_line_slots_drops_the_bound():
+    """3 lines of 3 over 4 rounds: 9 repeats, and no plan at the least slots has fewer. A swap
+    across lines leaves two tables without a line: the report claims no bound for it."""
+    lines = {line: [f"{line}{i}" for i in range(1, 4)] for line in "ABC"}
+    plan = plan_rounds(lines, 4, seed=0)
+    assert (plan.report.repeats, plan.report.lower_bound, plan.report.proven_optimal) == (
+        9,
+        9,
+        True,
+    )
+    rounds = [[list(t) for t in rnd] for rnd in plan.rounds]
+    first, second = rounds[0][0], rounds[0][1]
+    a = next(m for m in first if m.startswith("A"))
+    b = next(m for m in second if m.startswith("B"))
+    first[first.index(a)], second[second.index(b)] = b, a
+
+    report = evaluate(lines, rounds)
+
+    assert (report.missing_line_slots, report.min_missing_line_slots) == (2, 0)
+    assert (report.lower_bound, report.lower_bound_tight, report.proven_optimal) == (0, True, False)
