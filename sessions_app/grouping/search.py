@@ -691,7 +691,7 @@ class Search:
         mixed: bool,
         active: int | None = None,
     ) -> float:
-        """Tabu search until repeats <= target with no apart pair together, or it stops.
+        """The search loop of ``run``, on the arrays as they are (alone or not).
 
         The budget counts work units (evaluated swaps and members touched by applied swaps), so
         the same seed and effort give the same plan; only `deadline` depends on the clock. The

@@ -102,20 +102,21 @@ class Board:
         return len(self.presence.present(1)) if self.presence.rounds else 0
 
     @property
+    def planned_missing(self) -> int:
+        """Missing line slots as the engine last left the plan (never below the least)."""
+        least = self.report.get("min_missing_line_slots", 0)
+        return max(least, self.report.get("planned_missing_line_slots", least))
+
+    @property
     def extra_missing(self) -> int:
         """Missing line slots above what the engine left: added by changes by hand."""
-        report = self.report
-        least = report.get("min_missing_line_slots", 0)
-        planned = max(least, report.get("planned_missing_line_slots", least))
-        return report.get("missing_line_slots", 0) - planned
+        return self.report.get("missing_line_slots", 0) - self.planned_missing
 
     @property
     def planned_extra_missing(self) -> int:
         """Missing line slots the engine needed above the least the numbers allow: for pairs
         kept apart, or in a round repaired for people arriving late or leaving early."""
-        report = self.report
-        least = report.get("min_missing_line_slots", 0)
-        return max(0, report.get("planned_missing_line_slots", least) - least)
+        return self.planned_missing - self.report.get("min_missing_line_slots", 0)
 
 
 def _state(report: dict) -> str:

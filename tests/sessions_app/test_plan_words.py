@@ -42,10 +42,15 @@ def planned(make_team, make_session, sizes, rounds, *, held=0):
     return team, session
 
 
+def plan_page(client, user, session) -> str:
+    """The scheduler view of `session` as `user` sees it."""
+    client.force_login(user)
+    return client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
+
+
 def board_words(client, user, session) -> tuple[str, str, str | None]:
     """(state class, the state's sentence, the unavoidable-repeat sentence or None) as shown."""
-    client.force_login(user)
-    html = client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
+    html = plan_page(client, user, session)
     state = re.search(r'<p class="mb-2 plan-state plan-state-(\w+)">(.*?)</p>', html, re.S)
     unavoidable = UNAVOIDABLE.search(html)
     return (
@@ -167,8 +172,7 @@ EXTRA = re.compile(r'<p class="alert alert-(info|warning) mb-2">(.*?)</p>', re.S
 
 def extra_words(client, user, session) -> list[tuple[str, str]]:
     """The notes on missing line slots above the least, as (kind, sentence)."""
-    client.force_login(user)
-    html = client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
+    html = plan_page(client, user, session)
     return [(kind, " ".join(text.split())) for kind, text in EXTRA.findall(html)]
 
 
