@@ -11,6 +11,9 @@ Rules kept here (docs/staff-import.md says the same for schools):
 - Importing the same file again changes nothing: every row is "unchanged".
 - A full-name column ("Naam") is split into first name, prefix and last name (split_full_name).
   Beside a first-name column it is left out; beside a last-name column it holds first names.
+  Without a prefix column, a last name "van der Berg" or "Berg, van der" holds the prefix
+  (split_last_name), unless the person is stored with exactly that last name.
+- A private e-mail column ("E-mail privé") is used only when no other column holds addresses.
 - The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
   file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
 """
@@ -109,13 +112,18 @@ HEADER_ALIASES = {
     ],
     ImportField.LAST_NAME: [
         "achternaam", "familienaam", "geslachtsnaam", "lastname", "surname", "familyname",
+        # the last name with its prefix in one column ("Achternaam + tussenvoegsel")
+        "achternaamtussenvoegsel", "achternaamtussenvoegsels", "achternaammettussenvoegsel",
+        "achternaaminclusieftussenvoegsel", "achternaamincltussenvoegsel",
+        "volledigeachternaam", "achternaamvolledig",
     ],
     ImportField.EMAIL: [
         "email", "emailadres", "emailaddress", "mail", "mailadres", "emailwerk", "werkemail",
         "emailschool", "schoolemail", "workemail",
     ],
     ImportField.LINE: [
-        "leerlijn", "leerlijnen", "leerlijnnaam", "lijn", "learningline", "line", "linename",
+        "leerlijn", "leerlijnen", "leerlijnnaam", "naamleerlijn", "lijn", "learningline", "line",
+        "linename",
     ],
     ImportField.STEERING: [
         "stuurgroep", "stuurgroeplid", "lidstuurgroep", "lidvandestuurgroep", "steeringgroup",
@@ -124,6 +132,18 @@ HEADER_ALIASES = {
 }
 # fmt: on
 _ALIAS_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+# Words that only say which address an e-mail column holds ("E-mailadres (werk)", "Mail school",
+# "Zakelijk e-mailadres"). A private address ("E-mail privé") is taken only where the file has
+# no other e-mail column: the school's address comes first.
+EMAIL_QUALIFIERS = {
+    "werk", "school", "zakelijk", "zakelijke", "work", "business", "office", "primair",
+    "primary", "hoofd", "main", "adres", "address",
+}  # fmt: skip
+PRIVATE_QUALIFIERS = {
+    "prive", "prieve", "private", "personal", "persoonlijk", "persoonlijke", "thuis", "home",
+}  # fmt: skip
+_BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
 
 YES = {"ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep", "✓", "✔"}
 NO = {"nee", "n", "no", "0", "onwaar", "false", "niet", "-"}
@@ -175,18 +195,59 @@ def split_full_name(text: str) -> tuple[str, str, str]:
     return " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:])
 
 
-def header_field(header: str) -> str | None:
-    """The field a header names, allowing other capitals, spaces, accents and a small typo."""
+def split_last_name(text: str) -> tuple[str, str]:
+    """A last name that holds its prefix, as (prefix, last name): "van der Berg" and "Berg, van
+    der" give ("van der", "Berg"). A name without prefix words gives ("", text)."""
+    if "," in text:
+        last, after = (part.split() for part in text.split(",", 1))
+        if last and after and all(word.casefold() in NAME_PREFIXES for word in after):
+            return " ".join(after), " ".join(last)
+        return "", text.strip()
+    words = text.split()
+    start = 0
+    while start < len(words) - 1 and words[start].casefold() in NAME_PREFIXES:
+        start += 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
+def _words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.findall(r"[^\W_]+", plain)
+
+
+def header_match(header: str) -> tuple[str | None, bool]:
+    """The field a header names, and whether it names a private e-mail address.
+
+    Other capitals, spaces, accents and a small typo do not matter, nor does what a header adds
+    in brackets or as a number ("Stuurgroep (ja/nee)", "Leerlijn 2026-2027"), nor which address
+    an e-mail column holds ("E-mailadres (werk)", "Mail school", "E-mail privé").
+    """
     key = _key(header)
     if not key:
-        return None
-    if key in _ALIAS_FIELD:
-        return _ALIAS_FIELD[key]
-    if len(key) >= 5:
-        close = difflib.get_close_matches(key, list(_ALIAS_FIELD), n=1, cutoff=0.85)
-        if close:
-            return _ALIAS_FIELD[close[0]]
-    return None
+        return None, False
+    words = _words(_BRACKETED.sub(" ", header))
+    core = [word for word in words if not word.isdigit()]
+    private = any(word in PRIVATE_QUALIFIERS for word in _words(header))
+    email_core = "".join(w for w in core if w not in EMAIL_QUALIFIERS | PRIVATE_QUALIFIERS)
+    for candidate in (key, "".join(core)):
+        if candidate in _ALIAS_FIELD:
+            found = _ALIAS_FIELD[candidate]
+            return found, private and found == ImportField.EMAIL
+    if _ALIAS_FIELD.get(email_core) == ImportField.EMAIL:
+        return ImportField.EMAIL, private
+    for candidate in (key, "".join(core)):
+        if len(candidate) >= 5:
+            close = difflib.get_close_matches(candidate, list(_ALIAS_FIELD), n=1, cutoff=0.85)
+            if close:
+                found = _ALIAS_FIELD[close[0]]
+                return found, private and found == ImportField.EMAIL
+    return None, False
+
+
+def header_field(header: str) -> str | None:
+    """The field a header names (see header_match)."""
+    return header_match(header)[0]
 
 
 # --- Reading a file ----------------------------------------------------------------------------
@@ -432,6 +493,7 @@ class Column:
     recognised: bool  # the header itself names the field
     chosen: bool  # chosen by hand on the preview
     sample: str = ""  # the column's first value, to help choose its field
+    private: bool = False  # a private e-mail address, left out beside the school's addresses
 
 
 @dataclass
@@ -448,7 +510,7 @@ class RowResult:
     steering: bool | None = None
     line: LearningLine | None = None
     current_line: LearningLine | None = None  # an existing member's line on the start date
-    from_full_name: bool = False  # the name parts were split from one full-name cell
+    from_full_name: bool = False  # name parts split from one cell (a full name, or a last name)
 
     @property
     def is_error(self) -> bool:
@@ -526,17 +588,25 @@ def import_year(*, school: School, today: date) -> tuple[SchoolYear | None, date
 def _columns(headers: list[str], mapping: dict) -> list[Column]:
     columns = []
     taken: set[str] = set()
+    matches = {index: header_match(header) for index, header in enumerate(headers) if header}
+    # a private e-mail column only where no other column holds e-mail addresses
+    school_email = any(f == ImportField.EMAIL and not p for f, p in matches.values())
     for index, header in enumerate(headers):
         if not header:
             continue
-        recognised = header_field(header)
+        recognised, private = matches[index]
+        left_out = private and school_email
+        if left_out:
+            recognised = None
         chosen = mapping.get(str(index))
         if chosen is not None and chosen not in ImportField.values:
             chosen = ""
         if chosen is None:
             # Two headers naming one field: the first is used, the next waits for a choice.
             auto = recognised if recognised not in taken else None
-            columns.append(Column(index, header, auto or "", auto is not None, False))
+            columns.append(
+                Column(index, header, auto or "", auto is not None, False, private=left_out)
+            )
         else:
             columns.append(Column(index, header, chosen, False, True))
         taken.add(columns[-1].field)
@@ -726,6 +796,18 @@ def staff_import_preview(
             row.first_name = cell(cells, ImportField.FIRST_NAME)
             row.name_prefix = cell(cells, ImportField.NAME_PREFIX)
             row.last_name = cell(cells, ImportField.LAST_NAME)
+            if row.name_prefix is None and row.last_name:
+                # no prefix column: a last name "van der Berg" holds the prefix
+                prefix, last = split_last_name(row.last_name)
+                stored = members.get(email)
+                as_stored = stored is not None and row.last_name == " ".join(
+                    p for p in (stored.name_prefix, stored.last_name) if p
+                )
+                if as_stored:
+                    row.name_prefix, row.last_name = stored.name_prefix, stored.last_name
+                elif prefix:
+                    row.name_prefix, row.last_name = prefix, last
+                    row.from_full_name = True
         row.name = " ".join(p for p in (row.first_name, row.name_prefix, row.last_name) if p)
         if not email:
             row.notes.append(_("The e-mail address is missing."))

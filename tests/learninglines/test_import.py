@@ -13,6 +13,7 @@ from learninglines.services.imports import (
     ImportChanged,
     ImportNotReady,
     split_full_name,
+    split_last_name,
     staff_import_apply,
     staff_import_create,
     staff_import_preview,
@@ -524,6 +525,104 @@ def test_a_name_column_beside_the_parts_of_the_name(school, lines):
         "name or the parts, not both."
     ]
     assert preview.can_confirm is False
+
+
+def test_a_private_address_is_used_only_without_the_school_address(school, lines):
+    headers = ["Voornaam", "E-mail (privé)", "E-mailadres (werk)"]
+    preview = preview_of(
+        school, [["Daan", "daan@home.example", "daan@school.example"]], headers=headers
+    )
+    assert [(c.header, c.field, c.recognised, c.private) for c in preview.columns] == [
+        ("Voornaam", "first_name", True, False),
+        ("E-mail (privé)", "", False, True),
+        ("E-mailadres (werk)", "email", True, False),
+    ]
+    assert [(r.outcome, r.email) for r in preview.rows] == [("new", "daan@school.example")]
+
+    preview = preview_of(school, [["Daan", "daan@home.example"]], headers=headers[:2])
+    assert [(c.header, c.field) for c in preview.columns] == [
+        ("Voornaam", "first_name"),
+        ("E-mail (privé)", "email"),
+    ]
+    assert [(r.outcome, r.email) for r in preview.rows] == [("new", "daan@home.example")]
+
+
+def test_the_preview_page_says_why_a_private_address_is_left_out(client, school, steering):
+    staff_import = upload(
+        school,
+        steering.user,
+        [["Daan", "daan@home.example", "daan@school.example"]],
+        headers=["Voornaam", "E-mail (privé)", "E-mailadres (werk)"],
+    )
+    client.force_login(steering.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"{URL}{staff_import.pk}/").content.decode()
+    assert page.count("A private address: left out, as another column holds the school") == 1
+    assert "Import 1 change" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("van der Berg", ("van der", "Berg")),
+        ("Berg, van der", ("van der", "Berg")),
+        ("in 't Veld", ("in 't", "Veld")),
+        ("Bakker-de Wit", ("", "Bakker-de Wit")),
+        ("Berg", ("", "Berg")),
+        ("van", ("", "van")),
+        ("Berg, Daan", ("", "Berg, Daan")),
+    ],
+)
+def test_a_last_name_may_hold_its_prefix(text, parts):
+    assert split_last_name(text) == parts
+
+
+def test_without_a_prefix_column_the_last_name_holds_the_prefix(school, lines, steering):
+    # stored as the school typed them by hand: both must stay as they are
+    member_add(school=school, email="bram@school.example", first_name="Bram", last_name="van Dijk")
+    member_add(
+        school=school,
+        email="zoe@school.example",
+        first_name="Zoë",
+        name_prefix="de",
+        last_name="Wit",
+    )
+    headers = ["Voornaam", "Achternaam + tussenvoegsel", "E-mail"]
+    rows = [
+        ["Daan", "van der Berg", "daan@school.example"],
+        ["Fatima", "Amrani, el", "fatima@school.example"],
+        ["Bram", "van Dijk", "bram@school.example"],
+        ["Zoë", "de Wit", "zoe@school.example"],
+        ["Piet", "Bakker", "piet@school.example"],
+    ]
+    preview = preview_of(school, rows, headers=headers)
+    assert preview.problems == []
+    assert [
+        (r.outcome, r.first_name, r.name_prefix, r.last_name, r.from_full_name)
+        for r in preview.rows
+    ] == [
+        ("new", "Daan", "van der", "Berg", True),
+        ("new", "Fatima", "el", "Amrani", True),
+        ("unchanged", "Bram", "", "van Dijk", False),
+        ("unchanged", "Zoë", "de", "Wit", False),
+        ("new", "Piet", None, "Bakker", False),
+    ]
+
+    result = apply(upload(school, steering.user, rows, headers=headers), steering.user)
+    assert (result.new, result.updated, result.unchanged) == (3, 0, 2)
+    assert sorted(
+        Member.objects.filter(school=school).values_list("first_name", "name_prefix", "last_name")
+    ) == [
+        ("Anouk", "de", "Vries"),
+        ("Bram", "", "van Dijk"),
+        ("Daan", "van der", "Berg"),
+        ("Fatima", "el", "Amrani"),
+        ("Piet", "", "Bakker"),
+        ("Zoë", "de", "Wit"),
+    ]
+    # the same file again: nothing changes
+    result = apply(upload(school, steering.user, rows, headers=headers), steering.user)
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 5)
 
 
 def test_mapping_through_the_preview_page(client, school, lines, steering):
