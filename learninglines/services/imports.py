@@ -384,7 +384,9 @@ def _read_csv(content: bytes) -> Table:
     # The sniffer guesses; the delimiter that yields the most recognised headers wins.
     for delimiter in dict.fromkeys([sniffed, ";", ",", "\t"]):
         try:
-            table = _table(csv.reader(io.StringIO(text), delimiter=delimiter), "")
+            # newline="": a line may end in \r\n, \n or a lone \r (Excel's "CSV (Macintosh)")
+            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            table = _table(rows, "")
         except TooManyRows:
             raise
         except ImportFileError as error:
@@ -675,12 +677,17 @@ def _parse_steering(text: str) -> bool | None:
     raise ValueError(text)
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+
+
 def _email(text: str) -> str:
     # "Daan Berg <daan@school.example>", as an address book copies it: the address inside
     inside = re.search(r"<([^<>]*@[^<>]*)>", text)
     if inside:
         text = inside.group(1)
-    text = text.strip().strip("<>").strip()
+    # invisible characters a copy from a web page or a chat brings along, quotes, and the
+    # separator of a list of addresses ("daan@school.example;")
+    text = _INVISIBLE.sub("", text).strip().strip("<>\"'").strip().rstrip(";,").strip()
     if text.lower().startswith("mailto:"):
         text = text[7:]
     return User.objects.normalize_email(text)

@@ -99,6 +99,8 @@ OUTCOMES = [
     (["Piet", "", "Bakker", "PIET@School.Example ", "", ""], "unchanged", []),
     (["Piet", "", "Bakker", "Piet Bakker <piet@school.example>", "", ""], "unchanged", []),
     (["Piet", "", "Bakker", "mailto:piet@school.example", "", ""], "unchanged", []),
+    (["Piet", "", "Bakker", '"piet@school.example";', "", ""], "unchanged", []),
+    (["Piet", "", "Bakker", "\u200bpiet@school.example\u200e", "", ""], "unchanged", []),
     (["  Piet ", "", "Bakker", "piet@school.example", "", "0"], "unchanged", []),
     (
         ["Piet", "", "Bakker-de Wit", "piet@school.example", "", ""],

@@ -134,6 +134,16 @@ def test_csv_with_quoted_cells_holding_the_other_separator():
     ]
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_csv_lines_may_end_the_way_any_excel_writes_them(newline):
+    # a lone \r is what Excel's "CSV (Macintosh)" writes; a quoted cell may hold a line break
+    content = newline.join(["Voornaam;E-mail", "Zoë;zoe@school.example", '"Daan\nD.";d@x.nl', ""])
+    assert read_table(content.encode()).rows == [
+        (2, ["Zoë", "zoe@school.example"]),
+        (3, ["Daan D.", "d@x.nl"]),
+    ]
+
+
 def test_excel_with_a_title_row_english_headers_in_another_order_and_extra_columns():
     content = xlsx_file(
         [
