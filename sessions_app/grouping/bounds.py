@@ -61,8 +61,8 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
     a bound for the pairs between A and B, and so does summing b over B: the larger one counts.
     Within a line, members beyond one per table meet each other; the balanced spread gives the
     fewest such meetings per round, and again only never-met pairs can absorb one meeting each.
-    The result is the largest of that per-line bound, the global count of ``fresh_pairs`` and
-    the per-member count of ``per_member``.
+    The result is the largest of that per-line bound, the global count of ``fresh_pairs``, the
+    per-member count of ``per_member`` and the table-size count of ``chain_bound``.
     """
     n, k = inst.n, inst.k
     stale = [[0] * k for _ in range(n)]
@@ -118,7 +118,38 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
         per_round = rem * (q + 1) * q // 2 + (tables - rem) * q * (q - 1) // 2
         fresh = sizes[la] * (sizes[la] - 1) // 2 - stale_within[la]
         per_line += max(0, rounds * per_round - fresh)
-    return max(bound, per_line)
+    return max(bound, per_line, chain_bound(inst, rounds, tables))
+
+
+def together_at_least(size: int, tables: int) -> int:
+    """The fewest pairs of `size` people that share a table when they sit at `tables` tables:
+    spread as evenly as possible (pigeonhole; any other spread adds pairs)."""
+    q, rem = divmod(size, tables)
+    return rem * (q + 1) * q // 2 + (tables - rem) * q * (q - 1) // 2
+
+
+def chain_bound(inst: Instance, rounds: int, tables: int) -> int:
+    """Repeats forced by the table sizes alone, from one round to the next.
+
+    The people at one table of a round sit at `tables` tables in the next round, so at least
+    ``together_at_least(size, tables)`` of their pairs sit together in both rounds. That count
+    is summed over the tables of one round, for each two consecutive new rounds, and once for
+    one history round (the one that forces the most) followed by the first new round. A pair
+    that never met before and meets in m new rounds is counted at most m - 1 times (once per two
+    consecutive rounds that both hold it): its repeats. A pair that met before counts m
+    repeats and at most m counts: the history link adds one only when it also meets in the
+    first new round. So the sum is a lower bound. It matters when tables are larger than their
+    number: 15 people at 3 tables of 5 repeat at least 6 encounters over 2 rounds.
+    """
+    base, big = split_sizes(inst.n, tables)
+    per_link = big * together_at_least(base + 1, tables) + (tables - big) * together_at_least(
+        base, tables
+    )
+    history = max(
+        (sum(together_at_least(len(t), tables) for t in rnd) for rnd in inst.history_tables),
+        default=0,
+    )
+    return history + (rounds - 1) * per_link
 
 
 def per_member(

@@ -139,6 +139,8 @@ class Instance:
     history_rounds: int
     apart: list[int]
     known: dict[Hashable, int] = field(default_factory=dict)  # every line member -> line number
+    # each history round's tables of present members (a member twice in a round: the first)
+    history_tables: list[list[list[int]]] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -268,7 +270,10 @@ def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any
     hist_count: dict[int, int] = {}
     hist_last: dict[int, int] = {}
     rounds = id_list(history, "invalid_history", "The history", "history")
+    history_tables: list[list[list[int]]] = []
     for h, past in enumerate(rounds):
+        placed: set[int] = set()
+        history_tables.append([])
         for table in id_list(past, "invalid_history", "A round of the history", "history", round=h):
             ids_at = id_list(table, "invalid_history", "A table", "history", round=h)
             if not all(map(is_hashable, ids_at)):
@@ -279,6 +284,8 @@ def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any
                     params={"field": "history", "round": h},
                 )
             seated = sorted({index[m] for m in ids_at if m in index})
+            history_tables[-1].append([m for m in seated if m not in placed])
+            placed.update(seated)
             for x, a in enumerate(seated):
                 for b in seated[x + 1 :]:
                     key = a * n + b
@@ -295,6 +302,7 @@ def normalise(lines: Mapping, *, history: Any = (), absent: Any = (), apart: Any
         history_rounds=len(rounds),
         apart=read_pairs(apart, index, n),
         known=known,
+        history_tables=history_tables,
     )
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from sessions_app.grouping import evaluate, plan_rounds
 from sessions_app.grouping.bounds import (
+    chain_bound,
     encounters,
     fresh_pairs,
     lower_bound,
@@ -149,3 +150,49 @@ def test_a_change_by_hand_that_adds_missing_line_slots_drops_the_bound():
 
     assert (report.missing_line_slots, report.min_missing_line_slots) == (2, 0)
     assert (report.lower_bound, report.lower_bound_tight, report.proven_optimal) == (0, True, False)
+
+
+def test_tables_larger_than_their_number_force_repeats_from_round_to_round():
+    """15 people in lines of 4, 4, 4 and 3 at 3 tables of 5 (rule 2 picks 3 tables: every line
+    at every table). The five people at one table sit at three tables in the next round, so at
+    least two of their pairs meet again: 3 tables x 2 = 6 repeats over 2 rounds, and 12 over 3.
+    The other counts say 0; the engine reaches 6 and now says it is optimal."""
+    lines = {
+        "A": ["a1", "a2", "a3", "a4"],
+        "B": ["b1", "b2", "b3", "b4"],
+        "C": ["c1", "c2", "c3", "c4"],
+        "D": ["d1", "d2", "d3"],
+    }
+    inst = normalise(lines)
+    assert (chain_bound(inst, 1, 3), chain_bound(inst, 2, 3), chain_bound(inst, 3, 3)) == (0, 6, 12)
+    assert lower_bound(inst, 2, 3, {}) == 6
+
+    report = plan_rounds(lines, 2, seed=0).report
+
+    assert (len(report.table_sizes[0]), report.repeats, report.lower_bound) == (3, 6, 6)
+    assert report.proven_optimal is True
+
+
+def test_a_large_table_of_an_earlier_round_forces_repeats_in_the_first_new_one():
+    """12 people met at two tables of 6; now they sit at 4 tables of 3. The six of one earlier
+    table take at least two pairs along to the new tables (six people at four tables), so each
+    earlier table forces 2 repeats: 4 in all, which the engine reaches."""
+    lines = {line: [f"{line.lower()}{i}" for i in range(1, 5)] for line in "ABC"}
+    history = [[["a1", "a2", "b1", "b2", "c1", "c2"], ["a3", "a4", "b3", "b4", "c3", "c4"]]]
+    inst = normalise(lines, history=history)
+    assert chain_bound(inst, 1, 4) == 4
+    assert lower_bound(inst, 1, 4, {}) == 4
+
+    report = plan_rounds(lines, 1, history=history, group_size=3, seed=0).report
+
+    assert (len(report.table_sizes[0]), report.repeats, report.lower_bound) == (4, 4, 4)
+    assert report.proven_optimal is True
+
+
+def test_someone_seated_twice_in_an_earlier_round_counts_at_the_first_table_only():
+    """History from another tool may seat a person at two tables of one round; for the bound
+    each earlier round's tables are kept apart (ids in no line are left out)."""
+    lines = {"A": ["a1", "a2"], "B": ["b1", "b2"], "C": ["c1", "c2"]}
+    inst = normalise(lines, history=[[["a1", "b1", "c1"], ["a1", "b2", "c2", "zz"]]])
+    ids = [[[inst.ids[m] for m in table] for table in rnd] for rnd in inst.history_tables]
+    assert ids == [[["a1", "b1", "c1"], ["b2", "c2"]]]

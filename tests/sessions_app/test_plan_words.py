@@ -111,10 +111,10 @@ def test_the_third_session_of_the_year_says_its_repeats_are_no_failure(
 def test_a_bound_known_to_be_unreachable_says_the_plan_may_be_the_best(
     client, steering, make_team, make_session
 ):
-    # 4 lines of 3 over 3 rounds without repeats needs 3 orthogonal Latin squares of order 3.
-    _team, session = planned(make_team, make_session, [3, 3, 3, 3], 3)
+    # 4 lines of 6 over 6 rounds without repeats needs 3 orthogonal Latin squares of order 6.
+    _team, session = planned(make_team, make_session, [6, 6, 6, 6], 6)
     plan = plan_generate(session=session, seed=0)
-    assert numbers(plan) == (6, 0, False, False)
+    assert numbers(plan) == (12, 0, False, False)
     assert board_words(client, steering.user, session) == (
         "unreachable",
         "De ondergrens (0) is met deze aantallen niet haalbaar; deze indeling is dus mogelijk "
@@ -140,9 +140,9 @@ def test_an_unknown_state_with_a_bound_names_the_bound(client, steering, make_te
 def test_an_unknown_state_without_a_bound_suggests_making_the_plan_again(
     client, steering, make_team, make_session
 ):
-    _team, session = planned(make_team, make_session, [3, 3, 3, 2], 3)
+    _team, session = planned(make_team, make_session, [7, 6, 6, 5], 6)
     plan = plan_generate(session=session, seed=0)
-    assert numbers(plan) == (4, 0, True, False)
+    assert numbers(plan) == (9, 0, True, False)
     assert board_words(client, steering.user, session) == (
         "unknown",
         "Misschien bestaat er een indeling met minder herhaalde ontmoetingen: opnieuw indelen "
