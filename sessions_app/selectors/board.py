@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from learninglines.models import LearningLine
+from sessions_app.grouping.bounds import together_at_least
 from sessions_app.models import ApartPair, PlenarySession, TablePlan
 from sessions_app.selectors.day import plan_changed_members
 from sessions_app.selectors.plans import RoundView, TableView, plan_changes, plan_rounds_view
@@ -96,6 +97,21 @@ class Board:
     @property
     def table_count(self) -> int:
         return len(self.rounds[0].tables) if self.rounds else 0
+
+    @property
+    def largest_table(self) -> int:
+        return max((len(t.seats) for t in self.rounds[0].tables), default=0) if self.rounds else 0
+
+    @property
+    def crowded(self) -> bool:
+        """The lower bound is what the table sizes alone force: with more people at a table than
+        there are tables, people who share a table cannot all sit apart in the next round (the
+        engine's round-to-round count, ``chain_bound``, for the first round's sizes)."""
+        if len(self.rounds) < 2 or not self.report.get("lower_bound"):
+            return False
+        count = self.table_count
+        forced = sum(together_at_least(len(t.seats), count) for t in self.rounds[0].tables)
+        return forced * (len(self.rounds) - 1) >= self.report["lower_bound"]
 
     @property
     def present_count(self) -> int:

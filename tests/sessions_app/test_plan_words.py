@@ -1,9 +1,10 @@
 """The scheduler view says in Dutch which of the engine's states a plan is in, word for word.
 
 Each plan is made by the engine on a school built for the state: 4 lines of 4 in 2 rounds (no
-repeat at all), 3 lines of 3 in 4 rounds (9 repeats, and no plan has fewer), 4 lines of 3 in 3
-rounds (a bound of 0 that no plan reaches: there is no resolvable design for it), 3 lines of 4,
-4 and 3 in 4 rounds (a bound of 8 the engine does not reach), 4 lines of 3, 3, 3 and 2 in 3
+repeat at all), 3 lines of 3 in 4 rounds (9 repeats, and no plan has fewer), 4 lines of 6 in 6
+rounds (a bound of 0 that no plan reaches: there is no resolvable design for it), 4 lines of 4,
+4, 4 and 3 in 2 rounds (3 tables of 5: 6 repeats forced by the table sizes), 3 lines of 4, 4
+and 3 in 4 rounds (a bound of 8 the engine does not reach), 4 lines of 7, 6, 6 and 5 in 6
 rounds (repeats above a bound of 0) and a late arrival (no bound at all). The report's numbers
 are asserted first, so a smarter engine shows up as such and not as a wording failure.
 """
@@ -120,6 +121,22 @@ def test_a_bound_known_to_be_unreachable_says_the_plan_may_be_the_best(
         "De ondergrens (0) is met deze aantallen niet haalbaar; deze indeling is dus mogelijk "
         "de best haalbare.",
         None,
+    )
+
+
+def test_tables_larger_than_their_number_say_why_repeats_cannot_be_avoided(
+    client, steering, make_team, make_session
+):
+    # 15 people at 3 tables of 5: five tablemates cannot sit at five tables in the next round
+    _team, session = planned(make_team, make_session, [4, 4, 4, 3], 2)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (6, 6, True, True)
+    assert board_words(client, steering.user, session) == (
+        "optimal",
+        "Beter kan niet: minstens 6 herhaalde ontmoetingen zijn onvermijdelijk.",
+        "Aan 3 tafels van hooguit 5 mensen kunnen tafelgenoten in de volgende ronde niet allemaal "
+        "apart zitten: minstens 6 herhaalde ontmoetingen zijn onvermijdelijk. Dat is geen fout "
+        "van de indeling.",
     )
 
 
