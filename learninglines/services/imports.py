@@ -668,6 +668,26 @@ def _line_lookup(lines: list[LearningLine]) -> dict[str, LearningLine]:
     return lookup
 
 
+_LINE_WORDS = ("leerlijn", "lijn", "learningline", "line")
+
+
+def _find_line(lookup: dict[str, LearningLine], text: str) -> LearningLine | None:
+    """The line a cell names: its name or letter as `_line_lookup` keys them, also after a word
+    "Leerlijn" or "Lijn" ("Lijn A", "Leerlijn: Rekenen") and as "Rekenen (A)"."""
+    key = _key(text)
+    if key in lookup:
+        return lookup[key]
+    for word in _LINE_WORDS:
+        if key.startswith(word) and key[len(word) :] in lookup:
+            return lookup[key[len(word) :]]
+    inside = re.fullmatch(r"(.+?)\s*\((.+)\)\s*", text)
+    if inside:
+        name, letter = lookup.get(_key(inside.group(1))), lookup.get(_key(inside.group(2)))
+        if name is not None and (letter is None or letter == name):
+            return name
+    return None
+
+
 def _parse_steering(text: str) -> bool | None:
     key = _key(text) or text.strip()
     if key in YES:
@@ -846,7 +866,7 @@ def staff_import_preview(
                 )
         line_text = cell(cells, ImportField.LINE) or ""
         if line_text:
-            row.line = lookup.get(_key(line_text))
+            row.line = _find_line(lookup, line_text)
             if row.line is None:
                 row.notes.append(_line_error(line_text, lines, year))
         row.member = members.get(email)

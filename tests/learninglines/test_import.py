@@ -118,6 +118,18 @@ OUTCOMES = [
     ),
     (["Daan", "", "Berg", "", "Lezen", ""], "error", ["The e-mail address is missing."]),
     (
+        ["Piet", "", "Bakker", "piet@school.example", "Leerlijn: Lezen", ""],
+        "updated",
+        ["moves from line A. Rekenen to B. Lezen from {today}"],
+    ),
+    (["Piet", "", "Bakker", "piet@school.example", "Lijn A", ""], "unchanged", []),
+    (["Piet", "", "Bakker", "piet@school.example", "Rekenen (A)", ""], "unchanged", []),
+    (
+        ["Piet", "", "Bakker", "piet@school.example", "Rekenen (B)", ""],
+        "error",
+        ["Unknown learning line “Rekenen (B)”. Did you mean “Rekenen”?"],
+    ),
+    (
         ["Daan", "", "Berg", "daan@", "", ""],
         "error",
         ["“daan@” is not a valid e-mail address."],
