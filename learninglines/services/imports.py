@@ -145,7 +145,11 @@ PRIVATE_QUALIFIERS = {
 }  # fmt: skip
 _BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
 
-YES = {"ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep", "✓", "✔"}
+YES = {
+    "ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep", "✓", "✔",
+    # a role in the steering group, as some lists write it
+    "lid", "voorzitter", "member", "chair",
+}  # fmt: skip
 NO = {"nee", "n", "no", "0", "onwaar", "false", "niet", "-"}
 
 
@@ -689,11 +693,12 @@ def _find_line(lookup: dict[str, LearningLine], text: str) -> LearningLine | Non
 
 
 def _parse_steering(text: str) -> bool | None:
-    key = _key(text) or text.strip()
-    if key in YES:
-        return True
-    if key in NO:
-        return False
+    # "Ja (voorzitter)": what a cell adds in brackets does not change its answer
+    for key in (_key(text) or text.strip(), _key(_BRACKETED.sub(" ", text))):
+        if key in YES:
+            return True
+        if key in NO:
+            return False
     raise ValueError(text)
 
 

@@ -783,13 +783,19 @@ def test_without_a_school_year_names_and_steering_still_import(school, steering)
     )
 
 
-@pytest.mark.parametrize("value", ["ja", "Ja", "J", "yes", "Y", "x", "X", "1", "waar", "TRUE", "✓"])
+@pytest.mark.parametrize(
+    "value",
+    ["ja", "Ja", "J", "yes", "Y", "x", "X", "1", "waar", "TRUE", "✓", "Lid", "voorzitter",
+     "Ja (voorzitter)"],
+)  # fmt: skip
 def test_steering_yes_values(school, value):
     [row] = preview_of(school, [["Daan", "", "Berg", "daan@school.example", "", value]]).rows
     assert (row.outcome, row.steering) == ("new", True)
 
 
-@pytest.mark.parametrize("value", ["nee", "Nee", "n", "no", "0", "onwaar", "false", "-"])
+@pytest.mark.parametrize(
+    "value", ["nee", "Nee", "n", "no", "0", "onwaar", "false", "-", "Nee (tot januari)"]
+)
 def test_steering_no_values(school, value):
     [row] = preview_of(school, [["Daan", "", "Berg", "daan@school.example", "", value]]).rows
     assert (row.outcome, row.steering) == ("new", False)
