@@ -140,6 +140,10 @@ def chain_bound(inst: Instance, rounds: int, tables: int) -> int:
     repeats and at most m counts: the history link adds one only when it also meets in the
     first new round. So the sum is a lower bound. It matters when tables are larger than their
     number: 15 people at 3 tables of 5 repeat at least 6 encounters over 2 rounds.
+
+    Every meeting of a pair that met before is a repeat, so the history round's link also holds
+    for each new round on its own: `rounds` times it is a bound too (the larger one counts),
+    when an earlier round had much larger tables than the new rounds have.
     """
     base, big = split_sizes(inst.n, tables)
     per_link = big * together_at_least(base + 1, tables) + (tables - big) * together_at_least(
@@ -149,7 +153,7 @@ def chain_bound(inst: Instance, rounds: int, tables: int) -> int:
         (sum(together_at_least(len(t), tables) for t in rnd) for rnd in inst.history_tables),
         default=0,
     )
-    return history + (rounds - 1) * per_link
+    return max(history + (rounds - 1) * per_link, rounds * history)
 
 
 def per_member(

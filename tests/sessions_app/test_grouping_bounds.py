@@ -176,17 +176,22 @@ def test_tables_larger_than_their_number_force_repeats_from_round_to_round():
 def test_a_large_table_of_an_earlier_round_forces_repeats_in_the_first_new_one():
     """12 people met at two tables of 6; now they sit at 4 tables of 3. The six of one earlier
     table take at least two pairs along to the new tables (six people at four tables), so each
-    earlier table forces 2 repeats: 4 in all, which the engine reaches."""
+    earlier table forces 2 repeats: 4 in all, and as every meeting of people who met before is
+    a repeat, 4 in each new round: 8 over 2 rounds. The engine reaches both."""
     lines = {line: [f"{line.lower()}{i}" for i in range(1, 5)] for line in "ABC"}
     history = [[["a1", "a2", "b1", "b2", "c1", "c2"], ["a3", "a4", "b3", "b4", "c3", "c4"]]]
     inst = normalise(lines, history=history)
-    assert chain_bound(inst, 1, 4) == 4
-    assert lower_bound(inst, 1, 4, {}) == 4
+    assert (chain_bound(inst, 1, 4), chain_bound(inst, 2, 4)) == (4, 8)
+    assert (lower_bound(inst, 1, 4, {}), lower_bound(inst, 2, 4, {})) == (4, 8)
 
-    report = plan_rounds(lines, 1, history=history, group_size=3, seed=0).report
-
-    assert (len(report.table_sizes[0]), report.repeats, report.lower_bound) == (4, 4, 4)
-    assert report.proven_optimal is True
+    for rounds, repeats in [(1, 4), (2, 8)]:
+        report = plan_rounds(lines, rounds, history=history, group_size=3, seed=0).report
+        assert (len(report.table_sizes[0]), report.repeats, report.lower_bound) == (
+            4,
+            repeats,
+            repeats,
+        )
+        assert report.proven_optimal is True
 
 
 def test_someone_seated_twice_in_an_earlier_round_counts_at_the_first_table_only():
