@@ -223,3 +223,81 @@ def _design_prefs(
 def split_sizes_list(members: int, tables: int) -> list[int]:
     base, big = split_sizes(members, tables)
     return [base + 1] * big + [base] * (tables - big)
+
+
+def shadow_prefs(
+    inst: Instance, tables: int, rounds: int, rng: random.Random
+) -> tuple[list[list[int] | None], int] | None:
+    """A table per member for each round where tables hold more people than there are tables.
+
+    With T tables and n > T * T present members, the design of T columns of T positions over
+    T rounds (any two positions of different columns share a table in exactly one round, two
+    of one column never) seats T * T members at its positions; each of the other n - T * T
+    members *shadows* a position: sits wherever that position sits. A shadow meets its position
+    every round and everybody else at most once, so the plan repeats (n - T * T) * (rounds - 1)
+    encounters: the round-to-round lower bound (bounds.chain_bound), as the people at one table
+    then spread over the next round's tables as evenly as they can. The shadowed positions are
+    q whole columns and r positions of one more (n - T * T = q * T + r), so every round has q or
+    q + 1 shadows at each table: balanced sizes.
+
+    Every line keeps to rule 2: a line of at least T members fills a whole column (or shadows
+    one), so it sits at every table; a smaller line sits within one column, at positions or as
+    shadows, so its members are at different tables. Lines are packed into the columns and the
+    shadow columns largest first, the rest of the long lines fill what is left. Returns (prefs,
+    repeats including earlier encounters the plan repeats) or None where T is not a prime
+    power (no design of T columns), n <= T * T, there are more rounds than T or the lines do
+    not pack. The caller uses it only where it reaches the lower bound.
+    """
+    count, n = tables, inst.n
+    extra = n - count * count
+    if count < 2 or extra <= 0 or extra >= count * count or rounds > count:
+        return None
+    grid = design_tables(count, count, list(range(rounds)))
+    if grid is None:
+        return None
+    full, part = divmod(extra, count)
+    points: list[list[int]] = [[] for _ in range(count)]  # members at each column's positions
+    shadows: list[list[int]] = [[] for _ in range(full + (1 if part else 0))]
+    room = [count] * count
+    shadow_room = [count] * full + ([part] if part else [])
+    pool: list[int] = []
+    for line in sorted(range(inst.k), key=lambda li: (-len(inst.line_members[li]), li)):
+        members = list(inst.line_members[line])
+        rng.shuffle(members)
+        size = min(len(members), count)
+        # best fit: the fullest column (positions first, then shadows) the line fits in whole
+        fits = [(room[c], 0, c) for c in range(count) if room[c] >= size]
+        if not fits:
+            fits = [(shadow_room[b], 1, b) for b in range(len(shadows)) if shadow_room[b] >= size]
+        if not fits:
+            return None
+        _, kind, slot = min(fits)
+        if kind == 0:
+            points[slot] += members[:size]
+            room[slot] -= size
+        else:
+            shadows[slot] += members[:size]
+            shadow_room[slot] -= size
+        pool += members[size:]  # a long line's members beyond one per table: anywhere
+    for c in range(count):
+        points[c] += pool[: room[c]]
+        pool = pool[room[c] :]
+    for b in range(len(shadows)):
+        shadows[b] += pool[: shadow_room[b]]
+        pool = pool[shadow_room[b] :]
+    prefs: list[list[int] | None] = []
+    for r in range(rounds):
+        tab = [0] * n
+        for c, column in enumerate(points):
+            for position, m in enumerate(column):
+                tab[m] = grid[r][c][position]
+        for b, column in enumerate(shadows):  # shadow column b follows the positions of column b
+            for position, m in enumerate(column):
+                tab[m] = grid[r][b][position]
+        prefs.append(tab)
+    repeats = extra * (rounds - 1)
+    for tab in prefs:
+        for key, _count in inst.hist_count.items():
+            a, b = divmod(key, n)
+            repeats += tab[a] == tab[b]
+    return prefs, repeats

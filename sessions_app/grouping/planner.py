@@ -28,7 +28,7 @@ from typing import Any
 
 from .algorithms import assignment, compose, greedy_assignment
 from .bounds import apart_clique, check_apart, lower_bound, refuse_apart, round_min_missing
-from .layout import construction_prefs, near_design_prefs
+from .layout import construction_prefs, near_design_prefs, shadow_prefs
 from .model import (
     GroupingError,
     Instance,
@@ -282,6 +282,28 @@ def build(
     return search
 
 
+def shadow_start(
+    inst: Instance,
+    tables: int,
+    rounds: int,
+    seed: int,
+    target: int,
+    mixed: bool,
+    deadline: float | None,
+) -> Search | None:
+    """The rounds seated from the shadow design (layout.shadow_prefs) when tables hold more
+    people than there are tables, but only where that plan reaches the lower bound (it keeps
+    the apart pairs and repeats no more than `target`); else None and the usual starts run."""
+    rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
+    shadow = shadow_prefs(inst, tables, rounds, rng)
+    if shadow is None or shadow[1] > target:
+        return None
+    start = build(inst, tables, rounds, {}, seed, shadow[0], 0, mixed, deadline)
+    if start.repeats > target or start.apart_violations:
+        return None
+    return start
+
+
 def _check_number(value: Any, name: str, *, whole: bool, allow_none: bool = False) -> None:
     if value is None and allow_none:
         return
@@ -325,10 +347,12 @@ def plan_rounds(
     balanced sizes fit min_size..max_size; ``table_options`` lists the two the rule weighs),
     so the scheduler can show what the other allowed count would cost.
 
-    Zero-repeat rounds come from a resolvable design where one fits (construct.py), otherwise
-    from a greedy start; a tabu search follows and stops at the lower bound, on a plateau, at
-    the budget (`effort`) or at `time_limit` seconds, which every phase observes. Same input,
-    seed and effort give the same plan; only `time_limit` adds clock dependence.
+    Zero-repeat rounds come from a resolvable design where one fits (construct.py); where tables
+    hold more people than there are tables, the shadow design (layout.shadow_prefs) where it
+    reaches the lower bound; otherwise a greedy start. A tabu search follows and stops at the
+    lower bound, on a plateau, at the budget (`effort`) or at `time_limit` seconds, which every
+    phase observes. Same input, seed and effort give the same plan; only `time_limit` adds
+    clock dependence.
     Raises GroupingError: input errors have ``impossible`` True, ``no_plan_in_budget`` False.
     """
     started = time.perf_counter()
@@ -369,7 +393,10 @@ def plan_rounds(
     mixed = any(len(m) != tables for m in inst.line_members) or bool(locks)
     budget = BUDGET * effort
     search = None
-    if prefs is not None:
+    if prefs is None and not locks:
+        # tables larger than their number: the shadow design reaches the bound where it fits
+        search = shadow_start(inst, tables, rounds, seed, target, mixed, deadline)
+    if search is None and prefs is not None:
         # the construction first; the greedy start only gets the rest of the budget if needed
         search = build(inst, tables, rounds, locks, seed, prefs, 0, mixed, deadline)
         if design and design[1] and not locks:

@@ -6,9 +6,10 @@ from itertools import combinations
 import pytest
 
 from sessions_app.grouping import plan_rounds
+from sessions_app.grouping.bounds import round_min_missing
 from sessions_app.grouping.construct import design_tables, max_lines
-from sessions_app.grouping.layout import construction_prefs, near_design_prefs
-from sessions_app.grouping.model import normalise
+from sessions_app.grouping.layout import construction_prefs, near_design_prefs, shadow_prefs
+from sessions_app.grouping.model import normalise, split_sizes
 from sessions_app.grouping.mols import (
     QDMS,
     SQUARES,
@@ -187,3 +188,79 @@ def test_near_design_is_only_offered_where_it_repeats_no_earlier_encounter():
         shuffled.append([everyone[i : i + 8] for i in range(0, len(everyone), 8)])
     inst = normalise(lines, history=shuffled, absent=["A3", "C7"])
     assert near_design_prefs(inst, 18, 6, {}, random.Random(0)) is None
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rounds", "repeats"),
+    [
+        ((7, 7, 6, 5, 4, 4), 4, 24),  # the issue's kind: six uneven lines at 5 tables
+        ((7, 6, 6, 5, 5, 4), 4, 24),
+        ((12, 10, 9, 7, 6, 5, 4, 3), 4, 21),  # 56 people in 8 lines at 7 tables of 8
+        ((4, 4, 4, 3), 2, 6),  # 15 people at 3 tables of 5
+    ],
+)
+def test_tables_larger_than_their_number_reach_the_bound_with_the_shadow_design(
+    sizes, rounds, repeats
+):
+    """More people at a table than tables: the shadow design seats T * T people at the design's
+    positions and the rest each follow one position, which is what the round-to-round bound
+    counts; the engine's search ended 2 to 16 repeats above it on the first three."""
+    report = plan_rounds(make_lines(*sizes), rounds, seed=0).report
+
+    assert (report.repeats, report.lower_bound, report.proven_optimal) == (repeats, repeats, True)
+    assert report.missing_line_slots == report.min_missing_line_slots
+
+
+def shadow_case(rng):
+    tables = rng.choice([3, 4, 5, 7])
+    n = rng.randint(tables * tables + 1, tables * (tables + 2))
+    k = rng.randint(2, 8)
+    sizes = [1] * k
+    for _ in range(n - k):
+        sizes[rng.randrange(k)] += 1
+    return make_lines(*sizes), tables, rng.randint(1, tables)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_shadow_design_keeps_every_rule_and_repeats_what_it_says(seed):
+    """Random lines at T tables (T * T < people): where the lines pack, every round has
+    balanced tables and the least missing line slots, and the repeats are the shadows' meetings
+    with their positions, (people - T * T) * (rounds - 1)."""
+    rng = random.Random(seed)
+    lines, tables, rounds = shadow_case(rng)
+    inst = normalise(lines)
+    result = shadow_prefs(inst, tables, rounds, random.Random(seed))
+    if result is None:
+        return  # the lines do not pack into the columns: the engine plans the usual way
+    prefs, repeats = result
+    base, big = split_sizes(inst.n, tables)
+    meetings = {}
+    for tab in prefs:
+        sizes = sorted(tab.count(t) for t in range(tables))
+        assert sizes == [base] * (tables - big) + [base + 1] * big
+        lines_at = [{inst.line_of[m] for m in range(inst.n) if tab[m] == t} for t in range(tables)]
+        missing = sum(inst.k - len(present) for present in lines_at)
+        assert missing == round_min_missing(inst, tables, [])
+        for a, b in combinations(range(inst.n), 2):
+            if tab[a] == tab[b]:
+                meetings[a, b] = meetings.get((a, b), 0) + 1
+    assert repeats == sum(m - 1 for m in meetings.values()) == (inst.n - tables**2) * (rounds - 1)
+
+
+def test_the_shadow_design_is_left_out_where_it_would_seat_apart_pairs_together():
+    """A shadow always sits with its position: with such a pair kept apart the usual search
+    plans instead, and keeps them apart (plan_rounds refuses a plan that does not)."""
+    lines = make_lines(4, 4, 4, 3)
+    plan = plan_rounds(lines, 2, seed=0)
+    together = [
+        (a, b)
+        for table in plan.rounds[0]
+        for a, b in combinations(table, 2)
+        if any({a, b} <= set(t) for t in plan.rounds[1])
+    ]
+    assert len(together) == 6
+
+    report = plan_rounds(lines, 2, apart=together[:1], seed=0).report
+
+    assert report.repeats >= 6
+    assert report.missing_line_slots == report.min_missing_line_slots
