@@ -242,30 +242,81 @@ def shadow_prefs(
 
     Every line keeps to rule 2: a line of at least T members fills a whole column (or shadows
     one), so it sits at every table; a smaller line sits within one column, at positions or as
-    shadows, so its members are at different tables. Lines are packed into the columns and the
-    shadow columns largest first, the rest of the long lines fill what is left. Returns (prefs,
-    repeats including earlier encounters the plan repeats) or None where T is not a prime
-    power (no design of T columns), n <= T * T, there are more rounds than T or the lines do
-    not pack. The caller uses it only where it reaches the lower bound.
+    shadows, so its members are at different tables (``_shadow_layout``).
+
+    With history the canonical layout comes first (the same school gets the same layout, so a
+    later plenary finds its earlier design rounds and takes others), then a few shuffled ones;
+    of the T design rounds the `rounds` that repeat the fewest earlier encounters are used.
+    Returns (prefs, the plan's repeats counted as the report counts them) or None where T is
+    not a prime power (no design of T columns), n <= T * T, there are more rounds than T or the
+    lines do not pack. The caller uses it only where it reaches the lower bound.
     """
     count, n = tables, inst.n
     extra = n - count * count
     if count < 2 or extra <= 0 or extra >= count * count or rounds > count:
         return None
-    grid = design_tables(count, count, list(range(rounds)))
+    grid = design_tables(count, count, list(range(count)))
     if grid is None:
         return None
+    tries = 1 if not inst.hist_count else MAPPINGS
+    best: tuple[int, list[list[int] | None]] | None = None
+    for attempt in range(tries):
+        layout = _shadow_layout(inst, count, rng if attempt else None)
+        if layout is None:
+            continue
+        seats = [[0] * n for _ in range(count)]  # design round -> table per member
+        shadowed: list[tuple[int, int]] = []
+        for group, shadow in zip(layout, (False, True), strict=True):
+            for c, column in enumerate(group):
+                for position, m in enumerate(column):
+                    for r in range(count):
+                        seats[r][m] = grid[r][c][position]
+                    if shadow:
+                        shadowed.append((m, layout[0][c][position]))
+        pairs = {(min(a, b), max(a, b)) for a, b in shadowed}
+        met = inst.hist_count
+        # per design round: earlier encounters it repeats besides the shadows' own pairs
+        clash = []
+        for r in range(count):
+            tab = seats[r]
+            clash.append(
+                sum(
+                    1
+                    for key in met
+                    if tab[key // n] == tab[key % n] and divmod(key, n) not in pairs
+                )
+            )
+        chosen = sorted(sorted(range(count), key=lambda r: (clash[r], r))[:rounds])
+        repeats = sum(clash[r] for r in chosen)
+        repeats += sum(rounds if met.get(a * n + b) else rounds - 1 for a, b in pairs)
+        if best is None or repeats < best[0]:
+            best = (repeats, [seats[r] for r in chosen])
+    if best is None:
+        return None
+    return best[1], best[0]
+
+
+def _shadow_layout(
+    inst: Instance, count: int, shuffle: random.Random | None
+) -> tuple[list[list[int]], list[list[int]]] | None:
+    """Members at each column's positions, and the shadows of each shadowed column, or None.
+
+    Lines are packed largest first: a line takes the fullest column it fits in whole (at most
+    `count` of its members), at positions while any column has room, else as shadows of a
+    column; what a long line has beyond `count` members fills the room left, positions first.
+    """
+    extra = inst.n - count * count
     full, part = divmod(extra, count)
-    points: list[list[int]] = [[] for _ in range(count)]  # members at each column's positions
+    points: list[list[int]] = [[] for _ in range(count)]
     shadows: list[list[int]] = [[] for _ in range(full + (1 if part else 0))]
     room = [count] * count
     shadow_room = [count] * full + ([part] if part else [])
     pool: list[int] = []
     for line in sorted(range(inst.k), key=lambda li: (-len(inst.line_members[li]), li)):
         members = list(inst.line_members[line])
-        rng.shuffle(members)
+        if shuffle is not None:
+            shuffle.shuffle(members)
         size = min(len(members), count)
-        # best fit: the fullest column (positions first, then shadows) the line fits in whole
         fits = [(room[c], 0, c) for c in range(count) if room[c] >= size]
         if not fits:
             fits = [(shadow_room[b], 1, b) for b in range(len(shadows)) if shadow_room[b] >= size]
@@ -285,19 +336,4 @@ def shadow_prefs(
     for b in range(len(shadows)):
         shadows[b] += pool[: shadow_room[b]]
         pool = pool[shadow_room[b] :]
-    prefs: list[list[int] | None] = []
-    for r in range(rounds):
-        tab = [0] * n
-        for c, column in enumerate(points):
-            for position, m in enumerate(column):
-                tab[m] = grid[r][c][position]
-        for b, column in enumerate(shadows):  # shadow column b follows the positions of column b
-            for position, m in enumerate(column):
-                tab[m] = grid[r][b][position]
-        prefs.append(tab)
-    repeats = extra * (rounds - 1)
-    for tab in prefs:
-        for key, _count in inst.hist_count.items():
-            a, b = divmod(key, n)
-            repeats += tab[a] == tab[b]
-    return prefs, repeats
+    return points, shadows

@@ -264,3 +264,27 @@ def test_the_shadow_design_is_left_out_where_it_would_seat_apart_pairs_together(
 
     assert report.repeats >= 6
     assert report.missing_line_slots == report.min_missing_line_slots
+
+
+@pytest.mark.parametrize(
+    ("sizes", "first", "second", "repeats"),
+    [
+        ((4, 4, 4, 3), 2, 1, 6),
+        ((7, 7, 6, 5, 4, 4), 3, 2, 16),
+        ((12, 10, 9, 7, 6, 5, 4, 3), 4, 3, 21),
+    ],
+)
+def test_the_next_plenary_continues_the_shadow_design_with_rounds_not_used_yet(
+    sizes, first, second, repeats
+):
+    """The same team at the same tables a plenary later: the canonical layout recognises the
+    design rounds already used, takes others, and the shadows meet their positions again (each
+    such meeting repeats an earlier one): exactly the bound. The engine before it searched to
+    9, 46 and 156 repeats here."""
+    lines = make_lines(*sizes)
+    earlier = plan_rounds(lines, first, seed=0).rounds
+
+    report = plan_rounds(lines, second, history=earlier, seed=0).report
+
+    assert (report.repeats, report.lower_bound, report.proven_optimal) == (repeats, repeats, True)
+    assert report.missing_line_slots == report.min_missing_line_slots
