@@ -114,8 +114,7 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
             one = sum(excess[a][lb] for a in inst.line_members[la])
             other = sum(excess[b][la] for b in inst.line_members[lb])
             per_line += max(one, other)
-        q, rem = divmod(sizes[la], tables)
-        per_round = rem * (q + 1) * q // 2 + (tables - rem) * q * (q - 1) // 2
+        per_round = together_at_least(sizes[la], tables)
         fresh = sizes[la] * (sizes[la] - 1) // 2 - stale_within[la]
         per_line += max(0, rounds * per_round - fresh)
     return max(bound, per_line, chain_bound(inst, rounds, tables))
