@@ -230,9 +230,9 @@ def shadow_prefs(
 ) -> tuple[list[list[int] | None], int] | None:
     """A table per member for each round where tables hold more people than there are tables.
 
-    With T tables and n > T * T present members, the design of T columns of T positions over
-    T rounds (any two positions of different columns share a table in exactly one round, two
-    of one column never) seats T * T members at its positions; each of the other n - T * T
+    With T tables and n > T * T present members, a design of T columns of T positions (any two
+    positions of different columns share a table in at most one round, two of one column never)
+    seats T * T members at its positions; each of the other n - T * T
     members *shadows* a position: sits wherever that position sits. A shadow meets its position
     every round and everybody else at most once, so the plan repeats (n - T * T) * (rounds - 1)
     encounters: the round-to-round lower bound (bounds.chain_bound), as the people at one table
@@ -247,16 +247,15 @@ def shadow_prefs(
     With history the canonical layout comes first (the same school gets the same layout, so a
     later plenary finds its earlier design rounds and takes others), then a few shuffled ones;
     of the T design rounds the `rounds` that repeat the fewest earlier encounters are used.
-    Returns (prefs, the plan's repeats counted as the report counts them) or None where T is
-    not a prime power (no design of T columns), n <= T * T, there are more rounds than T or the
-    lines do not pack. The caller uses it only where it reaches the lower bound.
+    Returns (prefs, the plan's repeats counted as the report counts them) or None where n <=
+    T * T, there are more rounds than the design gives (``shadow_grid``: T for a prime power,
+    2 for 6 tables) or the lines do not pack. The caller uses it only where it reaches the
+    lower bound.
     """
     count, n = tables, inst.n
     extra = n - count * count
-    if count < 2 or extra <= 0 or extra >= count * count or rounds > count:
-        return None
-    grid = design_tables(count, count, list(range(count)))
-    if grid is None:
+    grid = shadow_grid(count) if 0 < extra < count * count else None
+    if grid is None or rounds > len(grid):
         return None
     tries = 1 if not inst.hist_count else MAPPINGS
     best: tuple[int, list[list[int] | None]] | None = None
@@ -264,21 +263,20 @@ def shadow_prefs(
         layout = _shadow_layout(inst, count, rng if attempt else None)
         if layout is None:
             continue
-        seats = [[0] * n for _ in range(count)]  # design round -> table per member
+        seats = [[0] * n for _ in grid]  # design round -> table per member
         shadowed: list[tuple[int, int]] = []
         for group, shadow in zip(layout, (False, True), strict=True):
             for c, column in enumerate(group):
                 for position, m in enumerate(column):
-                    for r in range(count):
-                        seats[r][m] = grid[r][c][position]
+                    for r, by_column in enumerate(grid):
+                        seats[r][m] = by_column[c][position]
                     if shadow:
                         shadowed.append((m, layout[0][c][position]))
         pairs = {(min(a, b), max(a, b)) for a, b in shadowed}
         met = inst.hist_count
         # per design round: earlier encounters it repeats besides the shadows' own pairs
         clash = []
-        for r in range(count):
-            tab = seats[r]
+        for tab in seats:
             clash.append(
                 sum(
                     1
@@ -286,7 +284,7 @@ def shadow_prefs(
                     if tab[key // n] == tab[key % n] and divmod(key, n) not in pairs
                 )
             )
-        chosen = sorted(sorted(range(count), key=lambda r: (clash[r], r))[:rounds])
+        chosen = sorted(sorted(range(len(grid)), key=lambda r: (clash[r], r))[:rounds])
         repeats = sum(clash[r] for r in chosen)
         repeats += sum(rounds if met.get(a * n + b) else rounds - 1 for a, b in pairs)
         if best is None or repeats < best[0]:
@@ -294,6 +292,30 @@ def shadow_prefs(
     if best is None:
         return None
     return best[1], best[0]
+
+
+def shadow_grid(count: int) -> list[list[list[int]]] | None:
+    """[round][column][position] -> table: `count` columns of `count` positions, two positions
+    of one column never at one table, of two columns at one table in at most one round.
+
+    It is the stored or constructed design read the other way round (an orthogonal array has
+    no preferred columns): the design's rounds are the columns here, its tables the positions,
+    and each of its lines gives a round, at the table that is the position of that line's
+    member. So there are as many rounds as the design has lines: `count` for a prime power, 2
+    for 6 tables, 3 for 10, 6 for 12. None below 2 tables or without a design.
+    """
+    lines = max_lines(count)
+    if count < 2 or lines < 1:
+        return None
+    design = design_tables(count, lines, list(range(count)))
+    if design is None:
+        return None
+    grid = [[[0] * count for _ in range(count)] for _ in range(lines)]
+    for column, by_line in enumerate(design):
+        for r, tables in enumerate(by_line):
+            for position, table in enumerate(tables):
+                grid[r][column][table] = position
+    return grid
 
 
 def _shadow_layout(

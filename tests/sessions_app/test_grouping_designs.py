@@ -8,7 +8,12 @@ import pytest
 from sessions_app.grouping import plan_rounds
 from sessions_app.grouping.bounds import round_min_missing
 from sessions_app.grouping.construct import design_tables, max_lines
-from sessions_app.grouping.layout import construction_prefs, near_design_prefs, shadow_prefs
+from sessions_app.grouping.layout import (
+    construction_prefs,
+    near_design_prefs,
+    shadow_grid,
+    shadow_prefs,
+)
 from sessions_app.grouping.model import normalise, split_sizes
 from sessions_app.grouping.mols import (
     QDMS,
@@ -211,14 +216,33 @@ def test_tables_larger_than_their_number_reach_the_bound_with_the_shadow_design(
     assert report.missing_line_slots == report.min_missing_line_slots
 
 
+@pytest.mark.parametrize(
+    ("tables", "rounds"),
+    [(2, 2), (3, 3), (4, 4), (5, 5), (6, 2), (7, 7), (8, 8), (9, 9), (10, 3), (12, 6), (14, 5)],
+)
+def test_theshadow_grid_seats_each_column_apart_and_two_columns_together_at_most_once(
+    tables, rounds
+):
+    """The design read the other way round: a round per line of the design (all `tables` for a
+    prime power, 2 for 6 tables where no pair of orthogonal squares exists, 3 for 10)."""
+    grid = shadow_grid(tables)
+    assert len(grid) == rounds
+    for by_column in grid:
+        assert all(sorted(column) == list(range(tables)) for column in by_column)
+    points = [(c, p) for c in range(tables) for p in range(tables)]
+    for (c1, p1), (c2, p2) in combinations(points, 2):
+        if c1 != c2:
+            assert sum(rnd[c1][p1] == rnd[c2][p2] for rnd in grid) <= 1
+
+
 def shadow_case(rng):
-    tables = rng.choice([3, 4, 5, 7])
+    tables = rng.choice([3, 4, 5, 6, 7, 10])
     n = rng.randint(tables * tables + 1, tables * (tables + 2))
     k = rng.randint(2, 8)
     sizes = [1] * k
     for _ in range(n - k):
         sizes[rng.randrange(k)] += 1
-    return make_lines(*sizes), tables, rng.randint(1, tables)
+    return make_lines(*sizes), tables, rng.randint(1, len(shadow_grid(tables)))
 
 
 @pytest.mark.parametrize("seed", range(40))
