@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 
+from .bounds import round_min_missing
 from .construct import design_tables, max_lines
 from .model import Instance, split_sizes
 
@@ -232,63 +233,92 @@ def shadow_prefs(
 
     With T tables and n > T * T present members, a design of T columns of T positions (any two
     positions of different columns share a table in at most one round, two of one column never)
-    seats T * T members at its positions; each of the other n - T * T
-    members *shadows* a position: sits wherever that position sits. A shadow meets its position
-    every round and everybody else at most once, so the plan repeats (n - T * T) * (rounds - 1)
-    encounters: the round-to-round lower bound (bounds.chain_bound), as the people at one table
-    then spread over the next round's tables as evenly as they can. The shadowed positions are
-    q whole columns and r positions of one more (n - T * T = q * T + r), so every round has q or
-    q + 1 shadows at each table: balanced sizes.
+    seats T * T members at its positions; each of the other n - T * T members *shadows* a
+    position: sits wherever that position sits. A shadow meets its position every round and
+    everybody else at most once, so the plan repeats (n - T * T) * (rounds - 1) encounters: the
+    round-to-round lower bound (bounds.chain_bound), as the people at one table then spread
+    over the next round's tables as evenly as they can. The shadowed positions are q whole
+    columns and r positions of one more (n - T * T = q * T + r), so every round has q or q + 1
+    shadows at each table: balanced sizes.
 
     Every line keeps to rule 2: a line of at least T members fills a whole column (or shadows
     one), so it sits at every table; a smaller line sits within one column, at positions or as
     shadows, so its members are at different tables (``_shadow_layout``).
 
-    With history the canonical layout comes first (the same school gets the same layout, so a
-    later plenary finds its earlier design rounds and takes others), then a few shuffled ones;
-    of the T design rounds the `rounds` that repeat the fewest earlier encounters are used.
-    Returns (prefs, the plan's repeats counted as the report counts them) or None where n <=
-    T * T, there are more rounds than the design gives (``shadow_grid``: T for a prime power,
-    2 for 6 tables) or the lines do not pack. The caller uses it only where it reaches the
-    lower bound.
+    The layout is canonical (the same team gets the same one, so a later plenary finds its
+    earlier design rounds and takes others). With people away it is first made for the whole
+    team, their places left empty, so that who is away today does not move anybody else; a
+    design round is then used only where its tables stay balanced and every line keeps its
+    least missing slots. Then the layout of the people present, and with history a few
+    shuffled ones; of the design's rounds the `rounds` that repeat the fewest earlier
+    encounters are used. Returns (prefs, the plan's repeats counted as the report counts them)
+    or None where there are more rounds than the design gives (``shadow_grid``: T for a prime
+    power, 2 for 6 tables), too few people or lines that do not pack. The caller uses it only
+    where it reaches the lower bound.
     """
     count, n = tables, inst.n
-    extra = n - count * count
-    grid = shadow_grid(count) if 0 < extra < count * count else None
+    present = [list(members) for members in inst.line_members]
+    team: list[list[int | None]] = [[] for _ in range(inst.k)]
+    for member, line in inst.known.items():
+        if line >= 0:
+            team[line].append(inst.index.get(member))
+    whole = sum(map(len, team))
+    if not count * count < max(n, whole) < 2 * count * count:
+        return None
+    grid = shadow_grid(count)
     if grid is None or rounds > len(grid):
         return None
-    tries = 1 if not inst.hist_count else MAPPINGS
+    layouts: list[tuple[list[list[int | None]], random.Random | None]] = []
+    if whole > n:
+        layouts.append((team, None))
+    layouts.append((list(present), None))
+    if inst.hist_count:
+        layouts += [(list(present), rng) for _ in range(MAPPINGS - 1)]
+    base, big = split_sizes(n, count)
+    balanced = [base] * (count - big) + [base + 1] * big
+    least = round_min_missing(inst, count, [])
+    met = inst.hist_count
     best: tuple[int, list[list[int] | None]] | None = None
-    for attempt in range(tries):
-        layout = _shadow_layout(inst, count, rng if attempt else None)
+    for lines, shuffle in layouts:
+        layout = _shadow_layout(lines, count, shuffle)
         if layout is None:
             continue
-        seats = [[0] * n for _ in grid]  # design round -> table per member
-        shadowed: list[tuple[int, int]] = []
-        for group, shadow in zip(layout, (False, True), strict=True):
+        points, shadows = layout
+        seats = [[-1] * n for _ in grid]  # design round -> table per present member
+        pairs = set()
+        for group, shadow in ((points, False), (shadows, True)):
             for c, column in enumerate(group):
                 for position, m in enumerate(column):
+                    if m is None:
+                        continue  # away today: an empty place
                     for r, by_column in enumerate(grid):
                         seats[r][m] = by_column[c][position]
-                    if shadow:
-                        shadowed.append((m, layout[0][c][position]))
-        pairs = {(min(a, b), max(a, b)) for a, b in shadowed}
-        met = inst.hist_count
-        # per design round: earlier encounters it repeats besides the shadows' own pairs
-        clash = []
-        for tab in seats:
-            clash.append(
-                sum(
-                    1
-                    for key in met
-                    if tab[key // n] == tab[key % n] and divmod(key, n) not in pairs
-                )
+                    followed = points[c][position]
+                    if shadow and followed is not None:
+                        pairs.add((min(m, followed), max(m, followed)))
+        # per design round: usable (balanced, least missing line slots), and the earlier
+        # encounters it repeats besides the shadows' own pairs
+        usable = []
+        for r, tab in enumerate(seats):
+            sizes = [0] * count
+            lines_at: list[set[int]] = [set() for _ in range(count)]
+            for m, t in enumerate(tab):
+                sizes[t] += 1
+                lines_at[t].add(inst.line_of[m])
+            missing = sum(inst.k - len(at) for at in lines_at)
+            if sorted(sizes) != balanced or missing != least:
+                continue
+            clash = sum(
+                1 for key in met if tab[key // n] == tab[key % n] and divmod(key, n) not in pairs
             )
-        chosen = sorted(sorted(range(len(grid)), key=lambda r: (clash[r], r))[:rounds])
-        repeats = sum(clash[r] for r in chosen)
+            usable.append((clash, r))
+        if len(usable) < rounds:
+            continue
+        chosen = sorted(usable)[:rounds]
+        repeats = sum(clash for clash, _ in chosen)
         repeats += sum(rounds if met.get(a * n + b) else rounds - 1 for a, b in pairs)
         if best is None or repeats < best[0]:
-            best = (repeats, [seats[r] for r in chosen])
+            best = (repeats, [seats[r] for _, r in sorted(chosen, key=lambda c: c[1])])
     if best is None:
         return None
     return best[1], best[0]
@@ -319,23 +349,26 @@ def shadow_grid(count: int) -> list[list[list[int]]] | None:
 
 
 def _shadow_layout(
-    inst: Instance, count: int, shuffle: random.Random | None
-) -> tuple[list[list[int]], list[list[int]]] | None:
+    lines: list[list[int | None]], count: int, shuffle: random.Random | None
+) -> tuple[list[list[int | None]], list[list[int | None]]] | None:
     """Members at each column's positions, and the shadows of each shadowed column, or None.
 
-    Lines are packed largest first: a line takes the fullest column it fits in whole (at most
-    `count` of its members), at positions while any column has room, else as shadows of a
-    column; what a long line has beyond `count` members fills the room left, positions first.
+    `lines` holds each line's members (None for someone away, who keeps a place). Lines are
+    packed largest first: a line takes the fullest column it fits in whole (at most `count` of
+    its members), at positions while any column has room, else as shadows of a column; what a
+    long line has beyond `count` members fills the room left, positions first.
     """
-    extra = inst.n - count * count
+    extra = sum(map(len, lines)) - count * count
+    if not 0 < extra < count * count:
+        return None
     full, part = divmod(extra, count)
-    points: list[list[int]] = [[] for _ in range(count)]
-    shadows: list[list[int]] = [[] for _ in range(full + (1 if part else 0))]
+    points: list[list[int | None]] = [[] for _ in range(count)]
+    shadows: list[list[int | None]] = [[] for _ in range(full + (1 if part else 0))]
     room = [count] * count
     shadow_room = [count] * full + ([part] if part else [])
-    pool: list[int] = []
-    for line in sorted(range(inst.k), key=lambda li: (-len(inst.line_members[li]), li)):
-        members = list(inst.line_members[line])
+    pool: list[int | None] = []
+    for line in sorted(range(len(lines)), key=lambda li: (-len(lines[li]), li)):
+        members = list(lines[line])
         if shuffle is not None:
             shuffle.shuffle(members)
         size = min(len(members), count)

@@ -312,3 +312,22 @@ def test_the_next_plenary_continues_the_shadow_design_with_rounds_not_used_yet(
 
     assert (report.repeats, report.lower_bound, report.proven_optimal) == (repeats, repeats, True)
     assert report.missing_line_slots == report.min_missing_line_slots
+
+
+@pytest.mark.parametrize(
+    ("sizes", "away", "repeats"),
+    [((7, 7, 6, 5, 4, 4), "A7", 14), ((12, 10, 9, 7, 6, 5, 4, 3), "A12", 12)],
+)
+def test_someone_away_at_the_next_plenary_keeps_everybody_else_in_the_shadow_design(
+    sizes, away, repeats
+):
+    """The layout is made for the whole team and the absent person's place stays empty: here
+    the last member of the longest line, who followed a position, is away, the tables stay
+    balanced and the plan reaches the bound again (the layout of the people present alone
+    would move everybody after them; on the second team the search gave 24)."""
+    lines = make_lines(*sizes)
+    earlier = plan_rounds(lines, 2, seed=0).rounds
+
+    report = plan_rounds(lines, 2, history=earlier, absent=[away], seed=0).report
+
+    assert (report.repeats, report.lower_bound, report.proven_optimal) == (repeats, repeats, True)
