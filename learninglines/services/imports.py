@@ -88,10 +88,17 @@ TEMPLATE_HEADERS = [
 ]
 
 
+def _words(text: str) -> list[str]:
+    """The runs of letters and digits, lower case, accents dropped: "E-mail (privé)" ->
+    ["e", "mail", "prive"]."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.findall(r"[^\W_]+", plain)
+
+
 def _key(text: str) -> str:
     """Letters and digits only, lower case, accents dropped: "E-mailadres " -> "emailadres"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).casefold()
+    return "".join(_words(text))
 
 
 # Header spellings seen in school administration exports (ParnasSys, Esis, Magister, Excel made
@@ -212,12 +219,6 @@ def split_last_name(text: str) -> tuple[str, str]:
     while start < len(words) - 1 and words[start].casefold() in NAME_PREFIXES:
         start += 1
     return " ".join(words[:start]), " ".join(words[start:])
-
-
-def _words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return re.findall(r"[^\W_]+", plain)
 
 
 def header_match(header: str) -> tuple[str | None, bool]:

@@ -274,8 +274,7 @@ def shadow_prefs(
     layouts.append((list(present), None))
     if inst.hist_count:
         layouts += [(list(present), rng) for _ in range(MAPPINGS - 1)]
-    base, big = split_sizes(n, count)
-    balanced = [base] * (count - big) + [base + 1] * big
+    balanced = sorted(split_sizes_list(n, count))
     least = round_min_missing(inst, count, [])
     met = inst.hist_count
     best: tuple[int, list[list[int] | None]] | None = None
