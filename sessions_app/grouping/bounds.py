@@ -3,6 +3,8 @@ bound on repeated encounters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .algorithms import find_clique, max_coverage
 from .model import GroupingError, Instance, split_sizes
 
@@ -127,6 +129,12 @@ def together_at_least(size: int, tables: int) -> int:
     return rem * (q + 1) * q // 2 + (tables - rem) * q * (q - 1) // 2
 
 
+def forced_between_rounds(sizes: Iterable[int], tables: int) -> int:
+    """Pairs that sit together again in the next round, at least, when tables of these sizes
+    spread over `tables` tables (``together_at_least`` summed over the tables)."""
+    return sum(together_at_least(size, tables) for size in sizes)
+
+
 def chain_bound(inst: Instance, rounds: int, tables: int) -> int:
     """Repeats forced by the table sizes alone, from one round to the next.
 
@@ -145,11 +153,9 @@ def chain_bound(inst: Instance, rounds: int, tables: int) -> int:
     when an earlier round had much larger tables than the new rounds have.
     """
     base, big = split_sizes(inst.n, tables)
-    per_link = big * together_at_least(base + 1, tables) + (tables - big) * together_at_least(
-        base, tables
-    )
+    per_link = forced_between_rounds([base + 1] * big + [base] * (tables - big), tables)
     history = max(
-        (sum(together_at_least(len(t), tables) for t in rnd) for rnd in inst.history_tables),
+        (forced_between_rounds(map(len, rnd), tables) for rnd in inst.history_tables),
         default=0,
     )
     return max(history + (rounds - 1) * per_link, rounds * history)

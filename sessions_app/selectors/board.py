@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from learninglines.models import LearningLine
-from sessions_app.grouping.bounds import together_at_least
+from sessions_app.grouping.bounds import forced_between_rounds
 from sessions_app.models import ApartPair, PlenarySession, TablePlan
 from sessions_app.selectors.day import plan_changed_members
 from sessions_app.selectors.plans import RoundView, TableView, plan_changes, plan_rounds_view
@@ -109,8 +109,8 @@ class Board:
         engine's round-to-round count, ``chain_bound``, for the first round's sizes)."""
         if len(self.rounds) < 2 or not self.report.get("lower_bound"):
             return False
-        count = self.table_count
-        forced = sum(together_at_least(len(t.seats), count) for t in self.rounds[0].tables)
+        sizes = [len(t.seats) for t in self.rounds[0].tables]
+        forced = forced_between_rounds(sizes, self.table_count)
         return forced * (len(self.rounds) - 1) >= self.report["lower_bound"]
 
     @property
