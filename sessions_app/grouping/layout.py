@@ -144,8 +144,9 @@ def _design_prefs(
     dissolve: bool,
 ) -> tuple[list[list[int] | None], int] | None:
     """construction_prefs for the design at `tables` tables, or (`dissolve`) at one table more
-    with one table per round dissolved: the table whose members repeat the most earlier
-    encounters, then the smallest, then the first.
+    with one table per round dissolved. A near design is only used where it repeats no earlier
+    encounter, so with `dissolve` only such rounds are kept: those where at most one table
+    repeats, and that table is dissolved (else the smallest, then the first).
 
     With history, the canonical layout comes first (it recognises the school's earlier design
     rounds), then a few shuffled layouts; the design rounds with the fewest earlier encounters
@@ -176,33 +177,38 @@ def _design_prefs(
         for r in range(count):
             if len(scored) >= usable and deadline is not None and time.perf_counter() > deadline:
                 break  # out of time: the design rounds scored so far are enough
+            if dissolve and len(scored) + count - r < usable:
+                break  # too few rounds left without repeats: this layout cannot be used
             tab = [grid[r][c][p] for c, p in positions]
             groups: dict[int, list[int]] = {}
             for m, t in enumerate(tab):
                 groups.setdefault(t, []).append(m)
-            clashes = dict.fromkeys(groups, 0)
-            if inst.hist_count:
-                for t, group in groups.items():
-                    for x, a in enumerate(group):
-                        for b in group[x + 1 :]:
-                            clashes[t] += inst.hist_count.get(a * n + b, 0)
             if dissolve:
-                # the table with the most repeated encounters goes, then the smallest, the first
-                # (which one matters little: its members sit with people they meet in another
-                # design round anyway, about 5 repeats each at 150 members, measured)
+                # a near design is used only where it repeats nothing (near_design_prefs), so
+                # a round counts only when the one table dissolved holds all its repeats: the
+                # count stops at the second table with a repeat
+                hit = _tables_with_repeats(inst, groups, stop=2)
                 big = {t for t, g in groups.items() if len(g) > balanced[-1]}
                 fits = [t for t in groups if not big - {t}]
-                if not fits:
-                    continue  # a table would stay above the largest size: not usable
-                gone = max(fits, key=lambda t: (clashes[t], -len(groups[t]), -t))
-                clash = sum(clashes.values()) - clashes[gone]
+                if len(hit) > 1 or not fits or (hit and hit[0] not in fits):
+                    continue  # not usable without repeats (or a table would stay too large)
+                # the table with the repeats goes, else the smallest, then the first (which
+                # one matters little: its members sit with people they meet in another design
+                # round anyway, about 5 repeats each at 150 members, measured)
+                gone = hit[0] if hit else max(fits, key=lambda t: (-len(groups[t]), -t))
                 per_round[r] = [-1 if t == gone else t - (t > gone) for t in tab]
-            else:
-                sizes = sorted(len(g) for g in groups.values()) + [0] * (count - len(groups))
-                if sizes != balanced:
-                    continue  # this design round would need people moved: not usable as it is
-                clash = sum(clashes.values())
-                per_round[r] = tab
+                scored.append((0, r))
+                continue
+            sizes = sorted(len(g) for g in groups.values()) + [0] * (count - len(groups))
+            if sizes != balanced:
+                continue  # this design round would need people moved: not usable as it is
+            clash = 0
+            if inst.hist_count:
+                for group in groups.values():
+                    for x, a in enumerate(group):
+                        for b in group[x + 1 :]:
+                            clash += inst.hist_count.get(a * n + b, 0)
+            per_round[r] = tab
             scored.append((clash, r))
         if len(scored) < usable:
             continue
@@ -219,6 +225,22 @@ def _design_prefs(
         best[1][r] if r < usable and r not in locks else None for r in range(rounds)
     ]
     return prefs, best[0]
+
+
+def _tables_with_repeats(inst: Instance, groups: dict[int, list[int]], stop: int) -> list[int]:
+    """The tables of `groups` (table -> members) where two members met before, in table order,
+    at most `stop` of them."""
+    met = inst.hist_count
+    n = inst.n
+    found: list[int] = []
+    if not met:
+        return found
+    for t, group in groups.items():
+        if any(a * n + b in met for x, a in enumerate(group) for b in group[x + 1 :]):
+            found.append(t)
+            if len(found) == stop:
+                break
+    return found
 
 
 def split_sizes_list(members: int, tables: int) -> list[int]:
