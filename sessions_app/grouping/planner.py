@@ -44,11 +44,13 @@ from .model import (
 from .report import recount
 from .search import Search
 
-# Work units per unit of effort: 0.8 to 0.95 s of pure Python for the bench's slowest cases up
-# to 150 members on a machine where a unit costs 70 to 80 ns (search.py says what each unit
-# counts, measured). 14 million took 1.0 to 1.1 s there; the bench's 40 cases had 1,102, 1,094
-# and 1,096 repeats at seeds 0 to 2 with 14 million, 1,111, 1,106 and 1,094 with 12 (0.6 %).
-BUDGET = 12_000_000
+# Work units per unit of effort: 0.7 to 0.95 s of pure Python for the bench's slowest cases up
+# to 150 members on a machine where a unit costs 70 to 90 ns (search.py says what each unit
+# counts, measured; the speed of one machine varied by a quarter from run to run). 14 million
+# took 1.0 to 1.3 s there, 12 million 0.95 to 1.2 s. The bench's 40 cases at seeds 0 to 2 had
+# 1,102, 1,094 and 1,096 repeats with 14 million, 1,111, 1,106 and 1,094 with 12 and 1,135,
+# 1,135 and 1,110 with 10 (2.7 % more than 14 million).
+BUDGET = 10_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
 MAX_ROUNDS = 100  # rounds of one session (every round costs time; a plenary has a handful)

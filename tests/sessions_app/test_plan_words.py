@@ -159,7 +159,7 @@ def test_an_unknown_state_without_a_bound_suggests_making_the_plan_again(
 ):
     _team, session = planned(make_team, make_session, [7, 6, 6, 5], 6)
     plan = plan_generate(session=session, seed=0)
-    assert numbers(plan) == (9, 0, True, False)
+    assert numbers(plan) == (12, 0, True, False)
     assert board_words(client, steering.user, session) == (
         "unknown",
         "Misschien bestaat er een indeling met minder herhaalde ontmoetingen: opnieuw indelen "
