@@ -178,6 +178,9 @@ def per_member(
     member absorbs one meeting without a repeat. The fewest repeats a can take part in: the
     meetings a line's guarantee puts beyond its fresh members, plus whatever of M the fresh
     members left over cannot absorb. Each repeat of a pair is counted at both its members.
+    A fresh member absorbs a meeting only if a can meet them at all: where the least missing
+    slots seat a line one per table, a meets at most one of it per round and none of its own
+    line, so line mates a never met (the usual case: the rules keep them apart) absorb nothing.
     """
     n, k = inst.n, inst.k
     base, _ = split_sizes(n, tables)
@@ -193,6 +196,17 @@ def per_member(
             for a in table:
                 at_locked[a] = at_locked.get(a, 0) + len(table) - base
     sizes = [len(m) for m in inst.line_members]
+    # In a round without locked tables whose least missing slots leave every line at exactly
+    # min(size, tables) tables, a line no longer than the table count sits one per table: a
+    # member meets at most one of it, and none of its own line; a longer line puts at most
+    # size - tables more at one table. So a fresh member absorbs a meeting only as far as those
+    # rounds let a meet its line at all (locked rounds: no such limit is claimed).
+    plain = rounds - len(locks)
+    exact = sum(max(0, tables - f) for f in sizes) == round_min_missing(inst, tables, [])
+    reach = [
+        plain * (1 + max(0, f - tables)) + (rounds - plain) * f if exact else rounds * f
+        for f in sizes
+    ]
     total = 0
     for a in range(n):
         own = inst.line_of[a]
@@ -201,10 +215,12 @@ def per_member(
         for line in range(k):
             if line == own:
                 fresh, least = sizes[line] - 1 - own_stale[a], 0
+                most = reach[line] - (plain if exact else 0)
             else:
                 fresh, least = sizes[line] - stale[a][line], meetings[a][line]
+                most = reach[line]
             forced += max(0, least - fresh)
-            spare += max(0, fresh - least)
+            spare += max(0, min(fresh, most) - least)
             guaranteed += least
         total += forced + max(0, meet - guaranteed - spare)
     return (total + 1) // 2
