@@ -17,6 +17,11 @@ gap to the bounds and to best known) and the slowest case per size class follow.
                       rounds; optima and bounds update fixtures/best_known.json, "n/a" without it
   --workers N         CP-SAT workers for --exact (default 1)
 
+A case that takes more than half a second is run twice more: its time is the fastest of the
+three runs (as timeit does: other work on a shared machine only ever adds time, and this
+machine's speed varied by a quarter from run to run), and the three plans must be the same
+(deterministic per seed).
+
 Best known = the fewest repeats any solver here found (the engine before and now, its long run,
 CP-SAT), and the lower bound when a plan reaches it.
 """
@@ -47,6 +52,8 @@ BEFORE = FIXTURES / "before.json"
 BEST = FIXTURES / "best_known.json"
 BEFORE_REV = "653be0c"  # the engine as issue 5 left it
 LONG_EFFORT = 30
+TIMING_RUNS = 3  # runs of a case that took more than TIMED_AGAIN seconds; the fastest counts
+TIMED_AGAIN = 0.5
 SMALL = 150  # size classes for the time targets: <= 150 members (1 s), <= 300 (2 s), larger
 
 
@@ -157,9 +164,17 @@ def main(argv):
     totals = {"before": 0, "after": 0, "best": 0, "bound": 0, "excess": 0, "excess_before": 0}
     slowest: dict[str, tuple[float, str]] = {}
     design_misses = []
+    unstable = []
     for c in cases:
         name = c["name"]
         rounds, rep, secs = run(plan_rounds, c)
+        if secs > TIMED_AGAIN:
+            for _ in range(TIMING_RUNS - 1):
+                again, _report, more = run(plan_rounds, c)
+                # a time limit makes the plan depend on the clock (documented): not checked
+                if again != rounds and "time_limit" not in c["extra"]:
+                    unstable.append(name)
+                secs = min(secs, more)
         known = best.get(name, {})
         if "--long" in argv:
             long = run(plan_rounds, c, effort=LONG_EFFORT, time_limit=None)
@@ -232,12 +247,16 @@ def main(argv):
         f"missing line slots above the minimum: after {totals['excess']}, before "
         f"{totals['excess_before']} (against today's minimum over the allowed table counts)"
     )
-    print("slowest case per size class (default effort):")
+    print(
+        f"slowest case per size class (default effort; the fastest of {TIMING_RUNS} runs where "
+        f"a case took over {TIMED_AGAIN} s):"
+    )
     for cls in ("<= 150", "<= 300", "> 300"):
         if cls in slowest:
             secs, name = slowest[cls]
             print(f"  {cls:>6} members: {secs:.2f} s ({name})")
     print(f"design cases with repeats although a design exists: {design_misses or 'none'}")
+    print(f"cases whose plan changed from one run to the next: {unstable or 'none'}")
     if seconds_exact and not exact.available():
         print("cp-sat: n/a (pip install ortools)")
     if "--long" in argv or seconds_exact:
