@@ -101,7 +101,14 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
                     if cover[line] and line != inst.line_of[a]:
                         meetings[a][line] += 1
     sizes = [len(m) for m in inst.line_members]
-    bound = max(0, encounters(inst, rounds, tables) - fresh_pairs(inst))
+    fresh = fresh_pairs(inst)
+    if not locks and separate_lines(inst, tables):
+        # line mates of a line no longer than the table count never share a table: their
+        # fresh pairs absorb nothing
+        for line, members in enumerate(inst.line_members):
+            if len(members) <= tables:
+                fresh -= len(members) * (len(members) - 1) // 2 - stale_within[line]
+    bound = max(0, encounters(inst, rounds, tables) - fresh)
     bound = max(bound, per_member(inst, rounds, tables, locks, meetings, stale))
     excess = [
         [
@@ -120,6 +127,14 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
         fresh = sizes[la] * (sizes[la] - 1) // 2 - stale_within[la]
         per_line += max(0, rounds * per_round - fresh)
     return max(bound, per_line, chain_bound(inst, rounds, tables))
+
+
+def separate_lines(inst: Instance, tables: int) -> bool:
+    """True when every plan of a round without locked tables that keeps the least missing line
+    slots seats each line at exactly min(its size, tables) tables: a line no longer than the
+    table count then sits one per table (its members never share one)."""
+    sizes = [len(m) for m in inst.line_members]
+    return sum(max(0, tables - f) for f in sizes) == round_min_missing(inst, tables, [])
 
 
 def together_at_least(size: int, tables: int) -> int:
@@ -202,7 +217,7 @@ def per_member(
     # size - tables more at one table. So a fresh member absorbs a meeting only as far as those
     # rounds let a meet its line at all (locked rounds: no such limit is claimed).
     plain = rounds - len(locks)
-    exact = sum(max(0, tables - f) for f in sizes) == round_min_missing(inst, tables, [])
+    exact = separate_lines(inst, tables)
     reach = [
         plain * (1 + max(0, f - tables)) + (rounds - plain) * f if exact else rounds * f
         for f in sizes
