@@ -45,12 +45,18 @@ def guaranteed_lines(inst: Instance, tables: int, locked_round: list[list[int]])
     """
     free, caps, _ = free_part(inst, tables, locked_round)
     count = len(caps)
-    if count == 0:
-        return [False] * inst.k
-    missing = inst.k * count - max_coverage(free, caps)
-    if missing != sum(max(0, count - f) for f in free):
+    if count == 0 or not exact_cover(inst, tables, locked_round):
         return [False] * inst.k
     return [f >= count for f in free]
+
+
+def exact_cover(inst: Instance, tables: int, locked_round: list[list[int]]) -> bool:
+    """True when every plan of the free tables that keeps the least missing line slots seats
+    each line at exactly min(its free members, free tables) of them: a line no longer than
+    the table count then sits one per table (its members never share one)."""
+    free, caps, _ = free_part(inst, tables, locked_round)
+    missing = inst.k * len(caps) - max_coverage(free, caps)
+    return missing == sum(max(0, len(caps) - f) for f in free)
 
 
 def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[list[int]]]) -> int:
@@ -102,14 +108,15 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
                         meetings[a][line] += 1
     sizes = [len(m) for m in inst.line_members]
     fresh = fresh_pairs(inst)
-    if not locks and separate_lines(inst, tables):
+    separate = exact_cover(inst, tables, [])  # in rounds without locked tables
+    if separate and not locks:
         # line mates of a line no longer than the table count never share a table: their
         # fresh pairs absorb nothing
         for line, members in enumerate(inst.line_members):
             if len(members) <= tables:
                 fresh -= len(members) * (len(members) - 1) // 2 - stale_within[line]
     bound = max(0, encounters(inst, rounds, tables) - fresh)
-    bound = max(bound, per_member(inst, rounds, tables, locks, meetings, stale))
+    bound = max(bound, per_member(inst, rounds, tables, locks, meetings, stale, separate))
     excess = [
         [
             max(0, meetings[a][b] - (sizes[b] - stale[a][b])) if b != inst.line_of[a] else 0
@@ -127,14 +134,6 @@ def lower_bound(inst: Instance, rounds: int, tables: int, locks: dict[int, list[
         fresh = sizes[la] * (sizes[la] - 1) // 2 - stale_within[la]
         per_line += max(0, rounds * per_round - fresh)
     return max(bound, per_line, chain_bound(inst, rounds, tables))
-
-
-def separate_lines(inst: Instance, tables: int) -> bool:
-    """True when every plan of a round without locked tables that keeps the least missing line
-    slots seats each line at exactly min(its size, tables) tables: a line no longer than the
-    table count then sits one per table (its members never share one)."""
-    sizes = [len(m) for m in inst.line_members]
-    return sum(max(0, tables - f) for f in sizes) == round_min_missing(inst, tables, [])
 
 
 def together_at_least(size: int, tables: int) -> int:
@@ -183,6 +182,7 @@ def per_member(
     locks: dict[int, list[list[int]]],
     meetings: list[list[int]],
     stale: list[list[int]],
+    separate: bool,
 ) -> int:
     """Repeats forced member by member: half the sum over members of their least repeats.
 
@@ -196,6 +196,8 @@ def per_member(
     A fresh member absorbs a meeting only if a can meet them at all: where the least missing
     slots seat a line one per table, a meets at most one of it per round and none of its own
     line, so line mates a never met (the usual case: the rules keep them apart) absorb nothing.
+    `separate` says the least missing slots seat every line that way in a round without locked
+    tables (``exact_cover``).
     """
     n, k = inst.n, inst.k
     base, _ = split_sizes(n, tables)
@@ -217,9 +219,8 @@ def per_member(
     # size - tables more at one table. So a fresh member absorbs a meeting only as far as those
     # rounds let a meet its line at all (locked rounds: no such limit is claimed).
     plain = rounds - len(locks)
-    exact = separate_lines(inst, tables)
     reach = [
-        plain * (1 + max(0, f - tables)) + (rounds - plain) * f if exact else rounds * f
+        plain * (1 + max(0, f - tables)) + (rounds - plain) * f if separate else rounds * f
         for f in sizes
     ]
     total = 0
@@ -230,7 +231,7 @@ def per_member(
         for line in range(k):
             if line == own:
                 fresh, least = sizes[line] - 1 - own_stale[a], 0
-                most = reach[line] - (plain if exact else 0)
+                most = reach[line] - (plain if separate else 0)
             else:
                 fresh, least = sizes[line] - stale[a][line], meetings[a][line]
                 most = reach[line]
