@@ -61,6 +61,17 @@ def fewest_repeats(inst, tables, rounds):
     return best
 
 
+def random_history(rng, people):
+    """Up to 4 earlier rounds of the people shuffled over 1 to 3 tables."""
+    history = []
+    for _ in range(rng.randint(0, 4)):
+        shuffled = people[:]
+        rng.shuffle(shuffled)
+        count = rng.randint(1, 3)
+        history.append([shuffled[i::count] for i in range(count)])
+    return history
+
+
 def tiny_instance(rng):
     k = rng.randint(2, 3)
     sizes = [rng.randint(1, 3) for _ in range(k)]
@@ -71,12 +82,7 @@ def tiny_instance(rng):
     people = [m for members in lines.values() for m in members][:7]
     lines = {name: [m for m in members if m in people] for name, members in lines.items()}
     lines = {name: members for name, members in lines.items() if members}
-    history = []
-    for _ in range(rng.randint(0, 4)):
-        shuffled = people[:]
-        rng.shuffle(shuffled)
-        count = rng.randint(1, 3)
-        history.append([shuffled[i::count] for i in range(count)])
+    history = random_history(rng, people)
     tables = 2 if len(people) < 6 else rng.randint(2, 3)
     rounds = rng.randint(1, 2)
     return normalise(lines, history=history), tables, rounds
@@ -231,12 +237,7 @@ def capped_instance(rng):
         sizes[rng.randrange(k)] = max(1, sizes[rng.randrange(k)] - 1)
     lines = {chr(65 + i): [f"{chr(65 + i)}{j}" for j in range(s)] for i, s in enumerate(sizes)}
     people = [m for members in lines.values() for m in members]
-    history = []
-    for _ in range(rng.randint(0, 4)):
-        shuffled = people[:]
-        rng.shuffle(shuffled)
-        count = rng.randint(1, 3)
-        history.append([shuffled[i::count] for i in range(count)])
+    history = random_history(rng, people)
     tables = rng.randint(2, 3) if len(people) >= 6 else 2
     return normalise(lines, history=history), tables, rng.randint(1, 2)
 
