@@ -40,6 +40,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from learninglines.models import (
     LearningLine,
@@ -138,6 +141,7 @@ HEADER_ALIASES = {
     ],
 }
 # fmt: on
+CALL_NAME_KEYS = ("roepnaam", "callname")
 _ALIAS_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
 
 # Words that only say which address an e-mail column holds ("E-mailadres (werk)", "Mail school",
@@ -270,6 +274,11 @@ class TooManyRows(ImportFileError):
     pass
 
 
+class EmptyFile(ImportFileError):
+    def __init__(self):
+        super().__init__(_("The file is empty."))
+
+
 @dataclass
 class Table:
     """A sheet as text: its header row and the non-empty rows under it, by spreadsheet row."""
@@ -286,8 +295,9 @@ def _cell(value) -> str:
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    # Collapses runs of spaces and non-breaking spaces that exports leave in names.
-    return " ".join(str(value).split())
+    # Collapses runs of spaces and non-breaking spaces that exports leave in names, and writes
+    # "ë" as one character where a copy from a PDF or a Mac has "e" and a combining diaeresis.
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
 def _no_header_error() -> ImportFileError:
@@ -337,6 +347,8 @@ def _table(raw_rows: Iterable[Iterable], read_as: str) -> Table:
                 _("The file has more than %(max)d rows. Split it into smaller files.")
                 % {"max": MAX_ROWS}
             )
+    if not seen:  # no value at all: separators, spaces, formatted cells
+        raise EmptyFile()
     if header_at is None:
         header_at = next(
             (i for i, (_n, c) in enumerate(seen) if any(header_field(x) for x in c)), None
@@ -392,7 +404,7 @@ def _read_csv(content: bytes) -> Table:
             # newline="": a line may end in \r\n, \n or a lone \r (Excel's "CSV (Macintosh)")
             rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
             table = _table(rows, "")
-        except TooManyRows:
+        except (TooManyRows, EmptyFile):  # nothing but separators is empty whatever they are
             raise
         except ImportFileError as error:
             last_error = error
@@ -405,6 +417,16 @@ def _read_csv(content: bytes) -> Table:
     if best is None:
         raise last_error
     table, delimiter = best
+    swallowing = _unclosed_quote(text, delimiter, len(table.headers))
+    if swallowing is not None:
+        raise ImportFileError(
+            _(
+                'Row %(row)d has a quotation mark (") that is not closed, so the rows under it '
+                "were read as one cell. Remove that quotation mark or close it, then upload the "
+                "file again."
+            )
+            % {"row": swallowing}
+        )
     names = {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}
     table.read_as = _("CSV with %(separator)s, %(encoding)s") % {
         "separator": names[delimiter],
@@ -413,24 +435,97 @@ def _read_csv(content: bytes) -> Table:
     return table
 
 
+def _unclosed_quote(text: str, delimiter: str, width: int) -> int | None:
+    """The row with a cell that runs on over whole rows under it, if any.
+
+    A quotation mark typed at the start of a cell and never closed makes the csv module read
+    every following line into that one cell; in a column we do not import, those people would
+    be left out without a word. A cell over several lines in quotes, as Excel writes it, has
+    no line with the separators of a row.
+    """
+    separators = max(1, min(width - 1, 2))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for number, cells in enumerate(rows, start=1):
+        for cell in cells:
+            if any(line.count(delimiter) >= separators for line in cell.splitlines()[1:]):
+                return number
+    return None
+
+
+_MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
+
+
+def _merged_down(sheet) -> dict[int, list[tuple[int, int]]]:
+    """The cells of `sheet` merged over several rows, as {first row: [(column, last row)]}.
+
+    Read-only openpyxl does not give merged cells: they are read here from the end of the
+    sheet's XML, with the parser openpyxl uses.
+    """
+    merged: dict[int, list[tuple[int, int]]] = {}
+    try:
+        # the sheet's XML in the workbook openpyxl has open (a private method of its read-only
+        # sheet: should a later openpyxl lack it, the sheet is read without merged cells, as
+        # before, rather than refused)
+        with sheet._get_source() as source:
+            for _event, element in iterparse(source):
+                if element.tag == _MERGE_CELL:
+                    try:
+                        column, first, _last_col, last = range_boundaries(element.get("ref", ""))
+                    except (TypeError, ValueError):
+                        continue
+                    if last > first and column <= MAX_COLUMNS:
+                        merged.setdefault(first, []).append((column, last))
+                element.clear()
+    except Exception:  # see above; the values themselves are read by openpyxl
+        return {}
+    return merged
+
+
+def _fill_merged_down(rows: Iterable[Iterable], merged: dict[int, list[tuple[int, int]]]):
+    """`rows` with a value merged over several rows in each row it covers, as Excel shows it:
+    a line or "ja" merged beside a group of people holds for each of them."""
+    covering: list[tuple[int, int, object]] = []  # (column, last row, value)
+    for number, raw in enumerate(rows, start=1):
+        row = list(raw)
+        covering = [c for c in covering if c[1] >= number]
+        for column, _last, value in covering:
+            row.extend([None] * (column - len(row)))
+            row[column - 1] = value
+        for column, last in merged.get(number, []):
+            covering.append((column, last, row[column - 1] if column <= len(row) else None))
+        yield row
+
+
 def _read_xlsx(content: bytes) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
+            if (
+                len(entries) > MAX_XLSX_ENTRIES
+                or sum(e.file_size for e in entries) > MAX_XLSX_UNPACKED_BYTES
+            ):
+                raise ImportFileError(
+                    _(
+                        "This file unpacks to far more than a staff list can hold, so we did "
+                        "not open it. Save the list again as a new Excel file or as CSV."
+                    )
+                )
+            names = {e.filename for e in entries}
+            if "xl/workbook.xml" not in names:
+                # An OpenDocument file (LibreOffice) says what it is in an entry "mimetype".
+                if "mimetype" in names and archive.open("mimetype").read(100).startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet"
+                ):
+                    raise ImportFileError(
+                        _(
+                            "This is an OpenDocument spreadsheet (.ods). Open it in LibreOffice "
+                            "or Excel, choose Save as and pick Excel (.xlsx) or CSV, then upload "
+                            "that file."
+                        )
+                    )
+                raise _not_a_spreadsheet()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _not_a_spreadsheet() from None
-    if (
-        len(entries) > MAX_XLSX_ENTRIES
-        or sum(e.file_size for e in entries) > MAX_XLSX_UNPACKED_BYTES
-    ):
-        raise ImportFileError(
-            _(
-                "This file unpacks to far more than a staff list can hold, so we did not open "
-                "it. Save the list again as a new Excel file or as CSV."
-            )
-        )
-    if "xl/workbook.xml" not in {e.filename for e in entries}:
-        raise _not_a_spreadsheet()
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a damaged file can fail anywhere inside openpyxl
@@ -440,13 +535,19 @@ def _read_xlsx(content: bytes) -> Table:
         for sheet in workbook.worksheets:
             # Some programs write a wrong size into the sheet; read what is really there.
             sheet.reset_dimensions()
+            rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            merged = _merged_down(sheet)
+            if merged:
+                rows = _fill_merged_down(rows, merged)
             # The team is on the first sheet with a header row we recognise.
             try:
-                return _table(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), "Excel")
+                return _table(rows, "Excel")
             except TooManyRows:
                 raise
             except ImportFileError as error:
-                first_error = first_error or error
+                # an empty sheet says less than one with values but no header row
+                if first_error is None or isinstance(first_error, EmptyFile):
+                    first_error = error
         raise first_error or _no_header_error()
     except ImportFileError:
         raise
@@ -459,12 +560,20 @@ def _read_xlsx(content: bytes) -> Table:
 def read_table(content: bytes) -> Table:
     """The staff list in `content` (XLSX or CSV); ImportFileError says why it cannot be read."""
     if not content.strip():
-        raise ImportFileError(_("The file is empty."))
+        raise EmptyFile()
     if len(content) > MAX_UPLOAD_BYTES:
         raise ImportFileError(too_large_message())
     if content.startswith(b"PK\x03\x04"):
         return _read_xlsx(content)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
+        # Excel keeps a workbook with a password in the container of an old .xls file.
+        if "EncryptedPackage".encode("utf-16-le") in content:
+            raise ImportFileError(
+                _(
+                    "This Excel file is protected with a password, so we cannot read it. Open "
+                    "it in Excel, remove the password, save it and upload it again."
+                )
+            )
         raise ImportFileError(
             _(
                 "This is an old Excel file (.xls). Open it in Excel, choose Save as and pick "
@@ -598,6 +707,18 @@ def _columns(headers: list[str], mapping: dict) -> list[Column]:
     matches = {index: header_match(header) for index, header in enumerate(headers) if header}
     # a private e-mail column only where no other column holds e-mail addresses
     school_email = any(f == ImportField.EMAIL and not p for f, p in matches.values())
+    # The call name ("Roepnaam") is the first name colleagues use: beside the official first
+    # names ("Voornamen") of an administration export, it is the one taken.
+    call_name = next(
+        (
+            index
+            for index, (found, _private) in matches.items()
+            if found == ImportField.FIRST_NAME
+            and str(index) not in mapping
+            and any(word in _key(headers[index]) for word in CALL_NAME_KEYS)
+        ),
+        None,
+    )
     for index, header in enumerate(headers):
         if not header:
             continue
@@ -611,6 +732,8 @@ def _columns(headers: list[str], mapping: dict) -> list[Column]:
         if chosen is None:
             # Two headers naming one field: the first is used, the next waits for a choice.
             auto = recognised if recognised not in taken else None
+            if auto == ImportField.FIRST_NAME and call_name not in (None, index):
+                auto = None
             columns.append(
                 Column(index, header, auto or "", auto is not None, False, private=left_out)
             )
