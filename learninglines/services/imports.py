@@ -532,6 +532,7 @@ def _read_xlsx(content: bytes) -> Table:
         raise _not_a_spreadsheet() from None
     try:
         first_error = None
+        first_table = None
         for sheet in workbook.worksheets:
             # Some programs write a wrong size into the sheet; read what is really there.
             sheet.reset_dimensions()
@@ -539,15 +540,23 @@ def _read_xlsx(content: bytes) -> Table:
             merged = _merged_down(sheet)
             if merged:
                 rows = _fill_merged_down(rows, merged)
-            # The team is on the first sheet with a header row we recognise.
             try:
-                return _table(rows, "Excel")
+                table = _table(rows, "Excel")
             except TooManyRows:
                 raise
             except ImportFileError as error:
                 # an empty sheet says less than one with values but no header row
                 if first_error is None or isinstance(first_error, EmptyFile):
                     first_error = error
+                continue
+            # The team is on the first sheet whose header names an e-mail column (a sheet of
+            # pupils before it has names too); failing that, on the first with a header row.
+            if any(header_field(h) == ImportField.EMAIL for h in table.headers):
+                return table
+            if first_table is None:
+                first_table = table
+        if first_table is not None:
+            return first_table
         raise first_error or _no_header_error()
     except ImportFileError:
         raise

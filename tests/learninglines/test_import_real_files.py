@@ -200,3 +200,34 @@ def test_the_call_name_is_the_first_name_beside_the_official_first_names(school)
     ]
     assert preview.problems == []
     assert [(r.outcome, r.name) for r in preview.rows] == [("new", "Jan Smit")]
+
+
+def test_the_staff_sheet_is_found_behind_a_sheet_of_pupils(school):
+    # an administration export: pupils (names, no e-mail) first, the staff on the second sheet
+    workbook = openpyxl.Workbook()
+    pupils = workbook.active
+    pupils.title = "Leerlingen"
+    pupils.append(["Voornaam", "Achternaam", "Groep"])
+    pupils.append(["Sem", "de Boer", "5"])
+    staff = workbook.create_sheet("Personeel")
+    staff.append(["Voornaam", "Achternaam", "E-mailadres"])
+    staff.append(["Jan", "Smit", "jan@school.example"])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    table = read_table(out.getvalue())
+    assert table.headers == ["Voornaam", "Achternaam", "E-mailadres"]
+    assert table.rows == [(2, ["Jan", "Smit", "jan@school.example"])]
+
+
+def test_without_an_e_mail_header_anywhere_the_first_sheet_with_a_header_is_read():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Voornaam", "Achternaam"])
+    workbook.active.append(["Jan", "Smit"])
+    workbook.create_sheet("Notities").append(["Voornaam", "Opmerking"])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    table = read_table(out.getvalue())
+    assert table.headers == ["Voornaam", "Achternaam"]
+    assert table.rows == [(2, ["Jan", "Smit"])]
