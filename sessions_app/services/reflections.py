@@ -275,9 +275,15 @@ def reflection_assignment(assignments: list[Assignment]) -> Assignment | None:
 def questionnaire_follow_clock(
     *, session: PlenarySession, assignments: list[Assignment], position: int, now=None
 ) -> bool:
-    """Open the session's form when the clock reaches the reflection; True when it opened."""
+    """Open the session's form when the clock reaches the reflection; True when it opened.
+
+    Only from the session's day on: trying out the projector weeks ahead would otherwise open
+    the form (and close it a week later, before the session is held).
+    """
     reflection = reflection_assignment(assignments)
     if reflection is None or reflection.position != position:
+        return False
+    if timezone.localdate(now or timezone.now()) < session.date:
         return False
     questionnaire = Questionnaire.objects.filter(session=session, open_at_reflection=True).first()
     if questionnaire is None or questionnaire.state(now) != Questionnaire.State.NOT_OPEN:

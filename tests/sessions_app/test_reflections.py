@@ -1,7 +1,7 @@
 """Reflection forms, the services: the method's questions, opening and closing, autosave and
 submit, private answers in the log, reminders, the meaning lock, and the results' privacy."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -137,11 +137,23 @@ def test_the_clock_opens_the_form_at_the_reflection(plenary, steering):
         clock_act(session=plenary.session, action="next", by=steering.user)
     questionnaire.refresh_from_db()
     assert questionnaire.state() == Questionnaire.State.NOT_OPEN
-    now = timezone.now()
+    now = timezone.make_aware(datetime.combine(plenary.session.date, time(16, 20)))
     clock_act(session=plenary.session, action="next", by=steering.user, now=now)
     questionnaire.refresh_from_db()
     assert questionnaire.opens_at == now
     assert questionnaire.closes_at == now + timedelta(days=7)
+
+
+def test_the_clock_before_the_sessions_day_leaves_the_form_closed(plenary, steering):
+    """Trying out the projector ahead of time must not open (and soon close) the real form."""
+    questionnaire = _form(plenary)
+    assert plenary.session.date > timezone.localdate()
+    for _step in range(plenary.session.assignments.count() - 1):
+        clock_act(session=plenary.session, action="next", by=steering.user)
+    questionnaire.refresh_from_db()
+    assert questionnaire.state() == Questionnaire.State.NOT_OPEN
+    assert questionnaire.opens_at is None
+    assert questionnaire.closes_at is None
 
 
 def test_after_closing_nobody_changes_an_answer(plenary):
