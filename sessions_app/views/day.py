@@ -40,8 +40,15 @@ from sessions_app.services.sessions import session_hold
 
 
 def _qr_svg(url: str) -> str:
-    """An inline SVG QR code (markup only: no script, no style attribute)."""
-    return segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", border=2)
+    """An inline SVG QR code (markup only: no script, no style attribute).
+
+    With a viewBox instead of a fixed width and height, so the page's size for `.qr-code svg`
+    scales the whole code: a fixed 222 px drawn into a 12rem box cut off its right and bottom
+    edge (finder patterns and quiet zone), and phones could not read it.
+    """
+    return segno.make(url, error="m").svg_inline(
+        scale=6, dark="#000", light="#fff", border=2, omitsize=True
+    )
 
 
 @require_GET
