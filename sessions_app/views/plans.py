@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from learninglines.permissions import school_view
@@ -126,11 +127,18 @@ def plan_generate_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _refused(request, error)
     else:
-        report = plan.report
+        tables, repeats = len(plan.report["table_sizes"][0]), plan.report["repeats"]
         messages.success(
             request,
-            _("The table plan is ready: %(tables)s tables, %(repeats)s repeated encounters.")
-            % {"tables": len(report["table_sizes"][0]), "repeats": report["repeats"]},
+            _("The table plan is ready: %(tables)s, %(repeats)s.")
+            % {
+                "tables": ngettext("%(counter)s table", "%(counter)s tables", tables)
+                % {"counter": tables},
+                "repeats": ngettext(
+                    "%(counter)s repeated encounter", "%(counter)s repeated encounters", repeats
+                )
+                % {"counter": repeats},
+            },
         )
     return _after_change(request, session)
 

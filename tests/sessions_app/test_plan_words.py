@@ -246,3 +246,27 @@ def test_slots_a_swap_by_hand_adds_are_named_as_such(client, steering, make_team
     assert extra_words(client, steering.user, session) == [
         ("warning", "2 ontbrekende leerlijnplekken meer dan nodig, na wijzigingen met de hand.")
     ]
+
+
+def test_the_other_table_count_is_said_with_its_own_numbers(
+    client, steering, make_team, make_session
+):
+    # 26 people in 4 lines: 6 tables of 4 or 5 seat every line at every table; 7 tables of 3
+    # or 4 cannot (4 missing line slots), and the page says so for the steering group
+    make_team([7, 7, 6, 6])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    assert len(plan.report["table_sizes"][0]) == 6
+    assert plan.alternative == {
+        "tables": 7,
+        "missing_line_slots": 4,
+        "min_missing_line_slots": 4,
+        "repeats": 0,
+        "table_sizes": [3, 4],
+    }
+    html = plan_page(client, steering.user, session)
+    sentence = re.search(r'<div class="plan-alternative[^"]*">\s*<p[^>]*>(.*?)</p>', html, re.S)
+    assert " ".join(sentence.group(1).split()) == (
+        "Het andere mogelijke aantal tafels: 7 tafels geven 4 ontbrekende leerlijnplekken en "
+        "0 herhaalde ontmoetingen."
+    )

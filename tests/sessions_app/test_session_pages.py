@@ -153,3 +153,21 @@ def test_every_attendance_choice_has_its_own_label(client, steering, make_team, 
     assert labels == ids
     first = team.everyone[0].pk
     assert ids[:3] == [f"id_status_{first}_0", f"id_status_{first}_1", f"id_status_{first}_2"]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ([3, 3, 4], "De tafelindeling is klaar: 3 tafels, 1 herhaalde ontmoeting."),
+        ([3, 3, 3], "De tafelindeling is klaar: 3 tafels, 0 herhaalde ontmoetingen."),
+    ],
+)
+def test_the_plan_is_ready_message_counts_in_dutch(
+    client, steering, make_team, make_session, sizes, message
+):
+    # 3 lines of 3, 3 and 4 over the method's two rounds: one pair must meet twice
+    make_team(sizes)
+    session = make_session()
+    client.force_login(steering.user)
+    response = client.post(f"/s/de-regenboog/sessions/{session.pk}/plan/generate/", {}, follow=True)
+    assert [m.message for m in response.context["messages"]] == [message]
