@@ -30,14 +30,21 @@ REPAIR_BUDGET = 300_000  # pair evaluations for the repeats after the moves are 
 
 
 def recompose(
-    current: list[list[int]], supply: list[int], caps_base: int, big: int, k: int
+    current: list[list[int]],
+    supply: list[int],
+    caps_base: int,
+    big: int,
+    k: int,
+    settled: list[bool] | None = None,
 ) -> list[list[int]]:
     """Line counts x[line][table] for the free tables: fewest missing line slots, then fewest moves.
 
     A min-cost flow: each (line, table) pair takes its first member at no cost when the line is
     already there (1 otherwise: someone moves in), further members cost BIG (a line doubled means
     a line missing elsewhere) plus 1 when beyond the members already there. Big tables (one seat
-    more) are chosen by the flow through a shared node holding `big` units.
+    more) are chosen by the flow through a shared node holding `big` units. At a `settled` table
+    the members of a doubled line already there stay at no cost: the line slots given up there
+    (by a change by hand) are not won back by moving people who were not part of the change.
     """
     count = len(current)
     source, sink, hub = 0, 1 + k + count, 2 + k + count
@@ -54,7 +61,9 @@ def recompose(
             slot = edges[line][t]
             slot.append(graph.add(1 + line, 1 + k + t, 1, 0 if c else 1))
             if c >= 2:
-                slot.append(graph.add(1 + line, 1 + k + t, c - 1, BIG))
+                slot.append(
+                    graph.add(1 + line, 1 + k + t, c - 1, 0 if settled and settled[t] else BIG)
+                )
             slot.append(graph.add(1 + line, 1 + k + t, supply[line], BIG + 1))
     for t in range(count):
         graph.add(1 + k + t, sink, caps_base, 0)
@@ -63,6 +72,27 @@ def recompose(
     min_cost_flow(graph, source, sink)
     x = [[sum(graph.flow(e) for e in edges[line][t]) for t in range(count)] for line in range(k)]
     return x
+
+
+def _changed_by_hand(
+    lines: Mapping[Any, Sequence[Hashable]], tables_ids: list[list[Hashable]], keep: list[int]
+) -> bool:
+    """True when the current round misses more line slots than its people need: a change by
+    hand (or an earlier repair for apart pairs) gave some up, on purpose."""
+    seated = {m for table in tables_ids for m in table}
+    before = normalise(
+        lines, absent=[m for ms in read_lines(lines)[1] for m in ms if m not in seated]
+    )
+    tables = [[before.index[m] for m in table] for table in tables_ids if table]
+    if not tables:
+        return False
+    locked = [[before.index[m] for m in tables_ids[i]] for i in keep]
+    try:
+        least = round_min_missing(before, len(tables), locked)
+    except (GroupingError, ValueError):
+        return False
+    missing = sum(before.k - len({before.line_of[m] for m in table}) for table in tables)
+    return missing > least
 
 
 def _read_current(current: Any, known: Mapping[Hashable, int]) -> list[list[Hashable]]:
@@ -125,12 +155,15 @@ def repair_round(
     in neither list stay away). `locked` are indexes of tables in `current` that must not change:
     such a table keeps exactly its members (none of them may be absent: ``locked_absent``), is
     never dissolved, and nobody joins it.
-        The table count stays unless sizes no longer fit (then the nearest count that fits; the
-        smallest free tables are dissolved, new tables are appended). The line counts per table come
-        from a min-cost flow (fewest missing line slots, then fewest people moved); a short search
-        then lowers repeats without moving anyone else. Tables keep their index and order; a table
-        nobody left or joined is returned exactly as it was. Report.moved lists the members of
-        `current` now at another table, Report.arrived the newly seated ones.
+
+    The table count stays unless sizes no longer fit (then the nearest count that fits; the
+    smallest free tables are dissolved, new tables are appended). The line counts per table come
+    from a min-cost flow (fewest missing line slots, then fewest people moved; where `current`
+    already misses more line slots than its people need, a change by hand, the doubled lines of
+    tables nobody leaves stay); a short search then lowers repeats without moving anyone else.
+    Tables keep their index and order; a table nobody left or joined is returned exactly as it
+    was. Report.moved lists the members of `current` now at another table, Report.arrived the
+    newly seated ones.
     """
     started = time.perf_counter()
     check_seed(seed)
@@ -190,7 +223,12 @@ def repair_round(
     base, big = split_sizes(inst.n, count)
     big -= sum(1 for p in range(count) if lock_flags[p] and len(rounds_tables[p]) == base + 1)
     current_lines = [[inst.line_of[m] for m in rounds_tables[p]] for p in free_pos]
-    x = recompose(current_lines, supply, base, big, inst.k)
+    settled = None
+    if _changed_by_hand(lines, tables_ids, keep):
+        # keep what the steering group chose where the change of attendance does not reach
+        left = {i for i, table in enumerate(tables_ids) if any(m in gone for m in table)}
+        settled = [p < len(slots) and slots[p] not in left for p in free_pos]
+    x = recompose(current_lines, supply, base, big, inst.k, settled)
     rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
     search = Search(inst, rng, origin=origin)
     plan = _seat(inst, search, rounds_tables, free_pos, x, fixed)

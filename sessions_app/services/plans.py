@@ -383,7 +383,15 @@ def _change(
         except GroupingError as error:
             raise refuse(error, data) from error
         if kind in ENGINE_CHANGES:
-            report[PLANNED_MISSING] = report["missing_line_slots"]
+            # a repair keeps the slots given up by hand at tables nobody leaves (repair_round):
+            # they stay counted as made by hand, the rest is what the repair needed
+            least = plan.report.get("min_missing_line_slots", 0)
+            by_hand = plan.report.get("missing_line_slots", 0) - max(
+                least, plan.report.get(PLANNED_MISSING, least)
+            )
+            report[PLANNED_MISSING] = max(
+                report["min_missing_line_slots"], report["missing_line_slots"] - max(0, by_hand)
+            )
         else:
             # a plan stored before this key existed counts every extra slot as made by hand
             report[PLANNED_MISSING] = plan.report.get(

@@ -265,6 +265,44 @@ def test_repair_round_arrival_seated_at_the_small_table():
     assert fixed.report.missing_line_slots == 0
 
 
+def test_repair_round_keeps_a_swap_by_hand_at_tables_nobody_leaves():
+    lines = make_lines(4, 4, 4, 4)
+    # the steering group swapped A1 and B2 on purpose: tables 0 and 1 each miss a line
+    current = [
+        ["B2", "B1", "C1", "D1"],
+        ["A2", "A1", "C2", "D2"],
+        ["A3", "B3", "C3", "D3"],
+        ["A4", "B4", "C4", "D4"],
+    ]
+
+    fixed = repair_round(lines, current, absent=["C3"])
+
+    # C3 leaves table 2, which becomes a trio; the swap stays, nobody moves
+    assert fixed.rounds[0] == [current[0], current[1], ["A3", "B3", "D3"], current[3]]
+    assert fixed.report.moved == ()
+    assert fixed.report.missing_line_slots == 3
+
+
+def test_repair_round_restores_the_line_slots_an_absence_costs_beside_a_swap_by_hand():
+    lines = make_lines(4, 4, 4, 4)
+    current = [
+        ["B2", "B1", "C1", "D1"],
+        ["A2", "A1", "C2", "D2"],
+        ["A3", "B3", "C3", "D3"],
+        ["A4", "B4", "C4", "D4"],
+    ]
+
+    # two leave table 2: fourteen people still fit four tables (4, 4, 3, 3), and the trio at
+    # table 2 takes a member of a line it misses from the one other table nobody changed by hand
+    fixed = repair_round(lines, current, absent=["C3", "D3"])
+
+    assert fixed.rounds[0] == [current[0], current[1], ["A3", "B3", "D4"], ["A4", "B4", "C4"]]
+    assert fixed.report.moved == ("D4",)
+    # C and D have three members now, so each misses a table (2); the swap keeps its 2
+    assert fixed.report.min_missing_line_slots == 2
+    assert fixed.report.missing_line_slots == 4
+
+
 def test_repair_round_dissolves_a_table_when_sizes_no_longer_fit():
     lines = make_lines(3, 3, 3)
     current = [["A1", "B1", "C1"], ["A2", "B2", "C2"], ["A3", "B3", "C3"]]

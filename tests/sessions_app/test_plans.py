@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from learninglines.services.lines import membership_move
 from sessions_app.grouping import plan_rounds
 from sessions_app.models import ApartPair, PlanChange, PlenarySession, Seat, TablePlan
+from sessions_app.selectors.board import plan_board
 from sessions_app.selectors.plans import plan_history
 from sessions_app.services.attendance import PresenceData, attendance_save
 from sessions_app.services.plans import (
@@ -322,6 +323,32 @@ def test_a_leaver_is_freed_from_later_rounds_and_only_their_table_changes(make_t
     plan.refresh_from_db()
     assert plan.report["table_sizes"] == [[5, 5, 5, 5], sorted_like(after[1])]
     assert plan.report["lower_bound"] is None  # presence differs per round: no bound claimed
+
+
+def test_a_change_of_attendance_keeps_a_swap_by_hand_elsewhere(make_team, make_session):
+    team = make_team([4, 4, 4, 4])  # 16 people, 4 tables of 4
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    a1 = team.members["A"][0]
+    b = next(b for b in team.members["B"] if table_of(plan, 1, b) != table_of(plan, 1, a1))
+    plan_swap(plan=plan, version=plan.version, round_number=1, first=a1.pk, second=b.pk)
+    swapped = {m: table_of(plan, 1, m) for m in (a1, b)}
+    assert plan.report["missing_line_slots"] == 2
+    late = next(c for c in team.members["C"] if table_of(plan, 1, c) not in set(swapped.values()))
+
+    attendance_save(
+        session=session, changes={late.pk: (PresenceData(), PresenceData(first_round=2))}
+    )
+
+    plan.refresh_from_db()
+    # the swap stays; only the table the late colleague was missing from changed (a trio now)
+    assert {m: table_of(plan, 1, m) for m in (a1, b)} == swapped
+    assert sorted(len(t) for t in stored(plan)[0]) == [3, 4, 4, 4]
+    assert plan.changes.order_by("-version").first().kind == PlanChange.Kind.PRESENCE
+    # the trio misses line C (the least the numbers allow); the swap's 2 stay counted as by hand
+    board = plan_board(session=session, plan=plan)
+    assert (plan.report["missing_line_slots"], plan.report["min_missing_line_slots"]) == (3, 1)
+    assert (board.extra_missing, board.planned_extra_missing) == (2, 0)
 
 
 def test_a_late_arrival_is_seated_from_their_first_round(make_team, make_session):
