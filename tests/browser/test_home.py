@@ -56,6 +56,25 @@ def test_no_console_errors_under_the_content_security_policy(page: Page, live_se
     assert errors == []
 
 
+def test_buttons_and_fields_show_the_same_focus_ring_as_links(page: Page, live_server):
+    """Bootstrap's pale blue glow on buttons and fields is under 2:1 on the page background."""
+    ring = "rgb(200, 85, 61) solid 3px"  # the :focus-visible outline of static/css/app.css
+    outline = "el => getComputedStyle(el).outline"
+    page.goto(live_server.url + "/login/")
+    email = page.get_by_label("E-mailadres")
+    expect(email).to_be_focused()  # autofocus
+    assert email.evaluate(outline) == ring
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    sign_in = page.get_by_role("button", name="Inloggen")
+    expect(sign_in).to_be_focused()
+    assert sign_in.evaluate(outline) == ring
+    page.keyboard.press("Tab")
+    forgotten = page.get_by_role("link", name="Wachtwoord vergeten, of nog nooit ingesteld?")
+    expect(forgotten).to_be_focused()
+    assert forgotten.evaluate(outline) == ring
+
+
 @pytest.mark.parametrize("path", ["/", "/bestaat-niet/"])
 def test_axe_finds_no_serious_violation(page: Page, serious_violations, live_server, path):
     page.goto(live_server.url + path)

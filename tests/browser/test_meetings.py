@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from learninglines.models import Attendance, LineMeeting
 from tests.factories import MemberFactory
-from tests.learninglines.test_meetings import join, make_line
+from tests.learninglines.test_meetings import join, make_line, plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +33,18 @@ def sign_in(page: Page, live_server, user) -> None:
 
 def fits_a_phone(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+BRAND_RING = "rgb(200, 85, 61) solid 3px"  # the :focus-visible outline of static/css/app.css
+
+
+def ring_and_border(choice) -> tuple[str, str]:
+    """The outline and border colour of the label that shows a (visually hidden) radio."""
+    outline, border = choice.evaluate(
+        "radio => { const s = getComputedStyle(radio.labels[0]);"
+        " return [s.outline, s.borderColor]; }"
+    )
+    return outline, border
 
 
 def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
@@ -107,3 +119,23 @@ def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
     page.goto(live_server.url + "/s/de-regenboog/meetings/?group=date")
     expect(page.get_by_text("1 van 2 aanwezig")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_a_keyboard_user_sees_which_attendance_choice_has_focus(
+    page: Page, live_server, school, teacher
+):
+    line = make_line(school, "A", "Lezen", "blue")
+    join(teacher, line)
+    meeting = plan(line, timezone.localdate())
+    sign_in(page, live_server, teacher.user)
+    page.goto(live_server.url + f"/s/de-regenboog/meetings/{meeting.pk}/")
+    sanne = page.get_by_role("group", name="Sanne Jansen")
+    present = sanne.get_by_role("radio", name="aanwezig", exact=True)
+    excused = sanne.get_by_role("radio", name="afgemeld")
+    present.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(present).to_be_focused()
+    # Bootstrap would drop the choice's border and show no ring: the choice seemed to vanish.
+    assert ring_and_border(present) == (BRAND_RING, "rgb(108, 117, 125)")
+    assert ring_and_border(excused)[0] != BRAND_RING
