@@ -88,3 +88,21 @@ def test_teacher_adds_a_log_entry_and_subscribes_to_the_calendar(
     assert (
         page.request.get(new_url.replace("https://leerlijnen.test", live_server.url)).status == 200
     )
+
+
+def heading_levels(page: Page) -> list[int]:
+    return page.eval_on_selector_all(
+        "main :is(h1, h2, h3, h4, h5, h6)", "hs => hs.map(h => Number(h.tagName[1]))"
+    )
+
+
+def test_headings_of_a_log_entry_skip_no_level_in_the_list_or_on_its_page(
+    page: Page, live_server, school, teacher
+):
+    entry = LogEntry.objects.create(author=teacher, tried="De placemat bij begrijpend lezen")
+    sign_in(page, live_server, teacher.user)
+    page.goto(live_server.url + "/s/de-regenboog/log/")
+    assert heading_levels(page)[:3] == [1, 2, 3]
+    page.goto(live_server.url + f"/s/de-regenboog/log/{entry.pk}/")
+    expect(page.get_by_role("heading", level=2)).to_contain_text(str(entry.date.year))
+    assert heading_levels(page) == [1, 2]
