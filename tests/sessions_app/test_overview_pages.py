@@ -10,7 +10,7 @@ from datetime import time, timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
 from learninglines.services.lines import line_create, membership_move
 from learninglines.services.meetings import meeting_attendance_save, meeting_create
@@ -375,9 +375,12 @@ def test_the_coach_home_lists_exactly_the_coached_schools_with_their_status(
     assert "Nog geen schooljaar voor vandaag" in html
 
 
+DUTCH_MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
 def _month(day) -> str:
-    with translation.override("nl"):
-        return formats.date_format(day, "M")
+    """The month as a Dutch page writes it in a short date: lower case ("7 dec 2026")."""
+    return DUTCH_MONTHS[day.month - 1]
 
 
 def test_the_menu_links_my_schools_to_the_coach_home_for_coaches_only(
