@@ -168,6 +168,9 @@ class SchoolYearAdmin(admin.ModelAdmin):
     list_filter = ("school",)
     search_fields = ("school__name", "name")
     list_select_related = ("school",)
+    # The retention dates are set by apply_retention, never by hand (and the split date-time
+    # widget of an editable one has no label per box).
+    readonly_fields = ("retention_notified_at", "retained_at")
 
 
 @admin.register(MagicLink)

@@ -143,3 +143,12 @@ def test_staff_without_a_school_are_sent_to_the_admin_not_to_the_steering_group(
     assert "stuurgroep" not in html
     assert "Je beheert Brengen &amp; Halen" in html
     assert 'href="/admin/">Naar het beheer</a>' in html
+
+
+def test_the_school_year_page_leaves_the_retention_dates_to_the_app(admin_client):
+    # apply_retention sets them; an editable one was a pair of boxes without labels
+    response = admin_client.get("/admin/learninglines/schoolyear/add/")
+    fields = set(response.context["adminform"].form.fields)
+    assert fields == {"school", "name", "start", "end", "cycle_started_on"}
+    html = response.content.decode()
+    assert 'id="id_retention_notified_at_0"' not in html
