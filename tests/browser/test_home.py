@@ -1,5 +1,7 @@
 """A teacher on a phone: the home page, the language switch, the skip link, and axe-core."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -32,6 +34,20 @@ def test_language_switch_through_the_phone_menu(page: Page, live_server):
     page.get_by_role("button", name="Open the menu").click()
     page.get_by_role("button", name="Nederlands").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+
+def test_escape_folds_the_phone_menu_and_returns_to_its_button(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    toggle = page.get_by_role("button", name="Menu openen")
+    english = page.get_by_role("button", name="English")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-navigation")).to_have_class(re.compile(r"\bshow\b"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(english).to_be_hidden()
+    expect(toggle).to_be_focused()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
 
 
 def test_skip_link_is_the_first_stop_and_jumps_to_the_content(page: Page, live_server):
