@@ -115,7 +115,14 @@ class Board:
 
     @property
     def present_count(self) -> int:
+        """People at the tables of round 1."""
         return len(self.presence.present(1)) if self.presence.rounds else 0
+
+    @property
+    def taking_part_count(self) -> int:
+        """People at the tables of at least one round (late arrivals and early leavers too)."""
+        rounds = range(1, self.presence.rounds + 1)
+        return sum(1 for item in self.presence.expected if any(item.present_in(n) for n in rounds))
 
     @property
     def planned_missing(self) -> int:

@@ -171,3 +171,22 @@ def test_the_plan_is_ready_message_counts_in_dutch(
     client.force_login(steering.user)
     response = client.post(f"/s/de-regenboog/sessions/{session.pk}/plan/generate/", {}, follow=True)
     assert [m.message for m in response.context["messages"]] == [message]
+
+
+def test_before_the_plan_the_page_counts_everyone_who_takes_part(
+    client, steering, make_team, make_session
+):
+    team = make_team([3, 3, 3])
+    session = make_session()
+    late, away = team.members["A"][0], team.members["B"][0]
+    attendance_save(
+        session=session,
+        changes={
+            late.pk: (PresenceData(), PresenceData(first_round=2)),
+            away.pk: (PresenceData(), PresenceData(absent=True)),
+        },
+    )
+    client.force_login(steering.user)
+    html = client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
+    # 9 colleagues, one away all day: 8 take part, although only 7 sit in round 1
+    assert "8 mensen uit 3 leerlijnen, 2 tafelrondes." in " ".join(html.split())
