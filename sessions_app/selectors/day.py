@@ -32,8 +32,9 @@ class ClockState:
     running: bool
     remaining: int
     ends_at: datetime | None
-    started: bool
+    started: bool  # the session's clock has run at all
     now: datetime
+    paused: bool = False  # the current assignment stopped part-way (not: waiting at full time)
 
     @property
     def current(self) -> Assignment | None:
@@ -110,6 +111,7 @@ def clock_state(*, session: PlenarySession, now: datetime | None = None) -> Cloc
         ends_at=clock.ends_at if clock and clock.running else None,
         started=bool(clock and clock.started_at),
         now=now,
+        paused=bool(clock and not clock.running and clock.paused_remaining is not None),
     )
 
 

@@ -449,6 +449,26 @@ def test_the_teacher_and_the_projector_follow_the_clock(client, people, plenary,
     assert html.escape(first.title) in my_page(teacher_client, plenary, HX_Request="true")
 
 
+def test_an_assignment_moved_to_while_paused_reads_not_started(client, people, plenary):
+    session_publish(session=plenary.session)
+    steering = as_user(client, people["steering"])
+
+    def clock_words() -> tuple[str, str]:
+        html = steering.get(plenary.url("projector"), headers={"HX-Request": "true"})
+        text = html.content.decode()
+        state = re.search(r'<span class="projector-clock-state">(.*?)</span>', text).group(1)
+        start = re.search(r'value="start" data-key="toggle">(.*?)</button>', text).group(1)
+        return state, start
+
+    assert clock_words() == ("nog niet gestart", "Start")
+    clock_act(session=plenary.session, action="start")
+    clock_act(session=plenary.session, action="pause")
+    assert clock_words() == ("gepauzeerd", "Verder")
+    # on to the next assignment while paused: it waits at its full time, it was never paused
+    clock_act(session=plenary.session, action="next")
+    assert clock_words() == ("nog niet gestart", "Start")
+
+
 def test_time_up_is_shown_in_words_not_only_by_colour(client, people, plenary, teacher):
     session_publish(session=plenary.session)
     first, _second = _first_two(plenary)
