@@ -234,17 +234,30 @@ def exchange_accept(
     moment: ExchangeMoment | None = None,
     now: datetime | None = None,
 ) -> PeerExchange:
-    """Accept (an invitee) and agree to `moment`, or accept a moment someone else proposed."""
+    """Accept (an invitee) and agree to `moment`, or accept a moment someone else proposed.
+
+    Without `moment` an invitee who has not answered yet joins what is already agreed (in a
+    group, once someone else accepted), and the others are told.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         exchange, participant = _locked(participant)
         _check_open(exchange)
         if moment is not None and moment.exchange_id != exchange.pk:
             raise ValidationError(_("Choose one of the moments proposed for this exchange."))
+        if moment is not None and moment.proposed_by_id == participant.member_id:
+            raise ValidationError(
+                _("You proposed this moment yourself: the others choose whether it suits them.")
+            )
         if moment is not None and moment.starts_at <= now:
             raise ValidationError(_("That moment has passed: propose a new one."))
+        joins = (
+            moment is None
+            and exchange.status == PeerExchange.Status.AGREED
+            and participant.response == ExchangeParticipant.Response.PENDING
+        )
         has_moments = exchange.moments.filter(starts_at__gt=now).exists()
-        if moment is None and not exchange.self_arranged and has_moments:
+        if moment is None and not exchange.self_arranged and has_moments and not joins:
             raise ValidationError(_("Choose one of the proposed moments, or propose another."))
         participant.response = ExchangeParticipant.Response.ACCEPTED
         participant.responded_at = now
@@ -263,7 +276,7 @@ def exchange_accept(
         exchange.updated_at = now
         exchange.save(update_fields=["starts_at", "self_arranged", "status", "updated_at"])
         ids = []
-        if agreed:
+        if agreed or joins:
             ids = _mail(
                 exchange,
                 _others_in(exchange, participant.member),

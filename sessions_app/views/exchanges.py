@@ -92,12 +92,16 @@ class Seen:
 
     @property
     def can_accept_plain(self) -> bool:
-        """Accept without a moment: "we arrange it ourselves", or no future moment left."""
+        """Accept without a moment: "we arrange it ourselves", no future moment left, or join
+        what someone else already agreed to."""
         return (
             self.is_open
-            and self.exchange.status == Status.PROPOSED
             and self.me.response == Response.PENDING
-            and (self.exchange.self_arranged or not self.future_moments)
+            and (
+                self.exchange.status == Status.AGREED
+                or self.exchange.self_arranged
+                or not self.future_moments
+            )
         )
 
     @property

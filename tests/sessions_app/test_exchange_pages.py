@@ -236,6 +236,25 @@ def test_a_self_arranged_invitation_is_accepted_without_a_moment(client, team):
     assert "Is het doorgegaan?" in html_of(client.get(url("exchange-list")))
 
 
+def test_a_late_invitee_of_a_group_joins_the_agreed_moment(client, team):
+    """Once one invitee agreed, the next one says yes to that moment; the starter never accepts
+    a moment of their own."""
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Groep", kind="visit", moments=[soon(2), soon(3)]
+    )
+    client.force_login(a1.user)
+    assert "Accepteer dit moment" not in html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    exchange_accept(participant=part(exchange, b1), moment=exchange.moments.first())
+    client.force_login(c1.user)
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert re.search(r">\s*Accepteer\s*</button>", page)
+    client.post(url("exchange-accept", pk=exchange.pk))
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.AGREED, soon(2))
+    assert part(exchange, c1).response == ExchangeParticipant.Response.ACCEPTED
+
+
 def test_errors_of_the_invitation_are_shown_with_the_input_kept(client, team):
     a1 = team.members["A"][0]
     client.force_login(a1.user)

@@ -109,6 +109,35 @@ def test_invite_propose_accept_hold_and_note(team):
     )
 
 
+def test_the_starter_cannot_agree_to_their_own_moment(team):
+    """Nobody has said yes yet: the starter's own proposal does not make it agreed."""
+    exchange, a1, b1 = _duo(team)
+    with pytest.raises(ValidationError):
+        exchange_accept(participant=_part(exchange, a1), moment=exchange.moments.first())
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.PROPOSED, None)
+    assert not OutgoingMail.objects.filter(to=b1.user.email, subject__startswith="Afgesproken")
+
+
+def test_an_invitee_joins_a_group_exchange_someone_else_agreed_to(team):
+    a1 = team.members["A"][0]
+    b1, c1 = team.members["B"][0], team.members["C"][0]
+    first, second = _soon(2), _soon(3)
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Groep", kind="visit", moments=[first, second]
+    )
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    OutgoingMail.objects.all().delete()
+    # The second invitee says yes to what is agreed, without moving it for the others.
+    exchange_accept(participant=_part(exchange, c1))
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.AGREED, first)
+    assert _part(exchange, c1).response == ExchangeParticipant.Response.ACCEPTED
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
+        [a1.user.email, b1.user.email]
+    )
+
+
 def test_holding_before_the_moment_is_refused(team):
     exchange, a1, _b1 = _duo(team)
     exchange_accept(participant=_part(exchange, _b1), moment=exchange.moments.first())
