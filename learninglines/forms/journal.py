@@ -44,14 +44,23 @@ class LogEntryForm(forms.ModelForm):
             "sharing": forms.RadioSelect,
         }
 
-    def __init__(self, *args, line: LearningLine | None = None, colleagues: int = 0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        line: LearningLine | None = None,
+        colleagues: int = 0,
+        note: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # The text copied from a reflection is not a field, but it makes an entry say something.
+        self.note = note
         self.fields["sharing"].choices = sharing_choices(line=line, colleagues=colleagues)
         self.fields["sharing"].label = _("Who may read it")
 
     def clean(self):
         cleaned = super().clean()
         parts = ("tried", "effect", "to_bring")
-        if not any(cleaned.get(name) for name in parts) and not self.instance.note:
+        if not any(cleaned.get(name) for name in parts) and not self.note:
             raise forms.ValidationError(_("Write at least one of the three parts."))
         return cleaned

@@ -120,6 +120,7 @@ def log_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.access.member,
         entry.date,
         initial=model_to_dict(entry, fields=list(LOG_FIELDS)),
+        note=entry.note,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,7 +11,7 @@ from exchange.admin_site import staff_admin_site
 from learninglines.models import LogEntry
 from learninglines.permissions import log_entry_readable
 from learninglines.selectors.journal import log_entry_list_shared_with
-from learninglines.services.journal import log_entry_create
+from learninglines.services.journal import log_entry_create, log_entry_put_from_source
 from tests.factories import CoachAssignmentFactory, MemberFactory
 from tests.learninglines.test_meetings import as_user, join, make_line
 
@@ -301,6 +301,32 @@ def test_author_edits_and_deletes_an_entry(client, team):
     assert LogEntry.objects.count() == 1  # a GET only asks
     assert client.post(delete).status_code == 302
     assert LogEntry.objects.count() == 0
+
+
+def test_author_shares_an_entry_copied_from_a_reflection(client, team):
+    """The copy holds only the reflection's text: the edit page shows it and saves a new sharing."""
+    entry = log_entry_put_from_source(
+        author=team["author"],
+        source="reflection:1",
+        date=timezone.localdate(),
+        note="Mijn eigen antwoord op de privévraag",
+    )
+    client.force_login(team["author"].user)
+    update = reverse("learninglines:log-update", args=[SLUG, entry.pk])
+    assert "Mijn eigen antwoord op de privévraag" in client.get(update).content.decode()
+    response = client.post(
+        update,
+        {
+            "date": entry.date.isoformat(),
+            "tried": "",
+            "effect": "",
+            "to_bring": "",
+            "sharing": "line",
+        },
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.sharing, entry.note) == ("line", "Mijn eigen antwoord op de privévraag")
 
 
 def test_log_page_lists_mine_and_shared_with_me(client, team):
