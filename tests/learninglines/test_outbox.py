@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from learninglines.models import PERSONAL_LINK_PLACEHOLDER, MagicLink, OutgoingMail, SignInRequest
@@ -162,3 +164,30 @@ def test_development_sends_right_after_commit(
         mail_queue(to="a@school.example", subject="Meteen", body="Tekst")
     assert [m.subject for m in mailoutbox] == ["Meteen"]
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+
+
+class Typed:
+    """Whatever a template asks of it is text a person typed, with an ampersand and a quote."""
+
+    text = 'Taal & \'t rekenen "samen"'
+
+    def __getattr__(self, name):
+        return self.text
+
+    def __str__(self):
+        return self.text
+
+
+SUBJECTS = sorted(
+    str(path.relative_to(settings.BASE_DIR / "templates"))[: -len("_subject.txt")]
+    for path in (settings.BASE_DIR / "templates").glob("*/mail/*_subject.txt")
+)
+
+
+@pytest.mark.parametrize("template", SUBJECTS)
+def test_a_subject_is_plain_text_not_html(template):
+    """A mail's subject is plain text: what people typed arrives as typed, never as `&amp;`."""
+    names = ("exchange", "initiator", "meeting", "questionnaire", "school", "session", "year")
+    context = {name: Typed() for name in names} | {"invite": True}
+    subject = render_to_string(f"{template}_subject.txt", context)
+    assert [entity for entity in ("&amp;", "&#x27;", "&quot;") if entity in subject] == []
