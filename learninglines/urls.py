@@ -103,6 +103,11 @@ urlpatterns = [
         name="meeting-update",
     ),
     path(
+        "s/<slug:school_slug>/meetings/<int:pk>/delete/",
+        meetings.meeting_delete_view,
+        name="meeting-delete",
+    ),
+    path(
         "s/<slug:school_slug>/meetings/<int:pk>/notes/",
         meetings.meeting_notes_view,
         name="meeting-notes",

@@ -5,6 +5,9 @@ Rules kept here:
   line of a year that has ended (earlier years are read-only), plans nothing new.
 - Attendance is recorded only for the members of the line on the meeting's date; moving a
   meeting to another date drops attendance of people who were not in the line then.
+- A meeting that will not take place is removed, as long as nothing of it exists yet: it lies
+  today or later, nobody's attendance is recorded and no reflection form belongs to it. A held
+  meeting stays (its attendance counts in the overview).
 - Each meeting's reminder goes out once: it is claimed with a conditional update of
   `reminder_sent_at`, so two cron runs at the same time never both send it.
 """
@@ -16,8 +19,9 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from learninglines.models import Attendance, LearningLine, LineMeeting, OutgoingMail, School
@@ -37,7 +41,10 @@ def _check_line_and_date(line: LearningLine, day: date) -> None:
         raise ValidationError(
             {
                 "date": _("Choose a date in the line's school year (%(start)s to %(end)s).")
-                % {"start": year.start.isoformat(), "end": year.end.isoformat()}
+                % {
+                    "start": formats.date_format(year.start, "j F Y"),
+                    "end": formats.date_format(year.end, "j F Y"),
+                }
             }
         )
 
@@ -93,6 +100,32 @@ def meeting_update(*, meeting: LineMeeting, **fields) -> LineMeeting:
         if original.date != meeting.date:
             meeting.attendance.exclude(member__in=meeting_members_on_date(meeting=meeting)).delete()
     return meeting
+
+
+def meeting_removable(meeting: LineMeeting, *, today: date | None = None) -> str | None:
+    """None when `meeting` may be removed, else why not (for the person who asked)."""
+    if meeting.date < (today or timezone.localdate()):
+        return _("This meeting has passed: it stays, with what was recorded.")
+    if meeting.attendance.exists():
+        return _("Attendance is recorded for this meeting: it stays.")
+    return None
+
+
+def meeting_delete(*, meeting: LineMeeting, today: date | None = None) -> None:
+    """Remove a meeting that will not take place (see the module's rules). A reflection form of
+    the meeting (another app's, which protects the meeting) also keeps it."""
+    with transaction.atomic():
+        meeting = LineMeeting.objects.select_for_update().get(pk=meeting.pk)
+        reason = meeting_removable(meeting, today=today)
+        if reason:
+            raise ValidationError(reason)
+        try:
+            with transaction.atomic():
+                meeting.delete()
+        except ProtectedError:
+            raise ValidationError(
+                _("A reflection form belongs to this meeting: it stays.")
+            ) from None
 
 
 def meeting_notes_save(*, meeting: LineMeeting, notes: str) -> LineMeeting:

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +24,9 @@ from learninglines.services.meetings import (
     MEETING_FIELDS,
     meeting_attendance_save,
     meeting_create,
+    meeting_delete,
     meeting_notes_save,
+    meeting_removable,
     meeting_update,
 )
 
@@ -116,6 +118,27 @@ def meeting_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_form_page(request, line=meeting.line, form=form, meeting=meeting)
 
 
+@require_POST
+@school_view("view_school")
+def meeting_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a meeting that will not take place; one that already holds something stays."""
+    meeting = meeting_get(school=request.school, pk=pk)
+    require(request, "manage_line_meetings", meeting.line)
+    try:
+        meeting_delete(meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_detail_url(request, meeting))
+    messages.success(
+        request,
+        _("The meeting of %(day)s is removed.") % {"day": formats.date_format(meeting.date)},
+    )
+    return redirect(
+        _line_url(meeting.line)
+        or reverse("learninglines:meeting-list", kwargs={"school_slug": request.school.slug})
+    )
+
+
 def _detail_page(
     request: HttpRequest,
     meeting: LineMeeting,
@@ -133,6 +156,7 @@ def _detail_page(
         "line": meeting.line,
         "line_url": _line_url(meeting.line),
         "can_manage": can_manage,
+        "removable": can_manage and meeting_removable(meeting) is None,
         "rows": rows,
         "counts": counts,
     }

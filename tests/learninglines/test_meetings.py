@@ -27,6 +27,7 @@ from learninglines.selectors.meetings import (
 from learninglines.services.meetings import (
     meeting_attendance_save,
     meeting_create,
+    meeting_delete,
     meeting_update,
 )
 from tests.factories import MemberFactory
@@ -302,6 +303,74 @@ def test_another_schools_meeting_is_404_through_this_school(client, roles, other
         client.post(url) if name in ("meeting-notes", "meeting-attendance") else client.get(url)
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "removed"),
+    [
+        ("steering", 302, True),
+        ("coach", 302, True),
+        ("teacher_of_line", 302, True),
+        ("teacher_of_other_line", 403, False),
+        ("stranger", 404, False),
+        ("anonymous", 302, False),
+    ],
+)
+def test_meeting_delete_post(client, roles, meeting, who, status, removed):
+    url = reverse("learninglines:meeting-delete", args=[SLUG, meeting.pk])
+    response = as_user(client, roles[who]).post(url)
+    assert response.status_code == status
+    assert LineMeeting.objects.filter(pk=meeting.pk).exists() is not removed
+
+
+def test_removing_a_meeting_is_post_only_and_another_schools_is_404(client, roles, other_school):
+    their_line = make_line(other_school, "A", "Lezen")
+    theirs = plan(their_line, timezone.localdate() + timedelta(days=3))
+    client.force_login(roles["steering"])
+    url = reverse("learninglines:meeting-delete", args=[SLUG, theirs.pk])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 404
+    assert LineMeeting.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_removed_meeting_leaves_the_line_with_a_message_in_dutch(client, teacher, meeting):
+    client.force_login(teacher.user)
+    page = client.get(reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk]))
+    assert "Bijeenkomst schrappen" in page.content.decode()
+    response = client.post(
+        reverse("learninglines:meeting-delete", args=[SLUG, meeting.pk]), follow=True
+    )
+    day = meeting.date
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
+    months += ["september", "oktober", "november", "december"]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"De bijeenkomst van {day.day} {months[day.month - 1]} {day.year} is geschrapt."
+    ]
+    assert not LineMeeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_meeting_that_holds_something_stays(client, teacher, line, meeting):
+    passed = plan(line, timezone.localdate() - timedelta(days=1))
+    with pytest.raises(ValidationError) as error:
+        meeting_delete(meeting=passed)
+    assert error.value.messages == [
+        "Deze bijeenkomst is voorbij: ze blijft, met wat er is vastgelegd."
+    ]
+    meeting_attendance_save(meeting=meeting, statuses={teacher.pk: "excused"})
+    with pytest.raises(ValidationError) as error:
+        meeting_delete(meeting=meeting)
+    assert error.value.messages == ["Voor deze bijeenkomst is aanwezigheid vastgelegd: ze blijft."]
+    # the page offers no button, and a forged request is told why
+    client.force_login(teacher.user)
+    page = client.get(reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk]))
+    assert "Bijeenkomst schrappen" not in page.content.decode()
+    response = client.post(
+        reverse("learninglines:meeting-delete", args=[SLUG, meeting.pk]), follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Voor deze bijeenkomst is aanwezigheid vastgelegd: ze blijft."
+    ]
+    assert LineMeeting.objects.filter(pk__in=[passed.pk, meeting.pk]).count() == 2
 
 
 def test_another_schools_line_is_404_through_this_school(client, roles, other_school):

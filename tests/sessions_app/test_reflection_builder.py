@@ -190,6 +190,23 @@ def test_a_second_form_for_a_meeting_is_refused_with_the_reason(client, steering
     assert _messages(response)[-1] == "Deze bijeenkomst heeft al een reflectieformulier."
 
 
+def test_a_meeting_with_a_reflection_form_is_not_removed(client, steering, plenary):
+    meeting = _meeting(plenary)
+    assert meeting.date >= timezone.localdate()  # not passed: only the form keeps it
+    client.force_login(steering.user)
+    client.post(
+        reverse("sessions_app:meeting-reflection-create", args=[plenary.school.slug, meeting.pk])
+    )
+    response = client.post(
+        reverse("learninglines:meeting-delete", args=[plenary.school.slug, meeting.pk]),
+        follow=True,
+    )
+    assert _messages(response)[-1] == (
+        "Bij deze bijeenkomst hoort een reflectieformulier: ze blijft."
+    )
+    assert Questionnaire.objects.filter(meeting=meeting).count() == 1
+
+
 # --- the builder ---
 
 
