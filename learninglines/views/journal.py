@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learninglines.calendar import calendar_build, extra_events
@@ -192,6 +193,7 @@ def calendar_renew_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@csrf_exempt  # only GET and HEAD get through (require_safe): anything else is a 405, not a 403
 @require_safe
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """The ICS feed: no sign-in (calendar apps cannot), the secret token is the key."""

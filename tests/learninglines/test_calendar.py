@@ -214,3 +214,13 @@ def test_feed_costs_the_same_however_many_meetings(
     with django_assert_num_queries(FEED_QUERIES):
         response = client.get(path)
     assert len(events(response)) == meetings
+
+
+def test_the_feed_answers_only_get_and_head(client, teacher):
+    # a calendar app never posts; anything but GET and HEAD is "method not allowed"
+    path = feed_path(teacher)
+    assert client.head(path).status_code == 200
+    for method in (client.post, client.put, client.delete):
+        response = method(path)
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD"
