@@ -53,6 +53,11 @@ class LogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.author} {self.date:%Y-%m-%d}"
 
+    @property
+    def opening(self) -> str:
+        """The first text the entry has: with its date, it tells entries of one day apart."""
+        return self.tried or self.effect or self.to_bring or self.note
+
 
 class CalendarFeed(models.Model):
     """A member's personal calendar address: a secret that works without signing in.

@@ -1,5 +1,6 @@
 """The learning log: who reads an entry (per sharing setting, per role), the pages, the admin."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -340,6 +341,29 @@ def test_log_page_lists_mine_and_shared_with_me(client, team):
     page = response.content.decode()
     assert "Gedeeld door Sanne" in page
     assert "Geheim van Sanne" not in page
+
+
+def test_the_links_of_two_entries_of_one_day_say_which_entry_they_are_for(client, team):
+    day = timezone.localdate()
+    write(team["author"], LogEntry.Sharing.PRIVATE, tried="Vraagkaarten bij het voorlezen")
+    write(
+        team["author"],
+        LogEntry.Sharing.PRIVATE,
+        tried="Een kindgesprek van vijf minuten op vrijdag",
+    )
+    client.force_login(team["author"].user)
+    page = client.get(reverse("learninglines:log-list", args=[SLUG])).content.decode()
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
+    months += ["september", "oktober", "november", "december"]
+    date = f"{day.day} {months[day.month - 1]} {day.year}"
+    hidden = re.findall(r'<span class="visually-hidden"> (de notitie.*?)</span>', page)
+    OPEN, CLOSE = "\u2018", "\u2019"  # Dutch quotes around the entry's first words
+    assert hidden == [
+        f"de notitie van {date}, {OPEN}Een kindgesprek van vijf minuten op …{CLOSE}",
+        f"de notitie van {date}, {OPEN}Een kindgesprek van vijf minuten op …{CLOSE}",
+        f"de notitie van {date}, {OPEN}Vraagkaarten bij het voorlezen{CLOSE}",
+        f"de notitie van {date}, {OPEN}Vraagkaarten bij het voorlezen{CLOSE}",
+    ]
 
 
 # Session, user, school, member, coach; mine (count, page), shared (count, page), my line.
