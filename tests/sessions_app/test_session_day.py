@@ -491,6 +491,12 @@ def test_a_remote_gets_the_controls_without_the_tables(client, people, plenary):
     assert 'name="remote" value="1"' in body
     assert "projector-grid" not in body
     assert 'value="next"' in body
+    # a phone in the hand has no keyboard and no full screen to offer
+    assert "projector-keys" not in body
+    assert "data-fullscreen" not in body
+    projector = as_user(client, people["coach"]).get(plenary.url("projector")).content.decode()
+    assert "projector-keys" in projector
+    assert "data-fullscreen" in projector
 
 
 def test_the_projector_shows_the_current_rounds_tables_and_the_sign_in_qr(client, people, plenary):
