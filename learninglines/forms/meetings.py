@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from learninglines.models import Attendance, LineMeeting
 from learninglines.selectors.meetings import AttendanceRow
@@ -51,7 +52,11 @@ class AttendanceForm(forms.Form):
         for row in rows:
             self.fields[f"member_{row.member.pk}"] = forms.ChoiceField(
                 label=row.member.full_name,
-                choices=Attendance.Status.choices,
+                # "not known" clears what was recorded (a choice made by mistake)
+                choices=[
+                    ("", pgettext_lazy("attendance", "not known")),
+                    *Attendance.Status.choices,
+                ],
                 required=False,
                 initial=row.status,
                 widget=forms.RadioSelect,

@@ -1,5 +1,6 @@
 """Line meetings: who may plan them and record notes and attendance, the all-lines page, budgets."""
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -692,3 +693,22 @@ def test_a_line_of_an_ended_year_plans_nothing_new(client, school, steering):
     assert response.context["year"] == old_year
     assert response.context["year_ended"] is True
     assert "Plan een bijeenkomst" not in response.content.decode()
+
+
+def test_attendance_chosen_by_mistake_is_cleared_with_not_known(client, teacher, meeting):
+    url = reverse("learninglines:meeting-attendance", args=[SLUG, meeting.pk])
+    client.force_login(teacher.user)
+    client.post(url, {f"member_{teacher.pk}": "absent"})
+    assert list(Attendance.objects.values_list("status", flat=True)) == ["absent"]
+    page = client.get(reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk]))
+    labels = re.findall(
+        r'<label class="btn btn-sm attendance-(\w+)"[^>]*>([^<]+)</label>', page.content.decode()
+    )
+    assert labels == [
+        ("unknown", "onbekend"),
+        ("present", "aanwezig"),
+        ("excused", "afgemeld"),
+        ("absent", "afwezig"),
+    ]
+    client.post(url, {f"member_{teacher.pk}": ""})
+    assert not Attendance.objects.exists()
