@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, time
 
 from django.conf import settings
 from django.contrib import messages
@@ -154,6 +155,18 @@ def _feed_url(feed: CalendarFeed) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """One event of the personal feed, as the calendar page lists it."""
+
+    summary: str
+    url: str
+    day: date
+    start: time
+    end: time
+    detail: str  # the line of a meeting, the place of another event
+
+
 # A coach has no line of their own, so the calendar is for team members, like the log.
 @school_view("keep_log")
 def calendar_view(request: HttpRequest) -> HttpResponse:
@@ -163,7 +176,26 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     feed = calendar_feed_get_or_create(member=member)
     url = _feed_url(feed)
     today = timezone.localdate()
-    upcoming = [m for m in meeting_list_for_feed(member=member, today=today) if m.date >= today]
+    # what the feed holds next: line meetings and the other apps' events (plenary sessions,
+    # small exchanges), in time order
+    upcoming = [
+        Upcoming(
+            m.topic,
+            reverse("learninglines:meeting-detail", args=[request.school.slug, m.pk]),
+            m.date,
+            m.start_time,
+            m.end_time,
+            m.line.name,
+        )
+        for m in meeting_list_for_feed(member=member, today=today)
+        if m.date >= today
+    ]
+    upcoming += [
+        Upcoming(item.summary, item.url, item.day, item.start, item.end, item.location)
+        for item in extra_events(member)
+        if item.day >= today
+    ]
+    upcoming.sort(key=lambda item: (item.day, item.start, item.summary))
     return render(
         request,
         "learninglines/calendar/calendar.html",

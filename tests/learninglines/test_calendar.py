@@ -184,7 +184,7 @@ def test_calendar_page_shows_the_address_and_a_webcal_link(client, school, teach
     token = CalendarFeed.objects.get(member=teacher).token
     assert response.context["feed_url"] == f"https://leerlijnen.test/calendar/{token}.ics"
     assert response.context["webcal_url"] == f"webcal://leerlijnen.test/calendar/{token}.ics"
-    assert [m.topic for m in response.context["upcoming"]] == ["Binnenkort"]
+    assert [m.summary for m in response.context["upcoming"]] == ["Binnenkort"]
     page = response.content.decode()
     assert f">https://leerlijnen.test/calendar/{token}.ics</textarea>" in page
     assert f'href="webcal://leerlijnen.test/calendar/{token}.ics"' in page

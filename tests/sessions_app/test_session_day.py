@@ -6,7 +6,7 @@ from today with the method's program and a table plan): 4 tables per round, 2 ta
 
 import html
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -17,8 +17,15 @@ from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
-from learninglines.models import MagicLink, MagicLinkUse, OutgoingMail, SchoolYear
+from learninglines.models import (
+    LineMembership,
+    MagicLink,
+    MagicLinkUse,
+    OutgoingMail,
+    SchoolYear,
+)
 from learninglines.services.journal import calendar_feed_get_or_create
+from learninglines.services.meetings import meeting_create
 from learninglines.services.outbox import mail_send_queued
 from sessions_app.models import PlanTable, PlenarySession, Seat, SessionClock
 from sessions_app.selectors.day import clock_state
@@ -634,6 +641,30 @@ def test_a_draft_is_in_no_teachers_calendar(client, people, plenary, teacher):
     feed = client.get(reverse("learninglines:calendar-feed", args=[token]))
     titles = [str(e["summary"]) for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")]
     assert titles.count(plenary.session.title) == 1
+
+
+def test_the_calendar_page_lists_a_published_session_with_the_line_meetings(
+    client, plenary, teacher
+):
+    calendar = reverse("learninglines:calendar", args=[plenary.school.slug])
+    client.force_login(teacher.user)
+    assert [i.summary for i in client.get(calendar).context["upcoming"]] == []
+    session_publish(session=plenary.session)
+    line = LineMembership.objects.get(member=teacher).line
+    meeting = meeting_create(
+        line=line,
+        date=plenary.session.date - timedelta(days=1),
+        start_time=time(15, 30),
+        end_time=time(16, 30),
+        topic="Voorbereiden",
+    )
+    response = client.get(calendar)
+    session = plenary.session
+    assert [(i.summary, i.day, i.start, i.detail) for i in response.context["upcoming"]] == [
+        ("Voorbereiden", meeting.date, time(15, 30), line.name),
+        (session.title, session.date, session.start_time, session.place),
+    ]
+    assert html.escape(session.title) in response.content.decode()
 
 
 # --- the door: a one-time QR shown by a steering member or the coach ---
