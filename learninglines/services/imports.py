@@ -443,7 +443,9 @@ def _unclosed_quote(text: str, delimiter: str, width: int) -> int | None:
     be left out without a word. A cell over several lines in quotes, as Excel writes it, has
     no line with the separators of a row.
     """
-    separators = max(1, min(width - 1, 2))
+    # a swallowed row has about as many separators as the header (width - 1); text that runs
+    # over lines in a cell seldom has more than one or two
+    separators = max(1, min(width - 1, max(2, width - 2)))
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for number, cells in enumerate(rows, start=1):
         for cell in cells:

@@ -231,3 +231,16 @@ def test_without_an_e_mail_header_anywhere_the_first_sheet_with_a_header_is_read
     table = read_table(out.getvalue())
     assert table.headers == ["Voornaam", "Achternaam"]
     assert table.rows == [(2, ["Jan", "Smit"])]
+
+
+def test_a_quoted_note_with_semicolons_over_lines_is_read_in_a_wide_file():
+    # a closed quote around a note over two lines, with two semicolons in its second line
+    content = (
+        b"Voornaam;Achternaam;E-mail;Leerlijn;Stuurgroep;Opmerking\r\n"
+        b'Jan;Smit;jan@school.example;Lezen;nee;"werkt ma; di\r\nen wo; do; vr"\r\n'
+        b"Piet;Bakker;piet@school.example;Rekenen;ja;\r\n"
+    )
+    assert read_table(content).rows == [
+        (2, ["Jan", "Smit", "jan@school.example", "Lezen", "nee", "werkt ma; di en wo; do; vr"]),
+        (3, ["Piet", "Bakker", "piet@school.example", "Rekenen", "ja", ""]),
+    ]
