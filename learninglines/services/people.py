@@ -225,11 +225,13 @@ def member_update(
 def member_set_active(*, member: Member, active: bool) -> Member:
     """Deactivate a member (never delete: history stays) or bring them back.
 
-    Deactivating ends their line membership today and revokes their usable sign-in links.
+    Deactivating ends their line membership today, drops the ones planned after today (a move
+    to come, a place in next year's line) and revokes their usable sign-in links.
     """
     with transaction.atomic():
         if not active and member.is_active:
             today = timezone.localdate()
+            LineMembership.objects.filter(member=member, start__gt=today).delete()
             for membership in LineMembership.objects.on(today).filter(member=member):
                 if membership.start >= today:
                     membership.delete()

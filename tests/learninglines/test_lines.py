@@ -267,6 +267,20 @@ def test_deactivating_keeps_the_member_and_ends_the_line(client, steering, teach
     assert client.get(SCHOOL).status_code == 404
 
 
+def test_deactivating_drops_the_lines_planned_after_today(client, steering, teacher, placed):
+    """A planned move and a place in next year's line would otherwise keep someone who left in
+    a line: listed among its members (even once erased) when the day comes."""
+    school_year_open_next(
+        school=teacher.school, copy_line_ids={placed[1].pk}, carry_member_line_ids={placed[1].pk}
+    )
+    today = timezone.localdate()
+    assert LineMembership.objects.filter(member=teacher, start__gt=today).exists()
+    client.force_login(steering.user)
+    client.post(f"{SCHOOL}team/{teacher.pk}/active/", {"active": "0"})
+    assert not LineMembership.objects.filter(member=teacher, start__gt=today).exists()
+    assert LineMembership.objects.filter(member=teacher, line=placed[1]).exists()
+
+
 def test_steering_adds_a_member_into_a_line(client, steering, placed):
     client.force_login(steering.user)
     response = client.post(
