@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from learninglines.models import (
@@ -147,7 +147,10 @@ def membership_move(
         if not (line.year.start <= start <= line.year.end):
             raise ValidationError(
                 _("Choose a date in the line's school year (%(start)s to %(end)s).")
-                % {"start": line.year.start.isoformat(), "end": line.year.end.isoformat()}
+                % {
+                    "start": formats.date_format(line.year.start, "j F Y"),
+                    "end": formats.date_format(line.year.end, "j F Y"),
+                }
             )
         if line.is_archived:
             raise ValidationError(_("This line is archived."))

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -154,19 +154,23 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_team_url(request))
     year = year_current(school=request.school)
     lines = lines_for_choice(school=request.school, year=year) if year else None
+    current_line = member_current_lines(school=request.school).get(member.pk)
+    # the move form starts at the line they are in: pressing "move" without a choice must not
+    # take them out of their line
+    stay = current_line.pk if current_line and year and current_line.year_id == year.pk else None
     return render(
         request,
         "learninglines/member_form.html",
         {
             "form": form,
             "member": member,
-            "move_form": MoveForm(lines=lines, initial={"start": _line_start(year)})
+            "move_form": MoveForm(lines=lines, initial={"start": _line_start(year), "line": stay})
             if year
             else None,
             "history": LineMembership.objects.filter(member=member)
             .select_related("line", "line__year")
             .order_by("-start"),
-            "current_line": member_current_lines(school=request.school).get(member.pk),
+            "current_line": current_line,
         },
     )
 
@@ -199,7 +203,7 @@ def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                 % {
                     "name": member.full_name,
                     "line": line,
-                    "date": form.cleaned_data["start"].strftime("%d-%m-%Y"),
+                    "date": formats.date_format(form.cleaned_data["start"], "j F Y"),
                 },
             )
     else:

@@ -241,6 +241,27 @@ def test_steering_moves_a_teacher_from_a_date_on_the_team_page(client, steering,
     )
 
 
+def test_the_move_form_starts_at_the_current_line_and_the_message_says_the_day(
+    client, steering, teacher, placed
+):
+    client.force_login(steering.user)
+    page = client.get(f"{SCHOOL}team/{teacher.pk}/")
+    # pressing "move" without a choice keeps Sanne in her line (it used to say "no line")
+    assert page.context["move_form"]["line"].value() == placed[1].pk
+    day = placed[1].year.start + timedelta(days=45)
+    response = client.post(
+        f"{SCHOOL}team/{teacher.pk}/line/",
+        {"line": placed[2].pk, "start": day.isoformat()},
+        follow=True,
+    )
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
+    months += ["september", "oktober", "november", "december"]
+    when = f"{day.day} {months[day.month - 1]} {day.year}"
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Sanne Jansen zit vanaf {when} in {placed[2]}."
+    ]
+
+
 def test_team_page_filters_by_line_and_searches(client, steering, teacher, placed):
     MemberFactory(school=steering.school, first_name="Bram", name_prefix="de", last_name="Jong")
     client.force_login(steering.user)
