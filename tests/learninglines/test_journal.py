@@ -13,6 +13,7 @@ from learninglines.models import LogEntry
 from learninglines.permissions import log_entry_readable
 from learninglines.selectors.journal import log_entry_list_shared_with
 from learninglines.services.journal import log_entry_create, log_entry_put_from_source
+from tests.dutch import long_date
 from tests.factories import CoachAssignmentFactory, MemberFactory
 from tests.learninglines.test_meetings import as_user, join, make_line
 
@@ -353,9 +354,7 @@ def test_the_links_of_two_entries_of_one_day_say_which_entry_they_are_for(client
     )
     client.force_login(team["author"].user)
     page = client.get(reverse("learninglines:log-list", args=[SLUG])).content.decode()
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
-    months += ["september", "oktober", "november", "december"]
-    date = f"{day.day} {months[day.month - 1]} {day.year}"
+    date = long_date(day)
     hidden = re.findall(r'<span class="visually-hidden"> (de notitie.*?)</span>', page)
     OPEN, CLOSE = "\u2018", "\u2019"  # Dutch quotes around the entry's first words
     assert hidden == [

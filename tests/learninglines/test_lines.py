@@ -17,6 +17,7 @@ from learninglines.services.lines import (
     school_year_open_next,
 )
 from learninglines.services.people import school_year_ensure_current
+from tests.dutch import long_date
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,9 +99,10 @@ def test_overlapping_memberships_are_refused_by_the_database(teacher, lines, yea
 def test_a_move_outside_the_lines_year_is_refused(teacher, lines, year):
     with pytest.raises(ValidationError) as error:
         membership_move(member=teacher, line=lines[0], start=year.end + timedelta(days=1))
+
     assert error.value.messages == [
-        f"Kies een datum in het schooljaar van de leerlijn ({year.start.isoformat()} tot en met "
-        f"{year.end.isoformat()})."
+        f"Kies een datum in het schooljaar van de leerlijn ({long_date(year.start)} tot en met "
+        f"{long_date(year.end)})."
     ]
 
 
@@ -254,9 +256,7 @@ def test_the_move_form_starts_at_the_current_line_and_the_message_says_the_day(
         {"line": placed[2].pk, "start": day.isoformat()},
         follow=True,
     )
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
-    months += ["september", "oktober", "november", "december"]
-    when = f"{day.day} {months[day.month - 1]} {day.year}"
+    when = long_date(day)
     assert [str(m) for m in response.context["messages"]] == [
         f"Sanne Jansen zit vanaf {when} in {placed[2]}."
     ]

@@ -31,6 +31,7 @@ from learninglines.services.meetings import (
     meeting_delete,
     meeting_update,
 )
+from tests.dutch import long_date
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -342,10 +343,8 @@ def test_a_removed_meeting_leaves_the_line_with_a_message_in_dutch(client, teach
         reverse("learninglines:meeting-delete", args=[SLUG, meeting.pk]), follow=True
     )
     day = meeting.date
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
-    months += ["september", "oktober", "november", "december"]
     assert [str(m) for m in response.context["messages"]] == [
-        f"De bijeenkomst van {day.day} {months[day.month - 1]} {day.year} is geschrapt."
+        f"De bijeenkomst van {long_date(day)} is geschrapt."
     ]
     assert not LineMeeting.objects.filter(pk=meeting.pk).exists()
 

@@ -1,0 +1,22 @@
+"""Dates as a Dutch page writes them, spelled out here so tests expect exact words (not what
+Django's own formatting would compute)."""
+
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def long_date(day) -> str:
+    """'7 december 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
