@@ -37,6 +37,13 @@ class LineForm(forms.ModelForm):
             pk=self.instance.pk
         )
         if year is not None and taken.exists():
+            if all(line.is_archived for line in taken):
+                raise forms.ValidationError(
+                    _(
+                        "An archived line of this school year has this name. Bring it back "
+                        "from the list of archived lines, or choose another name."
+                    )
+                )
             raise forms.ValidationError(_("This school year already has a line with this name."))
         return name
 

@@ -56,6 +56,15 @@ def line_list_view(request: HttpRequest) -> HttpResponse:
     year = year_chosen(school=request.school, year_pk=request.GET.get("year"))
     can_plan = has_permission(request.user, "plan_school", request.school)
     lines = line_list(school=request.school, year=year) if year else []
+    # archived lines are out of the way, not out of reach: the steering group restores one on
+    # its page (and an archived line still holds its name in the year)
+    archived = (
+        LearningLine.objects.filter(
+            school=request.school, year=year, archived_at__isnull=False
+        ).order_by("letter")
+        if year and can_plan
+        else []
+    )
     return render(
         request,
         "learninglines/line_list.html",
@@ -63,6 +72,7 @@ def line_list_view(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": year_list(school=request.school),
             "lines": lines,
+            "archived": archived,
             "can_plan": can_plan and year is not None and is_writable(year),
             "is_history": year is not None and not is_writable(year),
         },

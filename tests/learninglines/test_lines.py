@@ -1,5 +1,6 @@
 """Learning lines, their steps and memberships, school years, and who may change what."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -131,6 +132,31 @@ def test_archiving_a_line_ends_its_memberships_today(teacher, lines, year):
     membership_move(member=teacher, line=lines[0], start=max(start, year.start))
     line_archive(line=lines[0])
     assert LineMembership.objects.on(timezone.localdate()).filter(member=teacher).count() == 0
+
+
+def test_an_archived_line_is_listed_apart_and_holds_its_name(
+    client, steering, teacher, lines, year
+):
+    line_archive(line=lines[0])
+    client.force_login(steering.user)
+    page = client.get(f"{SCHOOL}lines/?year={year.pk}").content.decode()
+    archived = re.search(
+        r'<section class="mt-4" aria-labelledby="archived-title">(.*?)</section>', page, re.S
+    )
+    assert (
+        f'<a href="{lines[0].get_absolute_url()}">{lines[0].letter}. {lines[0].name}</a>'
+        in archived.group(1)
+    )
+    again = client.post(f"{SCHOOL}lines/create/?year={year.pk}", {"name": lines[0].name.upper()})
+    assert (
+        "Een gearchiveerde leerlijn van dit schooljaar heeft deze naam. Zet die terug via de "
+        "lijst met gearchiveerde leerlijnen, of kies een andere naam."
+    ) in " ".join(again.content.decode().split())
+    # a teacher reads the lines, and does not get the list of archived ones
+    client.force_login(teacher.user)
+    assert (
+        'id="archived-title"' not in client.get(f"{SCHOOL}lines/?year={year.pk}").content.decode()
+    )
 
 
 def test_opening_the_next_year_copies_lines_and_chosen_members(school, placed, year, teacher):
