@@ -102,6 +102,21 @@ PEOPLE = [
 ]
 
 
+def refused_with(client, user, name: str, content: bytes, message: str) -> None:
+    """`content` is not read, with `message`: by read_table and on the upload page (in
+    English), and nothing is kept."""
+    with pytest.raises(ImportFileError) as caught:
+        read_table(content)
+    assert caught.value.message == message
+
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(URL, {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": [message]}
+    assert StaffImport.objects.count() == 0
+
+
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
@@ -265,16 +280,7 @@ NO_HEADER = (
     ],
 )
 def test_files_we_cannot_read_get_a_message(client, people, name, content, message):
-    with pytest.raises(ImportFileError) as caught:
-        read_table(content)
-    assert caught.value.message == message
-
-    client.force_login(people["steering"])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.post(URL, {"file": SimpleUploadedFile(name, content)})
-    assert response.status_code == 200
-    assert response.context["form"].errors == {"file": [message]}
-    assert StaffImport.objects.count() == 0
+    refused_with(client, people["steering"], name, content, message)
 
 
 def test_ten_megabytes_of_junk_is_refused_before_it_is_read(client, people):

@@ -11,18 +11,13 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from learninglines.models import StaffImport
 from learninglines.services.imports import ImportFileError, read_table, staff_import_preview
 from learninglines.services.people import member_add
-from tests.learninglines.test_import_files import make_lines, xlsx_file
+from tests.learninglines.test_import_files import make_lines, refused_with, xlsx_file
 
 pytestmark = pytest.mark.django_db
-
-URL = "/s/de-regenboog/team/import/"
 
 
 @pytest.fixture(autouse=True)
@@ -90,16 +85,7 @@ ODS = (
     ],
 )
 def test_a_file_we_cannot_read_is_told_for_what_it_is(client, people, name, content, message):
-    with pytest.raises(ImportFileError) as caught:
-        read_table(content)
-    assert caught.value.message == message
-
-    client.force_login(people["steering"])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.post(URL, {"file": SimpleUploadedFile(name, content)})
-    assert response.status_code == 200
-    assert response.context["form"].errors == {"file": [message]}
-    assert StaffImport.objects.count() == 0
+    refused_with(client, people["steering"], name, content, message)
 
 
 def test_an_old_excel_file_is_still_called_one():
