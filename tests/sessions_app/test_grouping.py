@@ -265,15 +265,19 @@ def test_repair_round_arrival_seated_at_the_small_table():
     assert fixed.report.missing_line_slots == 0
 
 
+# Four lines of four at four tables, after the steering group swapped A1 and B2 on purpose:
+# tables 0 and 1 each miss a line.
+SWAPPED_BY_HAND = (
+    ("B2", "B1", "C1", "D1"),
+    ("A2", "A1", "C2", "D2"),
+    ("A3", "B3", "C3", "D3"),
+    ("A4", "B4", "C4", "D4"),
+)
+
+
 def test_repair_round_keeps_a_swap_by_hand_at_tables_nobody_leaves():
     lines = make_lines(4, 4, 4, 4)
-    # the steering group swapped A1 and B2 on purpose: tables 0 and 1 each miss a line
-    current = [
-        ["B2", "B1", "C1", "D1"],
-        ["A2", "A1", "C2", "D2"],
-        ["A3", "B3", "C3", "D3"],
-        ["A4", "B4", "C4", "D4"],
-    ]
+    current = [list(table) for table in SWAPPED_BY_HAND]
 
     fixed = repair_round(lines, current, absent=["C3"])
 
@@ -285,12 +289,7 @@ def test_repair_round_keeps_a_swap_by_hand_at_tables_nobody_leaves():
 
 def test_repair_round_restores_the_line_slots_an_absence_costs_beside_a_swap_by_hand():
     lines = make_lines(4, 4, 4, 4)
-    current = [
-        ["B2", "B1", "C1", "D1"],
-        ["A2", "A1", "C2", "D2"],
-        ["A3", "B3", "C3", "D3"],
-        ["A4", "B4", "C4", "D4"],
-    ]
+    current = [list(table) for table in SWAPPED_BY_HAND]
 
     # two leave table 2: fourteen people still fit four tables (4, 4, 3, 3), and the trio at
     # table 2 takes a member of a line it misses from the one other table nobody changed by hand
