@@ -7,7 +7,7 @@ A pair of members a < b is keyed ``a * N + b`` in dictionaries.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +149,10 @@ class Instance:
     @property
     def k(self) -> int:
         return len(self.line_members)
+
+    def missing_at(self, table: Iterable[int]) -> int:
+        """The (table, line) slots `table` leaves empty: lines with no member there."""
+        return self.k - len({self.line_of[m] for m in table})
 
     def key(self, a: int, b: int) -> int:
         return a * len(self.ids) + b if a < b else b * len(self.ids) + a

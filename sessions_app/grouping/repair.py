@@ -91,7 +91,7 @@ def _changed_by_hand(
         least = round_min_missing(before, len(tables), locked)
     except (GroupingError, ValueError):
         return False
-    missing = sum(before.k - len({before.line_of[m] for m in table}) for table in tables)
+    missing = sum(before.missing_at(table) for table in tables)
     return missing > least
 
 

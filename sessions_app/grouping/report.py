@@ -35,7 +35,7 @@ def recount(
     for rnd in rounds:
         for table in rnd:
             seated = sorted(table)
-            missing += inst.k - len({inst.line_of[m] for m in seated})
+            missing += inst.missing_at(seated)
             for x, a in enumerate(seated):
                 for b in seated[x + 1 :]:
                     key = a * n + b
