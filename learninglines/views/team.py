@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from learninglines.forms.team import MemberForm, MoveForm, TeamFilterForm
 from learninglines.models import LineMembership, Member, SchoolYear
-from learninglines.permissions import school_view
+from learninglines.permissions import current_line, school_view
 from learninglines.redirects import redirect_to_next
 from learninglines.selectors.lines import lines_for_choice, member_current_lines, year_current
 from learninglines.selectors.people import coach_list, member_list
@@ -154,10 +154,10 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_team_url(request))
     year = year_current(school=request.school)
     lines = lines_for_choice(school=request.school, year=year) if year else None
-    current_line = member_current_lines(school=request.school).get(member.pk)
+    line_now = current_line(member)
     # the move form starts at the line they are in: pressing "move" without a choice must not
     # take them out of their line
-    stay = current_line.pk if current_line and year and current_line.year_id == year.pk else None
+    stay = line_now.pk if line_now and year and line_now.year_id == year.pk else None
     return render(
         request,
         "learninglines/member_form.html",
@@ -170,7 +170,7 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             "history": LineMembership.objects.filter(member=member)
             .select_related("line", "line__year")
             .order_by("-start"),
-            "current_line": current_line,
+            "current_line": line_now,
         },
     )
 
