@@ -109,6 +109,43 @@ DEFAULT_QUESTIONS = (
 )
 
 
+# A line meeting's guiding questions: about this line's own work, not about another line.
+DEFAULT_MEETING_QUESTIONS = (
+    (
+        Question.Kind.OPEN,
+        gettext_noop("What did this meeting give you?"),
+        "",
+        True,
+        Question.Privacy.NAMED,
+        ("", ""),
+    ),
+    (
+        Question.Kind.OPEN,
+        gettext_noop("What is the line's next step?"),
+        gettext_noop("What the line does before its next meeting."),
+        False,
+        Question.Privacy.NAMED,
+        ("", ""),
+    ),
+    (
+        Question.Kind.OPEN,
+        gettext_noop("What will you try in your class?"),
+        "",
+        False,
+        Question.Privacy.PRIVATE,
+        ("", ""),
+    ),
+    (
+        Question.Kind.SCALE,
+        gettext_noop("How useful was this meeting?"),
+        "",
+        True,
+        Question.Privacy.ANONYMOUS,
+        (gettext_noop("not useful"), gettext_noop("very useful")),
+    ),
+)
+
+
 @dataclass(frozen=True)
 class QuestionData:
     kind: str
@@ -132,8 +169,11 @@ class AnswerData:
     selected: tuple[int, ...] = ()
 
 
-def default_questions(language: str) -> list[QuestionData]:
-    """The method's guiding questions in `language` (the school's, not the visitor's)."""
+def default_questions(language: str, *, meeting: bool = False) -> list[QuestionData]:
+    """The method's guiding questions in `language` (the school's, not the visitor's): those of
+    a plenary session, or with `meeting` those of a line meeting.
+    """
+    questions = DEFAULT_MEETING_QUESTIONS if meeting else DEFAULT_QUESTIONS
     with translation.override(language):
         return [
             QuestionData(
@@ -145,11 +185,17 @@ def default_questions(language: str) -> list[QuestionData]:
                 scale_low=_(low) if low else "",
                 scale_high=_(high) if high else "",
             )
-            for kind, text, help_text, required, privacy, (low, high) in DEFAULT_QUESTIONS
+            for kind, text, help_text, required, privacy, (low, high) in questions
         ]
 
 
-def _template_questions(school) -> list[QuestionData]:
+def _start_questions(questionnaire: Questionnaire) -> list[QuestionData]:
+    """A session's form starts from the school's template (else the method's questions); a line
+    meeting's form from the line meeting's questions (the template is made of plenary forms).
+    """
+    school = questionnaire.school
+    if questionnaire.meeting_id:
+        return default_questions(school.language, meeting=True)
     template = QuestionnaireTemplate.objects.filter(school=school).first()
     if template is None or not template.items:
         return default_questions(school.language)
@@ -160,7 +206,7 @@ def _template_questions(school) -> list[QuestionData]:
 
 
 def _fill(questionnaire: Questionnaire) -> None:
-    for data in _template_questions(questionnaire.school):
+    for data in _start_questions(questionnaire):
         _question_save(Question(questionnaire=questionnaire, position=0), data)
     _renumber(questionnaire)
 
@@ -295,7 +341,11 @@ def questionnaire_follow_clock(
 
 
 def questionnaire_save_template(*, questionnaire: Questionnaire, by=None) -> QuestionnaireTemplate:
-    """Keep this form's questions as the school's starting point for the next forms."""
+    """Keep this plenary session form's questions as the start of the school's next ones."""
+    if not questionnaire.session_id:
+        raise ValidationError(
+            _("Only a plenary session's form can be the school's template."), code="not_session"
+        )
     items = [
         {name: getattr(question, name) for name in QUESTION_FIELDS}
         for question in questionnaire.questions.order_by("position", "pk")

@@ -271,6 +271,33 @@ def test_an_absent_member_is_not_asked(client, plenary, teacher):
     assert not Reflection.objects.exists()
 
 
+def test_a_member_of_another_line_reads_which_line_a_meetings_form_is_for(client, plenary, teacher):
+    from datetime import time
+
+    from learninglines.services.meetings import meeting_create
+    from sessions_app.services.reflections import questionnaire_create_for_meeting
+
+    other_line = next(line for line in plenary.lines if not line.memberships.filter(member=teacher))
+    meeting = meeting_create(
+        line=other_line,
+        date=plenary.session.date,
+        start_time=time(15),
+        end_time=time(16),
+        topic="Stillezen",
+    )
+    questionnaire = questionnaire_open(
+        questionnaire=questionnaire_create_for_meeting(meeting=meeting)
+    )
+    client.force_login(teacher.user)
+    page = " ".join(client.get(_url(questionnaire)).content.decode().split())
+    assert (
+        "Jij wordt niet gevraagd dit formulier in te vullen. Het is voor iedereen die op "
+        f"{plenary.session.date.day} " in page
+    )
+    assert f"in de leerlijn {other_line.name} zat en niet afwezig was bij haar bijeenkomst." in page
+    assert "<textarea" not in page
+
+
 def test_a_coach_never_sees_a_form(client, plenary, coach):
     questionnaire = _opened(plenary)
     client.force_login(coach)

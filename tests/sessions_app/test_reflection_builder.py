@@ -35,6 +35,12 @@ METHOD_QUESTIONS = [
     "Met wie wil je verder praten?",
     "Hoe bruikbaar was deze bijeenkomst?",
 ]
+MEETING_QUESTIONS = [
+    "Wat heeft deze bijeenkomst je opgeleverd?",
+    "Wat is de volgende stap van de leerlijn?",
+    "Wat ga je uitproberen in je klas?",
+    "Hoe bruikbaar was deze bijeenkomst?",
+]
 
 
 def _form(plenary: Plenary) -> Questionnaire:
@@ -173,7 +179,14 @@ def test_a_line_meeting_gets_a_form_from_the_list(client, steering, plenary):
     questionnaire = Questionnaire.objects.get(meeting=meeting)
     assert response["Location"] == _url(questionnaire, "reflection-detail")
     assert questionnaire.open_at_reflection is False
-    assert _texts(questionnaire) == METHOD_QUESTIONS
+    assert _texts(questionnaire) == MEETING_QUESTIONS
+    detail = client.get(_url(questionnaire, "reflection-detail")).content.decode()
+    assert "Bewaren als sjabloon van de school" not in detail
+    refused = client.post(_url(questionnaire, "reflection-template"), follow=True)
+    assert _messages(refused) == [
+        "Alleen het formulier van een plenaire bijeenkomst kan het sjabloon van de school worden."
+    ]
+    assert not QuestionnaireTemplate.objects.exists()
     listing = client.get(reverse("sessions_app:reflection-list", args=[plenary.school.slug]))
     assert list(listing.context["meetings"]) == []
     # Newest first: the session, then the meeting three days before it.

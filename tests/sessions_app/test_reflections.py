@@ -105,6 +105,39 @@ def test_the_schools_template_is_the_next_forms_start(plenary, steering):
     assert later.questionnaire.questions.get(text="Welke vorm?").choices == ["Duo", "Viertal"]
 
 
+def test_a_line_meetings_form_asks_about_the_lines_own_work_not_the_template(plenary, steering):
+    """The school's template is made of plenary forms; a line meeting starts from its own."""
+    from datetime import time
+
+    from learninglines.services.meetings import meeting_create
+    from sessions_app.services.reflections import questionnaire_create_for_meeting
+
+    questionnaire_save_template(questionnaire=_form(plenary), by=steering.user)
+    meeting = meeting_create(
+        line=plenary.lines[0],
+        date=plenary.session.date,
+        start_time=time(15),
+        end_time=time(16),
+        topic="Stillezen",
+    )
+    questionnaire = questionnaire_create_for_meeting(meeting=meeting)
+    rows = list(
+        questionnaire.questions.order_by("position").values_list(
+            "kind", "text", "required", "privacy"
+        )
+    )
+    assert rows == [
+        ("open", "Wat heeft deze bijeenkomst je opgeleverd?", True, "named"),
+        ("open", "Wat is de volgende stap van de leerlijn?", False, "named"),
+        ("open", "Wat ga je uitproberen in je klas?", False, "private"),
+        ("scale", "Hoe bruikbaar was deze bijeenkomst?", True, "anonymous"),
+    ]
+    assert questionnaire.title == "Reflectie: Stillezen"
+    with pytest.raises(ValidationError) as refused:
+        questionnaire_save_template(questionnaire=questionnaire, by=steering.user)
+    assert refused.value.code == "not_session"
+
+
 # --- asked ---
 
 
