@@ -21,6 +21,7 @@ from learninglines.models.people import (
     User,
     UserManager,
     default_school_year_bounds,
+    join_name,
 )
 from learninglines.models.signin import MagicLink, MagicLinkUse, SignInRequest
 
@@ -48,4 +49,5 @@ __all__ = [
     "User",
     "UserManager",
     "default_school_year_bounds",
+    "join_name",
 ]

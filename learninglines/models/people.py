@@ -236,6 +236,18 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(is_steering=True)
 
 
+def join_name(*parts: str | None) -> str:
+    """Name parts as one name: a space between them, none after an elided prefix ("d'", "l'"),
+    so "Jan", "d'", "Hondt" reads "Jan d'Hondt". Empty parts are left out.
+    """
+    name = ""
+    for part in ((part or "").strip() for part in parts):
+        if part:
+            joiner = "" if not name or name.endswith(("'", "\u2019")) else " "
+            name = f"{name}{joiner}{part}"
+    return name
+
+
 class Member(models.Model):
     """A person of one school's team. Steering-group members are members with a flag."""
 
@@ -274,9 +286,7 @@ class Member(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(
-            part for part in (self.first_name, self.name_prefix, self.last_name) if part
-        )
+        return join_name(self.first_name, self.name_prefix, self.last_name)
 
     @property
     def sort_name(self) -> str:

@@ -52,6 +52,7 @@ from learninglines.models import (
     SchoolYear,
     StaffImport,
     User,
+    join_name,
 )
 from learninglines.services.lines import membership_move
 from learninglines.services.people import member_update
@@ -225,6 +226,22 @@ def split_last_name(text: str) -> tuple[str, str]:
     return " ".join(words[:start]), " ".join(words[start:])
 
 
+def _email_compound(key: str) -> bool | None:
+    """For an e-mail header written as one word with its qualifier ("Werkmail", "Schoolmail",
+    "Privémail", "Mailadres werk" without the space): whether it is private; None if `key` is
+    not such a header.
+    """
+    for qualifier in EMAIL_QUALIFIERS | PRIVATE_QUALIFIERS:
+        rest = ""
+        if key.startswith(qualifier):
+            rest = key[len(qualifier) :]
+        elif key.endswith(qualifier):
+            rest = key[: -len(qualifier)]
+        if rest and _ALIAS_FIELD.get(rest) == ImportField.EMAIL:
+            return qualifier in PRIVATE_QUALIFIERS
+    return None
+
+
 def header_match(header: str) -> tuple[str | None, bool]:
     """The field a header names, and whether it names a private e-mail address.
 
@@ -245,6 +262,9 @@ def header_match(header: str) -> tuple[str | None, bool]:
             return found, private and found == ImportField.EMAIL
     if _ALIAS_FIELD.get(email_core) == ImportField.EMAIL:
         return ImportField.EMAIL, private
+    email_compound = _email_compound(email_core or key)
+    if email_compound is not None:
+        return ImportField.EMAIL, private or email_compound
     for candidate in (key, "".join(core)):
         if len(candidate) >= 5:
             close = difflib.get_close_matches(candidate, list(_ALIAS_FIELD), n=1, cutoff=0.85)
@@ -896,7 +916,7 @@ def _describe_changes(row: RowResult, member: Member, current: LearningLine | No
     if old_parts != new_parts:
         notes.append(
             _("name “%(old)s” becomes “%(new)s”")
-            % {"old": member.full_name, "new": " ".join(p for p in new_parts if p)}
+            % {"old": member.full_name, "new": join_name(*new_parts)}
         )
     if row.steering is not None and row.steering != member.is_steering:
         notes.append(
@@ -975,7 +995,7 @@ def staff_import_preview(
                 elif prefix:
                     row.name_prefix, row.last_name = prefix, last
                     row.from_full_name = True
-        row.name = " ".join(p for p in (row.first_name, row.name_prefix, row.last_name) if p)
+        row.name = join_name(row.first_name, row.name_prefix, row.last_name)
         if not email:
             row.notes.append(_("The e-mail address is missing."))
         else:

@@ -463,6 +463,28 @@ def test_a_full_name_is_split_the_way_dutch_lists_write_it(text, parts):
     assert split_full_name(text) == parts
 
 
+def test_an_elided_prefix_joins_the_last_name_without_a_space(school, lines, steering):
+    rows = [
+        ["Jan", "d'", "Hondt", "jan@school.example", "", ""],
+        ["Lise", "l\u2019", "Estrange", "lise@school.example", "", ""],
+        ["Ingrid", "van 't", "Hof", "ingrid@school.example", "", ""],
+    ]
+    preview = preview_of(school, rows)
+    assert [r.name for r in preview.rows] == [
+        "Jan d'Hondt",
+        "Lise l\u2019Estrange",
+        "Ingrid van 't Hof",
+    ]
+    apply(upload(school, steering.user, rows), steering.user)
+    member = Member.objects.get(user__email="jan@school.example")
+    assert (member.name_prefix, member.last_name, member.full_name) == (
+        "d'",
+        "Hondt",
+        "Jan d'Hondt",
+    )
+    assert member.sort_name == "Hondt, Jan d'"
+
+
 def test_a_full_name_column_gives_first_name_prefix_and_last_name(school, lines, piet, steering):
     headers = ["Naam", "E-mailadres", "Leerlijn"]
     rows = [
@@ -559,6 +581,18 @@ def test_a_private_address_is_used_only_without_the_school_address(school, lines
         ("E-mail (privé)", "email"),
     ]
     assert [(r.outcome, r.email) for r in preview.rows] == [("new", "daan@home.example")]
+
+    # The same, with each qualifier written into one word with "mail".
+    headers = ["Voornaam", "Privémail", "Werkmail"]
+    preview = preview_of(
+        school, [["Daan", "daan@home.example", "daan@school.example"]], headers=headers
+    )
+    assert [(c.header, c.field, c.private) for c in preview.columns] == [
+        ("Voornaam", "first_name", False),
+        ("Privémail", "", True),
+        ("Werkmail", "email", False),
+    ]
+    assert [(r.outcome, r.email) for r in preview.rows] == [("new", "daan@school.example")]
 
 
 def test_the_preview_page_says_why_a_private_address_is_left_out(client, school, steering):
