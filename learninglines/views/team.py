@@ -65,12 +65,12 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
     current = member_current_lines(school=request.school)
     everyone = list(members)
     shown = everyone
+    inactive = member_list(school=request.school, active=False)
     if filters.is_valid():
         query = filters.cleaned_data["q"].strip()
         if query:
-            words = query.split()
             condition = Q()
-            for word in words:
+            for word in query.split():
                 condition &= (
                     Q(first_name__icontains=word)
                     | Q(name_prefix__icontains=word)
@@ -79,7 +79,10 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
                 )
             matching = set(members.filter(condition).values_list("pk", flat=True))
             shown = [member for member in shown if member.pk in matching]
+            inactive = inactive.filter(condition)
         line = filters.cleaned_data["line"]
+        if line:  # former members are in no line
+            inactive = inactive.none()
         if line == "none":
             shown = [member for member in shown if member.pk not in current]
         elif line.isdigit():
@@ -96,7 +99,7 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "is_filtered": shown is not everyone,
             "coaches": coach_list(school=request.school),
-            "inactive": member_list(school=request.school, active=False),
+            "inactive": inactive,
         },
     )
 

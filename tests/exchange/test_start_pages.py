@@ -104,6 +104,25 @@ def test_team_page_lists_members_in_register_order(client, school, steering):
     assert "3 actieve teamleden." in html
 
 
+def test_a_search_of_the_team_narrows_the_former_members_too(client, school, steering):
+    MemberFactory(school=school, first_name="Daan", last_name="Berg")
+    MemberFactory(school=school, first_name="Oud", last_name="Aalders", is_active=False)
+    MemberFactory(school=school, first_name="Els", last_name="Bergman", is_active=False)
+    client.force_login(steering.user)
+
+    html = client.get("/s/de-regenboog/team/", {"q": "berg"}).content.decode()
+    active, former = html.split("Oud-teamleden")
+    assert "Berg, Daan" in active
+    assert "Bergman, Els" in former
+    assert "Aalders" not in html
+
+    html = client.get("/s/de-regenboog/team/", {"q": "daan"}).content.decode()
+    assert "Oud-teamleden" not in html
+
+    html = client.get("/s/de-regenboog/team/", {"line": "none"}).content.decode()
+    assert "Oud-teamleden" not in html
+
+
 def test_team_page_costs_the_same_queries_for_a_bigger_team(
     client, school, steering, django_assert_max_num_queries
 ):
