@@ -200,7 +200,7 @@ def school_year_open_next(
         if latest.start > timezone.localdate():
             raise ValidationError(
                 _("School year %(name)s is already open; it starts on %(start)s.")
-                % {"name": latest.name, "start": latest.start.isoformat()}
+                % {"name": latest.name, "start": formats.date_format(latest.start, "j F Y")}
             )
         start = latest.end + timedelta(days=1)
         year = SchoolYear(

@@ -181,8 +181,26 @@ def test_opening_the_next_year_copies_lines_and_chosen_members(school, placed, y
     assert list(LineMembership.objects.filter(line__year=new).values_list("member", "start")) == [
         (teacher.pk, new.start)
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         school_year_open_next(school=school)
+    assert refused.value.messages == [
+        f"Schooljaar {new.name} is al geopend; het begint op {long_date(new.start)}."
+    ]
+
+
+def test_the_years_page_offers_no_year_after_one_that_has_not_started(client, school, steering):
+    year = school_year_ensure_current(school=school)
+    client.force_login(steering.user)
+    html = client.get(f"{SCHOOL}years/").content.decode()
+    assert "Het volgende schooljaar openen" in html
+    new = school_year_open_next(school=school)
+    html = " ".join(client.get(f"{SCHOOL}years/").content.decode().split())
+    assert "Het volgende schooljaar openen" not in html
+    assert (
+        f"Schooljaar {new.name} is geopend en begint op {long_date(new.start)}. Het jaar daarna "
+        "kan open zodra het begonnen is." in html
+    )
+    assert new.start == year.end + timedelta(days=1)
 
 
 # --- Pages ---------------------------------------------------------------------------------------
