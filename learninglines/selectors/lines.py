@@ -93,6 +93,17 @@ def line_members(*, line: LearningLine, day: date) -> list[Member]:
     ]
 
 
+def moves_after(*, member: Member, day: date) -> list[LineMembership]:
+    """The member's line places that start after `day`: moves planned ahead, which a move on
+    `day` replaces (see `membership_move`). Start order, with their lines.
+    """
+    return list(
+        LineMembership.objects.filter(member=member, start__gt=day)
+        .select_related("line")
+        .order_by("start")
+    )
+
+
 def member_current_lines(*, school: School, day: date | None = None) -> dict[int, LearningLine]:
     """{member pk: line} for every member of the school in a line on `day`; one query."""
     day = day or timezone.localdate()

@@ -17,7 +17,12 @@ from learninglines.forms.team import MemberForm, MoveForm, TeamFilterForm
 from learninglines.models import LineMembership, Member, SchoolYear
 from learninglines.permissions import current_line, school_view
 from learninglines.redirects import redirect_to_next
-from learninglines.selectors.lines import lines_for_choice, member_current_lines, year_current
+from learninglines.selectors.lines import (
+    lines_for_choice,
+    member_current_lines,
+    moves_after,
+    year_current,
+)
 from learninglines.selectors.people import coach_list, member_list
 from learninglines.services.lines import membership_move
 from learninglines.services.people import (
@@ -188,10 +193,10 @@ def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("learninglines:member-update", school_slug=request.school.slug, pk=pk)
     form = MoveForm(request.POST, lines=lines_for_choice(school=request.school, year=year))
     if form.is_valid():
+        start = form.cleaned_data["start"]
+        planned = moves_after(member=member, day=start)
         try:
-            membership_move(
-                member=member, line=form.cleaned_data["line"], start=form.cleaned_data["start"]
-            )
+            membership_move(member=member, line=form.cleaned_data["line"], start=start)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -206,9 +211,16 @@ def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                 % {
                     "name": member.full_name,
                     "line": line,
-                    "date": formats.date_format(form.cleaned_data["start"], "j F Y"),
+                    "date": formats.date_format(start, "j F Y"),
                 },
             )
+            kept = {m.pk for m in moves_after(member=member, day=start)} if planned else set()
+            for replaced in (m for m in planned if m.pk not in kept):
+                messages.info(
+                    request,
+                    _("The move to %(line)s planned from %(date)s no longer holds.")
+                    % {"line": replaced.line, "date": formats.date_format(replaced.start, "j F Y")},
+                )
     else:
         messages.error(request, _("Choose a line and a valid date."))
     return redirect("learninglines:member-update", school_slug=request.school.slug, pk=pk)

@@ -306,6 +306,27 @@ def test_the_move_form_starts_at_the_current_line_and_the_message_says_the_day(
     ]
 
 
+def test_a_move_before_a_planned_move_says_that_the_planned_one_no_longer_holds(
+    client, steering, teacher, placed
+):
+    client.force_login(steering.user)
+    later = placed[1].year.start + timedelta(days=60)
+    earlier = placed[1].year.start + timedelta(days=30)
+    url = f"{SCHOOL}team/{teacher.pk}/line/"
+    first = client.post(url, {"line": placed[2].pk, "start": later.isoformat()}, follow=True)
+    assert [str(m) for m in first.context["messages"]] == [
+        f"Sanne Jansen zit vanaf {long_date(later)} in {placed[2]}."
+    ]
+    second = client.post(url, {"line": placed[0].pk, "start": earlier.isoformat()}, follow=True)
+    assert [str(m) for m in second.context["messages"]] == [
+        f"Sanne Jansen zit vanaf {long_date(earlier)} in {placed[0]}.",
+        f"De verplaatsing naar {placed[2]} vanaf {long_date(later)} gaat niet meer door.",
+    ]
+    assert list(
+        LineMembership.objects.filter(member=teacher, start__gte=earlier).values_list("line")
+    ) == [(placed[0].pk,)]
+
+
 def test_team_page_filters_by_line_and_searches(client, steering, teacher, placed):
     MemberFactory(school=steering.school, first_name="Bram", name_prefix="de", last_name="Jong")
     client.force_login(steering.user)
