@@ -24,6 +24,15 @@ from sessions_app.models import ANONYMOUS_THRESHOLD, Question
 from sessions_app.selectors.reflections import QuoteGroup, Results
 
 WITHHELD_COUNT = f"<{ANONYMOUS_THRESHOLD}"
+PERCENT_FORMAT = '0" %"'
+
+
+class Percent(int):
+    """A whole percentage: a number in a workbook, shown there as "75 %" (so a column of them
+    sorts and filters as numbers), and the text "75 %" in a CSV."""
+
+    def __str__(self) -> str:
+        return f"{int(self)} %"
 
 
 def safe_cell(value):
@@ -128,14 +137,17 @@ def _inert(rows: list[list]) -> list[list]:
 
 def workbook_bytes(sheets: list[tuple[str, list, list[list], tuple[int, ...]]]) -> bytes:
     """An XLSX of (title, headers, rows, column widths) sheets: bold headers, top row frozen,
-    every text cell inert."""
+    every text cell inert, a `Percent` a number shown with a percent sign."""
     workbook = openpyxl.Workbook()
     for index, (title, headers, rows, widths) in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = title[:31]
         sheet.append(headers)
-        for row in _inert(rows):
-            sheet.append(row)
+        for number, row in enumerate(_inert(rows), start=2):
+            sheet.append([int(cell) if isinstance(cell, Percent) else cell for cell in row])
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, Percent):
+                    sheet.cell(row=number, column=column).number_format = PERCENT_FORMAT
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

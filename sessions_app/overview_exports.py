@@ -10,13 +10,15 @@ Cells are made inert for spreadsheets (`sessions_app.exports`).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from sessions_app.exports import csv_bytes, workbook_bytes
+from sessions_app.exports import Percent, csv_bytes, workbook_bytes
 from sessions_app.selectors.overview import Overview
 
 
-def _percent(value) -> str:
-    return "" if value is None else f"{value} %"
+def _percent(value: int | None) -> Percent | str:
+    """A number in the workbook (it sorts), "75 %" in the CSV; empty when there is none."""
+    return "" if value is None else Percent(value)
 
 
 def filter_rows(overview: Overview) -> list[list]:
@@ -25,8 +27,8 @@ def filter_rows(overview: Overview) -> list[list]:
         [_("School"), overview.school.name],
         [_("School year"), filters.year.name],
         [_("Learning line"), str(filters.line) if filters.line else _("all")],
-        [_("From"), filters.first_day.isoformat()],
-        [_("To"), filters.last_day.isoformat()],
+        [_("From"), filters.first_day],
+        [_("To"), filters.last_day],
         [_("Pairs from different lines who have met"), overview.encounters.pairs_met],
         [_("Pairs from different lines"), overview.encounters.pairs_possible],
         [_("Cross-line coverage"), _percent(overview.encounters.coverage)],
@@ -80,7 +82,7 @@ def session_headers() -> list[str]:
 def session_rows(overview: Overview) -> list[list]:
     return [
         [
-            row.session.date.isoformat(),
+            row.session.date,
             row.session.title,
             row.present,
             row.rounds,
@@ -103,7 +105,7 @@ def matrix_rows(overview: Overview) -> list[list]:
 
 def course_rows(overview: Overview) -> list[list]:
     return [
-        [point.session.date.isoformat(), point.session.title, _percent(point.percent)]
+        [point.session.date, point.session.title, _percent(point.percent)]
         for point in overview.encounters.course
     ]
 
@@ -116,9 +118,7 @@ def learned_rows(overview: Overview) -> list[list]:
     rows = []
     for group in overview.learned:
         for quote in group.quotes:
-            rows.append(
-                [str(group.line), quote.question, quote.day.isoformat(), quote.name, quote.text]
-            )
+            rows.append([str(group.line), quote.question, quote.day, quote.name, quote.text])
         if group.withheld:
             rows.append(
                 [
@@ -126,7 +126,11 @@ def learned_rows(overview: Overview) -> list[list]:
                     "",
                     "",
                     "",
-                    _("%(count)s anonymous answers are not shown: fewer than 3.")
+                    ngettext(
+                        "%(count)s anonymous answer is not shown: fewer than 3 per question.",
+                        "%(count)s anonymous answers are not shown: fewer than 3 per question.",
+                        group.withheld,
+                    )
                     % {"count": group.withheld},
                 ]
             )

@@ -408,15 +408,21 @@ def _learned(
         Q(question__kind=Question.Kind.BROUGHT_TOOK) & ~Q(took="")
     )
     quotable = base.filter(with_text, reflection__line_id__in=groups)
-    anonymous_count = dict(
-        quotable.filter(question__privacy=Question.Privacy.ANONYMOUS)
-        .values("reflection__line_id")
+    # Anonymous answers are grouped as on the results page: per question and line. A group of
+    # 1 or 2 stays withheld however many anonymous answers the line gave to other questions.
+    anonymous_count = {
+        (line_id, question_id): count
+        for line_id, question_id, count in quotable.filter(
+            question__privacy=Question.Privacy.ANONYMOUS
+        )
+        .values("reflection__line_id", "question_id")
         .annotate(count=Count("pk"))
-        .values_list("reflection__line_id", "count")
-    )
+        .values_list("reflection__line_id", "question_id", "count")
+    }
     anonymous: dict[int, list[LearnedQuote]] = defaultdict(list)
     rows = quotable.order_by("-reflection__submitted_at", "pk").values_list(
         "reflection__line_id",
+        "question_id",
         "question__privacy",
         "question__kind",
         "question__text",
@@ -431,6 +437,7 @@ def _learned(
     waiting = set(groups)
     for (
         line_id,
+        question_id,
         privacy,
         kind,
         question,
@@ -446,7 +453,8 @@ def _learned(
         day = session_day or meeting_day
         group = groups[line_id]
         if privacy == Question.Privacy.ANONYMOUS:
-            if len(anonymous[line_id]) < RECENT_QUOTES:
+            shown = anonymous_count[(line_id, question_id)] >= ANONYMOUS_THRESHOLD
+            if shown and len(anonymous[line_id]) < RECENT_QUOTES:
                 anonymous[line_id].append(LearnedQuote(quote_text, "", question, day))
         elif len(group.quotes) < RECENT_QUOTES:
             name = Member(first_name=first, name_prefix=prefix, last_name=last).full_name
@@ -455,11 +463,10 @@ def _learned(
             waiting.discard(line_id)
             if not waiting:
                 break
+    for (line_id, _question_id), count in anonymous_count.items():
+        if count < ANONYMOUS_THRESHOLD:
+            groups[line_id].withheld += count
     for line_id, group in groups.items():
-        count = anonymous_count.get(line_id, 0)
-        if 0 < count < ANONYMOUS_THRESHOLD:
-            group.withheld = count
-            continue
         room = max(RECENT_QUOTES - len(group.quotes), 0)
         # The most recent ones, listed alphabetically so their order points to nobody.
         group.quotes.extend(sorted(anonymous[line_id][:room], key=lambda q: q.text.casefold()))

@@ -227,3 +227,48 @@ def test_the_overview_costs_a_fixed_number_of_queries(
             school=team.year.school, filters=OverviewFilter(year=team.year), person_level=True
         )
     assert overview.sessions[0].answered == 3 * size
+
+
+# The results page withholds an anonymous question's answers for a line that gave 1 or 2 of
+# them. The overview quotes answers of many questions and forms together, so it must withhold
+# per question and line too: summing a line's small groups would show what the results keep back.
+def test_small_anonymous_groups_stay_withheld_when_a_line_has_more_in_total(client, known, coach):
+    team, first, _second = known
+    questionnaire = questionnaire_open(questionnaire=first.questionnaire)
+    learned, _brought_took, _tried, talk, useful = list(
+        questionnaire.questions.order_by("position")
+    )
+    question_update(question=learned, data=_as_anonymous(learned))
+    question_update(question=talk, data=_as_anonymous(talk))
+    a1, a2, _a3 = team.members["A"]
+    # Line A: 2 anonymous answers to "learned", 1 to "talk": 3 in all, but each group < 3.
+    reflection_submit(
+        questionnaire=questionnaire,
+        member=a1,
+        answers={
+            learned.pk: AnswerData(text="Geleerd door A1"),
+            talk.pk: AnswerData(text="Praten met A1"),
+            useful.pk: AnswerData(value=4),
+        },
+    )
+    reflection_submit(
+        questionnaire=questionnaire,
+        member=a2,
+        answers={learned.pk: AnswerData(text="Geleerd door A2"), useful.pk: AnswerData(value=4)},
+    )
+
+    overview = school_overview(school=team.year.school, filters=OverviewFilter(year=team.year))
+    line_a = next(group for group in overview.learned if group.line.letter == "A")
+    assert line_a.quotes == []
+    assert line_a.withheld == 3
+
+    # The results page keeps them back too: the overview shows nothing it does not.
+    client.force_login(coach)
+    results = client.get(f"/s/de-regenboog/reflections/{questionnaire.pk}/results/")
+    page = client.get("/s/de-regenboog/overview/")
+    for text in ("Geleerd door A1", "Geleerd door A2", "Praten met A1"):
+        assert text not in results.content.decode()
+        assert text not in page.content.decode()
+    assert "3 anonieme antwoorden worden niet getoond: minder dan 3 per vraag." in " ".join(
+        page.content.decode().split()
+    )

@@ -59,9 +59,48 @@ def test_the_xlsx_holds_the_pages_figures(client, known, steering):
         ["Eerste", 6, 1],
         ["Tweede", 6, 1],
     ]
-    assert [row[2] for row in sheets["Dekking"][1:]] == ["29 %", "48 %"]
-    assert sheets["Leerlijnen"][1] == ["A", "Lezen", 2, 1, 3, 2, 2, "75 %", "Lesbezoek"]
+    assert [row[2] for row in sheets["Dekking"][1:]] == [29, 48]
+    assert sheets["Leerlijnen"][1] == ["A", "Lezen", 2, 1, 3, 2, 2, 75, "Lesbezoek"]
     assert sorted(row[0] for row in sheets["Nog niet ontmoet"][1:]) == ["B3 Lid B3", "C3 Lid C3"]
+
+
+def test_percentages_in_the_xlsx_are_numbers_shown_with_a_percent_sign(client, known, steering):
+    """Sorting or filtering a column of "9 %", "75 %", "100 %" as text puts them out of order:
+    the workbook holds numbers and only shows them as "75 %" (the CSV keeps "75 %")."""
+    client.force_login(steering.user)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(BASE + "overview.xlsx").content))
+    cells = {
+        "Filter": workbook["Filter"]["B9"],
+        "Leerlijnen": workbook["Leerlijnen"]["H2"],
+        "Bijeenkomsten": workbook["Bijeenkomsten"]["H2"],
+        "Dekking": workbook["Dekking"]["C3"],
+    }
+    assert workbook["Filter"]["A9"].value == "Dekking tussen leerlijnen"
+    assert {name: cell.value for name, cell in cells.items()} == {
+        "Filter": 48,
+        "Leerlijnen": 75,
+        "Bijeenkomsten": 0,
+        "Dekking": 48,
+    }
+    assert all(cell.data_type == "n" for cell in cells.values())
+    assert {cell.number_format for cell in cells.values()} == {'0" %"'}
+    # A line without recorded attendance stays an empty cell, not 0 %.
+    assert workbook["Leerlijnen"]["H3"].value is None
+
+
+def test_dates_in_the_xlsx_are_dates_and_iso_text_in_the_csv(client, known, steering):
+    """Excel filters and groups a date column by month only when the cells are dates."""
+    _team, first, second = known
+    client.force_login(steering.user)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(BASE + "overview.xlsx").content))
+    dates = [row[0] for row in workbook["Bijeenkomsten"].iter_rows(min_row=2, values_only=True)]
+    assert [value.date() for value in dates] == [first.date, second.date]
+    assert workbook["Bijeenkomsten"]["A2"].is_date
+    assert workbook["Dekking"]["A2"].is_date
+    assert workbook["Filter"]["B5"].is_date
+    assert workbook["Filter"]["B6"].is_date
+    text = client.get(BASE + "overview.csv").content.decode("utf-8-sig")
+    assert f"{first.date.isoformat()};Eerste;" in text
 
 
 def test_the_coach_gets_no_person_level_sheet(client, known, coach):
@@ -94,7 +133,7 @@ def test_no_name_next_to_an_anonymous_answer_and_formulas_are_inert(client, know
     assert all(row[3] for row in named)
     # The two anonymous answers of line A are below the threshold: counted, not shown.
     assert "'=HYPERLINK(1)" not in str(learned_rows)
-    withheld = "2 anonieme antwoorden worden niet getoond: minder dan 3."
+    withheld = "2 anonieme antwoorden worden niet getoond: minder dan 3 per vraag."
     assert ["A. Lezen", None, None, None, withheld] in learned_rows
 
 

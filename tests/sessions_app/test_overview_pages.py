@@ -258,7 +258,7 @@ def test_quotes_carry_names_only_when_named_and_withheld_ones_are_counted(client
     html = client.get(URL).content.decode()
     assert f"{a1.full_name} · " in html
     assert "Anoniem van" not in html
-    assert "2 anonieme antwoorden worden niet getoond: minder dan 3." in html
+    assert "2 anonieme antwoorden worden niet getoond: minder dan 3 per vraag." in html
     page = parsed(client.get(URL))
     assert page.tables["ov-took-caption"] == [
         ["A · Lezen", "0"],
