@@ -1,0 +1,37 @@
+"""A form's error messages are readable: the coach narrows the overview with wrong dates.
+
+Bootstrap's red (#dc3545) reaches only 4.3:1 on the page background, below WCAG AA for text;
+axe-core reports every error message in it as serious. The overview's filter (its own
+markup) and the crispy forms (a new learning line left empty) both show their messages in the
+darker red of the theme.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from exchange.demo import DEMO_COACH_EMAIL, demo_seed
+from tests.browser.test_plenary import accessible, console_errors, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_error_messages_have_enough_contrast(page: Page, serious_violations, live_server):
+    demo_seed()
+    errors = console_errors(page)
+    sign_in(page, live_server, DEMO_COACH_EMAIL)
+
+    page.goto(live_server.url + "/s/de-regenboog/overview/")
+    page.get_by_label("Van", exact=True).fill("2026-12-01")
+    page.get_by_label("Tot en met", exact=True).fill("2026-11-01")
+    page.get_by_role("button", name="Toepassen").click()
+    expect(page).to_have_url(re.compile(r"from=2026-12-01"))
+    expect(page.locator("#ov-to-error")).to_have_text("De einddatum ligt vóór de begindatum.")
+    accessible(page, serious_violations, errors)
+
+    page.goto(live_server.url + "/s/de-regenboog/lines/create/")
+    page.locator("[required]").evaluate_all("(all) => all.forEach(e => e.required = false)")
+    page.locator("main form").get_by_role("button").last.click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    accessible(page, serious_violations, errors)
