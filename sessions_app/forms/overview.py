@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -67,6 +67,19 @@ class OverviewFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        year = self.chosen_year
+        for name in ("from", "to"):
+            day = cleaned.get(name)
+            if day and not (year.start <= day <= year.end):
+                self.add_error(
+                    name,
+                    _("Choose a date in school year %(year)s: %(start)s to %(end)s.")
+                    % {
+                        "year": year.name,
+                        "start": formats.date_format(year.start, "j F Y"),
+                        "end": formats.date_format(year.end, "j F Y"),
+                    },
+                )
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
             self.add_error("to", _("The end date comes before the start date."))

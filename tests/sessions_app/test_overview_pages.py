@@ -23,6 +23,7 @@ from sessions_app.services.reflections import (
     reflection_submit,
 )
 from sessions_app.services.sessions import session_create, session_hold
+from tests.dutch import long_date
 from tests.factories import CoachAssignmentFactory, MemberFactory, SchoolFactory
 from tests.sessions_app import test_overview
 from tests.sessions_app.test_overview import _as_anonymous
@@ -207,6 +208,14 @@ def test_a_bad_filter_says_so_and_counts_everything(client, known, steering, oth
     assert 'aria-invalid="true"' in html
     page = parsed(client.get(f"{URL}?line=999999"))
     assert len(page.tables["ov-lines-caption"]) == 3
+    year = known[0].year
+    after = year.end + timedelta(days=1)
+    html = client.get(f"{URL}?from={after.isoformat()}").content.decode()
+    assert (
+        f"Kies een datum in schooljaar {year.name}: {long_date(year.start)} tot en met "
+        f"{long_date(year.end)}." in html
+    )
+    assert parsed(client.get(f"{URL}?from={after.isoformat()}")).tables == page.tables
     their_year = school_year_ensure_current(school=other_school)
     assert client.get(f"{URL}?year={their_year.pk}").status_code == 404
     assert client.get(f"{URL}?year=x").status_code == 404
