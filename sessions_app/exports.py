@@ -3,9 +3,10 @@
 Everything here is made from one `Results` (see `sessions_app.selectors.reflections`), the same
 object the results page shows: the files hold the same figures, never a name next to an
 anonymous answer (the selector leaves the name empty), never a private answer (the selector
-gives none) and never a group below the threshold (it is written as "fewer than 3"). Every
-text cell is made inert for spreadsheets: a cell starting with = + - @ is prefixed with an
-apostrophe.
+gives none) and never a group below the threshold (it is written as "fewer than 3"). No text
+runs as a formula: in a workbook every text cell is stored as text (so "=SUM(A1)" or "- een
+punt" reads as written), and in a CSV, which has no types, a cell starting with = + - @ is
+prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -137,19 +138,25 @@ def _inert(rows: list[list]) -> list[list]:
 
 def workbook_bytes(sheets: list[tuple[str, list, list[list], tuple[int, ...]]]) -> bytes:
     """An XLSX of (title, headers, rows, column widths) sheets: bold headers, top row frozen,
-    every text cell inert, a `Percent` a number shown with a percent sign."""
+    every text cell stored as text (never a formula, shown as written), a `Percent` a number
+    shown with a percent sign."""
     workbook = openpyxl.Workbook()
     for index, (title, headers, rows, widths) in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = title[:31]
         sheet.append(headers)
-        for number, row in enumerate(_inert(rows), start=2):
+        for number, row in enumerate(rows, start=2):
             sheet.append([int(cell) if isinstance(cell, Percent) else cell for cell in row])
             for column, value in enumerate(row, start=1):
                 if isinstance(value, Percent):
                     sheet.cell(row=number, column=column).number_format = PERCENT_FORMAT
+                elif isinstance(value, str):
+                    # openpyxl takes a text starting with "=" for a formula: store it as text.
+                    sheet.cell(row=number, column=column).data_type = "s"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
         sheet.freeze_panes = "A2"
         for column, width in enumerate(widths):
             sheet.column_dimensions[openpyxl.utils.get_column_letter(column + 1)].width = width
