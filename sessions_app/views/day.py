@@ -70,6 +70,8 @@ def my_session_view(request: HttpRequest, pk: int) -> HttpResponse:
         "now_table": day.table_in(state.table_round) if day else None,
         "fragment_url": request.path,
         "reflection": _my_reflection(session, member),
+        # Held or closed: the day is over, so no clock, no "first"/"now" and no polling.
+        "live": session.status in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED),
     }
     template = "sessions_app/_my_session.html" if request.htmx else "sessions_app/my_session.html"
     response = render(request, template, context)

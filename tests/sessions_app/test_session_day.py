@@ -327,6 +327,23 @@ def test_the_fragment_is_only_the_live_part(client, plenary, teacher):
     assert f"Ronde 1 — tafel {tables_of(plenary, teacher)[0]}" in fragment
 
 
+def test_after_the_session_is_held_the_page_shows_no_clock_and_stops_polling(
+    client, plenary, teacher
+):
+    """A reminder for the reflection leads here after the day: "Eerst: ..." would be wrong."""
+    session_publish(session=plenary.session)
+    session_hold(session=plenary.session)
+    client.force_login(teacher.user)
+    page = my_page(client, plenary)
+    first = plenary.session.assignments.order_by("position").first()
+    assert 'id="now-title"' not in page
+    assert html.escape(first.instructions) not in page
+    assert "hx-trigger" not in page
+    mine = tables_of(plenary, teacher)
+    for number in (1, 2):  # where the teacher sat stays readable
+        assert f"Ronde {number} — tafel {mine[number - 1]}" in section(page, number)
+
+
 def test_the_teachers_page_is_never_cached(client, plenary, teacher):
     client.force_login(teacher.user)
     response = client.get(plenary.url("my-session"))
