@@ -134,6 +134,14 @@ def test_start_with_a_suggested_colleague_propose_accept_hold_and_note(client, t
     client.force_login(colleague.user)
     page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
     assert "Accepteer dit moment" in page
+    # The button's name starts with the words it shows (voice control: "klik Accepteer dit
+    # moment"); the moment follows for a screen reader, as hidden text, not an aria-label.
+    assert 'aria-label="Accepteer' not in page
+    assert re.search(
+        r'>Accepteer dit moment<span class="visually-hidden">: \w+dag \d+ \w+, 15:00</span>'
+        r"</button>",
+        page,
+    )
     assert "Afslaan" in page
     later = soon(6, hour=14)
     response = client.post(
