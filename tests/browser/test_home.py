@@ -91,6 +91,17 @@ def test_buttons_and_fields_show_the_same_focus_ring_as_links(page: Page, live_s
     assert forgotten.evaluate(outline) == ring
 
 
+def test_the_phone_menu_button_shows_the_focus_ring(page: Page, live_server):
+    """Bootstrap's `.navbar-toggler:focus` (outline 0, no shadow) outranks a bare :focus-visible."""
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the product name
+    page.keyboard.press("Tab")
+    toggle = page.get_by_role("button", name="Menu openen")
+    expect(toggle).to_be_focused()
+    assert toggle.evaluate("el => getComputedStyle(el).outline") == "rgb(200, 85, 61) solid 3px"
+
+
 @pytest.mark.parametrize("path", ["/", "/bestaat-niet/"])
 def test_axe_finds_no_serious_violation(page: Page, serious_violations, live_server, path):
     page.goto(live_server.url + path)
