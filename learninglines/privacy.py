@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
 
 ERASED = "erased"
 KEPT = "kept"
@@ -49,6 +52,17 @@ def register_personal_data(source: PersonalDataSource) -> None:
 
 def personal_data_sources() -> list[PersonalDataSource]:
     return list(_SOURCES)
+
+
+def export_value(value) -> str:
+    """A value as the export writes it, readable in its HTML and its JSON alike: a moment in
+    local time to the minute ("2026-12-07 14:05"), a day as "2026-12-07", nothing as "".
+    """
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
 
 
 def _fields(erased=(), kept=(), none=()) -> dict[str, str]:

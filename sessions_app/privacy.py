@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from learninglines.models import Member, SchoolYear
-from learninglines.privacy import PersonalDataSource
+from learninglines.privacy import PersonalDataSource, export_value
 from sessions_app.models import (
     Ambition,
     Answer,
@@ -25,10 +25,6 @@ from sessions_app.models import (
     Seat,
     SessionAttendance,
 )
-
-
-def _text(value) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
 
 
 def _answer_text(answer: Answer) -> str:
@@ -49,7 +45,7 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
     sections = {
         _("Plenary sessions: seats"): [
             {
-                _("date"): _text(seat.round.plan.session.date),
+                _("date"): export_value(seat.round.plan.session.date),
                 _("session"): seat.round.plan.session.title,
                 _("round"): seat.round.number,
                 _("table"): seat.table.number,
@@ -62,7 +58,7 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
         _("Plenary sessions: attendance"): [
             {
                 _("session"): row.session.title,
-                _("date"): _text(row.session.date),
+                _("date"): export_value(row.session.date),
                 _("absent"): row.absent,
                 _("from round"): row.first_round or "",
                 _("until round"): row.last_round or "",
@@ -81,14 +77,14 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
             _("question"): answer.question.text,
             _("who reads the answer"): answer.question.get_privacy_display(),
             _("answer"): _answer_text(answer),
-            _("submitted"): _text(answer.reflection.submitted_at),
+            _("submitted"): export_value(answer.reflection.submitted_at),
         }
         for answer in answers.order_by("reflection__created_at", "question__position")
     ]
     if own:
         sections[_("Ambitions")] = [
             {
-                _("written at"): _text(a.created_at),
+                _("written at"): export_value(a.created_at),
                 _("ambition"): a.text,
                 _("who may read it"): a.get_sharing_display(),
             }
@@ -98,7 +94,7 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
             {
                 _("topic"): p.exchange.topic,
                 _("status"): p.exchange.get_status_display(),
-                _("moment"): _text(p.exchange.starts_at),
+                _("moment"): export_value(p.exchange.starts_at),
                 _("answer"): p.get_response_display(),
                 _("what I brought"): p.brought,
                 _("what I took"): p.took,

@@ -45,14 +45,10 @@ from learninglines.models import (
     SchoolYear,
     User,
 )
-from learninglines.privacy import personal_data_sources
+from learninglines.privacy import export_value, personal_data_sources
 from learninglines.services.outbox import mail_queue_from_template, mail_send_after_response
 
 NOTICE_BEFORE = timedelta(days=30)
-
-
-def _day(value) -> str:
-    return value.isoformat() if value else ""
 
 
 # --- export ---
@@ -67,20 +63,24 @@ def _member_sections(member: Member, *, own: bool) -> dict[str, list[dict]]:
                 _("first name"): member.first_name,
                 _("name prefix"): member.name_prefix,
                 _("last name"): member.last_name,
-                _("steering group"): member.is_steering,
-                _("active"): member.is_active,
-                _("since"): _day(member.created_at),
+                _("steering group"): _("yes") if member.is_steering else _("no"),
+                _("active"): _("yes") if member.is_active else _("no"),
+                _("since"): export_value(member.created_at),
             }
         ],
         _("Learning lines"): [
-            {_("line"): m.line.name, _("from"): _day(m.start), _("until"): _day(m.end)}
+            {
+                _("line"): m.line.name,
+                _("from"): export_value(m.start),
+                _("until"): export_value(m.end),
+            }
             for m in LineMembership.objects.filter(member=member)
             .select_related("line")
             .order_by("start")
         ],
         _("Line meetings"): [
             {
-                _("date"): _day(a.meeting.date),
+                _("date"): export_value(a.meeting.date),
                 _("line"): a.meeting.line.name,
                 _("topic"): a.meeting.topic,
                 _("attendance"): a.get_status_display(),
@@ -93,7 +93,7 @@ def _member_sections(member: Member, *, own: bool) -> dict[str, list[dict]]:
     if own:
         sections[_("Learning log")] = [
             {
-                _("date"): _day(entry.date),
+                _("date"): export_value(entry.date),
                 _("what I tried"): entry.tried,
                 _("what it did for my pupils"): entry.effect,
                 _("what I want to bring to others"): entry.to_bring,
@@ -113,15 +113,15 @@ def _account_sections(user: User) -> dict[str, list[dict]]:
             {
                 _("e-mail address"): user.email,
                 _("name"): user.name,
-                _("since"): _day(user.date_joined),
-                _("last sign-in"): _day(user.last_login),
+                _("since"): export_value(user.date_joined),
+                _("last sign-in"): export_value(user.last_login),
             }
         ],
         _("Coach assignments"): [
             {
                 _("school"): c.school.name,
-                _("since"): _day(c.created_at),
-                _("until"): _day(c.ended_at),
+                _("since"): export_value(c.created_at),
+                _("until"): export_value(c.ended_at),
             }
             for c in CoachAssignment.objects.filter(user=user).select_related("school")
         ],
@@ -130,10 +130,10 @@ def _account_sections(user: User) -> dict[str, list[dict]]:
             {
                 _("kind"): link.get_purpose_display(),
                 _("school"): link.school.name if link.school else "",
-                _("made"): _day(link.created_at),
-                _("valid until"): _day(link.expires_at),
-                _("used"): _day(link.used_at),
-                _("revoked"): _day(link.revoked_at),
+                _("made"): export_value(link.created_at),
+                _("valid until"): export_value(link.expires_at),
+                _("used"): export_value(link.used_at),
+                _("revoked"): export_value(link.revoked_at),
             }
             for link in MagicLink.objects.filter(user=user)
             .select_related("school")
@@ -145,8 +145,8 @@ def _account_sections(user: User) -> dict[str, list[dict]]:
                 _("subject"): mail.subject,
                 _("kind"): mail.get_kind_display(),
                 _("status"): mail.get_status_display(),
-                _("queued"): _day(mail.created_at),
-                _("sent"): _day(mail.sent_at),
+                _("queued"): export_value(mail.created_at),
+                _("sent"): export_value(mail.sent_at),
             }
             for mail in OutgoingMail.objects.filter(user=user).order_by("created_at")
         ],
@@ -171,7 +171,7 @@ def person_export(*, user: User, language: str = "nl", now: datetime | None = No
     with translation.override(language):
         memberships = Member.objects.filter(user=user).select_related("school").order_by("pk")
         data = {
-            "exported_at": now.isoformat(),
+            "exported_at": export_value(now),
             "sections": _account_sections(user),
             "schools": [
                 {"school": m.school.name, "sections": _member_sections(m, own=True)}
@@ -188,7 +188,7 @@ def member_export_for_steering(*, member: Member, now: datetime | None = None) -
     language = member.school.language
     with translation.override(language):
         data = {
-            "exported_at": now.isoformat(),
+            "exported_at": export_value(now),
             "sections": {},
             "schools": [
                 {"school": member.school.name, "sections": _member_sections(member, own=False)}

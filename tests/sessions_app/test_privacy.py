@@ -4,7 +4,7 @@ erasure that keeps the team's history, retention, the privacy page, and who may 
 import io
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -119,6 +119,21 @@ def test_a_persons_own_export_holds_everything_about_them(story):
     assert "/login/link/" not in text
     assert "Sign-in" not in html
     assert "Inloglinks" in html
+
+
+def test_the_export_writes_moments_in_local_time_to_the_minute_and_yes_or_no(story):
+    _plenary, member = story
+    made = datetime(2026, 12, 7, 6, 38, 25, 76260, tzinfo=UTC)
+    member.user.last_login = made
+    member.user.save(update_fields=["last_login"])
+    data, html = _read(person_export(user=member.user, now=made))
+    assert data["exported_at"] == "2026-12-07 07:38"
+    assert "Gemaakt op 2026-12-07 07:38." in html
+    assert data["sections"]["Account"][0]["laatst ingelogd"] == "2026-12-07 07:38"
+    row = data["schools"][0]["sections"]["Teamlid"][0]
+    assert (row["stuurgroep"], row["actief"]) == ("nee", "ja")
+    assert "True" not in html
+    assert "False" not in html
 
 
 def test_the_steering_groups_export_holds_only_what_it_may_read(story):
