@@ -37,7 +37,18 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = login_not_required(SignInView.as_view())
-sign_out = auth_views.LogoutView.as_view()  # POST only (Django 5)
+_log_out = auth_views.LogoutView.as_view()
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """A POST signs out. A GET (a bookmark, a typed address) never does: it gets the page with
+    the button, or, when nobody is signed in, says so.
+    """
+    if request.method == "POST":
+        return _log_out(request)
+    return render(request, "registration/sign_out.html")
 
 
 def _anonymous_request(request: HttpRequest, *, email: str, purpose: str) -> bool:

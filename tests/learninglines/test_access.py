@@ -190,6 +190,14 @@ def test_repeated_wrong_passwords_lock_the_account_for_an_hour(client, teacher):
 
 def test_sign_out_is_a_post(client, teacher):
     client.force_login(teacher.user)
-    assert client.get("/logout/").status_code == 405
+    page = client.get("/logout/")
+    html = page.content.decode()
+    # A GET signs nobody out: it shows the button, which posts with a CSRF token.
+    assert page.status_code == 200
+    assert f"Je bent ingelogd als {teacher.user.email}." in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "_auth_user_id" in client.session
     assert client.post("/logout/").status_code == 302
     assert "_auth_user_id" not in client.session
+    assert "Je bent uitgelogd" in client.get("/logout/").content.decode()
+    assert client.put("/logout/").status_code == 405
