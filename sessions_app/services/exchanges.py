@@ -151,7 +151,7 @@ def exchange_start(
         errors["kind"] = [_("Choose what kind of exchange it is.")]
     people = {member.pk: member for member in invitees if member.pk != initiator.pk}
     if not 1 <= len(people) <= MAX_INVITEES:
-        errors["invitees"] = [_("Invite one to %(count)s colleagues.") % {"count": MAX_INVITEES}]
+        errors["invitees"] = [_("Invite 1 to %(count)s colleagues.") % {"count": MAX_INVITEES}]
     elif any(
         member.school_id != initiator.school_id or not member.is_active
         for member in people.values()

@@ -273,7 +273,7 @@ def test_errors_of_the_invitation_are_shown_with_the_input_kept(client, team):
     )
     page = html_of(response)
     assert response.status_code == 200
-    assert "Nodig één tot 5 collega&#x27;s uit." in page
+    assert "Nodig 1 tot 5 collega&#x27;s uit." in page
     assert "Stel één tot drie momenten voor, of zeg dat jullie zelf iets afspreken." in page
     assert 'value="Te veel mensen"' in page
     assert page.count("checked") >= len(others)
