@@ -174,6 +174,11 @@ def test_a_line_meeting_gets_a_form_from_the_list(client, steering, plenary):
     assert list(listing.context["meetings"]) == [meeting]
     url = reverse("sessions_app:meeting-reflection-create", args=[plenary.school.slug, meeting.pk])
     assert f'action="{url}"' in listing.content.decode()
+    # The accessible name starts with the visible words (voice control), then the meeting.
+    assert (
+        f'Formulier maken<span class="visually-hidden">: {meeting.line.name}, '
+        f"{meeting.topic}</span>" in listing.content.decode()
+    )
 
     response = client.post(url)
     questionnaire = Questionnaire.objects.get(meeting=meeting)

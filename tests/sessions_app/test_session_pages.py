@@ -190,3 +190,21 @@ def test_before_the_plan_the_page_counts_everyone_who_takes_part(
     html = client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
     # 9 colleagues, one away all day: 8 take part, although only 7 sit in round 1
     assert "8 mensen uit 3 leerlijnen, 2 tafelrondes." in " ".join(html.split())
+
+
+def test_a_kept_apart_pairs_remove_button_is_named_by_its_words_and_the_pair(
+    client, make_team, make_session, steering
+):
+    """The accessible name starts with the visible word (voice control), then the pair."""
+    from sessions_app.services.apart import apart_pair_add
+
+    team = make_team([3, 3, 3])
+    session = make_session()
+    first, second = team.members["A"][0], team.members["B"][0]
+    apart_pair_add(school=session.school, first=first, second=second)
+    client.force_login(steering.user)
+    html = client.get(f"/s/de-regenboog/sessions/{session.pk}/plan/").content.decode()
+    assert (
+        f'type="submit">Verwijderen<span class="visually-hidden">: {first.full_name} · '
+        f"{second.full_name}</span></button>" in html
+    )
