@@ -170,7 +170,7 @@ def test_steering_member_plans_a_session_and_adjusts_the_program_at_a_laptop(
     accessible(page, serious_violations, errors)
 
     # The program: a longer introduction, and the take-away before the second story.
-    page.get_by_role("link", name="Wijzig “Kennismaken”").first.click()
+    page.get_by_role("link", name="Wijzigen: “Kennismaken”").first.click()
     page.get_by_label("Minuten").fill("15")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("De opdracht is bewaard.")).to_be_visible()
