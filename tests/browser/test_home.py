@@ -106,3 +106,25 @@ def test_the_phone_menu_button_shows_the_focus_ring(page: Page, live_server):
 def test_axe_finds_no_serious_violation(page: Page, serious_violations, live_server, path):
     page.goto(live_server.url + path)
     assert serious_violations(page) == []
+
+
+def test_on_a_laptop_the_menu_is_one_line_and_a_long_school_name_gives_way(page: Page, live_server):
+    """The steering group's menu holds six links and two buttons; at 1200 px it stays one line
+    of 56 px, the school's name cut off with its whole name in the title."""
+    from exchange.demo import demo_seed
+    from learninglines.models import School
+    from tests.browser.test_plenary import sign_in
+
+    demo_seed()
+    long_name = "Openbare Basisschool De Regenboog voor Daltononderwijs Amsterdam-Noord"
+    School.objects.filter(slug="de-regenboog").update(name=long_name)
+    page.set_viewport_size({"width": 1200, "height": 800})
+    sign_in(page, live_server, "anouk.devries@regenboog.example")
+    page.goto(live_server.url + "/s/de-regenboog/sessions/")
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    school = menu.get_by_role("link", name=long_name)
+    expect(school).to_have_attribute("title", long_name)
+    expect(menu.get_by_role("button", name="Uitloggen")).to_be_visible()
+    assert page.locator(".site-header").evaluate("el => el.offsetHeight") == 56
+    assert school.evaluate("el => el.scrollWidth > el.clientWidth")  # cut off, not wrapped
+    assert page.evaluate("document.documentElement.scrollWidth") == 1200
