@@ -70,6 +70,16 @@ class ChangeLine:
     names: list[str]
 
 
+@dataclass(frozen=True)
+class ApartTogether:
+    """A pair kept apart that sits at one table of the plan (kept apart after it was made)."""
+
+    first: str
+    second: str
+    round: int
+    table: int
+
+
 @dataclass
 class Board:
     session: PlenarySession
@@ -93,6 +103,30 @@ class Board:
     def stale_rounds(self) -> bool:
         """The program's number of table rounds differs from the plan's."""
         return self.plan is not None and len(self.rounds) != self.presence.rounds
+
+    @property
+    def apart_together(self) -> list[ApartTogether]:
+        """Pairs kept apart who sit at one table of this plan.
+
+        A pair added after the plan was made is kept only once the plan is made again; until
+        then the plan breaks a hard rule, so every change by hand that leaves them together is
+        refused. The page names them, so that refusal is not a riddle.
+        """
+        found = []
+        for rnd in self.rounds:
+            for card in rnd.tables:
+                ids = card.member_ids
+                found.extend(
+                    ApartTogether(
+                        pair.first.full_name,
+                        pair.second.full_name,
+                        rnd.number,
+                        card.table.number,
+                    )
+                    for pair in self.apart
+                    if pair.first_id in ids and pair.second_id in ids
+                )
+        return found
 
     @property
     def table_count(self) -> int:

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.utils import translation
 
 from sessions_app.models import Seat
+from sessions_app.services.apart import apart_pair_add
 from sessions_app.services.attendance import PresenceData, attendance_save
 from sessions_app.services.plans import plan_generate
 from sessions_app.services.sessions import session_hold
@@ -196,8 +198,6 @@ def test_a_kept_apart_pairs_remove_button_is_named_by_its_words_and_the_pair(
     client, make_team, make_session, steering
 ):
     """The accessible name starts with the visible word (voice control), then the pair."""
-    from sessions_app.services.apart import apart_pair_add
-
     team = make_team([3, 3, 3])
     session = make_session()
     first, second = team.members["A"][0], team.members["B"][0]
@@ -208,3 +208,27 @@ def test_a_kept_apart_pairs_remove_button_is_named_by_its_words_and_the_pair(
         f'type="submit">Verwijderen<span class="visually-hidden">: {first.full_name} · '
         f"{second.full_name}</span></button>" in html
     )
+
+
+def test_the_plan_page_names_a_pair_kept_apart_that_sits_together(
+    client, settings, steering, make_team, make_session
+):
+    """A pair kept apart after the plan was made sits together until the plan is made again:
+    the page says who, where and what to do (every other change by hand is refused till then)."""
+    make_team([4, 4, 4, 4])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    table = plan.rounds.get(number=1).tables.get(number=1)
+    first, second = (seat.member for seat in table.seats.order_by("member__last_name")[:2])
+    apart_pair_add(school=session.school, first=first, second=second)
+    # the middleware activates English for the thread: restore the language afterwards
+    with translation.override(translation.get_language()):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.force_login(steering.user)
+        url = f"/s/de-regenboog/sessions/{session.pk}/plan/"
+        html = client.get(url).content.decode()
+        assert "People who are kept apart sit at one table in this plan:" in html
+        low, high = sorted((first, second), key=lambda m: m.pk)  # stored lower pk first
+        assert f"{low.full_name} and {high.full_name}: round 1, table 1" in html
+        plan_generate(session=session, seed=1)
+        assert "People who are kept apart" not in client.get(url).content.decode()
