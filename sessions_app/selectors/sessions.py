@@ -15,7 +15,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from learninglines.models import LearningLine, LineMembership, Member, School, SchoolYear
-from sessions_app.models import Assignment, PlenarySession, SessionAttendance, TablePlan
+from sessions_app.models import (
+    Assignment,
+    PlenarySession,
+    ProgramTemplate,
+    SessionAttendance,
+    TablePlan,
+)
 
 
 def session_queryset(*, school: School) -> QuerySet[PlenarySession]:
@@ -28,6 +34,11 @@ def session_get(*, school: School, pk: int) -> PlenarySession:
     if session is None:
         raise Http404("No such session")
     return session
+
+
+def has_own_program(*, school: School) -> bool:
+    """Whether the school saved its own program, which a new session starts with."""
+    return ProgramTemplate.objects.filter(school=school).exclude(items=[]).exists()
 
 
 def session_list(*, school: School, year: SchoolYear) -> list[PlenarySession]:

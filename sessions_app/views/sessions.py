@@ -16,6 +16,7 @@ from sessions_app.forms.sessions import SessionForm
 from sessions_app.models import PlenarySession
 from sessions_app.selectors.plans import plan_get
 from sessions_app.selectors.sessions import (
+    has_own_program,
     session_get,
     session_list,
     session_presence,
@@ -69,6 +70,7 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
 def session_create_view(request: HttpRequest) -> HttpResponse:
     initial = {"title": _("Plenary session"), "start_time": "15:00", "end_time": "16:45"}
     form = SessionForm(request.POST or None, initial=initial)
+    own_program = has_own_program(school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
             session = session_create(school=request.school, by=request.user, **form.cleaned_data)
@@ -77,10 +79,18 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The session is planned with the method's program. Adjust it to your school."),
+                _("The session is planned with your school's own program. Adjust it where needed.")
+                if own_program
+                else _(
+                    "The session is planned with the method's program. Adjust it to your school."
+                ),
             )
             return redirect(session)
-    return render(request, "sessions_app/session_form.html", {"form": form, "session": None})
+    return render(
+        request,
+        "sessions_app/session_form.html",
+        {"form": form, "session": None, "own_program": own_program},
+    )
 
 
 @school_view("plan_school")

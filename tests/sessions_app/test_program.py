@@ -1,6 +1,7 @@
 """Sessions and their program: the method's default, reordering, templates, running over."""
 
 from datetime import time, timedelta
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -146,6 +147,31 @@ def test_a_saved_program_starts_the_next_session(make_session):
         ("Vertel over je leerlijn", 2, 25),
         ("Reflectie", None, 15),
     ]
+
+
+def test_the_new_session_page_names_the_program_it_starts_with(
+    client, settings, steering, make_session
+):
+    """Once the school saved its own program, planning a session says so, not "the method's"."""
+    # the middleware activates English for the thread: restore the language afterwards
+    with translation.override(translation.get_language()):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.force_login(steering.user)
+        url = "/s/de-regenboog/sessions/create/"
+        year = school_year_ensure_current(school=steering.school)
+        fields = {"title": "Voorjaar", "start_time": "15:00", "end_time": "16:45"}
+        page = unescape(client.get(url).content.decode())
+        assert "starts with the method's program" in page
+        session = make_session()
+        program_save_as_template(session=session, by=None)
+        page = unescape(client.get(url).content.decode())
+        assert "starts with your school's own program" in page
+        assert "the method's program" not in page
+        date = year.start + timedelta(days=90)
+        response = client.post(url, {**fields, "date": date.isoformat()}, follow=True)
+        page = unescape(response.content.decode())
+        assert "planned with your school's own program" in page
+        assert "the method's program" not in page
 
 
 def test_a_held_session_keeps_its_program_and_cannot_be_removed(make_session):
