@@ -52,9 +52,12 @@ def register_event_source(source: EventSource) -> None:
         _SOURCES.append(source)
 
 
-def extra_events(member: Member) -> list[CalendarItem]:
-    """Every registered source's events for `member`, in the school's language."""
-    with translation.override(member.school.language):
+def extra_events(member: Member, *, language: str | None = None) -> list[CalendarItem]:
+    """Every registered source's events for `member`, in `language` (default: the school's).
+
+    The feed speaks the school's language; a page lists them in the reader's.
+    """
+    with translation.override(language or member.school.language):
         return [item for source in _SOURCES for item in source(member)]
 
 

@@ -192,7 +192,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     ]
     upcoming += [
         Upcoming(item.summary, item.url, item.day, item.start, item.end, item.location)
-        for item in extra_events(member)
+        for item in extra_events(member, language=request.LANGUAGE_CODE)
         if item.day >= today
     ]
     upcoming.sort(key=lambda item: (item.day, item.start, item.summary))

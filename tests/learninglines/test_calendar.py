@@ -5,8 +5,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+import learninglines.calendar
+from learninglines.calendar import CalendarItem
 from learninglines.models import CalendarFeed
 from learninglines.services.journal import calendar_feed_get_or_create, calendar_feed_renew
 from tests.factories import MemberFactory
@@ -224,3 +226,27 @@ def test_the_feed_answers_only_get_and_head(client, teacher):
         response = method(path)
         assert response.status_code == 405
         assert response["Allow"] == "GET, HEAD"
+
+
+def test_calendar_page_lists_other_apps_events_in_the_readers_language(
+    client, school, teacher, monkeypatch
+):
+    # Another app's event (a small exchange: "Uitwisseling: ..."): the feed speaks the
+    # school's language, the page lists it in the language the reader chose.
+    def source(member):
+        return [
+            CalendarItem(
+                uid_key="other-app-1",
+                day=timezone.localdate() + timedelta(days=2),
+                start=time(15, 0),
+                end=time(16, 0),
+                summary=translation.get_language(),
+            )
+        ]
+
+    monkeypatch.setattr(learninglines.calendar, "_SOURCES", [source])
+    client.force_login(teacher.user)
+    client.cookies["exchange_language"] = "en"
+    response = client.get(reverse("learninglines:calendar", args=[SLUG]))
+    assert [item.summary for item in response.context["upcoming"]] == ["en"]
+    assert sorted(events(client.get(feed_path(teacher)))) == ["nl"]
