@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -315,11 +316,9 @@ def questionnaire_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        closes = timezone.localtime(questionnaire.closes_at)
-        messages.success(
-            request,
-            _("The form is open until %(closes)s.") % {"closes": closes.strftime("%d-%m-%Y %H:%M")},
-        )
+        # as the form's page writes it: "maandag 14 december 2026, 15:00" (never 14-12-2026)
+        closes = date_format(timezone.localtime(questionnaire.closes_at), "l j F Y, H:i")
+        messages.success(request, _("The form is open until %(closes)s.") % {"closes": closes})
     return redirect(_detail_url(questionnaire))
 
 

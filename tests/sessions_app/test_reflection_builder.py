@@ -24,7 +24,10 @@ from sessions_app.services.reflections import (
     reflection_autosave,
     reflection_submit,
 )
+from tests.dutch import long_date
 from tests.sessions_app.plenary import Plenary
+
+DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 
 pytestmark = pytest.mark.django_db
 
@@ -455,7 +458,11 @@ def test_open_now_then_close_now(client, steering, plenary):
     questionnaire.refresh_from_db()
     assert questionnaire.state() == Questionnaire.State.OPEN
     closes = timezone.localtime(questionnaire.closes_at)
-    assert _messages(opened) == [f"Het formulier is open tot {closes:%d-%m-%Y %H:%M}."]
+    # written out as on the form's page, not as 14-12-2026 (which reads as a US date too)
+    weekday = DAYS[closes.weekday()]
+    assert _messages(opened) == [
+        f"Het formulier is open tot {weekday} {long_date(closes)}, {closes:%H:%M}."
+    ]
     assert questionnaire.closes_at - questionnaire.opens_at == timedelta(days=7)
 
     closed = client.post(_url(questionnaire, "reflection-close"), follow=True)
@@ -467,6 +474,18 @@ def test_open_now_then_close_now(client, steering, plenary):
     html = closed.content.decode()
     assert "Dit formulier is gesloten: de vragen blijven zoals ze waren." in html
     assert "Een vraag toevoegen" not in html
+
+
+def test_opening_says_until_when_in_the_readers_language(client, steering, plenary):
+    questionnaire = _form(plenary)
+    client.force_login(steering.user)
+    client.cookies["exchange_language"] = "en"
+    opened = client.post(_url(questionnaire, "reflection-open"), follow=True)
+    questionnaire.refresh_from_db()
+    closes = timezone.localtime(questionnaire.closes_at)
+    assert _messages(opened) == [
+        f"The form is open until {closes:%A} {closes.day} {closes:%B %Y, %H:%M}."
+    ]
 
 
 def test_closing_a_form_that_is_not_open_says_why(client, steering, plenary):
