@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.grouping import GroupingError
@@ -100,6 +102,42 @@ def grouping_error_message(
         values["tables"] = " / ".join(str(t) for t in values["tables"])
     if error.code == "apart_infeasible":
         values["members"] = values["count"]
+        if isinstance(params.get("members"), list | tuple) and isinstance(
+            params.get("tables"), int
+        ):
+            return _apart_infeasible([name(m) for m in params["members"]], params["tables"])
+    if error.code == "sizes_impossible" and isinstance(params.get("members"), int):
+        worded = _sizes_impossible(params["members"], values["min_size"], values["max_size"])
+        if worded:
+            return worded
     if error.code == "invalid_rounds" and "max" in params:
         return str(TOO_MANY_ROUNDS) % {"max": params["max"]}
     return str(template) % values
+
+
+def _apart_infeasible(names: list[str], tables: int) -> str:
+    """Who must all sit apart, and how few tables there are for them."""
+    return ngettext(
+        "%(people)s must each sit at another table, but there is only %(tables)s table. Remove "
+        "a pair that is kept apart.",
+        "%(people)s must each sit at another table, but there are only %(tables)s tables. "
+        "Remove a pair that is kept apart.",
+        tables,
+    ) % {"people": get_text_list(names, gettext("and")), "tables": tables}
+
+
+def _sizes_impossible(members: int, min_size, max_size) -> str | None:
+    """Too few people for one table (no group size helps), or one table size that does not fit;
+    None for the general wording."""
+    if isinstance(min_size, int) and members < min_size:
+        return ngettext(
+            "%(members)s person is too few for a table of at least %(min_size)s.",
+            "%(members)s people are too few for a table of at least %(min_size)s.",
+            members,
+        ) % {"members": members, "min_size": min_size}
+    if min_size == max_size:
+        return gettext(
+            "%(members)s people cannot be seated at tables of exactly %(size)s people. Choose "
+            "another group size."
+        ) % {"members": members, "size": min_size}
+    return None

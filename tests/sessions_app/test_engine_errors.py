@@ -70,7 +70,35 @@ def test_too_few_people_for_the_tables_is_said_in_numbers():
         text = grouping_error_message(raised.value)
     assert raised.value.code == "sizes_impossible"
     assert text == (
-        "4 mensen passen niet aan tafels van 3 tot 3 mensen. Kies een andere groepsgrootte."
+        "4 mensen passen niet aan tafels van precies 3 mensen. Kies een andere groepsgrootte."
+    )
+
+
+def test_too_few_people_for_any_table_is_not_sent_to_another_group_size():
+    with pytest.raises(GroupingError) as raised:
+        plan_rounds({"A": [1], "B": [2]}, 1)
+    assert raised.value.code == "sizes_impossible"
+    with translation.override("nl"):
+        assert grouping_error_message(raised.value) == (
+            "2 mensen zijn te weinig voor een tafel van minstens 3."
+        )
+    with translation.override("en"):
+        assert grouping_error_message(raised.value) == (
+            "2 people are too few for a table of at least 3."
+        )
+
+
+@pytest.mark.parametrize(
+    ("tables", "dutch"),
+    [(1, "er is maar 1 tafel."), (2, "er zijn maar 2 tafels.")],
+)
+def test_people_who_cannot_all_sit_apart_are_named(tables, dutch):
+    error = GroupingError("apart_infeasible", "x", params={"tables": tables, "members": [1, 2, 3]})
+    with translation.override("nl"):
+        text = grouping_error_message(error, name_of={m: f"Lid {m}" for m in (1, 2, 3)})
+    assert text == (
+        f"Lid 1, Lid 2 en Lid 3 moeten elk aan een andere tafel zitten, maar {dutch} Haal een "
+        "tweetal weg dat uit elkaar blijft."
     )
 
 

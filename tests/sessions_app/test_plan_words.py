@@ -140,6 +140,21 @@ def test_tables_larger_than_their_number_say_why_repeats_cannot_be_avoided(
     )
 
 
+def test_one_table_says_everyone_sits_together_not_1_tables(
+    client, steering, make_team, make_session
+):
+    # 4 people of 2 lines at one table for 2 rounds: all 6 pairs meet again in round 2
+    _team, session = planned(make_team, make_session, [2, 2], 2)
+    plan = plan_generate(session=session, seed=0)
+    assert numbers(plan) == (6, 6, True, True)
+    assert board_words(client, steering.user, session) == (
+        "optimal",
+        "Beter kan niet: minstens 6 herhaalde ontmoetingen zijn onvermijdelijk.",
+        "Aan één tafel zit iedereen elke ronde samen: minstens 6 herhaalde ontmoetingen zijn "
+        "onvermijdelijk. Dat is geen fout van de indeling.",
+    )
+
+
 def test_an_unknown_state_with_a_bound_names_the_bound(client, steering, make_team, make_session):
     _team, session = planned(make_team, make_session, [4, 4, 3], 4)
     plan = plan_generate(session=session, seed=0)
