@@ -14,7 +14,7 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from learninglines.models import School, SchoolYear
@@ -109,8 +109,11 @@ def session_delete(*, session: PlenarySession) -> None:
         session.delete()
 
 
-def session_hold(*, session: PlenarySession) -> PlenarySession:
+def session_hold(*, session: PlenarySession, today: date | None = None) -> PlenarySession:
     """Mark a session held: its rounds become history for the next plan, and a new cycle starts.
+
+    With `today` (the page passes it), a session that lies ahead is refused: it cannot have been
+    held yet, and the new cycle starts on the session's date.
 
     Holding confirms the presence recorded at the door: a seat of someone who was not there in
     that round (absent, arrived later, left earlier, or no longer in a line on the day) is
@@ -122,6 +125,12 @@ def session_hold(*, session: PlenarySession) -> PlenarySession:
         raise ValidationError(_("This session has already been held."))
     if not TablePlan.objects.filter(session=session).exists():
         raise ValidationError(_("Make the table plan first: the rounds as seated are the history."))
+    if today is not None and session.date > today:
+        raise ValidationError(
+            _("This session is on %(day)s: it can be marked held from that day on.")
+            % {"day": formats.date_format(session.date, "j F Y")},
+            code="ahead",
+        )
     with transaction.atomic():
         _drop_seats_of_people_not_there(session)
         session.status = PlenarySession.Status.HELD

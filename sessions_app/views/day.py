@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -253,7 +254,7 @@ def hold_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_get(school=request.school, pk=pk)
     if request.method == "POST":
         try:
-            session_hold(session=session)
+            session_hold(session=session, today=timezone.localdate())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -261,8 +262,9 @@ def hold_view(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _(
                     "The session is marked held. Its rounds count for the next table plan, and "
-                    "a new cycle of line meetings starts today."
-                ),
+                    "a new cycle of line meetings starts on %(day)s."
+                )
+                % {"day": formats.date_format(session.date, "j F Y")},
             )
         return redirect(session)
     presence = session_presence(session=session)

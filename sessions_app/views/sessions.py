@@ -108,6 +108,7 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "presence": session_presence(session=session, rounds=program.rounds),
             "editable": is_editable(session),
+            "today": timezone.localdate(),
         },
     )
 

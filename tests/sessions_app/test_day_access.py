@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from learninglines.models import MagicLink, OutgoingMail
 from sessions_app import urls as session_urls
@@ -131,6 +132,8 @@ def _clock(action: str, position: int, running: bool):
 
 def _hold(p: Plenary) -> Change:
     published(p)
+    # held from its day on: the session takes place today
+    PlenarySession.objects.filter(pk=p.session.pk).update(date=timezone.localdate())
     return Change(
         p.url("session-hold"),
         {},

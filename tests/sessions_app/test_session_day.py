@@ -34,6 +34,7 @@ from sessions_app.services.attendance import PresenceData, attendance_save
 from sessions_app.services.day import clock_act, session_announce_change, session_publish
 from sessions_app.services.plans import plan_lock, plan_swap
 from sessions_app.services.sessions import session_create, session_hold
+from tests.dutch import long_date
 from tests.sessions_app.plenary import Plenary, as_user
 
 pytestmark = pytest.mark.django_db
@@ -609,6 +610,34 @@ def test_holding_twice_is_refused(client, people, plenary):
     session_hold(session=plenary.session)
     response = as_user(client, people["steering"]).post(plenary.url("session-hold"), follow=True)
     assert "Deze bijeenkomst is al gehouden." in response.content.decode()
+
+
+def test_a_session_ahead_cannot_be_marked_held_and_on_its_day_the_message_names_it(
+    client, people, plenary
+):
+    session = plenary.session
+    steering = as_user(client, people["steering"])
+    detail = steering.get(plenary.url("session-detail")).content.decode()
+    assert "Na afloop: zet op gehouden" not in detail
+    assert "Na afloop, op de dag zelf, zet je de bijeenkomst hier als gehouden." in detail
+    response = steering.post(plenary.url("session-hold"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Deze bijeenkomst is op {long_date(session.date)}: vanaf die dag kun je haar als "
+        "gehouden zetten."
+    ]
+    session.refresh_from_db()
+    assert session.status != PlenarySession.Status.HELD
+
+    PlenarySession.objects.filter(pk=session.pk).update(date=timezone.localdate())
+    assert (
+        "Na afloop: zet op gehouden" in steering.get(plenary.url("session-detail")).content.decode()
+    )
+    response = steering.post(plenary.url("session-hold"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "De bijeenkomst staat als gehouden. De rondes tellen mee voor de volgende "
+        f"tafelindeling, en op {long_date(timezone.localdate())} begint een nieuwe cyclus van "
+        "leerlijn-bijeenkomsten."
+    ]
 
 
 def test_the_hold_page_says_how_many_sat_per_round_and_who_was_absent(client, people, plenary):
