@@ -16,9 +16,15 @@ def apart_pair_add(*, school: School, first: Member, second: Member, by=None) ->
     if first.school_id != school.pk or second.school_id != school.pk:
         raise ValidationError(_("Both people must be in this school's team."))
     low, high = sorted((first, second), key=lambda m: m.pk)
-    pair, _created = ApartPair.objects.get_or_create(
+    pair, created = ApartPair.objects.get_or_create(
         school=school, first=low, second=high, defaults={"created_by": by}
     )
+    if not created:
+        raise ValidationError(
+            _("%(first)s and %(second)s are already kept apart.")
+            % {"first": first.full_name, "second": second.full_name},
+            code="exists",
+        )
     return pair
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import translation
 
-from sessions_app.models import Seat
+from sessions_app.models import ApartPair, Seat
 from sessions_app.services.apart import apart_pair_add
 from sessions_app.services.attendance import PresenceData, attendance_save
 from sessions_app.services.plans import plan_generate
@@ -113,9 +113,9 @@ def test_an_engine_error_is_shown_in_dutch(client, steering, make_team, make_ses
     client.force_login(steering.user)
     response = client.post(f"/s/de-regenboog/sessions/{session.pk}/plan/generate/", {}, follow=True)
     html = response.content.decode()
-    assert (
-        "2 mensen passen niet aan tafels van 3 tot 4 mensen. Kies een andere groepsgrootte." in html
-    )
+    # no group size can help two people: the page does not send them to another one
+    assert "2 mensen zijn te weinig voor een tafel van minstens 3." in html
+    assert "groepsgrootte" not in html
     assert "Plan" not in [m.message for m in response.context["messages"]]
 
 
@@ -232,3 +232,18 @@ def test_the_plan_page_names_a_pair_kept_apart_that_sits_together(
         assert f"{low.full_name} and {high.full_name}: round 1, table 1" in html
         plan_generate(session=session, seed=1)
         assert "People who are kept apart" not in client.get(url).content.decode()
+
+
+def test_keeping_a_pair_apart_twice_says_it_already_is(client, make_team, make_session, steering):
+    team = make_team([3, 3, 3])
+    session = make_session()
+    first, second = team.members["A"][0], team.members["B"][0]
+    client.force_login(steering.user)
+    url = f"/s/de-regenboog/sessions/{session.pk}/plan/apart/"
+    data = {"first": first.pk, "second": second.pk}
+    client.post(url, data, follow=True)
+    again = client.post(url, {"first": second.pk, "second": first.pk}, follow=True)
+    assert [str(m) for m in again.context["messages"]] == [
+        f"{second.full_name} en {first.full_name} blijven al uit elkaar."
+    ]
+    assert ApartPair.objects.count() == 1
