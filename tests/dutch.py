@@ -20,3 +20,11 @@ MONTHS = [
 def long_date(day) -> str:
     """'7 december 2026'."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+
+def long_day(day) -> str:
+    """'maandag 7 december'."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"

@@ -6,7 +6,8 @@ Rules kept here:
   day and works on more than one device. Nothing is sent inside the request: the mails wait in
   the outbox for `send_queued_mail` (in development they go out after the response).
 - After publishing, teachers see every change at once; "announce the change" mails only the
-  people whose table in some round differs from what they were last told.
+  people whose table in some round differs from what they were last told. A published session
+  that moves to another day, time or place mails everyone seated (`session_update` does it).
 - The clock's state lives on the server (current assignment, running or paused, when time is
   up), so every screen shows the same; remaining time is computed from the server's clock.
 """
@@ -118,6 +119,31 @@ def session_publish(*, session: PlenarySession, by=None) -> int:
         plan.announced = {str(pk): tables for pk, tables in seating.items()}
         plan.announced_at = timezone.now()
         plan.save(update_fields=["announced", "announced_at"])
+    mail_send_after_response(ids=ids)
+    return len(ids)
+
+
+def session_announce_moved(*, session: PlenarySession) -> int:
+    """Mail everyone seated in a published session its new day, times or place, with their
+    tables and a fresh personal link valid until the end of the new day; returns the count.
+    """
+    if session.status != PlenarySession.Status.PUBLISHED:
+        return 0
+    plan = TablePlan.objects.filter(session=session).first()
+    if plan is None:
+        return 0
+    seating = seating_by_member(plan=plan)
+    members = list(
+        Member.objects.filter(pk__in=seating, is_active=True)
+        .select_related("user", "school")
+        .order_by("last_name", "name_prefix", "first_name", "pk")
+    )
+    ids = _queue_mails(
+        session=session,
+        seating=seating,
+        members=members,
+        template="sessions_app/mail/session_moved",
+    )
     mail_send_after_response(ids=ids)
     return len(ids)
 

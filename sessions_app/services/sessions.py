@@ -21,6 +21,7 @@ from learninglines.models import School, SchoolYear
 from learninglines.services.lines import cycle_start_new
 from sessions_app.models import PlenarySession, Questionnaire, Seat, TablePlan
 from sessions_app.selectors.sessions import session_presence
+from sessions_app.services.day import session_announce_moved
 from sessions_app.services.program import program_fill
 from sessions_app.services.reflections import questionnaire_create_for_session
 
@@ -76,20 +77,32 @@ def _check_changeable(session: PlenarySession) -> None:
         raise ValidationError(_("This school year has ended: its sessions are read-only."))
 
 
-def session_update(*, session: PlenarySession, **fields) -> PlenarySession:
-    """Change title, date, times, place or group size of a session that has not been held."""
+# What teachers were told in the published plan's mail: a change to one of these tells them again.
+MOMENT_FIELDS = ("date", "start_time", "end_time", "place")
+
+
+def session_update(*, session: PlenarySession, **fields) -> int:
+    """Change title, date, times, place or group size of a session that has not been held.
+
+    A published session that moves to another day, time or place mails everyone seated the new
+    moment (the first mail's links end with the old day); returns how many mails were queued.
+    """
     unknown = set(fields) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown session fields: {sorted(unknown)}")
     _check_changeable(session)
+    fields = {name: v.strip() if isinstance(v, str) else v for name, v in fields.items()}
+    moved = session.status == PlenarySession.Status.PUBLISHED and any(
+        name in fields and fields[name] != getattr(session, name) for name in MOMENT_FIELDS
+    )
     with transaction.atomic():
         if "date" in fields and fields["date"] != session.date:
             session.year = _year_for(session.school, fields["date"])
         for name, value in fields.items():
-            setattr(session, name, value.strip() if isinstance(value, str) else value)
+            setattr(session, name, value)
         session.full_clean()
         session.save()
-    return session
+        return session_announce_moved(session=session) if moved else 0
 
 
 def session_delete(*, session: PlenarySession) -> None:

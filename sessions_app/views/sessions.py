@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learninglines.permissions import school_view
@@ -124,11 +125,23 @@ def session_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            session_update(session=session, **form.cleaned_data)
+            mailed = session_update(session=session, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The session is saved."))
+            messages.success(
+                request,
+                ngettext(
+                    "The session is saved. %(count)s person gets a mail with the new day, time "
+                    "or place.",
+                    "The session is saved. %(count)s people get a mail with the new day, time "
+                    "or place.",
+                    mailed,
+                )
+                % {"count": mailed}
+                if mailed
+                else _("The session is saved."),
+            )
             return redirect(session)
     return render(request, "sessions_app/session_form.html", {"form": form, "session": session})
 

@@ -34,7 +34,7 @@ from sessions_app.services.attendance import PresenceData, attendance_save
 from sessions_app.services.day import clock_act, session_announce_change, session_publish
 from sessions_app.services.plans import plan_lock, plan_swap
 from sessions_app.services.sessions import session_create, session_hold
-from tests.dutch import long_date
+from tests.dutch import long_date, long_day
 from tests.sessions_app.plenary import Plenary, as_user
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +144,47 @@ def test_a_second_publish_is_refused_and_queues_nothing(client, people, plenary)
     response = as_user(client, people["coach"]).post(plenary.url("session-publish"), follow=True)
     assert "Deze bijeenkomst is al gepubliceerd." in response.content.decode()
     assert OutgoingMail.objects.filter(kind=OutgoingMail.Kind.SESSION).count() == 13
+
+
+def test_moving_a_published_session_mails_everyone_the_new_moment_and_a_new_link(
+    client, people, plenary
+):
+    session = plenary.session
+    session_publish(session=session)
+    first_links = set(MagicLink.objects.values_list("pk", flat=True))
+    data = {
+        "title": "Nieuwe titel",
+        "date": session.date.isoformat(),
+        "start_time": "15:00",
+        "end_time": "16:45",
+        "place": session.place,
+        "group_size": "",
+    }
+    steering = as_user(client, people["steering"])
+    # a new title alone tells nobody
+    response = steering.post(plenary.url("session-update"), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["De bijeenkomst is bewaard."]
+    assert OutgoingMail.objects.filter(kind=OutgoingMail.Kind.SESSION).count() == 13
+
+    later = min(session.date + timedelta(days=1), plenary.year.end)
+    data.update(date=later.isoformat(), start_time="14:30", place="Gymzaal")
+    response = steering.post(plenary.url("session-update"), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "De bijeenkomst is bewaard. 13 mensen krijgen een mail met de nieuwe dag, tijd of plek."
+    ]
+    moved = OutgoingMail.objects.filter(kind=OutgoingMail.Kind.SESSION).exclude(
+        magic_link__in=first_links
+    )
+    assert sorted(moved.values_list("to", flat=True)) == sorted(
+        m.user.email for m in plenary.members
+    )
+    mail = moved.get(to=plenary.members[1].user.email)
+    assert mail.subject == f"Nieuwe titel verschuift: nu op {long_day(later)}"
+    body = " ".join(mail.body.split())
+    assert f"Nieuwe titel is verplaatst. Die is nu op {long_day(later)} {later.year}, " in body
+    assert "14:30 tot 16:45. Plaats: Gymzaal." in body
+    assert len(table_lines(mail.body)) == 2
+    assert mail.magic_link.expires_at.date() > session.date
 
 
 def test_publishing_without_a_plan_is_refused_with_a_message(client, people, plenary):
