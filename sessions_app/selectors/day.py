@@ -96,11 +96,17 @@ def clock_remaining(clock: SessionClock | None, assignment: Assignment | None, n
     return full
 
 
-def clock_state(*, session: PlenarySession, now: datetime | None = None) -> ClockState:
-    """The session's clock as everyone should see it now: two queries."""
+def clock_state(
+    *, session: PlenarySession, now: datetime | None = None, follow: bool = True
+) -> ClockState:
+    """The session's clock as everyone should see it now: two queries.
+
+    Without `follow` the stored clock is left out: the program as it will start (a teachers'
+    page before the session's day, while the steering group tries out the projector).
+    """
     now = now or timezone.now()
     assignments = list(session.assignments.order_by("position", "pk"))
-    clock = SessionClock.objects.filter(session=session).first()
+    clock = SessionClock.objects.filter(session=session).first() if follow else None
     position = max(1, min(clock.position if clock else 1, len(assignments) or 1))
     current = assignments[position - 1] if assignments else None
     return ClockState(

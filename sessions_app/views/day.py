@@ -57,7 +57,11 @@ def _qr_svg(url: str) -> str:
 def my_session_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A teacher's page: their table, the colleagues there, the assignment and time left."""
     session = session_get(school=request.school, pk=pk)
-    state = clock_state(session=session)
+    today = timezone.localdate()
+    # Phones follow the projector's clock on the session's day only: trying out the projector
+    # ahead of time must not show a running assignment or hide a round on teachers' phones.
+    on_the_day = session.date == today
+    state = clock_state(session=session, follow=on_the_day)
     member = request.access.member
     day = (
         my_day(session=session, member=member, rounds=program_rounds(state.assignments))
@@ -71,8 +75,11 @@ def my_session_view(request: HttpRequest, pk: int) -> HttpResponse:
         "now_table": day.table_in(state.table_round) if day else None,
         "fragment_url": request.path,
         "reflection": _my_reflection(session, member),
-        # Held or closed: the day is over, so no clock, no "first"/"now" and no polling.
-        "live": session.status in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED),
+        # Held, closed or past: the day is over, so no clock, no "first"/"now" and no polling.
+        "live": session.date >= today
+        and session.status in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED),
+        "polling": on_the_day
+        and session.status in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED),
     }
     template = "sessions_app/_my_session.html" if request.htmx else "sessions_app/my_session.html"
     response = render(request, template, context)

@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.db.models import Max
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from exchange.demo import demo_seed
@@ -91,6 +92,9 @@ def test_steering_runs_the_day_from_the_projector_and_a_teacher_follows_on_a_pho
 ):
     demo_seed()
     session = new_session()
+    # It is the session's day: only then do teachers' phones follow the projector.
+    session.date = timezone.localdate()
+    session.save(update_fields=["date"])
     plan_generate(session=session, seed=0)
     teacher = Member.objects.get(user__email=TEACHER_EMAIL)
     tables = seats_of(session, teacher)

@@ -359,7 +359,14 @@ def test_an_absent_member_reads_that_they_are_not_seated(client, plenary, teache
     assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 0
 
 
+def on_its_day(plenary) -> None:
+    """The session takes place today: teachers' phones follow the clock only on its day."""
+    plenary.session.date = timezone.localdate()
+    plenary.session.save(update_fields=["date"])
+
+
 def test_the_fragment_is_only_the_live_part(client, plenary, teacher):
+    on_its_day(plenary)
     session_publish(session=plenary.session)
     client.force_login(teacher.user)
     fragment = my_page(client, plenary, HX_Request="true")
@@ -465,6 +472,7 @@ def test_the_clock_stays_inside_the_program(plenary):
 
 
 def test_remaining_time_comes_from_the_server_not_the_browser(client, people, plenary, teacher):
+    on_its_day(plenary)
     session_publish(session=plenary.session)
     first, _second = _first_two(plenary)
     clock_act(session=plenary.session, action="start", now=timezone.now() - timedelta(seconds=90))
@@ -484,7 +492,28 @@ def test_remaining_time_comes_from_the_server_not_the_browser(client, people, pl
     assert f'data-remaining="{left}" data-running="1"' in fragment
 
 
+def test_before_its_day_the_teachers_page_ignores_a_projector_tried_out(
+    client, people, plenary, teacher
+):
+    """The steering group tries the projector a week ahead: phones keep the program's start."""
+    session_publish(session=plenary.session)
+    first, _second = _first_two(plenary)
+    for _step in range(3):
+        clock_act(session=plenary.session, action="next")
+    clock_act(session=plenary.session, action="start")
+    client.force_login(teacher.user)
+    page = " ".join(my_page(client, plenary).split())
+    assert (
+        'id="now-title">Eerst</p> <h2 class="my-big mb-1">' + html.escape(first.title) + "</h2>"
+    ) in page
+    assert 'data-running="0"' in page
+    assert 'hx-trigger="every 10s"' not in page
+    for number, table in enumerate(tables_of(plenary, teacher), start=1):
+        assert f"Ronde {number} — tafel {table}" in page
+
+
 def test_the_teacher_and_the_projector_follow_the_clock(client, people, plenary, teacher):
+    on_its_day(plenary)
     session_publish(session=plenary.session)
     first, second = _first_two(plenary)
     steering = as_user(client, people["steering"])
