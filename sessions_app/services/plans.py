@@ -217,24 +217,47 @@ def _follow_presence(data: EngineInput, rounds_ids, flags, seed: int):
     return rounds_ids, flags
 
 
+def _planned(data: EngineInput, *, locked, seed: int, tables: int | None):
+    """The engine's plan as the session will hold it: (rounds, locked flags, report, engine
+    result). Locked tables are kept; with people arriving late or leaving early each round is
+    repaired for who is there, and the report is of that plan."""
+    result = _run_engine(data, locked=locked, seed=seed, tables=tables)
+    rounds_ids = result.rounds
+    # Locked tables come back verbatim; find them again to keep their flag.
+    flags = []
+    for r, rnd in enumerate(rounds_ids):
+        keep = {frozenset(t) for t in locked.get(r, [])}
+        flags.append([frozenset(t) in keep for t in rnd])
+    if data.partly_present:
+        rounds_ids, flags = _follow_presence(data, rounds_ids, flags, seed)
+        report = plan_evaluate(data, rounds_ids, flags)
+        report["elapsed"] = round(result.report.elapsed, 3)
+    else:
+        report = report_data(result.report)
+    return rounds_ids, flags, report, result
+
+
 def _alternative(data: EngineInput, chosen: int, locked, seed: int) -> dict | None:
-    """What the other allowed table count would cost, for the steering group to compare."""
+    """What the other allowed table count would cost, for the steering group to compare: made
+    as "plan with that many tables" would make it (the same locked tables and presence)."""
     others = [t for t in allowed_tables(data) if t != chosen]
     if not others:
         return None
     tables = others[0]
     try:
-        result = _run_engine(data, locked=None, seed=seed, tables=tables)
+        rounds_ids, _flags, report, _result = _planned(
+            data, locked=locked, seed=seed, tables=tables
+        )
     except GroupingError:
         return None
-    if len(result.rounds[0]) != tables:
+    if len(rounds_ids[0]) != tables:
         return None
     return {
         "tables": tables,
-        "missing_line_slots": result.report.missing_line_slots,
-        "min_missing_line_slots": result.report.min_missing_line_slots,
-        "repeats": result.report.repeats,
-        "table_sizes": sorted(set(result.report.table_sizes[0])),
+        "missing_line_slots": report["missing_line_slots"],
+        "min_missing_line_slots": report["min_missing_line_slots"],
+        "repeats": report["repeats"],
+        "table_sizes": sorted(set(report["table_sizes"][0])),
     }
 
 
@@ -271,24 +294,15 @@ def plan_generate(
         if chosen is not None and chosen not in allowed_tables(data):
             chosen = None
         locked = {r: t for r, t in locked_tables(old_rounds).items() if r < data.rounds}
+        previewed = (plan.alternative or {}).get("tables")
+        if seed is None and not created and chosen is not None and chosen == previewed:
+            # The other table count the page showed: the same seed makes the plan it counted.
+            seed = plan.seed
         seed = plan.seed + 1 if seed is None and not created else (seed or 0)
         try:
-            result = _run_engine(data, locked=locked, seed=seed, tables=chosen)
-        except GroupingError as error:
-            raise refuse(error, data) from error
-        rounds_ids = result.rounds
-        # Locked tables come back verbatim; find them again to keep their flag.
-        flags = []
-        for r, rnd in enumerate(rounds_ids):
-            keep = {frozenset(t) for t in locked.get(r, [])}
-            flags.append([frozenset(t) in keep for t in rnd])
-        try:
-            if data.partly_present:
-                rounds_ids, flags = _follow_presence(data, rounds_ids, flags, seed)
-                report = plan_evaluate(data, rounds_ids, flags)
-                report["elapsed"] = round(result.report.elapsed, 3)
-            else:
-                report = report_data(result.report)
+            rounds_ids, flags, report, result = _planned(
+                data, locked=locked, seed=seed, tables=chosen
+            )
         except GroupingError as error:
             raise refuse(error, data) from error
         report[PLANNED_MISSING] = report["missing_line_slots"]

@@ -378,3 +378,31 @@ def test_the_other_allowed_table_count_is_shown_with_its_cost(make_team, make_se
     assert len(stored(chosen)[0]) == other["tables"]
     assert chosen.tables == other["tables"]
     assert chosen.alternative["tables"] == tables
+    # what the page promised is what the steering group gets
+    assert chosen.report["repeats"] == other["repeats"]
+    assert chosen.report["missing_line_slots"] == other["missing_line_slots"]
+
+
+def test_the_other_table_count_is_counted_with_the_locked_tables_and_late_arrivals(
+    make_team, make_session
+):
+    team = make_team([8, 8, 7, 7])
+    session = make_session()
+    late = team.members["A"][0]
+    attendance_save(
+        session=session, changes={late.pk: (PresenceData(), PresenceData(first_round=2))}
+    )
+    plan = plan_generate(session=session, seed=0)
+    plan_lock(plan=plan, version=plan.version, round_number=2, table=1, locked=True)
+    plan.refresh_from_db()
+    locked = set(stored(plan)[1][0])
+    plan = plan_generate(session=session, version=plan.version)
+    other = plan.alternative
+    chosen = plan_generate(session=session, version=plan.version, tables=other["tables"])
+    assert len(stored(chosen)[1]) == other["tables"]
+    assert locked in [set(t) for t in stored(chosen)[1]]
+    assert late.pk not in {m for t in stored(chosen)[0] for m in t}
+    assert (chosen.report["repeats"], chosen.report["missing_line_slots"]) == (
+        other["repeats"],
+        other["missing_line_slots"],
+    )
