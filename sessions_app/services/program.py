@@ -1,9 +1,10 @@
 """The program of a plenary session: ordered assignments, each for a table round or the whole group.
 
 Rules kept here:
-- Positions are 1..n in program order; table rounds are 1..R without gaps (after an assignment
-  is removed or moved to another round, rounds are renumbered in order), so the session's number
-  of rounds is always the number of distinct table rounds.
+- Positions are 1..n in program order; table rounds are 1..R without gaps, numbered in the
+  order they first come in the program (after an assignment is removed, moved, or given another
+  round, rounds are renumbered), so the session's number of rounds is always the number of
+  distinct table rounds, and round 1 is the first one that happens.
 - A new session's program comes from the school's own template when it saved one, otherwise
   from the method's default program, written in the school's language (after that it is the
   school's own text, edited like any other).
@@ -121,9 +122,12 @@ def _check_editable(session: PlenarySession) -> None:
 
 
 def _renumber(session: PlenarySession) -> None:
-    """Positions 1..n and table rounds 1..R without gaps, keeping their order."""
+    """Positions 1..n, and table rounds 1..R without gaps in the order they first come in the
+    program: moving the second round's assignment above the first's makes it round 1, so the
+    projector and the phones count rounds in the order they happen.
+    """
     assignments = list(session.assignments.order_by("position", "pk"))
-    rounds = sorted({a.table_round for a in assignments if a.table_round is not None})
+    rounds = list(dict.fromkeys(a.table_round for a in assignments if a.table_round is not None))
     new_round = {old: number for number, old in enumerate(rounds, start=1)}
     changed = []
     for position, assignment in enumerate(assignments, start=1):

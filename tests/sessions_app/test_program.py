@@ -114,6 +114,24 @@ def test_rounds_are_renumbered_without_gaps(make_session):
     assert session_program(session=session).rounds == 2
 
 
+def test_round_numbers_follow_the_program_order(make_session):
+    """Moving round 2's first assignment above round 1's makes it round 1: the projector and
+    the phones count rounds in the order they happen."""
+    session = make_session()
+    second_start = session.assignments.get(position=3)  # "Kennismaken", round 2
+    assignment_move(assignment=second_start, direction="up")
+    assignment_move(assignment=second_start, direction="up")
+    assert program_of(session) == [
+        ("Kennismaken", 1, 5),
+        ("Kennismaken", 2, 10),
+        ("Vertel over je leerlijn", 2, 30),
+        ("Vertel over je leerlijn", 1, 25),
+        ("Wat neem ik mee?", 1, 10),
+        ("Reflectie", None, 15),
+    ]
+    assert session_program(session=session).rounds == 2
+
+
 def test_an_assignment_is_changed_and_checked(make_session):
     session = make_session()
     assignment = session.assignments.get(title="Reflectie")
