@@ -295,6 +295,9 @@ def test_day_pages_cost_the_same_at_20_and_150_members(
     queries,
 ):
     draft = grown(make_team, make_session, size)
+    # on the session's day: the teacher's page then follows the clock and is polled
+    draft.date = timezone.localdate()
+    draft.save(update_fields=["date"])
     session_publish(session=draft)
     member = draft.school.members.filter(is_steering=False).order_by("pk")[1]
     client.force_login(steering.user if who == "steering" else member.user)
