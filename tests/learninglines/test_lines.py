@@ -426,3 +426,13 @@ def test_steering_start_page_says_when_it_is_time_for_a_plenary(client, steering
     html = client.get(SCHOOL).content.decode()
     assert "tijd voor een plenaire bijeenkomst" not in html
     assert "2 van 3" in html
+
+
+def test_the_lines_page_leads_planners_to_all_meetings(client, steering, teacher, placed, year):
+    link = f'href="{SCHOOL}meetings/?year={year.pk}"'
+    client.force_login(steering.user)
+    html = client.get(f"{SCHOOL}lines/").content.decode()
+    assert f"{link}>Alle bijeenkomsten van de leerlijnen, met aanwezigheid</a>" in html
+    assert client.get(f"{SCHOOL}meetings/?year={year.pk}").status_code == 200
+    client.force_login(teacher.user)
+    assert link not in client.get(f"{SCHOOL}lines/").content.decode()
