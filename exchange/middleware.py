@@ -88,6 +88,30 @@ class RejectNulCharactersMiddleware:
         )
 
 
+class ExplainNotAllowedMiddleware:
+    """A GET of an address that only takes a button's POST (an action's URL, typed, bookmarked
+    or opened from the history) gets a page that says so, instead of Django's empty 405 answer.
+    The status and its Allow header stay; other methods and htmx requests keep the bare answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method == "GET"
+            and not response.content
+            and not request.headers.get("HX-Request")
+        ):
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
 class NoStoreWhenSignedInMiddleware:
     """Signed-in pages are never stored: a shared computer's back button shows nothing."""
 

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # After CSP, so its 400 page carries the same headers as every other page.
     "exchange.middleware.RejectNulCharactersMiddleware",
+    # Inside messages, CSP and frame options: its page gets their headers like any other page.
+    "exchange.middleware.ExplainNotAllowedMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its own response.
     "axes.middleware.AxesMiddleware",

@@ -83,6 +83,21 @@ def test_404_page_in_english(client):
     assert "Page not found" in client.get("/no-such-page/").content.decode()
 
 
+def test_opening_a_buttons_address_explains_itself_and_stays_a_405(client, steering, teacher):
+    client.force_login(steering.user)
+    url = f"/s/de-regenboog/team/{teacher.pk}/line/"  # the move form's button
+    response = client.get(url)
+    html = " ".join(response.content.decode().split())
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "Dit adres is een knop" in html
+    assert 'href="#main"' in html
+    assert_security_headers(response)
+    # htmx and other methods keep the bare answer
+    assert client.get(url, headers={"HX-Request": "true"}).content == b""
+    assert client.put(url).content == b""
+
+
 def test_csrf_failure_page_in_site_layout_saves_nothing(client):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(reverse("set_language"), {"language": "en", "next": "/"})
