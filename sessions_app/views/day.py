@@ -124,10 +124,13 @@ def _projector(request: HttpRequest, session: PlenarySession) -> HttpResponse:
     url = reverse(
         "sessions_app:projector", kwargs={"school_slug": session.school.slug, "pk": session.pk}
     )
+    plan = plan_get(session=session)
     context = {
         "session": session,
         "state": state,
-        "round": round_view(plan=plan_get(session=session), number=state.table_round),
+        "round": round_view(plan=plan, number=state.table_round),
+        # After the last table round (the reflection) there is no round to show, but a plan.
+        "has_plan": plan is not None,
         "remote": remote,
         "projector_url": url + ("?remote=1" if remote else ""),
     }

@@ -603,6 +603,25 @@ def test_the_projector_shows_the_current_rounds_tables_and_the_sign_in_qr(client
         assert html.escape(member.full_name) in page
 
 
+def test_the_projector_at_the_closing_reflection_does_not_say_there_is_no_plan(
+    client, people, plenary
+):
+    # After the last table round only the whole group is left: no round to show, but the
+    # plan exists, so "no table plan yet" would send the steering group looking for one.
+    session_publish(session=plenary.session)
+    assignments = list(plenary.session.assignments.order_by("position"))
+    assert not assignments[-1].table_round
+    for _ in assignments[1:]:
+        clock_act(session=plenary.session, action="next")
+    assert clock_state(session=plenary.session).current == assignments[-1]
+    page = as_user(client, people["steering"]).get(plenary.url("projector")).content.decode()
+    assert "Nog geen tafelindeling." not in page
+    assert 'class="projector-table"' not in page
+    plenary.plan.delete()
+    page = as_user(client, people["steering"]).get(plenary.url("projector")).content.decode()
+    assert "Nog geen tafelindeling." in page
+
+
 def test_the_clock_of_a_closed_session_does_not_move(plenary):
     PlenarySession.objects.filter(pk=plenary.session.pk).update(status=PlenarySession.Status.CLOSED)
     plenary.session.refresh_from_db()
