@@ -412,11 +412,21 @@ def remind_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(
-            request,
-            ngettext("%(count)s reminder queued.", "%(count)s reminders queued.", count)
-            % {"count": count},
-        )
+        if count or not questionnaire_participation(questionnaire=questionnaire).waiting:
+            messages.success(
+                request,
+                ngettext("%(count)s reminder queued.", "%(count)s reminders queued.", count)
+                % {"count": count},
+            )
+        else:
+            # Everyone waiting was reminded less than a day ago: say so, not "0 reminders".
+            messages.info(
+                request,
+                _(
+                    "Everyone who has not submitted got a reminder less than a day ago. "
+                    "Nobody gets two within a day: try again tomorrow."
+                ),
+            )
     return redirect(
         "sessions_app:reflection-participation",
         school_slug=request.school.slug,

@@ -476,6 +476,15 @@ def test_open_now_then_close_now(client, steering, plenary):
     assert "Een vraag toevoegen" not in html
 
 
+def test_a_closed_form_does_not_say_its_wording_can_still_change(client, steering, plenary):
+    questionnaire = questionnaire_open(questionnaire=_form(plenary))
+    _submit(questionnaire, plenary.members[1])
+    client.force_login(steering.user)
+    html = client.post(_url(questionnaire, "reflection-close"), follow=True).content.decode()
+    assert "Dit formulier is gesloten: de vragen blijven zoals ze waren." in html
+    assert "alleen de formulering kan nog veranderen" not in html
+
+
 def test_opening_says_until_when_in_the_readers_language(client, steering, plenary):
     questionnaire = _form(plenary)
     client.force_login(steering.user)
@@ -674,8 +683,12 @@ def test_a_reminder_goes_to_each_who_has_not_submitted(client, steering, plenary
     assert {row.reminded_at for row in response.context["waiting"]} == set(sent_at)
     assert len(set(sent_at)) == 1
 
+    # A second press the same day queues nothing and says why, not "0 reminders queued."
     again = client.post(_url(questionnaire, "reflection-remind"), follow=True)
-    assert _messages(again) == ["0 reminders queued."]
+    assert _messages(again) == [
+        "Everyone who has not submitted got a reminder less than a day ago. "
+        "Nobody gets two within a day: try again tomorrow."
+    ]
     assert OutgoingMail.objects.count() == 12
 
 
