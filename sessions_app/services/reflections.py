@@ -17,7 +17,7 @@ Rules kept here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -279,7 +279,10 @@ def questionnaire_update(
 def questionnaire_open(
     *, questionnaire: Questionnaire, now: datetime | None = None
 ) -> Questionnaire:
-    """Open the form now (by hand or by the clock); it closes a week later unless set."""
+    """Open the form now (by hand or by the clock). Unless a closing time is set, it closes a
+    week later, or, opened before its session's or meeting's day, a week after that day: a form
+    opened early stays open for the day it is about.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
@@ -290,7 +293,8 @@ def questionnaire_open(
             raise ValidationError(_("Add a question first."))
         questionnaire.opens_at = now
         if questionnaire.closes_at is None or questionnaire.closes_at <= now:
-            questionnaire.closes_at = now + OPEN_FOR
+            day_starts = timezone.make_aware(datetime.combine(questionnaire.day, time.min))
+            questionnaire.closes_at = max(now, day_starts) + OPEN_FOR
         questionnaire.save(update_fields=["opens_at", "closes_at"])
     return questionnaire
 

@@ -463,7 +463,10 @@ def test_open_now_then_close_now(client, steering, plenary):
     assert _messages(opened) == [
         f"Het formulier is open tot {weekday} {long_date(closes)}, {closes:%H:%M}."
     ]
-    assert questionnaire.closes_at - questionnaire.opens_at == timedelta(days=7)
+    # opened a week before the session: it stays open until a week after the session's day
+    day = plenary.session.date
+    assert day > timezone.localdate()
+    assert closes == timezone.make_aware(datetime.combine(day + timedelta(days=7), time.min))
 
     closed = client.post(_url(questionnaire, "reflection-close"), follow=True)
     questionnaire.refresh_from_db()

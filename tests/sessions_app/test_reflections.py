@@ -138,6 +138,12 @@ def test_a_line_meetings_form_asks_about_the_lines_own_work_not_the_template(ple
     assert refused.value.code == "not_session"
 
 
+def test_a_form_opened_on_or_after_its_day_closes_a_week_later(plenary):
+    now = timezone.make_aware(datetime.combine(plenary.session.date, time(16, 20)))
+    questionnaire = questionnaire_open(questionnaire=_form(plenary), now=now)
+    assert questionnaire.closes_at - questionnaire.opens_at == timedelta(days=7)
+
+
 # --- asked ---
 
 
