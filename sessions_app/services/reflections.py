@@ -35,6 +35,7 @@ from learninglines.models import (
 from learninglines.services.journal import log_entry_put_from_source
 from learninglines.services.outbox import mail_send_after_response
 from sessions_app.models import (
+    SCALE,
     Answer,
     Assignment,
     PlenarySession,
@@ -612,7 +613,12 @@ def _copy_private_answers(reflection: Reflection, questions: list[Question], cle
 
 def _answer_as_text(question: Question, fields: dict) -> str:
     if question.kind == Question.Kind.SCALE:
-        return str(fields["value"]) if fields["value"] else ""
+        if not fields["value"]:
+            return ""
+        text = _("%(value)s of %(top)s") % {"value": fields["value"], "top": SCALE[-1]}
+        labels = {SCALE[0]: question.scale_low, SCALE[-1]: question.scale_high}
+        label = labels.get(fields["value"], "")
+        return f"{text} ({label})" if label else text
     if question.has_choices:
         return ", ".join(question.choices[index] for index in fields["selected"])
     if question.kind == Question.Kind.BROUGHT_TOOK:

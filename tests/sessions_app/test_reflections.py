@@ -307,6 +307,32 @@ def test_private_answers_land_in_the_authors_log_once(plenary):
     )
 
 
+def test_a_private_scale_answer_lands_in_the_log_as_a_value_of_five_with_its_label(plenary):
+    questionnaire = _form(plenary)
+    useful = _questions(questionnaire)["useful"]
+    question_update(
+        question=useful,
+        data=QuestionData(
+            kind="scale",
+            text=useful.text,
+            required=True,
+            privacy="private",
+            scale_low="niet bruikbaar",
+            scale_high="heel bruikbaar",
+        ),
+    )
+    questionnaire = questionnaire_open(questionnaire=questionnaire)
+    member = plenary.members[0]
+    for value, written in ((2, "2 van 5"), (5, "5 van 5 (heel bruikbaar)")):
+        reflection_submit(
+            questionnaire=questionnaire,
+            member=member,
+            answers=_full_answers(questionnaire, useful=value),
+        )
+        note = LogEntry.objects.get(author=member).note
+        assert note.endswith(f"Hoe bruikbaar was deze bijeenkomst?\n{written}")
+
+
 # --- the meaning lock ---
 
 
