@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from sesame.tokens import parse_token
 
@@ -316,8 +317,13 @@ def magic_link_use(*, link: MagicLink, now: datetime | None = None) -> bool:
 
 
 def magic_link_revoke_all(*, user: User, now: datetime | None = None) -> int:
-    """Revoke every link of a user that can still be used (a lost phone, a left team member)."""
+    """Revoke every link of a user that can still be used (a lost phone, a left team member).
+
+    A session mail's link stays usable after its first use, so it is revoked even when used.
+    """
     now = now or timezone.now()
-    return MagicLink.objects.filter(
-        user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).update(revoked_at=now)
+    return (
+        MagicLink.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+        .filter(Q(used_at__isnull=True) | Q(purpose__in=MagicLink.REUSABLE))
+        .update(revoked_at=now)
+    )

@@ -9,7 +9,12 @@ from django.utils import timezone
 from learninglines.models import MagicLink, OutgoingMail
 from learninglines.services.links import magic_link_url
 from learninglines.services.outbox import mail_send_queued
-from learninglines.services.signin import magic_link_create, magic_link_revoke_all
+from learninglines.services.people import member_set_active
+from learninglines.services.signin import (
+    magic_link_create,
+    magic_link_for_session,
+    magic_link_revoke_all,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +86,21 @@ def test_expired_link_says_it_expired(client, teacher):
 def test_revoked_link_says_it_was_revoked(client, teacher):
     link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
     assert magic_link_revoke_all(user=teacher.user) == 1
+    response = client.post(link_path(link))
+    assert response.status_code == 410
+    assert "Deze inloglink is ingetrokken" in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_deactivating_revokes_a_session_link_already_used_once(client, steering, teacher, school):
+    """A session mail's link works on more than one device until the day ends; someone who
+    leaves the team must not keep signing in with the one they already opened."""
+    link = magic_link_for_session(
+        user=teacher.user, school=school, next_path="/", day=timezone.localdate()
+    )
+    assert client.post(link_path(link)).status_code == 302
+    client.logout()
+    member_set_active(member=teacher, active=False)
     response = client.post(link_path(link))
     assert response.status_code == 410
     assert "Deze inloglink is ingetrokken" in response.content.decode()
