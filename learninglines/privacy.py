@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 ERASED = "erased"
 KEPT = "kept"
@@ -56,8 +57,11 @@ def personal_data_sources() -> list[PersonalDataSource]:
 
 def export_value(value) -> str:
     """A value as the export writes it, readable in its HTML and its JSON alike: a moment in
-    local time to the minute ("2026-12-07 14:05"), a day as "2026-12-07", nothing as "".
+    local time to the minute ("2026-12-07 14:05"), a day as "2026-12-07", yes or no in the
+    export's language, nothing as "".
     """
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):

@@ -59,7 +59,7 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
             {
                 _("session"): row.session.title,
                 _("date"): export_value(row.session.date),
-                _("absent"): row.absent,
+                _("absent"): export_value(row.absent),
                 _("from round"): row.first_round or "",
                 _("until round"): row.last_round or "",
             }

@@ -63,8 +63,8 @@ def _member_sections(member: Member, *, own: bool) -> dict[str, list[dict]]:
                 _("first name"): member.first_name,
                 _("name prefix"): member.name_prefix,
                 _("last name"): member.last_name,
-                _("steering group"): _("yes") if member.is_steering else _("no"),
-                _("active"): _("yes") if member.is_active else _("no"),
+                _("steering group"): export_value(member.is_steering),
+                _("active"): export_value(member.is_active),
                 _("since"): export_value(member.created_at),
             }
         ],
@@ -321,7 +321,8 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
             for key, value in counts.items():
                 result.counts[key] = result.counts.get(key, 0) + value
         elif due - NOTICE_BEFORE <= today and year.retention_notified_at is None:
-            if dry_run:
+            if dry_run:  # counted, so the dry run says which years would be announced
+                result.notified += 1
                 continue
             with transaction.atomic():
                 mail_ids += _notify(year, due)

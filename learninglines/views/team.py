@@ -229,7 +229,11 @@ def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @school_view("plan_school")
 def member_active_view(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_of_school(request, pk, active=None)
+    # An erased member ("Oud-teamlid N") is never brought back: erasure is for good.
+    member = get_object_or_404(
+        request.school.members.select_related("user", "school").filter(erasure__isnull=True),
+        pk=pk,
+    )
     active = request.POST.get("active") == "1"
     if not active and member.pk == getattr(request.access.member, "pk", None):
         messages.error(request, _("You cannot deactivate yourself."))

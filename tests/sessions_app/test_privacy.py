@@ -32,7 +32,7 @@ from learninglines.services.privacy import (
     retention_apply,
 )
 from learninglines.services.signin import magic_link_create
-from sessions_app.models import Answer, Reflection, Seat
+from sessions_app.models import Answer, Reflection, Seat, SessionAttendance
 from sessions_app.selectors.overview import OverviewFilter, school_overview
 from sessions_app.services.exchanges import ambition_save
 from sessions_app.services.reflections import (
@@ -136,6 +136,18 @@ def test_the_export_writes_moments_in_local_time_to_the_minute_and_yes_or_no(sto
     assert "False" not in html
 
 
+def test_the_export_says_yes_or_no_for_an_absence_at_a_plenary_session(story):
+    plenary, member = story
+    SessionAttendance.objects.update_or_create(
+        session=plenary.session, member=member, defaults={"absent": True}
+    )
+    for content in (person_export(user=member.user), member_export_for_steering(member=member)):
+        data, html = _read(content)
+        [row] = data["schools"][0]["sections"]["Plenaire bijeenkomsten: aanwezigheid"]
+        assert row["afwezig"] == "ja"
+        assert "True" not in html
+
+
 def test_the_steering_groups_export_holds_only_what_it_may_read(story):
     _plenary, member = story
     data, html = _read(member_export_for_steering(member=member))
@@ -199,6 +211,25 @@ def test_erasure_is_refused_twice(story):
     member_erase(member=member, by=None)
     with pytest.raises(Exception, match="al gewist"):
         member_erase(member=member, by=None)
+
+
+def test_an_erased_member_cannot_be_made_active_again(client, steering, school):
+    """Erasure is for good: bringing "Oud-teamlid N" back would put a closed account in the
+    team, on the tables and in the invitations."""
+    member = MemberFactory(school=school, is_active=False)
+    member_erase(member=member, by=steering.user)
+    client.force_login(steering.user)
+    page = client.get(
+        reverse("learninglines:member-update", kwargs={"school_slug": school.slug, "pk": member.pk})
+    )
+    active_url = reverse(
+        "learninglines:member-active", kwargs={"school_slug": school.slug, "pk": member.pk}
+    )
+    assert page.status_code == 200
+    assert active_url not in page.content.decode()
+    assert client.post(active_url, {"active": "1"}).status_code == 404
+    member.refresh_from_db()
+    assert member.is_active is False
 
 
 @pytest.mark.parametrize("extra", [0, 40])
@@ -281,6 +312,19 @@ def test_retention_notice_goes_once_a_month_ahead(school, teacher):
     second = retention_apply(now=now + timedelta(days=1))
     assert (first.notified, second.notified) == (1, 0)
     assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 1
+
+
+def test_a_dry_run_counts_the_notices_it_would_send_and_sends_none(school, teacher):
+    year = _old_year(school, 2)
+    due = date(year.end.year + 2, 8, 1)
+    now = timezone.make_aware(
+        timezone.datetime.combine(due - timedelta(days=20), timezone.datetime.min.time())
+    )
+    assert retention_apply(now=now, dry_run=True).notified == 1
+    year.refresh_from_db()
+    assert year.retention_notified_at is None
+    assert not OutgoingMail.objects.exists()
+    assert retention_apply(now=now).notified == 1
 
 
 def test_apply_retention_command_says_what_it_would_do(school, teacher, capsys):

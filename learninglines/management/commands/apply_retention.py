@@ -21,7 +21,8 @@ class Command(BaseCommand):
         counts = ", ".join(f"{count} {what}" for what, count in sorted(result.counts.items()))
         years = ", ".join(f"{y.school.name} {y.name}" for y in result.years) or "none"
         verb = "Would delete" if dry_run else "Deleted"
+        announced = "would be announced" if dry_run else "announced"
         self.stdout.write(
             f"{verb} texts of school years: {years} ({counts or 'nothing'}); "
-            f"{result.notified} school years announced a month ahead."
+            f"{result.notified} school years {announced} a month ahead."
         )
