@@ -25,6 +25,13 @@ def sign_in_with_password(client, email, password=STAFF_PASSWORD):
     return client.post(LOGIN, {"username": email, "password": password, "next": ADMIN})
 
 
+def assert_no_mailed_link_offered(response):
+    """Staff never sign in with a mailed link: their lock-out page must not offer one."""
+    html = response.content.decode()
+    assert reverse("learninglines:magic-link-request") not in html
+    assert "link per mail" not in html
+
+
 def errors(response) -> list[str]:
     return [str(e) for field in response.context["form"].errors.values() for e in field]
 
@@ -201,6 +208,7 @@ def test_wrong_passwords_at_the_admin_lock_the_address_out(client, staff_user, s
 
     assert response.status_code == 429
     assert "staff_sign_in" not in client.session
+    assert_no_mailed_link_offered(response)
 
 
 def test_sign_in_page_ignores_a_next_on_another_site(client, staff_user, staff_device):
@@ -267,3 +275,4 @@ def test_guessing_codes_locks_the_address_out_like_guessing_passwords(
 
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+    assert_no_mailed_link_offered(response)
