@@ -45,6 +45,8 @@ class RoundCard:
     tables: list[TableCard]
     arrived: list[ExpectedMember] = field(default_factory=list)
     leaving: list[ExpectedMember] = field(default_factory=list)
+    # Seated, but no longer in the team or in a line on the day (left after the plan was made).
+    gone: list[str] = field(default_factory=list)
 
     @property
     def number(self) -> int:
@@ -224,6 +226,7 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
                     for m in sorted(seated)
                     if m in by_pk and not by_pk[m].present_in(rnd.number)
                 ],
+                gone=sorted(names[m] for m in seated if m not in by_pk),
             )
         )
     repeated = sorted(

@@ -247,3 +247,27 @@ def test_keeping_a_pair_apart_twice_says_it_already_is(client, make_team, make_s
         f"{second.full_name} en {first.full_name} blijven al uit elkaar."
     ]
     assert ApartPair.objects.count() == 1
+
+
+def test_someone_who_left_after_the_plan_was_made_is_named_until_the_plan_is_made_again(
+    client, make_team, make_session, steering
+):
+    from learninglines.services.people import member_set_active
+
+    team = make_team([3, 3, 3])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    leaver = team.members["B"][1]
+    member_set_active(member=leaver, active=False)
+    client.force_login(steering.user)
+    url = f"/s/de-regenboog/sessions/{session.pk}/plan/"
+    html = " ".join(client.get(url).content.decode().split())
+    warning = (
+        "Niet meer in het team of in een leerlijn, maar wel ingedeeld: "
+        f"{leaver.full_name}. Deel opnieuw in om de plek vrij te maken."
+    )
+    assert html.count(warning) == 2  # in both rounds
+    plan_generate(session=session, version=plan.version)
+    html = " ".join(client.get(url).content.decode().split())
+    assert "Niet meer in het team" not in html
+    assert not Seat.objects.filter(member=leaver).exists()
