@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from learninglines.models import (
     CoachAssignment,
+    Erasure,
     LineMembership,
     MagicLink,
     Member,
@@ -188,7 +189,13 @@ def member_update(
     A new address moves the member to the account of that address. Refused when that account
     already belongs to another member of this school, or (to keep one person's other schools
     out of it) when the old account is used elsewhere and the new address has no account yet.
+    An erased member's details stay erased.
     """
+    if Erasure.objects.filter(member=member).exists():
+        raise ValidationError(
+            _("%(name)s is erased: the name and address stay erased.") % {"name": member},
+            code="erased",
+        )
     with transaction.atomic():
         member.first_name = first_name.strip()
         member.name_prefix = name_prefix.strip()

@@ -156,6 +156,9 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             member_update(member=member, **form.cleaned_data)
         except ValidationError as error:
+            if getattr(error, "code", None) == "erased":  # the page shows no form to hold it
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.path)
             _add_errors(form, error)
         else:
             messages.success(request, _("The details of %(name)s are saved.") % {"name": member})

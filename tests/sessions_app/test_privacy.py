@@ -230,6 +230,22 @@ def test_an_erased_member_cannot_be_made_active_again(client, steering, school):
     assert client.post(active_url, {"active": "1"}).status_code == 404
     member.refresh_from_db()
     assert member.is_active is False
+    # nor can the name or address be typed back
+    html = page.content.decode()
+    assert 'name="first_name"' not in html
+    assert "de naam en het adres blijven gewist" in html
+    erased_name = member.full_name
+    response = client.post(
+        page.request["PATH_INFO"],
+        {"first_name": "Lars", "last_name": "Dijk", "email": "lars@school.example"},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{erased_name} is gewist: de naam en het adres blijven gewist."
+    ]
+    member.refresh_from_db()
+    assert member.full_name == erased_name
+    assert member.user.email != "lars@school.example"
 
 
 @pytest.mark.parametrize("extra", [0, 40])
