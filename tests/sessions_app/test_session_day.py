@@ -512,6 +512,16 @@ def test_before_its_day_the_teachers_page_ignores_a_projector_tried_out(
         assert f"Ronde {number} — tafel {table}" in page
 
 
+def test_on_its_day_a_step_moved_to_without_start_is_now_not_first(client, plenary, teacher):
+    on_its_day(plenary)
+    session_publish(session=plenary.session)
+    _first, second = _first_two(plenary)
+    clock_act(session=plenary.session, action="next")
+    client.force_login(teacher.user)
+    page = " ".join(my_page(client, plenary).split())
+    assert 'id="now-title">Nu</p> <h2 class="my-big mb-1">' + html.escape(second.title) in page
+
+
 def test_the_teacher_and_the_projector_follow_the_clock(client, people, plenary, teacher):
     on_its_day(plenary)
     session_publish(session=plenary.session)
