@@ -155,6 +155,19 @@ def test_one_table_says_everyone_sits_together_not_1_tables(
     )
 
 
+def test_who_meets_whom_again_says_how_many_meetings_more(
+    client, steering, make_team, make_session
+):
+    # 4 people at one table for 2 rounds: every pair meets once more in round 2
+    team, session = planned(make_team, make_session, [2, 2], 2)
+    plan_generate(session=session, seed=0)
+    html = plan_page(client, steering.user, session)
+    items = re.findall(r"<li>([^<]*keer extra)</li>", html)
+    a1, a2 = (m.full_name for m in team.members["A"])
+    assert len(items) == 6
+    assert f"{a1} en {a2}: 1 keer extra" in items
+
+
 def test_an_unknown_state_with_a_bound_names_the_bound(client, steering, make_team, make_session):
     _team, session = planned(make_team, make_session, [4, 4, 3], 4)
     plan = plan_generate(session=session, seed=0)
