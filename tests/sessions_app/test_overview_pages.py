@@ -135,8 +135,8 @@ def test_the_page_shows_the_known_figures(client, known, steering):
     ]
     html = client.get(URL).content.decode()
     assert (
-        "10 van de 21 paren uit verschillende leerlijnen hebben minstens één keer samen aan "
-        "tafel gezeten (48 %)." in html
+        "10 van de 21 paren uit verschillende leerlijnen hebben elkaar minstens één keer "
+        "ontmoet (48 %)." in html
     )
 
 
