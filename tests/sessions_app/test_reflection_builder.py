@@ -721,3 +721,19 @@ def test_the_command_reminds_for_every_open_form(plenary):
     call_command("send_reflection_reminders", stdout=out)
     assert out.getvalue() == "Queued 0 reflection reminder(s).\n"
     assert OutgoingMail.objects.count() == 12
+
+
+def test_a_scale_without_end_labels_shows_no_empty_labels(client, steering, plenary):
+    from sessions_app.services.reflections import QuestionData, question_update
+
+    questionnaire = _form(plenary)
+    useful = questionnaire.questions.get(kind="scale")
+    client.force_login(steering.user)
+    html = client.get(_url(questionnaire, "reflection-detail")).content.decode()
+    assert "1 = niet bruikbaar · 5 = heel bruikbaar" in html
+    question_update(
+        question=useful,
+        data=QuestionData(kind="scale", text=useful.text, required=True, privacy="anonymous"),
+    )
+    html = client.get(_url(questionnaire, "reflection-detail")).content.decode()
+    assert "1 =" not in html

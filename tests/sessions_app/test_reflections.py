@@ -381,6 +381,12 @@ def test_reminders_go_to_those_who_have_not_submitted_never_twice_a_day(plenary,
     assert sorted(mails.values_list("to", flat=True)) == sorted(
         member.user.email for member in plenary.members[1:]
     )
+    body = mails.first().body
+    assert (
+        "Je hebt het reflectieformulier “Reflectie: Plenaire bijeenkomst” nog niet ingevuld. "
+        "Het kost ongeveer twee minuten:" in " ".join(body.split())
+    )
+    assert body.count("ook op je telefoon") == 1
     assert reflection_remind(questionnaire=questionnaire, now=now + timedelta(hours=23)) == 0
     assert reflection_remind(questionnaire=questionnaire, now=now + timedelta(hours=25)) == (
         len(plenary.members) - 1
