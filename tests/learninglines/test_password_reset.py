@@ -25,6 +25,9 @@ def test_teacher_without_password_can_choose_one(client, teacher, mailoutbox):
 
     form_page = client.get(url, follow=True)
     assert "Kies een wachtwoord" in form_page.content.decode()
+    # Django's rules in the app's Dutch, which says "je", not Django's "uw"
+    assert "Je wachtwoord moet minstens 8 tekens lang zijn." in form_page.content.decode()
+    assert "Uw " not in form_page.content.decode()
     set_url = form_page.redirect_chain[-1][0]
     done = client.post(
         set_url,
