@@ -9,8 +9,8 @@ plan as it was before, so undo restores it exactly.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from learninglines.models import LearningLine, Member, School
 from sessions_app.models.sessions import PlenarySession
@@ -48,7 +48,10 @@ class TablePlan(models.Model):
         verbose_name_plural = _("table plans")
 
     def __str__(self) -> str:
-        return f"{self.session} v{self.version}"
+        return gettext("%(session)s, version %(version)s") % {
+            "session": self.session,
+            "version": self.version,
+        }
 
 
 class PlanRound(models.Model):
@@ -66,7 +69,7 @@ class PlanRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan} round {self.number}"
+        return gettext("%(plan)s, round %(number)s") % {"plan": self.plan, "number": self.number}
 
 
 class PlanTable(models.Model):
@@ -89,7 +92,7 @@ class PlanTable(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} table {self.number}"
+        return gettext("%(round)s, table %(number)s") % {"round": self.round, "number": self.number}
 
 
 class Seat(models.Model):
@@ -118,7 +121,7 @@ class Seat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} at {self.table}"
+        return gettext("%(member)s at %(table)s") % {"member": self.member, "table": self.table}
 
 
 class PlanChange(models.Model):

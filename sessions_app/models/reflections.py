@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from learninglines.models import LearningLine, LineMeeting, Member, School, SchoolYear
 from sessions_app.models.sessions import PlenarySession, SchoolTemplate
@@ -236,7 +236,8 @@ class Reflection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} @ {self.questionnaire}"
+        # Never the person: staff may see this in the admin, and must not learn who answered.
+        return gettext("Reflection %(number)s") % {"number": self.pk}
 
     @property
     def is_submitted(self) -> bool:
@@ -287,7 +288,7 @@ class Answer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reflection} / {self.question_id}"
+        return gettext("Answer %(number)s") % {"number": self.pk}
 
     @property
     def is_empty(self) -> bool:
@@ -323,4 +324,4 @@ class ReflectionReminder(models.Model):
         indexes = [models.Index(fields=["questionnaire", "member", "sent_at"])]
 
     def __str__(self) -> str:
-        return f"{self.member} @ {self.questionnaire}"
+        return gettext("Reminder %(number)s") % {"number": self.pk}

@@ -76,3 +76,18 @@ def test_the_form_and_its_questions_are_listed(admin_client, answered):
     assert "Wat heb je geleerd over een andere leerlijn?" in html
     assert "Hoe bruikbaar was deze bijeenkomst?" in html
     assert admin_client.get("/admin/sessions_app/questionnaire/add/").status_code == 403
+
+
+def test_the_delete_page_of_a_form_names_nobody_who_answered(admin_client, answered):
+    """Deleting an answered form is refused; the page listing what is in the way shows
+    numbered reflections and answers, never who gave them."""
+    response = admin_client.get(f"/admin/sessions_app/questionnaire/{answered.pk}/delete/")
+    html = response.content.decode()
+    names = [r.member.full_name for r in Reflection.objects.filter(questionnaire=answered)]
+    assert len(names) == 6
+    shown = [
+        pk for pk in Reflection.objects.values_list("pk", flat=True) if f"Reflectie {pk}<" in html
+    ]
+    assert len(shown) == 6
+    for name in names:
+        assert name not in html
