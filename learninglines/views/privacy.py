@@ -67,7 +67,13 @@ def member_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase a person who left this school: one confirmed, recorded action."""
     member = _member(request, pk)
     if request.method == "POST":
-        if request.POST.get("confirm") != member.full_name:
+        if member.is_active:  # only someone who left: deactivating first ends their line places
+            messages.error(
+                request,
+                _("Deactivate %(name)s first: only someone who left the team is erased.")
+                % {"name": member.full_name},
+            )
+        elif request.POST.get("confirm") != member.full_name:
             messages.error(request, _("Type the name exactly as shown to confirm."))
         else:
             try:

@@ -395,6 +395,22 @@ def test_member_privacy_pages_are_for_the_steering_group(client, people, school,
     assert response.status_code == MEMBER_STATUSES[who]
 
 
+def test_someone_still_in_the_team_is_not_erased_through_the_page(client, steering, school):
+    target = MemberFactory(school=school)
+    url = reverse(
+        "learninglines:member-erase", kwargs={"school_slug": school.slug, "pk": target.pk}
+    )
+    client.force_login(steering.user)
+    page = " ".join(client.get(url).content.decode().split())
+    assert f"{target.full_name} zit nog in het team." in page
+    assert 'name="confirm"' not in page
+    response = client.post(url, {"confirm": target.full_name}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Deactiveer {target.full_name} eerst: alleen wie het team verliet, wordt gewist."
+    ]
+    assert not Erasure.objects.exists()
+
+
 @pytest.mark.parametrize("who", ROLES)
 def test_erasing_through_the_page_needs_the_steering_group_and_the_name(
     client, people, school, who
