@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from learninglines.models import (
     User,
 )
 from learninglines.privacy import export_value, personal_data_sources
+from learninglines.services.links import site_url
 from learninglines.services.outbox import mail_queue_from_template, mail_send_after_response
 
 NOTICE_BEFORE = timedelta(days=30)
@@ -356,7 +358,12 @@ def _notify(year: SchoolYear, due: date) -> list[int]:
         mail = mail_queue_from_template(
             to=member.user.email,
             template="learninglines/mail/retention_notice",
-            context={"member": member, "year": year, "due": due},
+            context={
+                "member": member,
+                "year": year,
+                "due": due,
+                "url": site_url(reverse("learninglines:my-data")),
+            },
             language=year.school.language,
             kind=OutgoingMail.Kind.OTHER,
             user=member.user,

@@ -328,6 +328,8 @@ def test_retention_notice_goes_once_a_month_ahead(school, teacher):
     second = retention_apply(now=now + timedelta(days=1))
     assert (first.notified, second.notified) == (1, 0)
     assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 1
+    body = OutgoingMail.objects.get(to=teacher.user.email).body
+    assert "via de pagina 'Mijn gegevens' in de app:\n\nhttps://leerlijnen.test/me/data/" in body
 
 
 def test_a_dry_run_counts_the_notices_it_would_send_and_sends_none(school, teacher):
