@@ -77,6 +77,14 @@ def test_the_coach_reviews_the_overview_at_a_laptop_and_on_a_phone(
     page.reload()
     no_sideways_scroll(page)
     accessible(page, serious_violations, errors)
+    # A wide table scrolls in its own box; its caption stays in view, inside the box.
+    region = page.get_by_role("region", name="Per leerlijn, schooljaar", exact=False)
+    region.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    box = region.bounding_box()
+    caption = page.locator("#ov-lines-caption").bounding_box()
+    # (within a pixel: the browser rounds the box's edge)
+    assert box["x"] - 1 <= caption["x"]
+    assert caption["x"] + caption["width"] <= box["x"] + box["width"] + 1
     page.goto(live_server.url + "/coach/")
     no_sideways_scroll(page)
     accessible(page, serious_violations, errors)
