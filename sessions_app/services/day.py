@@ -56,9 +56,12 @@ def _queue_mails(
     """One mail per member, each with their tables and their own session link."""
     path = my_session_path(session)
     names = _table_companions(session)
+    rounds = max((len(tables) for tables in seating.values()), default=0)
     ids = []
     for member in members:
-        tables = seating.get(member.pk) or []
+        # Someone no longer seated at all (marked absent after the last mail) reads, round by
+        # round, that they have no seat; never "where you sit now:" followed by nothing.
+        tables = seating.get(member.pk) or [None] * rounds
         rows = [
             {
                 "round": number,

@@ -284,6 +284,43 @@ def test_announce_mails_exactly_the_people_whose_table_changed(client, people, p
     assert OutgoingMail.objects.count() == 2
 
 
+def test_a_member_marked_absent_after_publishing_reads_they_have_no_seat_in_each_round(
+    plenary, teacher
+):
+    session_publish(session=plenary.session)
+    OutgoingMail.objects.all().delete()
+    attendance_save(
+        session=plenary.session,
+        changes={teacher.pk: (PresenceData(), PresenceData(absent=True))},
+    )
+    session_announce_change(session=plenary.session)
+    body = OutgoingMail.objects.get(to=teacher.user.email).body
+    # not "Where you sit now:" followed by nothing
+    assert table_lines(body) == [
+        "Ronde 1: je hebt geen plek (je bent er dan niet)",
+        "Ronde 2: je hebt geen plek (je bent er dan niet)",
+    ]
+
+
+def test_the_change_mail_says_what_its_link_opens_and_no_mail_has_a_double_blank_line(
+    plenary,
+):
+    session_publish(session=plenary.session)
+    published = OutgoingMail.objects.first()
+    _swap_across_tables(plenary)
+    session_announce_change(session=plenary.session)
+    changed = OutgoingMail.objects.filter(subject__endswith="je tafel is veranderd").first()
+    assert (
+        "Op de dag zelf toont deze pagina je tafel, de collega's daar en de opdracht van dat "
+        "moment:\n\n[[personal-link]]" in changed.body
+    )
+    for mail in (published, changed):
+        assert "\n\n\n" not in mail.body.strip()
+        # one blank line between the tables and what follows
+        last_table = table_lines(mail.body)[-1]
+        assert f"{last_table}\n\nOp de dag zelf" in mail.body
+
+
 def test_a_change_after_publishing_is_on_the_teachers_page_at_once(client, plenary, teacher):
     session_publish(session=plenary.session)
     client.force_login(teacher.user)
