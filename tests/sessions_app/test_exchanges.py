@@ -72,6 +72,19 @@ def test_invite_propose_accept_hold_and_note(team):
     assert exchange.status == PeerExchange.Status.PROPOSED
     mail = OutgoingMail.objects.get(to=b1.user.email)
     assert mail.subject == f"{a1.full_name} nodigt je uit om uit te wisselen"
+    body = " ".join(mail.body.split())
+    assert (
+        f"{a1.full_name} nodigt je uit om uit te wisselen over: Vraagkaarten bij het voorlezen. "
+        "Wat: een bezoek in elkaars klas"
+    ) in body
+    assert "of stel een ander moment voor:" in body
+    # arranged by themselves: no moment was proposed, so none is "another"
+    _duo(team, moments=[], self_arranged=True)
+    body = " ".join(
+        OutgoingMail.objects.filter(to=b1.user.email).order_by("pk").last().body.split()
+    )
+    assert "Jullie spreken samen een moment af." in body
+    assert "Accepteer, sla af (zonder reden) of stel een moment voor:" in body
     # The colleague proposes another moment; the starter is mailed and accepts it.
     later = _soon(5)
     moment = exchange_propose_moment(participant=_part(exchange, b1), starts_at=later)
