@@ -294,8 +294,14 @@ def questionnaire_open(
             raise ValidationError(_("Add a question first."))
         questionnaire.opens_at = now
         if questionnaire.closes_at is None or questionnaire.closes_at <= now:
-            day_starts = timezone.make_aware(datetime.combine(questionnaire.day, time.min))
-            questionnaire.closes_at = max(now, day_starts) + OPEN_FOR
+            questionnaire.closes_at = now + OPEN_FOR
+            if timezone.localdate(now) < questionnaire.day:
+                # at the end of the day a week after its day ("until 23:59"), never "00:00",
+                # which reads as open on the day after
+                last_day = questionnaire.day + OPEN_FOR
+                questionnaire.closes_at = timezone.make_aware(
+                    datetime.combine(last_day, time(23, 59))
+                )
         questionnaire.save(update_fields=["opens_at", "closes_at"])
     return questionnaire
 

@@ -466,7 +466,7 @@ def test_open_now_then_close_now(client, steering, plenary):
     # opened a week before the session: it stays open until a week after the session's day
     day = plenary.session.date
     assert day > timezone.localdate()
-    assert closes == timezone.make_aware(datetime.combine(day + timedelta(days=7), time.min))
+    assert closes == timezone.make_aware(datetime.combine(day + timedelta(days=7), time(23, 59)))
 
     closed = client.post(_url(questionnaire, "reflection-close"), follow=True)
     questionnaire.refresh_from_db()
