@@ -291,7 +291,8 @@ def exchange_accept(
 def exchange_decline(
     *, participant: ExchangeParticipant, now: datetime | None = None
 ) -> PeerExchange:
-    """Decline an invitation; no reason needed. With no invitee left the exchange is off."""
+    """Decline an invitation; no reason needed. With no invitee left the exchange is off, and
+    its starter gets a mail saying so."""
     now = now or timezone.now()
     with transaction.atomic():
         exchange, participant = _locked(participant)
@@ -304,10 +305,15 @@ def exchange_decline(
         still_in = exchange.participants.filter(is_initiator=False).exclude(
             response=ExchangeParticipant.Response.DECLINED
         )
+        ids = []
         if not still_in.exists():
             exchange.status = PeerExchange.Status.CANCELLED
+            # The starter hears that it is off (never who declined last, nor why).
+            starter = exchange.participants.select_related("member__user", "member__school")
+            ids = _mail(exchange, [starter.get(is_initiator=True).member], "exchange_off", now)
         exchange.updated_at = now
         exchange.save(update_fields=["status", "updated_at"])
+    mail_send_after_response(ids=ids)
     return exchange
 
 

@@ -191,11 +191,23 @@ def test_declining_in_a_group_does_not_say_who(team):
     assert seen["declined_names"] == []
 
 
-def test_when_everyone_declines_the_exchange_is_off(team):
-    exchange, _a1, b1 = _duo(team)
+def test_when_everyone_declines_the_exchange_is_off_and_the_starter_hears_it(team):
+    exchange, a1, b1 = _duo(team)
+    OutgoingMail.objects.all().delete()
     exchange_decline(participant=_part(exchange, b1))
     exchange.refresh_from_db()
     assert exchange.status == PeerExchange.Status.CANCELLED
+    mail = OutgoingMail.objects.get()
+    assert (mail.to, mail.subject) == (
+        a1.user.email,
+        "Gaat niet door: Vraagkaarten bij het voorlezen",
+    )
+    body = " ".join(mail.body.split())
+    assert (
+        "De uitwisseling over “Vraagkaarten bij het voorlezen” gaat niet door: niemand die je "
+        "uitnodigde, kan deze keer." in body
+    )
+    assert b1.full_name not in body  # never who declined
 
 
 def test_either_side_cancels_with_a_note_and_the_other_is_mailed(team):
