@@ -52,6 +52,7 @@ from learninglines.models import (
     LogEntry,
     Member,
     School,
+    SchoolYear,
 )
 
 
@@ -157,6 +158,11 @@ PERMISSIONS.add_rule("take_part", is_team_member)
 PERMISSIONS.add_rule("edit_line", plans_the_lines_school)
 PERMISSIONS.add_rule("edit_line_content", plans_the_lines_school | is_in_the_line)
 PERMISSIONS.add_rule("manage_line_meetings", plans_the_lines_school | is_in_the_line)
+
+
+def is_writable(year: SchoolYear) -> bool:
+    """Earlier school years are read-only: their lines are history."""
+    return year.end >= timezone.localdate()
 
 
 def has_permission(user, permission: str, obj) -> bool:

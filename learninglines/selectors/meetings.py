@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from learninglines.models import (
     Attendance,
@@ -126,6 +127,12 @@ def meeting_get(*, school: School, pk: int) -> LineMeeting:
 class AttendanceRow:
     member: Member
     status: str  # "" when not recorded yet
+
+    @property
+    def status_label(self) -> str:
+        if not self.status:
+            return pgettext("attendance", "not known")
+        return Attendance.Status(self.status).label
 
 
 def meeting_attendance_rows(*, meeting: LineMeeting) -> list[AttendanceRow]:

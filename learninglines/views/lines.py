@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learninglines.forms.lines import LineContentForm, LineForm, StepFormSet, YearOpenForm
 from learninglines.models import LearningLine, SchoolYear
-from learninglines.permissions import has_permission, require, school_view
+from learninglines.permissions import has_permission, is_writable, require, school_view
 from learninglines.selectors.lines import (
     line_get,
     line_list,
@@ -30,11 +31,6 @@ from learninglines.services.lines import (
     line_update,
     school_year_open_next,
 )
-
-
-def is_writable(year: SchoolYear) -> bool:
-    """Earlier school years are read-only: their lines are history."""
-    return year.end >= timezone.localdate()
 
 
 def _require_writable(year: SchoolYear) -> None:
@@ -116,6 +112,9 @@ def line_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "steps_done": sum(step.status == "done" for step in steps),
             "members": line_members(line=line, day=day),
             "can_edit": writable and has_permission(request.user, "edit_line", line),
+            # an archived line is read-only, but the steering group restores it here
+            "can_archive": is_writable(line.year)
+            and has_permission(request.user, "edit_line", line),
             "can_shape": writable and has_permission(request.user, "edit_line_content", line),
             "is_history": not is_writable(line.year),
             "meetings": meeting_list_for_line(line=line),
@@ -214,7 +213,11 @@ def year_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("School year %(name)s is open with %(count)d lines.")
+                ngettext(
+                    "School year %(name)s is open with %(count)d line.",
+                    "School year %(name)s is open with %(count)d lines.",
+                    len(copy),
+                )
                 % {"name": year.name, "count": len(copy)},
             )
             return redirect(_lines_url(request, year))

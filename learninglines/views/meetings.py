@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from learninglines.forms.meetings import AttendanceForm, MeetingForm, MeetingNotesForm
 from learninglines.models import LearningLine, LineMeeting, SchoolYear
-from learninglines.permissions import has_permission, require, school_view
+from learninglines.permissions import has_permission, is_writable, require, school_view
 from learninglines.selectors.meetings import (
     meeting_attendance_rows,
     meeting_get,
@@ -37,6 +37,17 @@ def _line_url(line: LearningLine) -> str | None:
         return line.get_absolute_url()
     except NoReverseMatch:
         return None
+
+
+def _writable(line: LearningLine) -> bool:
+    """An archived line and a line of an ended school year are read-only, meetings included."""
+    return not line.is_archived and is_writable(line.year)
+
+
+def _require_manage(request: HttpRequest, line: LearningLine) -> None:
+    require(request, "manage_line_meetings", line)
+    if not _writable(line):
+        raise PermissionDenied("An archived line or an earlier school year is read-only")
 
 
 def _detail_url(request: HttpRequest, meeting: LineMeeting) -> str:
@@ -103,7 +114,7 @@ def meeting_create_view(request: HttpRequest, line_pk: int) -> HttpResponse:
 @school_view("view_school")
 def meeting_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_get(school=request.school, pk=pk)
-    require(request, "manage_line_meetings", meeting.line)
+    _require_manage(request, meeting.line)
     form = MeetingForm(
         request.POST or None, initial=model_to_dict(meeting, fields=list(MEETING_FIELDS))
     )
@@ -123,7 +134,7 @@ def meeting_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a meeting that will not take place; one that already holds something stays."""
     meeting = meeting_get(school=request.school, pk=pk)
-    require(request, "manage_line_meetings", meeting.line)
+    _require_manage(request, meeting.line)
     try:
         meeting_delete(meeting=meeting)
     except ValidationError as error:
@@ -146,7 +157,8 @@ def _detail_page(
     notes_form: MeetingNotesForm | None = None,
     attendance_form: AttendanceForm | None = None,
 ) -> HttpResponse:
-    can_manage = has_permission(request.user, "manage_line_meetings", meeting.line)
+    may_manage = has_permission(request.user, "manage_line_meetings", meeting.line)
+    can_manage = may_manage and _writable(meeting.line)
     rows = meeting_attendance_rows(meeting=meeting)
     counts = dict.fromkeys(("present", "excused", "absent", ""), 0)
     for row in rows:
@@ -156,7 +168,10 @@ def _detail_page(
         "line": meeting.line,
         "line_url": _line_url(meeting.line),
         "can_manage": can_manage,
+        # a read-only line's meeting still shows who came to those who kept the attendance
+        "shows_names": may_manage,
         "removable": can_manage and meeting_removable(meeting) is None,
+        "today": timezone.localdate(),
         "rows": rows,
         "counts": counts,
     }
@@ -176,7 +191,7 @@ def meeting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @school_view("view_school")
 def meeting_notes_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_get(school=request.school, pk=pk)
-    require(request, "manage_line_meetings", meeting.line)
+    _require_manage(request, meeting.line)
     form = MeetingNotesForm(request.POST)
     if form.is_valid():
         try:
@@ -193,7 +208,7 @@ def meeting_notes_view(request: HttpRequest, pk: int) -> HttpResponse:
 @school_view("view_school")
 def meeting_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_get(school=request.school, pk=pk)
-    require(request, "manage_line_meetings", meeting.line)
+    _require_manage(request, meeting.line)
     form = AttendanceForm(request.POST, rows=meeting_attendance_rows(meeting=meeting))
     if form.is_valid():
         try:

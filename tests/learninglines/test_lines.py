@@ -436,3 +436,16 @@ def test_the_lines_page_leads_planners_to_all_meetings(client, steering, teacher
     assert client.get(f"{SCHOOL}meetings/?year={year.pk}").status_code == 200
     client.force_login(teacher.user)
     assert link not in client.get(f"{SCHOOL}lines/").content.decode()
+
+
+@pytest.mark.parametrize(("copied", "words"), [(1, "with 1 line."), (2, "with 2 lines.")])
+def test_opening_the_next_year_counts_its_lines_in_words(
+    client, settings, steering, lines, copied, words
+):
+    """One copied line is "1 line", not "1 lines" (checked in English: its words are the msgids)."""
+    client.force_login(steering.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = {f"copy_{line.pk}": "on" for line in lines[:copied]}
+    response = client.post(f"{SCHOOL}years/", data, follow=True)
+    html = " ".join(response.content.decode().split())
+    assert words in html

@@ -160,3 +160,22 @@ def test_start_page_shows_the_teachers_line_and_steps(client, teacher, line):
     assert f'<a href="{line.get_absolute_url()}">Lezen</a>' in html
     assert 'Samen lezen <span class="text-body-secondary">(bezig)</span>' in html
     assert timezone.localdate() >= line.year.start
+
+
+def test_an_archived_line_offers_its_planners_the_way_back(client, steering, teacher, line):
+    """The list says to open an archived line to restore it: its page holds the button."""
+    client.force_login(steering.user)
+    archive = reverse("learninglines:line-archive", args=["de-regenboog", line.pk])
+    client.post(archive)
+    line.refresh_from_db()
+    assert line.is_archived
+    html = client.get(line.get_absolute_url()).content.decode()
+    assert f'action="{archive}"' in html
+    assert 'name="archive" value="restore"' in html
+    assert "Deze leerlijn weer actief maken" in html
+    assert "Naam, doel en kleur bewerken" not in html  # otherwise still read-only
+    client.post(archive, {"archive": "restore"})
+    line.refresh_from_db()
+    assert not line.is_archived
+    client.force_login(teacher.user)
+    assert f'action="{archive}"' not in client.get(line.get_absolute_url()).content.decode()

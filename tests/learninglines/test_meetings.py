@@ -663,3 +663,57 @@ def test_attendance_chosen_by_mistake_is_cleared_with_not_known(client, teacher,
     ]
     client.post(url, {f"member_{teacher.pk}": ""})
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("why", ["archived", "ended"])
+def test_meetings_of_an_archived_line_or_an_ended_year_are_read_only(
+    client, steering, teacher, why
+):
+    """The line page says it can be read, not changed: its meetings' pages say and do the same."""
+    if why == "archived":
+        line = make_line(steering.school, "A", "Lezen")
+        day = timezone.localdate() + timedelta(days=7)
+    else:
+        year = current_year(steering.school)
+        old_year = SchoolYear.objects.create(
+            school=steering.school,
+            start=year.start.replace(year=year.start.year - 1),
+            end=year.start - timedelta(days=1),
+            name="vorig jaar",
+        )
+        line = LearningLine.objects.create(
+            school=steering.school, year=old_year, letter="A", name="Oud", colour="blue"
+        )
+        day = old_year.end - timedelta(days=3)
+    join(teacher, line)
+    meeting = plan(line, day, topic="Voor later", notes="Zo was het")
+    if why == "archived":
+        line.archived_at = timezone.now()
+        line.save()
+    for user in (steering.user, teacher.user):
+        client.force_login(user)
+        url = reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk])
+        html = client.get(url).content.decode()
+        notice = {
+            "archived": "Deze leerlijn is gearchiveerd: je kunt haar lezen, niet wijzigen.",
+            "ended": "Dit is een eerder schooljaar: je kunt het lezen, niet wijzigen.",
+        }[why]
+        assert notice in html
+        for action in ("/update/", "/notes/", "/attendance/", "/delete/"):
+            assert action not in html
+        assert "Zo was het" in html
+        # who came stays readable for those who kept the attendance
+        assert f"<li>{teacher.full_name}: onbekend</li>" in html
+        for action, data in [
+            ("meeting-update", form_data(meeting.date, topic="Anders")),
+            ("meeting-notes", {"notes": "Later nog gewijzigd"}),
+            ("meeting-attendance", {f"member_{teacher.pk}": "present"}),
+            ("meeting-delete", {}),
+        ]:
+            response = client.post(
+                reverse(f"learninglines:{action}", args=[SLUG, meeting.pk]), data
+            )
+            assert response.status_code == 403, action
+    meeting.refresh_from_db()
+    assert (meeting.topic, meeting.notes) == ("Voor later", "Zo was het")
+    assert not Attendance.objects.exists()
