@@ -28,3 +28,11 @@ WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"
 def long_day(day) -> str:
     """'maandag 7 december'."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+SHORT_MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def short_date(day) -> str:
+    """'7 dec 2026' (and '3 mrt 2027')."""
+    return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year}"

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -165,10 +166,15 @@ def line_content_view(request: HttpRequest, pk: int) -> HttpResponse:
             for row in steps.cleaned_data
             if row and row.get("title", "").strip() and not row.get("DELETE")
         ]
-        line_update(line=line, description=form.cleaned_data["description"])
-        line_steps_save(line=line, steps=rows)
-        messages.success(request, _("The description and steps have been saved."))
-        return redirect(line)
+        try:
+            with transaction.atomic():  # both or neither: never a description without its steps
+                line_update(line=line, description=form.cleaned_data["description"])
+                line_steps_save(line=line, steps=rows)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The description and steps have been saved."))
+            return redirect(line)
     return render(
         request,
         "learninglines/line_content_form.html",

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from learninglines.forms.meetings import AttendanceForm, MeetingForm, MeetingNotesForm
 from learninglines.models import LearningLine, LineMeeting, SchoolYear
@@ -92,6 +92,7 @@ def _meeting_form_page(request, *, line, form, meeting=None, status=200) -> Http
     )
 
 
+@require_http_methods(["GET", "POST"])
 @school_view("view_school")
 def meeting_create_view(request: HttpRequest, line_pk: int) -> HttpResponse:
     line = get_object_or_404(
@@ -111,6 +112,7 @@ def meeting_create_view(request: HttpRequest, line_pk: int) -> HttpResponse:
     return _meeting_form_page(request, line=line, form=form)
 
 
+@require_http_methods(["GET", "POST"])
 @school_view("view_school")
 def meeting_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_get(school=request.school, pk=pk)

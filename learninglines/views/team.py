@@ -182,6 +182,7 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("line", "line__year")
             .order_by("-start"),
             "current_line": line_now,
+            "today": timezone.localdate(),
         },
     )
 

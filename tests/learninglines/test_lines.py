@@ -18,7 +18,7 @@ from learninglines.services.lines import (
     school_year_open_next,
 )
 from learninglines.services.people import school_year_ensure_current
-from tests.dutch import long_date
+from tests.dutch import long_date, short_date
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -325,6 +325,17 @@ def test_a_move_before_a_planned_move_says_that_the_planned_one_no_longer_holds(
     assert list(
         LineMembership.objects.filter(member=teacher, start__gte=earlier).values_list("line")
     ) == [(placed[0].pk,)]
+
+
+def test_a_move_still_to_come_reads_from_its_date_in_the_line_history(
+    client, steering, teacher, placed
+):
+    ahead = timezone.localdate() + timedelta(days=10)
+    membership_move(member=teacher, line=placed[0], start=ahead)
+    client.force_login(steering.user)
+    page = " ".join(client.get(f"{SCHOOL}team/{teacher.pk}/").content.decode().split())
+    assert f"{placed[0]} ({placed[0].year.name}): vanaf {short_date(ahead)}</li>" in page
+    assert f"{placed[0]} ({placed[0].year.name}): {short_date(ahead)} \u2013 nu" not in page
 
 
 def test_team_page_filters_by_line_and_searches(client, steering, teacher, placed):
