@@ -71,7 +71,26 @@ class StepForm(forms.Form):
 
 
 class BaseStepFormSet(forms.BaseFormSet):
-    """Blank rows are skipped; a row with a date or status change but no title is an error."""
+    """Blank rows are skipped; a row with a date or status change but no title is an error.
+    Each row has a place number: the steps are saved in that order (`ordered_rows`)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if forms.formsets.ORDERING_FIELD_NAME in form.fields:
+            field = form.fields[forms.formsets.ORDERING_FIELD_NAME]
+            field.label = _("Place")
+            field.widget.attrs.update(min=1, max=self.max_num)
+
+    def ordered_rows(self) -> list[dict]:
+        """The rows with a title that are kept, by place number (rows without one last, in the
+        order they came), so renumbering a step moves it."""
+        rows = [
+            (row.get(forms.formsets.ORDERING_FIELD_NAME), index, row)
+            for index, row in enumerate(self.cleaned_data)
+            if row and row.get("title", "").strip() and not row.get("DELETE")
+        ]
+        rows.sort(key=lambda item: (item[0] is None, item[0] or 0, item[1]))
+        return [row for _place, _index, row in rows]
 
     def clean(self):
         super().clean()
@@ -84,7 +103,13 @@ class BaseStepFormSet(forms.BaseFormSet):
 
 
 StepFormSet = forms.formset_factory(
-    StepForm, formset=BaseStepFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+    StepForm,
+    formset=BaseStepFormSet,
+    extra=2,
+    can_delete=True,
+    can_order=True,
+    max_num=30,
+    validate_max=True,
 )
 
 

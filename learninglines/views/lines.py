@@ -150,8 +150,14 @@ def line_content_view(request: HttpRequest, pk: int) -> HttpResponse:
     if line.is_archived:
         raise PermissionDenied("An archived line is read-only")
     initial = [
-        {"pk": s.pk, "title": s.title, "status": s.status, "target_date": s.target_date}
-        for s in line.steps.all()
+        {
+            "pk": s.pk,
+            "title": s.title,
+            "status": s.status,
+            "target_date": s.target_date,
+            "ORDER": place,
+        }
+        for place, s in enumerate(line.steps.all(), start=1)
     ]
     form = LineContentForm(request.POST or None, instance=line)
     steps = StepFormSet(request.POST or None, initial=initial, prefix="steps")
@@ -163,8 +169,7 @@ def line_content_view(request: HttpRequest, pk: int) -> HttpResponse:
                 status=row["status"],
                 target_date=row.get("target_date"),
             )
-            for row in steps.cleaned_data
-            if row and row.get("title", "").strip() and not row.get("DELETE")
+            for row in steps.ordered_rows()
         ]
         try:
             with transaction.atomic():  # both or neither: never a description without its steps

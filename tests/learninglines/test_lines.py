@@ -229,6 +229,48 @@ def test_teacher_shapes_their_own_line_but_not_another(client, teacher, placed):
     assert client.get(f"{SCHOOL}lines/{own.pk}/update/").status_code == 403
 
 
+def test_a_step_moves_by_its_place_number(client, teacher, placed):
+    own = placed[1]
+    line_steps_save(
+        line=own,
+        steps=[StepData(title) for title in ("Eén", "Twee", "Drie")],
+    )
+    client.force_login(teacher.user)
+    url = f"{SCHOOL}lines/{own.pk}/content/"
+    form = client.get(url).content.decode()
+    assert 'name="steps-2-ORDER" value="3"' in form
+    steps = list(own.steps.order_by("position"))
+    data = {
+        "description": "",
+        "steps-TOTAL_FORMS": "4",
+        "steps-INITIAL_FORMS": "3",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "30",
+        "steps-3-title": "Vier",
+        "steps-3-status": "planned",
+    }
+    for index, (step, place) in enumerate(zip(steps, (2, 3, 1), strict=True)):
+        data |= {
+            f"steps-{index}-pk": str(step.pk),
+            f"steps-{index}-title": step.title,
+            f"steps-{index}-status": step.status,
+            f"steps-{index}-ORDER": str(place),
+        }
+    assert client.post(url, data).status_code == 302
+    # "Drie" moved to the top; the new row without a place comes last
+    assert list(own.steps.order_by("position").values_list("title", "position")) == [
+        ("Drie", 1),
+        ("Eén", 2),
+        ("Twee", 3),
+        ("Vier", 4),
+    ]
+    assert [s.pk for s in own.steps.order_by("position")][:3] == [
+        steps[2].pk,
+        steps[0].pk,
+        steps[1].pk,
+    ]
+
+
 def test_line_page_escapes_free_text(client, teacher, placed):
     placed[1].description = "<script>alert(1)</script>"
     placed[1].save()
