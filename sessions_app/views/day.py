@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learninglines.models import Member
@@ -298,7 +298,9 @@ def session_ics_view(request: HttpRequest, pk: int) -> HttpResponse:
     if session.is_draft and not (request.access.is_steering or request.access.is_coach):
         raise Http404("Not published yet")
     response = HttpResponse(session_ics(session=session), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="plenary-{session.date}.ics"'
+    word = pgettext("file name", "plenary-session")
+    name = f"{word}-{session.date}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

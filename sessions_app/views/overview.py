@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from learninglines.models import LearningLine
@@ -71,7 +72,8 @@ def _download(request: HttpRequest, content: bytes, kind: str, suffix: str = "")
         "csv": "text/csv; charset=utf-8",
     }
     response = HttpResponse(content, content_type=types[kind])
-    name = f"overview-{request.school.slug}{suffix}.{kind}"
+    word = pgettext("file name", "overview")
+    name = f"{word}-{request.school.slug}{suffix}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -105,7 +107,7 @@ def overview_csv_view(request: HttpRequest) -> HttpResponse:
 def overview_matrix_csv_view(request: HttpRequest) -> HttpResponse:
     """Who met whom, line by line, as CSV."""
     content = matrix_csv(_export_context(request)["overview"])
-    return _download(request, content, "csv", "-encounters")
+    return _download(request, content, "csv", "-" + pgettext("file name", "encounters"))
 
 
 def _switch_school(request: HttpRequest, slug: str) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from learninglines.models import LearningLine
@@ -128,10 +129,14 @@ def _filename(results: Results, extension: str) -> str:
     line = results.line_filter
     suffix = ""
     if line is not None:
-        suffix = "-line-" + (
-            line.letter if line.letter.isascii() and line.letter.isalnum() else str(line.pk)
+        suffix = (
+            "-"
+            + pgettext("file name", "line")
+            + "-"
+            + (line.letter if line.letter.isascii() and line.letter.isalnum() else str(line.pk))
         )
-    return f"reflection-{results.questionnaire.pk}{suffix}.{extension}"
+    word = pgettext("file name", "reflection")
+    return f"{word}-{results.questionnaire.pk}{suffix}.{extension}"
 
 
 @require_GET

@@ -65,7 +65,7 @@ def test_the_coach_reviews_the_overview_at_a_laptop_and_on_a_phone(
     # The download keeps the filter: one line in the XLSX's line sheet.
     with page.expect_download() as download:
         page.get_by_role("link", name="Downloaden (Excel)").click()
-    assert download.value.suggested_filename == "overview-de-regenboog.xlsx"
+    assert download.value.suggested_filename == "overzicht-de-regenboog.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert [row[1] for row in workbook["Leerlijnen"].iter_rows(min_row=2, values_only=True)] == [
         line.name

@@ -37,7 +37,7 @@ def _sheets(response) -> dict[str, list[list]]:
 def test_the_xlsx_holds_the_pages_figures(client, known, steering):
     client.force_login(steering.user)
     response = client.get(BASE + "overview.xlsx")
-    assert response["Content-Disposition"] == 'attachment; filename="overview-de-regenboog.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="overzicht-de-regenboog.xlsx"'
     sheets = _sheets(response)
     assert list(sheets) == [
         "Filter",
@@ -144,7 +144,11 @@ def test_the_csv_is_for_dutch_excel_and_holds_the_same_figures(client, known, st
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert ["Dekking tussen leerlijnen", "48 %"] in rows
     assert ["A", "Lezen", "2", "1", "3", "2", "2", "75 %", "Lesbezoek"] in rows
-    matrix = client.get(BASE + "overview-encounters.csv").content.decode("utf-8-sig")
+    response = client.get(BASE + "overview-encounters.csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="overzicht-de-regenboog-ontmoetingen.csv"'
+    )
+    matrix = response.content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(matrix), delimiter=";"))[1:] == [
         ["A. Lezen", "0", "4", "4"],
         ["B. Rekenen", "4", "0", "4"],

@@ -428,9 +428,7 @@ def test_an_answer_cleared_before_submitting_does_not_count_towards_the_threshol
 
 def test_the_xlsx_holds_the_pages_figures(client, steering, answered):
     workbook, response = _xlsx(as_user(client, steering.user), answered)
-    assert (
-        response["Content-Disposition"] == f'attachment; filename="reflection-{answered.pk}.xlsx"'
-    )
+    assert response["Content-Disposition"] == f'attachment; filename="reflectie-{answered.pk}.xlsx"'
     assert workbook.sheetnames == ["Samenvatting", "Antwoorden", "Aantallen"]
     summary = list(workbook["Samenvatting"].iter_rows(values_only=True))
     assert summary == [
@@ -465,7 +463,7 @@ def test_the_csv_holds_the_same_answers_as_the_xlsx(client, steering, answered, 
     as_user(client, steering.user)
     workbook, _response = _xlsx(client, answered)
     rows, response = _csv(client, answered)
-    assert response["Content-Disposition"] == f'attachment; filename="reflection-{answered.pk}.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="reflectie-{answered.pk}.csv"'
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     sheet = [
         ["" if cell is None else cell for cell in row]
@@ -502,7 +500,7 @@ def test_the_exports_follow_the_line_filter(client, steering, answered, plenary)
     as_user(client, steering.user)
     workbook, response = _xlsx(client, answered, f"?line={spel.pk}")
     assert response["Content-Disposition"] == (
-        f'attachment; filename="reflection-{answered.pk}-line-C.xlsx"'
+        f'attachment; filename="reflectie-{answered.pk}-leerlijn-C.xlsx"'
     )
     summary = dict(list(workbook["Samenvatting"].iter_rows(values_only=True))[1:])
     assert (summary["Gevraagd"], summary["Geantwoord"], summary["Respons (%)"]) == (4, 2, 50)

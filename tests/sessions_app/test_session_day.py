@@ -797,7 +797,7 @@ def test_the_ics_download_holds_the_session_in_utc(client, plenary, teacher):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="plenary-{plenary.session.date}.ics"'
+        f'attachment; filename="plenaire-bijeenkomst-{plenary.session.date}.ics"'
     )
     (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["summary"]) == plenary.session.title
