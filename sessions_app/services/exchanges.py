@@ -475,7 +475,12 @@ def exchanges_ask_if_held(*, now: datetime | None = None) -> int:
     ids = []
     with transaction.atomic():
         for exchange in candidates.select_for_update(of=("self",)):
-            members = [p.member for p in _participants(exchange) if p.is_in]
+            # those who took part: the starter and who accepted, not who never answered
+            members = [
+                p.member
+                for p in _participants(exchange)
+                if p.is_initiator or p.response == ExchangeParticipant.Response.ACCEPTED
+            ]
             ids += _mail(exchange, members, "exchange_followup", now)
             due.append(exchange.pk)
         PeerExchange.objects.filter(pk__in=due).update(asked_if_held_at=now)

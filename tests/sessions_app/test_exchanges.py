@@ -231,6 +231,19 @@ def test_a_passed_moment_without_notes_asks_once_whether_it_took_place(team):
     assert exchanges_ask_if_held(now=later + timedelta(days=1)) == 0
 
 
+def test_the_follow_up_skips_an_invitee_who_never_answered(team):
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Samen", kind="visit", moments=[_soon(2)]
+    )
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    OutgoingMail.objects.all().delete()
+    assert exchanges_ask_if_held(now=timezone.now() + timedelta(days=4)) == 1
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
+        [a1.user.email, b1.user.email]
+    )
+
+
 # --- who reads the notes ---
 
 
