@@ -54,6 +54,7 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
 
         from bench.plan_generation import school_with
         from sessions_app.models import SessionAttendance
@@ -71,6 +72,9 @@ def main() -> None:
         ]
         for label, slug, sizes, absent in cases:
             steering, draft = school_with(slug, sizes, 1, 2, absent)
+            # the session's day: only then does the teacher's page follow the clock and poll
+            draft.date = timezone.localdate()
+            draft.save(update_fields=["date"])
             plan_generate(session=draft, seed=0)
             session_publish(session=draft)
             clock_act(session=draft, action="start")
