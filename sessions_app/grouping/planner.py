@@ -427,6 +427,7 @@ def plan_rounds(
         # may find fewer repeats than the bound, so it does not stop there
         search.keep_apart(budget / 2, 0, deadline)
     search.polish(budget / 10, deadline)
+    search.separate_apart()
     if search.apart_violations:
         raise GroupingError(
             "no_plan_in_budget",

@@ -416,6 +416,22 @@ def test_a_single_large_line_with_history_meets_nobody_twice():
     assert plan.report.proven_optimal
 
 
+def test_a_tiny_budget_still_keeps_an_easy_apart_pair_apart():
+    """Found by the property test: at effort 0.02 the search ended with the pair (inside a line
+    of 12 at 7 tables, next to a locked table) at one table; the budget-free last step swaps
+    one of them with a member of their line."""
+    sizes = {"L0": 12, "L1": 1, "L2": 11, "L3": 11, "L4": 3, "L5": 12, "L6": 2, "L7": 9}
+    lines = {name: [f"{name[1:]}-{i}" for i in range(size)] for name, size in sizes.items()}
+    locked_table = ["0-0", "2-6", "3-2", "4-1", "5-3", "5-7", "5-10", "7-5", "7-7"]
+    plan = plan_rounds(
+        lines, 5, apart=[("0-0", "0-1")], locked={4: [locked_table]}, effort=0.02, seed=0
+    )
+    assert locked_table in plan.rounds[4]
+    for rnd in plan.rounds:
+        assert not any({"0-0", "0-1"} <= set(table) for table in rnd)
+    assert plan.report.missing_line_slots == plan.report.min_missing_line_slots
+
+
 def test_apart_pairs_come_before_line_slots():
     """a1 must sit apart from both members of line B: with two tables of three that is only
     possible with 2 missing line slots, where the least without the apart pairs is 1. Rule 1
