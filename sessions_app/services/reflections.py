@@ -511,15 +511,10 @@ def _is_empty(fields: dict) -> bool:
     return not (fields["text"] or fields["took"] or fields["value"] or fields["selected"])
 
 
-def _store(
-    *,
-    questionnaire: Questionnaire,
-    member: Member,
-    answers: dict[int, AnswerData],
-    submit: bool,
-    now: datetime,
-) -> tuple[Reflection, bool]:
-    """Upsert the member's reflection and its answers under a row lock; (reflection, changed)."""
+def _validated(
+    questionnaire: Questionnaire, answers: dict[int, AnswerData], *, submit: bool
+) -> tuple[list[Question], dict[int, dict]]:
+    """(questions, their cleaned answers); ValidationError by question (`q<pk>`) otherwise."""
     questions = list(questionnaire.questions.order_by("position", "pk"))
     # Only the lines someone named as where they took something from (usually none).
     named = {data.took_from for data in answers.values() if data.took_from is not None}
@@ -544,6 +539,30 @@ def _store(
             errors[f"q{question.pk}"] = [_("This question needs an answer.")]
     if errors:
         raise ValidationError(errors)
+    return questions, cleaned
+
+
+def reflection_check(
+    *, questionnaire: Questionnaire, answers: dict[int, AnswerData]
+) -> dict[str, list[str]]:
+    """What submitting `answers` would refuse, by question (`q<pk>`), without storing them."""
+    try:
+        _validated(questionnaire, answers, submit=True)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+def _store(
+    *,
+    questionnaire: Questionnaire,
+    member: Member,
+    answers: dict[int, AnswerData],
+    submit: bool,
+    now: datetime,
+) -> tuple[Reflection, bool]:
+    """Upsert the member's reflection and its answers under a row lock; (reflection, changed)."""
+    questions, cleaned = _validated(questionnaire, answers, submit=submit)
     with transaction.atomic():
         # The row lock serialises two requests of one member (two tabs, autosave and submit).
         mine = Reflection.objects.select_for_update().filter(

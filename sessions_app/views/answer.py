@@ -30,7 +30,12 @@ from learninglines.permissions import school_view
 from sessions_app.forms.reflections import answers_from_post
 from sessions_app.models import Answer, Question, Questionnaire
 from sessions_app.selectors.reflections import is_asked, reflection_of
-from sessions_app.services.reflections import AnswerData, reflection_autosave, reflection_submit
+from sessions_app.services.reflections import (
+    AnswerData,
+    reflection_autosave,
+    reflection_check,
+    reflection_submit,
+)
 
 # Who reads the answer, in plain words, next to each question.
 WHO_READS = {
@@ -197,7 +202,14 @@ def answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     asked = is_asked(questionnaire=questionnaire, member=member)
     questions = _questions(questionnaire)
     if request.method == "GET":
-        return _page(request, questionnaire, questions, asked=asked)
+        errors = None
+        if asked and request.GET.get("check"):
+            # after a refused submit of a draft: the stored draft, with what submitting refuses
+            reflection = reflection_of(questionnaire=questionnaire, member=member)
+            if reflection is not None and not reflection.is_submitted:
+                stored = {a.question_id: _stored(a) for a in reflection.answers.all()}
+                errors = reflection_check(questionnaire=questionnaire, answers=stored)
+        return _page(request, questionnaire, questions, asked=asked, errors=errors)
     here = _answer_url(questionnaire)
     if not asked:
         messages.error(request, _("You are not asked to fill in this reflection form."))
@@ -237,6 +249,10 @@ def answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         if not hasattr(error, "error_dict"):
             messages.error(request, " ".join(error.messages))
             return redirect(here)
+        if _kept_as_draft(questionnaire, member, answers):
+            # Post/Redirect/Get: a reload of the page then never sends these answers again
+            # over what autosave stored since
+            return redirect(f"{here}?check=1#error-summary")
         return _page(
             request,
             questionnaire,
@@ -251,6 +267,19 @@ def answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         % {"closes": _when(questionnaire.closes_at)},
     )
     return redirect(here)
+
+
+def _kept_as_draft(questionnaire: Questionnaire, member, answers: dict[int, AnswerData]) -> bool:
+    """Store refused answers as the draft, unless they were submitted before (changing them
+    then keeps the submitted ones until a submit succeeds) or a value itself is refused."""
+    reflection = reflection_of(questionnaire=questionnaire, member=member)
+    if reflection is not None and reflection.is_submitted:
+        return False
+    try:
+        reflection_autosave(questionnaire=questionnaire, member=member, answers=answers)
+    except ValidationError:
+        return False
+    return True
 
 
 # --- autosave: a status fragment, never a redirect ---

@@ -313,6 +313,8 @@ def test_a_coach_never_sees_a_form(client, plenary, coach):
 
 
 def test_validation_errors_keep_the_typed_text(client, plenary, teacher):
+    """A refused submit keeps the text as the draft and redirects (Post/Redirect/Get): reloading
+    the page then shows what autosave stored since, never the first answers sent again."""
     questionnaire = _opened(plenary)
     q = _q(questionnaire)
     client.force_login(teacher.user)
@@ -324,7 +326,11 @@ def test_validation_errors_keep_the_typed_text(client, plenary, teacher):
             f"q{q['brought_took'].pk}_took": "Een leesspel",
         },
     )
-    assert response.status_code == 200
+    assert (response.status_code, response["Location"]) == (
+        302,
+        _url(questionnaire) + "?check=1#error-summary",
+    )
+    response = client.get(_url(questionnaire) + "?check=1")
     page = response.content.decode()
     learned, useful = q["learned"].pk, q["useful"].pk
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
@@ -334,7 +340,36 @@ def test_validation_errors_keep_the_typed_text(client, plenary, teacher):
     assert f'aria-describedby="q{learned}-who q{learned}-error" aria-required="true" ' in page
     assert ">Stillezen &lt;met&gt; een timer</textarea>" in page
     assert ">Een leesspel</textarea>" in page
-    assert not Reflection.objects.exists()
+    reflection = Reflection.objects.get()
+    assert not reflection.is_submitted
+    # more typing is autosaved; a reload shows it, with the errors still there
+    client.post(
+        _url(questionnaire, "reflection-autosave"),
+        {f"q{q['try'].pk}": "Stillezen met een zandloper", f"q{learned}": "Veel"},
+        headers=HTMX,
+    )
+    page = client.get(_url(questionnaire) + "?check=1").content.decode()
+    assert ">Stillezen met een zandloper</textarea>" in page
+    assert ">Veel</textarea>" in page
+    assert f'<p class="answer-error mb-2" id="q{learned}-error">' not in page
+    assert f'href="#q{useful}-1"' in page.split('id="error-summary"')[1].split("</div>")[0]
+    assert not Reflection.objects.get().is_submitted
+
+
+def test_a_refused_change_of_submitted_answers_is_shown_at_once_and_stores_nothing(
+    client, plenary, teacher
+):
+    questionnaire = _opened(plenary)
+    q = _q(questionnaire)
+    client.force_login(teacher.user)
+    client.post(_url(questionnaire), {"action": "submit", **_full(questionnaire)})
+    response = client.post(
+        _url(questionnaire),
+        {"action": "submit", **_full(questionnaire, **{f"q{q['learned'].pk}": ""})},
+    )
+    assert response.status_code == 200
+    assert "Deze vraag heeft een antwoord nodig." in response.content.decode()
+    assert Answer.objects.get(question=q["learned"]).text == "Lezen werkt met tweetallen"
 
 
 def test_an_answer_is_shown_escaped(client, plenary, teacher):
