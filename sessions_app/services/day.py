@@ -50,6 +50,15 @@ def _plan_of(session: PlenarySession) -> TablePlan:
     return plan
 
 
+def _active_members(pks) -> list[Member]:
+    """The active members among `pks`, with what their mail needs, in register order."""
+    return list(
+        Member.objects.filter(pk__in=pks, is_active=True)
+        .select_related("user", "school")
+        .order_by("last_name", "name_prefix", "first_name", "pk")
+    )
+
+
 def _queue_mails(
     *, session: PlenarySession, seating: dict, members: list[Member], template: str
 ) -> list[int]:
@@ -108,11 +117,7 @@ def session_publish(*, session: PlenarySession, by=None) -> int:
             raise ValidationError(_("This session has already been published."))
         session.status = PlenarySession.Status.PUBLISHED
         seating = seating_by_member(plan=plan)
-        members = list(
-            Member.objects.filter(pk__in=seating, is_active=True)
-            .select_related("user", "school")
-            .order_by("last_name", "name_prefix", "first_name", "pk")
-        )
+        members = _active_members(seating)
         ids = _queue_mails(
             session=session,
             seating=seating,
@@ -136,11 +141,7 @@ def session_announce_moved(*, session: PlenarySession) -> int:
     if plan is None:
         return 0
     seating = seating_by_member(plan=plan)
-    members = list(
-        Member.objects.filter(pk__in=seating, is_active=True)
-        .select_related("user", "school")
-        .order_by("last_name", "name_prefix", "first_name", "pk")
-    )
+    members = _active_members(seating)
     ids = _queue_mails(
         session=session,
         seating=seating,
@@ -162,11 +163,7 @@ def session_announce_change(*, session: PlenarySession, by=None) -> int:
         if not changed:
             raise ValidationError(_("Nobody's table changed since the last mail."))
         seating = seating_by_member(plan=plan)
-        members = list(
-            Member.objects.filter(pk__in=changed, is_active=True)
-            .select_related("user", "school")
-            .order_by("last_name", "name_prefix", "first_name", "pk")
-        )
+        members = _active_members(changed)
         ids = _queue_mails(
             session=session,
             seating=seating,
