@@ -66,6 +66,16 @@ TEXT_LIMIT = 5000
 
 # The method's guiding questions (kind, text, help, required, privacy, scale labels), marked for
 # translation and written in the school's language when a questionnaire is made.
+_TRY_IN_CLASS = (
+    Question.Kind.OPEN,
+    gettext_noop("What will you try in your class?"),
+    "",
+    False,
+    Question.Privacy.PRIVATE,
+    ("", ""),
+)
+_USEFUL_LABELS = (gettext_noop("not useful"), gettext_noop("very useful"))
+
 DEFAULT_QUESTIONS = (
     (
         Question.Kind.OPEN,
@@ -83,14 +93,7 @@ DEFAULT_QUESTIONS = (
         Question.Privacy.NAMED,
         ("", ""),
     ),
-    (
-        Question.Kind.OPEN,
-        gettext_noop("What will you try in your class?"),
-        "",
-        False,
-        Question.Privacy.PRIVATE,
-        ("", ""),
-    ),
+    _TRY_IN_CLASS,
     (
         Question.Kind.OPEN,
         gettext_noop("With whom do you want to talk further?"),
@@ -105,10 +108,9 @@ DEFAULT_QUESTIONS = (
         "",
         True,
         Question.Privacy.ANONYMOUS,
-        (gettext_noop("not useful"), gettext_noop("very useful")),
+        _USEFUL_LABELS,
     ),
 )
-
 
 # A line meeting's guiding questions: about this line's own work, not about another line.
 DEFAULT_MEETING_QUESTIONS = (
@@ -128,21 +130,14 @@ DEFAULT_MEETING_QUESTIONS = (
         Question.Privacy.NAMED,
         ("", ""),
     ),
-    (
-        Question.Kind.OPEN,
-        gettext_noop("What will you try in your class?"),
-        "",
-        False,
-        Question.Privacy.PRIVATE,
-        ("", ""),
-    ),
+    _TRY_IN_CLASS,
     (
         Question.Kind.SCALE,
         gettext_noop("How useful was this meeting?"),
         "",
         True,
         Question.Privacy.ANONYMOUS,
-        (gettext_noop("not useful"), gettext_noop("very useful")),
+        _USEFUL_LABELS,
     ),
 )
 
