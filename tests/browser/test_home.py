@@ -26,13 +26,17 @@ def test_language_switch_through_the_phone_menu(page: Page, live_server):
     english = page.get_by_role("button", name="English")
     expect(english).to_be_hidden()  # folded away in the menu on a phone
     page.get_by_role("button", name="Menu openen").click()
-    english.click()
+    # the switch is a form post and a redirect: wait for that page (a busy CI machine needs
+    # longer than an expectation's 5 seconds)
+    with page.expect_navigation(wait_until="load"):
+        english.click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Learn from each other, on an equal footing"
     )
     page.get_by_role("button", name="Open the menu").click()
-    page.get_by_role("button", name="Nederlands").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Nederlands").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
 
 
