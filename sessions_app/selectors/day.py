@@ -78,6 +78,18 @@ class ClockState:
         later = [a.table_round for a in self.assignments[self.position :] if a.table_round]
         return later[0] if later else None
 
+    @property
+    def rounds_from(self) -> int:
+        """The first table round a teacher's phone still lists while the session runs.
+
+        The current or next table round; past the last one (the closing reflection with the
+        whole group) one more than the last, so no past round is listed any more.
+        """
+        if self.table_round is not None:
+            return self.table_round
+        done = [a.table_round for a in self.assignments[: self.position] if a.table_round]
+        return max(done) + 1 if done else 1
+
     def assignments_of(self, number: int) -> list[Assignment]:
         return [a for a in self.assignments if a.table_round == number]
 

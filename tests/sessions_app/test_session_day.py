@@ -559,6 +559,28 @@ def test_on_its_day_a_step_moved_to_without_start_is_now_not_first(client, plena
     assert 'id="now-title">Nu</p> <h2 class="my-big mb-1">' + html.escape(second.title) in page
 
 
+def test_at_the_closing_whole_group_step_the_phone_lists_no_past_round(client, plenary, teacher):
+    on_its_day(plenary)
+    session_publish(session=plenary.session)
+    assignments = list(plenary.session.assignments.order_by("position"))
+    rounds = [a.table_round for a in assignments]
+    assert rounds[-1] is None
+    assert max(r for r in rounds if r) == 2
+    client.force_login(teacher.user)
+    for _ in assignments[1:-1]:
+        clock_act(session=plenary.session, action="next")
+    page = my_page(client, plenary)
+    assert 'aria-labelledby="round-1-title"' not in page  # round 2 is the last table round
+    assert f"Ronde 2 — tafel {tables_of(plenary, teacher)[1]}" in section(page, 2)
+    clock_act(session=plenary.session, action="next")
+    page = " ".join(my_page(client, plenary).split())
+    assert (
+        'id="now-title">Nu</p> <h2 class="my-big mb-1">' + html.escape(assignments[-1].title)
+        in page
+    )
+    assert 'aria-labelledby="round-' not in page
+
+
 def test_the_teacher_and_the_projector_follow_the_clock(client, people, plenary, teacher):
     on_its_day(plenary)
     session_publish(session=plenary.session)
