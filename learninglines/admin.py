@@ -4,7 +4,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,6 +25,30 @@ from learninglines.models import (
 from learninglines.models.outbox import PERSONAL_LINK_PLACEHOLDER
 from learninglines.services.people import coach_assign, coach_assignment_end, member_invite
 from learninglines.services.signin import magic_link_revoke_all
+
+
+def yes_no_icon(value: bool) -> str:
+    """Django's yes/no icon with its alternative text in the reader's language.
+
+    The admin's own boolean column writes alt="True" or alt="False", in English, whatever the
+    language; a screen reader read that out in an otherwise Dutch table.
+    """
+    return format_html(
+        '<img src="{}" alt="{}">',
+        static("admin/img/icon-yes.svg" if value else "admin/img/icon-no.svg"),
+        _("yes") if value else _("no"),
+    )
+
+
+def yes_no_column(field: str, description):
+    """A list column for the boolean model field `field`, sortable, with `yes_no_icon`."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj) -> str:
+        return yes_no_icon(getattr(obj, field))
+
+    column.__name__ = f"{field}_column"
+    return column
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -63,7 +89,14 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ("email",)
-    list_display = ("email", "name", "is_staff", "is_active", "last_login", "date_joined")
+    list_display = (
+        "email",
+        "name",
+        yes_no_column("is_staff", _("staff status")),
+        yes_no_column("is_active", _("active")),
+        "last_login",
+        "date_joined",
+    )
     list_filter = ("is_staff", "is_superuser", "is_active")
     search_fields = ("email", "name")
     readonly_fields = ("last_login", "date_joined")
@@ -105,7 +138,14 @@ class SchoolAdmin(admin.ModelAdmin):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ("sort_name", "school", "user", "is_steering", "is_active", "created_at")
+    list_display = (
+        "sort_name",
+        "school",
+        "user",
+        yes_no_column("is_steering", _("steering group")),
+        yes_no_column("is_active", _("active")),
+        "created_at",
+    )
     list_filter = ("school", "is_steering", "is_active")
     search_fields = ("first_name", "last_name", "user__email", "school__name")
     list_select_related = ("school", "user")
@@ -330,9 +370,9 @@ class DeviceAdmin(admin.ModelAdmin):
     def person(self, obj) -> User:
         return obj.user
 
-    @admin.display(description=_("set up"), boolean=True)
-    def confirmed_display(self, obj) -> bool:
-        return obj.confirmed
+    @admin.display(description=_("set up"))
+    def confirmed_display(self, obj) -> str:
+        return yes_no_icon(obj.confirmed)
 
     @admin.display(description=_("created at"), ordering="created_at")
     def created_display(self, obj):

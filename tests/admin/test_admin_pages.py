@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from learninglines.models import OutgoingMail
 from tests.admin.conftest import STAFF_PASSWORD
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +165,19 @@ def test_the_admin_index_and_the_user_form_have_no_english_left(admin_client):
     assert "Nadat je een gebruiker hebt aangemaakt, kun je meer gebruikersopties bewerken." in (
         add_user
     )
+
+
+def test_yes_and_no_columns_are_read_out_in_dutch_and_still_sort(admin_client, staff_user):
+    MemberFactory(first_name="Sanne", last_name="Visser", is_steering=True)
+    MemberFactory(first_name="Daan", last_name="Smit", is_steering=False)
+    members = admin_client.get("/admin/learninglines/member/?o=-4").content.decode()
+    assert 'alt="ja"' in members
+    assert 'alt="nee"' in members
+    assert 'alt="True"' not in members
+    assert 'alt="False"' not in members
+    # sorted on the steering group column, descending: Sanne first
+    assert members.index("Visser, Sanne") < members.index("Smit, Daan")
+    assert 'class="sortable column-is_steering_column sorted descending"' in members
+    users = admin_client.get("/admin/learninglines/user/").content.decode()
+    assert 'alt="True"' not in users
+    assert 'alt="ja"' in users  # staff_user is staff and active
