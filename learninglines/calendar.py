@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from learninglines.models import LineMeeting, Member
 from learninglines.services.meetings import meeting_url
@@ -113,8 +113,10 @@ def calendar_build(
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
         name = _("Line meetings · %(school)s") % {"school": school.name}
-        calendar.add("x-wr-calname", name)
-        calendar.add("name", name)
+        # TEXT values (RFC 7986 NAME, X-WR-CALNAME): icalendar knows neither property and would
+        # write a school's comma or semicolon unescaped, so say that they are text.
+        calendar.add("x-wr-calname", vText(name))
+        calendar.add("name", vText(name))
         # How often calendar apps should fetch again (RFC 7986 and the older Microsoft name).
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")

@@ -230,7 +230,9 @@ def calendar_renew_view(request: HttpRequest) -> HttpResponse:
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """The ICS feed: no sign-in (calendar apps cannot), the secret token is the key."""
     feed = (
-        CalendarFeed.objects.filter(token=token, member__is_active=True)
+        CalendarFeed.objects.filter(
+            token=token, member__is_active=True, member__user__is_active=True
+        )
         .select_related("member__school")
         .first()
     )

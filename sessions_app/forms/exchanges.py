@@ -76,7 +76,16 @@ class ExchangeStartForm(forms.Form):
         initial=PeerExchange.Kind.CONVERSATION,
     )
     invitees = forms.TypedMultipleChoiceField(
-        label=_("Whom do you invite?"), coerce=int, required=False
+        label=_("Whom do you invite?"),
+        coerce=int,
+        required=False,
+        error_messages={
+            # A colleague who left the school after the page was opened (or yourself).
+            "invalid_choice": _(
+                "Someone you ticked can no longer be invited: they are no longer at the school. "
+                "Tick your colleagues again."
+            )
+        },
     )
     moment_1 = moment_field(_("First moment"))
     moment_2 = moment_field(_("Second moment (optional)"))

@@ -177,7 +177,8 @@ def participant_of(exchange: PeerExchange, member: Member) -> ExchangeParticipan
 
 
 def notes_readable(*, viewer: Member | None, participant: ExchangeParticipant) -> bool:
-    """The author; with "participants", everyone still in the exchange; with "line", the members
+    """The author; with "participants", everyone who took part (started it or accepted; not
+    who never answered); with "line", the members
     of the author's line on the day it was held. Roles give no access (the steering group and
     the coach only ever see counts)."""
     if viewer is None:
@@ -187,7 +188,10 @@ def notes_readable(*, viewer: Member | None, participant: ExchangeParticipant) -
     sharing = participant.sharing
     exchange = participant.exchange
     if sharing == ExchangeParticipant.Sharing.PARTICIPANTS:
-        return any(p.member_id == viewer.pk and p.is_in for p in exchange.participants.all())
+        return any(
+            p.member_id == viewer.pk and p.response == ExchangeParticipant.Response.ACCEPTED
+            for p in exchange.participants.all()
+        )
     if sharing == ExchangeParticipant.Sharing.LINE and participant.line_id:
         day = exchange.held_on or timezone.localdate()
         return (
@@ -224,14 +228,15 @@ def group_visible_responses(exchange: PeerExchange, viewer: Member) -> dict:
 def held_exchange_groups(
     *, school_id: int, year_id: int, until: date | None = None
 ) -> list[tuple[date, list[int]]]:
-    """Held small exchanges of a year as (day, member pks still in), oldest first (one query)."""
+    """Held small exchanges of a year as (day, member pks who took part), oldest first (one
+    query). Who took part: the starter and who accepted; never who declined or never answered."""
     rows = (
         ExchangeParticipant.objects.filter(
             exchange__school_id=school_id,
             exchange__year_id=year_id,
             exchange__status=PeerExchange.Status.HELD,
+            response=ExchangeParticipant.Response.ACCEPTED,
         )
-        .exclude(response=ExchangeParticipant.Response.DECLINED)
         .order_by("exchange__held_on", "exchange_id", "member_id")
         .values_list("exchange_id", "exchange__held_on", "member_id")
     )
@@ -244,7 +249,8 @@ def held_exchange_groups(
 
 
 def met_this_year(*, member: Member, year: SchoolYear) -> set[int]:
-    """Everyone the member sat with (held sessions) or exchanged with (held) this year."""
+    """Everyone the member sat with (held sessions) or exchanged with (held, both of them having
+    taken part: started it or accepted) this year."""
     tables = Seat.objects.filter(
         member=member,
         round__plan__session__year=year,
@@ -254,13 +260,17 @@ def met_this_year(*, member: Member, year: SchoolYear) -> set[int]:
         ),
     ).values("table_id")
     met = set(Seat.objects.filter(table_id__in=tables).values_list("member_id", flat=True))
+    took_part = ExchangeParticipant.Response.ACCEPTED
     exchanges = ExchangeParticipant.objects.filter(
-        member=member, exchange__year=year, exchange__status=PeerExchange.Status.HELD
-    ).exclude(response=ExchangeParticipant.Response.DECLINED)
+        member=member,
+        exchange__year=year,
+        exchange__status=PeerExchange.Status.HELD,
+        response=took_part,
+    )
     met |= set(
-        ExchangeParticipant.objects.filter(exchange__in=exchanges.values("exchange_id"))
-        .exclude(response=ExchangeParticipant.Response.DECLINED)
-        .values_list("member_id", flat=True)
+        ExchangeParticipant.objects.filter(
+            exchange__in=exchanges.values("exchange_id"), response=took_part
+        ).values_list("member_id", flat=True)
     )
     met.discard(member.pk)
     return met
@@ -393,15 +403,19 @@ def exchange_counts(
             "line_id",
             "took_from_id",
             "took",
+            "response",
         )
     )
     by_exchange: dict[int, list] = defaultdict(list)
     took_part = set()
     took_from: Counter = Counter()
-    for exchange_id, status, held_on, member_id, line_id, took_from_id, took in participants:
+    accepted = ExchangeParticipant.Response.ACCEPTED
+    for row in participants:
+        exchange_id, status, held_on, member_id, line_id, took_from_id, took, response = row
         if status != PeerExchange.Status.CANCELLED:
             took_part.add(member_id)
-        if status == PeerExchange.Status.HELD:
+        # a held exchange joins the lines of those who took part, not of who never answered
+        if status == PeerExchange.Status.HELD and response == accepted:
             by_exchange[exchange_id].append((held_on, line_id))
             if took and took_from_id:
                 took_from[took_from_id] += 1

@@ -486,8 +486,9 @@ def _held_exchanges(
             exchange__status=PeerExchange.Status.HELD,
             exchange__held_on__gte=filters.first_day,
             exchange__held_on__lte=filters.last_day,
+            # who took part: the starter and who accepted, never who declined or never answered
+            response=ExchangeParticipant.Response.ACCEPTED,
         )
-        .exclude(response=ExchangeParticipant.Response.DECLINED)
         .order_by("exchange__held_on", "exchange_id", "member_id")
         .values_list("exchange_id", "exchange__held_on", "member_id", "line_id")
     )

@@ -4,18 +4,22 @@ Rules kept here:
 - An ambition is saved as a new version when its text or sharing changes; earlier versions
   stay, for the author only.
 - A small exchange has its starter and one to five invitees, all active members of the same
-  school; everyone but the starter is asked. A moment is agreed when someone accepts one of the
-  proposed moments (a later proposal by anyone reopens the question); with "we arrange it
-  ourselves" the exchange is agreed once an invitee accepts. When every invitee has declined,
-  the exchange is off. Nobody gives a reason for declining, and in a group the starter is not
-  told who declined (only how many answered).
-- Held or not held is said by any participant once the moment has passed (or at once when they
-  arranged it themselves). Notes (what I brought, what I took and from which line) belong to
-  their author; a copy may go into the author's learning log.
-- A held exchange marks its participants as having met: it enters the overview's who-met-whom
+  school; everyone but the starter is asked. It belongs to the school year it is started in:
+  every moment falls on or before that year's last day. A moment is agreed when someone
+  accepts one of the proposed moments (a later proposal by anyone reopens the question); with
+  "we arrange it ourselves" the exchange is agreed once an invitee accepts (never by the starter
+  alone). When every invitee has declined, the exchange is off. Nobody gives a reason for
+  declining, and in a group the starter is not told who declined (only how many answered). Who
+  declined stays out.
+- Who took part is the starter and who accepted. Held or not held is said by one of them once
+  the moment has passed (or at once when they arranged it themselves), on a local day. Notes
+  (what I brought, what I took and from which line) are theirs too and belong to their author;
+  a copy may go into the author's learning log.
+- A held exchange marks those who took part as having met: it enters the overview's who-met-whom
   and the history given to the grouping engine, as a group of its own.
 - Every mail goes through the outbox with a personal link to the exchange's page, valid until
-  the end of the day after the moment (or a week when there is none yet).
+  the end of the day after the moment (or a week when there is none yet); someone who left the
+  school gets none.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from learninglines.models import LearningLine, Member
+from learninglines.models import LearningLine, Member, SchoolYear
 from learninglines.services.journal import log_entry_put_from_source
 from learninglines.services.outbox import mail_send_after_response
 from sessions_app.models import (
@@ -113,13 +118,33 @@ def _participants(exchange: PeerExchange) -> list[ExchangeParticipant]:
 
 
 def _others_in(exchange: PeerExchange, than: Member) -> list[Member]:
-    return [p.member for p in _participants(exchange) if p.is_in and p.member_id != than.pk]
+    """The others still in the exchange who are still at the school: nobody who left is mailed."""
+    return [
+        p.member
+        for p in _participants(exchange)
+        if p.is_in and p.member_id != than.pk and p.member.is_active
+    ]
 
 
 # --- the lifecycle ---
 
 
-def _clean_moments(moments: list[datetime], now: datetime) -> list[datetime]:
+def _after_the_year(moment: datetime, year: SchoolYear | None) -> str | None:
+    """Why `moment` cannot be proposed for an exchange of `year` (None when it can).
+
+    An exchange belongs to the school year it was started in, and is held inside it: a moment
+    after the year's last day could never be marked as held.
+    """
+    if year is None or timezone.localdate(moment) <= year.end:
+        return None
+    return _("Propose a moment in this school year, until %(end)s.") % {
+        "end": date_format(year.end, "j F Y")
+    }
+
+
+def _clean_moments(
+    moments: list[datetime], now: datetime, year: SchoolYear | None = None
+) -> list[datetime]:
     moments = sorted(set(moments))
     if len(moments) > MAX_MOMENTS:
         raise ValidationError(
@@ -127,6 +152,10 @@ def _clean_moments(moments: list[datetime], now: datetime) -> list[datetime]:
         )
     if any(moment <= now for moment in moments):
         raise ValidationError({"moments": _("Propose moments in the future.")})
+    for moment in moments:
+        refusal = _after_the_year(moment, year)
+        if refusal:
+            raise ValidationError({"moments": refusal})
     return moments
 
 
@@ -143,6 +172,8 @@ def exchange_start(
 ) -> PeerExchange:
     """Invite one to five colleagues to a small exchange and mail each of them."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    year = initiator.school.years.filter(start__lte=today, end__gte=today).first()
     topic = topic.strip()
     errors = {}
     if not topic:
@@ -158,7 +189,7 @@ def exchange_start(
     ):
         errors["invitees"] = [_("Invite colleagues of your own school.")]
     try:
-        moments = _clean_moments(moments, now)
+        moments = _clean_moments(moments, now, year)
     except ValidationError as error:
         errors.update(error.message_dict)
         moments = []
@@ -170,8 +201,6 @@ def exchange_start(
         errors["minutes"] = [_("Choose 10 to 240 minutes.")]
     if errors:
         raise ValidationError(errors)
-    today = timezone.localdate(now)
-    year = initiator.school.years.filter(start__lte=today, end__gte=today).first()
     if year is None:
         raise ValidationError(_("There is no current school year: the steering group opens it."))
     with transaction.atomic():
@@ -243,6 +272,13 @@ def exchange_accept(
     with transaction.atomic():
         exchange, participant = _locked(participant)
         _check_open(exchange)
+        if not participant.is_in:
+            raise ValidationError(_("You declined this exchange."))
+        if moment is None and participant.is_initiator:
+            # Nobody else said yes: the starter alone never makes an exchange agreed.
+            raise ValidationError(
+                _("You started this exchange: the others answer your invitation.")
+            )
         if moment is not None and moment.exchange_id != exchange.pk:
             raise ValidationError(_("Choose one of the moments proposed for this exchange."))
         if moment is not None and moment.proposed_by_id == participant.member_id:
@@ -309,8 +345,13 @@ def exchange_decline(
         if not still_in.exists():
             exchange.status = PeerExchange.Status.CANCELLED
             # The starter hears that it is off (never who declined last, nor why).
-            starter = exchange.participants.select_related("member__user", "member__school")
-            ids = _mail(exchange, [starter.get(is_initiator=True).member], "exchange_off", now)
+            starter = (
+                exchange.participants.select_related("member__user", "member__school")
+                .get(is_initiator=True)
+                .member
+            )
+            if starter.is_active:
+                ids = _mail(exchange, [starter], "exchange_off", now)
         exchange.updated_at = now
         exchange.save(update_fields=["status", "updated_at"])
     mail_send_after_response(ids=ids)
@@ -329,6 +370,9 @@ def exchange_propose_moment(
         _check_open(exchange)
         if not participant.is_in:
             raise ValidationError(_("You declined this exchange."))
+        refusal = _after_the_year(starts_at, exchange.year)
+        if refusal:
+            raise ValidationError({"starts_at": refusal})
         if exchange.moments.filter(starts_at__gt=now).count() >= MAX_MOMENTS * 3:
             raise ValidationError(_("Enough moments have been proposed: choose one of them."))
         moment = ExchangeMoment.objects.create(
@@ -394,14 +438,16 @@ def exchange_mark_held(
         exchange, participant = _locked(participant)
         if not participant.is_in:
             raise ValidationError(_("You declined this exchange."))
+        if participant.response != ExchangeParticipant.Response.ACCEPTED:
+            raise ValidationError(
+                _("Accept the invitation first: then you can say whether it took place.")
+            )
         if exchange.status != PeerExchange.Status.AGREED:
             raise ValidationError(_("Only an agreed exchange can be marked as held or not."))
         if exchange.starts_at is not None and exchange.starts_at > now:
             raise ValidationError(_("The agreed moment has not come yet."))
         if held:
-            day = on or (
-                timezone.localdate(exchange.starts_at) if exchange.starts_at else now.date()
-            )
+            day = on or timezone.localdate(exchange.starts_at or now)
             if day > timezone.localdate(now):
                 raise ValidationError({"on": _("Choose a day that has passed.")})
             if not exchange.year.start <= day <= exchange.year.end:
@@ -438,6 +484,8 @@ def exchange_note(
             raise ValidationError(_("Notes are written once the exchange has taken place."))
         if not participant.is_in:
             raise ValidationError(_("You declined this exchange."))
+        if participant.response != ExchangeParticipant.Response.ACCEPTED:
+            raise ValidationError(_("Only those who accepted the invitation write notes."))
         if took_from is not None and took_from.year_id != exchange.year_id:
             raise ValidationError({"took_from": _("Choose one of this year's learning lines.")})
         participant.brought = brought
@@ -476,10 +524,11 @@ def exchanges_ask_if_held(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         for exchange in candidates.select_for_update(of=("self",)):
             # those who took part: the starter and who accepted, not who never answered
+            # (and only those still at the school)
             members = [
                 p.member
                 for p in _participants(exchange)
-                if p.is_initiator or p.response == ExchangeParticipant.Response.ACCEPTED
+                if p.response == ExchangeParticipant.Response.ACCEPTED and p.member.is_active
             ]
             ids += _mail(exchange, members, "exchange_followup", now)
             due.append(exchange.pk)

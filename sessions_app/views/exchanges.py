@@ -121,13 +121,14 @@ class Seen:
         exchange = self.exchange
         return (
             exchange.status == Status.AGREED
-            and self.me.is_in
+            and self.me.response == Response.ACCEPTED
             and (exchange.starts_at is None or exchange.starts_at <= self.now)
         )
 
     @property
     def can_note(self) -> bool:
-        return self.exchange.status == Status.HELD and self.me.is_in
+        """Who took part writes notes: the starter and who accepted (not who never answered)."""
+        return self.exchange.status == Status.HELD and self.me.response == Response.ACCEPTED
 
     @property
     def needs_notes(self) -> bool:
@@ -271,7 +272,8 @@ def _colleagues(school: School, member: Member, year: SchoolYear | None):
 
 
 def _checked(values) -> set[int]:
-    return {int(value) for value in values if str(value).isdigit()}
+    """The ticked pks; anything that cannot be a primary key is left to the form to refuse."""
+    return {int(value) for value in values if str(value).isdigit() and int(value) < 2**63}
 
 
 @require_http_methods(["GET", "POST"])
@@ -283,8 +285,13 @@ def exchange_start_view(request: HttpRequest) -> HttpResponse:
     colleagues, groups = _colleagues(request.school, member, year)
     by_pk = {colleague.pk: colleague for colleague in colleagues}
     if request.method == "POST":
-        form = ExchangeStartForm(request.POST, colleagues=colleagues)
         checked = _checked(request.POST.getlist("invitees"))
+        # Someone of another school (or nobody) is never confirmed to exist: a 404, as for any
+        # object not fetched through the school. A colleague who left meanwhile is a form error.
+        of_the_school = member_list(school=request.school, active=None).filter(pk__in=checked)
+        if len(checked) != of_the_school.count():
+            raise Http404("No such member")
+        form = ExchangeStartForm(request.POST, colleagues=colleagues)
     else:
         initial = {"topic": request.GET.get("topic", "")[:200]}
         form = ExchangeStartForm(initial=initial, colleagues=colleagues)

@@ -155,6 +155,24 @@ def test_feed_of_a_deactivated_member_is_404(client, teacher):
     assert client.get(path).status_code == 404
 
 
+def test_feed_of_a_closed_account_is_404(client, teacher):
+    path = feed_path(teacher)
+    teacher.user.is_active = False
+    teacher.user.save()
+    assert client.get(path).status_code == 404
+
+
+def test_feed_name_escapes_the_schools_commas_and_semicolons(client, school, teacher):
+    """RFC 5545 TEXT: a comma or semicolon in a value is escaped, also in the calendar's name."""
+    school.name = "De Regenboog, locatie Noord; groep 1-8"
+    school.save()
+    content = client.get(feed_path(teacher)).content
+    unfolded = content.replace(b"\r\n ", b"")
+    expected = "Leerlijn-bijeenkomsten · De Regenboog\\, locatie Noord\\; groep 1-8"
+    assert f"\r\nX-WR-CALNAME:{expected}\r\n".encode() in unfolded
+    assert f"\r\nNAME:{expected}\r\n".encode() in unfolded
+
+
 def test_feed_answers_head_but_no_post(client, teacher):
     path = feed_path(teacher)
     assert client.head(path).status_code == 200

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from learninglines.models import LogEntry, OutgoingMail
 from learninglines.services.journal import calendar_feed_get_or_create
+from learninglines.services.people import member_set_active
 from sessions_app.models import Ambition, ExchangeMoment, ExchangeParticipant, PeerExchange
 from sessions_app.services.exchanges import (
     exchange_accept,
@@ -22,7 +23,7 @@ from sessions_app.services.exchanges import (
     exchange_note,
     exchange_start,
 )
-from tests.factories import CoachAssignmentFactory
+from tests.factories import CoachAssignmentFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -290,6 +291,48 @@ def test_errors_of_the_invitation_are_shown_with_the_input_kept(client, team):
         },
     )
     assert "Stel momenten in de toekomst voor." in html_of(response)
+    assert PeerExchange.objects.count() == 0
+
+
+def test_inviting_someone_of_another_school_is_not_found(client, team, other_school):
+    """An id the page never offered, of another school (or of nobody), is never confirmed."""
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    outsider = MemberFactory(school=other_school)
+    client.force_login(a1.user)
+    for invitees in ([outsider.pk], [b1.pk, outsider.pk], [outsider.pk + 1000]):
+        response = client.post(
+            url("exchange-start"),
+            {
+                "topic": "Iets",
+                "kind": "visit",
+                "invitees": invitees,
+                "moment_1": soon().strftime(LOCAL),
+                "minutes": "45",
+            },
+        )
+        assert response.status_code == 404
+    assert PeerExchange.objects.count() == 0
+
+
+def test_a_colleague_who_left_meanwhile_is_a_form_error(client, team):
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    client.force_login(a1.user)
+    member_set_active(member=b1, active=False)  # after the page was opened
+    response = client.post(
+        url("exchange-start"),
+        {
+            "topic": "Iets",
+            "kind": "visit",
+            "invitees": [b1.pk],
+            "moment_1": soon().strftime(LOCAL),
+            "minutes": "45",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["invitees"] == [
+        "Iemand die je hebt aangevinkt, kun je niet meer uitnodigen: die werkt niet meer op "
+        "school. Vink je collega's opnieuw aan."
+    ]
     assert PeerExchange.objects.count() == 0
 
 

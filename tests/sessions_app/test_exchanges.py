@@ -1,19 +1,22 @@
 """Small exchanges and ambitions, the services and selectors: the lifecycle, declining in a
 group without telling who, notes and their readers, suggestions, and the history they add."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from learninglines.models import LogEntry, OutgoingMail
 from learninglines.services.lines import line_update
+from learninglines.services.people import member_set_active
 from sessions_app.models import Ambition, ExchangeParticipant, PeerExchange
 from sessions_app.selectors.exchanges import (
     ambition_versions,
     exchange_counts,
     group_visible_responses,
+    held_exchange_groups,
+    met_this_year,
     notes_readable,
     suggestions_for,
     words,
@@ -156,6 +159,122 @@ def test_holding_before_the_moment_is_refused(team):
     exchange_accept(participant=_part(exchange, _b1), moment=exchange.moments.first())
     with pytest.raises(ValidationError):
         exchange_mark_held(participant=_part(exchange, a1), held=True)
+
+
+def test_the_starter_alone_never_agrees_to_arranging_it_themselves(team):
+    """With "we arrange it ourselves" an invitee's yes makes it agreed, never the starter's."""
+    exchange, a1, _b1 = _duo(team, moments=[], self_arranged=True)
+    OutgoingMail.objects.all().delete()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_accept(participant=_part(exchange, a1))
+    assert error.value.messages == ["You started this exchange: the others answer your invitation."]
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.PROPOSED
+    assert not OutgoingMail.objects.exists()
+
+
+def test_who_declined_cannot_accept_afterwards(team):
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Groep", kind="visit", moments=[_soon(2)]
+    )
+    exchange_decline(participant=_part(exchange, b1))
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    assert error.value.messages == ["You declined this exchange."]
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.PROPOSED, None)
+    assert _part(exchange, b1).response == ExchangeParticipant.Response.DECLINED
+
+
+def test_who_never_answered_neither_says_it_took_place_nor_counts_as_met(team):
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Groep", kind="visit", moments=[_soon(2)]
+    )
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    after = _soon(2) + timedelta(hours=3)
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_mark_held(participant=_part(exchange, c1), held=True, now=after)
+    assert error.value.messages == [
+        "Accept the invitation first: then you can say whether it took place."
+    ]
+    exchange_mark_held(participant=_part(exchange, b1), held=True, now=after)
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_note(
+            participant=_part(exchange, c1), brought="x", took="", took_from=None, sharing="line"
+        )
+    assert error.value.messages == ["Only those who accepted the invitation write notes."]
+    # c1 never answered: not at the table of this exchange in anyone's history
+    assert held_exchange_groups(school_id=a1.school_id, year_id=team.year.pk) == [
+        (timezone.localdate(_soon(2)), sorted([a1.pk, b1.pk]))
+    ]
+    assert met_this_year(member=c1, year=team.year) == set()
+    assert met_this_year(member=a1, year=team.year) == {b1.pk}
+    overview = school_overview(school=team.year.school, filters=OverviewFilter(year=team.year))
+    assert overview.encounters.pairs_met == 1
+
+
+def test_held_without_a_moment_is_the_local_day_not_the_utc_one(team):
+    exchange, _a1, b1 = _duo(team, moments=[], self_arranged=True)
+    exchange_accept(participant=_part(exchange, b1))
+    # half past midnight in Amsterdam is still the day before in UTC (as the clock gives it)
+    after_midnight = timezone.make_aware(
+        datetime.combine(timezone.localdate(), time(0, 30))
+    ).astimezone(UTC)
+    exchange_mark_held(participant=_part(exchange, b1), held=True, now=after_midnight)
+    exchange.refresh_from_db()
+    assert exchange.held_on == timezone.localdate()
+
+
+def test_moments_after_the_school_year_are_refused(team):
+    """The exchange belongs to this school year: a later moment could never be marked held."""
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    after_the_year = timezone.make_aware(
+        datetime.combine(team.year.end + timedelta(days=1), time(10))
+    )
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_start(
+            initiator=a1, invitees=[b1], topic="Iets", kind="visit", moments=[after_the_year]
+        )
+    end = f"{team.year.end.day} July {team.year.end.year}"
+    assert error.value.message_dict == {
+        "moments": [f"Propose a moment in this school year, until {end}."]
+    }
+    assert PeerExchange.objects.count() == 0
+    exchange, a1, b1 = _duo(team)
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_propose_moment(participant=_part(exchange, b1), starts_at=after_the_year)
+    assert error.value.message_dict == {
+        "starts_at": [f"Propose a moment in this school year, until {end}."]
+    }
+    assert exchange.moments.count() == 2
+    # the year's last day still is in it
+    last = timezone.make_aware(datetime.combine(team.year.end, time(10)))
+    exchange_propose_moment(participant=_part(exchange, b1), starts_at=last)
+    assert exchange.moments.count() == 3
+
+
+def test_who_left_the_school_gets_no_more_mail_of_the_exchange(team):
+    a1, b1, b2 = team.members["A"][0], team.members["B"][0], team.members["B"][1]
+    c1, c2 = team.members["C"][0], team.members["C"][1]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1, c2], topic="Groep", kind="visit", moments=[_soon(2)]
+    )
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    member_set_active(member=c2, active=False)
+    OutgoingMail.objects.all().delete()
+    exchange_cancel(participant=_part(exchange, a1), note="Toch niet")
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
+        [b1.user.email, c1.user.email]
+    )
+    # the follow-up goes to who took part and is still at the school
+    duo = exchange_start(initiator=a1, invitees=[b2], topic="Duo", kind="visit", moments=[_soon(2)])
+    exchange_accept(participant=_part(duo, b2), moment=duo.moments.first())
+    member_set_active(member=b2, active=False)
+    OutgoingMail.objects.all().delete()
+    assert exchanges_ask_if_held(now=_soon(2) + timedelta(hours=3)) == 1
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == [a1.user.email]
 
 
 def test_an_invitation_needs_one_to_five_colleagues_and_a_moment(team):
