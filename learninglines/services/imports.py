@@ -16,6 +16,9 @@ Rules kept here (docs/staff-import.md says the same for schools):
 - A private e-mail column ("E-mail privé") is used only when no other column holds addresses.
 - The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
   file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
+- Rows are numbered as the spreadsheet shows them. A workbook value we cannot see as Excel shows
+  it (a formula without its saved result) is a problem, never an empty cell; a hidden row is
+  read, and its row says so.
 """
 
 from __future__ import annotations
@@ -39,8 +42,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl.utils.cell import range_boundaries
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -112,6 +115,10 @@ HEADER_ALIASES = {
     ImportField.FULL_NAME: [
         "naam", "volledigenaam", "naamvolledig", "volnaam", "naammedewerker", "medewerkernaam",
         "medewerker", "weergavenaam", "name", "fullname", "displayname", "employeename",
+        # both parts named in the header ("Voor- en achternaam", "Achternaam, roepnaam")
+        "voorenachternaam", "voornaamachternaam", "voornaamenachternaam", "roepnaamachternaam",
+        "roepnaamenachternaam", "achternaamvoornaam", "achternaamroepnaam", "firstnamelastname",
+        "lastnamefirstname",
     ],
     ImportField.FIRST_NAME: [
         "voornaam", "voornamen", "roepnaam", "vnaam", "firstname", "givenname", "forename",
@@ -119,18 +126,24 @@ HEADER_ALIASES = {
     ],
     ImportField.NAME_PREFIX: [
         "tussenvoegsel", "tussenvoegsels", "tussenv", "voorvoegsel", "voorvoegsels",
-        "nameprefix", "prefix", "infix", "surnameprefix", "lastnameprefix",
+        "voorv", "nameprefix", "prefix", "infix", "surnameprefix", "lastnameprefix",
     ],
     ImportField.LAST_NAME: [
         "achternaam", "familienaam", "geslachtsnaam", "lastname", "surname", "familyname",
         # the last name with its prefix in one column ("Achternaam + tussenvoegsel")
-        "achternaamtussenvoegsel", "achternaamtussenvoegsels", "achternaammettussenvoegsel",
-        "achternaaminclusieftussenvoegsel", "achternaamincltussenvoegsel",
+        # ("Achternaam incl. voorvoegsel", as ParnasSys calls the prefix)
+        *(
+            f"achternaam{link}{prefix}"
+            for link in ("", "met", "incl", "inclusief")
+            for prefix in ("tussenvoegsel", "tussenvoegsels", "voorvoegsel", "voorvoegsels")
+        ),
         "volledigeachternaam", "achternaamvolledig",
     ],
     ImportField.EMAIL: [
         "email", "emailadres", "emailaddress", "mail", "mailadres", "emailwerk", "werkemail",
         "emailschool", "schoolemail", "workemail",
+        # a Microsoft 365 export of the users: the sign-in name is the address
+        "userprincipalname",
     ],
     ImportField.LINE: [
         "leerlijn", "leerlijnen", "leerlijnnaam", "naamleerlijn", "lijn", "learningline", "line",
@@ -150,7 +163,12 @@ _ALIAS_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in a
 # no other e-mail column: the school's address comes first.
 EMAIL_QUALIFIERS = {
     "werk", "school", "zakelijk", "zakelijke", "work", "business", "office", "primair",
-    "primary", "hoofd", "main", "adres", "address",
+    "primary", "hoofd", "main", "adres", "address", "organisatie",
+}  # fmt: skip
+# Words that say whose value a column holds, as lists of staff add them ("Voornaam medewerker",
+# "E-mail werknemer"): left out when a header is not recognised with them.
+SUBJECT_WORDS = {
+    "medewerker", "medewerkers", "werknemer", "personeel", "personeelslid", "employee", "staff",
 }  # fmt: skip
 PRIVATE_QUALIFIERS = {
     "prive", "prieve", "private", "personal", "persoonlijk", "persoonlijke", "thuis", "home",
@@ -158,11 +176,16 @@ PRIVATE_QUALIFIERS = {
 _BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
 
 YES = {
-    "ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep", "✓", "✔",
+    "ja", "j", "yes", "y", "x", "1", "waar", "true", "wel", "stuurgroep", "✓", "✔", "☑", "✅",
+    # "v" for a tick ("vinkje"), as typed where the font has no tick
+    "v",
     # a role in the steering group, as some lists write it
-    "lid", "voorzitter", "member", "chair",
+    "lid", "voorzitter", "secretaris", "member", "chair", "√",
 }  # fmt: skip
-NO = {"nee", "n", "no", "0", "onwaar", "false", "niet", "-"}
+NO = {
+    "nee", "neen", "n", "no", "0", "onwaar", "false", "niet", "geen", "nvt", "-", "✗", "✘",
+    "❌", "☐",
+}  # fmt: skip
 
 
 # Words that open a Dutch (or Flemish, French, German, Arabic) surname: "van", "van der",
@@ -174,6 +197,10 @@ NAME_PREFIXES = {
 }  # fmt: skip
 
 
+_INITIALS = re.compile(r"(?:[^\W\d_]\.\s*)+")
+_ONE_NAME = re.compile(r"[^\W\d_][^\W\d_'-]*(?:[-'][^\W\d_]+)*")
+
+
 def split_full_name(text: str) -> tuple[str, str, str]:
     """A full name as (first name, prefix, last name), the way Dutch lists write it.
 
@@ -183,7 +210,16 @@ def split_full_name(text: str) -> tuple[str, str, str]:
     - "Berg, Daan van der" or "van der Berg, Daan" (last name first, as administration systems
       export it): the prefix words before or after the comma are the prefix.
     - One word is a first name only. Capitals are kept as written.
+    - What the name adds in brackets is left out ("Jan Smit (IB)"), unless it is the call
+      name beside initials: "Smit, J. (Jan)" is Jan Smit.
     """
+    bracketed = [part[1:-1].strip() for part in _BRACKETED.findall(text)]
+    if bracketed:
+        first, prefix, last = split_full_name(_BRACKETED.sub(" ", text))
+        call_name = bracketed[0]
+        if first and _INITIALS.fullmatch(first) and _ONE_NAME.fullmatch(call_name):
+            first = call_name
+        return first, prefix, last
     if "," in text:
         last, first = (part.split() for part in text.split(",", 1))
         prefix: list[str] = []
@@ -255,8 +291,12 @@ def header_match(header: str) -> tuple[str | None, bool]:
     words = _words(_BRACKETED.sub(" ", header))
     core = [word for word in words if not word.isdigit()]
     private = any(word in PRIVATE_QUALIFIERS for word in _words(header))
-    email_core = "".join(w for w in core if w not in EMAIL_QUALIFIERS | PRIVATE_QUALIFIERS)
-    for candidate in (key, "".join(core)):
+    # "Voornaam medewerker": without the words that say whose name it is
+    subject_core = "".join(word for word in core if word not in SUBJECT_WORDS)
+    email_core = "".join(
+        w for w in core if w not in EMAIL_QUALIFIERS | PRIVATE_QUALIFIERS | SUBJECT_WORDS
+    )
+    for candidate in (key, "".join(core), subject_core):
         if candidate in _ALIAS_FIELD:
             found = _ALIAS_FIELD[candidate]
             return found, private and found == ImportField.EMAIL
@@ -306,6 +346,13 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[str]]]
     read_as: str  # how it was read, e.g. "CSV with semicolons, Windows-1252", for the preview
+    # Excel only: cells with a formula whose result the file does not hold, as (row, column
+    # index), and the rows hidden in the sheet (by hand or by a filter)
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)
+
+
+_FORCED_TEXT = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
 
 
 def _cell(value) -> str:
@@ -315,6 +362,11 @@ def _cell(value) -> str:
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, str):
+        # ="0612345678": how some exports keep a value text in Excel; Excel shows what is inside
+        forced = _FORCED_TEXT.fullmatch(value.strip())
+        if forced:
+            value = forced.group(1).replace('""', '"')
     # Collapses runs of spaces and non-breaking spaces that exports leave in names, and writes
     # "ë" as one character where a copy from a PDF or a Mac has "e" and a combining diaeresis.
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
@@ -380,9 +432,13 @@ def _table(raw_rows: Iterable[Iterable], read_as: str) -> Table:
     while headers and not headers[-1]:
         headers = headers[:-1]
     width = len(headers)
+    # The header again further down (lists put together from several exports, or an export
+    # that repeats it on every printed page) is not a person.
+    header_keys = [_key(h) for h in headers]
+    rows = [(n, (c + [""] * width)[:width]) for n, c in rows]
     return Table(
         headers=headers,
-        rows=[(n, (c + [""] * width)[:width]) for n, c in rows],
+        rows=[(n, c) for n, c in rows if [_key(x) for x in c] != header_keys],
         read_as=read_as,
     )
 
@@ -396,30 +452,104 @@ def _not_a_spreadsheet() -> ImportFileError:
     )
 
 
+def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A byte that is not UTF-8, read as Windows-1252 (see _decode)."""
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("staff-import-cp1252", _cp1252_byte)
+
+
+def _name_letters(text: str) -> int:
+    """How many characters outside ASCII read as the letters of a name: lower case, or a
+    capital that opens a word. A byte read in the wrong encoding gives punctuation († ™) or
+    a capital inside a word ("ZoÎ") instead. The few letters Windows-1252 has among its
+    punctuation (š ž œ ƒ) are where Mac Roman has ö, û, É: they do not count."""
+    count = 0
+    for before, char in zip(" " + text, text, strict=False):
+        if ord(char) < 128 or char in "ŠšŽžŸŒœƒ" or not char.isalpha():
+            continue
+        if char.islower() or not before.isalpha():
+            count += 1
+    return count
+
+
+def _utf16_without_bom(content: bytes) -> str | None:
+    """The byte order ("le" or "be") when `content` looks like UTF-16 text without a byte order
+    mark (every other byte zero, as in ASCII text), else None."""
+    sample = content[:2000]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    if sample[1::2].count(0) > 0.4 * pairs and sample[0::2].count(0) == 0:
+        return "le"
+    if sample[0::2].count(0) > 0.4 * pairs and sample[1::2].count(0) == 0:
+        return "be"
+    return None
+
+
 def _decode(content: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the name of its encoding.
+
+    UTF-8 first. A file that is not UTF-8 throughout is read byte by byte as Windows-1252 where
+    it is not UTF-8: rows pasted from an older export into a UTF-8 file keep their "ë" and the
+    rest keeps its own. A file without any UTF-8 in it may be Mac Roman (Excel for Mac's plain
+    "CSV"), where "ë" is a byte that Windows-1252 reads as a quotation mark: the reading with
+    more letters in the names wins. UTF-16 comes with a byte order mark (Excel's "Unicode
+    text"), or is recognised by its zero bytes.
+    """
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16"), "UTF-16"
+        try:
+            return content.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:  # binary after the mark, or cut off halfway a character
+            raise _not_a_spreadsheet() from None
     try:
         return content.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    order = _utf16_without_bom(content)
+    if order is not None:
+        try:
+            return content.decode(f"utf-16-{order}"), "UTF-16"
+        except UnicodeDecodeError:
+            raise _not_a_spreadsheet() from None
+    mixed = content.decode("utf-8-sig", errors="staff-import-cp1252")
     try:
-        return content.decode("cp1252"), "Windows-1252"
+        windows = content.decode("cp1252")
     except UnicodeDecodeError:
-        raise _not_a_spreadsheet() from None
+        windows = None
+    if windows is not None and mixed != windows:
+        return mixed, "UTF-8, Windows-1252"
+    mac = content.decode("mac_roman")
+    if windows is None or _name_letters(mac) > _name_letters(windows):
+        if any(char < " " and char not in "\t\r\n" for char in mac):
+            raise _not_a_spreadsheet()
+        return mac, "Mac Roman"
+    return windows, "Windows-1252"
+
+
+_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 
 
 def _read_csv(content: bytes) -> Table:
     text, encoding = _decode(content)
     if "\x00" in text:
         raise _not_a_spreadsheet()
-    try:
-        sniffed = csv.Sniffer().sniff(text[:8192], delimiters=";,\t").delimiter
-    except csv.Error:
-        sniffed = ";"
+    # Excel may open a CSV with a line "sep=;" that names the separator; it does not show that
+    # line, so the rows are numbered from the line after it, as Excel numbers them.
+    sep_line = _SEP_LINE.match(text)
+    if sep_line:
+        text = text[sep_line.end() :]
+        delimiters = [sep_line.group(1)]
+    else:
+        try:
+            sniffed = csv.Sniffer().sniff(text[:8192], delimiters=";,\t").delimiter
+        except csv.Error:
+            sniffed = ";"
+        delimiters = [sniffed, ";", ",", "\t"]
     best, best_score, last_error = None, -1, None
     # The sniffer guesses; the delimiter that yields the most recognised headers wins.
-    for delimiter in dict.fromkeys([sniffed, ";", ",", "\t"]):
+    for delimiter in dict.fromkeys(delimiters):
         try:
             # newline="": a line may end in \r\n, \n or a lone \r (Excel's "CSV (Macintosh)")
             rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -449,7 +579,7 @@ def _read_csv(content: bytes) -> Table:
         )
     names = {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}
     table.read_as = _("CSV with %(separator)s, %(encoding)s") % {
-        "separator": names[delimiter],
+        "separator": names.get(delimiter, f"“{delimiter}”"),
         "encoding": encoding,
     }
     return table
@@ -475,32 +605,65 @@ def _unclosed_quote(text: str, delimiter: str, width: int) -> int | None:
 
 
 _MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
+_ROW = f"{{{SHEET_MAIN_NS}}}row"
+_CELL = f"{{{SHEET_MAIN_NS}}}c"
+_FORMULA = f"{{{SHEET_MAIN_NS}}}f"
+_VALUE = f"{{{SHEET_MAIN_NS}}}v"
 
 
-def _merged_down(sheet) -> dict[int, list[tuple[int, int]]]:
-    """The cells of `sheet` merged over several rows, as {first row: [(column, last row)]}.
+@dataclass
+class SheetMarks:
+    """What read-only openpyxl does not tell about a sheet."""
 
-    Read-only openpyxl does not give merged cells: they are read here from the end of the
-    sheet's XML, with the parser openpyxl uses.
-    """
-    merged: dict[int, list[tuple[int, int]]] = {}
+    # cells merged over several rows, as {first row: [(column, last row)]}
+    merged: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # cells with a formula and no result saved with it, as (row, column index): openpyxl and
+    # other programs that write workbooks without calculating them leave the result out, and
+    # we would read an empty cell where Excel shows the result
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)
+
+
+def _sheet_marks(sheet) -> SheetMarks:
+    """The merged cells, formulas without a result and hidden rows of `sheet`, read from the
+    sheet's XML with the parser openpyxl uses."""
+    marks = SheetMarks()
     try:
         # the sheet's XML in the workbook openpyxl has open (a private method of its read-only
-        # sheet: should a later openpyxl lack it, the sheet is read without merged cells, as
+        # sheet: should a later openpyxl lack it, the sheet is read without these marks, as
         # before, rather than refused)
         with sheet._get_source() as source:
             for _event, element in iterparse(source):
-                if element.tag == _MERGE_CELL:
+                tag = element.tag
+                if tag in (_FORMULA, _VALUE):
+                    continue  # read with their cell, then cleared with it
+                if tag == _CELL:
+                    children = {child.tag: child for child in element}
+                    value = children.get(_VALUE)
+                    # an empty result is saved as an empty text ("str"); an empty number is
+                    # not a result at all
+                    no_result = value is None or (not value.text and element.get("t") != "str")
+                    if _FORMULA in children and no_result:
+                        try:
+                            column, row, _c, _r = range_boundaries(element.get("r", ""))
+                        except (TypeError, ValueError):
+                            column = None
+                        if column is not None and column <= MAX_COLUMNS:
+                            marks.uncalculated.add((row, column - 1))
+                elif tag == _ROW:
+                    if element.get("hidden") in ("1", "true") and element.get("r", "").isdigit():
+                        marks.hidden_rows.add(int(element.get("r")))
+                elif tag == _MERGE_CELL:
                     try:
                         column, first, _last_col, last = range_boundaries(element.get("ref", ""))
                     except (TypeError, ValueError):
                         continue
                     if last > first and column <= MAX_COLUMNS:
-                        merged.setdefault(first, []).append((column, last))
+                        marks.merged.setdefault(first, []).append((column, last))
                 element.clear()
     except Exception:  # see above; the values themselves are read by openpyxl
-        return {}
-    return merged
+        return SheetMarks()
+    return marks
 
 
 def _fill_merged_down(rows: Iterable[Iterable], merged: dict[int, list[tuple[int, int]]]):
@@ -516,6 +679,22 @@ def _fill_merged_down(rows: Iterable[Iterable], merged: dict[int, list[tuple[int
         for column, last in merged.get(number, []):
             covering.append((column, last, row[column - 1] if column <= len(row) else None))
         yield row
+
+
+def _sheets_in_order(workbook) -> list:
+    """The sheets in the order we look for the team: the one open when the file was saved,
+    then the other visible ones as the tabs show them, then hidden ones (an old list someone
+    hid is not what Excel shows)."""
+    sheets = workbook.worksheets
+    try:
+        active = workbook.active
+    except Exception:  # a damaged index of the active sheet: the tabs' order
+        active = None
+    visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"]
+    if active in visible:
+        visible.remove(active)
+        visible.insert(0, active)
+    return visible + [sheet for sheet in sheets if sheet.sheet_state != "visible"]
 
 
 def _read_xlsx(content: bytes) -> Table:
@@ -545,8 +724,26 @@ def _read_xlsx(content: bytes) -> Table:
                             "that file."
                         )
                     )
+                if "xl/workbook.bin" in names:
+                    raise ImportFileError(
+                        _(
+                            "This is an Excel binary workbook (.xlsb). Open it in Excel, choose "
+                            "Save as and pick Excel workbook (.xlsx) or CSV, then upload that "
+                            "file."
+                        )
+                    )
+                if "Index.zip" in names or any(
+                    name.startswith("Index/") and name.endswith(".iwa") for name in names
+                ):
+                    raise ImportFileError(
+                        _(
+                            "This is a Numbers file. Open it in Numbers, choose File, Export To, "
+                            "Excel (or CSV), then upload that file."
+                        )
+                    )
                 raise _not_a_spreadsheet()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        # NotImplementedError: a zip of a version or compression zipfile does not know
         raise _not_a_spreadsheet() from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -555,15 +752,19 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         first_error = None
         first_table = None
-        for sheet in workbook.worksheets:
+        for sheet in _sheets_in_order(workbook):
             # Some programs write a wrong size into the sheet; read what is really there.
             sheet.reset_dimensions()
             rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-            merged = _merged_down(sheet)
-            if merged:
-                rows = _fill_merged_down(rows, merged)
+            marks = _sheet_marks(sheet)
+            if marks.merged:
+                rows = _fill_merged_down(rows, marks.merged)
+            if len(workbook.worksheets) > 1:
+                read_as = _("Excel, sheet “%(sheet)s”") % {"sheet": sheet.title}
+            else:
+                read_as = "Excel"
             try:
-                table = _table(rows, "Excel")
+                table = _table(rows, read_as)
             except TooManyRows:
                 raise
             except ImportFileError as error:
@@ -571,6 +772,8 @@ def _read_xlsx(content: bytes) -> Table:
                 if first_error is None or isinstance(first_error, EmptyFile):
                     first_error = error
                 continue
+            table.uncalculated = marks.uncalculated
+            table.hidden_rows = marks.hidden_rows
             # The team is on the first sheet whose header names an e-mail column (a sheet of
             # pupils before it has names too); failing that, on the first with a header row.
             if any(header_field(h) == ImportField.EMAIL for h in table.headers):
@@ -817,6 +1020,32 @@ def _column_problems(columns: list[Column]) -> list[str]:
     return problems
 
 
+def _uncalculated_problem(table: Table, columns: list[Column]) -> str | None:
+    """Formulas without a saved result in the columns we import: we would read them as empty
+    cells (an address missing, a line or steering group kept) where Excel shows a value."""
+    imported = {column.index for column in columns if column.field}
+    numbers = {number for number, _cells in table.rows}
+    cells = sorted(
+        (number, index)
+        for number, index in table.uncalculated
+        if index in imported and number in numbers
+    )
+    if not cells:
+        return None
+    names = ", ".join(f"{get_column_letter(index + 1)}{number}" for number, index in cells[:5])
+    if len(cells) > 5:
+        more = len(cells) - 5
+        names = ngettext("%(cells)s and %(count)d more", "%(cells)s and %(count)d more", more) % {
+            "cells": names,
+            "count": more,
+        }
+    return _(
+        "These cells hold a formula whose result is not saved in the file, so we cannot read "
+        "them: %(cells)s. Open the file in Excel or LibreOffice, save it there and upload it "
+        "again."
+    ) % {"cells": names}
+
+
 def _line_lookup(lines: list[LearningLine]) -> dict[str, LearningLine]:
     lookup = {}
     for line in lines:
@@ -849,15 +1078,24 @@ def _find_line(lookup: dict[str, LearningLine], text: str) -> LearningLine | Non
 
 def _parse_steering(text: str) -> bool | None:
     # "Ja (voorzitter)": what a cell adds in brackets does not change its answer
+    text = text.replace("\ufe0f", "")  # the variation selector of an emoji tick "✔️"
     for key in (_key(text) or text.strip(), _key(_BRACKETED.sub(" ", text))):
         if key in YES:
             return True
         if key in NO:
             return False
+    # "ja, voorzitter", "Lid stuurgroep": words that each say yes
+    words = _words(_BRACKETED.sub(" ", text))
+    if words and all(word in YES for word in words):
+        return True
+    if words and all(word in NO for word in words):
+        return False
     raise ValueError(text)
 
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# quotes and brackets around an address, also the curly quotes Word and Outlook type
+_QUOTES = "<>\"'“”\u2018\u2019„\u201a«»"
 
 
 def _email(text: str) -> str:
@@ -867,7 +1105,7 @@ def _email(text: str) -> str:
         text = inside.group(1)
     # invisible characters a copy from a web page or a chat brings along, quotes, and the
     # separator of a list of addresses ("daan@school.example;")
-    text = _INVISIBLE.sub("", text).strip().strip("<>\"'").strip().rstrip(";,").strip()
+    text = _INVISIBLE.sub("", text).strip().strip(_QUOTES).strip().rstrip(";,").strip()
     if text.lower().startswith("mailto:"):
         text = text[7:]
     return User.objects.normalize_email(text)
@@ -952,6 +1190,9 @@ def staff_import_preview(
     for column in columns:
         column.sample = next((c[column.index] for _n, c in table.rows if c[column.index]), "")
     problems = _column_problems(columns)
+    uncalculated = _uncalculated_problem(table, columns)
+    if uncalculated:
+        problems.append(uncalculated)
     if problems:
         return Preview(table, columns, problems, [], year, start)
 
@@ -1004,7 +1245,18 @@ def staff_import_preview(
                 if len(email) > User._meta.get_field("email").max_length:
                     raise ValidationError("too long")
             except ValidationError:
-                row.notes.append(_("“%(value)s” is not a valid e-mail address.") % {"value": email})
+                if email.count("@") > 1:
+                    row.notes.append(
+                        _(
+                            "“%(value)s” holds more than one e-mail address. Keep one address "
+                            "per row: the one of the school."
+                        )
+                        % {"value": email}
+                    )
+                else:
+                    row.notes.append(
+                        _("“%(value)s” is not a valid e-mail address.") % {"value": email}
+                    )
             if email == TEMPLATE_EXAMPLE_EMAIL:
                 row.notes.append(_("This is the template's example row: remove it."))
         if not row.first_name:
@@ -1082,6 +1334,12 @@ def staff_import_preview(
             row.notes.append(
                 _("The same e-mail address is also on row %(rows)s.")
                 % {"rows": ", ".join(str(n) for n in others)}
+            )
+    # A hidden row (by hand, or by a filter) is imported too: say so, where Excel hides it.
+    for row in rows:
+        if row.number in table.hidden_rows:
+            row.notes.append(
+                _("Hidden in your file (by hand or by a filter), but read like the other rows.")
             )
     if not rows:
         problems.append(

@@ -171,7 +171,7 @@ def test_excel_with_a_title_row_english_headers_in_another_order_and_extra_colum
         sheets_before=1,
     )
     table = read_table(content)
-    assert table.read_as == "Excel"
+    assert table.read_as == "Excel, sheet “Team”"
     assert table.headers == [
         "Employee no.",
         "E-mail",
