@@ -63,7 +63,10 @@ MESSAGES = {
     "plan_member_missing": _("%(member)s would have no seat in round %(round)s."),
     "plan_member_twice": _("%(member)s would sit twice in round %(round)s."),
     "plan_absent_seated": _("%(member)s is not there in round %(round)s but has a seat."),
-    "plan_unknown_member": _("Someone who is in no learning line has a seat in round %(round)s."),
+    "plan_unknown_member": _(
+        "Someone who left the team or their learning line still has a seat in round %(round)s: "
+        "free their seat first."
+    ),
 }
 
 

@@ -61,6 +61,7 @@ urlpatterns = [
         plans.plan_repair_view,
         name="plan-repair",
     ),
+    path(f"{S}<int:pk>/plan/left/", plans.plan_release_view, name="plan-release"),
     path(f"{S}<int:pk>/plan/apart/", plans.apart_create_view, name="apart-create"),
     # --- the day: publish, the teacher's table, print, projector and clock, held ---
     path(f"{S}<int:pk>/me/", day.my_session_view, name="my-session"),

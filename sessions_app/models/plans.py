@@ -135,6 +135,7 @@ class PlanChange(models.Model):
         UNLOCK = "unlock", _("unlocked a table")
         REPAIR = "repair", _("re-planned a round")
         PRESENCE = "presence", _("followed a change in attendance")
+        LEFT = "left", _("took people who left off the plan")
         UNDO = "undo", _("undid a change")
 
     plan = models.ForeignKey(

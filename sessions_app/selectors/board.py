@@ -131,6 +131,11 @@ class Board:
         return found
 
     @property
+    def gone(self) -> list[str]:
+        """Names of people seated in some round who left the team or their line since."""
+        return sorted({name for rnd in self.rounds for name in rnd.gone})
+
+    @property
     def table_count(self) -> int:
         return len(self.rounds[0].tables) if self.rounds else 0
 

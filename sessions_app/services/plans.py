@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -150,6 +151,21 @@ def _claim(plan: TablePlan, version: int) -> None:
     plan.updated_at = timezone.now()
 
 
+@contextmanager
+def _claimed(plan: TablePlan, version: int):
+    """A transaction that claims `version` (`_claim`). When the change is refused inside it,
+    the database rolls back and `plan` gets its stored version back, so the caller can go on
+    with the same instance."""
+    kept = plan.version, plan.updated_at
+    try:
+        with transaction.atomic():
+            _claim(plan, version)
+            yield
+    except BaseException:
+        plan.version, plan.updated_at = kept
+        raise
+
+
 def _record(plan, *, kind, before, by, details=None) -> PlanChange:
     return PlanChange.objects.create(
         plan=plan, version=plan.version, kind=kind, details=details or {}, before=before, by=by
@@ -175,25 +191,33 @@ def _run_engine(data: EngineInput, *, locked, seed: int, tables: int | None):
     )
 
 
-def _presence_changes(data: EngineInput, rnd, number: int) -> tuple[list[int], list[int]]:
-    """(arrived, leaving) in table round `number`: present but unseated, seated but not there."""
+def _presence_changes(
+    data: EngineInput, rnd, number: int
+) -> tuple[list[int], list[int], list[int]]:
+    """(arrived, leaving, gone) in table round `number`: present but unseated, seated but not
+    there, and seated but no longer in the team or in a line (they left after the plan was
+    made)."""
     away = data.absent_in(number)
     seated = {m for table in rnd for m in table}
     everyone = {m for members in data.lines.values() for m in members}
-    return sorted(everyone - away - seated), sorted(seated & away)
+    return sorted(everyone - away - seated), sorted(seated & away), sorted(seated - everyone)
 
 
 def _repair(data: EngineInput, rounds_ids, flags, r: int, seed: int):
     """Repair round index `r` for who is there; the session's other rounds count as history.
 
-    Only tables someone left or joined change; locked tables stay exactly as they are.
+    Only tables someone left or joined change; locked tables stay exactly as they are, except
+    that someone who left the team or their line leaves a locked table too.
     """
-    arrived, leaving = _presence_changes(data, rounds_ids[r], r + 1)
-    if not arrived and not leaving:
+    arrived, leaving, gone = _presence_changes(data, rounds_ids[r], r + 1)
+    if not arrived and not leaving and not gone:
         return rounds_ids, flags
+    # The engine knows only the lines' members: who left is taken off their seat first.
+    # (The history may name them: the engine passes over ids that are in no line there.)
+    current = [[m for m in table if m not in gone] for table in rounds_ids[r]]
     result = repair_round(
         data.lines,
-        rounds_ids[r],
+        current,
         history=data.history + rounds_ids[:r] + rounds_ids[r + 1 :],
         absent=leaving,
         arrived=arrived,
@@ -370,7 +394,7 @@ def _warnings(before: dict, after: dict) -> list[str]:
 # following attendance. Changes by hand keep it, so the page can tell the slots the engine
 # needed (pairs kept apart, a repaired round) from those a swap or move added.
 PLANNED_MISSING = "planned_missing_line_slots"
-ENGINE_CHANGES = {PlanChange.Kind.REPAIR, PlanChange.Kind.PRESENCE}
+ENGINE_CHANGES = {PlanChange.Kind.REPAIR, PlanChange.Kind.PRESENCE, PlanChange.Kind.LEFT}
 
 
 def _change(
@@ -387,8 +411,7 @@ def _change(
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its table plan stays as it was."))
     data = engine_input(session=session)
-    with transaction.atomic():
-        _claim(plan, version)
+    with _claimed(plan, version):
         rounds = plan_rounds_view(plan=plan)
         before = _snapshot(plan)
         rounds_ids, flags = edit(plan_as_ids(rounds), locked_flags(rounds))
@@ -506,20 +529,38 @@ def plan_lock(
     )
 
 
+def _rounds_with_leavers(data: EngineInput, rounds_ids) -> list[int]:
+    """Indexes of the rounds that seat someone who has left the team or their line since."""
+    return [r for r, rnd in enumerate(rounds_ids) if _presence_changes(data, rnd, r + 1)[2]]
+
+
+def _release(data: EngineInput, rounds_ids, flags, seed: int, rounds: list[int]):
+    """Repair the rounds (indexes) `rounds`; an engine refusal becomes a ValidationError."""
+    for r in rounds:
+        try:
+            rounds_ids, flags = _repair(data, rounds_ids, flags, r, seed)
+        except GroupingError as error:
+            raise refuse(error, data) from error
+    return rounds_ids, flags
+
+
 def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=None):
-    """Re-plan one round for late arrivals and leavers: only the tables they affect change."""
+    """Re-plan one round for late arrivals and leavers: only the tables they affect change.
+
+    Someone who left the team or their line since the plan was made is taken off the other
+    rounds as well: a plan that seats someone in no line cannot be counted, so it would refuse
+    every later change.
+    """
     data = engine_input(session=plan.session)
 
     def edit(rounds_ids, flags):
         r = round_number - 1
         if not 0 <= r < len(rounds_ids):
             raise ValidationError(_("That round is not in the plan."))
-        if _presence_changes(data, rounds_ids[r], round_number) == ([], []):
+        if _presence_changes(data, rounds_ids[r], round_number) == ([], [], []):
             raise ValidationError(_("Everyone in this round already sits as they are present."))
-        try:
-            return _repair(data, rounds_ids, flags, r, plan.seed)
-        except GroupingError as error:
-            raise refuse(error, data) from error
+        others = [i for i in _rounds_with_leavers(data, rounds_ids) if i != r]
+        return _release(data, rounds_ids, flags, plan.seed, [r, *others])
 
     return _change(
         plan=plan,
@@ -527,6 +568,32 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
         by=by,
         kind=PlanChange.Kind.REPAIR,
         details={"round": round_number},
+        edit=edit,
+    )
+
+
+def plan_release_leavers(*, plan: TablePlan, version: int, by=None) -> ChangeResult:
+    """Take everyone who left the team or their line since the plan was made off every round.
+
+    Only the tables they leave change (a round may need one table fewer); the rest of the plan,
+    changes by hand and locked tables included, stays. Someone who left a locked table leaves
+    it too.
+    """
+    data = engine_input(session=plan.session)
+    rounds = _rounds_with_leavers(data, plan_as_ids(plan_rounds_view(plan=plan)))
+
+    def edit(rounds_ids, flags):
+        current = _rounds_with_leavers(data, rounds_ids)
+        if not current:
+            raise ValidationError(_("Nobody who left the team or their line has a seat any more."))
+        return _release(data, rounds_ids, flags, plan.seed, current)
+
+    return _change(
+        plan=plan,
+        version=version,
+        by=by,
+        kind=PlanChange.Kind.LEFT,
+        details={"rounds": [r + 1 for r in rounds]},
         edit=edit,
     )
 
@@ -578,8 +645,7 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
 
 def plan_undo(*, plan: TablePlan, version: int, by=None) -> TablePlan:
     """Go back to the plan as it was before the latest change not yet undone."""
-    with transaction.atomic():
-        _claim(plan, version)
+    with _claimed(plan, version):
         last = (
             PlanChange.objects.filter(plan=plan, undone_at__isnull=True, before__isnull=False)
             .exclude(kind=PlanChange.Kind.UNDO)

@@ -35,6 +35,7 @@ from sessions_app.services.plans import (
     plan_generate,
     plan_lock,
     plan_move,
+    plan_release_leavers,
     plan_repair_round,
     plan_swap,
     plan_undo,
@@ -255,6 +256,24 @@ def plan_repair_view(request: HttpRequest, pk: int, number: int) -> HttpResponse
     else:
         messages.success(request, _("Round %(number)s is re-planned.") % {"number": number})
     return _after_change(request, session, f"round-{number}")
+
+
+@require_POST
+@school_view("plan_school")
+def plan_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take people who left the team or their line off the plan; only their tables change."""
+    session = _editable_session(request, pk)
+    plan = plan_get(session=session)
+    form = PlanVersionForm(request.POST)
+    if plan is None or not form.is_valid():
+        raise Http404("No plan yet")
+    try:
+        plan_release_leavers(plan=plan, version=form.cleaned_data["version"], by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Their seats are free; only the tables they left changed."))
+    return _after_change(request, session)
 
 
 @require_POST

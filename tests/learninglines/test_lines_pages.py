@@ -179,3 +179,13 @@ def test_an_archived_line_offers_its_planners_the_way_back(client, steering, tea
     assert not line.is_archived
     client.force_login(teacher.user)
     assert f'action="{archive}"' not in client.get(line.get_absolute_url()).content.decode()
+
+
+def test_an_empty_line_leads_the_steering_group_to_the_team_page(client, school, year, steering):
+    """The steering group, told that people are placed on the team page, gets a way there."""
+    empty = line_create(school=school, year=year, name="Rekenen")
+    team = f'href="{reverse("learninglines:member-list", kwargs={"school_slug": "de-regenboog"})}"'
+    client.force_login(steering.user)
+    html = client.get(empty.get_absolute_url()).content.decode()
+    members = html[html.index('id="members-title"') :]
+    assert team in members[: members.index("</section>")]

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from learninglines.models import LineMembership
 from learninglines.services.lines import membership_move
 from sessions_app.grouping import plan_rounds
 from sessions_app.models import ApartPair, PlanChange, PlenarySession, Seat, TablePlan
@@ -17,6 +18,7 @@ from sessions_app.services.plans import (
     plan_generate,
     plan_lock,
     plan_move,
+    plan_release_leavers,
     plan_swap,
     plan_undo,
 )
@@ -323,6 +325,74 @@ def test_a_leaver_is_freed_from_later_rounds_and_only_their_table_changes(make_t
     plan.refresh_from_db()
     assert plan.report["table_sizes"] == [[5, 5, 5, 5], sorted_like(after[1])]
     assert plan.report["lower_bound"] is None  # presence differs per round: no bound claimed
+
+
+def test_someone_who_left_the_team_is_taken_off_every_round_and_only_their_tables_change(
+    make_team, make_session
+):
+    from learninglines.services.people import member_set_active
+
+    team = make_team([4, 4, 4, 4, 4])  # 20 people, 4 tables of 5, 2 table rounds
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    leaver = team.members["C"][2]
+    # a swap by hand and a locked table, away from the leaver: both must stay
+    mine = table_of(plan, 1, leaver)
+    other, b1 = [b for b in team.members["B"] if table_of(plan, 1, b) != mine][:2]
+    plan_swap(plan=plan, version=plan.version, round_number=1, first=other.pk, second=b1.pk)
+    a1, a2 = team.members["A"][:2]  # one line's members sit at different tables
+    free = next(t for t in range(1, 5) if t != table_of(plan, 2, leaver))
+    plan_lock(plan=plan, version=plan.version, round_number=2, table=free, locked=True)
+    before = stored(plan)
+    member_set_active(member=leaver, active=False)
+
+    # every change by hand is refused until the seat is free, and the message says why
+    with pytest.raises(ValidationError) as refused:
+        plan_swap(plan=plan, version=plan.version, round_number=1, first=a1.pk, second=a2.pk)
+    assert refused.value.messages == [
+        "Iemand die het team of zijn of haar leerlijn heeft verlaten, heeft nog een plek in "
+        "ronde 1: maak die plek eerst vrij."
+    ]
+
+    plan_release_leavers(plan=plan, version=plan.version)
+
+    after = stored(plan)
+    for r in (0, 1):
+        assert not any(leaver.pk in table for table in after[r])
+        left_behind = {m for t in before[r] if leaver.pk in t for m in t} - {leaver.pk}
+        changed = [t for t in after[r] if t not in before[r]]
+        assert changed == [sorted(left_behind)]  # only the table the leaver left
+    assert table_of(plan, 1, other) != table_of(plan, 1, b1)  # the swap by hand stays
+    assert Seat.objects.filter(round__plan=plan, round__number=2, table__locked=True).count() == 5
+    change = plan.changes.order_by("-version").first()
+    assert (change.kind, change.details) == (PlanChange.Kind.LEFT, {"rounds": [1, 2]})
+    plan.refresh_from_db()
+    assert [sorted(sizes) for sizes in plan.report["table_sizes"]] == [[4, 5, 5, 5]] * 2
+    # changes by hand work again
+    plan_swap(plan=plan, version=plan.version, round_number=1, first=a1.pk, second=a2.pk)
+    with pytest.raises(ValidationError, match="heeft nog een plek"):
+        plan_release_leavers(plan=plan, version=plan.version)
+
+
+def test_a_change_of_attendance_after_someone_left_their_line_frees_their_seat_too(
+    make_team, make_session
+):
+    # A plan that seats someone in no line cannot be counted: following attendance used to
+    # fail on it, so the late arrival stayed unseated as well.
+    team = make_team([3, 3, 3, 3])  # 12 people, 3 tables of 4
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    leaver = team.members["D"][0]
+    LineMembership.objects.filter(member=leaver).update(end=session.date - timedelta(days=1))
+    late = team.members["A"][1]
+    attendance_save(
+        session=session, changes={late.pk: (PresenceData(), PresenceData(first_round=2))}
+    )
+    rounds = stored(plan)
+    assert not any(leaver.pk in t for rnd in rounds for t in rnd)
+    assert not any(late.pk in t for t in rounds[0])
+    assert sum(late.pk in t for t in rounds[1]) == 1
+    assert plan.changes.order_by("-version").first().kind == PlanChange.Kind.PRESENCE
 
 
 def test_a_change_of_attendance_keeps_a_swap_by_hand_elsewhere(make_team, make_session):

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import translation
 
-from sessions_app.models import ApartPair, Seat
+from sessions_app.models import ApartPair, Seat, TablePlan
 from sessions_app.services.apart import apart_pair_add
 from sessions_app.services.attendance import PresenceData, attendance_save
 from sessions_app.services.plans import plan_generate
@@ -249,25 +249,84 @@ def test_keeping_a_pair_apart_twice_says_it_already_is(client, make_team, make_s
     assert ApartPair.objects.count() == 1
 
 
-def test_someone_who_left_after_the_plan_was_made_is_named_until_the_plan_is_made_again(
+def test_someone_who_left_after_the_plan_was_made_is_named_until_their_seat_is_freed(
     client, make_team, make_session, steering
 ):
     from learninglines.services.people import member_set_active
 
     team = make_team([3, 3, 3])
     session = make_session()
-    plan = plan_generate(session=session, seed=0)
+    plan_generate(session=session, seed=0)
     leaver = team.members["B"][1]
     member_set_active(member=leaver, active=False)
     client.force_login(steering.user)
     url = f"/s/de-regenboog/sessions/{session.pk}/plan/"
     html = " ".join(client.get(url).content.decode().split())
-    warning = (
-        "Niet meer in het team of in een leerlijn, maar wel ingedeeld: "
-        f"{leaver.full_name}. Deel opnieuw in om de plek vrij te maken."
-    )
+    warning = f"Niet meer in het team of in een leerlijn, maar wel ingedeeld: {leaver.full_name}."
     assert html.count(warning) == 2  # in both rounds
-    plan_generate(session=session, version=plan.version)
-    html = " ".join(client.get(url).content.decode().split())
+    assert (
+        f"{leaver.full_name} heeft het team of de leerlijn verlaten nadat deze indeling is "
+        "gemaakt, maar heeft nog een plek." in html
+    )
+    assert html.count('href="#plan-left">Maak de plekken vrij</a>') == 2
+    version = TablePlan.objects.get(session=session).version
+    response = client.post(f"{url}left/", {"version": version}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "De plekken zijn vrij; alleen de tafels die ze verlieten, zijn veranderd."
+    ]
+    html = response.content.decode()
     assert "Niet meer in het team" not in html
+    assert "Maak de plekken vrij" not in html
     assert not Seat.objects.filter(member=leaver).exists()
+    assert "heeft wie vertrok uit de indeling gehaald" in html  # in the list of changes
+
+
+def test_a_draft_plan_leads_on_to_publishing_it(client, steering, make_team, make_session):
+    """Once the plan is made, the next step (publish) is on the plan page, also after htmx."""
+    from sessions_app.services.day import session_publish
+
+    make_team([3, 3, 3])
+    session = make_session()
+    plan_generate(session=session, seed=0)
+    client.force_login(steering.user)
+    url = f"/s/de-regenboog/sessions/{session.pk}/plan/"
+    publish = f'href="/s/de-regenboog/sessions/{session.pk}/publish/"'
+    for headers in ({}, {"HX-Request": "true"}):
+        html = " ".join(client.get(url, headers=headers).content.decode().split())
+        assert publish in html
+        assert "Leerkrachten zien hun tafel zodra je de indeling publiceert" in html
+    session_publish(session=session)
+    assert publish not in client.get(url).content.decode()
+
+
+def test_the_change_page_of_a_published_session_says_who_is_mailed(
+    client, steering, make_team, make_session
+):
+    from django.conf import settings
+
+    from sessions_app.services.day import session_publish
+
+    make_team([3, 3, 3])
+    session = make_session()
+    plan_generate(session=session, seed=0)
+    client.force_login(steering.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/s/de-regenboog/sessions/{session.pk}/update/"
+    warning = "everyone who is seated gets a mail with the new moment"
+    assert warning not in " ".join(client.get(url).content.decode().split())
+    session_publish(session=session)
+    assert warning in " ".join(client.get(url).content.decode().split())
+
+
+def test_the_attendance_page_of_a_held_session_says_it_is_read_only(
+    client, steering, make_team, make_session
+):
+    make_team([3, 3, 3])
+    session = make_session(days=1)
+    plan_generate(session=session, seed=0)
+    client.force_login(steering.user)
+    url = f"/s/de-regenboog/sessions/{session.pk}/attendance/"
+    read_only = "je kunt hem lezen, niet wijzigen."
+    assert read_only not in client.get(url).content.decode()
+    session_hold(session=session)
+    assert read_only in " ".join(client.get(url).content.decode().split())

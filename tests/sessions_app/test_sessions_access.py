@@ -267,6 +267,17 @@ def _plan_repair(p: Plenary) -> Change:
     )
 
 
+def _plan_release(p: Plenary) -> Change:
+    leaver = p.members[-1]
+    leaver.is_active = False  # written straight into the table: someone left the team
+    leaver.save(update_fields=["is_active"])
+    return Change(
+        p.url("plan-release"),
+        {"version": p.plan.version},
+        lambda: not any(leaver.pk in table for table in p.seated(1)),
+    )
+
+
 def _apart_create(p: Plenary) -> Change:
     first, second = p.members[2], p.members[3]
     return Change(
@@ -301,6 +312,7 @@ CHANGES: dict[str, Callable[[Plenary], Change]] = {
     "plan-lock": _plan_lock,
     "plan-undo": _plan_undo,
     "plan-repair": _plan_repair,
+    "plan-release": _plan_release,
     "apart-create": _apart_create,
     "apart-delete": _apart_delete,
 }
@@ -329,6 +341,7 @@ def test_changes(client, people, plenary, change, who, status):
         ("plan-lock", "plan-detail#round-1"),
         ("plan-undo", "plan-detail"),
         ("plan-repair", "plan-detail#round-2"),
+        ("plan-release", "plan-detail"),
         ("apart-create", "plan-detail#apart"),
     ],
 )
@@ -354,7 +367,14 @@ def test_a_new_session_opens_on_its_own_page(client, people, plenary):
 
 @pytest.mark.parametrize(
     "change",
-    ["plan-generate", "plan-change (swap)", "plan-lock", "plan-undo", "plan-repair"],
+    [
+        "plan-generate",
+        "plan-change (swap)",
+        "plan-lock",
+        "plan-undo",
+        "plan-repair",
+        "plan-release",
+    ],
 )
 def test_an_htmx_change_answers_with_the_fresh_board(client, people, plenary, change):
     case = CHANGES[change](plenary)
@@ -395,6 +415,7 @@ PLENARY_URLS = {
     "plan-lock",
     "plan-undo",
     "plan-repair",
+    "plan-release",
     "apart-create",
     "apart-delete",
 }
@@ -524,6 +545,7 @@ POST_ONLY = {
     "plan-lock": lambda p: p.url("plan-lock"),
     "plan-undo": lambda p: p.url("plan-undo"),
     "plan-repair": lambda p: p.url("plan-repair", number=1),
+    "plan-release": lambda p: p.url("plan-release"),
     "apart-create": lambda p: p.url("apart-create"),
     "apart-delete": lambda p: p.url(
         "apart-delete",
@@ -598,6 +620,7 @@ def test_a_held_session_can_still_be_read(client, people, held, page):
         ("plan-change (swap)", 404),
         ("plan-lock", 404),
         ("plan-undo", 404),
+        ("plan-release", 404),
         ("session-update", 302),
         ("session-delete", 302),
         ("assignment-update", 200),
