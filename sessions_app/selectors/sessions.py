@@ -8,7 +8,7 @@ staff without a line are not seated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -131,6 +131,9 @@ class Presence:
     rounds: int
     expected: list[ExpectedMember]
     lines: list[LearningLine] = field(default_factory=list)
+    # With nobody expected: the first day after the session's date on which someone is in a
+    # line of its year (people placed after the session was planned), else None.
+    placed_from: date | None = None
 
     def present(self, number: int) -> list[ExpectedMember]:
         return [item for item in self.expected if item.present_in(number)]
@@ -177,4 +180,20 @@ def session_presence(*, session: PlenarySession, rounds: int | None = None) -> P
     lines: dict[int, LearningLine] = {}
     for item in expected:
         lines.setdefault(item.line.pk, item.line)
-    return Presence(rounds=rounds, expected=expected, lines=list(lines.values()))
+    placed_from = None
+    if not expected:
+        placed_from = (
+            LineMembership.objects.filter(
+                line__school=session.school,
+                line__year=session.year,
+                line__archived_at__isnull=True,
+                member__is_active=True,
+                start__gt=session.date,
+            )
+            .order_by("start")
+            .values_list("start", flat=True)
+            .first()
+        )
+    return Presence(
+        rounds=rounds, expected=expected, lines=list(lines.values()), placed_from=placed_from
+    )

@@ -19,7 +19,7 @@ from learninglines.services.lines import (
 )
 from learninglines.services.people import school_year_ensure_current
 from tests.dutch import long_date, short_date
-from tests.factories import MemberFactory
+from tests.factories import CoachAssignmentFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -502,3 +502,16 @@ def test_opening_the_next_year_counts_its_lines_in_words(
     response = client.post(f"{SCHOOL}years/", data, follow=True)
     html = " ".join(response.content.decode().split())
     assert words in html
+
+
+def test_the_team_page_says_who_links_a_coach_until_one_is_linked(client, steering, school):
+    client.force_login(steering.user)
+    nobody = " ".join(client.get(f"{SCHOOL}team/").content.decode().split())
+    assert (
+        "Er is nog geen coach aan deze school gekoppeld. Dat doen de beheerders van Brengen & "
+        "Halen voor je school; de coach krijgt dan een mail om in te loggen." in nobody
+    )
+    coach = CoachAssignmentFactory(school=school).user
+    linked = client.get(f"{SCHOOL}team/").content.decode()
+    assert "nog geen coach" not in linked
+    assert coach.display_name in linked

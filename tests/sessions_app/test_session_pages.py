@@ -1,10 +1,13 @@
 """The session pages as the steering group uses them: fixed query costs, htmx, messages."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 
+from learninglines.models import LineMembership
 from sessions_app.models import ApartPair, Seat, TablePlan
 from sessions_app.services.apart import apart_pair_add
 from sessions_app.services.attendance import PresenceData, attendance_save
@@ -328,5 +331,38 @@ def test_the_attendance_page_of_a_held_session_says_it_is_read_only(
     url = f"/s/de-regenboog/sessions/{session.pk}/attendance/"
     read_only = "je kunt hem lezen, niet wijzigen."
     assert read_only not in client.get(url).content.decode()
+    detail = f"/s/de-regenboog/sessions/{session.pk}/"
+    assert f'href="{url}">Geef afwezigen aan</a>' in client.get(detail).content.decode()
     session_hold(session=session)
     assert read_only in " ".join(client.get(url).content.decode().split())
+    # the session's page no longer offers to mark absentees, but still leads to who was there
+    html = client.get(detail).content.decode()
+    assert "Geef afwezigen aan" not in html
+    assert f'href="{url}">Wie er was</a>' in html
+
+
+def test_a_session_before_everyone_was_placed_says_from_when_they_are_in_their_lines(
+    client, make_team, make_session, steering
+):
+    # The team imported today, placed from today; the session planned on a day before that.
+    team = make_team([3, 3, 3])
+    LineMembership.objects.filter(member__in=team.everyone).update(
+        start=team.year.start + timedelta(days=30)
+    )
+    session = make_session(days=10)
+    placed = date_format(team.year.start + timedelta(days=30), "j F Y")
+    on = date_format(session.date, "j F Y")
+    expected = (
+        f"Nog niemand zit op {on} in een leerlijn: je collega's zitten in hun leerlijn vanaf "
+        f"{placed}. Verplaats de bijeenkomst naar die dag of later, of zet ze op de teampagina "
+        "vanaf een eerdere datum in hun leerlijn."
+    )
+    client.force_login(steering.user)
+    base = f"/s/de-regenboog/sessions/{session.pk}/"
+    for page in ("", "plan/", "attendance/"):
+        html = " ".join(client.get(base + page).content.decode().split())
+        assert html.count(expected) == 1, page
+    # nobody placed at all: the general advice
+    LineMembership.objects.all().delete()
+    html = " ".join(client.get(base + "plan/").content.decode().split())
+    assert "Nog niemand zit op deze datum in een leerlijn. Zet je collega's eerst" in html
