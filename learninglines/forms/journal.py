@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,6 +29,11 @@ def sharing_choices(*, line: LearningLine | None, colleagues: int) -> list[tuple
             colleagues,
         ) % {"line": str(line), "count": colleagues}
     return [(LogEntry.Sharing.PRIVATE, private), (LogEntry.Sharing.LINE, shared)]
+
+
+# A part of an entry is a few paragraphs; the same limit as an exchange's notes keeps a pasted
+# document from filling the log's list.
+PART_LENGTH = 5000
 
 
 class LogEntryForm(forms.ModelForm):
@@ -57,6 +63,11 @@ class LogEntryForm(forms.ModelForm):
         self.note = note
         self.fields["sharing"].choices = sharing_choices(line=line, colleagues=colleagues)
         self.fields["sharing"].label = _("Who may read it")
+        for name in ("tried", "effect", "to_bring"):
+            field = self.fields[name]
+            field.max_length = PART_LENGTH
+            field.validators.append(MaxLengthValidator(PART_LENGTH))
+            field.widget.attrs["maxlength"] = str(PART_LENGTH)
 
     def clean(self):
         cleaned = super().clean()

@@ -232,8 +232,9 @@ def member_update(
 def member_set_active(*, member: Member, active: bool) -> Member:
     """Deactivate a member (never delete: history stays) or bring them back.
 
-    Deactivating ends their line membership today, drops the ones planned after today (a move
-    to come, a place in next year's line) and revokes their usable sign-in links.
+    Deactivating ends their line membership (yesterday was its last day, so from today they are
+    in no line), drops the ones that start today or later (a move to come, a place in next
+    year's line) and revokes their usable sign-in links.
     """
     with transaction.atomic():
         if not active and member.is_active:

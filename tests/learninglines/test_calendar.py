@@ -208,6 +208,8 @@ def test_calendar_page_shows_the_address_and_a_webcal_link(client, school, teach
     page = response.content.decode()
     assert f">https://leerlijnen.test/calendar/{token}.ics</textarea>" in page
     assert f'href="webcal://leerlijnen.test/calendar/{token}.ics"' in page
+    # what the feed holds, as the page says it: meetings, sessions and exchanges
+    assert "de plenaire bijeenkomsten en je kleine uitwisselingen in de agenda" in page
     # The same address on the next visit: the page does not renew by itself.
     again = client.get(reverse("learninglines:calendar", args=[SLUG]))
     assert again.context["feed_url"] == response.context["feed_url"]

@@ -258,6 +258,21 @@ def test_an_empty_entry_is_refused(client, team):
     assert LogEntry.objects.count() == 0
 
 
+def test_a_part_longer_than_five_thousand_characters_is_refused(client, team):
+    client.force_login(team["author"].user)
+    create = reverse("learninglines:log-create", args=[SLUG])
+    assert 'maxlength="5000"' in client.get(create).content.decode()
+    data = {"date": timezone.localdate().isoformat(), "sharing": "private", "effect": ""}
+    response = client.post(create, {**data, "tried": "x" * 5001, "to_bring": "y" * 5000})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "tried": ["Zorg dat deze waarde niet meer dan 5000 tekens bevat (het zijn er nu 5001)."]
+    }
+    assert LogEntry.objects.count() == 0
+    client.post(create, {**data, "tried": "x" * 5000, "to_bring": ""})
+    assert len(LogEntry.objects.get().tried) == 5000
+
+
 def test_the_form_says_who_reads_a_shared_entry(client, team):
     client.force_login(team["author"].user)
     form = client.get(reverse("learninglines:log-create", args=[SLUG])).context["form"]
@@ -379,3 +394,17 @@ def test_log_page_costs_the_same_however_many_entries(
     client.force_login(team["line_colleague"].user)
     with django_assert_num_queries(LOG_PAGE_QUERIES):
         client.get(reverse("learninglines:log-list", args=[SLUG]))
+
+
+def test_turning_one_lists_page_keeps_the_other_list_where_it_was(client, team):
+    for number in range(21):  # 20 entries a page: two pages each
+        write(team["line_colleague"], LogEntry.Sharing.PRIVATE, tried=f"Eigen {number}")
+        write(team["author"], LogEntry.Sharing.LINE, tried=f"Gedeeld {number}")
+    client.force_login(team["line_colleague"].user)
+    url = reverse("learninglines:log-list", args=[SLUG])
+    page = client.get(url, {"page": 2, "shared_page": 2}).content.decode()
+    assert 'href="?page=1&amp;shared_page=2">Nieuwere notities</a>' in page
+    assert 'href="?shared_page=1&amp;page=2">Nieuwere notities</a>' in page
+    first = client.get(url).content.decode()
+    assert 'href="?page=2">Oudere notities</a>' in first
+    assert 'href="?shared_page=2">Oudere notities</a>' in first
