@@ -17,8 +17,26 @@ from sessions_app.models import MAX_MOMENTS, Ambition, ExchangeParticipant, Peer
 LOCAL_MOMENT = "%Y-%m-%dT%H:%M"
 
 
+class MomentField(forms.DateTimeField):
+    """A local date and time; a time the clocks skip or pass twice is refused in plain words."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            raise ValidationError(
+                _(
+                    "The clocks change that night, so this time does not exist or comes twice. "
+                    "Choose another time."
+                ),
+                code="clock_change",
+            ) from error
+
+
 def moment_field(label, *, required: bool = False) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return MomentField(
         label=label,
         required=required,
         input_formats=[LOCAL_MOMENT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],

@@ -314,6 +314,28 @@ def test_inviting_someone_of_another_school_is_not_found(client, team, other_sch
     assert PeerExchange.objects.count() == 0
 
 
+@pytest.mark.parametrize("moment", ["2027-03-28T02:30", "2026-10-25T02:30"])
+def test_a_moment_the_clocks_skip_or_pass_twice_is_refused_in_plain_words(client, team, moment):
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    client.force_login(a1.user)
+    response = client.post(
+        url("exchange-start"),
+        {
+            "topic": "Iets",
+            "kind": "visit",
+            "invitees": [b1.pk],
+            "moment_1": moment,
+            "minutes": "45",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["moment_1"] == [
+        "Die nacht gaat de klok om, dus deze tijd bestaat niet of komt twee keer voor. Kies een "
+        "andere tijd."
+    ]
+    assert PeerExchange.objects.count() == 0
+
+
 def test_a_colleague_who_left_meanwhile_is_a_form_error(client, team):
     a1, b1 = team.members["A"][0], team.members["B"][0]
     client.force_login(a1.user)
