@@ -1,7 +1,7 @@
 """The session pages as the steering group uses them: fixed query costs, htmx, messages."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import translation
@@ -366,3 +366,37 @@ def test_a_session_before_everyone_was_placed_says_from_when_they_are_in_their_l
     LineMembership.objects.all().delete()
     html = " ".join(client.get(base + "plan/").content.decode().split())
     assert "Nog niemand zit op deze datum in een leerlijn. Zet je collega's eerst" in html
+
+
+def test_a_past_session_not_marked_held_is_listed_as_earlier_and_says_what_is_missing(
+    client, school, steering, make_team
+):
+    from django.utils import timezone
+
+    from learninglines.models import SchoolYear
+    from sessions_app.services.sessions import session_create
+
+    today = timezone.localdate()
+    # a school year that began two months ago, whatever today is
+    SchoolYear.objects.create(
+        school=school, name="Dit jaar", start=today - timedelta(days=60),
+        end=today + timedelta(days=300), cycle_started_on=today - timedelta(days=60),
+    )  # fmt: skip
+    make_team([3, 3, 3])
+
+    def create(title):
+        return session_create(
+            school=school, title=title, date=today - timedelta(days=10),
+            start_time=time(15, 0), end_time=time(16, 45),
+        )  # fmt: skip
+
+    create("Vorige keer")
+    held = create("Gehouden keer")
+    plan_generate(session=held, seed=0)
+    session_hold(session=held)
+    client.force_login(steering.user)
+    html = " ".join(client.get("/s/de-regenboog/sessions/").content.decode().split())
+    earlier = html[html.index('id="past-title">Eerder</h2>') :]
+    note = "Nog niet op gehouden gezet: tot dan weet de volgende tafelindeling niet wie elkaar hier"
+    assert earlier.count(note) == 1
+    assert earlier.index("Vorige keer") < earlier.index(note) < earlier.index("Gehouden keer")
