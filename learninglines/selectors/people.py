@@ -1,8 +1,10 @@
 """Reads of the team shared by several pages, each a fixed number of queries."""
 
-from django.db.models import QuerySet
+from datetime import datetime
 
-from learninglines.models import CoachAssignment, Member, School, User
+from django.db.models import Max, QuerySet
+
+from learninglines.models import CoachAssignment, MagicLink, Member, School, User
 
 
 def member_list(*, school: School, active: bool | None = True) -> QuerySet[Member]:
@@ -11,6 +13,17 @@ def member_list(*, school: School, active: bool | None = True) -> QuerySet[Membe
     if active is not None:
         members = members.filter(is_active=active)
     return members.order_by("last_name", "name_prefix", "first_name", "pk")
+
+
+def invited_at(*, school: School) -> dict[int, datetime]:
+    """When each account was last invited to this school (the team page's invitations), by
+    user pk: one query."""
+    return dict(
+        MagicLink.objects.filter(school=school, purpose=MagicLink.Purpose.INVITE)
+        .values("user_id")
+        .annotate(last=Max("created_at"))
+        .values_list("user_id", "last")
+    )
 
 
 def coach_list(*, school: School) -> QuerySet[CoachAssignment]:

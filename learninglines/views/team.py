@@ -23,7 +23,7 @@ from learninglines.selectors.lines import (
     moves_after,
     year_current,
 )
-from learninglines.selectors.people import coach_list, member_list
+from learninglines.selectors.people import coach_list, invited_at, member_list
 from learninglines.services.lines import membership_move
 from learninglines.services.people import (
     member_add,
@@ -92,8 +92,10 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
             shown = [member for member in shown if member.pk not in current]
         elif line.isdigit():
             shown = [m for m in shown if m.pk in current and current[m.pk].pk == int(line)]
+    invited = invited_at(school=request.school)
     for member in everyone:
         member.current_line = current.get(member.pk)
+        member.invited_at = invited.get(member.user_id)
     return render(
         request,
         "learninglines/member_list.html",

@@ -515,3 +515,17 @@ def test_the_team_page_says_who_links_a_coach_until_one_is_linked(client, steeri
     linked = client.get(f"{SCHOOL}team/").content.decode()
     assert "nog geen coach" not in linked
     assert coach.display_name in linked
+
+
+def test_the_team_page_says_who_was_invited_and_when(client, steering, teacher):
+    from django.utils.formats import date_format
+
+    from learninglines.services.people import member_invite
+
+    client.force_login(steering.user)
+    assert "uitgenodigd op" not in client.get(f"{SCHOOL}team/").content.decode()
+    member_invite(member=teacher)
+    html = " ".join(client.get(f"{SCHOOL}team/").content.decode().split())
+    today = date_format(timezone.localdate(), "j F")
+    row = html[html.index(teacher.user.email) :]
+    assert row.startswith(f"{teacher.user.email} · uitgenodigd op {today}, heeft nog niet ingelogd")

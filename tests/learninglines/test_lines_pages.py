@@ -120,7 +120,7 @@ def grow(school, year, size):
         ("/s/de-regenboog/", 19),
         ("/s/de-regenboog/lines/", 10),  # the archived lines: one query
         ("/s/de-regenboog/lines/{line}/", 9),
-        ("/s/de-regenboog/team/", 11),
+        ("/s/de-regenboog/team/", 12),  # who was invited when: one query
     ],
 )
 @pytest.mark.parametrize("size", [10, 150])
