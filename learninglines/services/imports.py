@@ -1161,7 +1161,7 @@ def _describe_changes(row: RowResult, member: Member, current: LearningLine | No
             _("joins the steering group") if row.steering else _("leaves the steering group")
         )
     if row.line is not None and (current is None or current.pk != row.line.pk):
-        when = formats.date_format(start, "SHORT_DATE_FORMAT")
+        when = formats.date_format(start, "j F Y")
         if current is None:
             notes.append(_("into line %(line)s from %(date)s") % {"line": row.line, "date": when})
         else:
@@ -1309,7 +1309,7 @@ def staff_import_preview(
             if member is None:
                 row.outcome = Outcome.NEW
                 if row.line is not None:
-                    when = formats.date_format(start, "SHORT_DATE_FORMAT")
+                    when = formats.date_format(start, "j F Y")
                     row.notes.append(
                         _("in line %(line)s from %(date)s") % {"line": row.line, "date": when}
                     )

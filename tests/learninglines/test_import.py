@@ -51,7 +51,8 @@ def piet(school, lines):
 
 
 def today() -> str:
-    return formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    """Today as the preview writes it: in words, as every Dutch page writes a date."""
+    return formats.date_format(timezone.localdate(), "j F Y")
 
 
 def preview_of(school, rows, by=None, headers=DUTCH_HEADERS, mapping=None):
