@@ -403,13 +403,20 @@ def exchange_propose_moment(
 def exchange_cancel(
     *, participant: ExchangeParticipant, note: str = "", now: datetime | None = None
 ) -> PeerExchange:
-    """Call the exchange off, with a short note to the others (any participant still in)."""
+    """Call the exchange off, with a short note to the others.
+
+    Who takes part calls it off: the starter or who accepted. An invitee who has not answered
+    declines instead (in a group, the others go on without them)."""
     now = now or timezone.now()
     with transaction.atomic():
         exchange, participant = _locked(participant)
         _check_open(exchange)
         if not participant.is_in:
             raise ValidationError(_("You declined this exchange."))
+        if participant.response != ExchangeParticipant.Response.ACCEPTED:
+            raise ValidationError(
+                _("You have not answered the invitation yet: decline it if you cannot come.")
+            )
         exchange.status = PeerExchange.Status.CANCELLED
         exchange.cancel_note = note.strip()[:300]
         exchange.updated_at = now

@@ -166,6 +166,8 @@ def _propose(world: World) -> Change:
 
 
 def _cancel(world: World) -> Change:
+    # who takes part calls it off: the owner accepted (an invitee who has not answered declines)
+    exchange_accept(participant=world.part(), moment=world.exchange.moments.first())
     return Change(
         {"note": "Toch niet"}, lambda: world.refreshed().status == PeerExchange.Status.CANCELLED
     )

@@ -331,11 +331,30 @@ def test_when_everyone_declines_the_exchange_is_off_and_the_starter_hears_it(tea
 
 def test_either_side_cancels_with_a_note_and_the_other_is_mailed(team):
     exchange, a1, b1 = _duo(team)
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
     OutgoingMail.objects.all().delete()
     exchange_cancel(participant=_part(exchange, b1), note="Ik ben ziek")
     exchange.refresh_from_db()
     assert (exchange.status, exchange.cancel_note) == ("cancelled", "Ik ben ziek")
     assert list(OutgoingMail.objects.values_list("to", flat=True)) == [a1.user.email]
+
+
+def test_an_invitee_who_has_not_answered_declines_and_cannot_call_the_group_off(team):
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Samen", kind="visit", moments=[_soon(2)]
+    )
+    exchange_accept(participant=_part(exchange, c1), moment=exchange.moments.first())
+    with pytest.raises(ValidationError) as error:
+        exchange_cancel(participant=_part(exchange, b1), note="Nee")
+    assert error.value.messages == [
+        "Je hebt de uitnodiging nog niet beantwoord: wijs hem af als je niet kunt."
+    ]
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.AGREED
+    exchange_cancel(participant=_part(exchange, a1), note="Toch niet")  # the starter can
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.CANCELLED
 
 
 def test_a_passed_moment_without_notes_asks_once_whether_it_took_place(team):
