@@ -1,6 +1,7 @@
 // The scheduler view: after htmx replaces the board, put the keyboard focus back where the person
-// was working (the chosen seat, or the round they changed), so a swap can be made with the
-// keyboard alone. Everything works without this file too (plain links and forms).
+// was working (the chosen seat, the message about the change, or the round they left), so a swap
+// can be made with the keyboard alone. Everything works without this file too (plain links and
+// forms).
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target.id !== "plan-board" && event.target.id !== "plan-board") {
     return;
@@ -9,9 +10,12 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (!board) {
     return;
   }
+  // A link that only changes the view (Cancel) names in data-focus-after where to go on.
+  const trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const after = trigger && trigger.dataset ? trigger.dataset.focusAfter : null;
   const chosen = board.querySelector("[data-autofocus]");
   const status = board.querySelector(".messages");
-  const target = chosen || status;
+  const target = chosen || status || (after && document.getElementById(after));
   if (target) {
     if (!target.hasAttribute("tabindex")) {
       target.setAttribute("tabindex", "-1");

@@ -1,7 +1,9 @@
 // The projector's keyboard: space starts or pauses, the arrows go to the previous or next
 // assignment. Each key presses the matching button, so the server decides and every screen
-// follows. Keys typed into a field, or on a focused button (which the browser presses itself),
-// are left alone. A full-screen button appears where the browser allows it.
+// follows. Keys typed into a field, and space on a focused button (which the browser presses
+// itself), are left alone; the arrows still work there, as the buttons keep the focus when htmx
+// replaces them (a clicked Start, then a presenter's remote). A full-screen button appears where
+// the browser allows it.
 (() => {
   const keys = { " ": "toggle", ArrowRight: "next", ArrowLeft: "previous" };
 
@@ -11,7 +13,10 @@
       return;
     }
     const target = event.target;
-    if (target.closest && target.closest("input, textarea, select, button, a, summary")) {
+    if (target.closest && target.closest("input, textarea, select, a, summary")) {
+      return;
+    }
+    if (event.key === " " && target.closest && target.closest("button")) {
       return;
     }
     const button = document.querySelector(`[data-key="${name}"]`);

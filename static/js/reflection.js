@@ -3,7 +3,9 @@
 // - the CSRF token is read from the cookie on every save, so signing in again in another tab
 //   (which renews the token) does not make this page's saves fail;
 // - a save that fails (no network, a server error) says so in the live region and is tried
-//   again a few seconds later, until one gets through.
+//   again a few seconds later, until one gets through;
+// - a save whose answer says what the live region already says ("Saved 14:05" again) leaves the
+//   region alone, so a screen reader announces the state once, not after every pause in typing.
 // Without JavaScript the form's own buttons save the draft and submit.
 (() => {
   const RETRY_AFTER = 5000;
@@ -51,6 +53,19 @@
       window.htmx.trigger(form, "autosave-retry");
     }, RETRY_AFTER);
   }
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.target;
+    if (!status || status.id !== "autosave-status" || !event.detail.shouldSwap) {
+      return;
+    }
+    const incoming = document.createElement("template");
+    incoming.innerHTML = event.detail.serverResponse;
+    const said = (text) => text.trim().replace(/\s+/g, " ");
+    if (said(incoming.content.textContent) === said(status.textContent)) {
+      event.detail.shouldSwap = false;
+    }
+  });
 
   document.addEventListener("htmx:sendError", retry);
   document.addEventListener("htmx:responseError", retry);

@@ -141,6 +141,12 @@ def test_steering_runs_the_day_from_the_projector_and_a_teacher_follows_on_a_pho
         [letter, f"tafel {tables[1][0]}", f"tafel {tables[2][0]}"]
     )
     accessible(page, serious_violations, errors)
+    # On a phone the door list scrolls within its own region, never the page sideways.
+    page.set_viewport_size({"width": 360, "height": 740})
+    expect(page.get_by_role("region", name="Waar zit ik?")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    accessible(page, serious_violations, errors)
+    page.set_viewport_size(LAPTOP)
 
     # The projector: the timer runs from the keyboard alone.
     page.goto(session_url)

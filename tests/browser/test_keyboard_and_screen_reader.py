@@ -1,0 +1,215 @@
+"""What axe-core does not see: where the focus goes, and what a screen reader is told.
+
+On the demo school. A teacher at 360 px keeps the focus on the reflection link while her
+session-day page polls; the steering group's projector buttons keep the focus when htmx
+replaces them (and the arrow keys still work there); Cancel on the table plan leaves the focus
+on the round, and moving an assignment lands on it, not on <body>. A form that comes back with
+errors puts the focus on the first error (not on the page's top, nor on a field with autofocus);
+a "saved" message after a redirect reaches the polite live region a moment after the page loads
+(one that holds its text from the start is not announced); the reflection form's autosave status
+is only replaced when what it says changes.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from exchange.demo import DEMO_PASSWORD, demo_seed
+from learninglines.models import LineMeeting
+from sessions_app.services.plans import plan_generate
+from tests.browser.test_plenary import (
+    LAPTOP,
+    STEERING_EMAIL,
+    accessible,
+    console_errors,
+    new_session,
+    on_the_board,
+    sign_in,
+)
+from tests.browser.test_reflection_answer import an_open_form
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEACHER_EMAIL = "sanne.jansen@regenboog.example"
+
+
+def count_swaps(page: Page, target_id: str) -> None:
+    """From now on, window.swaps counts htmx swaps into #target_id."""
+    page.evaluate(
+        """(id) => {
+            window.swaps = 0;
+            document.addEventListener('htmx:afterSwap', (event) => {
+                if (event.detail.target.id === id) { window.swaps += 1; }
+            });
+        }""",
+        target_id,
+    )
+
+
+def test_the_session_day_poll_keeps_the_focus_on_the_reflection_link(
+    page: Page, serious_violations, live_server
+):
+    email, _teacher, questionnaire = an_open_form()
+    session = questionnaire.session
+    errors = console_errors(page)
+    sign_in(page, live_server, email)
+    page.goto(live_server.url + f"/s/{session.school.slug}/sessions/{session.pk}/me/")
+    page.wait_for_load_state("load")
+    link = page.get_by_role("link", name="Vul de reflectie in")
+    link.focus()
+    count_swaps(page, "my-session")
+    # The page asks the server every 10 seconds and replaces the fragment the link is in.
+    page.wait_for_function("() => window.swaps >= 1", timeout=25_000)
+    expect(page.get_by_role("link", name="Vul de reflectie in")).to_be_focused()
+    accessible(page, serious_violations, errors)
+
+
+def test_the_projector_buttons_keep_the_focus_when_htmx_replaces_them(
+    page: Page, serious_violations, live_server
+):
+    demo_seed()
+    session = new_session()
+    page.set_viewport_size(LAPTOP)
+    errors = console_errors(page)
+    sign_in(page, live_server, STEERING_EMAIL)
+    page.goto(live_server.url + f"/s/de-regenboog/sessions/{session.pk}/projector/")
+    page.wait_for_load_state("load")
+    count_swaps(page, "projector-state")
+    page.get_by_role("button", name="Start").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.swaps >= 1", timeout=10_000)
+    # Start became Pause in the same place: the keyboard is still there, not on <body>.
+    expect(page.get_by_role("button", name="Pauze")).to_be_focused()
+    # The arrows still move on from a focused button (a presenter's remote sends them).
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".projector-step")).to_contain_text("Opdracht 2 van")
+    expect(page.get_by_role("button", name="Pauze")).to_be_focused()
+    page.get_by_role("button", name="Opnieuw").focus()
+    page.wait_for_function("() => window.swaps >= 3", timeout=15_000)  # a poll (every 5 s)
+    expect(page.get_by_role("button", name="Opnieuw")).to_be_focused()
+    accessible(page, serious_violations, errors)
+
+
+def test_cancel_on_the_table_plan_leaves_the_focus_on_the_round(
+    page: Page, serious_violations, live_server
+):
+    demo_seed()
+    session = new_session()
+    plan_generate(session=session, seed=0)
+    page.set_viewport_size(LAPTOP)
+    errors = console_errors(page)
+    sign_in(page, live_server, STEERING_EMAIL)
+    page.goto(live_server.url + f"/s/de-regenboog/sessions/{session.pk}/plan/")
+    page.wait_for_load_state("load")
+    page.locator("#round-1 a.plan-seat-name").first.focus()
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    expect(page.locator("[data-autofocus]")).to_be_focused()
+    page.locator("#round-1 .plan-hint").get_by_role("link", name="Annuleren").focus()
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    expect(page.locator("[data-autofocus]")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Ronde 1", exact=True)).to_be_focused()
+    accessible(page, serious_violations, errors)
+
+
+def test_a_form_with_errors_puts_the_focus_on_the_first_error(
+    page: Page, serious_violations, live_server
+):
+    demo_seed()
+    errors = console_errors(page)
+    # The sign-in form's own error is above the fields; the e-mail field has autofocus.
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("E-mailadres").fill(TEACHER_EMAIL)
+    page.get_by_role("textbox", name="Wachtwoord").fill(DEMO_PASSWORD + "x")
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    error = page.locator("main form .alert-danger")
+    expect(error).to_contain_text("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
+    expect(error).to_be_focused()
+    accessible(page, serious_violations, errors)
+
+    # A field's own error: the focus is on the field, which names its error.
+    sign_in(page, live_server, STEERING_EMAIL)
+    page.goto(live_server.url + "/s/de-regenboog/lines/create/")
+    page.locator("[required]").evaluate_all("(all) => all.forEach(e => e.required = false)")
+    page.locator("main form").get_by_role("button").last.click()
+    name = page.get_by_role("textbox", name="Naam")
+    expect(name).to_be_focused()
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_have_accessible_description(re.compile("Dit veld is verplicht"))
+    accessible(page, serious_violations, errors)
+
+
+def test_a_saved_message_is_announced_politely_after_the_redirect(
+    page: Page, serious_violations, live_server
+):
+    demo_seed()
+    # A meeting of the teacher's own line, whose attendance she may record.
+    meeting = (
+        LineMeeting.objects.filter(
+            line__school__slug="de-regenboog", line__name="Burgerschap en samenleven"
+        )
+        .order_by("-date")
+        .first()
+    )
+    errors = console_errors(page)
+    sign_in(page, live_server, TEACHER_EMAIL)
+    page.goto(live_server.url + f"/s/de-regenboog/meetings/{meeting.pk}/")
+    page.get_by_role("button", name="Bewaar de aanwezigheid").click()
+    expect(page).to_have_url(re.compile(r"#attendance$"))
+    expect(page.locator("main .messages")).to_have_text("De aanwezigheid is bewaard.")
+    # Read out once, by the live region that was empty when the page loaded.
+    expect(page.get_by_role("status").filter(has_text="De aanwezigheid is bewaard.")).to_have_count(
+        1
+    )
+    expect(page.locator("#announcer")).to_have_text("De aanwezigheid is bewaard.")
+    accessible(page, serious_violations, errors)
+
+
+def test_the_autosave_status_is_replaced_only_when_it_says_something_new(
+    page: Page, serious_violations, live_server
+):
+    email, _teacher, questionnaire = an_open_form()
+    errors = console_errors(page)
+    sign_in(page, live_server, email)
+    page.goto(live_server.url + f"/s/de-regenboog/reflections/{questionnaire.pk}/answer/")
+    page.wait_for_load_state("load")
+    status = page.locator("#autosave-status")
+    field = page.get_by_label("Wat heb je geleerd over een andere leerlijn? (verplicht)")
+    field.fill("Bij Rekenen")
+    expect(status).to_have_text(re.compile(r"^\s*Opgeslagen \d\d:\d\d\s*$"), timeout=10_000)
+    page.evaluate(
+        """() => {
+            window.saves = 0;
+            document.addEventListener('htmx:afterRequest', () => { window.saves += 1; });
+        }"""
+    )
+    count_swaps(page, "autosave-status")
+    for saves, more in enumerate((" werken ze", " met rekenmuurtjes"), start=1):
+        field.press_sequentially(more)
+        page.wait_for_function("(n) => window.saves >= n", arg=saves, timeout=10_000)
+    # Two more saves; the region changed at most once (when the minute turned over).
+    assert page.evaluate("window.swaps") <= 1
+    expect(status).to_have_text(re.compile(r"^\s*Opgeslagen \d\d:\d\d\s*$"))
+    expect(field).to_have_value("Bij Rekenen werken ze met rekenmuurtjes")
+    accessible(page, serious_violations, errors)
+
+
+def test_moving_an_assignment_lands_the_focus_on_it_in_its_new_place(
+    page: Page, serious_violations, live_server
+):
+    demo_seed()
+    session = new_session()
+    page.set_viewport_size(LAPTOP)
+    errors = console_errors(page)
+    sign_in(page, live_server, STEERING_EMAIL)
+    page.goto(live_server.url + session.get_absolute_url())
+    first = page.locator("li.program-item").first
+    moved = first.get_attribute("id")
+    first.get_by_role("button", name=re.compile(r"^Zet “.+” lager$")).focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"#{moved}$"))
+    item = page.locator(f"#{moved}")
+    expect(item).to_be_focused()
+    expect(page.locator("li.program-item").nth(1)).to_have_id(moved)
+    accessible(page, serious_violations, errors)
