@@ -187,8 +187,9 @@ def member_update(
     """Change a member's name, address or steering flag.
 
     A new address moves the member to the account of that address. Refused when that account
-    already belongs to another member of this school, or (to keep one person's other schools
-    out of it) when the old account is used elsewhere and the new address has no account yet.
+    already belongs to another member of this school, when the old account has administrator
+    rights, or (to keep one person's other schools out of it) when the old account is used
+    elsewhere and the new address has no account yet.
     An erased member's details stay erased.
     """
     if Erasure.objects.filter(member=member).exists():
@@ -203,6 +204,16 @@ def member_update(
         if is_steering is not None:
             member.is_steering = is_steering
         if email is not None and User.objects.normalize_email(email) != member.user.email:
+            if member.user.is_staff or member.user.is_superuser:
+                # Whoever controls the address can reset the password of an administrator.
+                raise ValidationError(
+                    {
+                        "email": _(
+                            "This account has administrator rights: ask the administration to "
+                            "change the address."
+                        )
+                    }
+                )
             normalised = User.objects.normalize_email(email)
             existing = User.objects.filter(email=normalised).first()
             if existing is not None:

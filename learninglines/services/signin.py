@@ -23,6 +23,7 @@ from sesame.tokens import parse_token
 
 from learninglines.models import (
     PERSONAL_LINK_PLACEHOLDER,
+    CoachAssignment,
     MagicLink,
     MagicLinkUse,
     OutgoingMail,
@@ -52,6 +53,22 @@ MAIL_KIND = {
 def may_use_magic_links(user: User) -> bool:
     """Staff sign in with a password and a second factor: a mailed link never signs them in."""
     return user.is_active and not user.is_staff and not user.is_superuser
+
+
+def may_use_door_link(user: User, school: School) -> bool:
+    """A door link signs in the whole account, so only a teacher of `school` and nothing more.
+
+    Not for someone who is also in the steering group, a coach, or on another school's team: the
+    steering member or coach who shows the code would get those rights too.
+    """
+    if not may_use_magic_links(user):
+        return False
+    memberships = user.memberships.filter(is_active=True)
+    return (
+        not memberships.exclude(school=school).exists()
+        and not memberships.filter(is_steering=True).exists()
+        and not CoachAssignment.objects.current().filter(user=user).exists()
+    )
 
 
 def _lock_user(user: User) -> None:
@@ -123,10 +140,11 @@ def magic_link_for_door(
 ) -> MagicLink:
     """A one-time link a steering member or coach shows as a QR code to someone at the door.
 
-    Who showed it is recorded; it works once, for fifteen minutes. Staff never get one.
+    Who showed it is recorded; it works once, for fifteen minutes. Staff never get one, nor
+    anyone with more rights than a teacher of this school (`may_use_door_link`).
     """
-    if not may_use_magic_links(user):
-        raise ValueError("Staff accounts never sign in with a link")
+    if not may_use_door_link(user, school):
+        raise ValueError("A door link is only for a teacher of this school and nothing more")
     return magic_link_create(
         user=user,
         purpose=MagicLink.Purpose.DOOR,

@@ -23,7 +23,7 @@ from learninglines.models import Member
 from learninglines.permissions import school_view
 from learninglines.redirects import safe_next_url
 from learninglines.services.links import magic_link_url, site_url
-from learninglines.services.signin import magic_link_for_door
+from learninglines.services.signin import magic_link_for_door, may_use_magic_links
 from sessions_app.calendar import session_ics
 from sessions_app.models import PlenarySession, Questionnaire, Reflection
 from sessions_app.selectors.day import clock_state, my_day, round_view
@@ -324,7 +324,18 @@ def door_link_view(request: HttpRequest, pk: int, member_pk: int) -> HttpRespons
             shown_by=request.user,
         )
     except ValueError:
-        messages.error(request, _("This account signs in with a password and a code."))
+        if may_use_magic_links(member.user):
+            messages.error(
+                request,
+                _(
+                    "%(name)s also has other rights in the app (steering group, coach or another "
+                    "school), so a sign-in code would open more than this session. Ask them to "
+                    "sign in with their own link."
+                )
+                % {"name": member.full_name},
+            )
+        else:
+            messages.error(request, _("This account signs in with a password and a code."))
         return redirect(
             reverse(
                 "sessions_app:session-attendance",

@@ -4,6 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange import urls as root_urls
+from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,25 @@ def test_member_of_another_school_cannot_be_invited_through_this_school(client, 
     other_member = stranger.memberships.get()
     url = reverse("learninglines:member-invite", args=["de-regenboog", other_member.pk])
     assert as_user(client, people["steering"]).post(url).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["steering", "coach"])
+def test_the_address_of_an_administrator_account_cannot_be_changed_by_a_school(
+    client, people, school, who
+):
+    # Whoever controls the address can reset the password: a school must not take over an
+    # administrator's account by typing its own address on the member page.
+    admin = UserFactory(email="beheer@school.example", is_staff=True)
+    member = MemberFactory(school=school, user=admin, first_name="Bea", last_name="Heer")
+    url = reverse("learninglines:member-update", args=["de-regenboog", member.pk])
+    response = as_user(client, people[who]).post(
+        url, {"first_name": "Bea", "last_name": "Heer", "email": "aanvaller@elders.example"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    admin.refresh_from_db()
+    member.refresh_from_db()
+    assert (admin.email, member.user_id) == ("beheer@school.example", admin.pk)
 
 
 def test_unknown_school_is_404_for_everyone(client, people):

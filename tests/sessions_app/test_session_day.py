@@ -35,6 +35,7 @@ from sessions_app.services.day import clock_act, session_announce_change, sessio
 from sessions_app.services.plans import plan_lock, plan_swap
 from sessions_app.services.sessions import session_create, session_hold
 from tests.dutch import long_date, long_day
+from tests.factories import CoachAssignmentFactory, MemberFactory
 from tests.sessions_app.plenary import Plenary, as_user
 
 pytestmark = pytest.mark.django_db
@@ -909,6 +910,30 @@ def test_no_door_link_for_another_schools_member(client, people, plenary, their_
         plenary.url("door-link", member_pk=outsider.pk)
     )
     assert response.status_code == 404
+    assert not MagicLink.objects.filter(purpose=MagicLink.Purpose.DOOR).exists()
+
+
+@pytest.mark.parametrize("role", ["steering here", "steering elsewhere", "coach elsewhere"])
+def test_no_door_link_for_an_account_with_more_rights_than_a_teacher_here(
+    client, people, plenary, teacher, other_school, role
+):
+    # The link signs in the whole account: the coach showing it must not become a steering
+    # member, nor anyone here get the person's rights at another school.
+    session_publish(session=plenary.session)
+    if role == "steering here":
+        teacher.is_steering = True
+        teacher.save()
+    elif role == "steering elsewhere":
+        MemberFactory(school=other_school, user=teacher.user, is_steering=True)
+    else:
+        CoachAssignmentFactory(school=other_school, user=teacher.user)
+    response = as_user(client, people["coach"]).post(
+        plenary.url("door-link", member_pk=teacher.pk), follow=True
+    )
+    assert response.redirect_chain == [(plenary.url("session-attendance"), 302)]
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith(teacher.full_name)
+    assert "<svg" not in response.content.decode()
     assert not MagicLink.objects.filter(purpose=MagicLink.Purpose.DOOR).exists()
 
 
