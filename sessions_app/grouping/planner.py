@@ -23,6 +23,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -387,6 +388,7 @@ def plan_rounds(
     skip = frozenset(count for count, clique in cliques.items() if clique is not None)
     if skip == set(cliques):
         skip = frozenset()
+    asked = tables
     tables, design = choose_tables(inst, g, low, high, rounds, locks, seed, deadline, tables, skip)
     if tables in cliques:
         refuse_apart(inst, tables, cliques[tables])  # searched above
@@ -429,13 +431,40 @@ def plan_rounds(
     search.polish(budget / 10, deadline)
     search.separate_apart()
     if search.apart_violations:
-        raise GroupingError(
+        error = GroupingError(
             "no_plan_in_budget",
             "No plan was found within the search budget that keeps every apart pair apart. It may "
             "be impossible; try a higher effort or fewer apart pairs.",
             params={"apart_pairs": len(inst.apart), "effort": effort},
             impossible=False,
         )
+        others = [c for c in allowed_tables(inst, g, low, high) if c != tables and c not in skip]
+        left = None if deadline is None else deadline - time.perf_counter()
+        if asked is None and others and (left is None or left > 0):
+            # rule 1 before rule 2: the other allowed count may keep the apart pairs where this
+            # one cannot (locked tables and apart pairs together, say)
+            try:
+                other = plan_rounds(
+                    lines,
+                    rounds,
+                    history=history,
+                    absent=absent,
+                    apart=apart,
+                    locked=locked,
+                    group_size=group_size,
+                    min_size=min_size,
+                    max_size=max_size,
+                    seed=seed,
+                    effort=effort,
+                    time_limit=left,
+                    tables=others[0],
+                )
+            except GroupingError:
+                pass
+            else:
+                elapsed = time.perf_counter() - started
+                return Plan(rounds=other.rounds, report=replace(other.report, elapsed=elapsed))
+        raise error
     return _finish(inst, search.rounds, tables, locks, locked, started)
 
 

@@ -236,6 +236,7 @@ def repair_round(
     locks = {0: [rounds_tables[p] for p in range(count) if lock_flags[p]]} if keep else {}
     target = lower_bound(inst, 1, count, locks)
     search.run(REPAIR_BUDGET, target, None, True)
+    search.separate_apart()  # the budget-free last step, as in plan_rounds
     if search.apart_violations:
         # apart pairs that hold only with more missing line slots (rule 1 before rule 2)
         search.keep_apart(REPAIR_BUDGET, target, None)

@@ -645,11 +645,14 @@ class Search:
 
     def separate_apart(self) -> None:
         """The budget-free last step for an apart pair still at one table: swap one of the two
-        with a member of their own line at another unlocked table, the swap that costs least
-        (an apart pair costs HARD, so a swap that creates another one is never chosen). Same-
-        line swaps keep the missing line slots. Deterministic; at most n swaps per round. A
-        tiny budget can end the search before such an easy repair (a property test found one:
-        an apart pair inside a line of 12 at 7 tables, a locked table, effort 0.02)."""
+        with a member at another unlocked table, the swap that costs least (an apart pair costs
+        HARD, so a swap that creates another one is never chosen): a member of their own line,
+        or of another line where the swap keeps the missing line slots (a member kept apart
+        from most of a line may need its table to hold fewer of that line: a fuzzer found E1
+        apart from four of D's five at two tables of 7, effort 0.001). Deterministic; at most
+        n swaps per round. A tiny budget can end the search before such an easy repair (a
+        property test found one: an apart pair inside a line of 12 at 7 tables, a locked
+        table, effort 0.02)."""
         if self.alone is not None or not self.apart_violations:
             return
         n, ap = self.n, self.ap
@@ -668,7 +671,7 @@ class Search:
                 moves = [
                     (delta, a, b)
                     for a in together
-                    for delta, b in self.deltas(r, a, self.candidates(r, a, False))
+                    for delta, b in self.deltas(r, a, self.candidates(r, a, True))
                 ]
                 best = min(moves, default=None)
                 if best is None or best[0] >= 0:
@@ -1140,6 +1143,15 @@ class Search:
                 row.append(total)
             by_table[t] = row
         matrix = [[by_table[t][x] for t in seats] for x in range(len(members))]
+        origin = self.origin
+        if origin is not None:
+            # a repair: a member seated away from its table costs MOVE here as in the plan's
+            # cost, so the assignment moves as few as it can (it moved a whole line of 40 to
+            # part one apart pair that two moves part)
+            for x, m in enumerate(members):
+                if origin[m] >= 0:
+                    home = origin[m]
+                    matrix[x] = [c + MOVE * (seats[j] != home) for j, c in enumerate(matrix[x])]
         now = sum(matrix[x][x] for x in range(len(members)))
         chosen = assignment(matrix)
         if sum(matrix[x][j] for x, j in enumerate(chosen)) >= now:

@@ -506,6 +506,30 @@ def test_the_table_count_that_keeps_the_apart_pairs_comes_first():
     assert caught.value.params["tables"] == 4
 
 
+def test_the_other_table_count_is_tried_when_locked_tables_and_apart_pairs_clash():
+    """5 people in groups of 2: 2 tables (3 and 2) miss fewer line slots than 3, but round 1
+    locks A1 with B1, which leaves B2, C1 and C2 at the table of 3, and C1 must be kept apart
+    from B2. Rule 1 before rule 2: 3 tables, not no_plan_in_budget at 2 (found by a fuzzer)."""
+    lines = {"A": ["A1"], "B": ["B1", "B2"], "C": ["C1", "C2"]}
+    given = {
+        "apart": [("A1", "C1"), ("C1", "B2"), ("B2", "B1")],
+        "locked": {1: [["A1", "B1"]]},
+        "group_size": 2,
+        "min_size": 1,
+    }
+    with pytest.raises(GroupingError) as caught:
+        plan_rounds(lines, 3, tables=2, **given)
+    assert caught.value.code == "no_plan_in_budget"
+
+    plan = plan_rounds(lines, 3, **given)
+
+    assert [len(rnd) for rnd in plan.rounds] == [3, 3, 3]
+    assert ["A1", "B1"] in plan.rounds[1]
+    assert plan.report.missing_line_slots == plan.report.min_missing_line_slots == 12
+    assert plan.report.repeats == 0
+    assert plan.report == evaluate(lines, plan.rounds, **given)
+
+
 def test_table_options_lists_the_counts_the_rule_weighs():
     lines = make_lines(21, 20, 19, 19, 18, 18, 18, 17)
 

@@ -463,3 +463,72 @@ def test_repair_keeps_apart_pairs_before_line_slots_and_refuses_the_impossible()
         repair_round(small, [["a1", "b1", "c1"], ["a2", "a3"]], absent=["a3"], apart=[("a1", "b1")])
     assert (caught.value.code, caught.value.impossible) == ("apart_infeasible", True)
     assert caught.value.params == {"tables": 1, "members": ["a1", "b1"]}
+
+
+def test_a_large_repair_parts_an_apart_pair_within_its_small_budget():
+    """800 people at 100 tables of 8, the round repeating its history at every table (every
+    pair a conflict) and changed by hand: A1 and H2 swapped, so H1 and H2, kept apart, share a
+    table. Building the round's arrays takes the repair's whole budget, so the search ended
+    with the pair together (no_plan_in_budget); the budget-free last step of plan_rounds now
+    parts them: two moves, every line back at every table (found by a fuzzer)."""
+    lines = {c: [f"{c}{i}" for i in range(1, 101)] for c in "ABCDEFGH"}
+    current = [[f"{c}{i}" for c in "ABCDEFGH"] for i in range(1, 101)]
+    current[0][0], current[1][7] = "H2", "A1"
+
+    plan = repair_round(lines, current, history=[current], apart=[("H1", "H2")])
+
+    assert plan.rounds[0][:2] == [
+        ["H2", "B1", "C1", "D1", "E1", "F1", "G1", "A1"],
+        ["A2", "B2", "C2", "D2", "E2", "F2", "G2", "H1"],
+    ]
+    assert plan.rounds[0][2:] == current[2:]
+    assert plan.report.moved == ("A1", "H1")
+    assert plan.report.missing_line_slots == plan.report.min_missing_line_slots == 0
+
+
+def test_a_repair_does_not_re_seat_a_whole_line_to_part_one_apart_pair():
+    """400 people at 100 tables of 4 that repeat their history, changed by hand: A2 and D1
+    swapped, so A1 and A2, kept apart, share a table. The line re-seat of the repair's search
+    weighed only encounters and moved 40 members of line A (all it re-seats at once); it now
+    weighs each move as the repair does, and two moves part the pair (found by a fuzzer)."""
+    lines = {c: [f"{c}{i}" for i in range(1, 101)] for c in "ABCD"}
+    current = [[f"A{i}", f"B{i}", f"C{i}", f"D{i}"] for i in range(1, 101)]
+    current[0][3], current[1][0] = "A2", "D1"
+
+    plan = repair_round(lines, current, history=[current], apart=[("A1", "A2")])
+
+    assert plan.report.moved == ("A1", "A70")
+    assert plan.rounds[0][:3] == [
+        ["B1", "C1", "A2", "A70"],
+        ["D1", "B2", "C2", "D2"],
+        ["A3", "B3", "C3", "D3"],
+    ]
+    assert (plan.report.missing_line_slots, plan.report.min_missing_line_slots) == (2, 0)
+
+
+def test_a_tiny_budget_still_parts_a_member_from_most_of_a_line():
+    """14 people in 9 lines (D has five) at two tables of 7; E1 must be kept apart from D1 to
+    D4, so E1's table holds only D5 of line D. Effort 0.0001 ended the search with E1 beside
+    some of them (no_plan_in_budget): the budget-free last step swapped only within a line,
+    which cannot change how many of D sit at E1's table. It now also swaps across lines where
+    that keeps the missing line slots (found by a fuzzer, there under a 0.05 s time limit)."""
+    lines = {
+        "A": ["A1"],
+        "B": ["B1"],
+        "C": ["C1"],
+        "D": ["D1", "D2", "D3", "D4", "D5"],
+        "E": ["E1"],
+        "F": ["F1"],
+        "G": ["G1", "G2"],
+        "H": ["H1"],
+        "I": ["I1"],
+    }
+    apart = [("E1", f"D{i}") for i in range(1, 5)]
+
+    plan = plan_rounds(lines, 3, apart=apart, group_size=8, min_size=4, effort=0.0001)
+
+    for rnd in plan.rounds:
+        (own,) = [table for table in rnd if "E1" in table]
+        assert [m for m in own if m.startswith("D")] == ["D5"]
+    assert plan.report.missing_line_slots == plan.report.min_missing_line_slots == 21
+    assert plan.report == evaluate(lines, plan.rounds, apart=apart, group_size=8, min_size=4)
