@@ -55,6 +55,32 @@ class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
         return super().handle_no_permission(request, view_func)
 
 
+class DoorScopeMiddleware:
+    """A sign-in through a door link opens only its session's pages (`door_scope`).
+
+    The steering group or coach shows that code on their own screen, so they could use it
+    themselves: everything else that needs a sign-in (the learning log, answers, "my data")
+    gets a page that says so and how to sign in fully. Pages without a sign-in, and signing out,
+    stay open.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from learninglines.services.signin import DOOR_SCOPE, door_scope_allows
+
+        if not getattr(view_func, "login_required", True) or not request.user.is_authenticated:
+            return None
+        scope = request.session.get(DOOR_SCOPE)
+        if door_scope_allows(scope, request.path):
+            return None
+        return render(request, "registration/door_scope.html", {"scope": scope}, status=403)
+
+
 class RejectNulCharactersMiddleware:
     """Answer 400 to a NUL character in the path, a query parameter or a form field.
 

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Marks request.user as verified once a second factor was given (the admin requires it).
     "django_otp.middleware.OTPMiddleware",
     "exchange.middleware.HtmxAwareLoginRequiredMiddleware",
+    # After the sign-in check: a door link's sign-in opens only its session's pages.
+    "exchange.middleware.DoorScopeMiddleware",
     "exchange.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

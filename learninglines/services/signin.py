@@ -26,6 +26,7 @@ from learninglines.models import (
     CoachAssignment,
     MagicLink,
     MagicLinkUse,
+    Member,
     OutgoingMail,
     School,
     SignInRequest,
@@ -61,14 +62,25 @@ def may_use_door_link(user: User, school: School) -> bool:
     Not for someone who is also in the steering group, a coach, or on another school's team: the
     steering member or coach who shows the code would get those rights too.
     """
-    if not may_use_magic_links(user):
-        return False
-    memberships = user.memberships.filter(is_active=True)
-    return (
-        not memberships.exclude(school=school).exists()
-        and not memberships.filter(is_steering=True).exists()
-        and not CoachAssignment.objects.current().filter(user=user).exists()
+    return user.pk not in door_link_refused(school=school, user_ids=[user.pk])
+
+
+def door_link_refused(*, school: School, user_ids) -> set[int]:
+    """Of `user_ids`, the accounts `may_use_door_link` refuses at `school`: four queries, so the
+    attendance page offers a sign-in code only where one can be made."""
+    ids = set(user_ids)
+    refused = set(
+        User.objects.filter(pk__in=ids)
+        .filter(Q(is_active=False) | Q(is_staff=True) | Q(is_superuser=True))
+        .values_list("pk", flat=True)
     )
+    memberships = Member.objects.filter(user_id__in=ids, is_active=True)
+    refused |= set(memberships.filter(is_steering=True).values_list("user_id", flat=True))
+    refused |= set(memberships.exclude(school=school).values_list("user_id", flat=True))
+    refused |= set(
+        CoachAssignment.objects.current().filter(user_id__in=ids).values_list("user_id", flat=True)
+    )
+    return refused
 
 
 def _lock_user(user: User) -> None:
@@ -135,13 +147,44 @@ def magic_link_for_session(
     )
 
 
+# The session key of a sign-in through a door link: the pages it opens (see `door_scope`).
+DOOR_SCOPE = "door_scope"
+
+
+def door_scope(link: MagicLink) -> dict[str, str]:
+    """What a sign-in through a door link opens: the pages under its destination's parent.
+
+    The code is shown on the steering group's or coach's screen, so they could sign in with it
+    themselves; the sign-in then opens only what the person at the door needs (their table on
+    the session's pages), never their learning log, answers or data. For the rest, the person
+    signs in with their own link. Kept in the session as {"prefix": ..., "home": ...}; any
+    other sign-in removes it.
+    """
+    home = link.next_path
+    return {"prefix": home.rstrip("/").rsplit("/", 1)[0] + "/", "home": home}
+
+
+def door_scope_forget(sender, request=None, user=None, **kwargs) -> None:
+    """On every sign-in (Django's user_logged_in): it opens what the account may see, so a door
+    link's limit from before goes. The door link's own sign-in sets it again after this."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(DOOR_SCOPE, None)
+
+
+def door_scope_allows(scope: dict | None, path: str) -> bool:
+    """Whether a sign-in with `scope` (None: a full sign-in) may open `path`."""
+    return scope is None or path.startswith(scope.get("prefix") or "/")
+
+
 def magic_link_for_door(
     *, user: User, school: School, next_path: str, shown_by: User, now: datetime | None = None
 ) -> MagicLink:
     """A one-time link a steering member or coach shows as a QR code to someone at the door.
 
-    Who showed it is recorded; it works once, for fifteen minutes. Staff never get one, nor
-    anyone with more rights than a teacher of this school (`may_use_door_link`).
+    Who showed it is recorded; it works once, for fifteen minutes, and the sign-in opens only the
+    pages of its session (`door_scope`). Staff never get one, nor anyone with more rights than a
+    teacher of this school (`may_use_door_link`).
     """
     if not may_use_door_link(user, school):
         raise ValueError("A door link is only for a teacher of this school and nothing more")

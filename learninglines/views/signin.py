@@ -16,7 +16,9 @@ from learninglines.forms.signin import EmailAuthenticationForm, SignInLinkReques
 from learninglines.models import MagicLink, SignInRequest
 from learninglines.redirects import safe_next_url
 from learninglines.services.signin import (
+    DOOR_SCOPE,
     UNKNOWN,
+    door_scope,
     magic_link_check,
     magic_link_use,
     may_use_magic_links,
@@ -135,6 +137,8 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         return _link_failed(request, title, explanation, "staff", link, status=403)
     if status == MagicLink.Status.VALID and request.method == "POST" and magic_link_use(link=link):
         login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
+        if link.purpose == MagicLink.Purpose.DOOR:
+            request.session[DOOR_SCOPE] = door_scope(link)
         fallback = link.school.get_absolute_url() if link.school else reverse("home")
         return redirect(safe_next_url(request, link.next_path, fallback))
     if status == MagicLink.Status.VALID and request.method == "POST":

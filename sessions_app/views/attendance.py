@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from learninglines.permissions import school_view
+from learninglines.services.signin import door_link_refused
 from sessions_app.forms.sessions import AttendanceForm
 from sessions_app.selectors.sessions import session_get, session_presence
 from sessions_app.services.attendance import attendance_save
@@ -63,5 +64,9 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "editable": editable,
             "present_counts": present_counts,
+            # whom a sign-in code at the door may not be shown for (more rights than a teacher)
+            "no_door": door_link_refused(
+                school=request.school, user_ids=[i.member.user_id for i in presence.expected]
+            ),
         },
     )

@@ -894,6 +894,38 @@ def test_the_door_link_works_once_and_records_who_showed_it(client, people, plen
     assert client.__class__().post(path).status_code == 410
 
 
+def test_a_door_sign_in_opens_only_the_sessions_pages_until_a_sign_in_of_ones_own(
+    client, people, plenary, teacher
+):
+    """The code is on the steering group's or coach's screen: whoever scans it must not read the
+    teacher's learning log, answers or data."""
+    from learninglines.services.links import magic_link_url
+    from learninglines.services.signin import magic_link_send
+
+    session_publish(session=plenary.session)
+    as_user(client, people["steering"]).post(plenary.url("door-link", member_pk=teacher.pk))
+    door = MagicLink.objects.get(purpose=MagicLink.Purpose.DOOR)
+    phone = client.__class__()
+    phone.post(link_path(magic_link_url(door)))
+    assert phone.get(plenary.url("my-session")).status_code == 200
+    assert phone.get(plenary.url("session-ics")).status_code == 200
+    school = f"/s/{plenary.school.slug}/"
+    closed = (school, f"{school}log/", f"{school}log/create/", "/me/data/", f"{school}calendar/")
+    for path in closed:
+        refused = phone.get(path)
+        assert refused.status_code == 403, path
+        page = " ".join(refused.content.decode().split())
+        assert "Alleen ingelogd voor deze bijeenkomst" in page
+        assert f'href="{plenary.url("my-session")}">Naar je tafel</a>' in page
+    assert phone.post(f"{school}log/create/", {"tried": "x"}).status_code == 403
+    assert phone.get("/privacy/").status_code == 200  # open without a sign-in anyway
+
+    # the teacher's own link opens everything again, on the same phone
+    own = magic_link_send(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN, school=None)
+    phone.post(link_path(magic_link_url(own)))
+    assert phone.get(f"{school}log/").status_code == 200
+
+
 def test_no_door_link_for_an_account_with_a_password_and_a_code(client, people, plenary, steering):
     steering.user.is_staff = True
     steering.user.save()
@@ -935,6 +967,11 @@ def test_no_door_link_for_an_account_with_more_rights_than_a_teacher_here(
     assert message.startswith(teacher.full_name)
     assert "<svg" not in response.content.decode()
     assert not MagicLink.objects.filter(purpose=MagicLink.Purpose.DOOR).exists()
+    # the attendance page offers no code for them, and still does for the others
+    page = response.content.decode()
+    assert f'form="door-{teacher.pk}"' not in page
+    assert f'id="door-{teacher.pk}"' not in page
+    assert f'form="door-{plenary.members[5].pk}"' in page
 
 
 def test_a_locked_table_stays_locked_after_publishing(plenary):
