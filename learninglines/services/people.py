@@ -17,11 +17,13 @@ from learninglines.models import (
     LineMembership,
     MagicLink,
     Member,
+    OutgoingMail,
     School,
     SchoolYear,
     User,
     default_school_year_bounds,
 )
+from learninglines.services.outbox import mail_queue_from_template
 from learninglines.services.signin import magic_link_revoke_all, magic_link_send
 
 
@@ -183,14 +185,17 @@ def member_update(
     name_prefix: str = "",
     email: str | None = None,
     is_steering: bool | None = None,
+    by: User | None = None,
 ) -> Member:
-    """Change a member's name, address or steering flag.
+    """Change a member's name, address or steering flag (`by`: who changes it, for the mail).
 
     A new address moves the member to the account of that address. Refused when that account
     already belongs to another member of this school, when the old account has administrator
     rights, or (to keep one person's other schools out of it) when the old account is used
     elsewhere and the new address has no account yet.
-    An erased member's details stay erased.
+    An erased member's details stay erased. The old address gets a mail saying so (and by whom):
+    whoever controls the new address can sign in as this member, so a change the person did not
+    expect must not go unnoticed.
     """
     if Erasure.objects.filter(member=member).exists():
         raise ValidationError(
@@ -203,6 +208,7 @@ def member_update(
         member.last_name = last_name.strip()
         if is_steering is not None:
             member.is_steering = is_steering
+        old_address = member.user.email
         if email is not None and User.objects.normalize_email(email) != member.user.email:
             if member.user.is_staff or member.user.is_superuser:
                 # Whoever controls the address can reset the password of an administrator.
@@ -237,6 +243,15 @@ def member_update(
                 member.user.save(update_fields=["email"])
         member.full_clean()
         member.save()
+        if member.user.email != old_address:
+            mail_queue_from_template(
+                to=old_address,
+                template="learninglines/mail/address_changed",
+                context={"member": member, "old": old_address, "by": by},
+                language=member.school.language,
+                kind=OutgoingMail.Kind.OTHER,
+                school=member.school,
+            )
     return member
 
 

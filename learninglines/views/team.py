@@ -156,7 +156,7 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            member_update(member=member, **form.cleaned_data)
+            member_update(member=member, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             if getattr(error, "code", None) == "erased":  # the page shows no form to hold it
                 messages.error(request, " ".join(error.messages))

@@ -105,6 +105,36 @@ def test_the_address_of_an_administrator_account_cannot_be_changed_by_a_school(
     assert (admin.email, member.user_id) == ("beheer@school.example", admin.pk)
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_the_old_address_is_told_when_the_school_changes_it(client, people, school, existing):
+    # Whoever has the new address can sign in as the member: the person must hear of it.
+    from learninglines.models import OutgoingMail
+
+    member = MemberFactory(school=school, first_name="Noor", last_name="Bakker")
+    old = member.user.email
+    if existing:  # an account of that address exists already (no member of this school)
+        UserFactory(email="noor.nieuw@example.org")
+    url = reverse("learninglines:member-update", args=["de-regenboog", member.pk])
+    steering = people["steering"]
+    data = {"first_name": "Noor", "last_name": "Bakker", "email": "Noor.Nieuw@example.org"}
+    assert as_user(client, steering).post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert member.user.email == "noor.nieuw@example.org"
+    mail = OutgoingMail.objects.get(to=old)
+    assert mail.subject == f"Je adres bij {school.name} is gewijzigd"
+    body = " ".join(mail.body.split())
+    assert (
+        f"{steering.display_name} heeft je e-mailadres in Brengen & Halen bij {school.name} "
+        f"gewijzigd van {old} naar noor.nieuw@example.org." in body
+    )
+    assert "wie het nieuwe adres heeft, kan als jij inloggen" in body
+    # a change of name alone mails nobody
+    OutgoingMail.objects.all().delete()
+    data = {"first_name": "Noortje", "last_name": "Bakker", "email": "noor.nieuw@example.org"}
+    as_user(client, steering).post(url, data)
+    assert not OutgoingMail.objects.exists()
+
+
 def test_unknown_school_is_404_for_everyone(client, people):
     assert as_user(client, people["steering"]).get("/s/bestaat-niet/").status_code == 404
 
