@@ -544,7 +544,9 @@ def test_before_its_day_the_teachers_page_ignores_a_projector_tried_out(
     assert (
         'id="now-title">Eerst</p> <h2 class="my-big mb-1">' + html.escape(first.title) + "</h2>"
     ) in page
-    assert 'data-running="0"' in page
+    # no countdown: a "10:00" before the start reads as a time of day
+    assert "data-countdown" not in page
+    assert f'<p class="mb-2">{first.duration_minutes} minuten</p>' in page
     assert 'hx-trigger="every 10s"' not in page
     for number, table in enumerate(tables_of(plenary, teacher), start=1):
         assert f"Ronde {number} — tafel {table}" in page
