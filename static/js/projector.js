@@ -26,6 +26,28 @@
     }
   });
 
+  // On the first or last assignment Previous or Next comes back disabled, and a disabled button
+  // cannot hold the focus: it goes to Start/Pause instead of falling to the page.
+  let focused = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "projector-state") {
+      focused = document.activeElement ? document.activeElement.id : null;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (!event.detail.target || event.detail.target.id !== "projector-state" || !focused) {
+      return;
+    }
+    const was = document.getElementById(focused);
+    focused = null;
+    if (was && was.disabled && document.activeElement === document.body) {
+      const toggle = document.getElementById("clock-toggle");
+      if (toggle) {
+        toggle.focus();
+      }
+    }
+  });
+
   const full = document.querySelector("[data-fullscreen]");
   const area = document.documentElement;
   if (full && area.requestFullscreen) {

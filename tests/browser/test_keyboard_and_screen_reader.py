@@ -89,6 +89,15 @@ def test_the_projector_buttons_keep_the_focus_when_htmx_replaces_them(
     page.get_by_role("button", name="Opnieuw").focus()
     page.wait_for_function("() => window.swaps >= 3", timeout=15_000)  # a poll (every 5 s)
     expect(page.get_by_role("button", name="Opnieuw")).to_be_focused()
+    # Back to the first assignment: Previous comes back disabled and cannot keep the focus, so
+    # it goes to Start/Pause, not to the page.
+    expect(page.locator(".projector-step")).to_contain_text("Opdracht 2 van")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+    page.locator("#clock-previous").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".projector-step")).to_contain_text("Opdracht 1 van")
+    expect(page.locator("#clock-previous")).to_be_disabled()
+    expect(page.locator("#clock-toggle")).to_be_focused()
     accessible(page, serious_violations, errors)
 
 

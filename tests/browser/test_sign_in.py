@@ -65,7 +65,7 @@ def test_coach_signs_in_with_a_password_and_switches_schools(
     expect(page.get_by_role("heading", level=1)).to_have_text("Basisschool De Regenboog")
     expect(page.get_by_role("heading", name="Het team")).to_be_visible()
 
-    page.get_by_role("button", name="Menu openen").click()
+    page.get_by_role("button", name="Menu", exact=True).click()
     page.get_by_role("link", name="Mijn scholen").click()
     # A coach's "My schools" is the coach home: each school with its overview and start page.
     page.get_by_role("link", name="Startpagina · OBS De Vlinder").click()
