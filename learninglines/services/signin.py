@@ -66,7 +66,7 @@ def may_use_door_link(user: User, school: School) -> bool:
 
 
 def door_link_refused(*, school: School, user_ids) -> set[int]:
-    """Of `user_ids`, the accounts `may_use_door_link` refuses at `school`: four queries, so the
+    """Of `user_ids`, the accounts `may_use_door_link` refuses at `school`: three queries, so the
     attendance page offers a sign-in code only where one can be made."""
     ids = set(user_ids)
     refused = set(
@@ -74,9 +74,11 @@ def door_link_refused(*, school: School, user_ids) -> set[int]:
         .filter(Q(is_active=False) | Q(is_staff=True) | Q(is_superuser=True))
         .values_list("pk", flat=True)
     )
-    memberships = Member.objects.filter(user_id__in=ids, is_active=True)
-    refused |= set(memberships.filter(is_steering=True).values_list("user_id", flat=True))
-    refused |= set(memberships.exclude(school=school).values_list("user_id", flat=True))
+    refused |= set(
+        Member.objects.filter(user_id__in=ids, is_active=True)
+        .filter(Q(is_steering=True) | ~Q(school=school))
+        .values_list("user_id", flat=True)
+    )
     refused |= set(
         CoachAssignment.objects.current().filter(user_id__in=ids).values_list("user_id", flat=True)
     )
