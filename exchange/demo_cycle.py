@@ -34,7 +34,13 @@ from learninglines.services.meetings import (
     meeting_create,
     meeting_notes_save,
 )
-from sessions_app.models import PlenarySession, Questionnaire, SessionAttendance
+from sessions_app.models import (
+    ExchangeParticipant,
+    PlenarySession,
+    Questionnaire,
+    Reflection,
+    SessionAttendance,
+)
 from sessions_app.selectors.reflections import questionnaire_asked
 from sessions_app.services.day import session_publish
 from sessions_app.services.exchanges import (
@@ -66,15 +72,64 @@ MEETING_TOPICS = [
     ("Lesbezoeken voorbereiden", "We maakten tweetallen voor lesbezoeken in een andere bouw."),
     ("Opbrengst delen", ""),
 ]
+# Some meetings have a topic of their own line (by position in MEETING_TOPICS), so the lines do
+# not all read alike.
+LINE_TOPICS = {
+    "Begrijpend lezen": {
+        2: (
+            "Vraagkaarten in de middenbouw",
+            "We bekeken vraagkaarten uit groep 4 en 5 en kozen de vragen die het beste werkten.",
+        ),
+        5: (
+            "Lesbezoeken bij het voorlezen voorbereiden",
+            "We maakten tweetallen voor een lesbezoek in een andere bouw.",
+        ),
+        6: ("Opbrengst van de vraagkaarten delen", ""),
+    },
+    "Eigenaarschap": {
+        2: (
+            "Weekdoelen in de middenbouw",
+            "Drie collega's lieten weekdoelkaartjes van hun leerlingen zien.",
+        ),
+        5: (
+            "Kindgesprekken oefenen",
+            "We oefenden in tweetallen een kindgesprek van vijf minuten.",
+        ),
+        6: ("Portfolio: wat kiezen de kinderen zelf?", ""),
+    },
+    "Rekenen met begrip": {
+        2: (
+            "Het drieslagmodel in de praktijk",
+            "We deden een les voor: eerst materiaal, dan een tekening, dan de som.",
+        ),
+        5: (
+            "Samen een rekenles ontwerpen",
+            "We ontwierpen een les over breuken en spraken af wie hem geeft.",
+        ),
+        6: ("De rekenles nabespreken", ""),
+    },
+    "Burgerschap en samenleven": {
+        2: (
+            "Gespreksregels van de groepen vergelijken",
+            "Elke groep nam de eigen gespreksregels mee; veel regels kwamen overeen.",
+        ),
+        5: (
+            "Het klassengesprek voorbereiden",
+            "We kozen thema's voor de klassengesprekken tot de volgende vakantie.",
+        ),
+        6: ("Een klassengesprek nabespreken", ""),
+    },
+}
+# The first two teachers' entries; each fits the writer's line (Burgerschap, Begrijpend lezen).
 LOG_ENTRIES = [
     (
-        "Vraagkaarten gebruikt bij het voorlezen in groep 5.",
-        "Meer leerlingen stelden zelf een vraag, ook de stille kinderen.",
-        "De kaartjes en hoe ik ze introduceer.",
+        "Met groep 6 de gespreksregels voor het klassengesprek opgesteld.",
+        "Meer kinderen kwamen aan het woord, ook de stille kinderen.",
+        "De gespreksregels en hoe ik ze samen met de klas heb gemaakt.",
     ),
     (
-        "Een kindgesprek van vijf minuten op vrijdag.",
-        "Twee leerlingen kozen zelf een doel voor volgende week.",
+        "Vraagkaarten gebruikt bij het voorlezen in groep 5.",
+        "Twee leerlingen die anders niets zeggen, stelden zelf een vraag.",
         "",
     ),
 ]
@@ -96,9 +151,9 @@ def _timeline(start: date, end: date, today: date) -> dict:
     return {"before": before, "held": held, "after": after, "upcoming": upcoming, "draft": draft}
 
 
-def _meetings(line: LearningLine, days: list[date], topics, *, held: bool) -> None:
+def _meetings(line: LearningLine, days: list[date], topics, *, held: bool, first: int = 0) -> None:
     members = line_members(line=line, day=days[0]) if days else []
-    for number, (day, (topic, notes)) in enumerate(zip(days, topics, strict=False)):
+    for number, (day, (topic, notes)) in enumerate(zip(days, topics, strict=False), start=first):
         meeting = meeting_create(
             line=line,
             date=day,
@@ -114,70 +169,176 @@ def _meetings(line: LearningLine, days: list[date], topics, *, held: bool) -> No
             meeting_notes_save(meeting=meeting, notes=notes)
         statuses = {}
         for index, member in enumerate(members):
-            # Someone is away now and then, with or without notice: as in any team.
-            if (index + number) % 9 == 4:
+            # Someone is away now and then, with or without notice, and not the same number
+            # every time: as in any team.
+            away = (index * 5 + number * 3 + ord(line.letter) * 2) % 19
+            if away in (4, 11):
                 statuses[member.pk] = Attendance.Status.EXCUSED
-            elif (index + number) % 13 == 7:
+            elif away == 7 and number % 2 == ord(line.letter) % 2:
                 statuses[member.pk] = Attendance.Status.ABSENT
             else:
                 statuses[member.pk] = Attendance.Status.PRESENT
         meeting_attendance_save(meeting=meeting, statuses=statuses)
 
 
-LEARNED = [
-    "Bij Rekenen werken ze met korte oefenmomenten aan het begin van de les.",
-    "De leerlijn Lezen gebruikt vraagkaarten; dat wil ik ook eens zien.",
-    "Eigenaarschap begint bij kleine keuzes voor leerlingen.",
-    "Dat een kindgesprek van vijf minuten al zoveel oplevert.",
-    "Hoe Burgerschap de klassenvergadering door de kinderen laat leiden.",
-]
-BROUGHT = [
-    "Onze vraagkaarten bij het voorlezen.",
-    "Hoe wij de weektaak samen met de kinderen plannen.",
-    "Een voorbeeld van een rekenspel voor de inloop.",
-]
-TOOK = [
-    "Het idee om leerlingen zelf een doel te laten kiezen.",
-    "De klassenvergadering met een voorzitter uit de groep.",
-    "Vijf minuten stillezen met een timer.",
-]
-TRY = ["Morgen de vraagkaarten uitproberen in groep 6.", "Een kindgesprek op vrijdag."]
-TALK = ["Met iemand van Rekenen over de inloop.", "Met de collega van groep 7.", ""]
+# What people write in the held session's reflection, by line: what others learned about the
+# line, what its members brought, what others took from it and will try. Two of each, so
+# answers vary; every answer fits the writer's own line and the line it is about.
+REFLECTION_TEXTS = {
+    "Begrijpend lezen": {
+        "learned": [
+            "Bij Begrijpend lezen doen ze hardop denken voor tijdens het voorlezen.",
+            "Met vraagkaarten stellen ook de stille kinderen een vraag bij de tekst.",
+        ],
+        "brought": [
+            "Onze vraagkaarten bij het voorlezen.",
+            "Hoe ik hardop denken voordoe bij een prentenboek.",
+        ],
+        "took": ["Vraagkaarten bij het voorlezen.", "Eerst zelf hardop denken, dan pas vragen."],
+        "try": [
+            "Volgende week de vraagkaarten uitproberen bij het voorlezen.",
+            "Bij het voorlezen zelf hardop denken voordat ik vragen stel.",
+        ],
+    },
+    "Eigenaarschap": {
+        "learned": [
+            "Met een weekdoel op een kaartje kiezen kinderen zelf waar ze aan werken.",
+            "Dat een kindgesprek van vijf minuten op vrijdag al zoveel oplevert.",
+        ],
+        "brought": [
+            "Hoe wij de weekdoelen samen met de kinderen kiezen.",
+            "Onze kindgesprekken van vijf minuten op vrijdag.",
+        ],
+        "took": ["Leerlingen zelf een weekdoel laten kiezen.", "Een kort kindgesprek op vrijdag."],
+        "try": [
+            "Met drie kinderen een weekdoel op een kaartje afspreken.",
+            "Vrijdag een kindgesprek van vijf minuten houden.",
+        ],
+    },
+    "Rekenen met begrip": {
+        "learned": [
+            "Bij Rekenen met begrip komt eerst het materiaal, dan pas de som.",
+            "Het drieslagmodel: eerst handelen, dan tekenen, dan pas rekenen.",
+        ],
+        "brought": [
+            "Een rekenles waarin de kinderen eerst met materiaal werken.",
+            "Hoe wij het drieslagmodel in elke les gebruiken.",
+        ],
+        "took": ["Eerst materiaal, dan de som.", "Het drieslagmodel in de instructie."],
+        "try": [
+            "De volgende rekenles beginnen met materiaal op tafel.",
+            "Bij de instructie eerst laten tekenen, dan pas de som.",
+        ],
+    },
+    "Burgerschap en samenleven": {
+        "learned": [
+            "Bij Burgerschap stellen de kinderen zelf de gespreksregels op.",
+            "Een vast klassengesprek in de week geeft de groep rust.",
+        ],
+        "brought": [
+            "De gespreksregels die onze klas zelf heeft gemaakt.",
+            "Hoe ons wekelijkse klassengesprek verloopt.",
+        ],
+        "took": ["Gespreksregels die de kinderen zelf opstellen.", "Een vast klassengesprek."],
+        "try": [
+            "Met mijn groep eigen gespreksregels opstellen.",
+            "Op maandag een klassengesprek van een kwartier.",
+        ],
+    },
+    "Spelend leren": {
+        "learned": [
+            "Bij Spelend leren hangen de doelen zichtbaar bij elke speelhoek.",
+            "Spel kan een vaste plek in de dag krijgen met duidelijke doelen.",
+        ],
+        "brought": [
+            "Onze nieuwe indeling van de speelhoeken.",
+            "Hoe wij de doelen bij het spel zichtbaar maken.",
+        ],
+        "took": ["Doelen zichtbaar bij de speelhoek.", "Een speelhoek die past bij het thema."],
+        "try": [
+            "Bij de bouwhoek het doel van deze week ophangen.",
+            "De speelhoek aanpassen aan ons nieuwe thema.",
+        ],
+    },
+    "Taal in alle vakken": {
+        "learned": [
+            "Een woordmuur per thema helpt ook bij wereldoriëntatie.",
+            "Bij elk vak kun je drie nieuwe woorden kiezen en die vaak herhalen.",
+        ],
+        "brought": [
+            "Onze woordmuur bij het thema.",
+            "Hoe wij bij elk vak drie nieuwe woorden kiezen.",
+        ],
+        "took": ["Een woordmuur per thema.", "Drie nieuwe woorden per les."],
+        "try": [
+            "Een woordmuur maken bij ons nieuwe thema.",
+            "Bij de volgende les drie woorden vooraf kiezen.",
+        ],
+    },
+}
 
 
 def _reflections(held: PlenarySession, lines: list[LearningLine]) -> None:
     """The held session's reflection: opened at its end, answered by most of those present.
 
     The demo teacher (the first teacher who is not in the steering group) has not answered
-    yet, and the form stays open a few more days, so the demo shows both sides.
+    yet, and the form stays open a few more days, so the demo shows both sides. Everyone
+    writes about their own line and what they took from another one.
     """
     questionnaire = Questionnaire.objects.get(session=held)
     opened = timezone.make_aware(datetime.combine(held.date, time(16, 30)))
     questionnaire = questionnaire_open(questionnaire=questionnaire, now=opened)
-    questionnaire.closes_at = max(opened + timedelta(days=7), timezone.now() + timedelta(days=4))
+    # Closes at the end of a school day, as a steering group would set it (not at seed time).
+    closes = max(held.date + timedelta(days=7), timezone.localdate() + timedelta(days=4))
+    questionnaire.closes_at = timezone.make_aware(datetime.combine(closes, time(17, 0)))
     questionnaire.save(update_fields=["closes_at"])
     questions = list(questionnaire.questions.order_by("position"))
     first_open = next(q for q in questions if q.kind == "open")
     demo_teacher = Member.objects.filter(school=held.school, is_steering=False).order_by("pk")[0]
     asked = [item.member for item in questionnaire_asked(questionnaire=questionnaire)]
     answering = [m for m in asked if m.pk != demo_teacher.pk and m.pk % 5 != 0]
+    line_of = dict(
+        LineMembership.objects.on(held.date)
+        .filter(line__in=lines)
+        .values_list("member_id", "line_id")
+    )
+    position = {line.pk: number for number, line in enumerate(lines)}
+    members_of: dict[int, list[Member]] = {}
+    for member in asked:
+        members_of.setdefault(line_of.get(member.pk), []).append(member)
     for index, member in enumerate(answering):
+        own = position.get(line_of.get(member.pk), 0)
+        # Colleagues of one line vary by their place in it: what they learned, brought, took.
+        rank = members_of.get(line_of.get(member.pk), [member]).index(member)
+        others = max(len(lines) - 1, 1)
+        took_from = lines[(own + 1 + (rank + 1) % others) % len(lines)]
+        learned_about = lines[(own + 1 + rank % others) % len(lines)]
+        texts = REFLECTION_TEXTS.get(lines[own].name, REFLECTION_TEXTS["Begrijpend lezen"])
+        took = REFLECTION_TEXTS.get(took_from.name, texts)
+        learned = REFLECTION_TEXTS.get(learned_about.name, texts)
+        variant = (rank // others) % 2
+        colleagues = members_of.get(took_from.pk) or [member]
+        colleague = colleagues[index % len(colleagues)]
         answers = {}
         for question in questions:
             if question.kind == "scale":
                 answers[question.pk] = AnswerData(value=(3, 4, 4, 5, 5)[index % 5])
             elif question.kind == "brought_took":
                 answers[question.pk] = AnswerData(
-                    text=BROUGHT[index % len(BROUGHT)],
-                    took=TOOK[index % len(TOOK)],
-                    took_from=lines[(index + 1) % len(lines)].pk,
+                    text=texts["brought"][rank % 2],
+                    took=took["took"][variant],
+                    took_from=took_from.pk,
                 )
             elif question.privacy == "private":
-                answers[question.pk] = AnswerData(text=TRY[index % len(TRY)])
+                answers[question.pk] = AnswerData(text=took["try"][variant])
             elif question == first_open:
-                answers[question.pk] = AnswerData(text=LEARNED[index % len(LEARNED)])
+                answers[question.pk] = AnswerData(text=learned["learned"][(rank // others + 1) % 2])
+            elif index % 3 == 2:
+                answers[question.pk] = AnswerData(text="")
             else:
-                answers[question.pk] = AnswerData(text=TALK[index % len(TALK)])
+                answers[question.pk] = AnswerData(
+                    text=f"Met {colleague.full_name} van {took_from.name}."
+                )
         reflection_submit(
             questionnaire=questionnaire,
             member=member,
@@ -301,6 +462,33 @@ def _exchanges(school: School, year: SchoolYear, dates: dict, result) -> None:
     result.created.append(f"3 small exchanges and an ambition at {school.name}")
 
 
+def _signed_in(school: School) -> None:
+    """Whoever answered, wrote or took part has signed in, so the team page agrees with the rest.
+
+    The others (a few who have not answered yet) still show as not signed in.
+    """
+    active = set(
+        Reflection.objects.filter(member__school=school, submitted_at__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
+    active |= set(
+        LogEntry.objects.filter(author__school=school).values_list("author_id", flat=True)
+    )
+    active |= set(
+        ExchangeParticipant.objects.filter(member__school=school).values_list(
+            "member_id", flat=True
+        )
+    )
+    active |= set(
+        Member.objects.filter(school=school, is_steering=True).values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    for member in Member.objects.filter(pk__in=active).select_related("user"):
+        member.user.last_login = now - timedelta(days=1 + member.pk % 6, hours=member.pk % 9)
+        member.user.save(update_fields=["last_login"])
+
+
 def demo_cycle(school: School, steering: Member, result) -> None:
     """Meetings, a few log entries and two plenary sessions, once per school."""
     year = year_current(school=school)
@@ -310,9 +498,11 @@ def demo_cycle(school: School, steering: Member, result) -> None:
     dates = _timeline(year.start, year.end, today)
     lines = list(LearningLine.objects.filter(school=school, year=year).order_by("letter"))
     for line in lines:
-        _meetings(line, dates["before"], MEETING_TOPICS[:3], held=True)
-        _meetings(line, dates["after"], MEETING_TOPICS[3:6], held=True)
-        _meetings(line, [dates["upcoming"]], MEETING_TOPICS[6:], held=False)
+        own = LINE_TOPICS.get(line.name, {})
+        topics = [own.get(number, topic) for number, topic in enumerate(MEETING_TOPICS)]
+        _meetings(line, dates["before"], topics[:3], held=True)
+        _meetings(line, dates["after"], topics[3:6], held=True, first=3)
+        _meetings(line, [dates["upcoming"]], topics[6:], held=False)
     result.created.append(f"{len(lines) * 7} line meetings at {school.name}")
 
     for member, (tried, effect, to_bring) in zip(
@@ -333,7 +523,7 @@ def demo_cycle(school: School, steering: Member, result) -> None:
         return
     held = session_create(
         school=school,
-        title="Plenaire bijeenkomst: brengen en halen",
+        title="Plenaire bijeenkomst 1",
         date=dates["held"],
         start_time=time(15, 0),
         end_time=time(16, 45),
@@ -361,4 +551,5 @@ def demo_cycle(school: School, steering: Member, result) -> None:
     with override_settings(OUTBOX_SEND_IMMEDIATELY=False):
         session_publish(session=draft, by=steering.user)
         _exchanges(school, year, dates, result)
+    _signed_in(school)
     result.created.append(f"2 plenary sessions at {school.name}")

@@ -48,3 +48,25 @@ def test_template_has_no_inline_script_or_style(template):
 )
 def test_scanner_catches_inline_code(snippet):
     assert any(pattern.search(snippet) for pattern in INLINE_PATTERNS.values())
+
+
+def unclosed_comments(text: str) -> list[str]:
+    """Lines that open a {# comment #} without closing it: Django's short comment ends at the
+    line's end, so the rest is printed on the page as text."""
+    return [line.strip() for line in text.splitlines() if "{#" in line.split("#}")[-1]]
+
+
+TEXT_TEMPLATES = TEMPLATES + sorted(
+    path for folder in TEMPLATE_DIRS for path in (ROOT / folder).rglob("*.txt")
+)
+
+
+@pytest.mark.parametrize("template", TEXT_TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_short_comment_runs_over_more_than_one_line(template):
+    assert unclosed_comments(template.read_text(encoding="utf-8")) == []
+
+
+def test_the_comment_scanner_finds_a_comment_over_two_lines():
+    assert unclosed_comments("{# one line #}\n<p>{# starts here\n ends here #}</p>") == [
+        "<p>{# starts here"
+    ]
