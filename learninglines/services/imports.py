@@ -84,14 +84,16 @@ class ImportField(models.TextChoices):
     STEERING = "steering", gettext_lazy("Steering group")
 
 
-# The template's headers, in Dutch as schools' own lists are.
-TEMPLATE_HEADERS = [
-    "Voornaam",
-    "Tussenvoegsel",
-    "Achternaam",
-    "E-mailadres",
-    "Leerlijn",
-    "Stuurgroep",
+# The template's columns. Their headers are the fields' names in the page's language: Dutch
+# ("Voornaam", "Tussenvoegsel", ...) as schools' own lists are, English on an English page; both
+# are among HEADER_ALIASES, so a filled-in template reads back in either language.
+TEMPLATE_FIELDS = [
+    ImportField.FIRST_NAME,
+    ImportField.NAME_PREFIX,
+    ImportField.LAST_NAME,
+    ImportField.EMAIL,
+    ImportField.LINE,
+    ImportField.STEERING,
 ]
 
 
@@ -376,7 +378,7 @@ def _no_header_error() -> ImportFileError:
     return ImportFileError(
         _(
             "We found no header row we recognise. The first row must name the columns, for "
-            "example Voornaam, Achternaam and E-mailadres. Download the template to see how."
+            "example First name, Last name and E-mail address. Download the template to see how."
         )
     )
 
@@ -1271,7 +1273,7 @@ def staff_import_preview(
             except ValueError:
                 row.notes.append(
                     _(
-                        "“%(value)s” is not a steering-group value: write ja or nee, or leave "
+                        "“%(value)s” is not a steering-group value: write yes or no, or leave "
                         "it empty."
                     )
                     % {"value": steering_text}
@@ -1519,12 +1521,13 @@ def _template_rows(school: School) -> list[list[str]]:
     year, _start = import_year(school=school, today=timezone.localdate())
     line = year.lines.active().order_by("letter").first() if year else None
     line_name = spreadsheet_safe(line.name) if line else ""
-    example = ["Daan", "van der", "Berg", TEMPLATE_EXAMPLE_EMAIL, line_name, "nee"]
-    return [TEMPLATE_HEADERS, example]
+    example = ["Daan", "van der", "Berg", TEMPLATE_EXAMPLE_EMAIL, line_name, _("no")]
+    return [[str(field.label) for field in TEMPLATE_FIELDS], example]
 
 
 def staff_import_template(*, school: School, kind: str) -> bytes:
-    """An empty staff list to fill in: the Dutch headers and one example row (XLSX or CSV).
+    """An empty staff list to fill in: the headers and one example row (XLSX or CSV), in the
+    page's language.
 
     The CSV is what Dutch Excel opens directly: semicolons, UTF-8 with a byte order mark.
     """

@@ -241,7 +241,9 @@ def member_erase(*, member: Member, by: User | None, now: datetime | None = None
         if Erasure.objects.filter(member=member).exists():
             raise ValidationError(_("This person has already been erased."))
         if by is not None and member.user_id == by.pk:
-            raise ValidationError(_("You cannot erase yourself here: ask another steering member."))
+            raise ValidationError(
+                _("You cannot erase yourself here: ask another member of the steering group.")
+            )
         school = member.school
         user = member.user
         counts: dict[str, int] = {}

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learninglines.forms.imports import (
@@ -94,7 +95,8 @@ def staff_import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
         staff_import_template(school=request.school, kind=kind),
         content_type=TEMPLATE_TYPES[kind],
     )
-    response["Content-Disposition"] = f'attachment; filename="teamlijst-sjabloon.{kind}"'
+    word = pgettext("file name", "staff-list-template")
+    response["Content-Disposition"] = f'attachment; filename="{word}.{kind}"'
     return response
 
 

@@ -381,8 +381,8 @@ def _warnings(before: dict, after: dict) -> list[str]:
     if missing > 0:
         out.append(
             ngettext(
-                "A table now misses a learning line (%(count)s more missing line slot).",
-                "Tables now miss learning lines (%(count)s more missing line slots).",
+                "A table is now missing a learning line (%(count)s more missing line slot).",
+                "Tables are now missing learning lines (%(count)s more missing line slots).",
                 missing,
             )
             % {"count": missing}

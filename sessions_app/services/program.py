@@ -39,11 +39,12 @@ DEFAULT_PROGRAM = (
         1,
     ),
     (
-        gettext_noop("Tell about your learning line"),
+        gettext_noop("Talk about your learning line"),
         gettext_noop(
-            "Take turns. Each person tells: what does your learning line look like, what have "
-            "you learned, what did it do for your pupils? The others ask further: listen with "
-            "curiosity and ask questions, never judge. It is not about better or worse."
+            "Take turns. Each person tells the others: what does your learning line look like, "
+            "what have you learned, what did it do for your pupils? The others listen with "
+            "curiosity and ask follow-up questions, never judging. It is not about better or "
+            "worse."
         ),
         30,
         1,
@@ -55,10 +56,11 @@ DEFAULT_PROGRAM = (
         2,
     ),
     (
-        gettext_noop("Tell about your learning line"),
+        gettext_noop("Talk about your learning line"),
         gettext_noop(
             "The same with new people. Each person tells what their learning line looks like, "
-            "what they learned and what it did for their pupils; the others ask further."
+            "what they learned and what it did for their pupils; the others ask follow-up "
+            "questions."
         ),
         25,
         2,
@@ -76,7 +78,7 @@ DEFAULT_PROGRAM = (
         gettext_noop("Reflection"),
         gettext_noop(
             "Everyone answers the guiding questions, on their phone or on paper: what did you "
-            "learn, what will you try, with whom do you want to talk further?"
+            "learn, what will you try, who do you want to follow up with?"
         ),
         15,
         None,

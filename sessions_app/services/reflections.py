@@ -96,7 +96,7 @@ DEFAULT_QUESTIONS = (
     _TRY_IN_CLASS,
     (
         Question.Kind.OPEN,
-        gettext_noop("With whom do you want to talk further?"),
+        gettext_noop("Who do you want to follow up with?"),
         "",
         False,
         Question.Privacy.NAMED,

@@ -152,7 +152,7 @@ OUTCOMES = [
     (
         ["Daan", "", "Berg", "daan@school.example", "", "misschien"],
         "error",
-        ["“misschien” is not a steering-group value: write ja or nee, or leave it empty."],
+        ["“misschien” is not a steering-group value: write yes or no, or leave it empty."],
     ),
     (
         ["Daan", "van der", "Berg", "daan.vanderberg@example.org", "Rekenen", "nee"],
@@ -170,7 +170,7 @@ OUTCOMES = [
         [
             "“geen-adres” is not a valid e-mail address.",
             "The first name is missing.",
-            "“?” is not a steering-group value: write ja or nee, or leave it empty.",
+            "“?” is not a steering-group value: write yes or no, or leave it empty.",
             "Unknown learning line “Gym”. The lines of {year} are: “Rekenen”, “Lezen”, "
             "“Burgerschap”, “Wereldoriëntatie”.",
         ],

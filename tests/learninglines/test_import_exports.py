@@ -360,7 +360,7 @@ def test_steering_group_values_that_contradict_are_still_an_error(school, value)
     [row] = staff_import_preview(school=school, content=content).rows
     assert (row.outcome, row.notes) == (
         "error",
-        [f"“{value}” is not a steering-group value: write ja or nee, or leave it empty."],
+        [f"“{value}” is not a steering-group value: write yes or no, or leave it empty."],
     )
 
 

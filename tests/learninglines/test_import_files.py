@@ -253,7 +253,7 @@ TOO_BIG_UNPACKED = (
 )
 NO_HEADER = (
     "We found no header row we recognise. The first row must name the columns, for example "
-    "Voornaam, Achternaam and E-mailadres. Download the template to see how."
+    "First name, Last name and E-mail address. Download the template to see how."
 )
 
 
@@ -343,6 +343,35 @@ def test_template_reads_back_with_the_dutch_headers_and_one_example_row(client, 
     ]
     if kind == "csv":
         assert response.content.startswith(codecs.BOM_UTF8 + b"Voornaam;Tussenvoegsel;")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_template_on_an_english_page_has_english_headers_that_read_back(client, people, kind):
+    make_lines(people["steering"].memberships.get().school)
+    client.force_login(people["steering"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"{URL}template.{kind}")
+    assert response["Content-Disposition"] == f'attachment; filename="staff-list-template.{kind}"'
+    table = read_table(response.content)
+    assert table.headers == [
+        "First name",
+        "Name prefix",
+        "Last name",
+        "E-mail address",
+        "Learning line",
+        "Steering group",
+    ]
+    assert [header_field(header) for header in table.headers] == [
+        "first_name",
+        "name_prefix",
+        "last_name",
+        "email",
+        "line",
+        "steering",
+    ]
+    assert table.rows == [
+        (2, ["Daan", "van der", "Berg", "daan.vanderberg@example.org", "Rekenen", "no"])
+    ]
 
 
 def test_unknown_template_kind_is_404(client, people):

@@ -131,7 +131,7 @@ def test_reminder_is_english_for_an_english_school(school, line, teacher):
     with translation.override("en"):
         short_date = formats.date_format(day, "l j F")
     assert mail.subject == f"Tomorrow: Feedback geven ({short_date})"
-    assert mail.body.startswith("Hello Sanne,\n\nTomorrow your learning line Lezen meets.\n")
+    assert mail.body.startswith("Hello Sanne,\n\nYour learning line Lezen meets tomorrow.\n")
     assert "Place:" not in mail.body  # no place given
     assert f"https://leerlijnen.test/s/de-regenboog/meetings/{meeting.pk}/" in mail.body
     assert "/login/" not in mail.body  # a plain link, not a sign-in link

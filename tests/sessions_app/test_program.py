@@ -63,9 +63,9 @@ def test_an_english_school_gets_the_program_in_english(make_session):
     session = make_session(of=school)
     assert [a.title for a in session.assignments.order_by("position")] == [
         "Getting to know each other",
-        "Tell about your learning line",
+        "Talk about your learning line",
         "Getting to know each other",
-        "Tell about your learning line",
+        "Talk about your learning line",
         "What do I take with me?",
         "Reflection",
     ]
