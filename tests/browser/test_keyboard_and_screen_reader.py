@@ -119,6 +119,10 @@ def test_cancel_on_the_table_plan_leaves_the_focus_on_the_round(
     on_the_board(page, lambda: page.keyboard.press("Enter"))
     expect(page.locator("[data-autofocus]")).to_have_count(0)
     expect(page.get_by_role("heading", name="Ronde 1", exact=True)).to_be_focused()
+    # a text button without padding is still a target of at least 24 by 24 px (WCAG 2.5.8)
+    lock = page.locator("#round-1 .plan-lock").first.bounding_box()
+    assert lock["height"] >= 24
+    assert lock["width"] >= 24
     accessible(page, serious_violations, errors)
 
 
