@@ -32,14 +32,12 @@ class MeetingForm(forms.ModelForm):
 
 
 class MeetingNotesForm(forms.Form):
+    # The card's heading already says "Notes": the field says what goes in.
     notes = forms.CharField(
-        label=_("Notes"),
+        label=_("What the group did and agreed"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "What the group did and agreed, written afterwards. Every teacher of the school can "
-            "read them."
-        ),
+        help_text=_("Written afterwards. Every teacher of the school can read them."),
     )
 
 

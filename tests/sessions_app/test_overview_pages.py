@@ -366,7 +366,7 @@ def test_the_coach_home_lists_exactly_the_coached_schools_with_their_status(
         {
             "Leerlijnen": "3",
             "Teamleden": "8",
-            "Leerlijnbijeenkomsten deze cyclus": "3",
+            "Leerlijn-bijeenkomsten deze cyclus": "3",
             "Volgende plenaire bijeenkomst": f"{upcoming.day} {_month(upcoming)} "
             f"{upcoming.year} · Volgende",
             "Open reflectieformulieren": "1",
@@ -375,7 +375,7 @@ def test_the_coach_home_lists_exactly_the_coached_schools_with_their_status(
         {
             "Leerlijnen": "0",
             "Teamleden": "0",
-            "Leerlijnbijeenkomsten deze cyclus": "0",
+            "Leerlijn-bijeenkomsten deze cyclus": "0",
             "Volgende plenaire bijeenkomst": "niets gepland",
             "Open reflectieformulieren": "0",
             "Respons op de laatste bijeenkomst": "nog geen bijeenkomst gehouden",

@@ -470,7 +470,7 @@ def test_every_question_says_who_reads_the_answer(client, plenary, teacher):
     assert said == [
         named,
         named,
-        "Alleen jij leest dit; het komt ook in je leerlogboek.",
+        "Alleen jij leest dit; het komt ook in je logboek.",
         named,
         "Wordt gelezen zonder je naam, en alleen in groepjes van 3 of meer.",
     ]

@@ -242,7 +242,7 @@ def test_the_builder_shows_the_questions_in_order_with_who_reads_them(client, st
     assert [row.who_reads for row in rows] == [
         "Met naam: de stuurgroep en de coach zien je naam.",
         "Met naam: de stuurgroep en de coach zien je naam.",
-        "Privé: alleen jij; een kopie gaat in je leerlogboek.",
+        "Privé: alleen jij; een kopie gaat in je logboek.",
         "Met naam: de stuurgroep en de coach zien je naam.",
         "Anoniem: zonder je naam; alleen getoond in groepen van 3 of meer.",
     ]
