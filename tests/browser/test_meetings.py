@@ -106,7 +106,8 @@ def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
         "Cor": "excused",
     }
 
-    page.get_by_role("textbox", name="Wat de groep deed en afsprak").fill("We probeerden de placemat in groep 6.")
+    notes = page.get_by_role("textbox", name="Wat de groep deed en afsprak")
+    notes.fill("We probeerden de placemat in groep 6.")
     page.get_by_role("button", name="Bewaar de aantekeningen").click()
     expect(page.get_by_text("De aantekeningen zijn bewaard.")).to_be_visible()
     expect(page.get_by_role("textbox", name="Wat de groep deed en afsprak")).to_have_value(
