@@ -18,7 +18,7 @@ from learninglines.permissions import current_line, school_view
 from learninglines.selectors.lines import cycle_progress, line_list, team_facts, year_current
 from learninglines.selectors.meetings import meeting_next_for_member
 from learninglines.selectors.people import coach_list, member_list, user_schools
-from sessions_app.selectors.exchanges import ambition_versions
+from sessions_app.selectors.exchanges import ambition_versions, invitations_waiting
 from sessions_app.selectors.reflections import questionnaires_to_answer
 from sessions_app.selectors.sessions import session_next
 
@@ -70,6 +70,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
             my_steps=list(line.steps.all()) if line else [],
             next_meeting=next_meeting,
             to_answer=questionnaires_to_answer(member=access.member),
+            invitations=invitations_waiting(member=access.member),
             my_ambition=next(iter(ambition_versions(member=access.member, year=year)), None)
             if year
             else None,

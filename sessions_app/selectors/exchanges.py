@@ -124,6 +124,15 @@ def words(text: str) -> set[str]:
 # --- ambitions ---
 
 
+def invitations_waiting(*, member: Member) -> int:
+    """How many open small exchanges still wait for the member's answer to the invitation."""
+    return ExchangeParticipant.objects.filter(
+        member=member,
+        response=ExchangeParticipant.Response.PENDING,
+        exchange__status__in=(PeerExchange.Status.PROPOSED, PeerExchange.Status.AGREED),
+    ).count()
+
+
 def ambition_versions(*, member: Member, year: SchoolYear) -> list[Ambition]:
     """Every version of the member's ambition for `year`, newest first (the author's view)."""
     return list(Ambition.objects.filter(member=member, year=year).order_by("-created_at", "-pk"))

@@ -21,6 +21,31 @@ def test_teacher_lands_on_the_school_with_teacher_empty_states(client, teacher):
     assert "/s/de-regenboog/team/" not in html
 
 
+def test_a_teacher_sees_on_the_home_page_that_an_invitation_waits(client, school, teacher):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learninglines.services.people import school_year_ensure_current
+    from sessions_app.services.exchanges import exchange_decline, exchange_start
+
+    school_year_ensure_current(school=school)
+    client.force_login(teacher.user)
+    assert "wacht op je antwoord" not in client.get("/s/de-regenboog/").content.decode()
+    moment = (timezone.localtime() + timedelta(days=3)).replace(hour=15, minute=0)
+    for number in range(2):
+        starter = MemberFactory(school=school, first_name=f"Collega{number}")
+        exchange = exchange_start(
+            initiator=starter, invitees=[teacher], topic="Vraagkaarten", kind="visit",
+            moments=[moment],
+        )  # fmt: skip
+    html = client.get("/s/de-regenboog/").content.decode()
+    assert ">2 uitnodigingen wachten op je antwoord</span>" in html
+    exchange_decline(participant=exchange.participants.get(member=teacher))
+    html = client.get("/s/de-regenboog/").content.decode()
+    assert ">1 uitnodiging wacht op je antwoord</span>" in html
+
+
 def test_steering_member_sees_teacher_part_and_the_team(client, steering, teacher, coach):
     client.force_login(steering.user)
     html = client.get("/s/de-regenboog/").content.decode()

@@ -117,7 +117,7 @@ def grow(school, year, size):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/s/de-regenboog/", 19),
+        ("/s/de-regenboog/", 20),  # + invitations waiting for an answer
         ("/s/de-regenboog/lines/", 10),  # the archived lines: one query
         ("/s/de-regenboog/lines/{line}/", 9),
         ("/s/de-regenboog/team/", 12),  # who was invited when: one query
