@@ -13,6 +13,7 @@ from learninglines.models.lines import (
 )
 from learninglines.models.outbox import PERSONAL_LINK_PLACEHOLDER, OutgoingMail
 from learninglines.models.people import (
+    DIRECTION_CONTROLS,
     CoachAssignment,
     Erasure,
     Member,
@@ -26,6 +27,7 @@ from learninglines.models.people import (
 from learninglines.models.signin import MagicLink, MagicLinkUse, SignInRequest
 
 __all__ = [
+    "DIRECTION_CONTROLS",
     "LINE_LETTERS",
     "PERSONAL_LINK_PLACEHOLDER",
     "Attendance",

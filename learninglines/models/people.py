@@ -225,6 +225,12 @@ class SchoolYear(models.Model):
                 )
 
 
+# Unicode's direction marks, embeddings, overrides and isolates, to delete with str.translate.
+DIRECTION_CONTROLS = dict.fromkeys(
+    [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
 class MemberQuerySet(models.QuerySet):
     def for_school(self, school: School):
         return self.filter(school=school)
@@ -283,6 +289,13 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        # Characters that turn the writing direction around can make one name show as another
+        # ("Jan" + U+202E ...); no name needs them, so they never reach a page, a mail or an export.
+        for name in ("first_name", "name_prefix", "last_name"):
+            setattr(self, name, getattr(self, name).translate(DIRECTION_CONTROLS))
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

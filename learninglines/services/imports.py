@@ -48,6 +48,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from learninglines.models import (
+    DIRECTION_CONTROLS,
     LearningLine,
     LineMembership,
     Member,
@@ -371,7 +372,9 @@ def _cell(value) -> str:
             value = forced.group(1).replace('""', '"')
     # Collapses runs of spaces and non-breaking spaces that exports leave in names, and writes
     # "ë" as one character where a copy from a PDF or a Mac has "e" and a combining diaeresis.
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    # Direction controls go, as when a member is saved (Member.save): the rows are bulk-created.
+    text = unicodedata.normalize("NFC", str(value)).translate(DIRECTION_CONTROLS)
+    return " ".join(text.split())
 
 
 def _no_header_error() -> ImportFileError:

@@ -57,6 +57,25 @@ def test_a_sep_line_names_the_separator_and_is_not_a_row(school):
     ]
 
 
+def test_characters_that_turn_the_writing_direction_are_left_out_of_names():
+    # "Jan" + RIGHT-TO-LEFT OVERRIDE + "htimS" shows as "Jan Smith": a name made to look like
+    # another's
+    content = "Voornaam;Achternaam;E-mail\r\nJan\u202e;\u2067htimS\u2069;jan@school.example\r\n"
+    assert read_table(content.encode()).rows == [(2, ["Jan", "htimS", "jan@school.example"])]
+
+
+def test_a_member_saved_by_hand_keeps_no_direction_characters_either(school):
+    member, _created = member_add(
+        school=school,
+        first_name="\u200fNoor",
+        name_prefix="",
+        last_name="Bakker\u202e",
+        email="noor@school.example",
+    )
+    member.refresh_from_db()
+    assert (member.first_name, member.last_name) == ("Noor", "Bakker")
+
+
 def test_a_quoted_sep_line_with_a_byte_order_mark():
     content = codecs.BOM_UTF8 + b'"sep=;"\nVoornaam;E-mail\nJan;jan@school.example\n'
     table = read_table(content)
