@@ -65,6 +65,33 @@ def test_the_session_day_poll_keeps_the_focus_on_the_reflection_link(
     accessible(page, serious_violations, errors)
 
 
+def test_the_teachers_phone_announces_the_next_step_when_the_projector_moves_on(
+    page: Page, serious_violations, live_server
+):
+    from sessions_app.services.day import clock_act, session_publish
+
+    email, _teacher, questionnaire = an_open_form()
+    session = questionnaire.session
+    plan_generate(session=session, seed=0)
+    session_publish(session=session)
+    first, second = list(session.assignments.order_by("position"))[:2]
+    errors = console_errors(page)
+    sign_in(page, live_server, email)
+    page.goto(live_server.url + f"/s/{session.school.slug}/sessions/{session.pk}/me/")
+    page.wait_for_load_state("load")
+    expect(page.locator(".my-now h2")).to_have_text(first.title)
+    count_swaps(page, "my-session")
+    refresh = "htmx.ajax('GET', location.pathname, {target: '#my-session', swap: 'outerHTML'})"
+    page.evaluate(refresh)  # what the 10-second poll does; the same step says nothing
+    page.wait_for_function("() => window.swaps >= 1")
+    expect(page.locator("#announcer")).to_have_text("")
+    clock_act(session=session, action="next")  # the steering group's projector moves on
+    page.evaluate(refresh)
+    expect(page.locator(".my-now h2")).to_have_text(second.title)
+    expect(page.locator("#announcer")).to_have_text(f"Nu: {second.title}")
+    accessible(page, serious_violations, errors)
+
+
 def test_the_projector_buttons_keep_the_focus_when_htmx_replaces_them(
     page: Page, serious_violations, live_server
 ):
