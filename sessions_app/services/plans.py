@@ -405,12 +405,16 @@ def _change(
     kind: str,
     details: dict,
     edit: Callable[[list, list], tuple[list, list]],
+    data: EngineInput | None = None,
 ) -> ChangeResult:
-    """Apply `edit` to the stored rounds, recount, and store; refuse a hard-rule break."""
+    """Apply `edit` to the stored rounds, recount, and store; refuse a hard-rule break.
+
+    `details` is recorded with the change after `edit` ran, so `edit` may fill it in; `data` is
+    the session's engine input when the caller has read it already."""
     session = plan.session
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its table plan stays as it was."))
-    data = engine_input(session=session)
+    data = data or engine_input(session=session)
     with _claimed(plan, version):
         rounds = plan_rounds_view(plan=plan)
         before = _snapshot(plan)
@@ -569,6 +573,7 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
         kind=PlanChange.Kind.REPAIR,
         details={"round": round_number},
         edit=edit,
+        data=data,
     )
 
 
@@ -580,12 +585,13 @@ def plan_release_leavers(*, plan: TablePlan, version: int, by=None) -> ChangeRes
     it too.
     """
     data = engine_input(session=plan.session)
-    rounds = _rounds_with_leavers(data, plan_as_ids(plan_rounds_view(plan=plan)))
+    details: dict = {}
 
     def edit(rounds_ids, flags):
         current = _rounds_with_leavers(data, rounds_ids)
         if not current:
             raise ValidationError(_("Nobody who left the team or their line has a seat any more."))
+        details["rounds"] = [r + 1 for r in current]
         return _release(data, rounds_ids, flags, plan.seed, current)
 
     return _change(
@@ -593,8 +599,9 @@ def plan_release_leavers(*, plan: TablePlan, version: int, by=None) -> ChangeRes
         version=version,
         by=by,
         kind=PlanChange.Kind.LEFT,
-        details={"rounds": [r + 1 for r in rounds]},
+        details=details,
         edit=edit,
+        data=data,
     )
 
 
@@ -636,6 +643,7 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
             kind=PlanChange.Kind.PRESENCE,
             details={},
             edit=edit,
+            data=data,
         )
     except ValidationError:
         logger.info("Attendance of session %s changed; the plan still needs a repair", session.pk)

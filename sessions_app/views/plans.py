@@ -7,6 +7,8 @@ POST carrying the plan's version; without JavaScript the same forms post and red
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -221,59 +223,61 @@ def plan_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_change(request, session, f"round-{data['round']}")
 
 
-@require_POST
-@school_view("plan_school")
-def plan_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _versioned_change(
+    request: HttpRequest, pk: int, change: Callable, success: str, anchor: str = ""
+) -> HttpResponse:
+    """A change of the whole plan that names only the version it was made on (undo, a round's
+    repair, freeing seats): `change(plan, version)`, its refusal or `success` as the message."""
     session = _editable_session(request, pk)
     plan = plan_get(session=session)
     form = PlanVersionForm(request.POST)
     if plan is None or not form.is_valid():
         raise Http404("No plan yet")
     try:
-        plan_undo(plan=plan, version=form.cleaned_data["version"], by=request.user)
+        change(plan, form.cleaned_data["version"])
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(request, _("The last change is undone."))
-    return _after_change(request, session)
+        messages.success(request, success)
+    return _after_change(request, session, anchor)
+
+
+@require_POST
+@school_view("plan_school")
+def plan_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _versioned_change(
+        request,
+        pk,
+        lambda plan, version: plan_undo(plan=plan, version=version, by=request.user),
+        _("The last change is undone."),
+    )
 
 
 @require_POST
 @school_view("plan_school")
 def plan_repair_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Re-plan one round for late arrivals and leavers; only the tables they affect change."""
-    session = _editable_session(request, pk)
-    plan = plan_get(session=session)
-    form = PlanVersionForm(request.POST)
-    if plan is None or not form.is_valid():
-        raise Http404("No plan yet")
-    try:
-        plan_repair_round(
-            plan=plan, version=form.cleaned_data["version"], round_number=number, by=request.user
-        )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Round %(number)s is re-planned.") % {"number": number})
-    return _after_change(request, session, f"round-{number}")
+    return _versioned_change(
+        request,
+        pk,
+        lambda plan, version: plan_repair_round(
+            plan=plan, version=version, round_number=number, by=request.user
+        ),
+        _("Round %(number)s is re-planned.") % {"number": number},
+        f"round-{number}",
+    )
 
 
 @require_POST
 @school_view("plan_school")
 def plan_release_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Take people who left the team or their line off the plan; only their tables change."""
-    session = _editable_session(request, pk)
-    plan = plan_get(session=session)
-    form = PlanVersionForm(request.POST)
-    if plan is None or not form.is_valid():
-        raise Http404("No plan yet")
-    try:
-        plan_release_leavers(plan=plan, version=form.cleaned_data["version"], by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Their seats are free; only the tables they left changed."))
-    return _after_change(request, session)
+    return _versioned_change(
+        request,
+        pk,
+        lambda plan, version: plan_release_leavers(plan=plan, version=version, by=request.user),
+        _("Their seats are free; only the tables they left changed."),
+    )
 
 
 @require_POST
