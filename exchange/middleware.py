@@ -18,6 +18,7 @@ from exchange.logging import (
     request_id_var,
     reset_redaction,
 )
+from learninglines.services.signin import DOOR_SCOPE, door_scope_allows
 
 request_logger = logging.getLogger("exchange.request")
 
@@ -71,8 +72,6 @@ class DoorScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from learninglines.services.signin import DOOR_SCOPE, door_scope_allows
-
         if not getattr(view_func, "login_required", True) or not request.user.is_authenticated:
             return None
         scope = request.session.get(DOOR_SCOPE)

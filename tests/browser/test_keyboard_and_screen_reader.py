@@ -19,13 +19,12 @@ from exchange.demo import DEMO_PASSWORD, demo_seed
 from learninglines.models import LineMeeting
 from sessions_app.services.plans import plan_generate
 from tests.browser.test_plenary import (
-    LAPTOP,
     STEERING_EMAIL,
     accessible,
     console_errors,
-    new_session,
     on_the_board,
     sign_in,
+    steering_at_a_laptop,
 )
 from tests.browser.test_reflection_answer import an_open_form
 
@@ -95,11 +94,7 @@ def test_the_teachers_phone_announces_the_next_step_when_the_projector_moves_on(
 def test_the_projector_buttons_keep_the_focus_when_htmx_replaces_them(
     page: Page, serious_violations, live_server
 ):
-    demo_seed()
-    session = new_session()
-    page.set_viewport_size(LAPTOP)
-    errors = console_errors(page)
-    sign_in(page, live_server, STEERING_EMAIL)
+    session, errors = steering_at_a_laptop(page, live_server)
     page.goto(live_server.url + f"/s/de-regenboog/sessions/{session.pk}/projector/")
     page.wait_for_load_state("load")
     count_swaps(page, "projector-state")
@@ -131,12 +126,8 @@ def test_the_projector_buttons_keep_the_focus_when_htmx_replaces_them(
 def test_cancel_on_the_table_plan_leaves_the_focus_on_the_round(
     page: Page, serious_violations, live_server
 ):
-    demo_seed()
-    session = new_session()
+    session, errors = steering_at_a_laptop(page, live_server)
     plan_generate(session=session, seed=0)
-    page.set_viewport_size(LAPTOP)
-    errors = console_errors(page)
-    sign_in(page, live_server, STEERING_EMAIL)
     page.goto(live_server.url + f"/s/de-regenboog/sessions/{session.pk}/plan/")
     page.wait_for_load_state("load")
     page.locator("#round-1 a.plan-seat-name").first.focus()
@@ -238,11 +229,7 @@ def test_the_autosave_status_is_replaced_only_when_it_says_something_new(
 def test_moving_an_assignment_lands_the_focus_on_it_in_its_new_place(
     page: Page, serious_violations, live_server
 ):
-    demo_seed()
-    session = new_session()
-    page.set_viewport_size(LAPTOP)
-    errors = console_errors(page)
-    sign_in(page, live_server, STEERING_EMAIL)
+    session, errors = steering_at_a_laptop(page, live_server)
     page.goto(live_server.url + session.get_absolute_url())
     first = page.locator("li.program-item").first
     moved = first.get_attribute("id")

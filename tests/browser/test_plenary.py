@@ -141,6 +141,17 @@ def new_session() -> PlenarySession:
     )
 
 
+def steering_at_a_laptop(page: Page, live_server) -> tuple[PlenarySession, list[str]]:
+    """The demo, a new session, and its steering member signed in at a laptop: (the session,
+    the page's console errors so far)."""
+    demo_seed()
+    session = new_session()
+    page.set_viewport_size(LAPTOP)
+    errors = console_errors(page)
+    sign_in(page, live_server, STEERING_EMAIL)
+    return session, errors
+
+
 def test_steering_member_plans_a_session_and_adjusts_the_program_at_a_laptop(
     page: Page, serious_violations, live_server
 ):

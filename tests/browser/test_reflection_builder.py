@@ -13,15 +13,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from exchange.demo import demo_seed
 from learninglines.models import OutgoingMail
 from sessions_app.models import Questionnaire
 from tests.browser.test_plenary import (
     LAPTOP,
-    STEERING_EMAIL,
-    console_errors,
-    new_session,
-    sign_in,
+    steering_at_a_laptop,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,11 +53,7 @@ def question_titles(page: Page) -> list[str]:
 def test_steering_member_builds_and_opens_the_reflection_form(
     page: Page, serious_violations, live_server
 ):
-    demo_seed()
-    session = new_session()
-    page.set_viewport_size(LAPTOP)
-    errors = console_errors(page)
-    sign_in(page, live_server, STEERING_EMAIL)
+    session, errors = steering_at_a_laptop(page, live_server)
 
     # From the session's page to its reflection form: the method's guiding questions.
     page.goto(live_server.url + session.get_absolute_url())

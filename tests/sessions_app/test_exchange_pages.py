@@ -35,6 +35,12 @@ def url(name: str, **kwargs) -> str:
     return reverse(f"sessions_app:{name}", kwargs={"school_slug": SLUG, **kwargs})
 
 
+def start_visit(client, invitees: list, moment: str):
+    """POST the start form: a visit about "Iets" at `moment` (as the form sends it), 45 min."""
+    data = {"topic": "Iets", "kind": "visit", "invitees": invitees, "minutes": "45"}
+    return client.post(url("exchange-start"), {**data, "moment_1": moment})
+
+
 def soon(days: int = 3, hour: int = 15) -> datetime:
     moment = timezone.localtime() + timedelta(days=days)
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
@@ -300,16 +306,7 @@ def test_inviting_someone_of_another_school_is_not_found(client, team, other_sch
     outsider = MemberFactory(school=other_school)
     client.force_login(a1.user)
     for invitees in ([outsider.pk], [b1.pk, outsider.pk], [outsider.pk + 1000]):
-        response = client.post(
-            url("exchange-start"),
-            {
-                "topic": "Iets",
-                "kind": "visit",
-                "invitees": invitees,
-                "moment_1": soon().strftime(LOCAL),
-                "minutes": "45",
-            },
-        )
+        response = start_visit(client, invitees, soon().strftime(LOCAL))
         assert response.status_code == 404
     assert PeerExchange.objects.count() == 0
 
@@ -318,16 +315,7 @@ def test_inviting_someone_of_another_school_is_not_found(client, team, other_sch
 def test_a_moment_the_clocks_skip_or_pass_twice_is_refused_in_plain_words(client, team, moment):
     a1, b1 = team.members["A"][0], team.members["B"][0]
     client.force_login(a1.user)
-    response = client.post(
-        url("exchange-start"),
-        {
-            "topic": "Iets",
-            "kind": "visit",
-            "invitees": [b1.pk],
-            "moment_1": moment,
-            "minutes": "45",
-        },
-    )
+    response = start_visit(client, [b1.pk], moment)
     assert response.status_code == 200
     assert response.context["form"].errors["moment_1"] == [
         "Die nacht gaat de klok om, dus deze tijd bestaat niet of komt twee keer voor. Kies een "
@@ -340,16 +328,7 @@ def test_a_colleague_who_left_meanwhile_is_a_form_error(client, team):
     a1, b1 = team.members["A"][0], team.members["B"][0]
     client.force_login(a1.user)
     member_set_active(member=b1, active=False)  # after the page was opened
-    response = client.post(
-        url("exchange-start"),
-        {
-            "topic": "Iets",
-            "kind": "visit",
-            "invitees": [b1.pk],
-            "moment_1": soon().strftime(LOCAL),
-            "minutes": "45",
-        },
-    )
+    response = start_visit(client, [b1.pk], soon().strftime(LOCAL))
     assert response.status_code == 200
     assert response.context["form"].errors["invitees"] == [
         "Iemand die je hebt aangevinkt, kun je niet meer uitnodigen: die werkt niet meer op "
