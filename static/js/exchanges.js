@@ -25,6 +25,21 @@
       });
     });
   }
+  // New suggestions arrive while the person types; a colleague ticked in the list of everyone
+  // meanwhile stays ticked in them too.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id !== "suggestions") {
+      return;
+    }
+    const ticked = new Set(
+      [...form.querySelectorAll('.colleague-list input[name="invitees"]:checked')].map(
+        (box) => box.value,
+      ),
+    );
+    event.detail.target.querySelectorAll('input[name="invitees"]').forEach((box) => {
+      box.checked = ticked.has(box.value);
+    });
+  });
   form.addEventListener("change", (event) => {
     const box = event.target;
     if (box.name !== "invitees") {

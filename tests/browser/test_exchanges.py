@@ -17,8 +17,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from exchange.demo import demo_seed
 from learninglines.models import Member, OutgoingMail
+from learninglines.selectors.lines import year_current
 from learninglines.services.outbox import mail_send_queued
 from sessions_app.models import ExchangeParticipant, PeerExchange
+from sessions_app.selectors.exchanges import suggestions_for
 from tests.browser.test_plenary import accessible, console_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,10 +75,20 @@ def test_two_teachers_exchange_on_their_phones(
     page.get_by_role("link", name="Begin een uitwisseling").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Begin een uitwisseling")
     checked(page, serious_violations, errors)
+    topic_box = page.get_by_label("Waarover wil je uitwisselen?")
     with page.expect_response(re.compile(r"/exchanges/suggestions/\?topic=Vraagkaarten")):
-        page.get_by_label("Waarover wil je uitwisselen?").fill("Vraagkaarten")
+        topic_box.fill("Vraagkaarten")
+    # htmx swaps the answer in after the response; until then the page shows the suggestions
+    # for an empty topic, in another order.
+    expect(topic_box).not_to_have_class(re.compile(r"htmx-request"))
     suggestions = page.locator("#suggestions input[name=invitees]")
-    expect(suggestions.first).to_be_visible()
+    year = year_current(school=teacher.school)
+    expected = suggestions_for(member=teacher, year=year, topic="Vraagkaarten")
+    assert expected
+    expect(suggestions).to_have_count(len(expected))
+    assert [int(box.get_attribute("value")) for box in suggestions.all()] == [
+        suggestion.member.pk for suggestion in expected
+    ]
     assert (
         page.locator("#suggestions")
         .get_by_text("andere leerlijn, nog niet samen aan tafel gezeten")
@@ -172,3 +184,35 @@ def test_two_teachers_exchange_on_their_phones(
         ),
         colleague.pk: ("Onze doelenkaart", "Vraagkaarten bij het voorlezen", "private"),
     }
+
+
+def test_a_colleague_ticked_while_the_suggestions_load_stays_ticked_in_them(
+    page: Page, live_server
+):
+    result = demo_seed()
+    teacher = Member.objects.get(user__email=result.credentials[1][1])
+    year = year_current(school=teacher.school)
+    colleague_pk = suggestions_for(member=teacher, year=year, topic="Vraagkaarten")[0].member.pk
+    errors = console_errors(page)
+    sign_in(page, live_server, teacher.user.email)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + f"/s/{teacher.school.slug}/exchanges/start/")
+
+    # Hold the suggestions' answer and tick the colleague in the list of everyone meanwhile:
+    # the answer was asked with nobody ticked, so it comes back with nobody ticked.
+    held = []
+    page.route(re.compile(r"/exchanges/suggestions/"), lambda route: held.append(route))
+    with page.expect_request(re.compile(r"/exchanges/suggestions/\?topic=Vraagkaarten")):
+        page.get_by_label("Waarover wil je uitwisselen?").fill("Vraagkaarten")
+    page.locator(f"#colleague-{colleague_pk}").check()
+    while not held:
+        page.wait_for_timeout(50)
+    held[0].continue_()
+
+    expect(page.get_by_label("Waarover wil je uitwisselen?")).not_to_have_class(
+        re.compile(r"htmx-request")
+    )
+    expect(page.locator("#suggestions input[name=invitees]").first).to_have_value(str(colleague_pk))
+    expect(page.locator(f"#suggested-{colleague_pk}")).to_be_checked()
+    expect(page.locator(f"#colleague-{colleague_pk}")).to_be_checked()
+    assert errors == []
