@@ -32,7 +32,7 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -342,6 +342,10 @@ class EmptyFile(ImportFileError):
         super().__init__(_("The file is empty."))
 
 
+class NoHeaderRow(ImportFileError):
+    """No row names the columns; the message describes a staff list's header row."""
+
+
 @dataclass
 class Table:
     """A sheet as text: its header row and the non-empty rows under it, by spreadsheet row."""
@@ -378,7 +382,7 @@ def _cell(value) -> str:
 
 
 def _no_header_error() -> ImportFileError:
-    return ImportFileError(
+    return NoHeaderRow(
         _(
             "We found no header row we recognise. The first row must name the columns, for "
             "example First name, Last name and E-mail address. Download the template to see how."
@@ -386,11 +390,17 @@ def _no_header_error() -> ImportFileError:
     )
 
 
-def _table(raw_rows: Iterable[Iterable], read_as: str) -> Table:
+def _staff_header(header: str) -> bool:
+    return header_field(header) is not None
+
+
+def _table(
+    raw_rows: Iterable[Iterable], read_as: str, known: Callable[[str], bool] = _staff_header
+) -> Table:
     """Find the header row among the first rows, then collect the rows under it.
 
-    The header row is the first with two recognised headers (an export may put a title above
-    it), or else the first non-empty row with one, so the others can be chosen by hand.
+    The header row is the first with two headers `known` recognises (an export may put a title
+    above it), or else the first non-empty row with one, so the others can be chosen by hand.
     """
     seen: list[tuple[int, list[str]]] = []
     header_at = None
@@ -406,13 +416,13 @@ def _table(raw_rows: Iterable[Iterable], read_as: str) -> Table:
         empty_run = 0
         if header_at is None:
             seen.append((number, cells))
-            if sum(header_field(c) is not None for c in cells) >= 2:
+            if sum(known(c) for c in cells) >= 2:
                 header_at = len(seen) - 1
                 continue
             if len(seen) < HEADER_SEARCH_ROWS:
                 continue
             header_at = next(
-                (i for i, (_n, c) in enumerate(seen) if any(header_field(x) for x in c)), None
+                (i for i, (_n, c) in enumerate(seen) if any(known(x) for x in c)), None
             )
             if header_at is None:
                 raise _no_header_error()
@@ -427,9 +437,7 @@ def _table(raw_rows: Iterable[Iterable], read_as: str) -> Table:
     if not seen:  # no value at all: separators, spaces, formatted cells
         raise EmptyFile()
     if header_at is None:
-        header_at = next(
-            (i for i, (_n, c) in enumerate(seen) if any(header_field(x) for x in c)), None
-        )
+        header_at = next((i for i, (_n, c) in enumerate(seen) if any(known(x) for x in c)), None)
         if header_at is None:
             raise _no_header_error()
         rows.extend(seen[header_at + 1 :])
@@ -536,7 +544,7 @@ def _decode(content: bytes) -> tuple[str, str]:
 _SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 
 
-def _read_csv(content: bytes) -> Table:
+def _read_csv(content: bytes, known: Callable[[str], bool]) -> Table:
     text, encoding = _decode(content)
     if "\x00" in text:
         raise _not_a_spreadsheet()
@@ -558,7 +566,7 @@ def _read_csv(content: bytes) -> Table:
         try:
             # newline="": a line may end in \r\n, \n or a lone \r (Excel's "CSV (Macintosh)")
             rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            table = _table(rows, "")
+            table = _table(rows, "", known)
         except (TooManyRows, EmptyFile):  # nothing but separators is empty whatever they are
             raise
         except ImportFileError as error:
@@ -566,7 +574,7 @@ def _read_csv(content: bytes) -> Table:
             continue
         except csv.Error:
             raise _not_a_spreadsheet() from None
-        score = sum(header_field(h) is not None for h in table.headers)
+        score = sum(known(h) for h in table.headers)
         if score > best_score:
             best, best_score = (table, delimiter), score
     if best is None:
@@ -702,7 +710,7 @@ def _sheets_in_order(workbook) -> list:
     return visible + [sheet for sheet in sheets if sheet.sheet_state != "visible"]
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, known: Callable[[str], bool]) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
@@ -769,7 +777,7 @@ def _read_xlsx(content: bytes) -> Table:
             else:
                 read_as = "Excel"
             try:
-                table = _table(rows, read_as)
+                table = _table(rows, read_as, known)
             except TooManyRows:
                 raise
             except ImportFileError as error:
@@ -781,7 +789,10 @@ def _read_xlsx(content: bytes) -> Table:
             table.hidden_rows = marks.hidden_rows
             # The team is on the first sheet whose header names an e-mail column (a sheet of
             # pupils before it has names too); failing that, on the first with a header row.
-            if any(header_field(h) == ImportField.EMAIL for h in table.headers):
+            # Another kind of list (`known` given) is on the first sheet with a header row.
+            if known is not _staff_header or any(
+                header_field(h) == ImportField.EMAIL for h in table.headers
+            ):
                 return table
             if first_table is None:
                 first_table = table
@@ -796,14 +807,17 @@ def _read_xlsx(content: bytes) -> Table:
         workbook.close()
 
 
-def read_table(content: bytes) -> Table:
-    """The staff list in `content` (XLSX or CSV); ImportFileError says why it cannot be read."""
+def read_table(content: bytes, *, known: Callable[[str], bool] = _staff_header) -> Table:
+    """The staff list in `content` (XLSX or CSV); ImportFileError says why it cannot be read.
+
+    `known` tells a header of another kind of list (a table plan) when the file is not a staff
+    list; the header row is found by it (NoHeaderRow when there is none)."""
     if not content.strip():
         raise EmptyFile()
     if len(content) > MAX_UPLOAD_BYTES:
         raise ImportFileError(too_large_message())
     if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
+        return _read_xlsx(content, known)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         # Excel keeps a workbook with a password in the container of an old .xls file.
         if "EncryptedPackage".encode("utf-16-le") in content:
@@ -819,7 +833,7 @@ def read_table(content: bytes) -> Table:
                 "Excel workbook (.xlsx) or CSV, then upload that file."
             )
         )
-    return _read_csv(content)
+    return _read_csv(content, known)
 
 
 def too_large_message() -> str:

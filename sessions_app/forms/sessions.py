@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from learninglines.models import Member
+from learninglines.services.imports import MAX_UPLOAD_BYTES, too_large_message
 from sessions_app.models import Assignment, PlenarySession
 from sessions_app.selectors.sessions import ExpectedMember
 from sessions_app.services.attendance import PresenceData, presence_of
@@ -229,4 +230,49 @@ class ApartPairForm(forms.Form):
         data = super().clean()
         if data.get("first") and data.get("first") == data.get("second"):
             raise forms.ValidationError(_("Choose two different people."))
+        return data
+
+
+class EarlierSessionForm(forms.Form):
+    """A session held without this app: when, and its table plan as a file (services/earlier).
+
+    Confirming the preview sends the same fields again with `token` (the previewed tables,
+    signed) instead of the file."""
+
+    title = forms.CharField(label=_("Title"), max_length=150)
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    place = forms.CharField(label=_("Place"), max_length=150, required=False)
+    file = forms.FileField(
+        label=_("Table plan"),
+        required=False,
+        help_text=_("An Excel file (.xlsx) or a CSV file, at most 2 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,.txt,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The session must end after it starts."))
+        upload = data.get("file")
+        if not data.get("token"):
+            if not upload:
+                self.add_error("file", _("Choose a file to upload."))
+            elif upload.size > MAX_UPLOAD_BYTES:
+                # Checked before reading: a 10 MB upload is never read into memory here.
+                self.add_error("file", too_large_message())
         return data

@@ -137,6 +137,7 @@ class PlanChange(models.Model):
         PRESENCE = "presence", _("followed a change in attendance")
         LEFT = "left", _("took people who left off the plan")
         UNDO = "undo", _("undid a change")
+        RECORDED = "recorded", _("recorded the tables of a session held without this app")
 
     plan = models.ForeignKey(
         TablePlan, on_delete=models.CASCADE, related_name="changes", verbose_name=_("table plan")

@@ -18,6 +18,7 @@ from sessions_app.selectors.plans import RoundView, TableView, plan_changes, pla
 from sessions_app.selectors.sessions import ExpectedMember, Presence, session_presence
 
 OPTIMAL, UNREACHABLE, UNKNOWN, NO_BOUND = "optimal", "unreachable", "unknown", "no_bound"
+RECORDED = "recorded"  # the tables of a session held without this app, as they sat
 
 
 @dataclass
@@ -184,6 +185,8 @@ class Board:
 
 
 def _state(report: dict) -> str:
+    if report.get("recorded"):
+        return RECORDED
     if report.get("lower_bound") is None:
         return NO_BOUND
     if report.get("proven_optimal"):

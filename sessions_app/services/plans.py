@@ -44,7 +44,7 @@ from sessions_app.models import (
     Seat,
     TablePlan,
 )
-from sessions_app.selectors.plans import plan_as_ids, plan_rounds_view
+from sessions_app.selectors.plans import plan_as_ids, plan_history, plan_rounds_view
 from sessions_app.services.engine_input import (
     EngineInput,
     allowed_tables,
@@ -352,6 +352,68 @@ def plan_generate(
         report["repeats"],
         result.report.elapsed,
     )
+    return plan
+
+
+def plan_record(*, session: PlenarySession, rounds: list[list[list[list[int]]]], by=None):
+    """Store the tables of a session held without this app (services/earlier.py) as given:
+    `rounds` holds each table's seats as [member pk, line pk]. No rule is checked and no engine
+    runs: it is what happened. The report counts what the tables hold (repeats against the
+    school year's history and within the session, missing line slots) and claims no bound."""
+    history = plan_history(session=session)
+    met: dict[tuple[int, int], int] = {}
+    for rnd in history:
+        for table in rnd:
+            ordered = sorted(table)
+            for x, a in enumerate(ordered):
+                for b in ordered[x + 1 :]:
+                    met[(a, b)] = met.get((a, b), 0) + 1
+    new: dict[tuple[int, int], int] = {}
+    missing = 0
+    for rnd in rounds:
+        lines_here = {line for table in rnd for _member, line in table}
+        for table in rnd:
+            missing += len(lines_here - {line for _member, line in table})
+            ordered = sorted(member for member, _line in table)
+            for x, a in enumerate(ordered):
+                for b in ordered[x + 1 :]:
+                    new[(a, b)] = new.get((a, b), 0) + 1
+    pairs = []
+    from_history = within = 0
+    for pair, count in sorted(new.items()):
+        again = count if met.get(pair) else count - 1
+        if met.get(pair):
+            from_history += count
+        else:
+            within += count - 1
+        if again:
+            pairs.append([*pair, again])
+    report = {
+        "recorded": True,
+        "repeats": from_history + within,
+        "repeats_history": from_history,
+        "repeats_within": within,
+        "repeated_pairs": pairs,
+        "people_with_repeats": len({m for a, b, _count in pairs for m in (a, b)}),
+        "missing_line_slots": missing,
+        "min_missing_line_slots": missing,
+        PLANNED_MISSING: missing,
+        "table_sizes": [[len(table) for table in rnd] for rnd in rounds],
+        "lower_bound": None,
+        "lower_bound_tight": True,
+        "proven_optimal": False,
+        "elapsed": 0,
+    }
+    with transaction.atomic():
+        plan = TablePlan.objects.create(session=session, report=report)
+        _store(plan, [[{"locked": False, "seats": table} for table in rnd] for rnd in rounds])
+        _record(
+            plan,
+            kind=PlanChange.Kind.RECORDED,
+            before=None,
+            by=by,
+            details={"tables": max(len(rnd) for rnd in rounds), "repeats": report["repeats"]},
+        )
     return plan
 
 

@@ -1,10 +1,11 @@
-"""Plenary sessions: the list per school year, plan one, its page, change it, remove a draft."""
+"""Plenary sessions: the list per school year, plan one, its page, change it, remove a draft,
+record one held without this app."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from learninglines.permissions import school_view
 from learninglines.selectors.lines import year_chosen, year_list
-from sessions_app.forms.sessions import SessionForm
+from sessions_app.forms.sessions import EarlierSessionForm, SessionForm
 from sessions_app.models import PlenarySession
 from sessions_app.selectors.plans import plan_get
 from sessions_app.selectors.sessions import (
@@ -22,6 +23,14 @@ from sessions_app.selectors.sessions import (
     session_list,
     session_presence,
     session_program,
+)
+from sessions_app.services.earlier import (
+    OTHER_SCHOOL,
+    earlier_plan_read,
+    earlier_plan_sign,
+    earlier_plan_unsign,
+    earlier_session_check,
+    earlier_session_record,
 )
 from sessions_app.services.sessions import (
     SESSION_FIELDS,
@@ -157,3 +166,50 @@ def session_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(session)
     messages.success(request, _("The draft session is removed."))
     return redirect("sessions_app:session-list", school_slug=request.school.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def earlier_session_view(request: HttpRequest) -> HttpResponse:
+    """Record a session held without this app from its table plan: upload, preview, confirm."""
+    form = EarlierSessionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"title": _("Plenary session"), "start_time": "15:00", "end_time": "16:45"},
+    )
+    preview = token = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ("title", "start_time", "end_time", "place")}
+        try:
+            earlier_session_check(school=request.school, day=data["date"])
+            if data["token"]:
+                session = earlier_session_record(
+                    school=request.school,
+                    day=data["date"],
+                    rounds=earlier_plan_unsign(school=request.school, token=data["token"]),
+                    by=request.user,
+                    **fields,
+                )
+                messages.success(
+                    request,
+                    _(
+                        "The session is recorded as held: its tables count as history for the "
+                        "next table plan."
+                    ),
+                )
+                return redirect("sessions_app:plan-detail", request.school.slug, session.pk)
+            preview = earlier_plan_read(
+                school=request.school, content=data["file"].read(), day=data["date"]
+            )
+            if not preview.problems:
+                token = earlier_plan_sign(school=request.school, plan=preview)
+        except ValidationError as error:
+            if getattr(error, "code", None) == OTHER_SCHOOL:
+                raise Http404("A preview of another school") from None
+            form.add_error(None, error)
+    return render(
+        request,
+        "sessions_app/earlier_session.html",
+        {"form": form, "preview": preview, "token": token},
+    )

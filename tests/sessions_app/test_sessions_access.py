@@ -25,6 +25,7 @@ from sessions_app.models import (
     SessionAttendance,
 )
 from sessions_app.services.apart import apart_pair_add
+from sessions_app.services.earlier import EarlierPlan, earlier_plan_sign
 from sessions_app.services.plans import plan_lock
 from sessions_app.services.sessions import session_hold
 from tests.sessions_app.plenary import (
@@ -50,6 +51,7 @@ def _assignment(plenary: Plenary):
 PAGES: dict[str, Callable[[Plenary], str]] = {
     "session-list": lambda p: reverse("sessions_app:session-list", args=[p.school.slug]),
     "session-create": lambda p: reverse("sessions_app:session-create", args=[p.school.slug]),
+    "session-earlier": lambda p: reverse("sessions_app:session-earlier", args=[p.school.slug]),
     "session-detail": lambda p: p.url("session-detail"),
     "session-update": lambda p: p.url("session-update"),
     "assignment-create": lambda p: p.url("assignment-create"),
@@ -296,8 +298,31 @@ def _apart_delete(p: Plenary) -> Change:
     )
 
 
+def _session_earlier(p: Plenary) -> Change:
+    """Confirming the preview of an earlier session's tables (two tables of the first six)."""
+    day = max(p.year.start, timezone.localdate() - timedelta(days=7))
+    first, second = [m.pk for m in p.members[:3]], [m.pk for m in p.members[3:6]]
+    plan = EarlierPlan(rounds=[[first, second]])
+    data = {
+        "title": "Bijeenkomst op papier",
+        "date": day.isoformat(),
+        "start_time": "15:00",
+        "end_time": "16:45",
+        "place": "",
+        "token": earlier_plan_sign(school=p.school, plan=plan),
+    }
+    return Change(
+        reverse("sessions_app:session-earlier", args=[p.school.slug]),
+        data,
+        lambda: PlenarySession.objects.filter(
+            school=p.school, title="Bijeenkomst op papier", status="held"
+        ).exists(),
+    )
+
+
 CHANGES: dict[str, Callable[[Plenary], Change]] = {
     "session-create": _session_create,
+    "session-earlier": _session_earlier,
     "session-update": _session_update,
     "session-delete": _session_delete,
     "assignment-create": _assignment_create,
@@ -400,6 +425,7 @@ def test_anonymous_htmx_change_is_sent_to_the_sign_in_page(client, plenary):
 PLENARY_URLS = {
     "session-list",
     "session-create",
+    "session-earlier",
     "session-detail",
     "session-update",
     "session-delete",

@@ -1,0 +1,610 @@
+"""An earlier plenary session recorded from a spreadsheet: a table plan made on paper or by
+another tool, so its encounters count as history for the next plan.
+
+A school's first year with the app often starts after its first plenary sessions. Their tables
+are history all the same (the history of a plan is every round of the school year's held
+sessions): recording one lets the next plan seat people with colleagues they have not met yet.
+
+Rules kept here (docs/earlier-sessions.md says the same for schools):
+- The file is an Excel workbook (.xlsx) or a CSV file, read as the staff import reads it. Two
+  layouts are understood, by their header row:
+  * per table: a round column ("Ronde"), a table column ("Tafel", "Groep") and one or more
+    columns with people ("Naam", "E-mailadres", "Persoon 1", "Persoon 2", ...); rows with the
+    same round and table are one table;
+  * per person: a column with the person ("Naam" or "E-mailadres", or first name, prefix and
+    last name) and a column per round ("Ronde 1", "Round 2", "R3") holding that person's table
+    in that round; an empty cell: not there in that round.
+- A person is found by e-mail address, or by name as the team page writes it ("Anna de Vries",
+  "Vries, Anna de"), whatever the capitals and accents; a name two colleagues share must be
+  given as an e-mail address.
+- Any problem, in the file or in one row, saves nothing; the preview lists every problem with
+  its row.
+- The session is recorded as held on its date, which lies in the current school year and not
+  after today. Each seat records the member's line on that date. Someone whose line in this app
+  starts after that date (the team was entered later) is placed in that line from the
+  session's date, which the preview says before anything is saved. Someone who has left the
+  team is left out (their encounters no longer matter for a plan), as the preview says.
+- Members in a line on that date without a seat are recorded absent; a member seated in some
+  rounds only, from the first of them to the last.
+- Recording mails nobody and opens no reflection form; it starts a new cycle of line meetings
+  when the session is the year's latest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from learninglines.models import LineMembership, Member, School, SchoolYear
+from learninglines.services.imports import (
+    ImportField,
+    ImportFileError,
+    NoHeaderRow,
+    header_field,
+    read_table,
+)
+from learninglines.services.lines import cycle_start_new
+from sessions_app.models import Assignment, PlenarySession, SessionAttendance
+from sessions_app.services.plans import plan_record
+
+MAX_ROUNDS = 12  # an assignment's table round is 1 to 12
+MAX_PROBLEMS_SHOWN = 50
+SIGNING_SALT = "sessions_app.earlier-session"
+SIGNED_FOR_SECONDS = 2 * 60 * 60
+OTHER_SCHOOL = "other_school"
+
+ROUND_WORDS = {"ronde", "round", "rnd", "rondenummer", "roundnumber", "r"}
+TABLE_WORDS = {
+    "tafel", "table", "tafelnummer", "tablenumber", "groep", "group", "groepnummer",
+    "groupnumber", "kwartet", "quartet", "tafelgroep", "tafelnr", "groepnr",
+}  # fmt: skip
+PERSON_WORDS = {
+    "persoon", "person", "deelnemer", "participant", "collega", "colleague", "teamlid",
+    "member", "lid", "leerkracht", "teacher", "docent", "wie", "who",
+}  # fmt: skip
+NAME_PARTS = {ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME}
+_ROUND_HEADER = re.compile(
+    r"(?:ronde|round|rnd|r)(\d{1,2})|(\d{1,2})(?:e|de|ste|st|nd|rd|th)?(?:ronde|round)"
+)
+_NUMBER = re.compile(r"\d+")
+
+
+def _words(text: str) -> list[str]:
+    """Letters and digits, lower case, accents dropped: "Tafel 3 (zaal)" -> tafel, 3, zaal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.findall(r"[^\W_]+", plain)
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    kind: str  # "round", "round_n", "table", "person", "email" or a name part
+    number: int | None = None  # "round_n": the round
+
+
+def _column(index: int, header: str) -> _Column | None:
+    words = _words(header)
+    joined = "".join(words)
+    core = "".join(w for w in words if not w.isdigit())
+    numbered = _ROUND_HEADER.fullmatch(joined)
+    if numbered:
+        return _Column(index, "round_n", int(numbered.group(1) or numbered.group(2)))
+    if core in ROUND_WORDS and core != "r" and core == joined:
+        return _Column(index, "round")
+    if core in TABLE_WORDS:
+        return _Column(index, "table")
+    if core in PERSON_WORDS:
+        return _Column(index, "person", 1 if core != joined else None)
+    found = header_field(header)
+    if found == ImportField.EMAIL:
+        return _Column(index, "email")
+    if found == ImportField.FULL_NAME:
+        return _Column(index, "person", 1 if core != joined else None)
+    if found in NAME_PARTS:
+        return _Column(index, str(found))
+    return None
+
+
+def _known(header: str) -> bool:
+    return _column(0, header) is not None
+
+
+# --- finding people ---------------------------------------------------------------------------
+
+
+def _name_key(text: str) -> str:
+    return " ".join(_words(text))
+
+
+class _Team:
+    """The school's members, found by e-mail address or by a name as the team page writes it."""
+
+    def __init__(self, school: School):
+        self.by_email: dict[str, Member] = {}
+        self.by_name: dict[str, set[Member]] = defaultdict(set)
+        for member in Member.objects.filter(school=school).select_related("user"):
+            self.by_email[member.user.email.casefold()] = member
+            first, prefix, last = member.first_name, member.name_prefix, member.last_name
+            for name in (
+                member.full_name,
+                f"{last} {first} {prefix}",
+                f"{prefix} {last} {first}",
+                f"{last} {prefix} {first}",
+                f"{first} {last}",
+                f"{last} {first}",
+            ):
+                key = _name_key(name)
+                if key:
+                    self.by_name[key].add(member)
+
+    def find(self, text: str) -> tuple[Member | None, str | None]:
+        """The member `text` names, or the problem in words."""
+        if "@" in text:
+            member = self.by_email.get(text.strip().casefold())
+            if member is None:
+                return None, _("nobody in this team has the address “%(text)s”") % {"text": text}
+            return member, None
+        found = self.by_name.get(_name_key(text), set())
+        if not found:
+            return None, _("nobody in this team is called “%(text)s”") % {"text": text}
+        if len(found) > 1:
+            return None, _(
+                "%(count)d colleagues are called “%(text)s”: write the e-mail address instead"
+            ) % {"count": len(found), "text": text}
+        return next(iter(found)), None
+
+
+# --- reading the file -------------------------------------------------------------------------
+
+
+@dataclass
+class EarlierPlan:
+    """What a file says: the tables of each round as member pks, or the problems."""
+
+    rounds: list[list[list[int]]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    read_as: str = ""
+    names: dict[int, str] = field(default_factory=dict)  # member pk: name, for the preview
+    repeats_within: int = 0
+    absent: int = 0
+
+    @property
+    def seated(self) -> int:
+        return len({pk for rnd in self.rounds for table in rnd for pk in table})
+
+    @property
+    def named_rounds(self) -> list[list[list[str]]]:
+        """The tables of each round as names, for the preview."""
+        return [[[self.names[pk] for pk in table] for table in rnd] for rnd in self.rounds]
+
+    @property
+    def tables_per_round(self) -> list[int]:
+        return [len(rnd) for rnd in self.rounds]
+
+    @property
+    def shown_problems(self) -> list[str]:
+        return self.problems[:MAX_PROBLEMS_SHOWN]
+
+    @property
+    def more_problems(self) -> int:
+        return max(0, len(self.problems) - MAX_PROBLEMS_SHOWN)
+
+
+def _layout_problem() -> str:
+    return _(
+        "We could not tell how this file holds the tables. Give it a header row with either "
+        "Ronde, Tafel and one or more columns with people (Naam or E-mailadres), or a column "
+        "Naam (or E-mailadres) and a column per round: Ronde 1, Ronde 2, ..."
+    )
+
+
+def _table_key(text: str) -> str:
+    words = _words(text)
+    if len(words) > 1 and words[0] in TABLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _table_order(label: str) -> tuple:
+    number = _NUMBER.match(label)
+    return (0, int(number.group()), label) if number else (1, 0, label)
+
+
+def _person_cells(row: list[str], columns: list[_Column]) -> list[str]:
+    """The people a row names: one per cell in numbered or repeated person columns, else one
+    person from the name and address columns (the address first)."""
+    people = [c for c in columns if c.kind in ("person", "email")]
+    per_cell = (
+        any(c.number for c in people)
+        or len([c for c in people if c.kind == "person"]) > 1
+        or len([c for c in people if c.kind == "email"]) > 1
+    )
+    if per_cell:
+        return [row[c.index] for c in people if row[c.index]]
+    for kind in ("email", "person"):
+        for column in people:
+            if column.kind == kind and row[column.index]:
+                return [row[column.index]]
+    parts = {c.kind: row[c.index] for c in columns if c.kind in NAME_PARTS}
+    name = " ".join(
+        parts.get(str(kind), "")
+        for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
+    ).strip()
+    return [name] if name else []
+
+
+def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPlan:
+    """Read a table plan of a session on `day` from a file: its tables, or every problem."""
+    plan = EarlierPlan()
+    try:
+        sheet = read_table(content, known=_known)
+    except NoHeaderRow:
+        plan.problems.append(_layout_problem())
+        return plan
+    except ImportFileError as error:
+        plan.problems.append(error.message)
+        return plan
+    plan.read_as = sheet.read_as
+    columns = [c for i, h in enumerate(sheet.headers) if (c := _column(i, h)) is not None]
+    kinds = Counter(c.kind for c in columns)
+    has_people = kinds["person"] or kinds["email"] or NAME_PARTS & set(kinds)
+    team = _Team(school)
+    # (round, table label) -> [(spreadsheet row, member)]
+    tables: dict[tuple[int, str], list[tuple[int, Member]]] = defaultdict(list)
+    if kinds["round"] and kinds["table"] and has_people:
+        if kinds["round"] > 1 or kinds["table"] > 1:
+            plan.problems.append(_("The file has more than one round or table column."))
+            return plan
+        round_at = next(c.index for c in columns if c.kind == "round")
+        table_at = next(c.index for c in columns if c.kind == "table")
+        for number, row in sheet.rows:
+            people = _person_cells(row, columns)
+            if not people and not row[round_at] and not row[table_at]:
+                continue
+            found = _NUMBER.search(row[round_at])
+            label = _table_key(row[table_at])
+            if not found:
+                plan.problems.append(
+                    _("Row %(row)d: “%(text)s” is not a round number.")
+                    % {"row": number, "text": row[round_at]}
+                )
+                continue
+            if not label:
+                plan.problems.append(_("Row %(row)d: the table is empty.") % {"row": number})
+                continue
+            if not people:
+                plan.problems.append(_("Row %(row)d names nobody.") % {"row": number})
+                continue
+            for text in people:
+                member, problem = team.find(text)
+                if problem:
+                    plan.problems.append(
+                        _("Row %(row)d: %(problem)s.") % {"row": number, "problem": problem}
+                    )
+                else:
+                    tables[(int(found.group()), label)].append((number, member))
+    elif kinds["round_n"] and has_people:
+        by_round = {c.number: c.index for c in columns if c.kind == "round_n"}
+        if len(by_round) < kinds["round_n"]:
+            plan.problems.append(_("The file names one round in two columns."))
+            return plan
+        for number, row in sheet.rows:
+            people = _person_cells(row, columns)
+            seats = {r: _table_key(row[i]) for r, i in by_round.items() if _table_key(row[i])}
+            if not people:
+                if seats:
+                    plan.problems.append(_("Row %(row)d names nobody.") % {"row": number})
+                continue
+            member, problem = team.find(people[0])
+            if problem:
+                plan.problems.append(
+                    _("Row %(row)d: %(problem)s.") % {"row": number, "problem": problem}
+                )
+                continue
+            for r, label in seats.items():
+                tables[(r, label)].append((number, member))
+    else:
+        plan.problems.append(_layout_problem())
+        return plan
+    if not plan.problems and not tables:
+        plan.problems.append(_("The file holds no table with people."))
+    round_numbers = sorted({r for r, _label in tables})
+    if len(round_numbers) > MAX_ROUNDS:
+        plan.problems.append(
+            _("The file has %(count)d rounds; a session has at most %(max)d.")
+            % {"count": len(round_numbers), "max": MAX_ROUNDS}
+        )
+    if plan.problems:
+        return plan
+    _place(plan, school=school, day=day, tables=tables, round_numbers=round_numbers)
+    return plan
+
+
+def _place(plan: EarlierPlan, *, school, day, tables, round_numbers) -> None:
+    left: dict[int, Member] = {}
+    for r in round_numbers:
+        labels = sorted((label for rr, label in tables if rr == r), key=_table_order)
+        seen: dict[int, int] = {}  # member pk: the row that seats them in this round
+        rnd = []
+        for label in labels:
+            table = []
+            for number, member in tables[(r, label)]:
+                if not member.is_active:
+                    left[member.pk] = member
+                    continue
+                if member.pk in seen:
+                    plan.problems.append(
+                        _(
+                            "Row %(row)d: %(name)s sits twice in round %(round)d (also in row "
+                            "%(other)d)."
+                        )
+                        % {
+                            "row": number,
+                            "name": member.full_name,
+                            "round": r,
+                            "other": seen[member.pk],
+                        }
+                    )
+                    continue
+                seen[member.pk] = number
+                table.append(member.pk)
+                plan.names[member.pk] = member.full_name
+            if table:
+                rnd.append(table)
+        plan.rounds.append(rnd)
+    if plan.problems:
+        plan.rounds = []
+        return
+    for member in sorted(left.values(), key=lambda m: m.sort_name):
+        plan.notes.append(
+            _("%(name)s has left the team and is left out.") % {"name": member.full_name}
+        )
+    try:
+        placed = _lines_on(school=school, day=day, members=set(plan.names))
+    except ValidationError as error:
+        plan.problems.extend(error.messages)
+        plan.rounds = []
+        return
+    moved = sorted(
+        (plan.names[pk] for pk, (_line, membership) in placed.items() if membership is not None),
+    )
+    if moved:
+        plan.notes.append(
+            ngettext(
+                "%(count)d person is in a learning line in this app only from a later date: "
+                "recording places them in that line from %(day)s (%(names)s).",
+                "%(count)d people are in a learning line in this app only from a later date: "
+                "recording places them in that line from %(day)s (%(names)s).",
+                len(moved),
+            )
+            % {
+                "count": len(moved),
+                "day": formats.date_format(day, "j F Y"),
+                "names": ", ".join(moved),
+            }
+        )
+    plan.repeats_within = _pair_repeats(plan.rounds)
+    expected = set(
+        LineMembership.objects.on(day)
+        .filter(line__school=school, line__archived_at__isnull=True, member__is_active=True)
+        .values_list("member_id", flat=True)
+    )
+    plan.absent = len(expected - set(plan.names))
+
+
+def _pair_repeats(rounds: list[list[list[int]]], history=()) -> int:
+    met = Counter()
+    for rnd in [*history, *rounds]:
+        for table in rnd:
+            ordered = sorted(table)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    met[(a, b)] += 1
+    return sum(count - 1 for count in met.values() if count > 1)
+
+
+def _lines_on(
+    *, school: School, day: date, members: set[int]
+) -> dict[int, tuple[int, LineMembership | None]]:
+    """Each member's line on `day`: {pk: (line pk, a later membership to start on `day`)}.
+
+    A member not in a line on `day` whose first line of that school year starts later is
+    placed in it from `day`; one without any line in that school year is a problem."""
+    memberships = list(
+        LineMembership.objects.filter(
+            member_id__in=members, line__school=school, line__year__start__lte=day,
+            line__year__end__gte=day,
+        )
+        .select_related("member")
+        .order_by("start")
+    )  # fmt: skip
+    placed: dict[int, tuple[int, LineMembership | None]] = {}
+    for membership in memberships:
+        holds = membership.start <= day and (membership.end is None or membership.end >= day)
+        if holds:
+            placed[membership.member_id] = (membership.line_id, None)
+    for membership in memberships:
+        pk = membership.member_id
+        if pk not in placed and membership.start > day:
+            placed[pk] = (membership.line_id, membership)
+    missing = sorted(
+        member.full_name for member in Member.objects.filter(pk__in=members - set(placed))
+    )
+    if missing:
+        raise ValidationError(
+            [
+                _(
+                    "%(name)s is in no learning line of this school year. Place them in their "
+                    "line on the team page first: a seat records the line."
+                )
+                % {"name": name}
+                for name in missing
+            ]
+        )
+    return placed
+
+
+# --- the preview's token and recording ----------------------------------------------------------
+
+
+def earlier_plan_sign(*, school: School, plan: EarlierPlan) -> str:
+    """The rounds of a previewed plan, signed for this school, for the confirming form."""
+    return signing.dumps(
+        {"school": school.pk, "rounds": plan.rounds}, salt=SIGNING_SALT, compress=True
+    )
+
+
+def earlier_plan_unsign(*, school: School, token: str) -> list[list[list[int]]]:
+    try:
+        data = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNED_FOR_SECONDS)
+    except signing.BadSignature:
+        raise ValidationError(
+            _("This preview is too old or was changed. Upload the file again.")
+        ) from None
+    if data.get("school") != school.pk:
+        # the page answers "not found", as for any other school's object
+        raise ValidationError("A preview of another school.", code=OTHER_SCHOOL)
+    return data["rounds"]
+
+
+def _year(school: School, day: date) -> SchoolYear:
+    if day > timezone.localdate():
+        raise ValidationError(
+            {"date": _("An earlier session lies in the past: choose today or an earlier date.")}
+        )
+    year = SchoolYear.objects.filter(school=school, start__lte=day, end__gte=day).first()
+    if year is None:
+        raise ValidationError({"date": _("There is no school year for this date.")})
+    if year.end < timezone.localdate():
+        raise ValidationError(
+            {
+                "date": _(
+                    "This school year has ended: only the current year's sessions are history "
+                    "for a plan."
+                )
+            }
+        )
+    return year
+
+
+def earlier_session_check(*, school: School, day: date) -> SchoolYear:
+    """The school year an earlier session on `day` is recorded in (ValidationError: why not)."""
+    return _year(school, day)
+
+
+def earlier_session_record(
+    *,
+    school: School,
+    title: str,
+    day: date,
+    start_time: time,
+    end_time: time,
+    place: str = "",
+    rounds: list[list[list[int]]],
+    by=None,
+) -> PlenarySession:
+    """Record a held session on `day` with the tables of `rounds` (member pks), checked again."""
+    year = _year(school, day)
+    people = {pk for rnd in rounds for table in rnd for pk in table}
+    if not rounds or not people or len(rounds) > MAX_ROUNDS:
+        raise ValidationError(_("The plan holds no table with people. Upload the file again."))
+    for rnd in rounds:
+        seated = [pk for table in rnd for pk in table]
+        if len(seated) != len(set(seated)):
+            raise ValidationError(_("Someone sits twice in one round. Upload the file again."))
+    active = set(
+        Member.objects.filter(school=school, is_active=True, pk__in=people).values_list(
+            "pk", flat=True
+        )
+    )
+    if active != people:
+        raise ValidationError(
+            _("Someone in this plan has left the team meanwhile. Upload the file again.")
+        )
+    with transaction.atomic():
+        placed = _lines_on(school=school, day=day, members=people)
+        for _line, membership in placed.values():
+            if membership is not None:
+                membership.start = day
+                membership.full_clean()
+                membership.save(update_fields=["start"])
+        session = PlenarySession(
+            school=school,
+            year=year,
+            title=title.strip(),
+            date=day,
+            start_time=start_time,
+            end_time=end_time,
+            place=place.strip(),
+            status=PlenarySession.Status.HELD,
+            created_by=by,
+        )
+        session.full_clean()
+        session.save()
+        minutes = max(1, min(240, session.duration_minutes // len(rounds)))
+        with translation.override(school.language):
+            Assignment.objects.bulk_create(
+                Assignment(
+                    session=session,
+                    position=number,
+                    title=_("Table round %(n)s") % {"n": number},
+                    duration_minutes=minutes,
+                    table_round=number,
+                )
+                for number in range(1, len(rounds) + 1)
+            )
+        _record_attendance(session, rounds, by=by)
+        plan_record(
+            session=session,
+            rounds=[[[[pk, placed[pk][0]] for pk in table] for table in rnd] for rnd in rounds],
+            by=by,
+        )
+        if year.cycle_started_on is None or year.cycle_started_on < day:
+            cycle_start_new(year=year, on=day)
+    return session
+
+
+def _record_attendance(session: PlenarySession, rounds, *, by) -> None:
+    """Who was in a line on the day without a seat was absent; seated in some rounds only:
+    there from the first of them to the last."""
+    sat_in: dict[int, list[int]] = defaultdict(list)
+    for number, rnd in enumerate(rounds, start=1):
+        for table in rnd:
+            for pk in table:
+                sat_in[pk].append(number)
+    expected = LineMembership.objects.on(session.date).filter(
+        line__school=session.school,
+        line__year=session.year,
+        line__archived_at__isnull=True,
+        member__is_active=True,
+    )
+    rows = []
+    for member_id in sorted(set(expected.values_list("member_id", flat=True))):
+        numbers = sat_in.get(member_id)
+        if not numbers:
+            rows.append(
+                SessionAttendance(session=session, member_id=member_id, absent=True, updated_by=by)
+            )
+        elif min(numbers) > 1 or max(numbers) < len(rounds):
+            rows.append(
+                SessionAttendance(
+                    session=session,
+                    member_id=member_id,
+                    first_round=min(numbers) if min(numbers) > 1 else None,
+                    last_round=max(numbers) if max(numbers) < len(rounds) else None,
+                    updated_by=by,
+                )
+            )
+    SessionAttendance.objects.bulk_create(rows)
