@@ -553,14 +553,15 @@ def earlier_session_record(
         )
         session.full_clean()
         session.save()
-        minutes = max(1, min(240, session.duration_minutes // len(rounds)))
+        # the session's time split over its rounds, the first rounds taking a minute left over
+        base, extra = divmod(session.duration_minutes, len(rounds))
         with translation.override(school.language):
             Assignment.objects.bulk_create(
                 Assignment(
                     session=session,
                     position=number,
                     title=_("Table round %(n)s") % {"n": number},
-                    duration_minutes=minutes,
+                    duration_minutes=max(1, min(240, base + (number <= extra))),
                     table_round=number,
                 )
                 for number in range(1, len(rounds) + 1)
