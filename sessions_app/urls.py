@@ -53,6 +53,7 @@ urlpatterns = [
     path(f"{S}<int:pk>/attendance/", attendance.attendance_view, name="session-attendance"),
     # --- the table plan (the scheduler view) ---
     path(f"{S}<int:pk>/plan/", plans.plan_detail_view, name="plan-detail"),
+    path(f"{S}<int:pk>/plan.<str:kind>", plans.plan_export_view, name="plan-export"),
     path(f"{S}<int:pk>/plan/generate/", plans.plan_generate_view, name="plan-generate"),
     path(f"{S}<int:pk>/plan/change/", plans.plan_change_view, name="plan-change"),
     path(f"{S}<int:pk>/plan/lock/", plans.plan_lock_view, name="plan-lock"),

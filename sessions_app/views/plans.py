@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from learninglines.permissions import school_view
@@ -28,6 +29,7 @@ from sessions_app.forms.sessions import (
     PlanVersionForm,
 )
 from sessions_app.models import ApartPair, PlenarySession
+from sessions_app.plan_exports import plan_csv, plan_xlsx
 from sessions_app.selectors.board import plan_board
 from sessions_app.selectors.plans import plan_get
 from sessions_app.selectors.sessions import session_get
@@ -317,3 +319,23 @@ def apart_delete_view(request: HttpRequest, pk: int, pair_pk: int) -> HttpRespon
     apart_pair_remove(pair=pair)
     messages.success(request, _("They may sit together again."))
     return _after_change(request, session, "apart")
+
+
+@require_GET
+@school_view("plan_school")
+def plan_export_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The plan as a spreadsheet, a row per person (sessions_app.plan_exports)."""
+    session = session_get(school=request.school, pk=pk)
+    plan = plan_get(session=session)
+    if plan is None or kind not in ("xlsx", "csv"):
+        raise Http404("No plan, or no such file type")
+    if kind == "xlsx":
+        content = plan_xlsx(plan=plan)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, content_type = plan_csv(plan=plan), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    name = pgettext("file name", "table-plan")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{session.date}.{kind}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response

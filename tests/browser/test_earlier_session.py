@@ -3,8 +3,9 @@
 The steering member at a laptop opens the sessions list, follows "record a session held without
 this app", uploads a table plan made in Excel (a row per person, a column per round) with a
 typing error in one name, reads the problem, uploads the corrected file, reads the preview and
-confirms; the plan page shows the tables as recorded, with no way to change them. On a phone the
-page fits the screen. axe-core and the console (CSP) are checked on every page on the way.
+confirms; the plan page shows the tables as recorded, with no way to change them, and downloads
+them as a file that reads back the same. On a phone the page fits the screen. axe-core and the
+console (CSP) are checked on every page on the way.
 """
 
 import io
@@ -18,6 +19,7 @@ from playwright.sync_api import Page, expect
 from exchange.demo import demo_seed
 from learninglines.models import LineMembership, Member
 from sessions_app.models import PlenarySession
+from sessions_app.services.earlier import earlier_plan_read
 from tests.browser.test_plenary import (
     LAPTOP,
     STEERING_EMAIL,
@@ -108,6 +110,17 @@ def test_the_steering_group_records_a_paper_plan_from_excel(
     recorded = PlenarySession.objects.get(title="Eerste plenaire (op papier)")
     assert (recorded.status, recorded.date) == ("held", day)
     assert recorded.plan.rounds.get(number=1).seats.count() == seated
+    # The plan downloads as the same kind of file, which reads back as the same tables.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (.xlsx)").click()
+    content = download.value.path().read_bytes()
+    again = earlier_plan_read(school=school, content=content, day=day)
+    assert again.problems == []
+    stored = [
+        sorted(sorted(s.member_id for s in t.seats.all()) for t in r.tables.all())
+        for r in recorded.plan.rounds.order_by("number")
+    ]
+    assert [sorted(sorted(t) for t in rnd) for rnd in again.rounds] == stored
 
     # The list shows it among the earlier sessions; the page fits a phone.
     page.set_viewport_size({"width": 360, "height": 740})

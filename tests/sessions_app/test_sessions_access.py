@@ -58,6 +58,7 @@ PAGES: dict[str, Callable[[Plenary], str]] = {
     "assignment-update": lambda p: p.url("assignment-update", assignment_pk=_assignment(p).pk),
     "session-attendance": lambda p: p.url("session-attendance"),
     "plan-detail": lambda p: p.url("plan-detail"),
+    "plan-export": lambda p: p.url("plan-export", kind="xlsx"),
 }
 
 
@@ -436,6 +437,7 @@ PLENARY_URLS = {
     "program-template",
     "session-attendance",
     "plan-detail",
+    "plan-export",
     "plan-generate",
     "plan-change",
     "plan-lock",
