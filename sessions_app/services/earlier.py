@@ -73,8 +73,10 @@ PERSON_WORDS = {
     "member", "lid", "leerkracht", "teacher", "docent", "wie", "who",
 }  # fmt: skip
 NAME_PARTS = {ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME}
+# "Ronde 1", "R1", "Round 2", "1e ronde", "2nd round", "Tafel ronde 3", "Ronde 3 tafel"
 _ROUND_HEADER = re.compile(
-    r"(?:ronde|round|rnd|r)(\d{1,2})|(\d{1,2})(?:e|de|ste|st|nd|rd|th)?(?:ronde|round)"
+    r"(?:tafel|table)?(?:ronde|round|rnd|r)(\d{1,2})(?:tafel|table)?"
+    r"|(\d{1,2})(?:e|de|ste|st|nd|rd|th)?(?:tafelronde|ronde|round)(?:tafel|table)?"
 )
 _NUMBER = re.compile(r"\d+")
 

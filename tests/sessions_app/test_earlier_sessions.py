@@ -416,3 +416,23 @@ def test_someone_in_no_line_this_year_must_be_placed_first(school, team, day):
             rounds=[[[outside.pk, *pks(team, "A1")]]],
         )
     assert PlenarySession.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["Naam", "Ronde 1", "Ronde 2"],
+        ["Name", "Round 1", "Round 2"],
+        ["Deelnemer", "R1", "R2"],
+        ["E-mail", "1e ronde", "2e ronde"],
+        ["Collega", "Tafel ronde 1", "Tafel ronde 2"],
+        ["Teacher", "Round 1 table", "Round 2 table"],
+    ],
+)
+def test_round_columns_as_people_write_them(school, team, day, headers):
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    person = (lambda m: m.user.email) if headers[0] == "E-mail" else (lambda m: m.full_name)
+    rows = [headers, [person(a1), "1", "2"], [person(b1), "1", "1"]]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [[[a1.pk, b1.pk]], [[b1.pk], [a1.pk]]]
