@@ -32,7 +32,8 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -357,6 +358,7 @@ class Table:
     # index), and the rows hidden in the sheet (by hand or by a filter)
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
+    sheet: str = ""  # a workbook sheet's name
 
 
 _FORCED_TEXT = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
@@ -635,6 +637,7 @@ class SheetMarks:
     # we would read an empty cell where Excel shows the result
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
+    sheet: str = ""  # a workbook sheet's name
 
 
 def _sheet_marks(sheet) -> SheetMarks:
@@ -710,7 +713,9 @@ def _sheets_in_order(workbook) -> list:
     return visible + [sheet for sheet in sheets if sheet.sheet_state != "visible"]
 
 
-def _read_xlsx(content: bytes, known: Callable[[str], bool]) -> Table:
+def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table | ImportFileError]:
+    """Each sheet of a workbook, in `_sheets_in_order`, read as a Table, or the ImportFileError
+    that says why that sheet holds none (a damaged file raises it)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
@@ -763,8 +768,6 @@ def _read_xlsx(content: bytes, known: Callable[[str], bool]) -> Table:
     except Exception:  # a damaged file can fail anywhere inside openpyxl
         raise _not_a_spreadsheet() from None
     try:
-        first_error = None
-        first_table = None
         for sheet in _sheets_in_order(workbook):
             # Some programs write a wrong size into the sheet; read what is really there.
             sheet.reset_dimensions()
@@ -781,30 +784,53 @@ def _read_xlsx(content: bytes, known: Callable[[str], bool]) -> Table:
             except TooManyRows:
                 raise
             except ImportFileError as error:
-                # an empty sheet says less than one with values but no header row
-                if first_error is None or isinstance(first_error, EmptyFile):
-                    first_error = error
+                yield error
                 continue
             table.uncalculated = marks.uncalculated
             table.hidden_rows = marks.hidden_rows
-            # The team is on the first sheet whose header names an e-mail column (a sheet of
-            # pupils before it has names too); failing that, on the first with a header row.
-            # Another kind of list (`known` given) is on the first sheet with a header row.
-            if known is not _staff_header or any(
-                header_field(h) == ImportField.EMAIL for h in table.headers
-            ):
-                return table
-            if first_table is None:
-                first_table = table
-        if first_table is not None:
-            return first_table
-        raise first_error or _no_header_error()
+            table.sheet = sheet.title
+            yield table
     except ImportFileError:
         raise
     except Exception:  # as above: any failure to parse is "cannot read"
         raise _not_a_spreadsheet() from None
     finally:
         workbook.close()
+
+
+def _read_xlsx(content: bytes, known: Callable[[str], bool]) -> Table:
+    first_error = None
+    first_table = None
+    with closing(_xlsx_sheets(content, known)) as sheets:
+        for found in sheets:
+            if isinstance(found, ImportFileError):
+                # an empty sheet says less than one with values but no header row
+                if first_error is None or isinstance(first_error, EmptyFile):
+                    first_error = found
+                continue
+            # The team is on the first sheet whose header names an e-mail column (a sheet of
+            # pupils before it has names too); failing that, on the first with a header row.
+            # Another kind of list (`known` given) is on the first sheet with a header row.
+            if known is not _staff_header or any(
+                header_field(h) == ImportField.EMAIL for h in found.headers
+            ):
+                return found
+            if first_table is None:
+                first_table = found
+    if first_table is not None:
+        return first_table
+    raise first_error or _no_header_error()
+
+
+def read_sheets(content: bytes, *, known: Callable[[str], bool]) -> list[Table]:
+    """Every sheet of a workbook with a header row `known` recognises (a CSV is one sheet), in
+    the order of `_sheets_in_order`; `Table.sheet` holds a workbook sheet's name. Raises
+    ImportFileError as read_table does, NoHeaderRow when no sheet has a header row."""
+    if not content.startswith(b"PK\x03\x04"):
+        return [read_table(content, known=known)]
+    read_table(content, known=known)  # the same checks and errors first
+    with closing(_xlsx_sheets(content, known)) as sheets:
+        return [found for found in sheets if isinstance(found, Table)]
 
 
 def read_table(content: bytes, *, known: Callable[[str], bool] = _staff_header) -> Table:

@@ -13,7 +13,9 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
     same round and table are one table;
   * per person: a column with the person ("Naam" or "E-mailadres", or first name, prefix and
     last name) and a column per round ("Ronde 1", "Round 2", "R3") holding that person's table
-    in that round; an empty cell: not there in that round.
+    in that round; an empty cell: not there in that round;
+  * a workbook with a sheet per round ("Ronde 1", "Ronde 2", ...), each with a table column and
+    people.
 - A person is found by e-mail address, or by name as the team page writes it ("Anna de Vries",
   "Vries, Anna de"), whatever the capitals and accents; a name two colleagues share must be
   given as an e-mail address.
@@ -50,8 +52,9 @@ from learninglines.services.imports import (
     ImportField,
     ImportFileError,
     NoHeaderRow,
+    Table,
     header_field,
-    read_table,
+    read_sheets,
 )
 from learninglines.services.lines import cycle_start_new
 from sessions_app.models import Assignment, PlenarySession, SessionAttendance
@@ -247,76 +250,140 @@ def _person_cells(row: list[str], columns: list[_Column]) -> list[str]:
     return [name] if name else []
 
 
+@dataclass(frozen=True)
+class _Row:
+    """Where a person was read: a row of the sheet, or of a sheet per round."""
+
+    number: int
+    sheet: str = ""
+
+    def where(self, *, start: bool = True) -> str:
+        if self.sheet:
+            text = (
+                _("Sheet “%(sheet)s”, row %(row)d")
+                if start
+                else _("sheet “%(sheet)s”, row %(row)d")
+            )
+            return text % {"sheet": self.sheet, "row": self.number}
+        return (_("Row %(row)d") if start else _("row %(row)d")) % {"row": self.number}
+
+
+Tables = dict[tuple[int, str], list[tuple[_Row, Member]]]  # (round, table label): people
+
+
+def _layout(sheet: Table) -> tuple[list[_Column], Counter, bool]:
+    columns = [c for i, h in enumerate(sheet.headers) if (c := _column(i, h)) is not None]
+    kinds = Counter(c.kind for c in columns)
+    has_people = bool(kinds["person"] or kinds["email"] or NAME_PARTS & set(kinds))
+    return columns, kinds, has_people
+
+
+def _round_of_sheet(name: str) -> int | None:
+    numbered = _ROUND_HEADER.fullmatch("".join(_words(name)))
+    return int(numbered.group(1) or numbered.group(2)) if numbered else None
+
+
+def _read_per_table(
+    plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables, *, of_round: int | None = None
+) -> None:
+    """Rows of a round (or `of_round`, the sheet's), a table and one or more people."""
+    columns, _kinds, _people = _layout(sheet)
+    round_at = next((c.index for c in columns if c.kind == "round"), None)
+    table_at = next(c.index for c in columns if c.kind == "table")
+    for number, row in sheet.rows:
+        at = _Row(number, sheet.sheet if of_round else "")
+        people = _person_cells(row, columns)
+        round_text = row[round_at] if round_at is not None else str(of_round)
+        if not people and not row[table_at] and (round_at is None or not row[round_at]):
+            continue
+        found = _NUMBER.search(round_text)
+        label = _table_key(row[table_at])
+        if not found:
+            plan.problems.append(
+                _("%(where)s: “%(text)s” is not a round number.")
+                % {"where": at.where(), "text": round_text}
+            )
+        elif not label:
+            plan.problems.append(_("%(where)s: the table is empty.") % {"where": at.where()})
+        elif not people:
+            plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
+        else:
+            for text in people:
+                member, problem = team.find(text)
+                if problem:
+                    plan.problems.append(
+                        _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
+                    )
+                else:
+                    tables[(int(found.group()), label)].append((at, member))
+
+
+def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables) -> None:
+    """Rows of a person and a table per round column."""
+    columns, _kinds, _people = _layout(sheet)
+    by_round = {c.number: c.index for c in columns if c.kind == "round_n"}
+    for number, row in sheet.rows:
+        at = _Row(number)
+        people = _person_cells(row, columns)
+        seats = {r: _table_key(row[i]) for r, i in by_round.items() if _table_key(row[i])}
+        if not people:
+            if seats:
+                plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
+            continue
+        member, problem = team.find(people[0])
+        if problem:
+            plan.problems.append(
+                _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
+            )
+            continue
+        for r, label in seats.items():
+            tables[(r, label)].append((at, member))
+
+
 def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPlan:
-    """Read a table plan of a session on `day` from a file: its tables, or every problem."""
+    """Read a table plan of a session on `day` from a file: its tables, or every problem.
+
+    The layouts are in the module's docstring; besides them, a workbook may hold a sheet per
+    round ("Ronde 1", "Ronde 2", ...), each with a table column and people."""
     plan = EarlierPlan()
     try:
-        sheet = read_table(content, known=_known)
+        sheets = read_sheets(content, known=_known)
     except NoHeaderRow:
         plan.problems.append(_layout_problem())
         return plan
     except ImportFileError as error:
         plan.problems.append(error.message)
         return plan
+    sheet = sheets[0]
     plan.read_as = sheet.read_as
-    columns = [c for i, h in enumerate(sheet.headers) if (c := _column(i, h)) is not None]
-    kinds = Counter(c.kind for c in columns)
-    has_people = kinds["person"] or kinds["email"] or NAME_PARTS & set(kinds)
+    columns, kinds, has_people = _layout(sheet)
     team = _Team(school)
-    # (round, table label) -> [(spreadsheet row, member)]
-    tables: dict[tuple[int, str], list[tuple[int, Member]]] = defaultdict(list)
+    tables: Tables = defaultdict(list)
+    per_round = [
+        (number, other)
+        for other in sheets
+        if (number := _round_of_sheet(other.sheet)) is not None
+        and _layout(other)[1]["table"] == 1
+        and _layout(other)[2]
+        and not _layout(other)[1]["round"]
+    ]
     if kinds["round"] and kinds["table"] and has_people:
         if kinds["round"] > 1 or kinds["table"] > 1:
             plan.problems.append(_("The file has more than one round or table column."))
             return plan
-        round_at = next(c.index for c in columns if c.kind == "round")
-        table_at = next(c.index for c in columns if c.kind == "table")
-        for number, row in sheet.rows:
-            people = _person_cells(row, columns)
-            if not people and not row[round_at] and not row[table_at]:
-                continue
-            found = _NUMBER.search(row[round_at])
-            label = _table_key(row[table_at])
-            if not found:
-                plan.problems.append(
-                    _("Row %(row)d: “%(text)s” is not a round number.")
-                    % {"row": number, "text": row[round_at]}
-                )
-                continue
-            if not label:
-                plan.problems.append(_("Row %(row)d: the table is empty.") % {"row": number})
-                continue
-            if not people:
-                plan.problems.append(_("Row %(row)d names nobody.") % {"row": number})
-                continue
-            for text in people:
-                member, problem = team.find(text)
-                if problem:
-                    plan.problems.append(
-                        _("Row %(row)d: %(problem)s.") % {"row": number, "problem": problem}
-                    )
-                else:
-                    tables[(int(found.group()), label)].append((number, member))
+        _read_per_table(plan, sheet, team, tables)
     elif kinds["round_n"] and has_people:
-        by_round = {c.number: c.index for c in columns if c.kind == "round_n"}
-        if len(by_round) < kinds["round_n"]:
+        if len({c.number for c in columns if c.kind == "round_n"}) < kinds["round_n"]:
             plan.problems.append(_("The file names one round in two columns."))
             return plan
-        for number, row in sheet.rows:
-            people = _person_cells(row, columns)
-            seats = {r: _table_key(row[i]) for r, i in by_round.items() if _table_key(row[i])}
-            if not people:
-                if seats:
-                    plan.problems.append(_("Row %(row)d names nobody.") % {"row": number})
-                continue
-            member, problem = team.find(people[0])
-            if problem:
-                plan.problems.append(
-                    _("Row %(row)d: %(problem)s.") % {"row": number, "problem": problem}
-                )
-                continue
-            for r, label in seats.items():
-                tables[(r, label)].append((number, member))
+        _read_per_person(plan, sheet, team, tables)
+    elif per_round:
+        if len({number for number, _sheet in per_round}) < len(per_round):
+            plan.problems.append(_("The file names one round on two sheets."))
+            return plan
+        plan.read_as = _("Excel, a sheet per round")
+        for number, other in per_round:
+            _read_per_table(plan, other, team, tables, of_round=number)
     else:
         plan.problems.append(_layout_problem())
         return plan
@@ -338,29 +405,26 @@ def _place(plan: EarlierPlan, *, school, day, tables, round_numbers) -> None:
     left: dict[int, Member] = {}
     for r in round_numbers:
         labels = sorted((label for rr, label in tables if rr == r), key=_table_order)
-        seen: dict[int, int] = {}  # member pk: the row that seats them in this round
+        seen: dict[int, _Row] = {}  # member pk: where they are seated in this round
         rnd = []
         for label in labels:
             table = []
-            for number, member in tables[(r, label)]:
+            for at, member in tables[(r, label)]:
                 if not member.is_active:
                     left[member.pk] = member
                     continue
                 if member.pk in seen:
                     plan.problems.append(
-                        _(
-                            "Row %(row)d: %(name)s sits twice in round %(round)d (also in row "
-                            "%(other)d)."
-                        )
+                        _("%(where)s: %(name)s sits twice in round %(round)d (also in %(other)s).")
                         % {
-                            "row": number,
+                            "where": at.where(),
                             "name": member.full_name,
                             "round": r,
-                            "other": seen[member.pk],
+                            "other": seen[member.pk].where(start=False),
                         }
                     )
                     continue
-                seen[member.pk] = number
+                seen[member.pk] = at
                 table.append(member.pk)
                 plan.names[member.pk] = member.full_name
             if table:

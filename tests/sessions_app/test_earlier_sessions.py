@@ -436,3 +436,33 @@ def test_round_columns_as_people_write_them(school, team, day, headers):
     plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
     assert plan.problems == []
     assert plan.rounds == [[[a1.pk, b1.pk]], [[b1.pk], [a1.pk]]]
+
+
+def test_a_workbook_with_a_sheet_per_round(school, team, day):
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Uitleg"
+    notes.append(["Tafelindeling studiedag, gemaakt in Excel"])
+    for title, rows in (
+        ("Ronde 1", [["1", *names(team, "A1", "B1", "C1")], ["2", *names(team, "A2", "B2")]]),
+        ("Ronde 2", [["1", *names(team, "A1", "B2")], ["2", *names(team, "A2", "B1", "C1")]]),
+    ):
+        sheet = workbook.create_sheet(title)
+        sheet.append(["Tafel", "Persoon 1", "Persoon 2", "Persoon 3"])
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = earlier_plan_read(school=school, content=out.getvalue(), day=day)
+    assert plan.problems == []
+    assert plan.read_as == "Excel, een blad per ronde"
+    assert plan.rounds == [
+        [pks(team, "A1", "B1", "C1"), pks(team, "A2", "B2")],
+        [pks(team, "A1", "B2"), pks(team, "A2", "B1", "C1")],
+    ]
+    # a problem names the sheet
+    workbook["Ronde 2"].append(["3", "Piet Onbekend"])
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = earlier_plan_read(school=school, content=out.getvalue(), day=day)
+    assert plan.problems == ["Blad “Ronde 2”, rij 4: niemand in dit team heet “Piet Onbekend”."]
