@@ -74,6 +74,9 @@ TABLE_WORDS = {
 PERSON_WORDS = {
     "persoon", "person", "deelnemer", "participant", "collega", "colleague", "teamlid",
     "member", "lid", "leerkracht", "teacher", "docent", "wie", "who",
+    # a column that lists a whole table
+    "personen", "persons", "people", "deelnemers", "participants", "collegas", "colleagues",
+    "teamleden", "leden", "members", "leerkrachten", "teachers", "docenten", "namen", "names",
 }  # fmt: skip
 NAME_PARTS = {ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME}
 # "Ronde 1", "R1", "Round 2", "1e ronde", "2nd round", "Tafel ronde 3", "Ronde 3 tafel"
@@ -82,6 +85,7 @@ _ROUND_HEADER = re.compile(
     r"|(\d{1,2})(?:e|de|ste|st|nd|rd|th)?(?:tafelronde|ronde|round)(?:tafel|table)?"
 )
 _NUMBER = re.compile(r"\d+")
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;/|+&]|\ben\b|\band\b)\s*", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
@@ -168,6 +172,21 @@ class _Team:
                 "%(count)d colleagues are called “%(text)s”: write the e-mail address instead"
             ) % {"count": len(found), "text": text}
         return next(iter(found)), None
+
+    def find_all(self, text: str) -> tuple[list[Member], str | None]:
+        """The members a cell names: one, or several in a list ("Anna de Vries, Daan van der
+        Berg", also with ";", "/", "&", "en", "and"); the first problem in words."""
+        member, problem = self.find(text)
+        if member is not None:
+            return [member], None
+        parts = [part for part in _LIST_SEPARATOR.split(text) if part]
+        if len(parts) < 2:
+            return [], problem
+        found = [self.find(part) for part in parts]
+        if all(member is None for member, _problem in found):
+            return [], problem  # not a list of names: the cell as a whole is the problem
+        missing = next((part_problem for member, part_problem in found if member is None), None)
+        return ([], missing) if missing else ([member for member, _problem in found], None)
 
 
 # --- reading the file -------------------------------------------------------------------------
@@ -309,12 +328,12 @@ def _read_per_table(
             plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
         else:
             for text in people:
-                member, problem = team.find(text)
+                members, problem = team.find_all(text)
                 if problem:
                     plan.problems.append(
                         _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
                     )
-                else:
+                for member in members:
                     tables[(int(found.group()), label)].append((at, member))
 
 

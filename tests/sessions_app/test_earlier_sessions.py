@@ -466,3 +466,20 @@ def test_a_workbook_with_a_sheet_per_round(school, team, day):
     workbook.save(out)
     plan = earlier_plan_read(school=school, content=out.getvalue(), day=day)
     assert plan.problems == ["Blad “Ronde 2”, rij 4: niemand in dit team heet “Piet Onbekend”."]
+
+
+def test_a_cell_may_list_a_whole_table(school, team, day):
+    a1, b1, c1 = names(team, "A1", "B1", "C1")
+    a2, b2, c2 = names(team, "A2", "B2", "C2")
+    vries = team.members["C"][2]
+    rows = [
+        ["Ronde", "Tafel", "Deelnemers"],
+        ["1", "1", f"{a1}, {b1} en {c1}"],
+        ["1", "2", f"{a2} / {b2} + {c2} & {vries.full_name}"],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [[pks(team, "A1", "B1", "C1"), [*pks(team, "A2", "B2", "C2"), vries.pk]]]
+    rows[2][2] = f"{a2}, Daan van der Brg"
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == ["Rij 3: niemand in dit team heet “Daan van der Brg”."]
