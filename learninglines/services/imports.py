@@ -1075,9 +1075,15 @@ def _uncalculated_problem(table: Table, columns: list[Column]) -> str | None:
         for number, index in table.uncalculated
         if index in imported and number in numbers
     )
+    return uncalculated_message([f"{get_column_letter(i + 1)}{number}" for number, i in cells])
+
+
+def uncalculated_message(cells: list[str]) -> str | None:
+    """The problem of formulas without a saved result in `cells` ("B4", or "Sheet!B4"), naming
+    the first five; None when there are none."""
     if not cells:
         return None
-    names = ", ".join(f"{get_column_letter(index + 1)}{number}" for number, index in cells[:5])
+    names = ", ".join(cells[:5])
     if len(cells) > 5:
         more = len(cells) - 5
         names = ngettext("%(cells)s and %(count)d more", "%(cells)s and %(count)d more", more) % {

@@ -30,22 +30,28 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
   rounds only, from the first of them to the last.
 - Recording mails nobody and opens no reflection form; it starts a new cycle of line meetings
   when the session is the year's latest.
+- The preview's tables are signed with the date they were read for: another date needs another
+  preview. The same tables on the same date are recorded once (a second click on the
+  confirmation records nothing: AlreadyRecorded names the session).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time
 
+import openpyxl
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl.utils import get_column_letter
 
 from learninglines.models import LineMembership, Member, School, SchoolYear
 from learninglines.services.imports import (
@@ -55,9 +61,10 @@ from learninglines.services.imports import (
     Table,
     header_field,
     read_sheets,
+    uncalculated_message,
 )
 from learninglines.services.lines import cycle_start_new
-from sessions_app.models import Assignment, PlenarySession, SessionAttendance
+from sessions_app.models import Assignment, PlenarySession, Seat, SessionAttendance
 from sessions_app.services.plans import plan_record
 
 MAX_ROUNDS = 12  # an assignment's table round is 1 to 12
@@ -78,6 +85,12 @@ PERSON_WORDS = {
     "personen", "persons", "people", "deelnemers", "participants", "collegas", "colleagues",
     "teamleden", "leden", "members", "leerkrachten", "teachers", "docenten", "namen", "names",
 }  # fmt: skip
+# a round cell or table that says someone was not there: no seat in that round
+ABSENT_WORDS = {
+    "afwezig", "afw", "nietaanwezig", "absent", "notpresent", "ziek", "ziekgemeld", "sick", "ill",
+    "verhinderd", "afgemeld", "vrij", "verlof", "nvt", "na", "geen", "none", "niet", "not", "nee",
+    "no",
+}  # fmt: skip
 NAME_PARTS = {ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME}
 # "Ronde 1", "R1", "Round 2", "1e ronde", "2nd round", "Tafel ronde 3", "Ronde 3 tafel"
 _ROUND_HEADER = re.compile(
@@ -85,14 +98,24 @@ _ROUND_HEADER = re.compile(
     r"|(\d{1,2})(?:e|de|ste|st|nd|rd|th)?(?:tafelronde|ronde|round)(?:tafel|table)?"
 )
 _NUMBER = re.compile(r"\d+")
+_TABLE_NUMBER = re.compile(r"(?:t|tafel|table|groep|group|g)?(\d{1,4})")
+_NOT_IN_ADDRESS = "\\s<>()\\[\\]\"'\u201c\u201d\u2018\u2019:;,"
+_ADDRESS = re.compile(f"[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+")
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;/|+&]|\ben\b|\band\b)\s*", re.IGNORECASE)
+
+
+# letters that have no accent to drop: a file written without them ("Yilmaz" for the Turkish
+# dotless i, which Windows-1252 lacks) still names the person
+_PLAIN_LETTERS = str.maketrans(
+    {"\u0131": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe"}
+)
 
 
 def _words(text: str) -> list[str]:
     """Letters and digits, lower case, accents dropped: "Tafel 3 (zaal)" -> tafel, 3, zaal."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return re.findall(r"[^\W_]+", plain)
+    return re.findall(r"[^\W_]+", plain.translate(_PLAIN_LETTERS))
 
 
 @dataclass(frozen=True)
@@ -142,6 +165,7 @@ class _Team:
     def __init__(self, school: School):
         self.by_email: dict[str, Member] = {}
         self.by_name: dict[str, set[Member]] = defaultdict(set)
+        self.by_initial: dict[str, set[Member]] = defaultdict(set)
         for member in Member.objects.filter(school=school).select_related("user"):
             self.by_email[member.user.email.casefold()] = member
             first, prefix, last = member.first_name, member.name_prefix, member.last_name
@@ -156,15 +180,31 @@ class _Team:
                 key = _name_key(name)
                 if key:
                     self.by_name[key].add(member)
+            # "A. de Vries", "Vries, A. de": the first name's initial, when no name is written
+            # out so (a first name of one letter would be written out, and found by name)
+            initial = _name_key(first)[:1]
+            for name in (
+                f"{initial} {prefix} {last}",
+                f"{last} {initial} {prefix}",
+                f"{prefix} {last} {initial}",
+                f"{initial} {last}",
+                f"{last} {initial}",
+            ):
+                key = _name_key(name)
+                if initial and key:
+                    self.by_initial[key].add(member)
 
     def find(self, text: str) -> tuple[Member | None, str | None]:
         """The member `text` names, or the problem in words."""
         if "@" in text:
-            member = self.by_email.get(text.strip().casefold())
+            # "Anna de Vries <anna@school.nl>" as a mail program copies it, "mailto:anna@..."
+            addresses = _ADDRESS.findall(text)
+            member = self.by_email.get(addresses[0].casefold()) if len(addresses) == 1 else None
             if member is None:
                 return None, _("nobody in this team has the address “%(text)s”") % {"text": text}
             return member, None
-        found = self.by_name.get(_name_key(text), set())
+        key = _name_key(text)
+        found = self.by_name.get(key) or self.by_initial.get(key, set())
         if not found:
             return None, _("nobody in this team is called “%(text)s”") % {"text": text}
         if len(found) > 1:
@@ -203,6 +243,7 @@ class EarlierPlan:
     names: dict[int, str] = field(default_factory=dict)  # member pk: name, for the preview
     repeats_within: int = 0
     absent: int = 0
+    day: date | None = None  # the session's date the plan was read for
 
     @property
     def seated(self) -> int:
@@ -229,15 +270,24 @@ class EarlierPlan:
 def _layout_problem() -> str:
     return _(
         "We could not tell how this file holds the tables. Give it a header row with either "
-        "Ronde, Tafel and one or more columns with people (Naam or E-mailadres), or a column "
-        "Naam (or E-mailadres) and a column per round: Ronde 1, Ronde 2, ..."
+        "Round, Table and one or more columns with people (Name or E-mail address), or a "
+        "column Name (or E-mail address) and a column per round: Round 1, Round 2, ..."
     )
 
 
 def _table_key(text: str) -> str:
+    """The table a cell names: "Tafel 3", "T3", "tafel nr. 03" and "3" are table "3"; "Tafel A"
+    and "A" table "a". A cell saying someone was not there ("afwezig", "ziek", "n.v.t.") names
+    no table."""
     words = _words(text)
-    if len(words) > 1 and words[0] in TABLE_WORDS:
+    while len(words) > 1 and (words[0] in TABLE_WORDS or words[0] in ("nr", "no", "nummer")):
         words = words[1:]
+    joined = "".join(words)
+    if joined in ABSENT_WORDS:
+        return ""
+    number = _TABLE_NUMBER.fullmatch(joined)
+    if number:
+        return str(int(number.group(1)))
     return " ".join(words)
 
 
@@ -305,25 +355,43 @@ def _round_of_sheet(name: str) -> int | None:
 def _read_per_table(
     plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables, *, of_round: int | None = None
 ) -> None:
-    """Rows of a round (or `of_round`, the sheet's), a table and one or more people."""
+    """Rows of a round (or `of_round`, the sheet's), a table and one or more people.
+
+    An empty round cell is the round of the row above, and an empty table cell in the same
+    round the table above: a round or table merged over its rows (a CSV keeps the value in the
+    first row only), or written once above them. A row with a round alone opens that round. A
+    table that says nobody was there ("Afwezig") seats nobody."""
     columns, _kinds, _people = _layout(sheet)
     round_at = next((c.index for c in columns if c.kind == "round"), None)
     table_at = next(c.index for c in columns if c.kind == "table")
+    previous_round = previous_table = ""
     for number, row in sheet.rows:
         at = _Row(number, sheet.sheet if of_round else "")
         people = _person_cells(row, columns)
-        round_text = row[round_at] if round_at is not None else str(of_round)
-        if not people and not row[table_at] and (round_at is None or not row[round_at]):
+        own_round = row[round_at] if round_at is not None else ""
+        table_text = row[table_at]
+        if not people and not table_text and not own_round:
             continue
+        round_text = str(of_round) if round_at is None else own_round or previous_round
+        if not table_text and (not own_round or own_round == previous_round):
+            table_text = previous_table
+        if own_round and own_round != previous_round and not people and not row[table_at]:
+            previous_round, previous_table = round_text, ""  # a round's heading row
+            continue
+        previous_round, previous_table = round_text, table_text
         found = _NUMBER.search(round_text)
-        label = _table_key(row[table_at])
-        if not found:
+        label = _table_key(table_text)
+        if not round_text:
+            plan.problems.append(_("%(where)s: the round is empty.") % {"where": at.where()})
+        elif not found:
             plan.problems.append(
                 _("%(where)s: “%(text)s” is not a round number.")
                 % {"where": at.where(), "text": round_text}
             )
-        elif not label:
+        elif not table_text:
             plan.problems.append(_("%(where)s: the table is empty.") % {"where": at.where()})
+        elif not label:
+            continue  # "Afwezig": not at a table in this round
         elif not people:
             plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
         else:
@@ -359,6 +427,36 @@ def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Table
             tables[(r, label)].append((at, member))
 
 
+def _hidden_sheets(content: bytes) -> set[str]:
+    """The names of a workbook's sheets that Excel does not show (hidden or very hidden)."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    except Exception:  # read_sheets read it; a sheet list we cannot read hides nothing
+        return set()
+    try:
+        return {sheet.title for sheet in workbook.worksheets if sheet.sheet_state != "visible"}
+    finally:
+        workbook.close()
+
+
+def _uncalculated_problem(sheets: list[Table]) -> str | None:
+    """Formulas without a saved result in the rows we read (a plan made with formulas, saved
+    by a program that does not calculate them): we would read empty cells where Excel shows a
+    table or a name. The words are the staff import's."""
+    cells = []
+    for sheet in sheets:
+        columns, _kinds, _people = _layout(sheet)
+        used = {c.index for c in columns}
+        numbers = {number for number, _cells in sheet.rows}
+        where = f"{sheet.sheet}!" if len(sheets) > 1 else ""
+        cells += [
+            f"{where}{get_column_letter(index + 1)}{number}"
+            for number, index in sorted(sheet.uncalculated)
+            if index in used and number in numbers
+        ]
+    return uncalculated_message(cells)
+
+
 def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPlan:
     """Read a table plan of a session on `day` from a file: its tables, or every problem.
 
@@ -373,6 +471,7 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     except ImportFileError as error:
         plan.problems.append(error.message)
         return plan
+    plan.day = day
     sheet = sheets[0]
     plan.read_as = sheet.read_as
     columns, kinds, has_people = _layout(sheet)
@@ -386,6 +485,7 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
         and _layout(other)[2]
         and not _layout(other)[1]["round"]
     ]
+    read: list[Table] = [sheet]  # the sheets the tables are read from
     if kinds["round"] and kinds["table"] and has_people:
         if kinds["round"] > 1 or kinds["table"] > 1:
             plan.problems.append(_("The file has more than one round or table column."))
@@ -397,15 +497,28 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
             return plan
         _read_per_person(plan, sheet, team, tables)
     elif per_round:
+        # a sheet Excel does not show (a draft, an old plan someone hid) is left out
+        hidden = _hidden_sheets(content)
+        for _number, other in per_round:
+            if other.sheet in hidden:
+                plan.notes.append(
+                    _("The sheet “%(sheet)s” is hidden in the file and is left out.")
+                    % {"sheet": other.sheet}
+                )
+        per_round = [(number, other) for number, other in per_round if other.sheet not in hidden]
         if len({number for number, _sheet in per_round}) < len(per_round):
             plan.problems.append(_("The file names one round on two sheets."))
             return plan
         plan.read_as = _("Excel, a sheet per round")
+        read = [other for _number, other in per_round]
         for number, other in per_round:
             _read_per_table(plan, other, team, tables, of_round=number)
     else:
         plan.problems.append(_layout_problem())
         return plan
+    uncalculated = _uncalculated_problem(read)
+    if uncalculated:
+        plan.problems.append(uncalculated)
     if not plan.problems and not tables:
         plan.problems.append(_("The file holds no table with people."))
     round_numbers = sorted({r for r, _label in tables})
@@ -545,13 +658,18 @@ def _lines_on(
 
 
 def earlier_plan_sign(*, school: School, plan: EarlierPlan) -> str:
-    """The rounds of a previewed plan, signed for this school, for the confirming form."""
+    """The rounds of a previewed plan and the date it was read for, signed for this school,
+    for the confirming form."""
+    day = plan.day.isoformat() if plan.day else None
     return signing.dumps(
-        {"school": school.pk, "rounds": plan.rounds}, salt=SIGNING_SALT, compress=True
+        {"school": school.pk, "day": day, "rounds": plan.rounds}, salt=SIGNING_SALT, compress=True
     )
 
 
-def earlier_plan_unsign(*, school: School, token: str) -> list[list[list[int]]]:
+def earlier_plan_unsign(*, school: School, token: str, day: date) -> list[list[list[int]]]:
+    """The rounds of a signed preview, only for the date it was read for: the lines, the people
+    placed in a line from that date and the absent all depend on it, so another date needs
+    another preview."""
     try:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNED_FOR_SECONDS)
     except signing.BadSignature:
@@ -561,7 +679,58 @@ def earlier_plan_unsign(*, school: School, token: str) -> list[list[list[int]]]:
     if data.get("school") != school.pk:
         # the page answers "not found", as for any other school's object
         raise ValidationError("A preview of another school.", code=OTHER_SCHOOL)
+    if data.get("day") != day.isoformat():
+        raise ValidationError(
+            {
+                "date": _(
+                    "The preview was made for another date. Upload the file again to see what "
+                    "recording on this date does."
+                )
+            }
+        )
     return data["rounds"]
+
+
+class AlreadyRecorded(ValidationError):
+    """The same tables are already recorded as a session on that date (a second click on the
+    confirmation, or the back button and confirming again): nothing is recorded twice."""
+
+    def __init__(self, session: PlenarySession):
+        super().__init__(
+            _(
+                "These tables are already recorded as “%(title)s” on %(day)s; they are not "
+                "recorded a second time."
+            )
+            % {"title": session.title, "day": formats.date_format(session.date, "j F Y")},
+            code="already_recorded",
+        )
+        self.session = session
+
+
+def _same_tables_recorded(*, school: School, day: date, rounds) -> PlenarySession | None:
+    """A held session of the school on `day` whose plan holds exactly these tables."""
+    wanted = [{frozenset(table) for table in rnd} for rnd in rounds]
+    seats = (
+        Seat.objects.filter(
+            round__plan__session__school=school,
+            round__plan__session__date=day,
+            round__plan__session__status=PlenarySession.Status.HELD,
+        )
+        .order_by()
+        .values_list("round__plan__session_id", "round__number", "table_id", "member_id")
+    )
+    found: dict[int, dict[int, dict[int, set[int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(set))
+    )
+    for session_id, number, table_id, member_id in seats:
+        found[session_id][number][table_id].add(member_id)
+    for session_id, by_round in sorted(found.items()):
+        held = [
+            {frozenset(table) for table in by_round[number].values()} for number in sorted(by_round)
+        ]
+        if held == wanted:
+            return PlenarySession.objects.get(pk=session_id)
+    return None
 
 
 def _year(school: School, day: date) -> SchoolYear:
@@ -619,6 +788,11 @@ def earlier_session_record(
             _("Someone in this plan has left the team meanwhile. Upload the file again.")
         )
     with transaction.atomic():
+        # one confirmation at a time per school, so two clicks cannot both find no session yet
+        School.objects.select_for_update().filter(pk=school.pk).first()
+        already = _same_tables_recorded(school=school, day=day, rounds=rounds)
+        if already is not None:
+            raise AlreadyRecorded(already)
         placed = _lines_on(school=school, day=day, members=people)
         for _line, membership in placed.values():
             if membership is not None:

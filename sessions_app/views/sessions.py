@@ -26,6 +26,7 @@ from sessions_app.selectors.sessions import (
 )
 from sessions_app.services.earlier import (
     OTHER_SCHOOL,
+    AlreadyRecorded,
     earlier_plan_read,
     earlier_plan_sign,
     earlier_plan_unsign,
@@ -172,8 +173,14 @@ def session_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @school_view("plan_school")
 def earlier_session_view(request: HttpRequest) -> HttpResponse:
     """Record a session held without this app from its table plan: upload, preview, confirm."""
+    posted = request.POST or None
+    if posted is not None and request.FILES.get("file"):
+        # a file uploaded is previewed (and checked for size), never a token of an earlier
+        # preview sent beside it
+        posted = posted.copy()
+        posted["token"] = ""
     form = EarlierSessionForm(
-        request.POST or None,
+        posted,
         request.FILES or None,
         initial={"title": _("Plenary session"), "start_time": "15:00", "end_time": "16:45"},
     )
@@ -184,13 +191,24 @@ def earlier_session_view(request: HttpRequest) -> HttpResponse:
         try:
             earlier_session_check(school=request.school, day=data["date"])
             if data["token"]:
-                session = earlier_session_record(
-                    school=request.school,
-                    day=data["date"],
-                    rounds=earlier_plan_unsign(school=request.school, token=data["token"]),
-                    by=request.user,
-                    **fields,
+                rounds = earlier_plan_unsign(
+                    school=request.school, token=data["token"], day=data["date"]
                 )
+                try:
+                    session = earlier_session_record(
+                        school=request.school,
+                        day=data["date"],
+                        rounds=rounds,
+                        by=request.user,
+                        **fields,
+                    )
+                except AlreadyRecorded as already:
+                    # a second click, or back and confirm again: the session recorded the
+                    # first time, once
+                    messages.info(request, already.messages[0])
+                    return redirect(
+                        "sessions_app:plan-detail", request.school.slug, already.session.pk
+                    )
                 messages.success(
                     request,
                     _(

@@ -4,6 +4,7 @@ saving nothing, the lines and attendance it records, and its tables as the next 
 
 import io
 from datetime import time, timedelta
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -18,6 +19,8 @@ from learninglines.services.people import member_set_active
 from sessions_app.models import PlanChange, PlenarySession, SessionAttendance
 from sessions_app.selectors.plans import plan_history
 from sessions_app.services.earlier import (
+    AlreadyRecorded,
+    EarlierPlan,
     earlier_plan_read,
     earlier_plan_sign,
     earlier_plan_unsign,
@@ -306,11 +309,11 @@ def test_another_schools_people_are_not_found(school, team, day, other_school):
 def test_the_token_holds_the_rounds_for_this_school_only(school, team, day, other_school):
     plan = earlier_plan_read(school=school, content=csv_file(per_table_rows(team)), day=day)
     token = earlier_plan_sign(school=school, plan=plan)
-    assert earlier_plan_unsign(school=school, token=token) == plan.rounds
+    assert earlier_plan_unsign(school=school, token=token, day=day) == plan.rounds
     with pytest.raises(Exception, match="another school"):
-        earlier_plan_unsign(school=other_school, token=token)
+        earlier_plan_unsign(school=other_school, token=token, day=day)
     with pytest.raises(Exception, match="Upload"):
-        earlier_plan_unsign(school=school, token=token[:-2] + "xx")
+        earlier_plan_unsign(school=school, token=token[:-2] + "xx", day=day)
 
 
 # --- the page ---
@@ -362,7 +365,7 @@ def test_a_file_with_problems_shows_them_all_and_offers_no_confirmation(
     html = response.content.decode()
     assert "Het bestand heeft 2 problemen. Er is niets bewaard" in html
     assert "Piet &lt;b&gt;Onbekend&lt;/b&gt;" in html
-    assert 'name="token"' in html  # the upload form's empty field, not a confirmation
+    assert 'name="token"' not in html  # no confirmation, and the upload form carries none
     assert response.context["token"] is None
     assert PlenarySession.objects.count() == 0
 
@@ -483,3 +486,262 @@ def test_a_cell_may_list_a_whole_table(school, team, day):
     rows[2][2] = f"{a2}, Daan van der Brg"
     plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
     assert plan.problems == ["Rij 3: niemand in dit team heet “Daan van der Brg”."]
+
+
+# --- files as schools and other tools make them ---
+
+
+def test_rounds_and_tables_written_once_hold_for_the_rows_under_them(school, team, day):
+    """A round merged down over its tables in Google Sheets or LibreOffice keeps its value in
+    the first row only when saved as CSV; a hand-made plan writes a round once above its
+    tables, and a table once above its people."""
+    a1, b1, c1, a2, b2, c2 = names(team, "A1", "B1", "C1", "A2", "B2", "C2")
+    rows = [
+        ["Tafelindeling studiedag"],
+        [],
+        ["Ronde", "Tafel", "Naam"],
+        ["1", "1", a1],
+        ["", "", b1],
+        ["", "2", c1],
+        ["", "", a2],
+        [],
+        ["Ronde 2", "", ""],  # a round's heading row
+        ["", "Tafel 1", a1],
+        ["", "", b2],
+        ["", "Tafel 2", c2],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows, ","), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [
+        [pks(team, "A1", "B1"), pks(team, "C1", "A2")],
+        [pks(team, "A1", "B2"), pks(team, "C2")],
+    ]
+    # the first row has nothing above it
+    rows = [["Ronde", "Tafel", "Naam"], ["", "1", a1]]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == ["Rij 2: de ronde is leeg."]
+
+
+def test_table_labels_as_people_write_them_name_one_table_in_number_order(school, team, day):
+    rows = [["Ronde", "Tafel", "Naam"]]
+    rows += [["1", "T10", name] for name in names(team, "A1", "B1")]
+    rows += [["1", "Tafel 2", names(team, "C1")[0]], ["1", "T2", names(team, "A2")[0]]]
+    rows += [["1", "02", names(team, "B2")[0]], ["1", "tafel nr. 2", names(team, "C2")[0]]]
+    rows += [["1", "Tafel B", names(team, "A3")[0]], ["1", "b", names(team, "B3")[0]]]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [
+        [pks(team, "C1", "A2", "B2", "C2"), pks(team, "A1", "B1"), pks(team, "A3", "B3")]
+    ]
+
+
+def test_a_cell_saying_someone_was_not_there_seats_nobody(school, team, day):
+    a1, b1, c1, a2 = names(team, "A1", "B1", "C1", "A2")
+    rows = [
+        ["Naam", "Ronde 1", "Ronde 2"],
+        [a1, "1", "Afwezig"],
+        [b1, "1", "2"],
+        [c1, "ziek", "2"],
+        [a2, "n.v.t.", "-"],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [[pks(team, "A1", "B1")], [pks(team, "B1", "C1")]]
+    # a row per table with the absent listed at a "table" of their own
+    rows = [
+        ["Ronde", "Tafel", "Deelnemers"],
+        ["1", "1", f"{a1}, {b1}"],
+        ["1", "Afwezig", f"{c1}, {a2}"],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [[pks(team, "A1", "B1")]]
+
+
+def test_names_with_initials_and_addresses_as_mail_programs_copy_them(school, team, day):
+    anna = MemberFactory(school=school, first_name="Anna", name_prefix="de", last_name="Vries")
+    omer = MemberFactory(school=school, first_name="Ömer", last_name="Y\u0131lmaz")
+    membership_move(member=anna, line=team.lines[0], start=team.year.start)
+    membership_move(member=omer, line=team.lines[1], start=team.year.start)
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    rows = [
+        ["Ronde", "Tafel", "Naam"],
+        ["1", "1", "A. de Vries"],
+        ["1", "1", "Omer Yilmaz"],  # as a file without the dotless i writes it
+        ["1", "2", f"{a1.full_name} <{a1.user.email.upper()}>"],
+        ["1", "2", f"mailto:{b1.user.email}"],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [[[anna.pk, omer.pk], [a1.pk, b1.pk]]]
+    # Windows-1252 (an older Excel's CSV) has "Ömer" but no dotless i
+    content = "\r\n".join(";".join(row) for row in rows).encode("cp1252")
+    assert earlier_plan_read(school=school, content=content, day=day).rounds == plan.rounds
+    # a list pasted from a mail program, and initials two colleagues share
+    MemberFactory(school=school, first_name="Arie", name_prefix="de", last_name="Vries")
+    rows = [
+        ["Ronde", "Tafel", "Deelnemers"],
+        ["1", "1", f"{a1.full_name} <{a1.user.email}>; {b1.full_name} <{b1.user.email}>"],
+        ["1", "2", "A. de Vries"],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == [
+        "Rij 3: 2 collega\u2019s heten “A. de Vries”: schrijf in plaats daarvan het e-mailadres."
+    ]
+
+
+def workbook_bytes(workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_hidden_sheet_of_a_round_is_left_out_with_a_note(school, team, day):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Uitleg"
+    for title, people in (("Ronde 1", ("A1", "B1")), ("Ronde 2", ("A1", "C1"))):
+        sheet = workbook.create_sheet(title)
+        sheet.append(["Tafel", "Persoon 1", "Persoon 2"])
+        sheet.append(["1", *names(team, *people)])
+    draft = workbook.create_sheet("Ronde 3")
+    draft.append(["Tafel", "Persoon 1", "Persoon 2"])
+    draft.append(["1", *names(team, "A1", "B1")])
+    draft.sheet_state = "hidden"
+    plan = earlier_plan_read(school=school, content=workbook_bytes(workbook), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [[pks(team, "A1", "B1")], [pks(team, "A1", "C1")]]
+    assert plan.notes == ["Het blad “Ronde 3” is verborgen in het bestand en wordt weggelaten."]
+
+
+def test_formulas_without_a_saved_result_are_a_problem_not_empty_cells(school, team, day):
+    """A plan made with formulas and saved by a program that does not calculate them (a
+    script, some exports) holds no result: read as empty, the person would lose a seat."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Naam", "Ronde 1", "Ronde 2"])
+    sheet.append([*names(team, "A1"), 1, "=B2+1"])
+    sheet.append([*names(team, "B1"), 1, 2])
+    plan = earlier_plan_read(school=school, content=workbook_bytes(workbook), day=day)
+    assert plan.rounds == []
+    assert plan.problems == [
+        "In deze cellen staat een formule waarvan de uitkomst niet in het bestand is "
+        "opgeslagen, dus we kunnen ze niet lezen: C2. Open het bestand in Excel of LibreOffice, "
+        "sla het daar op en upload het opnieuw."
+    ]
+
+
+def test_a_large_school_is_previewed_in_a_few_queries(
+    school, team, day, django_assert_max_num_queries
+):
+    """150 people in 12 rounds: the preview's queries do not grow with the file."""
+    people = [m for line in team.lines for m in team.members[line.letter]]
+    for number in range(141):
+        member = MemberFactory(school=school, first_name=f"Extra{number}", last_name="Collega")
+        membership_move(member=member, line=team.lines[number % 3], start=team.year.start)
+        people.append(member)
+    rows = [["Naam", "E-mailadres", *(f"Ronde {r}" for r in range(1, 13))]]
+    for i, member in enumerate(people):
+        rows.append(
+            [member.sort_name, member.user.email, *(str((i * r) % 37 + 1) for r in range(1, 13))]
+        )
+    with django_assert_max_num_queries(8):
+        plan = earlier_plan_read(school=school, content=xlsx_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.seated == 150
+    assert len(plan.rounds) == 12
+
+
+# --- the page: confirming twice, another date, a token beside a file ---
+
+
+def preview_token(client, school, day, rows) -> str:
+    upload = SimpleUploadedFile("tafels.csv", csv_file(rows))
+    response = client.post(page(school), form_data(day, file=upload))
+    assert response.context["preview"].problems == []
+    return response.context["token"]
+
+
+def test_confirming_twice_records_the_session_once(client, school, steering, team, day):
+    """A double click, or the back button and confirming again."""
+    client.force_login(steering.user)
+    token = preview_token(client, school, day, per_table_rows(team))
+    first = client.post(page(school), form_data(day, token=token))
+    again = client.post(page(school), form_data(day, token=token, title="Nog een keer"))
+    session = PlenarySession.objects.get()
+    assert (
+        first["Location"]
+        == again["Location"]
+        == reverse("sessions_app:plan-detail", args=[school.slug, session.pk])
+    )
+    shown = client.get(again["Location"]).content.decode()
+    assert "Deze tafels zijn al vastgelegd als “Studiedag oktober”" in shown
+    assert session.title == "Studiedag oktober"
+    # the service refuses it too, whoever calls it
+    with pytest.raises(AlreadyRecorded) as refused:
+        earlier_session_record(
+            school=school,
+            title="Derde",
+            day=day,
+            start_time=time(9, 0),
+            end_time=time(10, 0),
+            rounds=earlier_plan_unsign(school=school, token=token, day=day),
+        )
+    assert refused.value.session == session
+    assert PlenarySession.objects.count() == 1
+
+
+def test_a_preview_confirmed_with_another_date_records_nothing(client, school, steering, team):
+    """The hidden date changed under an old token: the lines, who is placed in a line from
+    the date and who is absent all depend on the date, so the preview no longer holds."""
+    first_day = team.year.start  # never after today
+    previewed = first_day + timedelta(days=1)
+    client.force_login(steering.user)
+    newcomer = MemberFactory(school=school, first_name="Nina", last_name="Nieuw")
+    membership_move(member=newcomer, line=team.lines[0], start=previewed + timedelta(days=2))
+    rounds = [[[newcomer.pk, *pks(team, "A1")]]]
+    token = earlier_plan_sign(school=school, plan=EarlierPlan(rounds=rounds, day=previewed))
+    response = client.post(page(school), form_data(first_day, token=token))
+    assert response.status_code == 200
+    assert "Het voorbeeld is voor een andere datum gemaakt." in " ".join(
+        response.context["form"].errors["date"]
+    )
+    assert PlenarySession.objects.count() == 0
+    assert LineMembership.objects.get(member=newcomer).start == previewed + timedelta(days=2)
+    with pytest.raises(ValidationError):
+        earlier_plan_unsign(school=school, token=token, day=first_day)
+    assert earlier_plan_unsign(school=school, token=token, day=previewed) == rounds
+
+
+def test_a_new_file_is_previewed_not_the_token_of_a_failed_confirmation(
+    client, school, steering, team, day
+):
+    """After a confirmation fails (too old, someone left), the upload form must not send the
+    old token along: the file uploaded there is what is previewed, never recorded unseen."""
+    client.force_login(steering.user)
+    token = preview_token(client, school, day, per_table_rows(team))
+    member_set_active(member=team.members["C"][0], active=False)
+    failed = client.post(page(school), form_data(day, token=token))
+    assert PlenarySession.objects.count() == 0
+    assert 'name="token"' not in failed.content.decode()
+    # a request that still sends a token beside a file: the file wins
+    rows = [
+        ["Ronde", "Tafel", "Naam"],
+        ["1", "1", *names(team, "A1")],
+        ["1", "1", *names(team, "B1")],
+    ]
+    upload = SimpleUploadedFile("tafels.csv", csv_file(rows))
+    response = client.post(page(school), form_data(day, token=token, file=upload))
+    assert response.status_code == 200
+    assert PlenarySession.objects.count() == 0
+    assert response.context["preview"].rounds == [[pks(team, "A1", "B1")]]
+
+
+def test_a_token_older_than_two_hours_records_nothing(client, school, steering, team, day):
+    client.force_login(steering.user)
+    token = preview_token(client, school, day, per_table_rows(team))
+    later = timezone.now() + timedelta(hours=2, minutes=1)
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        response = client.post(page(school), form_data(day, token=token))
+    assert response.status_code == 200
+    assert "Upload het bestand opnieuw" in response.content.decode()
+    assert PlenarySession.objects.count() == 0

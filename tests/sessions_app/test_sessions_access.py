@@ -303,7 +303,7 @@ def _session_earlier(p: Plenary) -> Change:
     """Confirming the preview of an earlier session's tables (two tables of the first six)."""
     day = max(p.year.start, timezone.localdate() - timedelta(days=7))
     first, second = [m.pk for m in p.members[:3]], [m.pk for m in p.members[3:6]]
-    plan = EarlierPlan(rounds=[[first, second]])
+    plan = EarlierPlan(rounds=[[first, second]], day=day)
     data = {
         "title": "Bijeenkomst op papier",
         "date": day.isoformat(),
