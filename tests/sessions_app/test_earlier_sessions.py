@@ -745,3 +745,10 @@ def test_a_token_older_than_two_hours_records_nothing(client, school, steering, 
     assert response.status_code == 200
     assert "Upload het bestand opnieuw" in response.content.decode()
     assert PlenarySession.objects.count() == 0
+
+
+def test_the_sessions_list_points_a_new_school_to_recording(client, school, steering, team):
+    client.force_login(steering.user)
+    html = client.get(reverse("sessions_app:session-list", args=[school.slug])).content.decode()
+    assert "Al een bijeenkomst gehouden voordat jullie deze app gebruikten?" in html
+    assert f'href="{page(school)}"' in html
