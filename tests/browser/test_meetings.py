@@ -56,7 +56,8 @@ def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
     colleague = MemberFactory(school=school, first_name="Cor", last_name="Claassen")
     join(colleague, line)
     join(steering, other)
-    day = timezone.localdate() + timedelta(days=7)
+    # A week ahead, but inside the line's school year (late in July its last day).
+    day = min(timezone.localdate() + timedelta(days=7), line.year.end)
 
     # The steering group plans a meeting of line A from the all-lines page.
     sign_in(page, live_server, steering.user)

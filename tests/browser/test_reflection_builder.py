@@ -81,8 +81,9 @@ def test_steering_member_builds_and_opens_the_reflection_form(
     # Up one place with the keyboard alone: Tab to its "up" button, Enter.
     page.goto(page.url.split("#")[0])
     focus_by_tab(page, f'button[aria-label="“{NEW_QUESTION}” omhoog"]')
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    # A plain form post: wait for the new page (the old one is already "loaded").
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
     expect(page.locator(".builder-item h3").nth(4)).to_contain_text(NEW_QUESTION)
     questionnaire = Questionnaire.objects.get(session=session)
     assert list(
