@@ -135,19 +135,34 @@ LOG_ENTRIES = [
 ]
 
 
-def _weekday(day: date) -> date:
-    """A school day: Saturday and Sunday move to the Monday after."""
-    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+def _school_day(day: date, first: date, last: date) -> date:
+    """`day` kept within first..last, on a weekday where the span has one near it: a weekend
+    moves to the Monday after, or else to the Friday before (a past date never becomes a future
+    one, nor a date inside the school year one after it)."""
+    day = min(max(day, first), last)
+    if day.weekday() < 5:
+        return day
+    monday = day + timedelta(days=7 - day.weekday())
+    friday = day - timedelta(days=day.weekday() - 4)
+    return monday if monday <= last else friday if friday >= first else day
+
+
+# The exchanges ahead: (days from today, hour, minute): agreed, then two moments proposed.
+AHEAD = [(7, 15, 30), (9, 14, 0), (11, 15, 15)]
 
 
 def _timeline(start: date, end: date, today: date) -> dict:
-    """Dates for the demo, spread over the part of the year that has passed."""
-    span = max((today - start).days, 12)
-    held = _weekday(start + timedelta(days=span * 2 // 3))
-    before = [_weekday(start + timedelta(days=span * n // 12)) for n in (2, 4, 6)]
-    after = [_weekday(held + timedelta(days=(span // 3) * n // 4)) for n in (1, 2, 3)]
-    upcoming = _weekday(min(today + timedelta(days=7), end))
-    draft = _weekday(min(today + timedelta(days=14), end))
+    """Dates for the demo, spread over the part of the year that has passed: the meetings and
+    the held session on or before today, the coming ones on or after today, all inside the
+    school year (at its very start or end they may share a day)."""
+    span = (today - start).days
+    held = _school_day(start + timedelta(days=span * 2 // 3), start, today)
+    before = [_school_day(start + timedelta(days=span * n // 12), start, held) for n in (2, 4, 6)]
+    after = [
+        _school_day(held + timedelta(days=(span // 3) * n // 4), held, today) for n in (1, 2, 3)
+    ]
+    upcoming = _school_day(today + timedelta(days=7), today, end)
+    draft = _school_day(today + timedelta(days=14), today, end)
     return {"before": before, "held": held, "after": after, "upcoming": upcoming, "draft": draft}
 
 
@@ -431,8 +446,16 @@ def _exchanges(school: School, year: SchoolYear, dates: dict, result) -> None:
         sharing="private",
         now=after,
     )
-    # Agreed for next week.
-    moment = _at(_weekday(today + timedelta(days=7)), 15, 30)
+    # Agreed for next week, and waiting for an answer: moments ahead, inside the school year
+    # (none are left on its last day).
+    ahead = [
+        _at(_school_day(today + timedelta(days=n), today, year.end), h, m) for n, h, m in AHEAD
+    ]
+    if any(moment <= timezone.now() for moment in ahead):
+        _drop_mails(school, mails_before)
+        result.created.append(f"1 small exchange and an ambition at {school.name}")
+        return
+    moment = ahead[0]
     planned = exchange_start(
         initiator=planned_with,
         invitees=[demo_teacher],
@@ -449,17 +472,18 @@ def _exchanges(school: School, year: SchoolYear, dates: dict, result) -> None:
         invitees=[demo_teacher],
         topic="Samen een les burgerschap uitproberen",
         kind="lesson",
-        moments=[
-            _at(_weekday(today + timedelta(days=9)), 14, 0),
-            _at(_weekday(today + timedelta(days=11)), 15, 15),
-        ],
+        moments=sorted(set(ahead[1:])),
     )
-    # As if arranged earlier: their mails (and the links in them) are not left in the outbox.
+    _drop_mails(school, mails_before)
+    result.created.append(f"3 small exchanges and an ambition at {school.name}")
+
+
+def _drop_mails(school: School, mails_before: int) -> None:
+    """As if arranged earlier: their mails (and the links in them) are not left in the outbox."""
     mails = OutgoingMail.objects.filter(pk__gt=mails_before, school=school)
     links = list(mails.exclude(magic_link=None).values_list("magic_link_id", flat=True))
     mails.delete()
     MagicLink.objects.filter(pk__in=links).delete()
-    result.created.append(f"3 small exchanges and an ambition at {school.name}")
 
 
 def _signed_in(school: School) -> None:

@@ -242,3 +242,50 @@ def test_seed_demo_gives_the_demo_teacher_small_exchanges_and_an_ambition():
     assert PeerExchange.objects.filter(school__slug="de-vlinder").count() == 0
     [ambition] = Ambition.objects.filter(member=demo_teacher)
     assert ambition.sharing == "team"
+
+
+# The school year's edges, and a weekend in it, at 10:00 and at 18:00 in Amsterdam: the first
+# day (a Saturday in 2026), the third, a Sunday mid-year, the last Friday and the last day (a
+# Saturday in 2027, when no school day is left after it).
+EDGE_DAYS = [
+    (2026, 8, 1, 10),
+    (2026, 8, 3, 18),
+    (2027, 1, 17, 10),
+    (2027, 7, 30, 18),
+    (2027, 7, 31, 10),
+    (2027, 7, 31, 18),
+]
+
+
+@pytest.mark.parametrize(("year", "month", "day", "hour"), EDGE_DAYS)
+def test_seed_demo_runs_on_any_day_of_the_school_year(year, month, day, hour):
+    """The demo follows today: what it says was held lies on or before today, what is to
+    come on or after it, all inside the school year."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from learninglines.models import LineMeeting
+    from sessions_app.models import PeerExchange, PlenarySession
+
+    moment = datetime(year, month, day, hour, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo", allow_production=True)
+        today = timezone.localdate()
+        assert today == date(year, month, day)
+        regenboog = School.objects.get(slug="de-regenboog")
+        school_year = SchoolYear.objects.get(school=regenboog)
+        assert school_year.start <= today <= school_year.end
+        meetings = LineMeeting.objects.filter(line__school=regenboog)
+        assert meetings.count() == 28
+        for meeting in meetings:
+            assert school_year.start <= meeting.date <= school_year.end
+            if meeting.attendance.exists():  # held: notes and attendance written
+                assert meeting.date <= today
+        held = PlenarySession.objects.get(school=regenboog, status="held")
+        published = PlenarySession.objects.get(school=regenboog, status="published")
+        assert school_year.start <= held.date <= today <= published.date <= school_year.end
+        for exchange in PeerExchange.objects.filter(school=regenboog, status="agreed"):
+            assert timezone.localtime(exchange.starts_at) > timezone.localtime()
+            assert timezone.localdate(exchange.starts_at) <= school_year.end
