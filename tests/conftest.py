@@ -2,9 +2,12 @@
 
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -78,6 +81,27 @@ def _postgresql_only(request):
 
     if connection.vendor != "postgresql":
         pytest.skip(f"needs PostgreSQL (CI runs it there): {marker.args[0]}")
+
+
+# A Wednesday morning in the middle of a school year (1 August to 31 July). Tests reckon from
+# "today" (a session next week, a meeting last month); on the year's first or last days such a
+# date falls outside the year. The clock starts here for every test and runs on from it, so a
+# test sees the same calendar whatever day the suite runs. Tests of the year's edges move the
+# clock themselves (time_machine.travel). Not moved: browser tests (Chromium keeps the real
+# clock, and its cookies would expire against a clock far in the past) and tests of the
+# deployment (other processes keep the real clock).
+MID_YEAR = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+OPS_TESTS = Path(__file__).parent / "ops"
+
+
+@pytest.fixture(autouse=True)
+def _mid_year_clock(request):
+    path = Path(str(request.node.fspath))
+    if request.node.get_closest_marker("browser") or path.is_relative_to(OPS_TESTS):
+        yield
+        return
+    with time_machine.travel(MID_YEAR, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
