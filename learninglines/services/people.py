@@ -191,8 +191,10 @@ def member_update(
 
     A new address moves the member to the account of that address. Refused when that account
     already belongs to another member of this school, when the old account has administrator
-    rights, or (to keep one person's other schools out of it) when the old account is used
-    elsewhere and the new address has no account yet.
+    rights, when someone else (`by`) changes the address of a person who has signed in with it
+    (the administration does that in the admin, which calls this without `by`), or (to keep
+    one person's other schools out of it) when the old account is used elsewhere and the new
+    address has no account yet.
     An erased member's details stay erased. The old address gets a mail saying so (and by whom):
     whoever controls the new address can sign in as this member, so a change the person did not
     expect must not go unnoticed.
@@ -218,6 +220,20 @@ def member_update(
                             "This account has administrator rights: ask the administration to "
                             "change the address."
                         )
+                    }
+                )
+            if member.user.last_login is not None and by is not None and by != member.user:
+                # Whoever controls the new address signs in as this person and reads what only
+                # they may read (a private learning log, private answers): once someone has
+                # signed in, the school does not move their account to another address.
+                raise ValidationError(
+                    {
+                        "email": _(
+                            "%(name)s has signed in with this address already. So that nobody "
+                            "else can take over the account, only the administration changes "
+                            "it: ask them."
+                        )
+                        % {"name": member.full_name}
                     }
                 )
             normalised = User.objects.normalize_email(email)

@@ -154,6 +154,13 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         "is_steering": member.is_steering,
     }
     form = MemberForm(request.POST or None, initial=initial)
+    if member.user.last_login is not None and member.user != request.user:
+        # member_update refuses it; the form says so before anyone types (a disabled field
+        # keeps its initial value, whatever is posted)
+        form.fields["email"].disabled = True
+        form.fields["email"].help_text = _(
+            "%(name)s has signed in with this address: only the administration changes it."
+        ) % {"name": member.full_name}
     if request.method == "POST" and form.is_valid():
         try:
             member_update(member=member, by=request.user, **form.cleaned_data)

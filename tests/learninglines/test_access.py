@@ -1,9 +1,11 @@
 """Every URL with the trio (owner, weaker role, stranger), plus anonymous: exact statuses."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange import urls as root_urls
+from learninglines.services.people import member_update
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +253,55 @@ def test_sign_out_is_a_post(client, teacher):
     assert "_auth_user_id" not in client.session
     assert "Je bent uitgelogd" in client.get("/logout/").content.decode()
     assert client.put("/logout/").status_code == 405
+
+
+@pytest.mark.parametrize("who", ["steering", "coach"])
+def test_the_address_of_someone_who_signed_in_is_changed_only_by_the_administration(
+    client, people, school, who
+):
+    # Whoever controls the new address signs in as this teacher and reads their private
+    # learning log: once the teacher has signed in, the school cannot move the account.
+    from django.utils import timezone
+
+    member = MemberFactory(school=school, first_name="Noor", last_name="Bakker")
+    member.user.last_login = timezone.now()
+    member.user.save(update_fields=["last_login"])
+    old = member.user.email
+    UserFactory(email="tweede@elders.example")  # an account of its own, not of this school
+    url = reverse("learninglines:member-update", args=["de-regenboog", member.pk])
+    page = as_user(client, people[who]).get(url).content.decode()
+    assert "Noor Bakker heeft met dit adres ingelogd: alleen de beheerder wijzigt het." in page
+    for address in ("aanvaller@elders.example", "tweede@elders.example"):
+        data = {"first_name": "Noortje", "last_name": "Bakker", "email": address}
+        assert as_user(client, people[who]).post(url, data).status_code == 302
+        member.refresh_from_db()
+        # the name changed, the address did not
+        assert (member.first_name, member.user.email) == ("Noortje", old)
+    # the service refuses it too, whatever the page sends
+    with pytest.raises(ValidationError) as refused:
+        member_update(
+            member=member,
+            first_name="Noor",
+            last_name="Bakker",
+            email="aanvaller@elders.example",
+            by=people[who],
+        )
+    assert refused.value.message_dict["email"] == [
+        "Noor Bakker heeft al met dit adres ingelogd. Zodat niemand anders het account kan "
+        "overnemen, wijzigt alleen de beheerder het: vraag het hen."
+    ]
+    member.refresh_from_db()
+    assert member.user.email == old
+
+
+def test_a_steering_member_who_signed_in_changes_their_own_address(client, steering):
+    from django.utils import timezone
+
+    steering.user.last_login = timezone.now()
+    steering.user.save(update_fields=["last_login"])
+    url = reverse("learninglines:member-update", args=["de-regenboog", steering.pk])
+    data = {"first_name": "Anouk", "name_prefix": "de", "last_name": "Vries"}
+    data |= {"email": "anouk.nieuw@example.org", "is_steering": "on"}
+    assert as_user(client, steering.user).post(url, data).status_code == 302
+    steering.user.refresh_from_db()
+    assert steering.user.email == "anouk.nieuw@example.org"
