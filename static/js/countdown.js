@@ -2,9 +2,24 @@
 // clock), so a phone with a wrong clock still shows the right time. When the server's next
 // answer arrives (htmx polling), the count starts again from its value. At zero the clock's
 // container gets data-time-up: the page shows "time is up" in words and a striped frame, never
-// colour alone.
+// colour alone, and a screen reader hears it once, through the page's #announcer (the clock
+// itself is replaced at every poll, so a live region inside it is not reliably read out). The
+// clock's data-clock-key names one run of one assignment: the same key is said once, however
+// many polls show it.
 (() => {
   const started = new WeakMap();
+  const announcer = document.getElementById("announcer");
+  let announced = null;
+
+  function announce(clock) {
+    const key = clock.dataset.clockKey;
+    const text = clock.dataset.timeUpText;
+    if (!announcer || !key || !text || key === announced) {
+      return;
+    }
+    announced = key;
+    announcer.textContent = text;
+  }
 
   function format(seconds) {
     const minutes = Math.floor(seconds / 60);
@@ -14,6 +29,7 @@
 
   function tick() {
     const now = performance.now();
+    document.querySelectorAll("[data-clock][data-time-up]").forEach(announce);
     document.querySelectorAll("[data-countdown]").forEach((element) => {
       if (!started.has(element)) {
         started.set(element, now);
@@ -27,6 +43,7 @@
       const clock = element.closest("[data-clock]");
       if (clock && left === 0) {
         clock.setAttribute("data-time-up", "");
+        announce(clock);
       }
     });
   }

@@ -242,3 +242,39 @@ def test_moving_an_assignment_lands_the_focus_on_it_in_its_new_place(
     expect(item).to_be_focused()
     expect(page.locator("li.program-item").nth(1)).to_have_id(moved)
     accessible(page, serious_violations, errors)
+
+
+def test_a_screen_reader_hears_once_that_the_time_is_up(
+    page: Page, serious_violations, live_server
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sessions_app.services.day import clock_act, session_publish
+
+    email, _teacher, questionnaire = an_open_form()
+    session = questionnaire.session
+    plan_generate(session=session, seed=0)
+    session_publish(session=session)
+    first = session.assignments.order_by("position").first()
+    # Started so long ago that 2 seconds of the first assignment are left.
+    clock_act(
+        session=session,
+        action="start",
+        now=timezone.now() - timedelta(minutes=first.duration_minutes) + timedelta(seconds=2),
+    )
+    errors = console_errors(page)
+    sign_in(page, live_server, email)
+    page.goto(live_server.url + f"/s/{session.school.slug}/sessions/{session.pk}/me/")
+    expect(page.locator(".my-now h2")).to_have_text(first.title)
+    expect(page.locator("#announcer")).to_have_text("De tijd is om", timeout=10_000)
+    expect(page.locator(".clock-line .time-up-text")).to_be_visible()
+    # The poll brings the same run of the same assignment back: nothing is said again.
+    page.evaluate("document.getElementById('announcer').textContent = ''")
+    count_swaps(page, "my-session")
+    page.evaluate("htmx.ajax('GET', location.pathname, {target: '#my-session', swap: 'outerHTML'})")
+    page.wait_for_function("() => window.swaps >= 1")
+    page.wait_for_timeout(600)  # two ticks of the countdown, which would say it
+    expect(page.locator("#announcer")).to_have_text("")
+    accessible(page, serious_violations, errors)
