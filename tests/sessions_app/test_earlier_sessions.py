@@ -26,6 +26,7 @@ from sessions_app.services.earlier import (
     earlier_plan_unsign,
     earlier_session_record,
 )
+from sessions_app.services.plans import plan_generate
 from tests.factories import MemberFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -752,3 +753,43 @@ def test_the_sessions_list_points_a_new_school_to_recording(client, school, stee
     html = client.get(reverse("sessions_app:session-list", args=[school.slug])).content.decode()
     assert "Al een bijeenkomst gehouden voordat jullie deze app gebruikten?" in html
     assert f'href="{page(school)}"' in html
+
+
+def test_the_next_plan_seats_nobody_with_someone_met_at_the_recorded_session(
+    school, make_team, make_session
+):
+    """A school's first year with the app: a plenary held on paper in October, recorded from
+    its file; the plan of the next session avoids every encounter of it."""
+    team = make_team([4, 4, 4, 4])
+    day = max(team.year.start, timezone.localdate() - timedelta(days=21))
+    a, b, c, d = (team.members[letter] for letter in "ABCD")
+    rows = [["Ronde", "Tafel", "Persoon 1", "Persoon 2", "Persoon 3", "Persoon 4"]]
+    # Round 1: the i-th of every line; round 2: lines shifted as in the affine plane of order 4
+    # (indices added in GF(4), written as xor), so two more rounds without a repeat exist. A
+    # cyclic shift would not do: a cyclic Latin square of even order has no orthogonal mate.
+    for number in range(4):
+        rows.append(["1", str(number + 1)] + [m[number].full_name for m in (a, b, c, d)])
+        shifted = (a[number], b[number ^ 1], c[number ^ 2], d[number ^ 3])
+        rows.append(["2", str(number + 1)] + [m.full_name for m in shifted])
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    earlier_session_record(
+        school=school,
+        title="Oktober (op papier)",
+        day=day,
+        start_time=time(15, 0),
+        end_time=time(16, 30),
+        rounds=plan.rounds,
+    )
+    met = {frozenset((x, y)) for rnd in plan.rounds for t in rnd for x in t for y in t if x != y}
+    assert len(met) == 2 * 4 * 6  # 2 rounds of 4 tables of 4: 6 pairs each, none twice
+
+    later = make_session(days=(timezone.localdate() - team.year.start).days + 7)
+    made = plan_generate(session=later, seed=0)
+    assert made.report["repeats"] == 0
+    assert made.report["repeats_history"] == 0
+    for rnd in made.rounds.all():
+        for table in rnd.tables.all():
+            seated = list(table.seats.values_list("member_id", flat=True))
+            assert len(seated) == 4
+            assert not any(frozenset((x, y)) in met for x in seated for y in seated if x != y)
