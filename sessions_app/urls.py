@@ -24,6 +24,11 @@ urlpatterns = [
     path(S, sessions.session_list_view, name="session-list"),
     path(f"{S}create/", sessions.session_create_view, name="session-create"),
     path(f"{S}earlier/", sessions.earlier_session_view, name="session-earlier"),
+    path(
+        f"{S}earlier/team.<str:kind>",
+        sessions.earlier_template_view,
+        name="session-earlier-template",
+    ),
     path(f"{S}<int:pk>/", sessions.session_detail_view, name="session-detail"),
     path(f"{S}<int:pk>/update/", sessions.session_update_view, name="session-update"),
     path(f"{S}<int:pk>/delete/", sessions.session_delete_view, name="session-delete"),

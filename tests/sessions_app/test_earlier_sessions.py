@@ -793,3 +793,53 @@ def test_the_next_plan_seats_nobody_with_someone_met_at_the_recorded_session(
             seated = list(table.seats.values_list("member_id", flat=True))
             assert len(seated) == 4
             assert not any(frozenset((x, y)) in met for x in seated for y in seated if x != y)
+
+
+def test_the_team_list_filled_in_reads_back_as_the_tables(client, school, steering, team, day):
+    """The list to fill in: everyone in a line this year, in register order; with a table per
+    round written in Excel it is a plan the page reads."""
+    left = team.members["C"][2]
+    member_set_active(member=left, active=False)
+    client.force_login(steering.user)
+    url = reverse("sessions_app:session-earlier-template", args=[school.slug, "xlsx"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="tafelindeling-invullen.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Naam", "E-mailadres", "Leerlijn", "Ronde 1", "Ronde 2"]
+    everyone = [m for m in team.everyone if m.pk != left.pk]
+    assert [row[:3] for row in rows[1:]] == [
+        [m.sort_name, m.user.email, line.name]
+        for m, line in sorted(
+            ((m, line) for line in team.lines for m in team.members[line.letter] if m != left),
+            key=lambda pair: (pair[0].sort_name.casefold(), pair[0].user.email),
+        )
+    ]
+    assert all(row[3:] == [None, None] for row in rows[1:])
+    # Filled in: lines A and B at table 1 in round 1, line C at table 2; in round 2 lines B
+    # and C at table 1, line A not there.
+    line_of = {m.user.email: line.letter for line in team.lines for m in team.members[line.letter]}
+    for number, row in enumerate(rows[1:], start=2):
+        letter = line_of[row[1]]
+        sheet.cell(row=number, column=4).value = 1 if letter in "AB" else 2
+        sheet.cell(row=number, column=5).value = "" if letter == "A" else "Tafel 1"
+    out = io.BytesIO()
+    book.save(out)
+    plan = earlier_plan_read(school=school, content=out.getvalue(), day=day)
+    assert plan.problems == []
+    by_pk = {m.pk: m for m in everyone}
+    assert [[sorted(by_pk[pk].sort_name for pk in t) for t in rnd] for rnd in plan.rounds] == [
+        [
+            sorted(m.sort_name for m in everyone if line_of[m.user.email] in "AB"),
+            sorted(m.sort_name for m in everyone if line_of[m.user.email] == "C"),
+        ],
+        [sorted(m.sort_name for m in everyone if line_of[m.user.email] != "A")],
+    ]
+    csv_url = reverse("sessions_app:session-earlier-template", args=[school.slug, "csv"])
+    text = client.get(csv_url).content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Naam;E-mailadres;Leerlijn;Ronde 1;Ronde 2"
+    assert len(text.splitlines()) == len(everyone) + 1
+    bad = reverse("sessions_app:session-earlier-template", args=[school.slug, "pdf"])
+    assert client.get(bad).status_code == 404

@@ -52,6 +52,9 @@ PAGES: dict[str, Callable[[Plenary], str]] = {
     "session-list": lambda p: reverse("sessions_app:session-list", args=[p.school.slug]),
     "session-create": lambda p: reverse("sessions_app:session-create", args=[p.school.slug]),
     "session-earlier": lambda p: reverse("sessions_app:session-earlier", args=[p.school.slug]),
+    "session-earlier-template": lambda p: reverse(
+        "sessions_app:session-earlier-template", args=[p.school.slug, "csv"]
+    ),
     "session-detail": lambda p: p.url("session-detail"),
     "session-update": lambda p: p.url("session-update"),
     "assignment-create": lambda p: p.url("assignment-create"),
@@ -427,6 +430,7 @@ PLENARY_URLS = {
     "session-list",
     "session-create",
     "session-earlier",
+    "session-earlier-template",
     "session-detail",
     "session-update",
     "session-delete",
