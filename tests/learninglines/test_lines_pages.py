@@ -189,3 +189,27 @@ def test_an_empty_line_leads_the_steering_group_to_the_team_page(client, school,
     html = client.get(empty.get_absolute_url()).content.decode()
     members = html[html.index('id="members-title"') :]
     assert team in members[: members.index("</section>")]
+
+
+def test_the_schools_own_text_is_marked_dutch_on_an_english_page(client, teacher, line):
+    """A screen reader reads a line's goal, description and steps in the school's language
+    when the page speaks another."""
+    from django.conf import settings
+
+    line.goal = "Kinderen lezen elke dag met plezier."
+    line.description = "We werken met vraagkaarten."
+    line.save()
+    LineStep.objects.create(line=line, position=1, title="Vraagkaarten maken")
+    client.force_login(teacher.user)
+    url = reverse("learninglines:line-detail", args=[line.school.slug, line.pk])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert '<html lang="en">' in english
+    assert '<p lang="nl">Kinderen lezen elke dag met plezier.</p>' in english
+    assert '<p lang="nl">We werken met vraagkaarten.</p>' in english
+    assert '<span lang="nl">Vraagkaarten maken</span>' in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    dutch = client.get(url).content.decode()
+    assert '<html lang="nl">' in dutch
+    assert 'lang="nl">Kinderen' not in dutch
+    assert "<p>Kinderen lezen elke dag met plezier.</p>" in dutch
