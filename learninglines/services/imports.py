@@ -359,6 +359,7 @@ class Table:
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
     sheet: str = ""  # a workbook sheet's name
+    hidden: bool = False  # a workbook sheet Excel does not show (hidden or very hidden)
 
 
 _FORCED_TEXT = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
@@ -638,6 +639,7 @@ class SheetMarks:
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
     sheet: str = ""  # a workbook sheet's name
+    hidden: bool = False  # a workbook sheet Excel does not show (hidden or very hidden)
 
 
 def _sheet_marks(sheet) -> SheetMarks:
@@ -789,6 +791,7 @@ def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table
             table.uncalculated = marks.uncalculated
             table.hidden_rows = marks.hidden_rows
             table.sheet = sheet.title
+            table.hidden = sheet.sheet_state != "visible"
             yield table
     except ImportFileError:
         raise

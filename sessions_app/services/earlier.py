@@ -37,14 +37,12 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time
 
-import openpyxl
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -427,18 +425,6 @@ def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Table
             tables[(r, label)].append((at, member))
 
 
-def _hidden_sheets(content: bytes) -> set[str]:
-    """The names of a workbook's sheets that Excel does not show (hidden or very hidden)."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-    except Exception:  # read_sheets read it; a sheet list we cannot read hides nothing
-        return set()
-    try:
-        return {sheet.title for sheet in workbook.worksheets if sheet.sheet_state != "visible"}
-    finally:
-        workbook.close()
-
-
 def _uncalculated_problem(sheets: list[Table]) -> str | None:
     """Formulas without a saved result in the rows we read (a plan made with formulas, saved
     by a program that does not calculate them): we would read empty cells where Excel shows a
@@ -498,7 +484,7 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
         _read_per_person(plan, sheet, team, tables)
     elif per_round:
         # a sheet Excel does not show (a draft, an old plan someone hid) is left out
-        hidden = _hidden_sheets(content)
+        hidden = {other.sheet for other in sheets if other.hidden}
         for _number, other in per_round:
             if other.sheet in hidden:
                 plan.notes.append(
@@ -602,9 +588,10 @@ def _place(plan: EarlierPlan, *, school, day, tables, round_numbers) -> None:
     plan.absent = len(expected - set(plan.names))
 
 
-def _pair_repeats(rounds: list[list[list[int]]], history=()) -> int:
+def _pair_repeats(rounds: list[list[list[int]]]) -> int:
+    """Encounters within these rounds that repeat one of them."""
     met = Counter()
-    for rnd in [*history, *rounds]:
+    for rnd in rounds:
         for table in rnd:
             ordered = sorted(table)
             for i, a in enumerate(ordered):
