@@ -14,6 +14,7 @@ from learninglines.forms.imports import (
     StaffImportConfirmForm,
     StaffImportUploadForm,
 )
+from learninglines.http import SPREADSHEET_TYPES, spreadsheet_download
 from learninglines.models import StaffImport
 from learninglines.permissions import school_view
 from learninglines.services.imports import (
@@ -27,11 +28,6 @@ from learninglines.services.imports import (
     staff_import_set_mapping,
     staff_import_template,
 )
-
-TEMPLATE_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def _upload_url(request: HttpRequest) -> str:
@@ -89,15 +85,14 @@ def staff_import_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @school_view("plan_school")
 def staff_import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in TEMPLATE_TYPES:
+    if kind not in SPREADSHEET_TYPES:
         raise Http404("No such template")
-    response = HttpResponse(
+    return spreadsheet_download(
         staff_import_template(school=request.school, kind=kind),
-        content_type=TEMPLATE_TYPES[kind],
+        kind=kind,
+        name=pgettext("file name", "staff-list-template"),
+        private=False,  # the template's one row is an example, not a person of the school
     )
-    word = pgettext("file name", "staff-list-template")
-    response["Content-Disposition"] = f'attachment; filename="{word}.{kind}"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])

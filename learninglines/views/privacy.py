@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learninglines.http import download
 from learninglines.models import Erasure, Member
 from learninglines.permissions import school_view
 from learninglines.services.privacy import (
@@ -24,10 +25,7 @@ from learninglines.services.privacy import (
 
 
 def _zip_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return download(content, content_type="application/zip", filename=name)
 
 
 @require_GET

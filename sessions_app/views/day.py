@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learninglines.http import download
 from learninglines.models import Member
 from learninglines.permissions import school_view
 from learninglines.redirects import safe_next_url
@@ -297,11 +298,13 @@ def session_ics_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_get(school=request.school, pk=pk)
     if session.is_draft and not (request.access.is_steering or request.access.is_coach):
         raise Http404("Not published yet")
-    response = HttpResponse(session_ics(session=session), content_type="text/calendar")
     word = pgettext("file name", "plenary-session")
-    name = f"{word}-{session.date}.ics"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(
+        session_ics(session=session),
+        content_type="text/calendar",
+        filename=f"{word}-{session.date}.ics",
+        private=False,  # when and where a session is, as everyone of the school may see it
+    )
 
 
 @require_POST

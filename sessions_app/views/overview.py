@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from learninglines.http import spreadsheet_download
 from learninglines.models import LearningLine
 from learninglines.permissions import has_permission, school_view
 from learninglines.selectors.lines import year_list
@@ -67,16 +67,8 @@ def overview_print_view(request: HttpRequest) -> HttpResponse:
 
 
 def _download(request: HttpRequest, content: bytes, kind: str, suffix: str = "") -> HttpResponse:
-    types = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "csv": "text/csv; charset=utf-8",
-    }
-    response = HttpResponse(content, content_type=types[kind])
-    word = pgettext("file name", "overview")
-    name = f"{word}-{request.school.slug}{suffix}.{kind}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    name = f"{pgettext('file name', 'overview')}-{request.school.slug}{suffix}"
+    return spreadsheet_download(content, kind=kind, name=name)
 
 
 def _export_context(request: HttpRequest) -> dict:

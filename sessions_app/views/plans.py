@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from learninglines.http import SPREADSHEET_TYPES, spreadsheet_download
 from learninglines.permissions import school_view
 from learninglines.selectors.people import member_list
 from sessions_app.forms.sessions import (
@@ -327,15 +327,8 @@ def plan_export_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The plan as a spreadsheet, a row per person (sessions_app.plan_exports)."""
     session = session_get(school=request.school, pk=pk)
     plan = plan_get(session=session)
-    if plan is None or kind not in ("xlsx", "csv"):
+    if plan is None or kind not in SPREADSHEET_TYPES:
         raise Http404("No plan, or no such file type")
-    if kind == "xlsx":
-        content = plan_xlsx(plan=plan)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content, content_type = plan_csv(plan=plan), "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
-    name = pgettext("file name", "table-plan")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{session.date}.{kind}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    content = plan_xlsx(plan=plan) if kind == "xlsx" else plan_csv(plan=plan)
+    name = f"{pgettext('file name', 'table-plan')}-{session.date}"
+    return spreadsheet_download(content, kind=kind, name=name)

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from learninglines.http import SPREADSHEET_TYPES, download
 from learninglines.models import LearningLine
 from learninglines.permissions import school_view
 from sessions_app.exports import results_csv, results_xlsx
@@ -119,12 +120,6 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _private(render(request, "sessions_app/reflections/results.html", context))
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
-
-
 def _filename(results: Results, extension: str) -> str:
     line = results.line_filter
     suffix = ""
@@ -144,7 +139,7 @@ def _filename(results: Results, extension: str) -> str:
 def export_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The results as a workbook: summary, answers, counts per option."""
     results = _results(request, pk)
-    return _download(results_xlsx(results), XLSX, _filename(results, "xlsx"))
+    return download(results_xlsx(results), content_type=XLSX, filename=_filename(results, "xlsx"))
 
 
 @require_GET
@@ -152,4 +147,8 @@ def export_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
 def export_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The shown answers for Dutch Excel: semicolons, UTF-8 with a byte order mark."""
     results = _results(request, pk)
-    return _download(results_csv(results), "text/csv; charset=utf-8", _filename(results, "csv"))
+    return download(
+        results_csv(results),
+        content_type=SPREADSHEET_TYPES["csv"],
+        filename=_filename(results, "csv"),
+    )

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learninglines.http import SPREADSHEET_TYPES, spreadsheet_download
 from learninglines.permissions import school_view
 from learninglines.selectors.lines import year_chosen, year_list
 from sessions_app.forms.sessions import EarlierSessionForm, SessionForm
@@ -239,16 +239,10 @@ def earlier_session_view(request: HttpRequest) -> HttpResponse:
 @school_view("plan_school")
 def earlier_template_view(request: HttpRequest, kind: str) -> HttpResponse:
     """The team as a list to fill in with each person's table per round (xlsx or csv)."""
-    if kind not in ("xlsx", "csv"):
+    if kind not in SPREADSHEET_TYPES:
         raise Http404("No such file type")
-    content = earlier_template(school=request.school, kind=kind)
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if kind == "xlsx"
-        else "text/csv; charset=utf-8"
+    return spreadsheet_download(
+        earlier_template(school=request.school, kind=kind),
+        kind=kind,
+        name=pgettext("file name", "table-plan-to-fill-in"),
     )
-    response = HttpResponse(content, content_type=content_type)
-    name = pgettext("file name", "table-plan-to-fill-in")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
