@@ -65,6 +65,13 @@ def pks(team, *codes: str) -> list[int]:
     return [team.members[code[0]][int(code[1]) - 1].pk for code in codes]
 
 
+def record(school, day, rounds, *, title, start=time(15, 0), end=time(16, 0)):
+    """Record `rounds` as a session held on `day` (the service, as the page calls it)."""
+    return earlier_session_record(
+        school=school, title=title, day=day, start_time=start, end_time=end, rounds=rounds
+    )
+
+
 def per_table_rows(team) -> list[list[str]]:
     """Two rounds of three tables, everyone once per round; round 2 repeats no pair."""
     return [
@@ -117,14 +124,7 @@ def test_a_plan_per_person_in_excel_with_addresses_names_and_empty_rounds(school
     assert plan.absent == 3  # A3, B3 and C3 have no seat
     # a1-c1 meet three times (2 repeats); a2-c2, b1-c2, a1-b2 and c1-b2 twice (1 each)
     assert plan.repeats_within == 6
-    session = earlier_session_record(
-        school=school,
-        title="Studiedag",
-        day=day,
-        start_time=time(9, 0),
-        end_time=time(12, 0),
-        rounds=plan.rounds,
-    )
+    session = record(school, day, plan.rounds, title="Studiedag", start=time(9, 0), end=time(12, 0))
     attendance = {
         row.member_id: (row.absent, row.first_round, row.last_round)
         for row in SessionAttendance.objects.filter(session=session)
@@ -185,22 +185,10 @@ def test_recording_makes_a_held_session_whose_tables_are_the_next_plans_history(
 
 def test_repeats_are_counted_against_the_years_earlier_history(school, team, day):
     first = earlier_plan_read(school=school, content=csv_file(per_table_rows(team)), day=day)
-    earlier_session_record(
-        school=school,
-        title="Eerste",
-        day=day,
-        start_time=time(15, 0),
-        end_time=time(16, 0),
-        rounds=first.rounds,
-    )
+    record(school, day, first.rounds, title="Eerste")
     # the same first round again: 9 pairs meet again
-    again = earlier_session_record(
-        school=school,
-        title="Tweede",
-        day=day,
-        start_time=time(16, 0),
-        end_time=time(17, 0),
-        rounds=first.rounds[:1],
+    again = record(
+        school, day, first.rounds[:1], title="Tweede", start=time(16, 0), end=time(17, 0)
     )
     report = again.plan.report
     assert (report["repeats"], report["repeats_history"], report["repeats_within"]) == (9, 9, 0)
@@ -221,14 +209,7 @@ def test_someone_placed_in_a_line_later_is_placed_from_the_sessions_date(school,
     assert plan.rounds == [[[*pks(team, "A1", "B1"), newcomer.pk], pks(team, "A2", "B2", "C2")]]
     assert len(plan.notes) == 1
     assert "Nina Nieuw" in plan.notes[0]
-    session = earlier_session_record(
-        school=school,
-        title="Eerste",
-        day=day,
-        start_time=time(15, 0),
-        end_time=time(16, 0),
-        rounds=plan.rounds,
-    )
+    session = record(school, day, plan.rounds, title="Eerste")
     membership = LineMembership.objects.get(member=newcomer)
     assert (membership.line_id, membership.start) == (line_a.pk, day)
     seat = session.plan.rounds.get().seats.get(member=newcomer)
@@ -411,14 +392,7 @@ def test_someone_in_no_line_this_year_must_be_placed_first(school, team, day):
     ]
     assert plan.rounds == []
     with pytest.raises(ValidationError):
-        earlier_session_record(
-            school=school,
-            title="Eerste",
-            day=day,
-            start_time=time(15, 0),
-            end_time=time(16, 0),
-            rounds=[[[outside.pk, *pks(team, "A1")]]],
-        )
+        record(school, day, [[[outside.pk, *pks(team, "A1")]]], title="Eerste")
     assert PlenarySession.objects.count() == 0
 
 
@@ -679,13 +653,13 @@ def test_confirming_twice_records_the_session_once(client, school, steering, tea
     assert session.title == "Studiedag oktober"
     # the service refuses it too, whoever calls it
     with pytest.raises(AlreadyRecorded) as refused:
-        earlier_session_record(
-            school=school,
+        record(
+            school,
+            day,
+            earlier_plan_unsign(school=school, token=token, day=day),
             title="Derde",
-            day=day,
-            start_time=time(9, 0),
-            end_time=time(10, 0),
-            rounds=earlier_plan_unsign(school=school, token=token, day=day),
+            start=time(9, 0),
+            end=time(10, 0),
         )
     assert refused.value.session == session
     assert PlenarySession.objects.count() == 1
@@ -773,13 +747,8 @@ def test_the_next_plan_seats_nobody_with_someone_met_at_the_recorded_session(
         rows.append(["2", str(number + 1)] + [m.full_name for m in shifted])
     plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
     assert plan.problems == []
-    earlier_session_record(
-        school=school,
-        title="Oktober (op papier)",
-        day=day,
-        start_time=time(15, 0),
-        end_time=time(16, 30),
-        rounds=plan.rounds,
+    record(
+        school, day, plan.rounds, title="Oktober (op papier)", start=time(15, 0), end=time(16, 30)
     )
     met = {frozenset((x, y)) for rnd in plan.rounds for t in rnd for x in t for y in t if x != y}
     assert len(met) == 2 * 4 * 6  # 2 rounds of 4 tables of 4: 6 pairs each, none twice
