@@ -8,11 +8,9 @@ them as a file that reads back the same. On a phone the page fits the screen. ax
 console (CSP) are checked on every page on the way.
 """
 
-import io
 import re
 from datetime import timedelta
 
-import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -27,17 +25,9 @@ from tests.browser.test_plenary import (
     console_errors,
     sign_in,
 )
+from tests.sessions_app.test_earlier_sessions import xlsx_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def workbook(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_the_steering_group_records_a_paper_plan_from_excel(
@@ -64,9 +54,9 @@ def test_the_steering_group_records_a_paper_plan_from_excel(
             rows.append([member.full_name, table, later])
     seated = len(rows) - 1
     good = tmp_path / "tafels-oktober.xlsx"
-    good.write_bytes(workbook(rows))
+    good.write_bytes(xlsx_file(rows))
     typo = tmp_path / "tafels-met-fout.xlsx"
-    typo.write_bytes(workbook([*rows[:2], ["Anouk de Vriess", 1, 1], *rows[2:]]))
+    typo.write_bytes(xlsx_file([*rows[:2], ["Anouk de Vriess", 1, 1], *rows[2:]]))
 
     errors = console_errors(page)
     page.set_viewport_size(LAPTOP)

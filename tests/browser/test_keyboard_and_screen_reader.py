@@ -33,6 +33,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEACHER_EMAIL = "sanne.jansen@regenboog.example"
 
 
+def a_published_session():
+    """A teacher's address and a session with its plan published (an open reflection form's)."""
+    from sessions_app.services.day import session_publish
+
+    email, _teacher, questionnaire = an_open_form()
+    session = questionnaire.session
+    plan_generate(session=session, seed=0)
+    session_publish(session=session)
+    return email, session
+
+
+POLL = "htmx.ajax('GET', location.pathname, {target: '#my-session', swap: 'outerHTML'})"
+
+
 def count_swaps(page: Page, target_id: str) -> None:
     """From now on, window.swaps counts htmx swaps into #target_id."""
     page.evaluate(
@@ -67,12 +81,9 @@ def test_the_session_day_poll_keeps_the_focus_on_the_reflection_link(
 def test_the_teachers_phone_announces_the_next_step_when_the_projector_moves_on(
     page: Page, serious_violations, live_server
 ):
-    from sessions_app.services.day import clock_act, session_publish
+    from sessions_app.services.day import clock_act
 
-    email, _teacher, questionnaire = an_open_form()
-    session = questionnaire.session
-    plan_generate(session=session, seed=0)
-    session_publish(session=session)
+    email, session = a_published_session()
     first, second = list(session.assignments.order_by("position"))[:2]
     errors = console_errors(page)
     sign_in(page, live_server, email)
@@ -80,12 +91,11 @@ def test_the_teachers_phone_announces_the_next_step_when_the_projector_moves_on(
     page.wait_for_load_state("load")
     expect(page.locator(".my-now h2")).to_have_text(first.title)
     count_swaps(page, "my-session")
-    refresh = "htmx.ajax('GET', location.pathname, {target: '#my-session', swap: 'outerHTML'})"
-    page.evaluate(refresh)  # what the 10-second poll does; the same step says nothing
+    page.evaluate(POLL)  # what the 10-second poll does; the same step says nothing
     page.wait_for_function("() => window.swaps >= 1")
     expect(page.locator("#announcer")).to_have_text("")
     clock_act(session=session, action="next")  # the steering group's projector moves on
-    page.evaluate(refresh)
+    page.evaluate(POLL)
     expect(page.locator(".my-now h2")).to_have_text(second.title)
     expect(page.locator("#announcer")).to_have_text(f"Nu: {second.title}")
     accessible(page, serious_violations, errors)
@@ -251,12 +261,9 @@ def test_a_screen_reader_hears_once_that_the_time_is_up(
 
     from django.utils import timezone
 
-    from sessions_app.services.day import clock_act, session_publish
+    from sessions_app.services.day import clock_act
 
-    email, _teacher, questionnaire = an_open_form()
-    session = questionnaire.session
-    plan_generate(session=session, seed=0)
-    session_publish(session=session)
+    email, session = a_published_session()
     first = session.assignments.order_by("position").first()
     # Started so long ago that 2 seconds of the first assignment are left.
     clock_act(
@@ -273,7 +280,7 @@ def test_a_screen_reader_hears_once_that_the_time_is_up(
     # The poll brings the same run of the same assignment back: nothing is said again.
     page.evaluate("document.getElementById('announcer').textContent = ''")
     count_swaps(page, "my-session")
-    page.evaluate("htmx.ajax('GET', location.pathname, {target: '#my-session', swap: 'outerHTML'})")
+    page.evaluate(POLL)
     page.wait_for_function("() => window.swaps >= 1")
     page.wait_for_timeout(600)  # two ticks of the countdown, which would say it
     expect(page.locator("#announcer")).to_have_text("")
