@@ -345,6 +345,12 @@ def _layout(sheet: Table) -> tuple[list[_Column], Counter, bool]:
     return columns, kinds, has_people
 
 
+def _a_round_of_tables(sheet: Table) -> bool:
+    """A sheet of one round: a table column and people, no round column."""
+    _columns, kinds, has_people = _layout(sheet)
+    return kinds["table"] == 1 and has_people and not kinds["round"]
+
+
 def _round_of_sheet(name: str) -> int | None:
     numbered = _ROUND_HEADER.fullmatch("".join(_words(name)))
     return int(numbered.group(1) or numbered.group(2)) if numbered else None
@@ -466,10 +472,7 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     per_round = [
         (number, other)
         for other in sheets
-        if (number := _round_of_sheet(other.sheet)) is not None
-        and _layout(other)[1]["table"] == 1
-        and _layout(other)[2]
-        and not _layout(other)[1]["round"]
+        if (number := _round_of_sheet(other.sheet)) is not None and _a_round_of_tables(other)
     ]
     read: list[Table] = [sheet]  # the sheets the tables are read from
     if kinds["round"] and kinds["table"] and has_people:
@@ -720,7 +723,8 @@ def _same_tables_recorded(*, school: School, day: date, rounds) -> PlenarySessio
     return None
 
 
-def _year(school: School, day: date) -> SchoolYear:
+def earlier_session_check(*, school: School, day: date) -> SchoolYear:
+    """The school year an earlier session on `day` is recorded in (ValidationError: why not)."""
     if day > timezone.localdate():
         raise ValidationError(
             {"date": _("An earlier session lies in the past: choose today or an earlier date.")}
@@ -740,11 +744,6 @@ def _year(school: School, day: date) -> SchoolYear:
     return year
 
 
-def earlier_session_check(*, school: School, day: date) -> SchoolYear:
-    """The school year an earlier session on `day` is recorded in (ValidationError: why not)."""
-    return _year(school, day)
-
-
 def earlier_session_record(
     *,
     school: School,
@@ -757,7 +756,7 @@ def earlier_session_record(
     by=None,
 ) -> PlenarySession:
     """Record a held session on `day` with the tables of `rounds` (member pks), checked again."""
-    year = _year(school, day)
+    year = earlier_session_check(school=school, day=day)
     people = {pk for rnd in rounds for table in rnd for pk in table}
     if not rounds or not people or len(rounds) > MAX_ROUNDS:
         raise ValidationError(_("The plan holds no table with people. Upload the file again."))

@@ -189,36 +189,10 @@ def earlier_session_view(request: HttpRequest) -> HttpResponse:
     preview = token = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {k: data[k] for k in ("title", "start_time", "end_time", "place")}
         try:
             earlier_session_check(school=request.school, day=data["date"])
             if data["token"]:
-                rounds = earlier_plan_unsign(
-                    school=request.school, token=data["token"], day=data["date"]
-                )
-                try:
-                    session = earlier_session_record(
-                        school=request.school,
-                        day=data["date"],
-                        rounds=rounds,
-                        by=request.user,
-                        **fields,
-                    )
-                except AlreadyRecorded as already:
-                    # a second click, or back and confirm again: the session recorded the
-                    # first time, once
-                    messages.info(request, already.messages[0])
-                    return redirect(
-                        "sessions_app:plan-detail", request.school.slug, already.session.pk
-                    )
-                messages.success(
-                    request,
-                    _(
-                        "The session is recorded as held: its tables count as history for the "
-                        "next table plan."
-                    ),
-                )
-                return redirect("sessions_app:plan-detail", request.school.slug, session.pk)
+                return _record_confirmed(request, data)
             preview = earlier_plan_read(
                 school=request.school, content=data["file"].read(), day=data["date"]
             )
@@ -233,6 +207,28 @@ def earlier_session_view(request: HttpRequest) -> HttpResponse:
         "sessions_app/earlier_session.html",
         {"form": form, "preview": preview, "token": token},
     )
+
+
+def _record_confirmed(request: HttpRequest, data: dict) -> HttpResponse:
+    """The confirmed preview recorded; a second confirmation opens what the first recorded."""
+    day = data["date"]
+    try:
+        session = earlier_session_record(
+            school=request.school,
+            day=day,
+            rounds=earlier_plan_unsign(school=request.school, token=data["token"], day=day),
+            by=request.user,
+            **{k: data[k] for k in ("title", "start_time", "end_time", "place")},
+        )
+    except AlreadyRecorded as already:
+        # a second click, or back and confirm again: the session recorded the first time, once
+        messages.info(request, already.messages[0])
+        return redirect("sessions_app:plan-detail", request.school.slug, already.session.pk)
+    messages.success(
+        request,
+        _("The session is recorded as held: its tables count as history for the next table plan."),
+    )
+    return redirect("sessions_app:plan-detail", request.school.slug, session.pk)
 
 
 @require_GET
