@@ -63,7 +63,7 @@ from learninglines.services.imports import (
 )
 from learninglines.services.lines import cycle_start_new
 from sessions_app.models import Assignment, PlenarySession, Seat, SessionAttendance
-from sessions_app.services.plans import plan_record
+from sessions_app.services.plans import pair_counts, plan_record
 
 MAX_ROUNDS = 12  # an assignment's table round is 1 to 12
 MAX_PROBLEMS_SHOWN = 50
@@ -582,25 +582,13 @@ def _place(plan: EarlierPlan, *, school, day, tables, round_numbers) -> None:
                 "names": ", ".join(moved),
             }
         )
-    plan.repeats_within = _pair_repeats(plan.rounds)
+    plan.repeats_within = sum(count - 1 for count in pair_counts(plan.rounds).values())
     expected = set(
         LineMembership.objects.on(day)
         .filter(line__school=school, line__archived_at__isnull=True, member__is_active=True)
         .values_list("member_id", flat=True)
     )
     plan.absent = len(expected - set(plan.names))
-
-
-def _pair_repeats(rounds: list[list[list[int]]]) -> int:
-    """Encounters within these rounds that repeat one of them."""
-    met = Counter()
-    for rnd in rounds:
-        for table in rnd:
-            ordered = sorted(table)
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1 :]:
-                    met[(a, b)] += 1
-    return sum(count - 1 for count in met.values() if count > 1)
 
 
 def _lines_on(

@@ -19,9 +19,11 @@ exactly. A seat stores the member's line on the session's date.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -355,29 +357,27 @@ def plan_generate(
     return plan
 
 
+def pair_counts(rounds: list[list[list[int]]]) -> Counter[tuple[int, int]]:
+    """How often each two people (member pks, the smaller first) sit at one table in `rounds`."""
+    counts: Counter[tuple[int, int]] = Counter()
+    for rnd in rounds:
+        for table in rnd:
+            counts.update(combinations(sorted(table), 2))
+    return counts
+
+
 def plan_record(*, session: PlenarySession, rounds: list[list[list[list[int]]]], by=None):
     """Store the tables of a session held without this app (services/earlier.py) as given:
     `rounds` holds each table's seats as [member pk, line pk]. No rule is checked and no engine
     runs: it is what happened. The report counts what the tables hold (repeats against the
     school year's history and within the session, missing line slots) and claims no bound."""
-    history = plan_history(session=session)
-    met: dict[tuple[int, int], int] = {}
-    for rnd in history:
-        for table in rnd:
-            ordered = sorted(table)
-            for x, a in enumerate(ordered):
-                for b in ordered[x + 1 :]:
-                    met[(a, b)] = met.get((a, b), 0) + 1
-    new: dict[tuple[int, int], int] = {}
+    met = pair_counts(plan_history(session=session))
+    new = pair_counts([[[member for member, _line in table] for table in rnd] for rnd in rounds])
     missing = 0
     for rnd in rounds:
         lines_here = {line for table in rnd for _member, line in table}
         for table in rnd:
             missing += len(lines_here - {line for _member, line in table})
-            ordered = sorted(member for member, _line in table)
-            for x, a in enumerate(ordered):
-                for b in ordered[x + 1 :]:
-                    new[(a, b)] = new.get((a, b), 0) + 1
     pairs = []
     from_history = within = 0
     for pair, count in sorted(new.items()):
