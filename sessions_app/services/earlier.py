@@ -96,9 +96,17 @@ _ROUND_HEADER = re.compile(
     r"|(\d{1,2})(?:e|de|ste|st|nd|rd|th)?(?:tafelronde|ronde|round)(?:tafel|table)?"
 )
 _NUMBER = re.compile(r"\d+")
+# a round cell: "1", "R1", "Ronde 1", "1e ronde", "Round 2", "2nd", also with the round's time
+# after it ("Ronde 1 (9.00-9.20)", "R2 - 10:15"); not a time alone ("10:00") or "1.5"
+_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?"
+_ROUND_CELL = re.compile(
+    r"(?:ronde|round|rnd|r)?\s*(\d{1,2})\s*(?:e|de|ste|st|nd|rd|th)?\s*(?:ronde|round)?"
+    rf"(?:(?:\s*[(,\-\u2013]\s*|\s+){_TIME}(?:\s*[-\u2013]\s*{_TIME})?\s*\)?)?"
+)
 _TABLE_NUMBER = re.compile(r"(?:t|tafel|table|groep|group|g)?(\d{1,4})")
 _NOT_IN_ADDRESS = "\\s<>()\\[\\]\"'\u201c\u201d\u2018\u2019:;,"
 _ADDRESS = re.compile(f"[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+")
+_LOST_LETTER = "?"  # what Excel writes for a letter its CSV's character set lacks
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;/|+&]|\ben\b|\band\b)\s*", re.IGNORECASE)
 
 
@@ -203,6 +211,8 @@ class _Team:
             return member, None
         key = _name_key(text)
         found = self.by_name.get(key) or self.by_initial.get(key, set())
+        if not found and _LOST_LETTER in text.replace("\ufffd", _LOST_LETTER):
+            return None, self._lost_letter_problem(text)
         if not found:
             return None, _("nobody in this team is called “%(text)s”") % {"text": text}
         if len(found) > 1:
@@ -210,6 +220,28 @@ class _Team:
                 "%(count)d colleagues are called “%(text)s”: write the e-mail address instead"
             ) % {"count": len(found), "text": text}
         return next(iter(found)), None
+
+    def _lost_letter_problem(self, text: str) -> str:
+        """A name with a letter the file lost ("Y?lmaz": a CSV saved by Excel in a character
+        set without the dotless i writes "?"). Not guessed: the problem names whom it may be."""
+        pattern = re.compile(
+            " ".join(
+                "[^ ]".join(re.escape(_name_key(part)) for part in word.split(_LOST_LETTER))
+                for word in text.replace("\ufffd", _LOST_LETTER).split()
+            )
+        )
+        matches = {
+            m for key, found in self.by_name.items() if pattern.fullmatch(key) for m in found
+        }
+        if len(matches) == 1:
+            return _(
+                "“%(text)s” is probably %(name)s, but the file lost a letter (“?”) when it was "
+                "saved: save it as Excel (.xlsx) or as CSV UTF-8, or write the e-mail address"
+            ) % {"text": text, "name": next(iter(matches)).full_name}
+        return _(
+            "nobody in this team is called “%(text)s”; a “?” in a name is a letter the file "
+            "lost when it was saved: save it as Excel (.xlsx) or as CSV UTF-8"
+        ) % {"text": text}
 
     def find_all(self, text: str) -> tuple[list[Member], str | None]:
         """The members a cell names: one, or several in a list ("Anna de Vries, Daan van der
@@ -351,6 +383,14 @@ def _a_round_of_tables(sheet: Table) -> bool:
     return kinds["table"] == 1 and has_people and not kinds["round"]
 
 
+def _round_number(text: str) -> int | None:
+    """The round a round cell names, or None: one number, with or without the word round
+    ("Ronde 1", "1e ronde", "R1"), perhaps with the round's time after it. A time alone
+    ("10:00", Excel's 10:00:00) or a decimal ("1.5") is no round, although it holds digits."""
+    found = _ROUND_CELL.fullmatch(text.strip().casefold())
+    return int(found.group(1)) if found else None
+
+
 def _round_of_sheet(name: str) -> int | None:
     numbered = _ROUND_HEADER.fullmatch("".join(_words(name)))
     return int(numbered.group(1) or numbered.group(2)) if numbered else None
@@ -383,13 +423,13 @@ def _read_per_table(
             previous_round, previous_table = round_text, ""  # a round's heading row
             continue
         previous_round, previous_table = round_text, table_text
-        found = _NUMBER.search(round_text)
+        round_number = _round_number(round_text)
         label = _table_key(table_text)
         if not round_text:
             plan.problems.append(_("%(where)s: the round is empty.") % {"where": at.where()})
-        elif not found:
+        elif round_number is None:
             plan.problems.append(
-                _("%(where)s: “%(text)s” is not a round number.")
+                _("%(where)s: “%(text)s” is not a round number (1, 2, 3, …).")
                 % {"where": at.where(), "text": round_text}
             )
         elif not table_text:
@@ -406,7 +446,7 @@ def _read_per_table(
                         _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
                     )
                 for member in members:
-                    tables[(int(found.group()), label)].append((at, member))
+                    tables[(round_number, label)].append((at, member))
 
 
 def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables) -> None:
@@ -519,7 +559,46 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     if plan.problems:
         return plan
     _place(plan, school=school, day=day, tables=tables, round_numbers=round_numbers)
+    if not plan.problems:
+        plan.notes.extend(_read_notes(read, round_numbers))
     return plan
+
+
+def _read_notes(sheets: list[Table], round_numbers: list[int]) -> list[str]:
+    """What the preview says about how the file was read: rounds numbered anew (a file with
+    rounds 1, 2 and 4 records rounds 1 to 3: a session's table rounds follow each other), and
+    rows Excel hides, which are read all the same (as the staff import says)."""
+    notes = []
+    if round_numbers != list(range(1, len(round_numbers) + 1)):
+        notes.append(
+            _("The file's rounds %(file)s are recorded as rounds 1 to %(count)d, in that order.")
+            % {"file": ", ".join(str(r) for r in round_numbers), "count": len(round_numbers)}
+        )
+    for sheet in sheets:
+        hidden = [
+            number for number, cells in sheet.rows if number in sheet.hidden_rows and any(cells)
+        ]
+        if not hidden:
+            continue
+        rows = ", ".join(str(number) for number in hidden)
+        if len(sheets) > 1:
+            text = ngettext(
+                "Row %(rows)s of sheet “%(sheet)s” is hidden in your file (by hand or by a "
+                "filter), but read like the other rows.",
+                "Rows %(rows)s of sheet “%(sheet)s” are hidden in your file (by hand or by a "
+                "filter), but read like the other rows.",
+                len(hidden),
+            )
+        else:
+            text = ngettext(
+                "Row %(rows)s is hidden in your file (by hand or by a filter), but read like the "
+                "other rows.",
+                "Rows %(rows)s are hidden in your file (by hand or by a filter), but read like the "
+                "other rows.",
+                len(hidden),
+            )
+        notes.append(text % {"rows": rows, "sheet": sheet.sheet})
+    return notes
 
 
 def _place(plan: EarlierPlan, *, school, day, tables, round_numbers) -> None:

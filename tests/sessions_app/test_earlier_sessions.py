@@ -238,7 +238,7 @@ def test_someone_who_left_is_left_out_with_a_note(school, team, day):
         ),
         (
             [["Ronde", "Tafel", "Naam"], ["een", "1", "A1 Lid A1"]],
-            "Rij 2: “een” is geen rondenummer.",
+            "Rij 2: “een” is geen rondenummer (1, 2, 3, …).",
         ),
         (
             [["Ronde", "Tafel", "Naam"], ["1", "", "A1 Lid A1"]],
@@ -812,3 +812,77 @@ def test_the_team_list_filled_in_reads_back_as_the_tables(client, school, steeri
     assert len(text.splitlines()) == len(everyone) + 1
     bad = reverse("sessions_app:session-earlier-template", args=[school.slug, "pdf"])
     assert client.get(bad).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("10:00", "Rij 2: “10:00” is geen rondenummer (1, 2, 3, …)."),
+        (time(10, 0), "Rij 2: “10:00:00” is geen rondenummer (1, 2, 3, …)."),  # an Excel time
+        ("1.5", "Rij 2: “1.5” is geen rondenummer (1, 2, 3, …)."),
+        ("1 van 3", "Rij 2: “1 van 3” is geen rondenummer (1, 2, 3, …)."),
+    ],
+)
+def test_a_time_in_the_round_column_is_no_round(school, team, day, cell, problem):
+    """"10:00" holds digits, but read as round 10 it would record a round nobody sat in."""
+    rows = [["Ronde", "Tafel", "Naam"], [cell, "1", *names(team, "A1")]]
+    plan = earlier_plan_read(school=school, content=xlsx_file(rows), day=day)
+    assert plan.problems == [problem]
+    assert plan.rounds == []
+
+
+def test_a_round_may_carry_its_time_and_skipped_numbers_are_said(school, team, day):
+    rows = [
+        ["Ronde", "Tafel", "Persoon 1", "Persoon 2"],
+        ["Ronde 1 (9.00-9.20)", "1", *names(team, "A1", "B1")],
+        ["1e ronde", "2", *names(team, "A2", "B2")],
+        ["R4 - 10:15", "1", *names(team, "A1", "B2")],
+        ["Round 4", "2", *names(team, "A2", "B1")],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == []
+    assert plan.rounds == [
+        [pks(team, "A1", "B1"), pks(team, "A2", "B2")],
+        [pks(team, "A1", "B2"), pks(team, "A2", "B1")],
+    ]
+    assert plan.notes == [
+        "De rondes 1, 4 uit het bestand worden vastgelegd als de rondes 1 tot en met 2, "
+        "in die volgorde."
+    ]
+
+
+def test_hidden_rows_are_read_and_the_preview_says_so(school, team, day):
+    """As in the staff import: a row hidden by hand or by a filter still counts, and the
+    preview says which, so a school that filtered its plan is not surprised."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in per_table_rows(team):
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    sheet.row_dimensions[6].hidden = True
+    plan = earlier_plan_read(school=school, content=workbook_bytes(workbook), day=day)
+    assert plan.problems == []
+    assert plan.seated == 9
+    assert plan.notes == [
+        "De rijen 3, 6 zijn verborgen in je bestand (met de hand of door een filter), maar "
+        "worden gelezen zoals de andere rijen."
+    ]
+
+
+def test_a_letter_the_file_lost_is_named_not_guessed(school, team, day):
+    """Excel saving a CSV in Windows-1252 writes "?" for the dotless i of Ömer's last name: the
+    problem says whom it may be and how to save the file, and nothing is recorded."""
+    omer = MemberFactory(school=school, first_name="Ömer", last_name="Y\u0131lmaz")
+    membership_move(member=omer, line=team.lines[1], start=team.year.start)
+    rows = [["Ronde", "Tafel", "Naam"], ["1", "1", "Ömer Y?lmaz"], ["1", "1", "P?t Onbekend"]]
+    plan = earlier_plan_read(
+        school=school, content="\r\n".join(";".join(r) for r in rows).encode("cp1252"), day=day
+    )
+    assert plan.problems == [
+        "Rij 2: “Ömer Y?lmaz” is waarschijnlijk Ömer Y\u0131lmaz, maar het bestand verloor een "
+        "letter (“?”) bij het opslaan: sla het op als Excel (.xlsx) of als CSV UTF-8, of schrijf "
+        "het e-mailadres.",
+        "Rij 3: niemand in dit team heet “P?t Onbekend”; een “?” in een naam is een letter die "
+        "het bestand verloor bij het opslaan: sla het op als Excel (.xlsx) of als CSV UTF-8.",
+    ]
+    assert plan.rounds == []
