@@ -824,7 +824,7 @@ def test_the_team_list_filled_in_reads_back_as_the_tables(client, school, steeri
     ],
 )
 def test_a_time_in_the_round_column_is_no_round(school, team, day, cell, problem):
-    """"10:00" holds digits, but read as round 10 it would record a round nobody sat in."""
+    """ "10:00" holds digits, but read as round 10 it would record a round nobody sat in."""
     rows = [["Ronde", "Tafel", "Naam"], [cell, "1", *names(team, "A1")]]
     plan = earlier_plan_read(school=school, content=xlsx_file(rows), day=day)
     assert plan.problems == [problem]
