@@ -71,7 +71,9 @@ class StepForm(forms.Form):
 
 
 class BaseStepFormSet(forms.BaseFormSet):
-    """Blank rows are skipped; a row with a date or status change but no title is an error.
+    """Blank rows are skipped; a row with a date or status change but no title is an error,
+    and so is an existing step whose title was cleared: a step is removed only by ticking
+    Delete (saving deletes the steps not kept, so an empty title would delete it unasked).
     Each row has a place number: the steps are saved in that order (`ordered_rows`)."""
 
     def add_fields(self, form, index):
@@ -98,8 +100,14 @@ class BaseStepFormSet(forms.BaseFormSet):
             if not hasattr(form, "cleaned_data"):
                 continue
             data = form.cleaned_data
-            if not data.get("title", "").strip() and data.get("target_date"):
+            if data.get("title", "").strip() or data.get("DELETE"):
+                continue
+            if data.get("pk"):
+                form.add_error("title", _("Give this step a name, or tick Delete to remove it."))
+            elif data.get("target_date"):
                 form.add_error("title", _("Give this step a name, or clear its date."))
+            elif data.get("status", LineStep.Status.PLANNED) != LineStep.Status.PLANNED:
+                form.add_error("title", _("Give this step a name, or set its status to planned."))
 
 
 StepFormSet = forms.formset_factory(

@@ -271,6 +271,59 @@ def test_a_step_moves_by_its_place_number(client, teacher, placed):
     ]
 
 
+def step_rows(steps, **changes) -> dict:
+    """The step editor's POST for `steps` as they are, with `changes` ({"steps-0-title": ""})."""
+    data = {
+        "description": "",
+        "steps-TOTAL_FORMS": str(len(steps) + 1),
+        "steps-INITIAL_FORMS": str(len(steps)),
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "30",
+        f"steps-{len(steps)}-title": "",
+        f"steps-{len(steps)}-status": "planned",
+    }
+    for index, step in enumerate(steps):
+        data |= {
+            f"steps-{index}-pk": str(step.pk),
+            f"steps-{index}-title": step.title,
+            f"steps-{index}-status": step.status,
+            f"steps-{index}-ORDER": str(index + 1),
+        }
+    return data | changes
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        (
+            {"steps-0-title": ""},
+            "Geef deze stap een naam, of vink Verwijderen aan om hem te wissen.",
+        ),
+        ({"steps-2-status": "busy"}, "Geef deze stap een naam, of zet de status op gepland."),
+        ({"steps-2-target_date": "2027-03-01"}, "Geef deze stap een naam, of haal de datum weg."),
+    ],
+)
+def test_a_step_without_a_name_is_an_error_not_a_deletion(client, teacher, placed, changes, error):
+    """Saving removes the steps it is not given: an existing step whose name was cleared (or
+    a new row with only a status or date) must not vanish unasked."""
+    own = placed[1]
+    line_steps_save(line=own, steps=[StepData("Eén", "done"), StepData("Twee")])
+    client.force_login(teacher.user)
+    url = f"{SCHOOL}lines/{own.pk}/content/"
+    steps = list(own.steps.order_by("position"))
+    response = client.post(url, step_rows(steps, **changes))
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert list(own.steps.order_by("position").values_list("title", "status")) == [
+        ("Eén", "done"),
+        ("Twee", "planned"),
+    ]
+    # ticking Delete removes it, as the help text says
+    response = client.post(url, step_rows(steps, **{"steps-0-title": "", "steps-0-DELETE": "on"}))
+    assert response.status_code == 302
+    assert list(own.steps.values_list("title", flat=True)) == ["Twee"]
+
+
 def test_line_page_escapes_free_text(client, teacher, placed):
     placed[1].description = "<script>alert(1)</script>"
     placed[1].save()
