@@ -73,7 +73,11 @@ def test_teacher_writes_the_steps_of_their_own_line_on_a_phone(
     page.get_by_role("link", name="Rekenen met begrip").click()
     page.get_by_role("link", name="Beschrijving en stappen bewerken").click()
     page.get_by_label("Beschrijving").fill("Eerst materiaal, dan de som.")
-    page.get_by_label("Stap").first.fill("Materialen op orde")
+    # a link pasted into a step's name must wrap on a phone, not push the page sideways
+    page.get_by_label("Stap").first.fill(
+        "Materialen op orde: https://schoolbestuur.sharepoint.com/sites/rekenen/Gedeelde"
+        "%20documenten/materialenlijst-groep-5-en-6-begrip.docx"
+    )
     page.get_by_label("Status").first.select_option(label="klaar")
     assert fits_a_phone(page)
     assert serious_violations(page) == []
@@ -82,6 +86,7 @@ def test_teacher_writes_the_steps_of_their_own_line_on_a_phone(
     expect(page.get_by_text("De beschrijving en stappen zijn opgeslagen.")).to_be_visible()
     expect(page.get_by_text("Eerst materiaal, dan de som.")).to_be_visible()
     expect(page.get_by_text("(1 van 1 klaar)")).to_be_visible()
+    assert fits_a_phone(page)
     expect(page.get_by_role("link", name="Naam, doel en kleur bewerken")).to_have_count(0)
     page.goto(live_server.url + "/s/de-regenboog/lines/")
     expect(page.get_by_text("1 van 1")).to_be_visible()
