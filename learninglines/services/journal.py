@@ -14,16 +14,40 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from learninglines.models import CalendarFeed, LogEntry, Member
+from learninglines.models import CalendarFeed, LogEntry, Member, SchoolYear
 
 LOG_FIELDS = ("date", "tried", "effect", "to_bring", "sharing")
 
 
-def _check_entry(entry: LogEntry) -> None:
+def _check_entry(entry: LogEntry, *, new_date: bool = True) -> None:
+    """Something written, and (when the date is new or changed) a date that is not ahead and
+    does not lie before the school's first school year: retention blanks an entry two school
+    years after its own (docs/privacy.md), which an entry dated 1990 or 2062 by a slip would
+    escape, and who in the line may read a shared entry is decided by its date."""
     if not (entry.tried or entry.effect or entry.to_bring or entry.note):
         raise ValidationError(_("Write at least one of the three parts."))
+    if new_date and entry.date > timezone.localdate():
+        raise ValidationError(
+            {"date": _("This date lies ahead: write about what you did, today or earlier.")}
+        )
+    first = (
+        SchoolYear.objects.filter(school_id=entry.author.school_id).order_by("start").first()
+        if new_date
+        else None
+    )
+    if first is not None and entry.date < first.start:
+        raise ValidationError(
+            {
+                "date": _(
+                    "This date lies before your school's first school year in this app "
+                    "(%(start)s): choose a later day."
+                )
+                % {"start": formats.date_format(first.start, "j F Y")}
+            }
+        )
     entry.full_clean()
 
 
@@ -55,9 +79,10 @@ def log_entry_update(*, entry: LogEntry, **fields) -> LogEntry:
     unknown = set(fields) - set(LOG_FIELDS)
     if unknown:
         raise TypeError(f"Unknown log fields: {sorted(unknown)}")
+    old_date = entry.date
     for name, value in fields.items():
         setattr(entry, name, value.strip() if isinstance(value, str) else value)
-    _check_entry(entry)
+    _check_entry(entry, new_date=entry.date != old_date)
     entry.save()
     return entry
 

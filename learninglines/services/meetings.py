@@ -5,9 +5,10 @@ Rules kept here:
   line of a year that has ended (earlier years are read-only), plans nothing new.
 - Attendance is recorded only for the members of the line on the meeting's date; moving a
   meeting to another date drops attendance of people who were not in the line then.
-- A meeting that will not take place is removed, as long as nothing of it exists yet: it lies
-  today or later, nobody's attendance is recorded and no reflection form belongs to it. A held
-  meeting stays (its attendance counts in the overview).
+- A meeting that will not take place (or was planned on a wrong date, also one in the past)
+  is removed, as long as nothing of it was recorded: nobody's attendance, no notes, no
+  reflection form. A held meeting stays (its attendance counts in the overview), and so does
+  every meeting of a school year that has ended.
 - Each meeting's reminder goes out once: it is claimed with a conditional update of
   `reminder_sent_at`, so two cron runs at the same time never both send it.
 """
@@ -102,12 +103,17 @@ def meeting_update(*, meeting: LineMeeting, **fields) -> LineMeeting:
     return meeting
 
 
-def meeting_removable(meeting: LineMeeting, *, today: date | None = None) -> str | None:
-    """None when `meeting` may be removed, else why not (for the person who asked)."""
-    if meeting.date < (today or timezone.localdate()):
-        return _("This meeting has passed: it stays, with what was recorded.")
-    if meeting.attendance.exists():
+def meeting_removable(
+    meeting: LineMeeting, *, today: date | None = None, attended: bool | None = None
+) -> str | None:
+    """None when `meeting` may be removed, else why not (for the person who asked).
+    `attended`: whether attendance is recorded, when the caller knows (a page that lists it)."""
+    if meeting.line.year.end < (today or timezone.localdate()):
+        return _("This school year has ended: its meetings stay.")
+    if attended if attended is not None else meeting.attendance.exists():
         return _("Attendance is recorded for this meeting: it stays.")
+    if meeting.notes:
+        return _("Notes are written for this meeting: it stays.")
     return None
 
 

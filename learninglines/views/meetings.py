@@ -172,7 +172,8 @@ def _detail_page(
         "can_manage": can_manage,
         # a read-only line's meeting still shows who came to those who kept the attendance
         "shows_names": may_manage,
-        "removable": can_manage and meeting_removable(meeting) is None,
+        "removable": can_manage
+        and meeting_removable(meeting, attended=any(row.status for row in rows)) is None,
         "today": timezone.localdate(),
         "rows": rows,
         "counts": counts,

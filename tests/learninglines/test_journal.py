@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchange.admin_site import staff_admin_site
-from learninglines.models import LogEntry
+from learninglines.models import LogEntry, SchoolYear
 from learninglines.permissions import log_entry_readable
 from learninglines.selectors.journal import log_entry_list_shared_with
 from learninglines.services.journal import log_entry_create, log_entry_put_from_source
@@ -256,6 +256,38 @@ def test_an_empty_entry_is_refused(client, team):
         "Schrijf minstens een van de drie delen in."
     ]
     assert LogEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("day", "error"),
+    [
+        (lambda today, year: today + timedelta(days=1), "Deze datum ligt nog voor je"),
+        (
+            lambda today, year: year.start - timedelta(days=1),
+            "Deze datum ligt voor het eerste schooljaar van je school in deze app",
+        ),
+    ],
+)
+def test_a_date_ahead_or_before_the_schools_years_is_refused_on_the_date(client, team, day, error):
+    """A slip of the year (2062, 1990) would escape retention, which blanks an entry two
+    school years after its own; an edit that keeps an entry's date is not checked again."""
+    author = team["author"]
+    year = SchoolYear.objects.get(school=author.school)
+    client.force_login(author.user)
+    create = reverse("learninglines:log-create", args=[SLUG])
+    wrong = day(timezone.localdate(), year)
+    data = {"date": wrong.isoformat(), "tried": "Placemat", "sharing": "private"}
+    response = client.post(create, data)
+    assert response.status_code == 200
+    assert error in response.context["form"].errors["date"][0]
+    assert LogEntry.objects.count() == 0
+    # an entry written before this rule keeps its date when its text is changed
+    entry = LogEntry.objects.create(author=author, date=wrong, tried="Placemat")
+    update = reverse("learninglines:log-update", args=[SLUG, entry.pk])
+    response = client.post(update, data | {"tried": "Anders"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.date, entry.tried) == (wrong, "Anders")
 
 
 def test_a_part_longer_than_five_thousand_characters_is_refused(client, team):

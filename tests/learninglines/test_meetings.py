@@ -29,6 +29,7 @@ from learninglines.services.meetings import (
     meeting_attendance_save,
     meeting_create,
     meeting_delete,
+    meeting_notes_save,
     meeting_update,
 )
 from tests.dutch import long_date
@@ -302,13 +303,24 @@ def test_a_removed_meeting_leaves_the_line_with_a_message_in_dutch(client, teach
     assert not LineMeeting.objects.filter(pk=meeting.pk).exists()
 
 
+def test_a_meeting_planned_on_a_past_day_by_mistake_is_removed(client, teacher, line):
+    """Nothing was recorded for it, so it was no meeting: otherwise it would sit in everyone's
+    calendar and count as held."""
+    slip = plan(line, timezone.localdate() - timedelta(days=6))
+    client.force_login(teacher.user)
+    page = client.get(reverse("learninglines:meeting-detail", args=[SLUG, slip.pk]))
+    assert "Bijeenkomst schrappen" in page.content.decode()
+    response = client.post(reverse("learninglines:meeting-delete", args=[SLUG, slip.pk]))
+    assert response.status_code == 302
+    assert not LineMeeting.objects.filter(pk=slip.pk).exists()
+
+
 def test_a_meeting_that_holds_something_stays(client, teacher, line, meeting):
     passed = plan(line, timezone.localdate() - timedelta(days=1))
+    meeting_notes_save(meeting=passed, notes="We bespraken de placemat.")
     with pytest.raises(ValidationError) as error:
         meeting_delete(meeting=passed)
-    assert error.value.messages == [
-        "Deze bijeenkomst is voorbij: ze blijft, met wat er is vastgelegd."
-    ]
+    assert error.value.messages == ["Voor deze bijeenkomst zijn notities geschreven: ze blijft."]
     meeting_attendance_save(meeting=meeting, statuses={teacher.pk: "excused"})
     with pytest.raises(ValidationError) as error:
         meeting_delete(meeting=meeting)
