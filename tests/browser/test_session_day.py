@@ -155,6 +155,12 @@ def test_steering_runs_the_day_from_the_projector_and_a_teacher_follows_on_a_pho
     expect(page.locator("#projector-now-title")).to_have_text("Kennismaken")
     expect(page.locator(".projector-clock-state")).to_have_text("nog niet gestart")
     expect(page.get_by_role("heading", name="Ronde 1: de tafels")).to_be_visible()
+    # a laptop on the projector shows every table beside the assignment, without scrolling
+    page.set_viewport_size({"width": 1280, "height": 800})
+    boxes = page.locator(".projector-table")
+    expect(boxes.last).to_be_in_viewport(ratio=1)
+    assert boxes.count() == session.plan.rounds.get(number=1).tables.count() >= 7
+    page.set_viewport_size(LAPTOP)
     page.wait_for_load_state("load")  # htmx and the keys are wired
     accessible(page, serious_violations, errors)
     press(page, " ", shows=(".projector-clock-state", "loopt"))
