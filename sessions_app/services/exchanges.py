@@ -8,9 +8,11 @@ Rules kept here:
   every moment falls on or before that year's last day. A moment is agreed when someone
   accepts one of the proposed moments (a later proposal by anyone reopens the question); with
   "we arrange it ourselves" the exchange is agreed once an invitee accepts (never by the starter
-  alone). When every invitee has declined, the exchange is off. Nobody gives a reason for
-  declining, and in a group the starter is not told who declined (only how many answered). Who
-  declined stays out.
+  alone). Every accept agrees to something and tells the others: once every proposed moment
+  has passed nothing is left to accept, and someone proposes a new moment instead. When every
+  invitee has declined, the exchange is off. Nobody gives a reason for declining, and in a
+  group the starter is not told who declined (only how many answered). Who declined stays out.
+  Declining answers the invitation: who accepted calls the exchange off instead, with a note.
 - Who took part is the starter and who accepted. Held or not held is said by one of them once
   the moment has passed (or at once when they arranged it themselves), on a local day. Notes
   (what I brought, what I took and from which line) are theirs too and belong to their author;
@@ -24,6 +26,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -257,16 +260,30 @@ def _locked(participant: ExchangeParticipant) -> tuple[PeerExchange, ExchangePar
     return exchange, ExchangeParticipant.objects.select_related("member").get(pk=participant.pk)
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What an acceptance did: the exchange as it is now, and how many mails it queued."""
+
+    exchange: PeerExchange
+    mailed: int
+
+
 def exchange_accept(
     *,
     participant: ExchangeParticipant,
     moment: ExchangeMoment | None = None,
     now: datetime | None = None,
-) -> PeerExchange:
+) -> Accepted:
     """Accept (an invitee) and agree to `moment`, or accept a moment someone else proposed.
 
     Without `moment` an invitee who has not answered yet joins what is already agreed (in a
-    group, once someone else accepted), and the others are told.
+    group, once someone else accepted), or agrees to arranging it themselves; choosing the
+    agreed moment itself joins it too. Either way the others still in it (and at the school)
+    are mailed; `mailed` counts those mails.
+
+    An accept that agrees to nothing is refused: without a moment while moments are proposed
+    (choose one), or when every proposed moment has passed (propose a new one: nothing is left
+    to accept), and a second yes from someone who already accepted.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -287,54 +304,63 @@ def exchange_accept(
             )
         if moment is not None and moment.starts_at <= now:
             raise ValidationError(_("That moment has passed: propose a new one."))
-        joins = (
-            moment is None
-            and exchange.status == PeerExchange.Status.AGREED
-            and participant.response == ExchangeParticipant.Response.PENDING
+        # What is agreed already: the agreed moment, or (without a moment) whatever it is.
+        as_agreed = exchange.status == PeerExchange.Status.AGREED and (
+            moment is None or moment.starts_at == exchange.starts_at
         )
-        has_moments = exchange.moments.filter(starts_at__gt=now).exists()
-        if moment is None and not exchange.self_arranged and has_moments and not joins:
-            raise ValidationError(_("Choose one of the proposed moments, or propose another."))
+        pending = participant.response == ExchangeParticipant.Response.PENDING
+        if as_agreed and not pending:
+            raise ValidationError(_("You have already accepted."))
+        joins = as_agreed and pending
+        if moment is None and not joins and not exchange.self_arranged:
+            if exchange.moments.filter(starts_at__gt=now).exists():
+                raise ValidationError(_("Choose one of the proposed moments, or propose another."))
+            raise ValidationError(_("The proposed moments have passed: propose a new moment."))
         participant.response = ExchangeParticipant.Response.ACCEPTED
         participant.responded_at = now
         participant.save(update_fields=["response", "responded_at"])
-        agreed = False
-        if moment is not None:
-            agreed = exchange.status != PeerExchange.Status.AGREED or (
-                exchange.starts_at != moment.starts_at
-            )
+        if moment is not None and not joins:
+            # a first agreement, or another moment than the one agreed (asked again by mail)
             exchange.starts_at = moment.starts_at
             exchange.self_arranged = False
             exchange.status = PeerExchange.Status.AGREED
-        elif exchange.self_arranged and exchange.status == PeerExchange.Status.PROPOSED:
+        elif moment is None and not joins:
+            # "we arrange it ourselves": the first invitee's yes makes it agreed
             exchange.status = PeerExchange.Status.AGREED
-            agreed = True
         exchange.updated_at = now
         exchange.save(update_fields=["starts_at", "self_arranged", "status", "updated_at"])
-        ids = []
-        if agreed or joins:
-            ids = _mail(
-                exchange,
-                _others_in(exchange, participant.member),
-                "exchange_agreed",
-                now,
-                by=participant.member,
-            )
+        ids = _mail(
+            exchange,
+            _others_in(exchange, participant.member),
+            "exchange_agreed",
+            now,
+            by=participant.member,
+        )
     mail_send_after_response(ids=ids)
-    return exchange
+    return Accepted(exchange=exchange, mailed=len(ids))
 
 
 def exchange_decline(
     *, participant: ExchangeParticipant, now: datetime | None = None
 ) -> PeerExchange:
     """Decline an invitation; no reason needed. With no invitee left the exchange is off, and
-    its starter gets a mail saying so."""
+    its starter gets a mail saying so.
+
+    Declining answers the invitation, so only who has not answered yet declines. Who accepted
+    (proposing a moment accepts too) takes part and calls it off instead, with a note to the
+    others (`exchange_cancel`); their decline is refused, as is a second one."""
     now = now or timezone.now()
     with transaction.atomic():
         exchange, participant = _locked(participant)
         _check_open(exchange)
         if participant.is_initiator:
             raise ValidationError(_("You started this exchange: cancel it instead."))
+        if participant.response == ExchangeParticipant.Response.ACCEPTED:
+            raise ValidationError(
+                _("You accepted this exchange: call it off instead, with a note to the others.")
+            )
+        if not participant.is_in:
+            raise ValidationError(_("You declined this exchange."))
         participant.response = ExchangeParticipant.Response.DECLINED
         participant.responded_at = now
         participant.save(update_fields=["response", "responded_at"])

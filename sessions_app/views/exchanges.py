@@ -47,6 +47,7 @@ from sessions_app.selectors.exchanges import (
     suggestions_for,
 )
 from sessions_app.services.exchanges import (
+    Accepted,
     ambition_save,
     exchange_accept,
     exchange_cancel,
@@ -91,25 +92,32 @@ class Seen:
         return self.exchange.is_open and self.me.is_in
 
     @property
+    def moments_passed(self) -> bool:
+        """Still waiting for a moment, and every proposed one has passed: nothing is left to
+        accept, so a new moment is proposed (or the invitation declined, or called off)."""
+        return (
+            self.exchange.status == Status.PROPOSED
+            and not self.exchange.self_arranged
+            and not self.future_moments
+        )
+
+    @property
     def can_accept_plain(self) -> bool:
-        """Accept without a moment: "we arrange it ourselves", no future moment left, or join
-        what someone else already agreed to."""
+        """Accept without a moment: "we arrange it ourselves", or join what someone else
+        already agreed to (never when that would agree to nothing, as `exchange_accept`)."""
         return (
             self.is_open
             and self.me.response == Response.PENDING
-            and (
-                self.exchange.status == Status.AGREED
-                or self.exchange.self_arranged
-                or not self.future_moments
-            )
+            and (self.exchange.status == Status.AGREED or self.exchange.self_arranged)
         )
 
     @property
     def can_decline(self) -> bool:
+        """Declining answers the invitation: who accepted calls it off instead."""
         return (
             self.exchange.is_open
             and not self.me.is_initiator
-            and self.me.response != Response.DECLINED
+            and self.me.response == Response.PENDING
         )
 
     @property
@@ -440,20 +448,25 @@ def exchange_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose one of the moments proposed for this exchange."))
             return _back(request, exchange)
     try:
-        exchange = exchange_accept(participant=me, moment=moment)
+        accepted = exchange_accept(participant=me, moment=moment)
     except ValidationError as error:
         _error(request, error)
-    else:
-        if exchange.status == Status.AGREED and exchange.starts_at:
-            moment_text = date_format(timezone.localtime(exchange.starts_at), "l j F, H:i")
-            messages.success(
-                request,
-                _("Agreed: %(moment)s. It is in your calendar; the others get a mail.")
-                % {"moment": moment_text},
-            )
-        else:
-            messages.success(request, _("You accepted. The others get a mail."))
-    return _back(request, exchange)
+        return _back(request, exchange)
+    messages.success(request, _accepted_message(accepted))
+    return _back(request, accepted.exchange)
+
+
+def _accepted_message(accepted: Accepted) -> str:
+    """What the acceptance did: the moment agreed (if any), and a mail only when one went out."""
+    exchange = accepted.exchange
+    if exchange.status == Status.AGREED and exchange.starts_at:
+        moment = {"moment": date_format(timezone.localtime(exchange.starts_at), "l j F, H:i")}
+        if accepted.mailed:
+            return _("Agreed: %(moment)s. It is in your calendar; the others get a mail.") % moment
+        return _("Agreed: %(moment)s. It is in your calendar.") % moment
+    if accepted.mailed:
+        return _("You accepted. The others get a mail.")
+    return _("You accepted.")
 
 
 @require_POST

@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from learninglines.models import LogEntry, OutgoingMail
 from learninglines.services.journal import calendar_feed_get_or_create
@@ -268,6 +270,137 @@ def test_a_late_invitee_of_a_group_joins_the_agreed_moment(client, team):
     exchange.refresh_from_db()
     assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.AGREED, soon(2))
     assert part(exchange, c1).response == ExchangeParticipant.Response.ACCEPTED
+
+
+def all_passed(exchange: PeerExchange) -> None:
+    """The clock moves on: every proposed moment is behind us, none was accepted."""
+    for n, moment in enumerate(exchange.moments.order_by("starts_at")):
+        moment.starts_at = timezone.now() - timedelta(days=2 - n, hours=1)
+        moment.save(update_fields=["starts_at"])
+
+
+PLAIN_ACCEPT = re.compile(r">\s*Accept\s*</button>")
+
+
+def test_when_every_proposed_moment_passed_everyone_is_told_and_a_new_moment_is_the_way(
+    client, team
+):
+    """Not "0 moments proposed: waiting for answers" with an Accept that agrees to nothing:
+    the page says the moments have passed, and offers a new moment, declining or calling off."""
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1], topic="Iets", kind="visit", moments=[soon(2), soon(3)]
+    )
+    all_passed(exchange)
+    OutgoingMail.objects.all().delete()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(b1.user)
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert "The proposed moments have passed: propose a new moment, or decline." in page
+    assert "waiting for answers" not in page
+    assert page.count("(passed)") == 2
+    assert not PLAIN_ACCEPT.search(page)
+    assert "Accept this moment" not in page
+    assert ">Propose a new moment</label>" in page
+    assert re.search(r">\s*Decline\s*</button>", page)
+    listed = html_of(client.get(url("exchange-list")))
+    assert "The proposed moments have passed: propose a new moment, or decline." in listed
+    # A crafted yes is refused in words, and changes nothing.
+    response = client.post(url("exchange-accept", pk=exchange.pk), follow=True)
+    assert messages_of(response) == ["The proposed moments have passed: propose a new moment."]
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.PROPOSED
+    assert part(exchange, b1).response == ExchangeParticipant.Response.PENDING
+    assert not OutgoingMail.objects.exists()
+    # The starter reads it too, with calling it off as the other way.
+    client.force_login(a1.user)
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert "The proposed moments have passed: propose a new moment, or call it off." in page
+    assert ">Propose a new moment</label>" in page
+    assert re.search(r">\s*Cancel the exchange\s*</button>", page)
+    # A new moment: the invitee is asked again, and can accept it.
+    later = soon(6, hour=14)
+    client.post(url("exchange-propose", pk=exchange.pk), {"starts_at": later.strftime(LOCAL)})
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == [b1.user.email]
+    client.force_login(b1.user)
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert "1 moment proposed: waiting for answers." in page
+    assert "have passed" not in page
+    assert page.count("Accept this moment<span") == 1
+
+
+def test_the_message_after_accepting_says_a_mail_only_when_one_went_out(client, team):
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    first = soon(3)
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1], topic="Iets", kind="visit", moments=[first]
+    )
+    arranged = exchange_start(
+        initiator=a1, invitees=[c1], topic="Zelf", kind="visit", moments=[], self_arranged=True
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        moment = date_format(first, "l j F, H:i")
+    # The starter still works here: told by mail.
+    client.force_login(b1.user)
+    response = client.post(
+        url("exchange-accept", pk=exchange.pk), {"moment": exchange.moments.get().pk}, follow=True
+    )
+    assert messages_of(response) == [
+        f"Agreed: {moment}. It is in your calendar; the others get a mail."
+    ]
+    # The starter left the school meanwhile: agreed, and no mail is claimed (nobody is mailed).
+    a2 = team.members["A"][1]
+    second = exchange_start(initiator=a2, invitees=[b1], topic="Nog", kind="visit", moments=[first])
+    member_set_active(member=a2, active=False)
+    OutgoingMail.objects.all().delete()
+    response = client.post(
+        url("exchange-accept", pk=second.pk), {"moment": second.moments.get().pk}, follow=True
+    )
+    assert messages_of(response) == [f"Agreed: {moment}. It is in your calendar."]
+    # Arranged by themselves, and its starter left too: "You accepted.", without the mail.
+    member_set_active(member=a1, active=False)
+    client.force_login(c1.user)
+    response = client.post(url("exchange-accept", pk=arranged.pk), follow=True)
+    assert messages_of(response) == ["You accepted."]
+    arranged.refresh_from_db()
+    assert arranged.status == PeerExchange.Status.AGREED
+    assert not OutgoingMail.objects.exists()
+
+
+def test_who_accepted_a_duo_is_offered_only_calling_it_off(client, team):
+    """Not both "Decline" and "Cancel the exchange": who accepted calls it off, with a note,
+    and the starter gets that note (a crafted decline is refused)."""
+    a1, b1 = team.members["A"][0], team.members["B"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1], topic="Duo", kind="visit", moments=[soon()]
+    )
+    client.force_login(b1.user)
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert re.search(r">\s*Afslaan\s*</button>", page)
+    assert "Zeg de uitwisseling af</button>" not in page
+    client.post(url("exchange-accept", pk=exchange.pk), {"moment": exchange.moments.get().pk})
+    OutgoingMail.objects.all().delete()
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert not re.search(r">\s*Afslaan\s*</button>", page)
+    assert "Deze keer niet?" not in page
+    assert page.count("Zeg de uitwisseling af</button>") == 1
+    assert ">Afzeggen</h2>" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(url("exchange-decline", pk=exchange.pk), follow=True)
+    assert messages_of(response) == [
+        "You accepted this exchange: call it off instead, with a note to the others."
+    ]
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.AGREED
+    assert not OutgoingMail.objects.exists()
+    client.post(url("exchange-cancel", pk=exchange.pk), {"note": "Ik ben ziek"})
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.cancel_note) == ("cancelled", "Ik ben ziek")
+    mail = OutgoingMail.objects.get()
+    assert mail.to == a1.user.email
+    assert mail.subject == "Afgezegd: Duo"  # the cancellation, not "Gaat niet door" (nobody can)
+    assert "Ik ben ziek" in mail.body
 
 
 def test_errors_of_the_invitation_are_shown_with_the_input_kept(client, team):

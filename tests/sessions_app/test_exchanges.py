@@ -154,6 +154,117 @@ def test_an_invitee_joins_a_group_exchange_someone_else_agreed_to(team):
     )
 
 
+def test_an_accept_once_every_proposed_moment_passed_is_refused_and_a_new_moment_is_the_way(
+    team,
+):
+    """Every proposed moment has passed: a yes without a moment would agree to nothing (the
+    invitee "accepted", nothing agreed, nobody told), so it is refused; a new moment goes on."""
+    exchange, a1, b1 = _duo(team)
+    after = _soon(3) + timedelta(hours=1)
+    OutgoingMail.objects.all().delete()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_accept(participant=_part(exchange, b1), now=after)
+    assert error.value.messages == ["The proposed moments have passed: propose a new moment."]
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.starts_at) == (PeerExchange.Status.PROPOSED, None)
+    assert _part(exchange, b1).response == ExchangeParticipant.Response.PENDING
+    assert not OutgoingMail.objects.exists()
+    # The invitee proposes a new moment; the starter accepts it: agreed, and b1 is told.
+    later = _soon(5)
+    moment = exchange_propose_moment(participant=_part(exchange, b1), starts_at=later, now=after)
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == [a1.user.email]
+    OutgoingMail.objects.all().delete()
+    accepted = exchange_accept(participant=_part(exchange, a1), moment=moment, now=after)
+    assert (accepted.exchange.status, accepted.exchange.starts_at, accepted.mailed) == (
+        PeerExchange.Status.AGREED,
+        later,
+        1,
+    )
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == [b1.user.email]
+
+
+def test_a_second_yes_agrees_to_nothing_and_is_refused(team):
+    exchange, _a1, b1 = _duo(team, moments=[], self_arranged=True)
+    assert exchange_accept(participant=_part(exchange, b1)).mailed == 1
+    OutgoingMail.objects.all().delete()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_accept(participant=_part(exchange, b1))
+    assert error.value.messages == ["You have already accepted."]
+    duo, _a1, b1 = _duo(team)
+    exchange_accept(participant=_part(duo, b1), moment=duo.moments.first())
+    OutgoingMail.objects.all().delete()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_accept(participant=_part(duo, b1), moment=duo.moments.first())
+    assert error.value.messages == ["You have already accepted."]
+    assert not OutgoingMail.objects.exists()
+
+
+def test_joining_by_the_agreed_moment_itself_tells_the_others(team):
+    """In a group, a late invitee who presses the agreed moment joins it, as a plain yes does:
+    the others hear it (before, they were told nothing)."""
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Groep", kind="visit", moments=[_soon(2)]
+    )
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.get())
+    OutgoingMail.objects.all().delete()
+    accepted = exchange_accept(participant=_part(exchange, c1), moment=exchange.moments.get())
+    assert (accepted.exchange.status, accepted.exchange.starts_at, accepted.mailed) == (
+        PeerExchange.Status.AGREED,
+        _soon(2),
+        2,
+    )
+    assert _part(exchange, c1).response == ExchangeParticipant.Response.ACCEPTED
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
+        [a1.user.email, b1.user.email]
+    )
+
+
+def test_an_accept_counts_only_the_mails_that_went_out(team):
+    """The starter left the school: the agreement stands, and no mail is said to be sent."""
+    exchange, a1, b1 = _duo(team)
+    member_set_active(member=a1, active=False)
+    OutgoingMail.objects.all().delete()
+    accepted = exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    assert (accepted.exchange.status, accepted.mailed) == (PeerExchange.Status.AGREED, 0)
+    assert not OutgoingMail.objects.exists()
+
+
+def test_who_accepted_calls_it_off_and_cannot_decline(team):
+    """Declining answers an invitation; who accepted takes part and calls it off (with a note),
+    so the starter gets the cancellation, never the "nobody can come" mail of a decline."""
+    exchange, _a1, b1 = _duo(team)
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    OutgoingMail.objects.all().delete()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_decline(participant=_part(exchange, b1))
+    assert error.value.messages == [
+        "You accepted this exchange: call it off instead, with a note to the others."
+    ]
+    exchange.refresh_from_db()
+    assert exchange.status == PeerExchange.Status.AGREED
+    assert _part(exchange, b1).response == ExchangeParticipant.Response.ACCEPTED
+    assert not OutgoingMail.objects.exists()
+    # Proposing a moment accepts the invitation too.
+    duo, _a1, b1 = _duo(team)
+    exchange_propose_moment(participant=_part(duo, b1), starts_at=_soon(6))
+    with pytest.raises(ValidationError):
+        exchange_decline(participant=_part(duo, b1))
+    duo.refresh_from_db()
+    assert duo.status == PeerExchange.Status.PROPOSED
+
+
+def test_a_second_decline_in_a_group_is_refused(team):
+    a1, b1, c1 = team.members["A"][0], team.members["B"][0], team.members["C"][0]
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Groep", kind="visit", moments=[_soon(2)]
+    )
+    exchange_decline(participant=_part(exchange, b1))
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        exchange_decline(participant=_part(exchange, b1))
+    assert error.value.messages == ["You declined this exchange."]
+
+
 def test_holding_before_the_moment_is_refused(team):
     exchange, a1, _b1 = _duo(team)
     exchange_accept(participant=_part(exchange, _b1), moment=exchange.moments.first())
