@@ -14,7 +14,14 @@ from learninglines.models import LearningLine
 from sessions_app.grouping.bounds import forced_between_rounds
 from sessions_app.models import ApartPair, PlenarySession, TablePlan
 from sessions_app.selectors.day import plan_changed_members
-from sessions_app.selectors.plans import RoundView, TableView, plan_changes, plan_rounds_view
+from sessions_app.selectors.plans import (
+    RoundView,
+    TableView,
+    came_before,
+    plan_changes,
+    plan_line_moves,
+    plan_rounds_view,
+)
 from sessions_app.selectors.sessions import ExpectedMember, Presence, session_presence
 
 OPTIMAL, UNREACHABLE, UNKNOWN, NO_BOUND = "optimal", "unreachable", "unknown", "no_bound"
@@ -40,6 +47,19 @@ class TableCard:
         return {seat.member_id for seat in self.view.seats}
 
 
+@dataclass(frozen=True)
+class LineMove:
+    """Someone seated in the line they were in when the plan was made, who is in another line
+    on the session's date (moved after the plan was made)."""
+
+    name: str
+    old: LearningLine
+    new: LearningLine
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.old.letter} → {self.new.letter})"
+
+
 @dataclass
 class RoundCard:
     view: RoundView
@@ -48,6 +68,8 @@ class RoundCard:
     leaving: list[ExpectedMember] = field(default_factory=list)
     # Seated, but no longer in the team or in a line on the day (left after the plan was made).
     gone: list[str] = field(default_factory=list)
+    # Seated in their old line, but in another line on the day (moved after the plan was made).
+    moved: list[LineMove] = field(default_factory=list)
 
     @property
     def number(self) -> int:
@@ -137,6 +159,11 @@ class Board:
         return sorted({name for rnd in self.rounds for name in rnd.gone})
 
     @property
+    def moved(self) -> list[LineMove]:
+        """People seated in some round in the line they have left for another since."""
+        return sorted({move for rnd in self.rounds for move in rnd.moved}, key=str)
+
+    @property
     def table_count(self) -> int:
         return len(self.rounds[0].tables) if self.rounds else 0
 
@@ -208,6 +235,12 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
     report = plan.report if plan else {}
     pairs = {(a, b) for a, b, _count in report.get("repeated_pairs", [])}
     by_pk = {item.member.pk: item for item in presence.expected}
+    # A held session's seats are the record of that day: a later change of line is no change.
+    follows_lines = session.status not in (
+        PlenarySession.Status.HELD,
+        PlenarySession.Status.CLOSED,
+    )
+    line_of = {pk: item.line.pk for pk, item in by_pk.items()} if follows_lines else {}
     cards = []
     for rnd in rounds:
         present = [i for i in presence.expected if i.present_in(rnd.number)]
@@ -224,6 +257,8 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
             missing = [line for pk, line in lines_here.items() if pk not in table.line_ids]
             tables.append(TableCard(table, sorted(missing, key=lambda x: x.letter), repeats))
         seated = rnd.seated
+        old_line = {seat.member_id: seat.line for table in rnd.tables for seat in table.seats}
+        moved = plan_line_moves([rnd], line_of)
         cards.append(
             RoundCard(
                 rnd,
@@ -235,6 +270,9 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
                     if m in by_pk and not by_pk[m].present_in(rnd.number)
                 ],
                 gone=sorted(names[m] for m in seated if m not in by_pk),
+                moved=sorted(
+                    (LineMove(names[m], old_line[m], by_pk[m].line) for m in moved), key=str
+                ),
             )
         )
     repeated = sorted(
@@ -249,7 +287,7 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
         PlenarySession.objects.counted_as_history()
         .filter(school=session.school, year=session.year)
         .exclude(pk=session.pk)
-        .filter(date__lte=session.date)
+        .filter(came_before(session))
         .count()
     )
     changes = plan_changes(plan=plan) if plan else []

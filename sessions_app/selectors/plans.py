@@ -1,8 +1,11 @@
 """Reads of table plans: the rounds as stored, the history given to the engine, the change log.
 
-History (the encounters the next plan avoids repeating) is every round of this school's held or
-closed sessions of the same school year, as actually seated, oldest first; drafts and published
-sessions that have not been held never count, nor another school's rounds.
+History (the encounters a plan avoids repeating, and counts as "met before") is every round of
+this school's held or closed sessions of the same school year that came before the session (an
+earlier date, or the same date and an earlier start), as actually seated, oldest first. A session
+held later never counts, so a session recorded afterwards with an earlier date (an earlier
+session from a file) is not said to repeat encounters that happened only after it. Drafts and
+published sessions that have not been held never count, nor another school's rounds.
 """
 
 from __future__ import annotations
@@ -10,19 +13,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
+
 from sessions_app.models import PlanChange, PlanRound, PlanTable, PlenarySession, Seat, TablePlan
 from sessions_app.selectors.exchanges import held_exchange_groups
+
+
+def came_before(session: PlenarySession, *, prefix: str = "") -> Q:
+    """Sessions that came before `session`: an earlier date, or the same date and an earlier
+    start (`prefix` leads from the queried model to the session, e.g. "round__plan__session__")."""
+    return Q(**{f"{prefix}date__lt": session.date}) | Q(
+        **{f"{prefix}date": session.date, f"{prefix}start_time__lt": session.start_time}
+    )
 
 
 def plan_history(*, session: PlenarySession) -> list[list[list[int]]]:
     """Earlier rounds of the school year as lists of tables of member pks, oldest first.
 
-    The rounds of held and closed sessions as seated, and each small exchange held before the
-    session's day as a round of its own with one group, in order of their dates. Two queries,
-    whatever the number of sessions and exchanges.
+    The rounds of held and closed sessions before this one (`came_before`) as seated, and each small
+    exchange held before the session's day as a round of its own with one group, in order of
+    their dates. Two queries, whatever the number of sessions and exchanges.
     """
     seats = (
         Seat.objects.filter(
+            came_before(session, prefix="round__plan__session__"),
             round__plan__session__school_id=session.school_id,
             round__plan__session__year_id=session.year_id,
             round__plan__session__status__in=(
@@ -109,6 +123,19 @@ def plan_rounds_view(*, plan: TablePlan) -> list[RoundView]:
 def plan_as_ids(rounds: list[RoundView]) -> list[list[list[int]]]:
     """The stored rounds as plain data for the engine: tables of member pks."""
     return [[[seat.member_id for seat in table.seats] for table in rnd.tables] for rnd in rounds]
+
+
+def plan_line_moves(rounds: list[RoundView], line_of: dict[int, int]) -> dict[int, int]:
+    """Seated members whose seat holds another line than `line_of` gives them (member pk: line
+    pk on the session's date): {member pk: the line their seat holds}. A seat records the
+    member's line when the plan is made, so these moved to another line after that."""
+    return {
+        seat.member_id: seat.line_id
+        for rnd in rounds
+        for table in rnd.tables
+        for seat in table.seats
+        if seat.member_id in line_of and seat.line_id != line_of[seat.member_id]
+    }
 
 
 def plan_changes(*, plan: TablePlan, limit: int = 20) -> list[PlanChange]:

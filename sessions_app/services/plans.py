@@ -5,7 +5,8 @@ Rules kept here (the method's grouping rules, in order):
    within the limits and differing by at most one, pairs kept apart never together, locked
    tables kept. A change that would break one is refused with the reason.
 2. every line at every table wherever the numbers allow;
-3. as few repeated encounters as possible (history: the school year's held and closed rounds);
+3. as few repeated encounters as possible (history: the school year's held and closed rounds
+   before the session, `plan_history`);
 4. repeats spread over as many people as possible.
 Manual changes may break only the soft rules 2 to 4: they are made, and the page warns with the
 numbers.
@@ -13,7 +14,10 @@ numbers.
 No lost updates: every change is a conditional update of the plan's `version` (one statement,
 so it holds on SQLite and PostgreSQL); a change or undo made on an older version is refused
 with `StalePlan`. Every change is recorded with the plan as it was before, so undo restores it
-exactly. A seat stores the member's line on the session's date.
+exactly. A seat stores the member's line on the session's date: someone moved to another line
+(from a date on or before the session's) after the plan was made is re-seated in it like a
+leaver (`plan_release_leavers`), and holding the session records the line of that date.
+A locked table keeps its number when the plan is made again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.conf import settings
@@ -46,7 +50,14 @@ from sessions_app.models import (
     Seat,
     TablePlan,
 )
-from sessions_app.selectors.plans import plan_as_ids, plan_history, plan_rounds_view
+from sessions_app.selectors.plans import (
+    RoundView,
+    plan_as_ids,
+    plan_history,
+    plan_line_moves,
+    plan_rounds_view,
+)
+from sessions_app.selectors.sessions import session_presence
 from sessions_app.services.engine_input import (
     EngineInput,
     allowed_tables,
@@ -193,6 +204,31 @@ def _run_engine(data: EngineInput, *, locked, seed: int, tables: int | None):
     )
 
 
+def _moved_lines(data: EngineInput, rounds: list[RoundView]) -> dict[int, int]:
+    """Seated members whose seat holds another line than theirs on the session's date (they
+    moved after the plan was made): {member pk: the line their seat holds}."""
+    return plan_line_moves(
+        rounds, {m: line for line, members in data.lines.items() for m in members}
+    )
+
+
+def _refuse_line_moves(data: EngineInput, moved) -> None:
+    """A change by hand while someone sits in a line they have left: the plan's numbers would
+    count the new line at their old seat, so they are re-seated first (`plan_release_leavers`)."""
+    if moved:
+        names = sorted(data.name_of(m) for m in moved)
+        raise ValidationError(
+            ngettext(
+                "%(names)s moved to another learning line after this plan was made and still "
+                "sits in the old one: seat them in their new line first.",
+                "%(names)s moved to another learning line after this plan was made and still "
+                "sit in their old ones: seat them in their new lines first.",
+                len(names),
+            )
+            % {"names": ", ".join(names)}
+        )
+
+
 def _presence_changes(
     data: EngineInput, rnd, number: int
 ) -> tuple[list[int], list[int], list[int]]:
@@ -205,24 +241,32 @@ def _presence_changes(
     return sorted(everyone - away - seated), sorted(seated & away), sorted(seated - everyone)
 
 
-def _repair(data: EngineInput, rounds_ids, flags, r: int, seed: int):
+def _repair(data: EngineInput, rounds_ids, flags, r: int, seed: int, moved=()):
     """Repair round index `r` for who is there; the session's other rounds count as history.
 
     Only tables someone left or joined change; locked tables stay exactly as they are, except
-    that someone who left the team or their line leaves a locked table too.
+    that someone who left the team or their line leaves a locked table too. Someone in `moved`
+    (now in another line than their seat holds) leaves their table and is seated again as
+    someone arriving in their new line; at a locked table they keep their seat (the table is
+    kept exactly, and the seat takes their new line when stored).
     """
     arrived, leaving, gone = _presence_changes(data, rounds_ids[r], r + 1)
-    if not arrived and not leaving and not gone:
+    kept = {m for t, table in enumerate(rounds_ids[r]) if flags[r][t] for m in table}
+    reseat = sorted(
+        {m for table in rounds_ids[r] for m in table} & set(moved) - kept - set(leaving)
+    )
+    if not arrived and not leaving and not gone and not reseat:
         return rounds_ids, flags
     # The engine knows only the lines' members: who left is taken off their seat first.
     # (The history may name them: the engine passes over ids that are in no line there.)
-    current = [[m for m in table if m not in gone] for table in rounds_ids[r]]
+    off = set(gone) | set(reseat)
+    current = [[m for m in table if m not in off] for table in rounds_ids[r]]
     result = repair_round(
         data.lines,
         current,
         history=data.history + rounds_ids[:r] + rounds_ids[r + 1 :],
         absent=leaving,
-        arrived=arrived,
+        arrived=arrived + reseat,
         apart=data.apart,
         locked=[t for t, flag in enumerate(flags[r]) if flag],
         max_size=max_size(data),
@@ -243,12 +287,40 @@ def _follow_presence(data: EngineInput, rounds_ids, flags, seed: int):
     return rounds_ids, flags
 
 
-def _planned(data: EngineInput, *, locked, seed: int, tables: int | None):
+def _table_order(tables: list[list[int]], numbers: dict[frozenset, int]) -> list[int]:
+    """The order to store a round's `tables` in, as indexes into `tables`: a table found in
+    `numbers` (locked: its members -> its index in the plan before) takes that index again,
+    the other tables fill the free places in their own order. A locked table whose number the
+    round no longer has (fewer tables now) takes a free place as well."""
+    places: list[int | None] = [None] * len(tables)
+    rest = []
+    for t, table in sorted(
+        enumerate(tables), key=lambda item: numbers.get(frozenset(item[1]), len(tables))
+    ):
+        wanted = numbers.get(frozenset(table))
+        if wanted is not None and wanted < len(places) and places[wanted] is None:
+            places[wanted] = t
+        else:
+            rest.append(t)
+    rest.sort()
+    return [rest.pop(0) if place is None else place for place in places]
+
+
+def _planned(
+    data: EngineInput,
+    *,
+    locked,
+    seed: int,
+    tables: int | None,
+    numbers: dict[int, dict[frozenset, int]] | None = None,
+):
     """The engine's plan as the session will hold it: (rounds, locked flags, report, engine
-    result). Locked tables are kept; with people arriving late or leaving early each round is
-    repaired for who is there, and the report is of that plan."""
+    result). Locked tables are kept, at their number in `numbers` ({round index: {members:
+    table index}}: the steering group locks a physical table); with people arriving late or
+    leaving early each round is repaired for who is there, and the report is of that plan."""
     result = _run_engine(data, locked=locked, seed=seed, tables=tables)
-    rounds_ids = result.rounds
+    orders = [_table_order(rnd, (numbers or {}).get(r, {})) for r, rnd in enumerate(result.rounds)]
+    rounds_ids = [[rnd[t] for t in order] for rnd, order in zip(result.rounds, orders, strict=True)]
     # Locked tables come back verbatim; find them again to keep their flag.
     flags = []
     for r, rnd in enumerate(rounds_ids):
@@ -260,6 +332,10 @@ def _planned(data: EngineInput, *, locked, seed: int, tables: int | None):
         report["elapsed"] = round(result.report.elapsed, 3)
     else:
         report = report_data(result.report)
+        report["table_sizes"] = [
+            [sizes[t] for t in order]
+            for sizes, order in zip(report["table_sizes"], orders, strict=True)
+        ]
     return rounds_ids, flags, report, result
 
 
@@ -320,6 +396,15 @@ def plan_generate(
         if chosen is not None and chosen not in allowed_tables(data):
             chosen = None
         locked = {r: t for r, t in locked_tables(old_rounds).items() if r < data.rounds}
+        numbers = {
+            r: {
+                frozenset(s.member_id for s in table.seats): t
+                for t, table in enumerate(rnd.tables)
+                if table.table.locked
+            }
+            for r, rnd in enumerate(old_rounds)
+            if r in locked
+        }
         previewed = (plan.alternative or {}).get("tables")
         if seed is None and not created and chosen is not None and chosen == previewed:
             # The other table count the page showed: the same seed makes the plan it counted.
@@ -327,7 +412,7 @@ def plan_generate(
         seed = plan.seed + 1 if seed is None and not created else (seed or 0)
         try:
             rounds_ids, flags, report, result = _planned(
-                data, locked=locked, seed=seed, tables=chosen
+                data, locked=locked, seed=seed, tables=chosen, numbers=numbers
             )
         except GroupingError as error:
             raise refuse(error, data) from error
@@ -424,6 +509,7 @@ def plan_record(*, session: PlenarySession, rounds: list[list[list[list[int]]]],
 class ChangeResult:
     plan: TablePlan
     warnings: list[str]
+    details: dict = field(default_factory=dict)  # as recorded with the change
 
 
 def _warnings(before: dict, after: dict) -> list[str]:
@@ -466,21 +552,27 @@ def _change(
     by,
     kind: str,
     details: dict,
-    edit: Callable[[list, list], tuple[list, list]],
+    edit: Callable[[list, list, dict], tuple[list, list]],
     data: EngineInput | None = None,
 ) -> ChangeResult:
     """Apply `edit` to the stored rounds, recount, and store; refuse a hard-rule break.
 
-    `details` is recorded with the change after `edit` ran, so `edit` may fill it in; `data` is
-    the session's engine input when the caller has read it already."""
+    `edit(rounds, flags, moved)` gets the rounds as member pks, the locked flags and who moved
+    to another line since the plan was made (`_moved_lines`); a change by hand is refused while
+    anyone has (the engine's changes re-seat them). `details` is recorded with the change after
+    `edit` ran, so `edit` may fill it in; `data` is the session's engine input when the caller
+    has read it already."""
     session = plan.session
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its table plan stays as it was."))
     data = data or engine_input(session=session)
     with _claimed(plan, version):
         rounds = plan_rounds_view(plan=plan)
+        moved = _moved_lines(data, rounds)
+        if kind not in ENGINE_CHANGES:
+            _refuse_line_moves(data, moved)
         before = _snapshot(plan)
-        rounds_ids, flags = edit(plan_as_ids(rounds), locked_flags(rounds))
+        rounds_ids, flags = edit(plan_as_ids(rounds), locked_flags(rounds), moved)
         try:
             report = plan_evaluate(data, rounds_ids, flags)
         except GroupingError as error:
@@ -505,7 +597,7 @@ def _change(
         plan.report = report
         plan.save(update_fields=["report", "updated_at"])
         _record(plan, kind=kind, before=before, by=by, details=details)
-    return ChangeResult(plan=plan, warnings=warnings)
+    return ChangeResult(plan=plan, warnings=warnings, details=details)
 
 
 def _find(rounds_ids, member_pk: int, number: int) -> tuple[int, int]:
@@ -523,7 +615,7 @@ def plan_swap(
 ) -> ChangeResult:
     """Swap two people of one round between their tables."""
 
-    def edit(rounds_ids, flags):
+    def edit(rounds_ids, flags, _moved):
         r, a = _find(rounds_ids, first, round_number)
         _round, b = _find(rounds_ids, second, round_number)
         if a == b:
@@ -550,7 +642,7 @@ def plan_move(
 ) -> ChangeResult:
     """Move one person to another table (number, 1-based) of the same round."""
 
-    def edit(rounds_ids, flags):
+    def edit(rounds_ids, flags, _moved):
         r, a = _find(rounds_ids, member, round_number)
         b = table - 1
         if not 0 <= b < len(rounds_ids[r]):
@@ -578,7 +670,7 @@ def plan_lock(
 ) -> ChangeResult:
     """Lock a table (kept exactly when the plan is made again) or unlock it."""
 
-    def edit(rounds_ids, flags):
+    def edit(rounds_ids, flags, _moved):
         r = round_number - 1
         if not 0 <= r < len(flags) or not 0 <= table - 1 < len(flags[r]):
             raise ValidationError(_("That table is not in the plan."))
@@ -595,16 +687,21 @@ def plan_lock(
     )
 
 
-def _rounds_with_leavers(data: EngineInput, rounds_ids) -> list[int]:
-    """Indexes of the rounds that seat someone who has left the team or their line since."""
-    return [r for r, rnd in enumerate(rounds_ids) if _presence_changes(data, rnd, r + 1)[2]]
+def _rounds_with_leavers(data: EngineInput, rounds_ids, moved=()) -> list[int]:
+    """Indexes of the rounds that seat someone who has left the team or their line since (or,
+    in `moved`, moved to another line since)."""
+    return [
+        r
+        for r, rnd in enumerate(rounds_ids)
+        if _presence_changes(data, rnd, r + 1)[2] or any(m in moved for t in rnd for m in t)
+    ]
 
 
-def _release(data: EngineInput, rounds_ids, flags, seed: int, rounds: list[int]):
+def _release(data: EngineInput, rounds_ids, flags, seed: int, rounds: list[int], moved=()):
     """Repair the rounds (indexes) `rounds`; an engine refusal becomes a ValidationError."""
     for r in rounds:
         try:
-            rounds_ids, flags = _repair(data, rounds_ids, flags, r, seed)
+            rounds_ids, flags = _repair(data, rounds_ids, flags, r, seed, moved)
         except GroupingError as error:
             raise refuse(error, data) from error
     return rounds_ids, flags
@@ -615,18 +712,20 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
 
     Someone who left the team or their line since the plan was made is taken off the other
     rounds as well: a plan that seats someone in no line cannot be counted, so it would refuse
-    every later change.
+    every later change. Someone who moved to another line is seated in it in every round.
     """
     data = engine_input(session=plan.session)
 
-    def edit(rounds_ids, flags):
+    def edit(rounds_ids, flags, moved):
         r = round_number - 1
         if not 0 <= r < len(rounds_ids):
             raise ValidationError(_("That round is not in the plan."))
-        if _presence_changes(data, rounds_ids[r], round_number) == ([], [], []):
+        if _presence_changes(data, rounds_ids[r], round_number) == ([], [], []) and (
+            r not in _rounds_with_leavers(data, rounds_ids, moved)
+        ):
             raise ValidationError(_("Everyone in this round already sits as they are present."))
-        others = [i for i in _rounds_with_leavers(data, rounds_ids) if i != r]
-        return _release(data, rounds_ids, flags, plan.seed, [r, *others])
+        others = [i for i in _rounds_with_leavers(data, rounds_ids, moved) if i != r]
+        return _release(data, rounds_ids, flags, plan.seed, [r, *others], moved)
 
     return _change(
         plan=plan,
@@ -644,17 +743,22 @@ def plan_release_leavers(*, plan: TablePlan, version: int, by=None) -> ChangeRes
 
     Only the tables they leave change (a round may need one table fewer); the rest of the plan,
     changes by hand and locked tables included, stays. Someone who left a locked table leaves
-    it too.
+    it too. Someone who moved to another line (on or before the session's date) is seated
+    again in their new line: they leave their table and join one as someone arriving would,
+    so only the tables they leave or join change; at a locked table they keep their seat in
+    their new line. The details name them as "moved".
     """
     data = engine_input(session=plan.session)
     details: dict = {}
 
-    def edit(rounds_ids, flags):
-        current = _rounds_with_leavers(data, rounds_ids)
+    def edit(rounds_ids, flags, moved):
+        current = _rounds_with_leavers(data, rounds_ids, moved)
         if not current:
             raise ValidationError(_("Nobody who left the team or their line has a seat any more."))
         details["rounds"] = [r + 1 for r in current]
-        return _release(data, rounds_ids, flags, plan.seed, current)
+        if moved:
+            details["moved"] = sorted(moved)
+        return _release(data, rounds_ids, flags, plan.seed, current, moved)
 
     return _change(
         plan=plan,
@@ -686,15 +790,16 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
         return False
     before = plan_as_ids(rounds)
     rounds_ids, flags = before, locked_flags(rounds)
+    moved = _moved_lines(data, rounds)
     for r in range(len(rounds_ids)):
         try:
-            rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed)
+            rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed, moved)
         except GroupingError:
             continue
     if rounds_ids == before:
         return False
 
-    def edit(_rounds, _flags):
+    def edit(_rounds, _flags, _moved):
         return rounds_ids, flags
 
     try:
@@ -711,6 +816,23 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
         logger.info("Attendance of session %s changed; the plan still needs a repair", session.pk)
         return False
     return True
+
+
+def plan_hold_lines(*, session: PlenarySession) -> int:
+    """When the session is held: every seat takes the line its member is in on the session's
+    date, so the history records the line they were in that day, also for someone who moved to
+    another line after the plan was made and was not re-seated. Returns the seats changed.
+    The report is not recounted (as for seats dropped when the session is held)."""
+    line_of = {i.member.pk: i.line.pk for i in session_presence(session=session).expected}
+    changed: dict[int, list[int]] = {}
+    for pk, member_id, line_id in Seat.objects.filter(round__plan__session=session).values_list(
+        "pk", "member_id", "line_id"
+    ):
+        if member_id in line_of and line_of[member_id] != line_id:
+            changed.setdefault(line_of[member_id], []).append(pk)
+    for line_id, seats in changed.items():
+        Seat.objects.filter(pk__in=seats).update(line_id=line_id)
+    return sum(len(seats) for seats in changed.values())
 
 
 def plan_undo(*, plan: TablePlan, version: int, by=None) -> TablePlan:

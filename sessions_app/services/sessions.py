@@ -22,6 +22,7 @@ from learninglines.services.lines import cycle_start_new
 from sessions_app.models import PlenarySession, Questionnaire, Seat, TablePlan
 from sessions_app.selectors.sessions import session_presence
 from sessions_app.services.day import session_announce_moved
+from sessions_app.services.plans import plan_hold_lines
 from sessions_app.services.program import program_fill
 from sessions_app.services.reflections import questionnaire_create_for_session
 
@@ -126,7 +127,8 @@ def session_hold(*, session: PlenarySession, today: date | None = None) -> Plena
     """Mark a session held: its rounds become history for the next plan, and a new cycle starts.
 
     With `today` (the page passes it), a session that lies ahead is refused: it cannot have been
-    held yet, and the new cycle starts on the session's date.
+    held yet, and the new cycle starts on the session's date (unless a later session was held
+    first: a cycle only moves forward).
 
     Holding confirms the presence recorded at the door: a seat of someone who was not there in
     that round (absent, arrived later, left earlier, or no longer in a line on the day) is
@@ -146,6 +148,7 @@ def session_hold(*, session: PlenarySession, today: date | None = None) -> Plena
         )
     with transaction.atomic():
         _drop_seats_of_people_not_there(session)
+        plan_hold_lines(session=session)
         session.status = PlenarySession.Status.HELD
         session.save(update_fields=["status"])
         cycle_start_new(year=session.year, on=session.date)

@@ -226,21 +226,22 @@ def plan_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _versioned_change(
-    request: HttpRequest, pk: int, change: Callable, success: str, anchor: str = ""
+    request: HttpRequest, pk: int, change: Callable, success: str | Callable, anchor: str = ""
 ) -> HttpResponse:
     """A change of the whole plan that names only the version it was made on (undo, a round's
-    repair, freeing seats): `change(plan, version)`, its refusal or `success` as the message."""
+    repair, freeing seats): `change(plan, version)`, its refusal or `success` as the message
+    (or `success(result)`, the message for what `change` returned)."""
     session = _editable_session(request, pk)
     plan = plan_get(session=session)
     form = PlanVersionForm(request.POST)
     if plan is None or not form.is_valid():
         raise Http404("No plan yet")
     try:
-        change(plan, form.cleaned_data["version"])
+        result = change(plan, form.cleaned_data["version"])
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return _after_change(request, session, anchor)
 
 
@@ -273,12 +274,22 @@ def plan_repair_view(request: HttpRequest, pk: int, number: int) -> HttpResponse
 @require_POST
 @school_view("plan_school")
 def plan_release_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take people who left the team or their line off the plan; only their tables change."""
+    """Take people who left the team or their line off the plan, and seat who moved to another
+    line in it; only their tables change."""
+
+    def said(result) -> str:
+        if result.details.get("moved"):
+            return _(
+                "Whoever moved to another learning line now sits in it; only the tables they "
+                "left or joined changed."
+            )
+        return _("Their seats are free; only the tables they left changed.")
+
     return _versioned_change(
         request,
         pk,
         lambda plan, version: plan_release_leavers(plan=plan, version=version, by=request.user),
-        _("Their seats are free; only the tables they left changed."),
+        said,
     )
 
 
@@ -330,5 +341,6 @@ def plan_export_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if plan is None or kind not in SPREADSHEET_TYPES:
         raise Http404("No plan, or no such file type")
     content = plan_xlsx(plan=plan) if kind == "xlsx" else plan_csv(plan=plan)
-    name = f"{pgettext('file name', 'table-plan')}-{session.date}"
+    # not inside an f-string: xgettext would not find the text to translate there
+    name = pgettext("file name", "table-plan") + f"-{session.date}"
     return spreadsheet_download(content, kind=kind, name=name)
