@@ -95,6 +95,19 @@ OPS_TESTS = Path(__file__).parent / "ops"
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language (Dutch): a request with the English cookie
+    leaves English active in the thread (LocaleMiddleware does not undo it), which would make
+    a later test on the same worker read English where it expects Dutch."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _mid_year_clock(request):
     path = Path(str(request.node.fspath))
     if request.node.get_closest_marker("browser") or path.is_relative_to(OPS_TESTS):

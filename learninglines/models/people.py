@@ -303,9 +303,10 @@ class Member(models.Model):
 
     @property
     def sort_name(self) -> str:
-        """As in a Dutch register: "Berg, Daan van der"."""
+        """As in a Dutch register: "Berg, Daan van der"; "Bo" for someone known by a first
+        name only (no leading comma)."""
         given = " ".join(part for part in (self.first_name, self.name_prefix) if part)
-        return f"{self.last_name}, {given}"
+        return f"{self.last_name}, {given}" if self.last_name else given
 
 
 class CoachAssignmentQuerySet(models.QuerySet):

@@ -1165,6 +1165,19 @@ def _email(text: str) -> str:
     return User.objects.normalize_email(text)
 
 
+def _line_suggestion(value: str, lines: list[LearningLine]) -> str | None:
+    """The line a misspelt or shortened name most likely means: the one line whose name holds
+    every word of it ("Burgerschap" for "Burgerschap en samenleven", not the similar-looking
+    "Eigenaarschap"), else the closest spelling ("Lezn" for "Lezen")."""
+    words = set(_words(value))
+    holding = [line.name for line in lines if words and words <= set(_words(line.name))]
+    if len(holding) == 1:
+        return holding[0]
+    names = {_key(line.name): line.name for line in lines}
+    close = difflib.get_close_matches(_key(value), list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
 def _line_error(value: str, lines: list[LearningLine], year: SchoolYear | None) -> str:
     if year is None:
         return _(
@@ -1176,12 +1189,11 @@ def _line_error(value: str, lines: list[LearningLine], year: SchoolYear | None) 
             "Unknown learning line “%(value)s”: school year %(year)s has no learning lines yet. "
             "Make them first, or leave the line empty."
         ) % {"value": value, "year": year.name}
-    names = {_key(line.name): line.name for line in lines}
-    close = difflib.get_close_matches(_key(value), list(names), n=1, cutoff=0.6)
-    if close:
+    suggestion = _line_suggestion(value, lines)
+    if suggestion:
         return _("Unknown learning line “%(value)s”. Did you mean “%(suggestion)s”?") % {
             "value": value,
-            "suggestion": names[close[0]],
+            "suggestion": suggestion,
         }
     return _("Unknown learning line “%(value)s”. The lines of %(year)s are: %(names)s.") % {
         "value": value,

@@ -110,7 +110,7 @@ def log_entry_put_from_source(
             entry = LogEntry(author=author, source=source, sharing=LogEntry.Sharing.PRIVATE)
         entry.date = date
         entry.note = note
-        _check_entry(entry)
+        _check_entry(entry, new_date=False)  # the source's own date, not one typed
         entry.save()
     return entry
 

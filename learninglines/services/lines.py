@@ -239,14 +239,21 @@ def school_year_open_next(
     return year
 
 
-def cycle_start_new(*, year: SchoolYear, on: date) -> SchoolYear:
+def cycle_start_new(*, year: SchoolYear, on: date) -> bool:
     """Start a new cycle on `on`: line meetings from then count towards the next plenary.
+    Returns whether it started: a cycle only moves forward, so a session held (or recorded)
+    on an earlier date than the current cycle's start changes nothing.
 
     Called when a plenary session is held (the sessions app calls it; this app never imports
     that one).
     """
     if not (year.start <= on <= year.end):
         raise ValidationError(_("The date is outside the school year."))
-    year.cycle_started_on = on
-    year.save(update_fields=["cycle_started_on"])
-    return year
+    moved = (
+        SchoolYear.objects.filter(pk=year.pk)
+        .filter(Q(cycle_started_on__isnull=True) | Q(cycle_started_on__lt=on))
+        .update(cycle_started_on=on)
+    )
+    if moved:
+        year.cycle_started_on = on
+    return bool(moved)

@@ -56,9 +56,16 @@ class SchoolStatus:
         return getattr(self.last_held, "questionnaire", None) is not None
 
     @property
+    def form_not_opened(self) -> bool:
+        """The last held session's form never opened: nobody could answer it."""
+        if not self.has_form:
+            return False
+        return self.last_held.questionnaire.state() == Questionnaire.State.NOT_OPEN
+
+    @property
     def response_rate(self) -> int | None:
         """Submitted forms of the last held session, in whole percent of those asked."""
-        if not self.has_form or not self.asked:
+        if not self.has_form or not self.asked or self.form_not_opened:
             return None
         return round(100 * self.answered / self.asked)
 

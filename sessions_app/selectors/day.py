@@ -155,6 +155,13 @@ class MyDay:
     def absent(self) -> bool:
         return self.attendance is not None and self.attendance.absent
 
+    @property
+    def unplanned(self) -> bool:
+        """Published with rounds to sit in, not absent, and seated in none of them: not in the
+        table plan (yet), as who joined the team or a line after it was made. Not "not there"
+        (that is who is seated in other rounds only)."""
+        return self.published and self.rounds > 0 and not self.absent and not self.tables
+
     def table_in(self, number: int | None) -> MyTable | None:
         return self.tables.get(number) if number else None
 

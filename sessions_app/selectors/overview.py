@@ -43,6 +43,7 @@ from sessions_app.models import (
     PeerExchange,
     PlenarySession,
     Question,
+    Questionnaire,
     Reflection,
     Seat,
     SessionAttendance,
@@ -99,6 +100,13 @@ class SessionRow:
     @property
     def response_rate(self) -> int | None:
         return round(100 * self.answered / self.asked) if self.asked else None
+
+    @property
+    def form_not_opened(self) -> bool:
+        """A reflection form that never opened: nobody could answer, so no response rate (a
+        0 % would read as a team that did not respond)."""
+        questionnaire = getattr(self.session, "questionnaire", None)
+        return questionnaire is not None and questionnaire.state() == Questionnaire.State.NOT_OPEN
 
 
 @dataclass(frozen=True)

@@ -556,8 +556,7 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
             _("The file has %(count)d rounds; a session has at most %(max)d.")
             % {"count": len(round_numbers), "max": MAX_ROUNDS}
         )
-    if plan.problems:
-        return plan
+    # seated even when there are problems: someone seated twice is one more to list at once
     _place(plan, school=school, day=day, tables=tables, round_numbers=round_numbers)
     if not plan.problems:
         plan.notes.extend(_read_notes(read, round_numbers))
@@ -602,6 +601,8 @@ def _read_notes(sheets: list[Table], round_numbers: list[int]) -> list[str]:
 
 
 def _place(plan: EarlierPlan, *, school, day, tables, round_numbers) -> None:
+    """The rounds as member pks, with someone seated twice in a round as a problem; with no
+    problem (here or before), each member's line on `day` and the preview's notes."""
     left: dict[int, Member] = {}
     for r in round_numbers:
         labels = sorted((label for rr, label in tables if rr == r), key=_table_order)
@@ -884,8 +885,7 @@ def earlier_session_record(
             rounds=[[[[pk, placed[pk][0]] for pk in table] for table in rnd] for rnd in rounds],
             by=by,
         )
-        if year.cycle_started_on is None or year.cycle_started_on < day:
-            cycle_start_new(year=year, on=day)
+        cycle_start_new(year=year, on=day)  # only when it is the year's latest session
     return session
 
 

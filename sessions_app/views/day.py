@@ -269,14 +269,18 @@ def hold_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                _(
+            started = session.year.cycle_started_on
+            if started == session.date:
+                text = _(
                     "The session is marked held. Its rounds count for the next table plan, and "
                     "a new cycle of line meetings starts on %(day)s."
                 )
-                % {"day": formats.date_format(session.date, "j F Y")},
-            )
+            else:  # a later session was held first: its cycle goes on
+                text = _(
+                    "The session is marked held. Its rounds count for the next table plan; the "
+                    "cycle of line meetings that started on %(day)s goes on."
+                )
+            messages.success(request, text % {"day": formats.date_format(started, "j F Y")})
         return redirect(session)
     presence = session_presence(session=session)
     plan = plan_get(session=session)

@@ -67,7 +67,8 @@ def overview_print_view(request: HttpRequest) -> HttpResponse:
 
 
 def _download(request: HttpRequest, content: bytes, kind: str, suffix: str = "") -> HttpResponse:
-    name = f"{pgettext('file name', 'overview')}-{request.school.slug}{suffix}"
+    # not inside an f-string: xgettext would not find the text to translate there
+    name = pgettext("file name", "overview") + f"-{request.school.slug}{suffix}"
     return spreadsheet_download(content, kind=kind, name=name)
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import formats, timezone, translation
 
-from learninglines.models import LineMembership, Member, StaffImport
+from learninglines.models import LearningLine, LineMembership, Member, StaffImport
 from learninglines.services.imports import (
     ImportChanged,
     ImportNotReady,
@@ -20,7 +20,7 @@ from learninglines.services.imports import (
     staff_import_prune,
     staff_import_set_mapping,
 )
-from learninglines.services.lines import membership_move
+from learninglines.services.lines import line_create, membership_move
 from learninglines.services.people import member_add, member_set_active
 from tests.learninglines.test_import_files import DUTCH_HEADERS, csv_file, make_lines, xlsx_file
 
@@ -882,3 +882,15 @@ def test_adding_new_people_costs_the_same_for_any_number(
     with django_assert_max_num_queries(15):
         staff_import_apply(staff_import=staff_import, by=steering.user, fingerprint=fingerprint)
     assert LineMembership.objects.filter(member__school=school).count() == count
+
+
+def test_a_shortened_line_name_suggests_the_line_that_holds_it(school, lines):
+    """ "Burgerschap" looks like "Eigenaarschap" letter by letter, but means the line whose
+    name holds the word: a steering member following the hint must land in the right line."""
+    line_create(school=school, year=lines[0].year, name="Burgerschap en samenleven")
+    line_create(school=school, year=lines[0].year, name="Eigenaarschap")
+    LearningLine.objects.filter(name="Burgerschap").update(name="Gym en spel")
+    preview = preview_of(school, [["Daan", "", "Berg", "daan@school.example", "Burgerschap", ""]])
+    assert [r.notes for r in preview.rows] == [
+        ["Unknown learning line “Burgerschap”. Did you mean “Burgerschap en samenleven”?"]
+    ]

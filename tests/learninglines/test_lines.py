@@ -445,6 +445,11 @@ def test_team_page_filters_by_line_and_searches(client, steering, teacher, place
     search = client.get(f"{SCHOOL}team/", {"q": "de jong"}).content.decode()
     assert "Jong, Bram de" in search
     assert "Jansen, Sanne" not in search
+    # someone known by a first name only is "Bo", not ", Bo"
+    MemberFactory(school=steering.school, first_name="Bo", name_prefix="", last_name="")
+    nobody = client.get(f"{SCHOOL}team/", {"line": "none"}).content.decode()
+    assert re.search(r">\s*Bo\s*<", nobody)
+    assert ", Bo" not in nobody
 
 
 def test_deactivating_keeps_the_member_and_ends_the_line(client, steering, teacher, placed):

@@ -886,3 +886,20 @@ def test_a_letter_the_file_lost_is_named_not_guessed(school, team, day):
         "het bestand verloor bij het opslaan: sla het op als Excel (.xlsx) of als CSV UTF-8.",
     ]
     assert plan.rounds == []
+
+
+def test_someone_seated_twice_is_listed_with_the_other_problems(school, team, day):
+    """Every problem at once: a school corrects the file once, not once per kind of problem."""
+    rows = [
+        ["Naam", "Ronde 1", "Ronde 2"],
+        ["Piet Onbekend", "1", "2"],
+        [*names(team, "A1"), "1", "1"],
+        [*names(team, "A1"), "2", "2"],
+    ]
+    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    assert plan.problems == [
+        "Rij 2: niemand in dit team heet “Piet Onbekend”.",
+        "Rij 4: A1 Lid A1 zit twee keer in ronde 1 (ook in rij 3).",
+        "Rij 4: A1 Lid A1 zit twee keer in ronde 2 (ook in rij 3).",
+    ]
+    assert plan.rounds == []

@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from learninglines.services.people import school_year_ensure_current
@@ -71,9 +72,16 @@ def test_an_english_school_gets_the_program_in_english(make_session):
     ]
 
 
-def test_the_page_says_when_the_program_runs_past_the_end_time(make_session):
+def test_the_page_says_when_the_program_runs_past_the_end_time(make_session, client, steering):
     session = make_session(end_time=time(16, 20))  # 80 minutes for 95 minutes of program
     assert session_program(session=session).over_minutes == 15
+    client.force_login(steering.user)
+    url = reverse("sessions_app:session-detail", args=[session.school.slug, session.pk])
+    warning = "Het programma loopt 15 minuten uit. Maak een opdracht korter of eindig later."
+    assert warning in " ".join(unescape(client.get(url).content.decode()).split())
+    # once held, the program is read-only: advice to shorten it would be advice nobody can take
+    PlenarySession.objects.filter(pk=session.pk).update(status=PlenarySession.Status.HELD)
+    assert "Het programma loopt" not in client.get(url).content.decode()
 
 
 def test_assignments_move_up_and_down(make_session):

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -25,6 +26,7 @@ from learninglines.models import (
     SchoolYear,
 )
 from learninglines.services.journal import calendar_feed_get_or_create
+from learninglines.services.lines import membership_move
 from learninglines.services.meetings import meeting_create
 from learninglines.services.outbox import mail_send_queued
 from sessions_app.models import PlanTable, PlenarySession, Seat, SessionClock
@@ -395,6 +397,73 @@ def test_an_absent_member_reads_that_they_are_not_seated(client, plenary, teache
     assert "Je hebt geen plek aan een tafel." in page
     assert "— tafel" not in page
     assert OutgoingMail.objects.filter(to=teacher.user.email).count() == 0
+
+
+NO_SEAT_IN_ROUND = "Je hebt in deze ronde geen plek (je bent er dan niet)."
+
+
+def test_who_joined_after_the_plan_reads_they_are_not_in_it_and_where_to_go(
+    client, plenary, teacher
+):
+    """Added to the team (and a line) after publishing: in the hall, but in no round of the
+    plan. Not "you have no seat in this round (you are not there then)" in every round."""
+    session_publish(session=plenary.session)
+    newcomer = MemberFactory(school=plenary.school, first_name="Nieuw")
+    membership_move(member=newcomer, line=plenary.lines[0], start=timezone.localdate())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(newcomer.user)
+    page = my_page(client, plenary)
+    assert "You are not in the table plan (yet)." in page
+    assert "Report to the steering group at the door: they find you a place at a table." in page
+    assert "You have no seat in this round" not in page
+    assert 'aria-labelledby="round-' not in page
+    assert "— table" not in page
+    # The program still shows what the whole room does.
+    first = plenary.session.assignments.order_by("position").first()
+    assert html.escape(first.title) in page
+    # Someone seated in the plan never reads it.
+    client.force_login(teacher.user)
+    assert "not in the table plan" not in my_page(client, plenary)
+    # Once the session is held, it is said in the past, without the door.
+    session_hold(session=plenary.session)
+    client.force_login(newcomer.user)
+    page = my_page(client, plenary)
+    assert "You were not in the table plan of this session." in page
+    assert "at the door" not in page
+
+
+def test_seated_in_one_round_only_reads_no_seat_in_the_other(client, plenary, teacher):
+    session_publish(session=plenary.session)
+    attendance_save(
+        session=plenary.session,
+        changes={teacher.pk: (PresenceData(), PresenceData(first_round=1, last_round=1))},
+    )
+    mine = tables_of(plenary, teacher)
+    assert mine[0] is not None
+    assert mine[1] is None
+    client.force_login(teacher.user)
+    page = my_page(client, plenary)
+    assert f"Ronde 1 — tafel {mine[0]}" in section(page, 1)
+    assert NO_SEAT_IN_ROUND in section(page, 2)
+    assert page.count(NO_SEAT_IN_ROUND) == 1
+
+
+def test_after_a_held_session_an_absent_member_is_not_sent_to_the_door(client, plenary, teacher):
+    attendance_save(
+        session=plenary.session,
+        changes={teacher.pk: (PresenceData(), PresenceData(absent=True))},
+    )
+    session_publish(session=plenary.session)
+    client.force_login(teacher.user)
+    ahead = my_page(client, plenary)
+    assert "Ben je er toch? Zeg het tegen de stuurgroep bij de deur." in ahead
+    session_hold(session=plenary.session)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = my_page(client, plenary)
+    assert "You were recorded as absent for this session." in page
+    assert "at the door" not in page
+    assert "Are you there after all?" not in page
+    assert "— table" not in page
 
 
 def on_its_day(plenary) -> None:
@@ -799,6 +868,23 @@ def test_a_session_ahead_cannot_be_marked_held_and_on_its_day_the_message_names_
         f"tafelindeling, en op {long_date(timezone.localdate())} begint een nieuwe cyclus van "
         "leerlijn-bijeenkomsten."
     ]
+
+
+def test_holding_an_earlier_session_after_a_later_one_keeps_the_cycle(client, people, plenary):
+    """A steering group that marks last month's session held after this week's: the line
+    meetings since this week's session keep counting towards the next plenary."""
+    session, today = plenary.session, timezone.localdate()
+    PlenarySession.objects.filter(pk=session.pk).update(date=today - timedelta(days=7))
+    SchoolYear.objects.filter(pk=plenary.year.pk).update(cycle_started_on=today)
+    response = as_user(client, people["steering"]).post(plenary.url("session-hold"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "De bijeenkomst staat als gehouden. De rondes tellen mee voor de volgende "
+        f"tafelindeling; de cyclus van leerlijn-bijeenkomsten die op {long_date(today)} begon, "
+        "loopt door."
+    ]
+    assert SchoolYear.objects.get(pk=plenary.year.pk).cycle_started_on == today
+    session.refresh_from_db()
+    assert session.status == PlenarySession.Status.HELD
 
 
 def test_the_hold_page_says_how_many_sat_per_round_and_who_was_absent(client, people, plenary):
