@@ -6,6 +6,9 @@
 //   again a few seconds later, until one gets through;
 // - a save whose answer says what the live region already says ("Saved 14:05" again) leaves the
 //   region alone, so a screen reader announces the state once, not after every pause in typing.
+// - a submitted reflection is not autosaved (a change waits for "Save changes"): leaving the
+//   page with a change not saved asks first, with the browser's own question, so an edit made
+//   on a phone far below the status line is not lost unnoticed.
 // Without JavaScript the form's own buttons save the draft and submit.
 (() => {
   const RETRY_AFTER = 5000;
@@ -64,6 +67,24 @@
     const said = (text) => text.trim().replace(/\s+/g, " ");
     if (said(incoming.content.textContent) === said(status.textContent)) {
       event.detail.shouldSwap = false;
+    }
+  });
+
+  let unsaved = false;
+  document.addEventListener("input", (event) => {
+    if (event.target.closest && event.target.closest("form[data-autosave][data-submitted]")) {
+      unsaved = true;
+    }
+  });
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches && event.target.matches("form[data-autosave]")) {
+      unsaved = false;
+    }
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
     }
   });
 

@@ -122,6 +122,13 @@ def test_a_teacher_fills_in_half_reloads_submits_and_changes_an_answer(
 
     # Change one answer until the form closes: the button now says so.
     page.get_by_label("Met wie wil je verder praten?").fill("Met Jan en Fatima")
+    # A change after submitting is not autosaved: leaving the page asks first, and staying
+    # keeps the change on the page.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Privacy").click()
+    expect(page.get_by_label("Met wie wil je verder praten?")).to_have_value("Met Jan en Fatima")
+    assert asked == ["beforeunload"]
     # The thank-you and the new value are on this page already: wait for the next one.
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Wijzigingen opslaan").click()
