@@ -135,7 +135,7 @@ class PlanChange(models.Model):
         UNLOCK = "unlock", _("unlocked a table")
         REPAIR = "repair", _("re-planned a round")
         PRESENCE = "presence", _("followed a change in attendance")
-        LEFT = "left", _("took people who left off the plan")
+        LEFT = "left", _("took people who left off the plan, or seated who moved in their new line")
         UNDO = "undo", _("undid a change")
         RECORDED = "recorded", _("recorded the tables of a session held without this app")
 
