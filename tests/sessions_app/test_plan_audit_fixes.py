@@ -26,15 +26,6 @@ from sessions_app.services.sessions import session_hold
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _language_kept():
-    """A page asked for in English leaves English active in this thread (LocaleMiddleware):
-    the next test, in this worker, must read Dutch again."""
-    language = translation.get_language()
-    yield
-    translation.activate(language)
-
-
 def stored(plan: TablePlan) -> list[list[list[int]]]:
     """Rounds -> tables -> member pks, in table number order, as the database holds them."""
     rounds: dict[int, dict[int, list[int]]] = {}
