@@ -31,8 +31,8 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
 - Recording mails nobody and opens no reflection form; it starts a new cycle of line meetings
   when the session is the year's latest.
 - The preview's tables are signed with the date they were read for: another date needs another
-  preview. The same tables on the same date are recorded once (a second click on the
-  confirmation records nothing: AlreadyRecorded names the session).
+  preview. The same tables on the same date and start time are recorded once (a second click
+  on the confirmation records nothing: AlreadyRecorded names the session).
 """
 
 from __future__ import annotations
@@ -765,13 +765,18 @@ class AlreadyRecorded(ValidationError):
         self.session = session
 
 
-def _same_tables_recorded(*, school: School, day: date, rounds) -> PlenarySession | None:
-    """A held session of the school on `day` whose plan holds exactly these tables."""
+def _same_tables_recorded(
+    *, school: School, day: date, start_time: time, rounds
+) -> PlenarySession | None:
+    """A held session of the school on `day` at `start_time` whose plan holds exactly these
+    tables: a second click on the confirmation. (A morning and an afternoon session with the
+    same tables are two sessions.)"""
     wanted = [{frozenset(table) for table in rnd} for rnd in rounds]
     seats = (
         Seat.objects.filter(
             round__plan__session__school=school,
             round__plan__session__date=day,
+            round__plan__session__start_time=start_time,
             round__plan__session__status=PlenarySession.Status.HELD,
         )
         .order_by()
@@ -844,7 +849,9 @@ def earlier_session_record(
     with transaction.atomic():
         # one confirmation at a time per school, so two clicks cannot both find no session yet
         School.objects.select_for_update().filter(pk=school.pk).first()
-        already = _same_tables_recorded(school=school, day=day, rounds=rounds)
+        already = _same_tables_recorded(
+            school=school, day=day, start_time=start_time, rounds=rounds
+        )
         if already is not None:
             raise AlreadyRecorded(already)
         placed = _lines_on(school=school, day=day, members=people)

@@ -652,17 +652,15 @@ def test_confirming_twice_records_the_session_once(client, school, steering, tea
     assert "Deze tafels zijn al vastgelegd als “Studiedag oktober”" in shown
     assert session.title == "Studiedag oktober"
     # the service refuses it too, whoever calls it
+    rounds = earlier_plan_unsign(school=school, token=token, day=day)
     with pytest.raises(AlreadyRecorded) as refused:
-        record(
-            school,
-            day,
-            earlier_plan_unsign(school=school, token=token, day=day),
-            title="Derde",
-            start=time(9, 0),
-            end=time(10, 0),
-        )
+        record(school, day, rounds, title="Derde", start=time(15, 0), end=time(16, 0))
     assert refused.value.session == session
     assert PlenarySession.objects.count() == 1
+    # the same tables in a morning session of that day are another session
+    morning = record(school, day, rounds, title="Ochtend", start=time(9, 0), end=time(10, 0))
+    assert PlenarySession.objects.count() == 2
+    assert morning.start_time == time(9, 0)
 
 
 def test_a_preview_confirmed_with_another_date_records_nothing(client, school, steering, team):
