@@ -10,6 +10,7 @@ from datetime import time, timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from learninglines.services.lines import line_create, membership_move
@@ -275,6 +276,12 @@ def test_quotes_carry_names_only_when_named_and_withheld_ones_are_counted(client
         ["B · Rekenen", "0"],
         ["C · Burgerschap", "2"],
     ]
+    # a quote is the school's own Dutch: on an English page it says so, for a screen reader
+    assert '<blockquote class="mb-1">' in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(URL).content.decode()
+    assert '<blockquote class="mb-1">' not in english
+    assert '<blockquote class="mb-1" lang="nl">' in english
 
 
 # --- empty states ---
