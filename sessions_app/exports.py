@@ -49,6 +49,13 @@ def withheld_text() -> str:
     return _("Fewer than 3 answers: not shown, so nobody can be recognised.")
 
 
+def other_lines_text() -> str:
+    return _(
+        "Not shown per line: another line gave 1 or 2 of these answers, which a comparison "
+        "with all lines would show."
+    )
+
+
 def summary_rows(results: Results) -> list[list]:
     """Label and value: the form, who was asked, who answered, the rate and the filter."""
     questionnaire = results.questionnaire
@@ -75,10 +82,11 @@ def _group_rows(question: Question, groups: list[QuoteGroup], took: bool) -> lis
         name = line_name(group.line)
         if group.withheld:
             # Where the page says why a group is missing, the file says so too.
+            why = other_lines_text() if group.for_other_lines else withheld_text()
             rows.append(
-                [question.text, "", "", "", withheld_text(), name]
+                [question.text, "", "", "", why, name]
                 if took
-                else [question.text, name, "", withheld_text(), "", ""]
+                else [question.text, name, "", why, "", ""]
             )
             continue
         for quote in group.quotes:
@@ -113,6 +121,12 @@ def count_headers() -> list[str]:
     return [_("Question"), _("Option"), pgettext("how many", "Number")]
 
 
+def _bar_count(bar) -> int | str:
+    if bar.count is not None:
+        return bar.count
+    return _("not shown per line") if bar.for_other_lines else WITHHELD_COUNT
+
+
 def count_rows(results: Results) -> list[list]:
     """Per chart question its bars (withheld bars as "<3") and, for a scale, the average."""
     rows = []
@@ -124,11 +138,11 @@ def count_rows(results: Results) -> list[list]:
             rows.append([question.text, "", WITHHELD_COUNT])
             continue
         for bar in result.bars:
-            rows.append(
-                [question.text, bar.label, WITHHELD_COUNT if bar.count is None else bar.count]
-            )
+            rows.append([question.text, bar.label, _bar_count(bar)])
         if question.kind == Question.Kind.SCALE and result.average is not None:
             rows.append([question.text, _("Average"), result.average])
+        elif question.kind == Question.Kind.SCALE and result.average_for_other_lines:
+            rows.append([question.text, _("Average"), _("not shown per line")])
     return rows
 
 

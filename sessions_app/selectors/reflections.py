@@ -5,6 +5,14 @@ named answers carry the name; anonymous answers never do, and any group of fewer
 `ANONYMOUS_THRESHOLD` anonymous answers (a line, a filter, a chart bar) is withheld; private
 answers never leave their author. Only submitted reflections count. Every function here costs
 a fixed number of queries, whatever the size of the team.
+
+A line filter shows one line's part of figures the page also shows for all lines; the
+difference is the other lines' part. So under a filter an anonymous bar and a group of "took"
+texts (grouped by the line they came from, not by their authors) are shown only when every line
+holds none or at least the threshold of the answers behind them: then every difference of the
+figures shown, for any filters, holds none or at least the threshold too. An average is not
+shown beside a bar withheld so (with the line's count it would tell that bar).
+Groups by the author's line need no such care: the page shows them per line anyway.
 """
 
 from __future__ import annotations
@@ -232,6 +240,8 @@ class Bar:
     label: str
     count: int | None
     percent: int  # of the shown total, for the bar's length
+    # withheld under a line filter, however many it holds: another line holds 1 or 2 of it
+    for_other_lines: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,6 +258,8 @@ class QuoteGroup:
     line: LearningLine | None
     quotes: list[Quote] = field(default_factory=list)
     withheld: bool = False  # an anonymous group below the threshold
+    # withheld under a line filter: another line holds 1 or 2 of these texts (see the module)
+    for_other_lines: bool = False
 
 
 @dataclass
@@ -259,6 +271,7 @@ class QuestionResult:
     took_groups: list[QuoteGroup] = field(default_factory=list)
     withheld: bool = False  # the whole question: anonymous with fewer than the threshold
     average: float | None = None
+    average_for_other_lines: bool = False  # withheld under a line filter (see the module)
 
     @property
     def is_private(self) -> bool:
@@ -291,16 +304,45 @@ class Results:
         return round(100 * self.submitted / self.asked) if self.asked else None
 
 
-def _bars(labels: list[str], counts: Counter, anonymous: bool) -> list[Bar]:
+def _bars(
+    labels: list[str], counts: Counter, anonymous: bool, other_lines: set = frozenset()
+) -> list[Bar]:
+    """The bars of `counts`; `other_lines`: the bars a line filter must withhold as well."""
     bars = []
     for index, label in enumerate(labels):
         count = counts.get(index, 0)
-        hidden = anonymous and 0 < count < ANONYMOUS_THRESHOLD
-        bars.append(Bar(label, None if hidden else count, 0))
+        few = anonymous and 0 < count < ANONYMOUS_THRESHOLD
+        other = anonymous and not few and count > 0 and index in other_lines
+        bars.append(Bar(label, None if few or other else count, 0, for_other_lines=other))
     top = max((bar.count or 0 for bar in bars), default=0)
     return [
-        Bar(bar.label, bar.count, round(100 * (bar.count or 0) / top) if top else 0) for bar in bars
+        Bar(
+            bar.label,
+            bar.count,
+            round(100 * (bar.count or 0) / top) if top else 0,
+            for_other_lines=bar.for_other_lines,
+        )
+        for bar in bars
     ]
+
+
+def _few_in_a_line(keys_by_line: dict) -> set:
+    """The keys (a bar's index, the line texts came from) that some line holds 1 or 2 of:
+    {line pk: Counter of keys} -> keys. Under a line filter these are withheld."""
+    return {
+        key
+        for counts in keys_by_line.values()
+        for key, count in counts.items()
+        if 0 < count < ANONYMOUS_THRESHOLD
+    }
+
+
+def _per_line(pairs, key) -> dict[int | None, Counter]:
+    """{author's line pk: Counter of key(answer) over that line's answers}; key gives a list."""
+    counts: dict[int | None, Counter] = defaultdict(Counter)
+    for reflection, answer in pairs:
+        counts[reflection.line_id].update(key(answer))
+    return counts
 
 
 def _average_tells_hidden_bars(bars: list[Bar], answered: int) -> bool:
@@ -317,8 +359,12 @@ def _average_tells_hidden_bars(bars: list[Bar], answered: int) -> bool:
 
 
 def _group(
-    items: list[tuple[LearningLine | None, Quote]], anonymous: bool, order: list[LearningLine]
+    items: list[tuple[LearningLine | None, Quote]],
+    anonymous: bool,
+    order: list[LearningLine],
+    other_lines: set = frozenset(),
 ) -> list[QuoteGroup]:
+    """Quotes per line; `other_lines`: the line pks whose group a line filter must withhold."""
     by_line: dict[int | None, QuoteGroup] = {}
     for line, quote in items:
         key = line.pk if line else None
@@ -333,6 +379,9 @@ def _group(
             group.quotes.sort(key=lambda q: (q.text.casefold(), q.extra.casefold()))
             if len(group.quotes) < ANONYMOUS_THRESHOLD:
                 group.withheld = True
+                group.quotes = []
+            elif (group.line.pk if group.line else None) in other_lines:
+                group.withheld = group.for_other_lines = True
                 group.quotes = []
     return groups
 
@@ -352,17 +401,16 @@ def questionnaire_results(
     asked = questionnaire_asked(questionnaire=questionnaire)
     if line is not None:
         asked = [item for item in asked if item.line.pk == line.pk]
-    reflections = Reflection.objects.filter(questionnaire=questionnaire, submitted_at__isnull=False)
-    if line is not None:
-        reflections = reflections.filter(line=line)
-    reflections = list(
-        reflections.select_related("member", "line").prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.only(*_ANSWER_FIELDS))
-        )
+    # every line's reflections, also under a filter: what the filter may show depends on them
+    every = list(
+        Reflection.objects.filter(questionnaire=questionnaire, submitted_at__isnull=False)
+        .select_related("member", "line")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.only(*_ANSWER_FIELDS)))
     )
+    reflections = [r for r in every if line is None or r.line_id == line.pk]
     line_by_pk = {item.pk: item for item in lines}
     per_question: dict[int, list[tuple[Reflection, Answer]]] = defaultdict(list)
-    for reflection in reflections:
+    for reflection in every:
         for answer in reflection.answers.all():
             # An answer cleared before submitting is stored empty: it is no answer, and counting
             # it would lift a group of anonymous answers over the threshold.
@@ -370,7 +418,14 @@ def questionnaire_results(
                 per_question[answer.question_id].append((reflection, answer))
     results = []
     for question in questions:
-        pairs = per_question.get(question.pk, [])
+        all_pairs = per_question.get(question.pk, [])
+        pairs = [(r, a) for r, a in all_pairs if line is None or r.line_id == line.pk]
+        # under a filter, the keys some line holds 1 or 2 of (see the module's docstring)
+        guarded = line is not None and question.privacy == Question.Privacy.ANONYMOUS
+
+        def few_in_a_line(key, all_pairs=all_pairs, guarded=guarded) -> set:
+            return _few_in_a_line(_per_line(all_pairs, key)) if guarded else set()
+
         result = QuestionResult(question=question, answered=len(pairs))
         results.append(result)
         if result.is_private:
@@ -383,14 +438,21 @@ def questionnaire_results(
         if question.kind == Question.Kind.SCALE:
             counts = Counter(answer.value - 1 for _r, answer in pairs if answer.value)
             labels = [str(value) for value in SCALE]
-            result.bars = _bars(labels, counts, anonymous)
+            result.bars = _bars(
+                labels, counts, anonymous, few_in_a_line(lambda a: [a.value - 1] if a.value else [])
+            )
             values = [answer.value for _r, answer in pairs if answer.value]
             result.average = round(sum(values) / len(values), 1) if values else None
             if anonymous and _average_tells_hidden_bars(result.bars, len(values)):
                 result.average = None
+            elif values and any(bar.for_other_lines for bar in result.bars):
+                # with the line's count and the shown bars it would tell the withheld bar
+                result.average, result.average_for_other_lines = None, True
         elif question.has_choices:
             counts = Counter(index for _r, answer in pairs for index in answer.selected)
-            result.bars = _bars(list(question.choices), counts, anonymous)
+            result.bars = _bars(
+                list(question.choices), counts, anonymous, few_in_a_line(lambda a: a.selected)
+            )
         elif question.kind == Question.Kind.OPEN:
             items = [
                 (r.line, Quote(a.text, "" if anonymous else r.member.full_name))
@@ -413,7 +475,9 @@ def questionnaire_results(
                 if a.took
             ]
             result.groups = _group(brought, anonymous, lines)
-            result.took_groups = _group(took, anonymous, lines)
+            result.took_groups = _group(
+                took, anonymous, lines, few_in_a_line(lambda a: [a.took_from_id] if a.took else [])
+            )
     return Results(
         questionnaire=questionnaire,
         asked=len(asked),

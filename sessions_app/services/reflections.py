@@ -245,9 +245,23 @@ def questionnaire_create_for_meeting(*, meeting: LineMeeting, by=None) -> Questi
     return questionnaire
 
 
-def _check_not_closed(questionnaire: Questionnaire, now: datetime | None = None) -> None:
+def questionnaire_check_not_closed(
+    questionnaire: Questionnaire, now: datetime | None = None
+) -> None:
+    """Refuse any change of a closed form: once closed it stays as it was (never reopens)."""
     if questionnaire.state(now) == Questionnaire.State.CLOSED:
         raise ValidationError(_("This reflection form has closed: it stays as it was."))
+
+
+def questionnaire_closing_time(questionnaire: Questionnaire, opens_at: datetime) -> datetime:
+    """When a form that opens at `opens_at` closes unless a closing time is set: a week later,
+    or, opened before its session's or meeting's day, at 23:59 a week after that day (so it is
+    open for the day it is about; never 00:00, which reads as open on the day after).
+    """
+    day = questionnaire.day
+    if timezone.localdate(opens_at) < day:
+        return timezone.make_aware(datetime.combine(day + OPEN_FOR, time(23, 59)))
+    return opens_at + OPEN_FOR
 
 
 def questionnaire_update(
@@ -258,45 +272,70 @@ def questionnaire_update(
     opens_at: datetime | None,
     closes_at: datetime | None,
     open_at_reflection: bool,
+    now: datetime | None = None,
 ) -> Questionnaire:
-    """Change the title, introduction and when the form opens and closes."""
+    """Change the title, introduction and when the form opens and closes.
+
+    An opening time without a closing time closes by the rule of `questionnaire_closing_time`.
+    Refused once the form has closed; refused when it would close at once (closing is for
+    "Close now", and cannot be undone); and a form with answers (drafts too) cannot go back to
+    not open.
+    """
+    now = now or timezone.now()
     if opens_at and closes_at and closes_at <= opens_at:
         raise ValidationError({"closes_at": _("The form must close after it opens.")})
-    questionnaire.title = title.strip()
-    questionnaire.intro = intro.strip()
-    questionnaire.opens_at = opens_at
-    questionnaire.closes_at = closes_at
-    questionnaire.open_at_reflection = open_at_reflection
-    questionnaire.full_clean()
-    questionnaire.save()
+    with transaction.atomic():
+        locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        questionnaire_check_not_closed(locked, now)
+        if opens_at and closes_at is None:
+            closes_at = questionnaire_closing_time(questionnaire, opens_at)
+        if closes_at is not None and closes_at <= now:
+            raise ValidationError(
+                {
+                    "closes_at": _(
+                        "With these times the form would close at once, and a closed form "
+                        "cannot open again. Choose a closing time that has not passed, or use "
+                        "“Close now”."
+                    )
+                }
+            )
+        if (opens_at is None or opens_at > now) and locked.reflections.exists():
+            raise ValidationError(
+                {
+                    "opens_at": _(
+                        "People have already answered this form: it cannot go back to not "
+                        "open. Keep an opening time that has passed."
+                    )
+                }
+            )
+        questionnaire.title = title.strip()
+        questionnaire.intro = intro.strip()
+        questionnaire.opens_at = opens_at
+        questionnaire.closes_at = closes_at
+        questionnaire.open_at_reflection = open_at_reflection
+        questionnaire.full_clean()
+        questionnaire.save()
     return questionnaire
 
 
 def questionnaire_open(
     *, questionnaire: Questionnaire, now: datetime | None = None
 ) -> Questionnaire:
-    """Open the form now (by hand or by the clock). Unless a closing time is set, it closes a
-    week later, or, opened before its session's or meeting's day, a week after that day: a form
-    opened early stays open for the day it is about.
+    """Open the form now (by hand or by the clock). Unless a closing time is set, it closes by
+    the rule of `questionnaire_closing_time`. An open form stays as it is; a closed form never
+    opens again.
     """
     now = now or timezone.now()
     with transaction.atomic():
         questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        state = questionnaire.state(now)
-        if state == Questionnaire.State.OPEN:
+        questionnaire_check_not_closed(questionnaire, now)
+        if questionnaire.state(now) == Questionnaire.State.OPEN:
             return questionnaire
         if not questionnaire.questions.exists():
             raise ValidationError(_("Add a question first."))
         questionnaire.opens_at = now
-        if questionnaire.closes_at is None or questionnaire.closes_at <= now:
-            questionnaire.closes_at = now + OPEN_FOR
-            if timezone.localdate(now) < questionnaire.day:
-                # at the end of the day a week after its day ("until 23:59"), never "00:00",
-                # which reads as open on the day after
-                last_day = questionnaire.day + OPEN_FOR
-                questionnaire.closes_at = timezone.make_aware(
-                    datetime.combine(last_day, time(23, 59))
-                )
+        if questionnaire.closes_at is None:
+            questionnaire.closes_at = questionnaire_closing_time(questionnaire, now)
         questionnaire.save(update_fields=["opens_at", "closes_at"])
     return questionnaire
 
@@ -409,7 +448,7 @@ def _question_save(question: Question, data: QuestionData) -> Question:
 
 def question_create(*, questionnaire: Questionnaire, data: QuestionData) -> Question:
     """Add a question at the end; refused once the form has closed."""
-    _check_not_closed(questionnaire)
+    questionnaire_check_not_closed(questionnaire)
     data = _clean_question(data)
     with transaction.atomic():
         last = questionnaire.questions.aggregate(last=Max("position"))["last"] or 0
@@ -419,7 +458,7 @@ def question_create(*, questionnaire: Questionnaire, data: QuestionData) -> Ques
 def question_update(*, question: Question, data: QuestionData) -> Question:
     """Change a question; once answered only its wording, explanation and labels may change."""
     questionnaire = question.questionnaire
-    _check_not_closed(questionnaire)
+    questionnaire_check_not_closed(questionnaire)
     data = _clean_question(data)
     meaning_changed = any(getattr(question, n) != getattr(data, n) for n in MEANING_FIELDS)
     if meaning_changed and question.answers.exists():
@@ -436,7 +475,7 @@ def question_update(*, question: Question, data: QuestionData) -> Question:
 def question_delete(*, question: Question) -> None:
     """Remove a question nobody has answered yet."""
     questionnaire = question.questionnaire
-    _check_not_closed(questionnaire)
+    questionnaire_check_not_closed(questionnaire)
     if question.answers.exists():
         raise ValidationError(
             _("People have already answered this question: it stays, so their answers do too.")
@@ -451,7 +490,7 @@ def question_move(*, question: Question, direction: str) -> None:
     if direction not in ("up", "down"):
         raise ValidationError(_("Move a question up or down."))
     questionnaire = question.questionnaire
-    _check_not_closed(questionnaire)
+    questionnaire_check_not_closed(questionnaire)
     with transaction.atomic():
         order = list(questionnaire.questions.order_by("position", "pk"))
         index = next(i for i, item in enumerate(order) if item.pk == question.pk)
@@ -577,7 +616,7 @@ def _store(
             except IntegrityError:
                 pass  # another request of this member made it first: take that one
             reflection = mine.get()
-        _check_not_closed(questionnaire, now)
+        questionnaire_check_not_closed(questionnaire, now)
         if not submit and reflection.is_submitted:
             return reflection, False
         stored = {answer.question_id: answer for answer in reflection.answers.all()}

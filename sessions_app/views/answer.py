@@ -120,6 +120,9 @@ def _stored(answer: Answer) -> AnswerData:
 
 
 def _when(moment) -> str:
+    """'maandag 7 december, 15:41' in local time; empty without a moment (never "now")."""
+    if moment is None:
+        return ""
     return dateformat.format(timezone.localtime(moment), "l j F, H:i")
 
 
@@ -261,11 +264,14 @@ def answer_view(request: HttpRequest, pk: int) -> HttpResponse:
             posted=answers,
             errors=error.message_dict,
         )
-    messages.success(
-        request,
-        _("Thank you: your answers are in. You can change them until %(closes)s.")
-        % {"closes": _when(questionnaire.closes_at)},
-    )
+    closes = _when(questionnaire.closes_at)
+    if closes:
+        thanks = _("Thank you: your answers are in. You can change them until %(closes)s.") % {
+            "closes": closes
+        }
+    else:
+        thanks = _("Thank you: your answers are in. You can change them until the form closes.")
+    messages.success(request, thanks)
     return redirect(here)
 
 

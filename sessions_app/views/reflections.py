@@ -44,6 +44,7 @@ from sessions_app.services.reflections import (
     question_delete,
     question_move,
     question_update,
+    questionnaire_check_not_closed,
     questionnaire_close,
     questionnaire_create_for_meeting,
     questionnaire_create_for_session,
@@ -86,6 +87,17 @@ def _detail_url(questionnaire: Questionnaire, anchor: str = "") -> str:
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
+
+
+def _refused_when_closed(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse | None:
+    """Back to the builder with the reason when the form has closed (its pages of changes are
+    not shown then, as the builder hides their buttons); None while it can still change."""
+    try:
+        questionnaire_check_not_closed(questionnaire)
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(_detail_url(questionnaire))
+    return None
 
 
 # --- a session's form, and the list of the year's forms ---
@@ -279,6 +291,8 @@ def questionnaire_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @school_view("plan_school")
 def questionnaire_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = _questionnaire_get(request, pk)
+    if refused := _refused_when_closed(request, questionnaire):
+        return refused
     form = QuestionnaireSettingsForm(
         request.POST or None,
         initial=QuestionnaireSettingsForm.initial_of(questionnaire),
@@ -454,6 +468,8 @@ def _question_page(request, *, questionnaire, form, question=None, answered=Fals
 @school_view("plan_school")
 def question_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = _questionnaire_get(request, pk)
+    if refused := _refused_when_closed(request, questionnaire):
+        return refused
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -471,6 +487,8 @@ def question_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def question_update_view(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     questionnaire = _questionnaire_get(request, pk)
     question = _question_get(questionnaire, question_pk)
+    if refused := _refused_when_closed(request, questionnaire):
+        return refused
     answered = question.answers.exists()
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_of(question))
     if request.method == "POST" and form.is_valid():

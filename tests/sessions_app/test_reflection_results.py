@@ -608,3 +608,67 @@ def test_the_results_page_costs_the_same_at_20_and_150_answers(
         response = client.get(url)
     assert response.status_code == 200
     assert f"{size} van {size} gevraagden hebben geantwoord (100 %)" in _text(response)
+
+
+def test_a_line_filter_never_shows_what_the_difference_with_all_lines_would_tell(
+    client, steering, plenary
+):
+    """Lezen 0, 3, 6 rate 4 and took from Spel; Rekenen 1 and 4 rate 1 and took from Spel, 7
+    rates 4. For all lines the took texts of Spel (5) and the 4s (4) show. Under the Lezen
+    filter, showing Lezen's 3 texts or 3 fours would let anyone subtract them from all lines:
+    Rekenen's 2 texts and its one 4, so those are withheld there (and the average, which with
+    the count would tell the withheld bar)."""
+    questionnaire = Questionnaire.objects.get(session=plenary.session)
+    questions = list(questionnaire.questions.order_by("position"))
+    q = {"brought_took": questions[1]}
+    useful = questionnaire.questions.get(kind="scale")
+    for question in questions:  # only the two answered here, both anonymous
+        privacy = "anonymous" if question in (q["brought_took"], useful) else question.privacy
+        data = QuestionData(kind=question.kind, text=question.text, required=False, privacy=privacy)
+        question_update(question=question, data=data)
+    questionnaire = questionnaire_open(questionnaire=questionnaire)
+    lezen, spel = plenary.lines[0], plenary.lines[2]
+    for index, value in ((0, 4), (3, 4), (6, 4), (1, 1), (4, 1), (7, 4)):
+        answers = {useful.pk: AnswerData(value=value)}
+        if index != 7:
+            answers[q["brought_took"].pk] = AnswerData(
+                text="", took=f"Haalde {index}", took_from=spel.pk
+            )
+        reflection_submit(
+            questionnaire=questionnaire, member=plenary.members[index], answers=answers
+        )
+
+    def figures(line=None):
+        result = {
+            r.question.pk: r
+            for r in questionnaire_results(questionnaire=questionnaire, line=line).questions
+        }
+        took = result[q["brought_took"].pk].took_groups
+        scale = result[useful.pk]
+        return (
+            [(g.line, [quote.text for quote in g.quotes], g.for_other_lines) for g in took],
+            [(bar.label, bar.count, bar.for_other_lines) for bar in scale.bars],
+            (scale.average, scale.average_for_other_lines),
+        )
+
+    took, bars, average = figures()
+    assert took == [(spel, ["Haalde 0", "Haalde 1", "Haalde 3", "Haalde 4", "Haalde 6"], False)]
+    assert bars == [("1", None, False), ("2", 0, False), ("3", 0, False), ("4", 4, False),
+                    ("5", 0, False)]  # fmt: skip
+    assert average == (3.0, False)
+    took, bars, average = figures(lezen)
+    assert took == [(spel, [], True)]
+    assert bars == [("1", 0, False), ("2", 0, False), ("3", 0, False), ("4", None, True),
+                    ("5", 0, False)]  # fmt: skip
+    assert average == (None, True)
+
+    page = as_user(client, steering.user).get(_url(questionnaire, query=f"?line={lezen.pk}"))
+    html = " ".join(unescape(page.content.decode()).split())
+    assert "Haalde" not in html
+    assert "Niet per leerlijn getoond: een andere leerlijn gaf 1 of 2 van deze antwoorden" in html
+    assert "Gemiddelde: niet per leerlijn getoond" in html
+    rows = count_rows(questionnaire_results(questionnaire=questionnaire, line=lezen))
+    assert [row[1:] for row in rows if row[0] == useful.text] == [
+        ["1", 0], ["2", 0], ["3", 0], ["4", "niet per leerlijn getoond"], ["5", 0],
+        ["Gemiddelde", "niet per leerlijn getoond"],
+    ]  # fmt: skip
