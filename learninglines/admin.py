@@ -1,15 +1,20 @@
 """The admin: a support tool for staff, in Dutch, behind a second factor (exchange.admin_site)."""
 
+import copy
+import re
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Count
+from django.db.models import BooleanField, Case, CharField, Count, F, Q, Value, When
+from django.db.models.constants import LOOKUP_SEP
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -68,6 +73,8 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fields = ("school", "first_name", "name_prefix", "last_name", "is_steering", "is_active")
     show_change_link = True
+    # Never deleted (see MemberAdmin); a refused delete would list what is in the way.
+    can_delete = False
 
 
 class CoachInline(admin.TabularInline):
@@ -152,6 +159,13 @@ class MemberAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "school")
     actions = ["send_sign_in_link"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A member is deactivated, never deleted (history stays); someone who left and asks is
+        # erased by the steering group (docs/privacy.md). The delete page also listed what is in
+        # the way, by the member's name: their reflections, the reminders they got (so who had
+        # not answered), their exchanges and log entries.
+        return False
+
     @admin.display(description=_("name"), ordering="last_name")
     def sort_name(self, obj: Member) -> str:
         return obj.sort_name
@@ -213,8 +227,65 @@ class SchoolYearAdmin(admin.ModelAdmin):
     readonly_fields = ("retention_notified_at", "retained_at")
 
 
+# --- Sign-in links and the outbox: their delivery, never who got a personal session mail ---
+
+# Session mails (OutgoingMail.Kind.SESSION) come from the exchange app. A mail about a plenary
+# session's table plan links to the session's own page and is shown in full: on the day the
+# question is "did my table plan arrive?". Every other session mail is *sealed*: a reflection
+# reminder tells who has not answered a form, a mail about a small exchange who exchanges with
+# whom and about what, and neither is for the administration to know (docs/privacy.md). A sealed
+# mail is listed for its delivery (school, status, error, times) without recipient, user, subject
+# or text; its sign-in link is not listed at all, since the link's person and moment would name
+# the mail's recipient. A session mail of a kind added later is sealed until its page is here.
+SESSION_PAGES_SHOWN = ("sessions_app:my-session",)
+
+_SAMPLE_SLUG, _SAMPLE_PK = "sample-school-slug", 987654321
+
+
+def session_pages_shown_pattern() -> str:
+    """A regular expression for the paths of SESSION_PAGES_SHOWN, of any school and object."""
+    paths = (
+        re.escape(reverse(name, kwargs={"school_slug": _SAMPLE_SLUG, "pk": _SAMPLE_PK}))
+        .replace(re.escape(_SAMPLE_SLUG), "[-a-zA-Z0-9_]+")
+        .replace(str(_SAMPLE_PK), "[0-9]+")
+        for name in SESSION_PAGES_SHOWN
+    )
+    return "(" + "|".join(paths) + ")"
+
+
+def sealed_links() -> Q:
+    """Sign-in links of sealed session mails: every session link to a page not shown."""
+    return Q(purpose=MagicLink.Purpose.SESSION) & ~Q(
+        next_path__regex=f"^{session_pages_shown_pattern()}$"
+    )
+
+
+def sealed_mails() -> Q:
+    """Session mails that do not lead to a page of SESSION_PAGES_SHOWN.
+
+    The page is the one the mail's sign-in link opens; a mail without a link (to a staff
+    account, or an inactive one) carries the page's plain address on a line of its own.
+    """
+    pattern = session_pages_shown_pattern()
+    shown = OutgoingMail.objects.filter(kind=OutgoingMail.Kind.SESSION).filter(
+        Q(magic_link__next_path__regex=f"^{pattern}$")
+        | Q(magic_link__isnull=True, body__regex=rf"(^|\n)https?://\S*{pattern}\r?(\n|$)")
+    )
+    return Q(kind=OutgoingMail.Kind.SESSION) & ~Q(pk__in=shown.values("pk"))
+
+
+# An address in an SMTP error ("{'anna@school.example': (550, ...)}", "<anna@school.example>").
+ADDRESS = re.compile(r"[^\s'\"<>()\[\],;:{}]+@[^\s'\"<>()\[\],;:{}]+")
+
+
+def without_addresses(text: str) -> str:
+    return ADDRESS.sub("…", text)
+
+
 @admin.register(MagicLink)
 class MagicLinkAdmin(admin.ModelAdmin):
+    """Sign-in links, read-only: revoking goes through the action (and its service)."""
+
     list_display = (
         "user",
         "purpose",
@@ -227,8 +298,23 @@ class MagicLinkAdmin(admin.ModelAdmin):
     list_filter = ("purpose", "school")
     search_fields = ("user__email",)
     list_select_related = ("user", "school")
-    readonly_fields = ("user", "purpose", "school", "created_at", "expires_at", "used_at")
+    # Every field read-only: a record of a link (an editable time was also a pair of boxes
+    # without a label each).
+    readonly_fields = (
+        "user",
+        "purpose",
+        "school",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+        "next_path",
+        "shown_by",
+    )
     actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(sealed_links())
 
     def has_add_permission(self, request):
         return False
@@ -241,9 +327,22 @@ class MagicLinkAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%d link revoked.", "%d links revoked.", count) % count)
 
 
+def _field_name(name: str):
+    return OutgoingMail._meta.get_field(name).verbose_name
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ("to", "subject", "kind", "user", "school", "status", "created_at", "sent_at")
+    list_display = (
+        "recipient",
+        "subject_shown",
+        "kind",
+        "user_shown",
+        "school",
+        "status",
+        "created_at",
+        "sent_at",
+    )
     list_filter = ("status", "kind", "school")
     search_fields = ("to", "subject", "user__email")
     list_select_related = ("user", "school")
@@ -276,6 +375,34 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             },
         ),
     )
+    sealed_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("kind", "school"),
+                "description": _(
+                    "Who this mail is for and what it says are not shown: it is a personal mail "
+                    "of the exchange app, such as a reminder of a reflection form or a mail about "
+                    "a small exchange, and who gets one is not for the administration to know. "
+                    "Its delivery is shown below. A failing address also shows in that person's "
+                    "other mails."
+                ),
+            },
+        ),
+        (
+            _("Sending"),
+            {
+                "fields": (
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "created_at",
+                    "next_attempt_at",
+                    "sent_at",
+                )
+            },
+        ),
+    )
     readonly_fields = (
         "to",
         "subject",
@@ -291,10 +418,109 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
     )
+    # Only the list's own filters: a lookup in the address (?to=...), on the user or in the text
+    # would find sealed mails by what the list does not show.
+    filter_fields = frozenset({"status", "kind", "school"})
     actions = ["retry"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sealed=Case(
+                    When(sealed_mails(), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .annotate(
+                # What the columns sort on: nothing of a sealed mail, so its place in a sorted
+                # list says nothing either.
+                shown_to=Case(
+                    When(sealed=True, then=Value("")), default=F("to"), output_field=CharField()
+                ),
+                shown_subject=Case(
+                    When(sealed=True, then=Value("")),
+                    default=F("subject"),
+                    output_field=CharField(),
+                ),
+                shown_user=Case(
+                    When(sealed=True, then=Value("")),
+                    default=F("user__email"),
+                    output_field=CharField(),
+                ),
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The search looks in the address, the subject and the user: none shown of a sealed mail.
+        if search_term.strip():
+            queryset = queryset.filter(sealed=False)
+        return super().get_search_results(request, queryset, search_term)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup.split(LOOKUP_SEP)[0] in self.filter_fields and super().lookup_allowed(
+            lookup, value, request
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        mail = super().get_object(request, object_id, from_field)
+        return self.shown(mail) if mail is not None else None
+
+    @staticmethod
+    def shown(mail: OutgoingMail) -> OutgoingMail:
+        """The mail as the admin shows it: a sealed one without recipient, user, text or link.
+
+        A copy, never saved (a sealed mail cannot be changed here); its name on the page, in the
+        history and on a delete page is "not shown: personal mail".
+        """
+        if not getattr(mail, "sealed", True):
+            return mail
+        sealed = copy.copy(mail)
+        sealed.sealed = True
+        sealed.to = gettext("not shown")
+        sealed.subject = gettext("personal mail")
+        sealed.body = ""
+        sealed.user = None
+        sealed.magic_link = None
+        sealed.last_error = without_addresses(mail.last_error)
+        return sealed
+
+    def action_checkbox(self, obj):
+        # Its label for a screen reader names the mail ("Select this object ... - to: subject").
+        return super().action_checkbox(self.shown(obj))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and getattr(obj, "sealed", True):
+            return self.sealed_fieldsets
+        return self.fieldsets
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and getattr(obj, "sealed", True):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        return super().get_deleted_objects([self.shown(mail) for mail in objs], request)
+
+    def log_deletions(self, request, queryset):
+        return super().log_deletions(request, [self.shown(mail) for mail in queryset])
+
+    @admin.display(description=_field_name("to"), ordering="shown_to")
+    def recipient(self, mail: OutgoingMail) -> str:
+        return gettext("not shown") if mail.sealed else mail.to
+
+    @admin.display(description=_field_name("subject"), ordering="shown_subject")
+    def subject_shown(self, mail: OutgoingMail) -> str:
+        return gettext("personal mail") if mail.sealed else mail.subject
+
+    @admin.display(description=_field_name("user"), ordering="shown_user")
+    def user_shown(self, mail: OutgoingMail):
+        return gettext("not shown") if mail.sealed else mail.user
 
     @admin.action(description=_("Queue the selected failed mails again"))
     def retry(self, request, queryset):

@@ -30,7 +30,19 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     list_filter = ("school", "year")
     search_fields = ("title", "school__name")
     list_select_related = ("school", "year", "session", "meeting__line")
-    readonly_fields = ("school", "year", "session", "meeting", "created_by", "created_at")
+    # Opening and closing go through the app (`questionnaire_open`, `questionnaire_close`), which
+    # keep its rules: a closing time a week after opening, answers fixed once closed. (And the
+    # admin's split date-time widget has no label per box.)
+    readonly_fields = (
+        "opens_at",
+        "closes_at",
+        "school",
+        "year",
+        "session",
+        "meeting",
+        "created_by",
+        "created_at",
+    )
     fields = (
         "title",
         "intro",

@@ -3,10 +3,16 @@
 from datetime import datetime
 
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from learninglines.models.people import School, User
+
+
+def local_moment(moment: datetime) -> str:
+    """A stored moment (UTC) as the admin shows times: local time, in the language's format."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 class MagicLink(models.Model):
@@ -72,7 +78,7 @@ class MagicLink(models.Model):
         indexes = [models.Index(fields=["user", "created_at"], name="magiclink_user_created")]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.user} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_purpose_display()} {self.user} {local_moment(self.created_at)}"
 
     @property
     def scope(self) -> str:
@@ -107,7 +113,10 @@ class MagicLinkUse(models.Model):
         ordering = ["-used_at"]
 
     def __str__(self) -> str:
-        return f"{self.link} {self.used_at:%Y-%m-%d %H:%M}"
+        return gettext("%(link)s, used %(moment)s") % {
+            "link": self.link,
+            "moment": local_moment(self.used_at),
+        }
 
 
 class SignInRequest(models.Model):
@@ -139,4 +148,4 @@ class SignInRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_purpose_display()} {local_moment(self.created_at)}"

@@ -1,12 +1,16 @@
 """The admin as a page of the product: its name, a greeting by name, Dutch labels throughout."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from axes.models import AccessAttempt
+from django.contrib import admin
+from django.forms import SplitDateTimeWidget
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from learninglines.models import OutgoingMail
+from learninglines.models import MagicLink, OutgoingMail
 from tests.admin.conftest import STAFF_PASSWORD
 from tests.factories import MemberFactory
 
@@ -109,10 +113,10 @@ def test_outgoing_mail_shows_kind_user_school_and_explains_the_placeholder(
 
     assert list(listing.context["cl"].list_display) == [
         "action_checkbox",
-        "to",
-        "subject",
+        "recipient",
+        "subject_shown",
         "kind",
-        "user",
+        "user_shown",
         "school",
         "status",
         "created_at",
@@ -181,3 +185,51 @@ def test_yes_and_no_columns_are_read_out_in_dutch_and_still_sort(admin_client, s
     users = admin_client.get("/admin/learninglines/user/").content.decode()
     assert 'alt="True"' not in users
     assert 'alt="ja"' in users  # staff_user is staff and active
+
+
+def test_a_mails_sign_in_link_reads_the_same_local_time_as_the_mail(admin_client, teacher):
+    """Both at 14:42 UTC: the link read "2026-12-07 14:42" beside "queued at ... 15:42"."""
+    moment = datetime(2026, 12, 7, 14, 42, tzinfo=UTC)
+    link = MagicLink.objects.create(
+        user=teacher.user,
+        purpose=MagicLink.Purpose.INVITE,
+        school=teacher.school,
+        created_at=moment,
+        expires_at=moment + timedelta(days=14),
+    )
+    mail = OutgoingMail.objects.create(
+        to=teacher.user.email,
+        subject="Je persoonlijke link",
+        body="Open [[personal-link]].",
+        kind=OutgoingMail.Kind.INVITATION,
+        user=teacher.user,
+        school=teacher.school,
+        magic_link=link,
+        created_at=moment,
+    )
+
+    html = admin_client.get(f"/admin/learninglines/outgoingmail/{mail.pk}/change/").content.decode()
+
+    assert f"uitnodiging {teacher.user.email} 7 december 2026 15:42</a>" in html
+    assert '<div class="readonly">7 december 2026 15:42</div>' in html
+    assert "14:42" not in html
+
+
+def test_no_admin_form_has_a_split_date_time_widget(rf, staff_user):
+    """Django's date-and-time widget is two boxes without a label each (axe: "Form elements
+    must have labels"): every time in the admin is read-only, set by the app."""
+    request = rf.get("/admin/")
+    request.user = staff_user
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        for obj in (None, model()):
+            forms_ = [model_admin.get_form(request, obj, change=obj is not None)]
+            forms_ += [
+                inline.get_formset(request, obj).form
+                for inline in model_admin.get_inline_instances(request, obj)
+            ]
+            for form in forms_:
+                for name, field in form.base_fields.items():
+                    checked += 1
+                    assert not isinstance(field.widget, SplitDateTimeWidget), (model, name)
+    assert checked > 50

@@ -1,5 +1,7 @@
 """The admin lists reflection forms and their questions, never what anybody answered."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib import admin
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -91,3 +93,27 @@ def test_the_delete_page_of_a_form_names_nobody_who_answered(admin_client, answe
     assert len(shown) == 6
     for name in names:
         assert name not in html
+
+
+def test_a_forms_opening_and_closing_times_are_read_only(admin_client, school):
+    """Opening and closing go through the app, which keeps their rules; the admin's
+    date-and-time widget was also two boxes without a label each."""
+    plenary = plenary_of(school, [MemberFactory(school=school) for _ in range(3)])
+    questionnaire = Questionnaire.objects.get(session=plenary.session)
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(
+        opens_at=datetime(2026, 11, 2, 8, 0, tzinfo=UTC),
+        closes_at=datetime(2026, 11, 9, 22, 59, tzinfo=UTC),
+    )
+
+    url = f"/admin/sessions_app/questionnaire/{questionnaire.pk}/change/"
+    response = admin_client.get(url)
+    html = response.content.decode()
+
+    assert set(response.context["adminform"].form.fields) == {
+        "title",
+        "intro",
+        "open_at_reflection",
+    }
+    assert 'id="id_opens_at_0"' not in html
+    assert '<div class="readonly">2 november 2026 09:00</div>' in html
+    assert '<div class="readonly">9 november 2026 23:59</div>' in html
