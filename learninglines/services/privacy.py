@@ -26,7 +26,8 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -262,7 +263,15 @@ def member_erase(*, member: Member, by: User | None, now: datetime | None = None
             mails = mails.filter(school=school)
         counts["mails"] = mails.delete()[0]
         counts["sign-in links"] = links.delete()[0]
+        # mails to others and not to their account that name them (the address-change notice
+        # to an old address, nobody's account): gone as well
+        counts["mails"] += OutgoingMail.objects.filter(
+            school=school, user__isnull=True, to__iexact=user.email
+        ).delete()[0]
         number = (Erasure.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
+        counts["names in colleagues' mails"] = _mails_renamed(
+            school, member.full_name, f"{_erased_name(school)} {number}"
+        )
         member.first_name = _erased_name(school)
         member.name_prefix = ""
         member.last_name = str(number)
@@ -274,6 +283,18 @@ def member_erase(*, member: Member, by: User | None, now: datetime | None = None
             _close_account(user)
         erasure = Erasure.objects.create(school=school, member=member, number=number, by=by, at=now)
     return ErasureResult(erasure=erasure, account_closed=not others, counts=counts)
+
+
+def _mails_renamed(school: School, name: str, placeholder: str) -> int:
+    """Colleagues' mails of the school that name `name` (a table plan written into a mail when
+    it was queued; sent ones stay 30 days) name `placeholder` instead, as every page does."""
+    found = OutgoingMail.objects.filter(school=school).filter(
+        Q(body__contains=name) | Q(subject__contains=name)
+    )
+    return found.update(
+        body=Replace("body", Value(name), Value(placeholder)),
+        subject=Replace("subject", Value(name), Value(placeholder)),
+    )
 
 
 def _erased_name(school: School) -> str:
@@ -315,7 +336,21 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
     mail_ids: list[int] = []
     for year in years:
         due = retention_due(year, year.school)
-        if due <= today:
+        if year.retention_notified_at is None:
+            # Never without the notice a month before: when the daily run missed the window,
+            # the retention term was shortened, or a year's end moved, the texts go a month
+            # after the notice instead.
+            if due - NOTICE_BEFORE <= today:
+                if dry_run:  # counted, so the dry run says which years would be announced
+                    result.notified += 1
+                    continue
+                with transaction.atomic():
+                    mail_ids += _notify(year, max(due, today + NOTICE_BEFORE))
+                    year.retention_notified_at = now
+                    year.save(update_fields=["retention_notified_at"])
+                result.notified += 1
+            continue
+        if max(due, timezone.localdate(year.retention_notified_at) + NOTICE_BEFORE) <= today:
             result.years.append(year)
             with transaction.atomic():
                 counts = _retain_year(year, dry_run=dry_run)
@@ -324,23 +359,16 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
                     year.save(update_fields=["retained_at"])
             for key, value in counts.items():
                 result.counts[key] = result.counts.get(key, 0) + value
-        elif due - NOTICE_BEFORE <= today and year.retention_notified_at is None:
-            if dry_run:  # counted, so the dry run says which years would be announced
-                result.notified += 1
-                continue
-            with transaction.atomic():
-                mail_ids += _notify(year, due)
-                year.retention_notified_at = now
-                year.save(update_fields=["retention_notified_at"])
-            result.notified += 1
     mail_send_after_response(ids=mail_ids)
     return result
 
 
 def _retain_year(year: SchoolYear, *, dry_run: bool) -> dict[str, int]:
-    entries = LogEntry.objects.filter(
-        author__school=year.school, date__gte=year.start, date__lte=year.end
-    ).exclude(tried="", effect="", to_bring="", note="")
+    # every entry up to the year's end: also one dated in a gap between school years, or
+    # before the first (a later year is never due before this one, so nothing newer goes)
+    entries = LogEntry.objects.filter(author__school=year.school, date__lte=year.end).exclude(
+        tried="", effect="", to_bring="", note=""
+    )
     counts = {"log entries": entries.count()}
     if not dry_run:
         entries.update(tried="", effect="", to_bring="", note="")

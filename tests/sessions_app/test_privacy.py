@@ -41,7 +41,8 @@ from sessions_app.services.reflections import (
     reflection_submit,
 )
 from sessions_app.services.sessions import session_hold
-from tests.factories import MemberFactory
+from tests.dutch import long_date
+from tests.factories import MemberFactory, SchoolFactory
 from tests.sessions_app.plenary import ROLES, as_user, login_redirect, plenary_of
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +249,37 @@ def test_an_erased_member_cannot_be_made_active_again(client, steering, school):
     assert member.user.email != "lars@school.example"
 
 
+def test_erasure_takes_the_name_out_of_colleagues_mails(story):
+    """A table plan is written into each colleague's mail when it is queued (and a sent mail
+    stays 30 days): after erasure it names the placeholder, as every page does. The notice of
+    an address change, sent to the old address and to nobody's account, goes."""
+    _plenary, member = story
+    name, school = member.full_name, member.school
+    colleague = MemberFactory(school=school)
+    plan_mail = OutgoingMail.objects.create(
+        to=colleague.user.email,
+        subject="De tafelindeling",
+        body=f"Ronde 1: tafel 1 (met {name} (B), Lars van Dijk (A))\nTot dan!",
+        user=colleague.user,
+        school=school,
+    )
+    other_school = OutgoingMail.objects.create(
+        to="iemand@elders.example", subject="Elders", body=f"Met {name}", school=SchoolFactory()
+    )
+    moved = OutgoingMail.objects.create(
+        to=member.user.email.upper(), subject="Je adres", body=f"{name}: nieuw adres", school=school
+    )
+    result = member_erase(member=member, by=None)
+    plan_mail.refresh_from_db()
+    placeholder = f"Oud-teamlid {result.erasure.number}"
+    assert (
+        plan_mail.body == f"Ronde 1: tafel 1 (met {placeholder} (B), Lars van Dijk (A))\nTot dan!"
+    )
+    assert not OutgoingMail.objects.filter(pk=moved.pk).exists()
+    other_school.refresh_from_db()
+    assert other_school.body == f"Met {name}"  # another school's mail is not this school's
+
+
 @pytest.mark.parametrize("extra", [0, 40])
 def test_export_and_erasure_cost_a_fixed_number_of_queries(story, extra, django_assert_num_queries):
     _plenary, member = story
@@ -255,7 +287,7 @@ def test_export_and_erasure_cost_a_fixed_number_of_queries(story, extra, django_
         log_entry_create(author=member, date=timezone.localdate(), tried="Nog een")
     with django_assert_num_queries(12):
         person_export(user=member.user)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(24):
         member_erase(member=member, by=None)
 
 
@@ -285,8 +317,8 @@ def test_export_and_erasure_cost_the_same_at_a_school_of_13_and_150(
         person_export(user=member.user)
     with django_assert_num_queries(5):
         member_export_for_steering(member=member)
-    # Fewer than the story's 22: this member has no calendar address, link or mail to delete.
-    with django_assert_num_queries(19):
+    # Fewer than the story's 24: this member has no calendar address, link or mail to delete.
+    with django_assert_num_queries(21):
         member_erase(member=member, by=None)
 
 
@@ -304,18 +336,30 @@ def _old_year(school, years_ago: int) -> SchoolYear:
     )
 
 
-def test_retention_deletes_old_texts_and_tells_members_a_month_before(school, teacher):
+def test_retention_deletes_old_texts_a_month_after_telling_members(school, teacher):
+    """A year long past its term and never announced (the first run over old data, a missed
+    daily run, a shortened term): the texts go a month after the notice, never without it."""
     old = _old_year(school, 3)
     entry = log_entry_create(author=teacher, date=old.start + timedelta(days=3), tried="Oud")
-    dry = retention_apply(dry_run=True)
-    assert (dry.counts["log entries"], [y.pk for y in dry.years]) == (1, [old.pk])
+    # written before dates were checked: before the school's first year, in no year at all
+    stray = LogEntry.objects.create(author=teacher, date=old.start - timedelta(days=9), note="Los")
+    first = retention_apply()
+    assert (first.notified, first.counts, first.years) == (1, {}, [])
+    announced = timezone.localdate() + timedelta(days=30)
+    assert long_date(announced) in OutgoingMail.objects.get(to=teacher.user.email).body
+    almost = timezone.now() + timedelta(days=29)
+    assert retention_apply(now=almost).years == []
+    later = timezone.now() + timedelta(days=30)
+    dry = retention_apply(now=later, dry_run=True)
+    assert (dry.counts["log entries"], [y.pk for y in dry.years]) == (2, [old.pk])
     entry.refresh_from_db()
     assert entry.tried == "Oud"
-    done = retention_apply()
+    done = retention_apply(now=later)
     entry.refresh_from_db()
-    assert (entry.tried, done.counts["log entries"]) == ("", 1)
+    stray.refresh_from_db()
+    assert (entry.tried, stray.note, done.counts["log entries"]) == ("", "", 2)
     assert LogEntry.objects.filter(pk=entry.pk).exists()
-    assert retention_apply().counts == {}
+    assert retention_apply(now=later).counts == {}
 
 
 def test_retention_notice_goes_once_a_month_ahead(school, teacher):
@@ -349,7 +393,19 @@ def test_apply_retention_command_says_what_it_would_do(school, teacher, capsys):
     old = _old_year(school, 3)
     log_entry_create(author=teacher, date=old.start, tried="Oud")
     call_command("apply_retention", "--dry-run")
-    assert capsys.readouterr().out.startswith("Would delete texts of school years:")
+    assert capsys.readouterr().out == (
+        "Would delete texts of school years: none (nothing); 1 school years would be announced "
+        "a month ahead.\n"
+    )
+    SchoolYear.objects.filter(pk=old.pk).update(
+        retention_notified_at=timezone.now() - timedelta(days=31)
+    )
+    call_command("apply_retention", "--dry-run")
+    assert capsys.readouterr().out == (
+        f"Would delete texts of school years: {school.name} {old.name} (0 ambitions, 0 answers, "
+        "0 exchange notes, 1 log entries); "
+        "0 school years would be announced a month ahead.\n"
+    )
 
 
 # --- pages ---
