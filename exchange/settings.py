@@ -120,6 +120,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "learninglines.signin.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Failed attempts are kept for the lock-out (until a success or the cool-off); successful
+# sign-ins are not recorded at all: a record of every sign-in (address, IP address, browser)
+# would be kept for good, outside "My data" and erasure (docs/privacy.md).
+AXES_DISABLE_ACCESS_LOG = True
 # Behind a proxy every request comes from the proxy's address: lock-outs and request ceilings
 # read the client from X-Forwarded-For instead (see learninglines.signin.client_ip).
 AXES_CLIENT_IP_CALLABLE = "learninglines.signin.client_ip"

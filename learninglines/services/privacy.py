@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from axes.models import AccessAttempt
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -224,6 +225,9 @@ def _placeholder_user(member: Member, number: int) -> User:
 
 
 def _close_account(user: User) -> None:
+    # the lock-out's record of failed sign-ins names the address (successful ones are not
+    # kept: AXES_DISABLE_ACCESS_LOG)
+    AccessAttempt.objects.filter(username__iexact=user.email).delete()
     user.email = f"erased-{user.pk}@erased.invalid"
     user.name = ""
     user.password = make_password(None)

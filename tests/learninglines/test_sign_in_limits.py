@@ -8,6 +8,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.db import connection
 from django.db.models import Count
 
@@ -262,3 +263,19 @@ def test_twenty_parallel_requests_for_one_address_queue_three_mails(live_server,
     assert not SignInRequest.objects.filter(handled_at__isnull=True).exists()
     assert statuses == [200] * 20
     assert OutgoingMail.objects.filter(user=member.user, kind=kind).count() == 3
+
+
+def test_a_sign_in_leaves_no_record_only_failures_count_for_the_lock_out(client, teacher):
+    """A record of every sign-in (address, IP address, browser) would be kept for good, outside
+    "My data" and erasure: only failed attempts are kept, for the lock-out, and a success
+    clears them."""
+    teacher.user.set_password("het-goede-wachtwoord-2026")
+    teacher.user.save()
+    client.post("/login/", {"username": teacher.user.email, "password": "fout"})
+    assert AccessAttempt.objects.filter(username=teacher.user.email).count() == 1
+    signed_in = client.post(
+        "/login/", {"username": teacher.user.email, "password": "het-goede-wachtwoord-2026"}
+    )
+    assert signed_in.status_code == 302
+    assert AccessLog.objects.count() == 0
+    assert AccessAttempt.objects.count() == 0
