@@ -105,6 +105,15 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
             .select_related("exchange", "took_from")
             .order_by("exchange__created_at")
         ]
+        sections[_("Reflection reminders")] = [
+            {
+                _("reflection form"): reminder.questionnaire.title,
+                _("queued at"): export_value(reminder.sent_at),
+            }
+            for reminder in ReflectionReminder.objects.filter(member=member)
+            .select_related("questionnaire")
+            .order_by("sent_at")
+        ]
     return sections
 
 

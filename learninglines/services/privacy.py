@@ -106,6 +106,11 @@ def _member_sections(member: Member, *, own: bool) -> dict[str, list[dict]]:
             }
             for entry in LogEntry.objects.filter(author=member).order_by("date", "pk")
         ]
+        # that there is one, never its secret address
+        sections[_("Personal calendar address")] = [
+            {_("made"): export_value(feed.created_at)}
+            for feed in CalendarFeed.objects.filter(member=member)
+        ]
     for source in personal_data_sources():
         sections.update(source.export(member, own=own))
     return sections
@@ -137,10 +142,12 @@ def _account_sections(user: User) -> dict[str, list[dict]]:
                 _("made"): export_value(link.created_at),
                 _("valid until"): export_value(link.expires_at),
                 _("used"): export_value(link.used_at),
+                _("used at"): ", ".join(export_value(use.used_at) for use in link.uses.all()),
                 _("revoked"): export_value(link.revoked_at),
             }
             for link in MagicLink.objects.filter(user=user)
             .select_related("school")
+            .prefetch_related("uses")
             .order_by("created_at")
         ],
         _("Mails"): [

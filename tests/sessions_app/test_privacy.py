@@ -19,6 +19,7 @@ from learninglines.models import (
     Erasure,
     LogEntry,
     MagicLink,
+    MagicLinkUse,
     Member,
     OutgoingMail,
     SchoolYear,
@@ -33,7 +34,7 @@ from learninglines.services.privacy import (
     retention_apply,
 )
 from learninglines.services.signin import magic_link_create
-from sessions_app.models import Answer, Reflection, Seat, SessionAttendance
+from sessions_app.models import Answer, Reflection, ReflectionReminder, Seat, SessionAttendance
 from sessions_app.selectors.overview import OverviewFilter, school_overview
 from sessions_app.services.exchanges import ambition_save
 from sessions_app.services.reflections import (
@@ -121,6 +122,26 @@ def test_a_persons_own_export_holds_everything_about_them(story):
     assert "/login/link/" not in text
     assert "Sign-in" not in html
     assert "Inloglinks" in html
+
+
+def test_the_own_export_holds_the_calendar_address_link_uses_and_reminders(story):
+    """That a calendar address exists (never its secret), when each sign-in link was used,
+    and the reminders to fill in a reflection form."""
+    plenary, member = story
+    link = MagicLink.objects.get(user=member.user)
+    MagicLinkUse.objects.create(link=link)
+    questionnaire = plenary.session.questionnaire
+    ReflectionReminder.objects.create(questionnaire=questionnaire, member=member)
+    data, html = _read(person_export(user=member.user))
+    sections = data["schools"][0]["sections"]
+    assert len(sections["Persoonlijk agenda-adres"]) == 1
+    assert CalendarFeed.objects.get(member=member).token not in json.dumps(data)
+    assert [row["reflectieformulier"] for row in sections["Herinneringen aan reflecties"]] == [
+        questionnaire.title
+    ]
+    [row] = data["sections"]["Inloglinks"]
+    assert row["gebruikt op"].count(":") == 1  # one use, to the minute
+    assert "Herinneringen aan reflecties" in html
 
 
 def test_the_export_writes_moments_in_local_time_to_the_minute_and_yes_or_no(story):
@@ -290,7 +311,7 @@ def test_export_and_erasure_cost_a_fixed_number_of_queries(story, extra, django_
     _plenary, member = story
     for _ in range(extra):
         log_entry_create(author=member, date=timezone.localdate(), tried="Nog een")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         person_export(user=member.user)
     with django_assert_num_queries(25):
         member_erase(member=member, by=None)
@@ -318,7 +339,7 @@ def test_export_and_erasure_cost_the_same_at_a_school_of_13_and_150(
         )
         log_entry_create(author=member, date=timezone.localdate(), tried="Log")
     member = members[1]
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):  # no sign-in link: no uses to fetch
         person_export(user=member.user)
     with django_assert_num_queries(5):
         member_export_for_steering(member=member)
