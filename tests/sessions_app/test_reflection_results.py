@@ -9,12 +9,15 @@ query budget at 20 and at 150 answers.
 import csv
 import io
 import re
+from datetime import datetime
 from html import unescape
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from learninglines.models import SchoolYear
 from sessions_app.exports import answer_rows, count_rows, safe_cell, summary_rows
 from sessions_app.models import Answer, Question, Questionnaire
 from sessions_app.selectors.reflections import questionnaire_results
@@ -672,3 +675,16 @@ def test_a_line_filter_never_shows_what_the_difference_with_all_lines_would_tell
         ["1", 0], ["2", 0], ["3", 0], ["4", "niet per leerlijn getoond"], ["5", 0],
         ["Gemiddelde", "niet per leerlijn getoond"],
     ]  # fmt: skip
+
+
+def test_after_retention_the_page_says_the_texts_were_deleted(client, steering, answered):
+    """Blanked answers would read "no answers to this question yet": the page says why."""
+    year = answered.year
+    SchoolYear.objects.filter(pk=year.pk).update(
+        retained_at=timezone.make_aware(datetime(2029, 8, 1, 3, 0))
+    )
+    text = _text(as_user(client, steering.user).get(_url(answered)))
+    assert (
+        f"De teksten van schooljaar {year.name} zijn op 1 augustus 2029 verwijderd, zoals de "
+        "bewaartermijn van de school zegt" in text
+    )
