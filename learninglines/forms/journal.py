@@ -35,6 +35,12 @@ def sharing_choices(*, line: LearningLine | None, colleagues: int) -> list[tuple
 # document from filling the log's list.
 PART_LENGTH = 5000
 
+PARTS = ("tried", "effect", "to_bring")
+
+# The id of the form's own message above the fields (log_form.html), which describes the three
+# parts when none is written.
+PARTS_ERROR_ID = "log-form-error"
+
 
 class LogEntryForm(forms.ModelForm):
     """Bound with `initial`, never an instance: the service changes the entry, not the form."""
@@ -63,7 +69,7 @@ class LogEntryForm(forms.ModelForm):
         self.note = note
         self.fields["sharing"].choices = sharing_choices(line=line, colleagues=colleagues)
         self.fields["sharing"].label = _("Who may read it")
-        for name in ("tried", "effect", "to_bring"):
+        for name in PARTS:
             field = self.fields[name]
             field.max_length = PART_LENGTH
             field.validators.append(MaxLengthValidator(PART_LENGTH))
@@ -71,7 +77,14 @@ class LogEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        parts = ("tried", "effect", "to_bring")
-        if not any(cleaned.get(name) for name in parts) and not self.note:
+        if not any(cleaned.get(name) for name in PARTS) and not self.note:
+            # The message belongs to the form, not to a field; still each part is marked
+            # invalid (also in red) and reads it out, after what Django ties to the part itself
+            # (its own message when it is too long).
+            for name in PARTS:
+                described = f"{self[name].aria_describedby or ''} {PARTS_ERROR_ID}".strip()
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs.update({"aria-invalid": "true", "aria-describedby": described})
             raise forms.ValidationError(_("Write at least one of the three parts."))
         return cleaned

@@ -12,7 +12,8 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Browser, Page, expect
 
 from exchange.demo import demo_seed
@@ -232,4 +233,136 @@ def test_a_colleague_ticked_while_the_suggestions_load_stays_ticked_in_them(
     expect(page.locator("#suggestions input[name=invitees]").first).to_have_value(str(colleague_pk))
     expect(page.locator(f"#suggested-{colleague_pk}")).to_be_checked()
     expect(page.locator(f"#colleague-{colleague_pk}")).to_be_checked()
+    assert errors == []
+
+
+def said_for(suggestions) -> str:
+    """The status line for a list of suggestions, in Dutch."""
+    with translation.override("nl"):
+        if not suggestions:
+            return gettext("No suggestions")
+        count = len(suggestions)
+        return ngettext("%(counter)s suggestion", "%(counter)s suggestions", count) % {
+            "counter": count
+        }
+
+
+def shown(suggestions) -> list:
+    """What the list shows of each suggestion: who, and the reasons."""
+    return [
+        (s.member.pk, s.shared_words, s.ambition.text if s.ambition else None) for s in suggestions
+    ]
+
+
+# Every element from the list up to the page: none of them is a live region.
+LIVE_AROUND = """(list) => {
+    const live = [];
+    for (let el = list; el; el = el.parentElement) {
+        const role = el.getAttribute("role");
+        if (el.hasAttribute("aria-live") || ["status", "alert", "log"].includes(role)) {
+            live.push(el.id || el.tagName);
+        }
+    }
+    return live;
+}"""
+
+# Records every text the status line gets, and every time the list is replaced.
+RECORD = """() => {
+    window.said = [];
+    window.swaps = 0;
+    const status = document.getElementById("suggestions-status");
+    new MutationObserver(() => {
+        const text = status.textContent.trim();
+        if (text) { window.said.push(text); }
+    }).observe(status, {childList: true, characterData: true, subtree: true});
+    new MutationObserver(() => { window.swaps += 1; })
+        .observe(document.getElementById("suggestions"), {childList: true});
+}"""
+
+
+def test_typing_a_topic_says_how_many_suggestions_only_when_they_change(
+    page: Page, serious_violations, live_server
+):
+    """The teacher pauses after every word of the topic; each pause fetches the suggestions.
+    The list is no live region; the status line says "5 suggesties" only when the list
+    arrives changed, and an unchanged list is not even swapped in."""
+    result = demo_seed()
+    teacher = Member.objects.get(user__email=result.credentials[1][1])
+    year = year_current(school=teacher.school)
+    errors = console_errors(page)
+    sign_in(page, live_server, teacher.user.email)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + f"/s/{teacher.school.slug}/exchanges/start/")
+    suggestions = page.locator("#suggestions")
+    assert suggestions.evaluate(LIVE_AROUND) == []
+    status = page.locator("#suggestions-status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_text("")
+    page.evaluate(RECORD)
+
+    words = ["Vraagkaarten", " bij", " het", " voorlezen", " in", " de", " kring"]
+    topic_box = page.get_by_label("Waarover wil je uitwisselen?")
+    topic, before, expected, asked = "", shown(suggestions_for(member=teacher, year=year)), [], 0
+    for word in words:
+        topic += word
+        with page.expect_response(re.compile(r"/exchanges/suggestions/\?topic=")) as answer:
+            topic_box.press_sequentially(word, delay=20)
+        assert answer.value.ok
+        asked += 1
+        expect(topic_box).not_to_have_class(re.compile(r"htmx-request"))
+        now = suggestions_for(member=teacher, year=year, topic=topic)
+        if shown(now) != before:
+            expected.append(said_for(now))
+            before = shown(now)
+            page.wait_for_function("(count) => window.said.length === count", arg=len(expected))
+    page.wait_for_timeout(300)  # an announcement that should not come would have come by now
+
+    assert page.evaluate("window.said") == expected
+    assert page.evaluate("window.swaps") == len(expected)
+    assert 1 <= len(expected) < asked, "the sentence should bring changed and unchanged lists"
+    expect(status).to_have_text(expected[-1])
+    assert suggestions.evaluate(LIVE_AROUND) == []
+    assert [int(box.get_attribute("value")) for box in suggestions.locator("input").all()] == [
+        pk for pk, _words, _ambition in before
+    ]
+    accessible(page, serious_violations, errors)
+
+
+def test_an_empty_invitation_names_its_errors_first_and_the_colleagues_say_theirs(
+    page: Page, serious_violations, live_server
+):
+    result = demo_seed()
+    teacher = Member.objects.get(user__email=result.credentials[1][1])
+    errors = console_errors(page)
+    sign_in(page, live_server, teacher.user.email)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + f"/s/{teacher.school.slug}/exchanges/start/")
+    page.get_by_role("button", name="Verstuur de uitnodiging").click()
+
+    # The summary has the focus (arrival.js) and links every message to its field.
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Zeg waarover je wilt uitwisselen.",
+            "Nodig 1 tot 5 collega's uit.",
+            "Stel één tot drie momenten voor, of zeg dat jullie zelf iets afspreken.",
+        ]
+    )
+    checked(page, serious_violations, errors)
+    # The colleagues' link leads into the list, whose group reads out the message.
+    summary.get_by_role("link", name="Nodig 1 tot 5 collega's uit.").click()
+    first = page.locator('#invitee-choices input[name="invitees"]').first
+    expect(first).to_be_focused()
+    group = page.get_by_role("group", name="Wie nodig je uit?")
+    expect(group).to_have_attribute("aria-invalid", "true")
+    expect(group).to_have_accessible_description(re.compile(r"Nodig 1 tot 5 collega's uit\.$"))
+    # The moment, tied by Django: invalid, its message as its description.
+    summary.get_by_role("link", name=re.compile("^Stel één tot drie momenten")).click()
+    moment = page.get_by_label("Eerste moment")
+    expect(moment).to_be_focused()
+    expect(moment).to_have_attribute("aria-invalid", "true")
+    expect(moment).to_have_accessible_description(
+        "Stel één tot drie momenten voor, of zeg dat jullie zelf iets afspreken."
+    )
     assert errors == []

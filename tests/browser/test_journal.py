@@ -106,3 +106,25 @@ def test_headings_of_a_log_entry_skip_no_level_in_the_list_or_on_its_page(
     page.goto(live_server.url + f"/s/de-regenboog/log/{entry.pk}/")
     expect(page.get_by_role("heading", level=2)).to_contain_text(str(entry.date.year))
     assert heading_levels(page) == [1, 2]
+
+
+def test_an_empty_entry_says_why_at_the_top_and_in_each_of_the_three_parts(
+    page: Page, serious_violations, live_server, school, teacher
+):
+    sign_in(page, live_server, teacher.user)
+    page.goto(live_server.url + "/s/de-regenboog/log/create/")
+    page.get_by_role("button", name="Bewaar de notitie").click()
+    message = page.get_by_text("Schrijf minstens een van de drie delen in.")
+    expect(message).to_be_visible()
+    expect(page.locator("#log-form-error")).to_be_focused()  # arrival.js
+    for label in (
+        "Wat ik heb geprobeerd",
+        "Wat het deed voor mijn leerlingen",
+        "Wat ik wil brengen",
+    ):
+        part = page.get_by_label(label)
+        expect(part).to_have_attribute("aria-invalid", "true")
+        expect(part).to_have_accessible_description("Schrijf minstens een van de drie delen in.")
+    assert fits_a_phone(page)
+    assert serious_violations(page) == []
+    assert LogEntry.objects.count() == 0

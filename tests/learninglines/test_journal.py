@@ -258,6 +258,44 @@ def test_an_empty_entry_is_refused(client, team):
     assert LogEntry.objects.count() == 0
 
 
+def textarea_tag(page: str, name: str) -> str:
+    return re.search(rf'<textarea [^>]*\bid="id_{name}"[^>]*>', page).group(0)
+
+
+def test_an_empty_entry_marks_the_three_parts_invalid_and_describes_them_by_its_message(
+    client, team
+):
+    """The message is the form's, not one part's: arrival.js focuses it, and each part, marked
+    invalid, reads it out (after its own message, when it has one)."""
+    client.force_login(team["author"].user)
+    create = reverse("learninglines:log-create", args=[SLUG])
+    data = {"date": timezone.localdate().isoformat(), "sharing": "private"}
+    page = client.post(create, data).content.decode()
+    assert re.search(
+        r'<div class="alert alert-danger" id="log-form-error">'
+        r'<p class="mb-0">Schrijf minstens een van de drie delen in.</p></div>',
+        page,
+    )
+    assert page.count("Schrijf minstens een van de drie delen in.") == 1
+    for name in ("tried", "effect", "to_bring"):
+        tag = textarea_tag(page, name)
+        assert 'aria-invalid="true"' in tag
+        assert 'aria-describedby="log-form-error"' in tag
+        assert "is-invalid" in tag
+    # A part too long is read out with its own message first.
+    page = client.post(create, {**data, "tried": "x" * 5001}).content.decode()
+    assert 'aria-describedby="id_tried_error log-form-error"' in textarea_tag(page, "tried")
+    assert 'id="id_tried_error"' in page
+    assert 'aria-describedby="log-form-error"' in textarea_tag(page, "effect")
+    # Only the date is wrong: the parts are neither invalid nor described by another message.
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    page = client.post(create, {**data, "date": tomorrow, "tried": "Placemat"}).content.decode()
+    assert 'id="log-form-error"' not in page
+    for name in ("tried", "effect", "to_bring"):
+        assert "aria-" not in textarea_tag(page, name)
+    assert 'aria-invalid="true"' in re.search(r'<input [^>]*\bid="id_date"[^>]*>', page).group(0)
+
+
 @pytest.mark.parametrize(
     ("day", "error"),
     [

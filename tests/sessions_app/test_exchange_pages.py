@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learninglines.models import LogEntry, OutgoingMail
 from learninglines.services.journal import calendar_feed_get_or_create
@@ -431,6 +433,81 @@ def test_errors_of_the_invitation_are_shown_with_the_input_kept(client, team):
     )
     assert "Stel momenten in de toekomst voor." in html_of(response)
     assert PeerExchange.objects.count() == 0
+
+
+def opening_tag(page: str, element_id: str) -> str:
+    """The opening tag of the element with `element_id` on the page."""
+    return re.search(rf'<[a-z]+\b[^>]*\bid="{element_id}"[^>]*>', page).group(0)
+
+
+def test_the_invitation_sent_empty_lists_its_errors_on_top_and_ties_each_to_its_field(client, team):
+    """Three messages: named together in a summary that arrival.js focuses, each linked to its
+    field; the colleagues' message is the description of their fieldset, which is invalid, so
+    tabbing into the list reads it out. The moment's message is tied to its field by Django."""
+    a1 = team.members["A"][0]
+    client.force_login(a1.user)
+    page = html_of(client.get(url("exchange-start")))
+    assert 'id="error-summary"' not in page
+    assert opening_tag(page, "invitee-choices") == (
+        '<fieldset class="mb-3" id="invitee-choices" aria-describedby="invitees-help">'
+    )
+    response = client.post(url("exchange-start"), {"topic": "", "kind": "visit", "minutes": "45"})
+    page = html_of(response)
+    assert response.status_code == 200
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'tabindex="-1" data-error-summary>' in summary
+    assert re.findall(r'<li><a href="#([\w-]+)">([^<]+)</a></li>', summary) == [
+        ("id_topic", "Zeg waarover je wilt uitwisselen."),
+        ("invitee-choices", "Nodig 1 tot 5 collega&#x27;s uit."),
+        ("id_moment_1", "Stel één tot drie momenten voor, of zeg dat jullie zelf iets afspreken."),
+    ]
+    assert opening_tag(page, "invitee-choices") == (
+        '<fieldset class="mb-3" id="invitee-choices" '
+        'aria-describedby="invitees-help invitees-error" aria-invalid="true">'
+    )
+    assert re.search(
+        r'<div class="alert alert-danger py-2" id="invitees-error">'
+        r'<p class="mb-0">Nodig 1 tot 5 collega&#x27;s uit.</p></div>',
+        page,
+    )
+    assert page.count("Nodig 1 tot 5 collega&#x27;s uit.") == 2  # in the summary, at the list
+    moment = opening_tag(page, "id_moment_1")
+    assert 'aria-invalid="true"' in moment
+    assert 'aria-describedby="id_moment_1_error"' in moment
+    assert re.search(
+        r'<div id="id_moment_1_error"[^>]*>\s*<p[^>]*><strong>Stel één tot drie momenten voor', page
+    )
+
+
+def test_the_suggestions_are_no_live_region_a_short_status_line_says_what_changed(
+    client, make_team, other_school
+):
+    """The list is replaced at every pause while the topic is typed: read out each time, its
+    names and reasons would drown the typing. exchanges.js puts the list's short
+    data-status-text into the empty status line when a different list arrives."""
+    team = make_team([3, 3, 3])
+    a1 = team.members["A"][0]
+    client.force_login(a1.user)
+    page = html_of(client.get(url("exchange-start")))
+    choices = page.split('id="invitee-choices"')[1].split('id="colleagues-title"')[0]
+    assert "aria-live" not in choices
+    assert re.search(r'<div id="suggestions">\s*<ul class="[^"]*suggestion-list', choices)
+    assert '<p id="suggestions-status" class="visually-hidden" role="status"></p>' in choices
+    five = ngettext("%(counter)s suggestion", "%(counter)s suggestions", 5) % {"counter": 5}
+    assert f'data-status-text="{five}"' in choices
+    fragment = html_of(client.get(url("exchange-suggestions"), {"topic": "Rekenen"}))
+    assert fragment.count("data-status-text") == 1
+    assert f'<ul class="list-unstyled suggestion-list mb-0" data-status-text="{five}">' in fragment
+    # Nobody to suggest: one line only.
+    loner = make_team([2], of=other_school).members["A"][0]
+    client.force_login(loner.user)
+    fragment = html_of(
+        client.get(
+            reverse("sessions_app:exchange-suggestions", kwargs={"school_slug": loner.school.slug})
+        )
+    )
+    none = _("No suggestions")
+    assert f'<p class="empty-state small mb-0" data-status-text="{none}">' in fragment
 
 
 def test_inviting_someone_of_another_school_is_not_found(client, team, other_school):
