@@ -12,8 +12,8 @@ text or names, and never for a group below the anonymous threshold.
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from learninglines.models import LearningLine, Member, School, SchoolYear
 
@@ -50,7 +50,8 @@ class Ambition(models.Model):
         indexes = [models.Index(fields=["member", "year", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.created_at:%Y-%m-%d}"
+        # Never the person or the text: staff may see this in the admin (a delete page)
+        return gettext("Ambition %(number)s") % {"number": self.pk}
 
 
 class PeerExchange(models.Model):
@@ -104,7 +105,8 @@ class PeerExchange(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.topic
+        # Never the topic or who: staff may see this in the admin (a delete page)
+        return gettext("Small exchange %(number)s") % {"number": self.pk}
 
     @property
     def is_open(self) -> bool:
@@ -178,7 +180,7 @@ class ExchangeParticipant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} @ {self.exchange}"
+        return gettext("Participant %(number)s") % {"number": self.pk}
 
     @property
     def is_in(self) -> bool:
@@ -207,4 +209,4 @@ class ExchangeMoment(models.Model):
         ordering = ["exchange", "starts_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.exchange} {self.starts_at:%Y-%m-%d %H:%M}"
+        return gettext("Moment %(number)s") % {"number": self.pk}

@@ -11,10 +11,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from learninglines.models import MagicLink, Member, OutgoingMail
 from learninglines.services.outbox import mail_queue
-from learninglines.services.people import member_invite
-from sessions_app.models import Questionnaire
+from learninglines.services.people import member_invite, school_year_ensure_current
+from sessions_app.models import PeerExchange, Questionnaire
 from sessions_app.services.day import session_publish
-from sessions_app.services.exchanges import exchange_start
+from sessions_app.services.exchanges import ambition_save, exchange_start
 from sessions_app.services.reflections import questionnaire_open, reflection_remind
 from tests.factories import MemberFactory, UserFactory
 from tests.sessions_app.plenary import plenary_of
@@ -287,3 +287,27 @@ def test_a_member_is_never_deleted_in_the_admin(admin_client, outbox):
     assert admin_client.get(f"/admin/learninglines/member/{anna.pk}/delete/").status_code == 403
     user_page = admin_client.get(f"/admin/learninglines/user/{anna.user.pk}/change/")
     assert "memberships-0-DELETE" not in user_page.content.decode()
+
+
+def test_an_ambition_and_a_small_exchange_are_named_by_number_only(teacher):
+    """A delete page in the admin (a school year's, say) lists what it would take along by
+    these names: never the person, the ambition or the exchange's topic."""
+    year = school_year_ensure_current(school=teacher.school)
+    ambition = ambition_save(member=teacher, year=year, text="Leren van Rekenen", sharing="private")
+    colleague = MemberFactory(school=teacher.school)
+    exchange = exchange_start(
+        initiator=teacher,
+        invitees=[colleague],
+        topic="Samen een weektaak plannen",
+        kind=PeerExchange.Kind.CONVERSATION,
+        moments=[],
+        self_arranged=True,
+    )
+    participant = exchange.participants.first()
+    for thing in (ambition, exchange, participant):
+        words = (teacher.full_name, colleague.full_name, "Rekenen", "weektaak")
+        assert [word for word in words if word in str(thing)] == []
+    assert (str(ambition), str(exchange)) == (
+        f"Ambitie {ambition.pk}",
+        f"Kleine uitwisseling {exchange.pk}",
+    )
