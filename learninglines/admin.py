@@ -331,6 +331,13 @@ def _field_name(name: str):
     return OutgoingMail._meta.get_field(name).verbose_name
 
 
+# How a mail was sent: shown for every mail, sealed ones included.
+SENDING_FIELDSET = (
+    _("Sending"),
+    {"fields": ("status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at")},
+)
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = (
@@ -361,19 +368,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (
-            _("Sending"),
-            {
-                "fields": (
-                    "status",
-                    "attempts",
-                    "last_error",
-                    "created_at",
-                    "next_attempt_at",
-                    "sent_at",
-                )
-            },
-        ),
+        SENDING_FIELDSET,
     )
     sealed_fieldsets = (
         (
@@ -389,19 +384,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (
-            _("Sending"),
-            {
-                "fields": (
-                    "status",
-                    "attempts",
-                    "last_error",
-                    "created_at",
-                    "next_attempt_at",
-                    "sent_at",
-                )
-            },
-        ),
+        SENDING_FIELDSET,
     )
     readonly_fields = (
         "to",
