@@ -3,11 +3,14 @@
 On the demo school. A teacher at 360 px keeps the focus on the reflection link while her
 session-day page polls; the steering group's projector buttons keep the focus when htmx
 replaces them (and the arrow keys still work there); Cancel on the table plan leaves the focus
-on the round, and moving an assignment lands on it, not on <body>. A form that comes back with
-errors puts the focus on the first error (not on the page's top, nor on a field with autofocus);
-a "saved" message after a redirect reaches the polite live region a moment after the page loads
-(one that holds its text from the start is not announced); the reflection form's autosave status
-is only replaced when what it says changes.
+on the round, and moving an assignment lands on it, not on <body>. On the table plan the chosen
+seat shows the focus ring over its own frame, and after a swap, a lock or an undo the focus
+stays where the work is (the table, its lock button, Undo) while the message is read out. A
+form that comes back with errors puts the focus on the first error (not on the page's top, nor
+on a field with autofocus), and so does a team import whose file has errors (the summary above
+the rows); a "saved" message after a redirect reaches the polite live region a moment after the
+page loads (one that holds its text from the start is not announced); the reflection form's
+autosave status is only replaced when what it says changes.
 """
 
 import re
@@ -18,6 +21,8 @@ from playwright.sync_api import Page, expect
 from exchange.demo import DEMO_PASSWORD, demo_seed
 from learninglines.models import LineMeeting
 from sessions_app.services.plans import plan_generate
+from tests.browser.test_import import LINES, thirty_teachers
+from tests.browser.test_import import sign_in as signed_in_as
 from tests.browser.test_plenary import (
     STEERING_EMAIL,
     accessible,
@@ -27,6 +32,7 @@ from tests.browser.test_plenary import (
     steering_at_a_laptop,
 )
 from tests.browser.test_reflection_answer import an_open_form
+from tests.learninglines.test_import_files import DUTCH_HEADERS, csv_file, make_lines, xlsx_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -183,6 +189,42 @@ def test_a_form_with_errors_puts_the_focus_on_the_first_error(
     accessible(page, serious_violations, errors)
 
 
+def test_an_import_with_errors_puts_the_focus_on_its_error_summary(
+    page: Page, serious_violations, live_server, school, steering, tmp_path
+):
+    make_lines(school, LINES)
+    errors = console_errors(page)
+    signed_in_as(page, live_server, steering.user)
+
+    # A row with an error: the summary above the rows says so, and has the focus.
+    page.goto(live_server.url + "/s/de-regenboog/team/import/")
+    bad = tmp_path / "team.xlsx"
+    bad.write_bytes(xlsx_file([DUTCH_HEADERS, *thirty_teachers(bad_row=True)]))
+    page.get_by_label(re.compile(r"^\s*Teamlijst")).set_input_files(bad)
+    page.get_by_role("button", name="Uploaden en controleren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleer de import")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_have_count(1)
+    expect(summary).to_contain_text("1 regel heeft een fout: er wordt niets opgeslagen")
+    expect(summary).to_be_focused()
+    accessible(page, serious_violations, errors)
+
+    # A file that cannot be imported at all (no column of e-mail addresses): its problems.
+    page.goto(live_server.url + "/s/de-regenboog/team/import/")
+    staff = tmp_path / "export.csv"
+    staff.write_bytes(
+        csv_file(
+            [["Roepnaam", "Achternaam", "Contact"], ["Daan", "Berg", "daan@regenboog.example"]]
+        )
+    )
+    page.get_by_label(re.compile(r"^\s*Teamlijst")).set_input_files(staff)
+    page.get_by_role("button", name="Uploaden en controleren").click()
+    summary = page.locator("[data-error-summary]").first
+    expect(summary).to_contain_text("Dit bestand kan nog niet worden geïmporteerd")
+    expect(summary).to_be_focused()
+    accessible(page, serious_violations, errors)
+
+
 def test_a_saved_message_is_announced_politely_after_the_redirect(
     page: Page, serious_violations, live_server
 ):
@@ -284,4 +326,93 @@ def test_a_screen_reader_hears_once_that_the_time_is_up(
     page.wait_for_function("() => window.swaps >= 1")
     page.wait_for_timeout(600)  # two ticks of the countdown, which would say it
     expect(page.locator("#announcer")).to_have_text("")
+    accessible(page, serious_violations, errors)
+
+
+RING = "rgb(200, 85, 61) solid 3px"  # the focus ring of every control
+
+
+def test_the_chosen_seat_shows_the_focus_ring_over_its_frame(
+    page: Page, serious_violations, live_server
+):
+    session, errors = steering_at_a_laptop(page, live_server)
+    plan_generate(session=session, seed=0)
+    page.goto(live_server.url + f"/s/de-regenboog/sessions/{session.pk}/plan/")
+    page.wait_for_load_state("load")
+    page.locator("#round-1 a.plan-seat-name").first.focus()
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    chosen = page.locator("[data-autofocus]")
+    expect(chosen).to_be_focused()
+    focused = chosen.evaluate("el => getComputedStyle(el).outline")
+    # Tab on: the seat is still chosen, without the focus: its own (brown) frame only.
+    page.keyboard.press("Tab")
+    expect(chosen).not_to_be_focused()
+    unfocused = chosen.evaluate("el => getComputedStyle(el).outline")
+    assert unfocused == "rgb(138, 90, 0) solid 2px"
+    assert focused == RING
+    # ... and the frame still shows around the focused seat, inside the ring.
+    chosen.focus()
+    assert "rgb(138, 90, 0)" in chosen.evaluate("el => getComputedStyle(el).boxShadow")
+    accessible(page, serious_violations, errors)
+
+
+def test_after_a_change_on_the_table_plan_the_focus_stays_at_the_table(
+    page: Page, serious_violations, live_server
+):
+    session, errors = steering_at_a_laptop(page, live_server)
+    plan_generate(session=session, seed=0)
+    page.goto(live_server.url + f"/s/de-regenboog/sessions/{session.pk}/plan/")
+    page.wait_for_load_state("load")
+    announcer = page.locator("#announcer")
+
+    # A swap with the keyboard: the focus goes to the table where "Swap with" was pressed, not
+    # to the message at the top of the board (from where Tab goes through every seat again).
+    page.locator("#round-2 a.plan-seat-name").first.focus()
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    swap = page.locator("#round-2 button.plan-seat-name").first
+    table = swap.locator("xpath=ancestor::article").get_attribute("aria-labelledby")
+    swap.focus()
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    expect(page.locator("#plan-board .messages")).to_contain_text("Gewisseld.")
+    expect(page.locator(f"#{table}")).to_be_focused()
+    # Read out once (with what the swap costs), by the live region that was empty; the board's
+    # own message, which arrives with its text, is no live region any more.
+    expect(announcer).to_have_text(re.compile(r"^Gewisseld\."))
+    expect(page.get_by_role("status").filter(has_text="Gewisseld.")).to_have_count(1)
+    # Tab goes on at that table: its lock button.
+    page.keyboard.press("Tab")
+    number = table.rsplit("-", 1)[1]
+    round_2 = page.locator("#round-2")
+    expect(round_2.get_by_role("button", name=f"Vastzetten tafel {number}")).to_be_focused()
+
+    # Locking keeps the focus on the table's button, which now unlocks it. The live region is
+    # emptied first and then filled, so the same words after another change are read out again.
+    page.evaluate(
+        """() => {
+            window.said = [];
+            const region = document.getElementById('announcer');
+            new MutationObserver(() => window.said.push(region.textContent)).observe(
+                region, { childList: true, characterData: true }
+            );
+        }"""
+    )
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    expect(round_2.get_by_role("button", name=f"Losmaken tafel {number}")).to_be_focused()
+    expect(announcer).to_have_text(f"Tafel {number} staat vast.")
+    assert page.evaluate("window.said") == ["", f"Tafel {number} staat vast."]
+
+    # Undo: the focus stays on Undo while there is more to undo, and the message is read out.
+    undo = page.get_by_role("button", name="Ongedaan maken")
+    undo.focus()
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    expect(announcer).to_have_text("De laatste wijziging is ongedaan gemaakt.")
+    expect(round_2.get_by_role("button", name=f"Vastzetten tafel {number}")).to_be_visible()
+    expect(undo).to_be_focused()
+    # The last undo: Undo can no longer be pressed, so the focus goes to the message.
+    on_the_board(page, lambda: page.keyboard.press("Enter"))
+    expect(undo).to_be_disabled()
+    expect(page.locator("#plan-board .messages")).to_be_focused()
+    expect(page.locator("#plan-board .messages")).to_have_text(
+        "De laatste wijziging is ongedaan gemaakt."
+    )
     accessible(page, serious_violations, errors)

@@ -347,10 +347,14 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
     expect(page.locator("[data-autofocus]")).to_contain_text(chosen.split(" (")[0])
     other = tab_to(page, "button.plan-seat-name", limit=40)
     assert other.startswith("Wissel met ")
+    table = page.evaluate(
+        "document.activeElement.closest('article').getAttribute('aria-labelledby')"
+    )
     on_the_board(page, lambda: page.keyboard.press("Enter"))
     expect(page.get_by_text("Gewisseld.")).to_be_visible()
-    # The keyboard stays on the board: focus lands on the message, not back at the page's top.
-    expect(page.locator("#plan-board .messages")).to_be_focused()
+    # The keyboard stays where it was: focus lands on that table (the message is read out), not
+    # back at the page's top or the board's.
+    expect(page.locator(f"#{table}")).to_be_focused()
     assert (
         PlanChange.objects.filter(
             plan__session=session, kind=PlanChange.Kind.SWAP, by__email=STEERING_EMAIL
