@@ -76,7 +76,7 @@ def chart_of(result: QuestionResult) -> Chart | None:
 
 def _questionnaire(request: HttpRequest, pk: int) -> Questionnaire:
     return get_object_or_404(
-        Questionnaire.objects.select_related("session", "meeting__line"),
+        Questionnaire.objects.select_related("year", "session", "meeting__line"),
         school=request.school,
         pk=pk,
     )
