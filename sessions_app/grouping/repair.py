@@ -148,6 +148,7 @@ def repair_round(
     min_size: int = 3,
     max_size: int | None = None,
     seed: int = 0,
+    by_hand: bool | None = None,
 ) -> Plan:
     """Repair one round: drop `absent`, seat `arrived`, restore balanced sizes and line slots.
 
@@ -162,8 +163,12 @@ def repair_round(
     already misses more line slots than its people need, a change by hand, the doubled lines of
     tables nobody leaves stay); a short search then lowers repeats without moving anyone else.
     Tables keep their index and order; a table nobody left or joined is returned exactly as it
-    was. Report.moved lists the members of `current` now at another table, Report.arrived the
-    newly seated ones.
+    was. `by_hand` says whether `current` gave up line slots by a change by hand; None (the
+    default) reads it from `current`. A caller that took people off `current` itself (someone
+    who left the team or moved to another line is in no line of theirs there) should say: the
+    holes they leave look like such a change, and a doubled line elsewhere would then stay where
+    moving one of its members fills the hole. Report.moved lists the members of `current` now at
+    another table, Report.arrived the newly seated ones.
     """
     started = time.perf_counter()
     check_seed(seed)
@@ -224,7 +229,9 @@ def repair_round(
     big -= sum(1 for p in range(count) if lock_flags[p] and len(rounds_tables[p]) == base + 1)
     current_lines = [[inst.line_of[m] for m in rounds_tables[p]] for p in free_pos]
     settled = None
-    if _changed_by_hand(lines, tables_ids, keep):
+    if by_hand is None:
+        by_hand = _changed_by_hand(lines, tables_ids, keep)
+    if by_hand:
         # keep what the steering group chose where the change of attendance does not reach
         left = {i for i, table in enumerate(tables_ids) if any(m in gone for m in table)}
         settled = [p < len(slots) and slots[p] not in left for p in free_pos]

@@ -204,6 +204,14 @@ def _run_engine(data: EngineInput, *, locked, seed: int, tables: int | None):
     )
 
 
+def _given_up_by_hand(report: dict) -> int:
+    """The line slots a plan's changes by hand gave up: what it misses beyond what the engine's
+    own plan and repairs needed (`PLANNED_MISSING`, else the minimum)."""
+    least = report.get("min_missing_line_slots", 0)
+    planned = report.get(PLANNED_MISSING, least)
+    return max(0, report.get("missing_line_slots", 0) - max(least, planned))
+
+
 def _moved_lines(data: EngineInput, rounds: list[RoundView]) -> dict[int, int]:
     """Seated members whose seat holds another line than theirs on the session's date (they
     moved after the plan was made): {member pk: the line their seat holds}."""
@@ -241,7 +249,9 @@ def _presence_changes(
     return sorted(everyone - away - seated), sorted(seated & away), sorted(seated - everyone)
 
 
-def _repair(data: EngineInput, rounds_ids, flags, r: int, seed: int, moved=()):
+def _repair(
+    data: EngineInput, rounds_ids, flags, r: int, seed: int, moved=(), by_hand: bool | None = None
+):
     """Repair round index `r` for who is there; the session's other rounds count as history.
 
     Only tables someone left or joined change; locked tables stay exactly as they are, except
@@ -271,6 +281,8 @@ def _repair(data: EngineInput, rounds_ids, flags, r: int, seed: int, moved=()):
         locked=[t for t, flag in enumerate(flags[r]) if flag],
         max_size=max_size(data),
         seed=seed,
+        # the holes of whoever was taken off above are no change by hand
+        by_hand=by_hand if off else None,
     )
     rounds_ids = [list(map(list, rnd)) for rnd in rounds_ids]
     flags = [list(row) for row in flags]
@@ -580,12 +592,9 @@ def _change(
         if kind in ENGINE_CHANGES:
             # a repair keeps the slots given up by hand at tables nobody leaves (repair_round):
             # they stay counted as made by hand, the rest is what the repair needed
-            least = plan.report.get("min_missing_line_slots", 0)
-            by_hand = plan.report.get("missing_line_slots", 0) - max(
-                least, plan.report.get(PLANNED_MISSING, least)
-            )
             report[PLANNED_MISSING] = max(
-                report["min_missing_line_slots"], report["missing_line_slots"] - max(0, by_hand)
+                report["min_missing_line_slots"],
+                report["missing_line_slots"] - _given_up_by_hand(plan.report),
             )
         else:
             # a plan stored before this key existed counts every extra slot as made by hand
@@ -697,11 +706,12 @@ def _rounds_with_leavers(data: EngineInput, rounds_ids, moved=()) -> list[int]:
     ]
 
 
-def _release(data: EngineInput, rounds_ids, flags, seed: int, rounds: list[int], moved=()):
+def _release(data: EngineInput, rounds_ids, flags, plan: TablePlan, rounds: list[int], moved=()):
     """Repair the rounds (indexes) `rounds`; an engine refusal becomes a ValidationError."""
+    by_hand = _given_up_by_hand(plan.report) > 0
     for r in rounds:
         try:
-            rounds_ids, flags = _repair(data, rounds_ids, flags, r, seed, moved)
+            rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed, moved, by_hand)
         except GroupingError as error:
             raise refuse(error, data) from error
     return rounds_ids, flags
@@ -725,7 +735,7 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
         ):
             raise ValidationError(_("Everyone in this round already sits as they are present."))
         others = [i for i in _rounds_with_leavers(data, rounds_ids, moved) if i != r]
-        return _release(data, rounds_ids, flags, plan.seed, [r, *others], moved)
+        return _release(data, rounds_ids, flags, plan, [r, *others], moved)
 
     return _change(
         plan=plan,
@@ -758,7 +768,7 @@ def plan_release_leavers(*, plan: TablePlan, version: int, by=None) -> ChangeRes
         details["rounds"] = [r + 1 for r in current]
         if moved:
             details["moved"] = sorted(moved)
-        return _release(data, rounds_ids, flags, plan.seed, current, moved)
+        return _release(data, rounds_ids, flags, plan, current, moved)
 
     return _change(
         plan=plan,
@@ -791,9 +801,10 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
     before = plan_as_ids(rounds)
     rounds_ids, flags = before, locked_flags(rounds)
     moved = _moved_lines(data, rounds)
+    by_hand = _given_up_by_hand(plan.report) > 0
     for r in range(len(rounds_ids)):
         try:
-            rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed, moved)
+            rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed, moved, by_hand)
         except GroupingError:
             continue
     if rounds_ids == before:

@@ -119,7 +119,7 @@ def test_a_change_of_line_is_flagged_and_reseating_counts_the_new_line(make_team
     plan_swap(plan=plan, version=plan.version, round_number=1, first=a1.pk, second=a2.pk)
 
 
-def test_reseating_who_moved_line_moves_nobody_else_and_counts_what_the_new_line_costs(
+def test_reseating_who_moved_line_fills_the_hole_they_leave_with_their_old_line(
     make_team, make_session
 ):
     team = make_team([3, 4, 4, 4])  # 15 at 3 tables of 5: one C doubled in every round
@@ -132,20 +132,75 @@ def test_reseating_who_moved_line_moves_nobody_else_and_counts_what_the_new_line
 
     plan_release_leavers(plan=plan, version=plan.version)
 
-    # As for someone who left: the tables nobody else leaves keep their people (the doubled C
-    # stays where it sat), so C1 goes back to the table they left, now as an A ...
-    assert stored(plan) == before
+    # C1 sits as an A now; the hole C1 leaves in line C is filled by a C from the table where C
+    # was doubled (the plan gave up no slot by hand, so nothing there is kept on purpose)
     assert seat_letters(plan, mover) == ["A", "A"]
     plan.refresh_from_db()
-    # ... which now misses C in both rounds, where the numbers would allow none: the page says
-    # so, as what a re-planned round needed, not as a change by hand
-    assert plan.report["missing_line_slots"] == 2
-    assert plan.report["min_missing_line_slots"] == 0
+    assert plan.report["missing_line_slots"] == plan.report["min_missing_line_slots"] == 0
+    after = stored(plan)
+    for round_before, round_after in zip(before, after, strict=True):
+        place = {m: t for t, table in enumerate(round_before) for m in table}
+        moved = {m for t, table in enumerate(round_after) for m in table if place[m] != t}
+        assert len(moved) == 2  # C1 and the doubled C: nobody else
+        assert mover.pk in moved
     board = plan_board(session=session, plan=plan)
-    assert (board.planned_extra_missing, board.extra_missing) == (2, 0)
-    assert [[line.letter for line in card.missing_lines] for card in board.rounds[0].tables] == [
-        ["C"] if mover.pk in table else [] for table in before[0]
-    ]
+    assert (board.planned_extra_missing, board.extra_missing) == (0, 0)
+
+
+def test_who_left_the_team_leaves_a_hole_that_their_line_fills(make_team, make_session):
+    from learninglines.services.people import member_set_active
+
+    team = make_team([3, 4, 4, 4])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    first = stored(plan)[0]
+    line_c = {m.pk for m in team.members["C"]}
+    alone = next(table for table in first if len(line_c & set(table)) == 1)
+    (leaver_pk,) = line_c & set(alone)
+    member_set_active(member=next(m for m in team.members["C"] if m.pk == leaver_pk), active=False)
+
+    plan_release_leavers(plan=plan, version=plan.version)
+
+    plan.refresh_from_db()
+    # 14 left (A 3, B 4, C 3, D 4) at 3 tables: every line at every table still fits
+    assert plan.report["missing_line_slots"] == plan.report["min_missing_line_slots"] == 0
+    assert not Seat.objects.filter(round__plan=plan, member_id=leaver_pk).exists()
+
+
+def test_a_slot_given_up_by_hand_stays_given_up_when_someone_leaves(make_team, make_session):
+    from learninglines.services.people import member_set_active
+
+    team = make_team([3, 4, 4, 4])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    first = stored(plan)[0]
+    line_c = {m.pk for m in team.members["C"]}
+    line_b = {m.pk for m in team.members["B"]}
+    line_d = {m.pk for m in team.members["D"]}
+    # 15 at 3 tables of 5: each table holds every line and one more: C, D or B. By hand, a C
+    # of the table with two Cs trades places with the B of the table with two Ds: that table
+    # misses B now
+    doubled = next(table for table in first if len(line_c & set(table)) == 2)
+    other = next(table for table in first if len(line_d & set(table)) == 2)
+    c_member = sorted(line_c & set(doubled))[0]
+    b_member = sorted(line_b & set(other))[0]
+    plan_swap(plan=plan, version=plan.version, round_number=1, first=c_member, second=b_member)
+    plan.refresh_from_db()
+    assert plan.report["missing_line_slots"] == 1
+    # the D of the third table leaves: the change by hand stays where nobody left
+    third = next(table for table in first if table not in (doubled, other))
+    (leaver_pk,) = set(third) & line_d
+    member_set_active(member=next(m for m in team.members["D"] if m.pk == leaver_pk), active=False)
+
+    plan_release_leavers(plan=plan, version=plan.version)
+
+    after = stored(plan)[0]
+    assert sorted(next(t for t in after if c_member in t)) == sorted(
+        set(other) - {b_member} | {c_member}
+    )
+    assert sorted(next(t for t in after if b_member in t)) == sorted(
+        set(doubled) - {c_member} | {b_member}
+    )
 
 
 def test_someone_who_moved_line_at_a_locked_table_keeps_the_seat_in_the_new_line(
