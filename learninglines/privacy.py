@@ -229,6 +229,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
             "held_on",
             "cancel_note",
             "asked_if_held_at",
+            "told_moments_passed_at",
             "created_by",
             "created_at",
             "updated_at",

@@ -93,6 +93,9 @@ class PeerExchange(models.Model):
     held_on = models.DateField(_("held on"), null=True, blank=True)
     cancel_note = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
     asked_if_held_at = models.DateTimeField(_("asked whether it took place"), null=True, blank=True)
+    told_moments_passed_at = models.DateTimeField(
+        _("told that the proposed moments passed"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
     )

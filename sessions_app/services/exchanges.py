@@ -283,7 +283,8 @@ def exchange_accept(
 
     An accept that agrees to nothing is refused: without a moment while moments are proposed
     (choose one), or when every proposed moment has passed (propose a new one: nothing is left
-    to accept), and a second yes from someone who already accepted.
+    to accept), and a second yes from someone who already accepted. Joining an agreed moment
+    that has passed is refused too: the others met (or meant to) without them.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -312,6 +313,8 @@ def exchange_accept(
         if as_agreed and not pending:
             raise ValidationError(_("You have already accepted."))
         joins = as_agreed and pending
+        if joins and exchange.starts_at is not None and exchange.starts_at <= now:
+            raise ValidationError(_("The agreed moment has passed: you can no longer join it."))
         if moment is None and not joins and not exchange.self_arranged:
             if exchange.moments.filter(starts_at__gt=now).exists():
                 raise ValidationError(_("Choose one of the proposed moments, or propose another."))
@@ -408,8 +411,17 @@ def exchange_propose_moment(
         exchange.starts_at = None
         exchange.self_arranged = False
         exchange.status = PeerExchange.Status.PROPOSED
+        exchange.told_moments_passed_at = None  # should this one pass too, they hear again
         exchange.updated_at = now
-        exchange.save(update_fields=["starts_at", "self_arranged", "status", "updated_at"])
+        exchange.save(
+            update_fields=[
+                "starts_at",
+                "self_arranged",
+                "status",
+                "told_moments_passed_at",
+                "updated_at",
+            ]
+        )
         if participant.response == ExchangeParticipant.Response.PENDING:
             participant.response = ExchangeParticipant.Response.ACCEPTED
             participant.responded_at = now
@@ -566,5 +578,29 @@ def exchanges_ask_if_held(*, now: datetime | None = None) -> int:
             ids += _mail(exchange, members, "exchange_followup", now)
             due.append(exchange.pk)
         PeerExchange.objects.filter(pk__in=due).update(asked_if_held_at=now)
+    mail_send_after_response(ids=ids)
+    return len(due)
+
+
+def exchanges_tell_moments_passed(*, now: datetime | None = None) -> int:
+    """For cron: once per exchange still waiting for a moment, when every proposed moment has
+    passed without an agreement, mail everyone still in it (and at the school) that nothing is
+    agreed: propose a new moment, or decline or call it off. A new moment proposed later starts
+    the count again. Returns the number of exchanges told about."""
+    now = now or timezone.now()
+    waiting = PeerExchange.objects.filter(
+        status=PeerExchange.Status.PROPOSED,
+        self_arranged=False,
+        told_moments_passed_at__isnull=True,
+        moments__isnull=False,
+    ).exclude(moments__starts_at__gt=now)
+    due, ids = [], []
+    with transaction.atomic():
+        candidates = PeerExchange.objects.filter(pk__in=waiting.values("pk"))
+        for exchange in candidates.select_related("school").select_for_update(of=("self",)):
+            members = [p.member for p in _participants(exchange) if p.is_in and p.member.is_active]
+            ids += _mail(exchange, members, "exchange_moments_passed", now)
+            due.append(exchange.pk)
+        PeerExchange.objects.filter(pk__in=due).update(told_moments_passed_at=now)
     mail_send_after_response(ids=ids)
     return len(due)

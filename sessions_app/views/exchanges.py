@@ -102,13 +102,27 @@ class Seen:
         )
 
     @property
-    def can_accept_plain(self) -> bool:
-        """Accept without a moment: "we arrange it ourselves", or join what someone else
-        already agreed to (never when that would agree to nothing, as `exchange_accept`)."""
+    def missed_agreed(self) -> bool:
+        """Still invited to a moment the others agreed to, and it has passed."""
+        exchange = self.exchange
         return (
             self.is_open
             and self.me.response == Response.PENDING
-            and (self.exchange.status == Status.AGREED or self.exchange.self_arranged)
+            and exchange.status == Status.AGREED
+            and exchange.starts_at is not None
+            and exchange.starts_at <= self.now
+        )
+
+    @property
+    def can_accept_plain(self) -> bool:
+        """Accept without a moment: "we arrange it ourselves", or join what someone else
+        already agreed to (never when that would agree to nothing, as `exchange_accept`)."""
+        exchange = self.exchange
+        return (
+            self.is_open
+            and self.me.response == Response.PENDING
+            and (exchange.status == Status.AGREED or exchange.self_arranged)
+            and not self.missed_agreed
         )
 
     @property

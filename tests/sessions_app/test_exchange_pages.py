@@ -284,6 +284,27 @@ def all_passed(exchange: PeerExchange) -> None:
 PLAIN_ACCEPT = re.compile(r">\s*Accept\s*</button>")
 
 
+def test_a_group_invitee_reads_that_the_agreed_moment_passed_and_gets_no_accept(client, team):
+    a1, b1, c1 = (team.members[line][0] for line in "ABC")
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Iets", kind="visit", moments=[soon(2)]
+    )
+    client.force_login(b1.user)
+    moment = exchange.moments.get()
+    client.post(url("exchange-accept", pk=exchange.pk), {"moment": moment.pk})
+    all_passed(exchange)  # the agreed moment too
+    PeerExchange.objects.filter(pk=exchange.pk).update(starts_at=exchange.moments.get().starts_at)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(c1.user)
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert "The agreed moment has passed: you can no longer join it." in page
+    assert not PLAIN_ACCEPT.search(page)
+    assert re.search(r">\s*Decline\s*</button>", page)
+    response = client.post(url("exchange-accept", pk=exchange.pk), follow=True)
+    assert messages_of(response) == ["The agreed moment has passed: you can no longer join it."]
+    assert part(exchange, c1).response == ExchangeParticipant.Response.PENDING
+
+
 def test_when_every_proposed_moment_passed_everyone_is_told_and_a_new_moment_is_the_way(
     client, team
 ):
@@ -741,7 +762,10 @@ def test_send_exchange_followups_asks_once(capsys, team):
     call_command("send_exchange_followups")
     call_command("send_exchange_followups")
     assert capsys.readouterr().out == (
-        "Asked about 1 small exchange(s).\nAsked about 0 small exchange(s).\n"
+        "Asked about 1 small exchange(s).\n"
+        "Told about 0 small exchange(s) without an agreed moment.\n"
+        "Asked about 0 small exchange(s).\n"
+        "Told about 0 small exchange(s) without an agreed moment.\n"
     )
     assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
         [a1.user.email, b1.user.email]

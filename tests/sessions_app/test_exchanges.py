@@ -33,6 +33,7 @@ from sessions_app.services.exchanges import (
     exchange_propose_moment,
     exchange_start,
     exchanges_ask_if_held,
+    exchanges_tell_moments_passed,
 )
 from tests.factories import MemberFactory
 
@@ -154,6 +155,31 @@ def test_an_invitee_joins_a_group_exchange_someone_else_agreed_to(team):
     )
 
 
+def test_a_group_invitee_cannot_join_an_agreed_moment_that_has_passed(team):
+    """The others met (or meant to) without them: a late yes joins nothing and tells nobody."""
+    a1 = team.members["A"][0]
+    b1, c1 = team.members["B"][0], team.members["C"][0]
+    first = _soon(2)
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1], topic="Groep", kind="visit", moments=[first]
+    )
+    exchange_accept(participant=_part(exchange, b1), moment=exchange.moments.first())
+    OutgoingMail.objects.all().delete()
+    after = first + timedelta(hours=2)
+    for moment in (None, exchange.moments.first()):
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            exchange_accept(participant=_part(exchange, c1), moment=moment, now=after)
+        assert error.value.messages == [
+            "The agreed moment has passed: you can no longer join it."
+            if moment is None
+            else "That moment has passed: propose a new one."
+        ]
+    assert _part(exchange, c1).response == ExchangeParticipant.Response.PENDING
+    assert not OutgoingMail.objects.exists()
+    # before the moment the same yes joins it
+    assert exchange_accept(participant=_part(exchange, c1), now=first - timedelta(hours=1)).mailed
+
+
 def test_an_accept_once_every_proposed_moment_passed_is_refused_and_a_new_moment_is_the_way(
     team,
 ):
@@ -181,6 +207,39 @@ def test_an_accept_once_every_proposed_moment_passed_is_refused_and_a_new_moment
         1,
     )
     assert list(OutgoingMail.objects.values_list("to", flat=True)) == [b1.user.email]
+
+
+def test_everyone_still_in_hears_once_that_every_proposed_moment_passed(team):
+    a1 = team.members["A"][0]
+    b1, c1, b2 = team.members["B"][0], team.members["C"][0], team.members["B"][1]
+    first, second = _soon(2), _soon(3)
+    exchange = exchange_start(
+        initiator=a1, invitees=[b1, c1, b2], topic="Groep", kind="visit", moments=[first, second]
+    )
+    exchange_decline(participant=_part(exchange, c1))
+    member_set_active(member=b2, active=False)
+    self_arranged, _a, _b = _duo(team, moments=[], self_arranged=True)
+    OutgoingMail.objects.all().delete()
+    # one moment left: nothing to tell yet
+    assert exchanges_tell_moments_passed(now=first + timedelta(hours=1)) == 0
+    after = second + timedelta(minutes=1)
+    assert exchanges_tell_moments_passed(now=after) == 1
+    assert exchanges_tell_moments_passed(now=after + timedelta(days=1)) == 0  # once
+    # the starter and who is still invited; not who declined, not who left the school
+    mails = OutgoingMail.objects.order_by("to")
+    assert sorted(mail.to for mail in mails) == sorted([a1.user.email, b1.user.email])
+    mail = mails.first()
+    assert mail.subject == "Nog geen moment afgesproken: Groep"
+    assert (
+        "Alle momenten die voor de uitwisseling over “Groep” waren voorgesteld, zijn voorbij"
+        in " ".join(mail.body.split())
+    )
+    # a new moment that passes as well is told about again
+    exchange_propose_moment(participant=_part(exchange, b1), starts_at=_soon(5), now=after)
+    assert exchanges_tell_moments_passed(now=_soon(5) + timedelta(hours=1)) == 1
+    # an agreed exchange is asked whether it took place instead
+    exchange_accept(participant=_part(self_arranged, _b))
+    assert exchanges_tell_moments_passed(now=_soon(9)) == 0
 
 
 def test_a_second_yes_agrees_to_nothing_and_is_refused(team):
