@@ -3,9 +3,11 @@
 import copy
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, CharField, Count, F, Q, Value, When
 from django.db.models.constants import LOOKUP_SEP
 from django.templatetags.static import static
@@ -28,7 +30,12 @@ from learninglines.models import (
     User,
 )
 from learninglines.models.outbox import PERSONAL_LINK_PLACEHOLDER
-from learninglines.services.people import coach_assign, coach_assignment_end, member_invite
+from learninglines.services.people import (
+    coach_assign,
+    coach_assignment_end,
+    coach_refusal,
+    member_invite,
+)
 from learninglines.services.signin import magic_link_revoke_all
 
 
@@ -182,8 +189,24 @@ class MemberAdmin(admin.ModelAdmin):
         )
 
 
+class CoachAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = CoachAssignment
+        fields = ("user", "school")
+
+    def clean(self):
+        data = super().clean()
+        user, school = data.get("user"), data.get("school")
+        if self.instance.pk is None and user and school:
+            refusal = coach_refusal(user=user, school=school)
+            if refusal:
+                raise ValidationError(refusal)
+        return data
+
+
 @admin.register(CoachAssignment)
 class CoachAssignmentAdmin(admin.ModelAdmin):
+    form = CoachAssignmentForm
     list_display = ("user", "school", "created_at", "ended_at")
     list_filter = ("school", ("ended_at", admin.EmptyFieldListFilter))
     search_fields = ("user__email", "user__name", "school__name")

@@ -65,12 +65,17 @@ def member_add(
 ) -> tuple[Member, bool]:
     """Add a person to a school's team (or find them there); idempotent per address and school.
 
-    An existing member keeps their data; only the steering flag is switched on when asked.
+    An existing member keeps their data; only the steering flag is switched on when asked. The
+    school's current coach is never a member of its team (they are never seated or counted):
+    adding their address is refused.
     """
     with transaction.atomic():
-        user, _ = user_get_or_create(email=email)
+        user, _created = user_get_or_create(email=email)
         member = Member.objects.filter(user=user, school=school).first()
         created = member is None
+        if created and CoachAssignment.objects.current().filter(user=user, school=school).exists():
+            refusal = _("This address belongs to the school's coach, who is never a team member.")
+            raise ValidationError({"email": refusal})
         if created:
             member = Member(
                 user=user,
@@ -140,16 +145,30 @@ def school_create(
     )
 
 
+def coach_refusal(*, user, school: School) -> str | None:
+    """Why `user` cannot become `school`'s coach, or None: an active member of its team is never
+    its coach as well (a coach is never seated or counted)."""
+    if Member.objects.filter(user=user, school=school, is_active=True).exists():
+        return _("%(email)s is a member of this school's team: a coach is never a team member.") % {
+            "email": user.email
+        }
+    return None
+
+
 def coach_assign(
     *, school: School, email: str, name: str = "", send_invite: bool = True
 ) -> tuple[CoachAssignment, bool]:
     """Make `email` a current coach of `school` and invite them; idempotent.
 
     A coach whose earlier assignment ended gets a new assignment row: the old one stays as the
-    record of when they could read the school's results.
+    record of when they could read the school's results. A member of the school's team (still
+    active) cannot be its coach as well: a coach is never seated or counted.
     """
     with transaction.atomic():
-        user, _ = user_get_or_create(email=email, name=name)
+        user, _created = user_get_or_create(email=email, name=name)
+        refusal = coach_refusal(user=user, school=school)
+        if refusal:
+            raise ValidationError(refusal)
         if name and not user.name:
             user.name = name
             user.save(update_fields=["name"])

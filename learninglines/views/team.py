@@ -122,14 +122,20 @@ def member_create_view(request: HttpRequest) -> HttpResponse:
         if request.school.members.filter(user__email=data["email"].strip().lower()).exists():
             form.add_error("email", _("This address already belongs to a member of this team."))
         else:
-            member, _created = member_add(
-                school=request.school,
-                email=data["email"],
-                first_name=data["first_name"],
-                name_prefix=data["name_prefix"],
-                last_name=data["last_name"],
-                is_steering=data["is_steering"],
-            )
+            try:
+                member, _created = member_add(
+                    school=request.school,
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    name_prefix=data["name_prefix"],
+                    last_name=data["last_name"],
+                    is_steering=data["is_steering"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                return render(
+                    request, "learninglines/member_form.html", {"form": form, "member": None}
+                )
             if data.get("line"):
                 membership_move(member=member, line=data["line"], start=_line_start(year))
             messages.success(

@@ -233,3 +233,20 @@ def test_no_admin_form_has_a_split_date_time_widget(rf, staff_user):
                     checked += 1
                     assert not isinstance(field.widget, SplitDateTimeWidget), (model, name)
     assert checked > 50
+
+
+def test_the_admin_refuses_a_member_as_coach_of_their_own_school(admin_client, school):
+    from learninglines.models import CoachAssignment
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(school=school)
+    response = admin_client.post(
+        "/admin/learninglines/coachassignment/add/",
+        {"user": member.user.pk, "school": school.pk},
+    )
+    assert response.status_code == 200
+    assert (
+        f"{member.user.email} is lid van het team van deze school: een coach is nooit lid van "
+        "het team." in response.content.decode()
+    )
+    assert not CoachAssignment.objects.exists()

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         found = School.objects.filter(slug=school).first()
         if found is None:
             raise CommandError(f"No school with the short name {school!r}.")
-        assignment, created = coach_assign(school=found, email=email, name=name)
+        try:
+            assignment, created = coach_assign(school=found, email=email, name=name)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         state = "assigned, invitation queued" if created else "was already assigned"
         self.stdout.write(f"Coach {assignment.user.email} for {found.name}: {state}.")
