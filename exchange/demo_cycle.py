@@ -511,6 +511,8 @@ def _signed_in(school: School) -> None:
     for member in Member.objects.filter(pk__in=active).select_related("user"):
         member.user.last_login = now - timedelta(days=1 + member.pk % 6, hours=member.pk % 9)
         member.user.save(update_fields=["last_login"])
+        member.first_seen_at = member.user.last_login
+        member.save(update_fields=["first_seen_at"])
 
 
 def demo_cycle(school: School, steering: Member, result) -> None:

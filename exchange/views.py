@@ -18,6 +18,7 @@ from learninglines.permissions import current_line, school_view
 from learninglines.selectors.lines import cycle_progress, line_list, team_facts, year_current
 from learninglines.selectors.meetings import meeting_next_for_member
 from learninglines.selectors.people import coach_list, member_list, user_schools
+from learninglines.services.people import member_seen
 from sessions_app.selectors.exchanges import ambition_versions, invitations_waiting
 from sessions_app.selectors.reflections import questionnaires_to_answer
 from sessions_app.selectors.sessions import session_next
@@ -55,6 +56,8 @@ def school_home(request: HttpRequest) -> HttpResponse:
     """
     access = request.access
     school = request.school
+    if access.member is not None:
+        member_seen(member=access.member)  # "has signed in" here, on the team page
     year = year_current(school=school)
     context = {
         "access": access,

@@ -164,6 +164,7 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ("first_name", "last_name", "user__email", "school__name")
     list_select_related = ("school", "user")
     autocomplete_fields = ("user", "school")
+    readonly_fields = ("first_seen_at",)
     actions = ["send_sign_in_link"]
 
     def has_delete_permission(self, request, obj=None):

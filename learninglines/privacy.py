@@ -110,7 +110,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         )
     ),
     "learninglines.Member": _fields(
-        erased=("user", "first_name", "name_prefix", "last_name", "is_active"),
+        erased=("user", "first_name", "name_prefix", "last_name", "is_active", "first_seen_at"),
         kept=("id", "school", "is_steering", "created_at"),
     ),
     "learninglines.CoachAssignment": _fields(

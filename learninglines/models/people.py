@@ -276,6 +276,11 @@ class Member(models.Model):
         _("active"), default=True, help_text=_("Former team members are deactivated, not deleted.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Per school, unlike the account's last_login: someone who teaches at two schools and
+    # signed in at one has not yet opened the other's pages (the team page, invitations).
+    first_seen_at = models.DateTimeField(
+        _("first opened the school's pages"), null=True, blank=True
+    )
 
     objects = MemberQuerySet.as_manager()
 

@@ -170,7 +170,7 @@ def team_facts(*, school: School, day: date | None = None) -> TeamFacts:
     day = day or timezone.localdate()
     counts = Member.objects.filter(school=school, is_active=True).aggregate(
         active=Count("pk"),
-        not_signed_in=Count("pk", filter=Q(user__last_login__isnull=True)),
+        not_signed_in=Count("pk", filter=Q(first_seen_at__isnull=True)),
     )
     in_a_line = (
         LineMembership.objects.on(day)

@@ -314,11 +314,22 @@ def member_set_active(*, member: Member, active: bool) -> Member:
     return member
 
 
+def member_seen(*, member: Member, now: datetime | None = None) -> None:
+    """Note that `member` signed in at their school (by its link) or opened its start page, for
+    the team page's "has signed in": unlike the account's last_login, per school. Costs a query
+    only the first time."""
+    if member.first_seen_at is None:
+        member.first_seen_at = now or timezone.now()
+        Member.objects.filter(pk=member.pk, first_seen_at__isnull=True).update(
+            first_seen_at=member.first_seen_at
+        )
+
+
 def members_invite_not_signed_in(*, school: School) -> tuple[int, int]:
     """Invite every active member who never signed in; returns (invited, skipped by the limit)."""
     invited = skipped = 0
     waiting = (
-        Member.objects.filter(school=school, is_active=True, user__last_login__isnull=True)
+        Member.objects.filter(school=school, is_active=True, first_seen_at__isnull=True)
         .select_related("user", "school")
         .order_by("pk")
     )

@@ -70,6 +70,7 @@ def _member_sections(member: Member, *, own: bool) -> dict[str, list[dict]]:
                 _("steering group"): export_value(member.is_steering),
                 _("active"): export_value(member.is_active),
                 _("since"): export_value(member.created_at),
+                _("first opened the school's pages"): export_value(member.first_seen_at),
             }
         ],
         _("Learning lines"): [

@@ -15,6 +15,7 @@ from learninglines.deferred import after_response
 from learninglines.forms.signin import EmailAuthenticationForm, SignInLinkRequestForm
 from learninglines.models import MagicLink, SignInRequest
 from learninglines.redirects import safe_next_url
+from learninglines.services.people import member_seen
 from learninglines.services.signin import (
     DOOR_SCOPE,
     UNKNOWN,
@@ -137,6 +138,10 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         return _link_failed(request, title, explanation, "staff", link, status=403)
     if status == MagicLink.Status.VALID and request.method == "POST" and magic_link_use(link=link):
         login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
+        if link.school is not None:
+            member = link.school.members.filter(user=link.user, is_active=True).first()
+            if member is not None:
+                member_seen(member=member)  # a link's page may be deep: seen at its school
         if link.purpose == MagicLink.Purpose.DOOR:
             request.session[DOOR_SCOPE] = door_scope(link)
         fallback = link.school.get_absolute_url() if link.school else reverse("home")

@@ -102,7 +102,7 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
         {
             "members": shown,
             "members_total": len(everyone),
-            "not_signed_in": sum(1 for m in everyone if m.user.last_login is None),
+            "not_signed_in": sum(1 for m in everyone if m.first_seen_at is None),
             "filters": filters,
             "is_filtered": shown is not everyone,
             "coaches": coach_list(school=request.school),
@@ -300,7 +300,7 @@ def member_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
 @school_view("plan_school")
 def member_invite_all_view(request: HttpRequest) -> HttpResponse:
     """GET shows who would get a link; POST invites everyone who never signed in."""
-    waiting = list(member_list(school=request.school).filter(user__last_login__isnull=True))
+    waiting = list(member_list(school=request.school).filter(first_seen_at__isnull=True))
     if request.method == "GET":
         return render(request, "learninglines/member_invite_all_confirm.html", {"waiting": waiting})
     invited, skipped = members_invite_not_signed_in(school=request.school)

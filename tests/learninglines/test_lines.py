@@ -505,14 +505,25 @@ def test_invite_everyone_who_has_not_signed_in(client, steering, teacher):
     from learninglines.models import OutgoingMail
 
     signed_in = MemberFactory(school=steering.school)
-    signed_in.user.last_login = timezone.now()
-    signed_in.user.save()
+    client.force_login(signed_in.user)
+    client.get(SCHOOL)  # opened the school's pages
+    # signed in, but at another school only: still invited here
+    elsewhere = MemberFactory(school=steering.school, last_name="Elders")
+    other = MemberFactory(user=elsewhere.user)
+    client.force_login(elsewhere.user)
+    client.get(f"/s/{other.school.slug}/")
+    elsewhere.user.refresh_from_db()
+    assert elsewhere.user.last_login is not None
     client.force_login(steering.user)
+    client.get(SCHOOL)
     confirm = client.get(f"{SCHOOL}team/invite-all/").content.decode()
     assert "Jansen" in confirm
     assert OutgoingMail.objects.count() == 0
+    assert "Elders" in confirm
     client.post(f"{SCHOOL}team/invite-all/")
-    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted([teacher.user.email])
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
+        [teacher.user.email, elsewhere.user.email]
+    )
 
 
 def test_steering_start_page_says_when_it_is_time_for_a_plenary(client, steering, placed, year):
@@ -587,3 +598,22 @@ def test_the_team_page_says_who_was_invited_and_when(client, steering, teacher):
     today = date_format(timezone.localdate(), "j F")
     row = html[html.index(teacher.user.email) :]
     assert row.startswith(f"{teacher.user.email} · uitgenodigd op {today}, heeft nog niet ingelogd")
+
+
+def test_the_team_page_says_signed_in_only_for_who_opened_this_schools_pages(client, steering):
+    """The account's last sign-in is for every school: someone who teaches at two schools and
+    signed in at the other has not been here yet."""
+    here = MemberFactory(school=steering.school, first_name="Fenna", last_name="Elders")
+    elsewhere = MemberFactory(user=here.user)
+    client.force_login(here.user)
+    client.get(f"/s/{elsewhere.school.slug}/")
+
+    def state() -> str:
+        client.force_login(steering.user)
+        page = " ".join(client.get(f"{SCHOOL}team/").content.decode().split())
+        return re.search(r"Elders.*?· (heeft ingelogd|heeft nog niet ingelogd)", page).group(1)
+
+    assert state() == "heeft nog niet ingelogd"
+    client.force_login(here.user)
+    client.get(SCHOOL)
+    assert state() == "heeft ingelogd"

@@ -45,6 +45,7 @@ def test_get_shows_a_button_and_signs_nobody_in(client, teacher):
 
 
 def test_post_signs_in_and_lands_on_the_school(client, teacher, school):
+    assert teacher.first_seen_at is None
     link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.INVITE, school=school)
     response = client.post(link_path(link))
     assert response.status_code == 302
@@ -52,6 +53,8 @@ def test_post_signs_in_and_lands_on_the_school(client, teacher, school):
     assert signed_in_user_id(client) == str(teacher.user.pk)
     link.refresh_from_db()
     assert link.used_at is not None
+    teacher.refresh_from_db()
+    assert teacher.first_seen_at >= link.used_at  # "has signed in" on the team page
 
 
 def test_sign_in_link_without_school_lands_on_home(client, teacher):
