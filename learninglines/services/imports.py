@@ -64,7 +64,10 @@ from learninglines.services.people import member_update
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-MAX_COLUMNS = 60
+# Columns read per row. An export of an administration system may have many; a header row with
+# values beyond this is refused (TooManyColumns) rather than read in part: a column we did not
+# read would go missing without a word.
+MAX_COLUMNS = 200
 # An honest staff list of 2000 rows unpacks to about 1 MB; these bounds stop a zip bomb before
 # openpyxl opens it (zipfile never inflates an entry beyond the size it declares).
 MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
@@ -266,6 +269,28 @@ def split_last_name(text: str) -> tuple[str, str]:
     return " ".join(words[:start]), " ".join(words[start:])
 
 
+def _first_of_full_name(text: str, prefix: str | None, last: str) -> tuple[str, str] | None:
+    """The first name and prefix in a whole name ("Anouk de Vries", "Vries, Anouk de") whose
+    last name is `last` (with `prefix`, when the file has a prefix column); None when `text`
+    does not end with that last name (it is the first names, as a "Naam" column beside
+    "Achternaam" mostly holds)."""
+    tail = [_key(word) for word in f"{prefix or ''} {last}".split()]
+    if "," in text:
+        first, split_prefix, split_last = split_full_name(text)
+        named = [_key(word) for word in f"{split_prefix} {split_last}".split()]
+        if first and (named == tail or [_key(w) for w in split_last.split()] == tail):
+            return first, split_prefix
+        return None
+    words = text.split()
+    if len(words) <= len(tail) or [_key(word) for word in words[-len(tail) :]] != tail:
+        return None
+    words = words[: -len(tail)]
+    prefix_words: list[str] = []
+    while len(words) > 1 and words[-1].casefold() in NAME_PREFIXES:
+        prefix_words.insert(0, words.pop())
+    return " ".join(words), " ".join(prefix_words)
+
+
 def _email_compound(key: str) -> bool | None:
     """For an e-mail header written as one word with its qualifier ("Werkmail", "Schoolmail",
     "Privémail", "Mailadres werk" without the space): whether it is private; None if `key` is
@@ -336,6 +361,25 @@ class ImportFileError(Exception):
 
 class TooManyRows(ImportFileError):
     pass
+
+
+class TooManyColumns(ImportFileError):
+    """A header row (or a row above it) with values beyond MAX_COLUMNS."""
+
+    def __init__(self, row: int, sheet: str = ""):
+        if sheet:
+            where = _("Sheet “%(sheet)s”, row %(row)d") % {"sheet": sheet, "row": row}
+        else:
+            where = _("Row %(row)d") % {"row": row}
+        super().__init__(
+            _(
+                "%(where)s has values in more than %(max)d columns, so we cannot read it as a "
+                "list. Delete the columns you do not need (or copy the columns you need to a new "
+                "sheet), then upload the file again."
+            )
+            % {"where": where, "max": MAX_COLUMNS}
+        )
+        self.row = row
 
 
 class EmptyFile(ImportFileError):
@@ -410,7 +454,13 @@ def _table(
     rows: list[tuple[int, list[str]]] = []
     empty_run = 0
     for number, raw in enumerate(raw_rows, start=1):
-        cells = [_cell(value) for value in list(raw)[:MAX_COLUMNS]]
+        values = list(raw)
+        cells = [_cell(value) for value in values[:MAX_COLUMNS]]
+        if header_at is None and any(
+            value not in (None, "") and _cell(value) for value in values[MAX_COLUMNS:]
+        ):
+            # the header row (or a title above it) reaches further than we read
+            raise TooManyColumns(number)
         if not any(cells):
             empty_run += 1
             if empty_run > MAX_EMPTY_ROWS_IN_A_ROW:
@@ -563,7 +613,7 @@ def _read_csv(content: bytes, known: Callable[[str], bool]) -> Table:
         except csv.Error:
             sniffed = ";"
         delimiters = [sniffed, ";", ",", "\t"]
-    best, best_score, last_error = None, -1, None
+    best, best_score, errors, broken = None, -1, [], []
     # The sniffer guesses; the delimiter that yields the most recognised headers wins.
     for delimiter in dict.fromkeys(delimiters):
         try:
@@ -573,32 +623,69 @@ def _read_csv(content: bytes, known: Callable[[str], bool]) -> Table:
         except (TooManyRows, EmptyFile):  # nothing but separators is empty whatever they are
             raise
         except ImportFileError as error:
-            last_error = error
+            errors.append(error)
             continue
         except csv.Error:
-            raise _not_a_spreadsheet() from None
+            # a cell larger than the csv module takes: a quotation mark never closed swallowed
+            # the rest of the file, or the file is not text in rows at all
+            broken.append(delimiter)
+            continue
         score = sum(known(h) for h in table.headers)
         if score > best_score:
             best, best_score = (table, delimiter), score
     if best is None:
-        raise last_error
+        for delimiter in broken:
+            row = _quote_left_open(text, delimiter)
+            if row is not None:
+                raise _unclosed_quote_error(row)
+        if broken and not errors:
+            raise _not_a_spreadsheet()
+        # a header row too wide says more than "no header row" read with another separator
+        raise next((e for e in errors if isinstance(e, TooManyColumns)), errors[-1])
     table, delimiter = best
     swallowing = _unclosed_quote(text, delimiter, len(table.headers))
     if swallowing is not None:
-        raise ImportFileError(
-            _(
-                'Row %(row)d has a quotation mark (") that is not closed, so the rows under it '
-                "were read as one cell. Remove that quotation mark or close it, then upload the "
-                "file again."
-            )
-            % {"row": swallowing}
-        )
+        raise _unclosed_quote_error(swallowing)
     names = {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}
     table.read_as = _("CSV with %(separator)s, %(encoding)s") % {
         "separator": names.get(delimiter, f"“{delimiter}”"),
         "encoding": encoding,
     }
     return table
+
+
+def _unclosed_quote_error(row: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            'Row %(row)d has a quotation mark (") that is not closed, so the rows under it '
+            "were read as one cell. Remove that quotation mark or close it, then upload the "
+            "file again."
+        )
+        % {"row": row}
+    )
+
+
+def _quote_left_open(text: str, delimiter: str) -> int | None:
+    """The row (as Excel numbers it) where a quoted cell opens that the file never closes."""
+    row, opened_at, quoted, at_cell_start = 1, None, False, True
+    index, end = 0, len(text)
+    while index < end:
+        char = text[index]
+        if quoted:
+            if char == '"':
+                if index + 1 < end and text[index + 1] == '"':
+                    index += 1  # "" inside a quoted cell is one quotation mark
+                else:
+                    quoted = False
+        elif char == '"' and at_cell_start:
+            quoted, opened_at = True, row
+        elif char == "\r" or char == "\n":
+            if char == "\r" and index + 1 < end and text[index + 1] == "\n":
+                index += 1
+            row += 1
+        at_cell_start = not quoted and char in (delimiter, "\r", "\n")
+        index += 1
+    return opened_at if quoted else None
 
 
 def _unclosed_quote(text: str, delimiter: str, width: int) -> int | None:
@@ -773,21 +860,31 @@ def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table
         for sheet in _sheets_in_order(workbook):
             # Some programs write a wrong size into the sheet; read what is really there.
             sheet.reset_dimensions()
-            rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-            marks = _sheet_marks(sheet)
-            if marks.merged:
-                rows = _fill_merged_down(rows, marks.merged)
             if len(workbook.worksheets) > 1:
                 read_as = _("Excel, sheet “%(sheet)s”") % {"sheet": sheet.title}
             else:
                 read_as = "Excel"
             try:
-                table = _table(rows, read_as, known)
+                # First the values alone, which openpyxl reads lazily: a sheet without a header
+                # row or with far too many rows is passed by after a few rows. Merged cells
+                # only repeat values that are already there, so they make no such sheet fit.
+                _table(sheet.iter_rows(values_only=True), read_as, known)
             except TooManyRows:
                 raise
+            except TooManyColumns as error:
+                # another sheet may hold the list (this one a timetable, say)
+                yield TooManyColumns(error.row, sheet.title if len(workbook.worksheets) > 1 else "")
+                continue
             except ImportFileError as error:
                 yield error
                 continue
+            # Then with what only the sheet's whole XML tells: merged cells, formulas without
+            # a result, hidden rows.
+            rows = sheet.iter_rows(values_only=True)
+            marks = _sheet_marks(sheet)
+            if marks.merged:
+                rows = _fill_merged_down(rows, marks.merged)
+            table = _table(rows, read_as, known)
             table.uncalculated = marks.uncalculated
             table.hidden_rows = marks.hidden_rows
             table.sheet = sheet.title
@@ -807,8 +904,13 @@ def _read_xlsx(content: bytes, known: Callable[[str], bool]) -> Table:
     with closing(_xlsx_sheets(content, known)) as sheets:
         for found in sheets:
             if isinstance(found, ImportFileError):
-                # an empty sheet says less than one with values but no header row
-                if first_error is None or isinstance(first_error, EmptyFile):
+                # an empty sheet says less than one with values but no header row, and that
+                # less than a sheet too wide to read (its header row may be out of reach)
+                if (
+                    first_error is None
+                    or isinstance(first_error, EmptyFile)
+                    or (isinstance(found, TooManyColumns) and isinstance(first_error, NoHeaderRow))
+                ):
                     first_error = found
                 continue
             # The team is on the first sheet whose header names an e-mail column (a sheet of
@@ -892,6 +994,8 @@ class Column:
     chosen: bool  # chosen by hand on the preview
     sample: str = ""  # the column's first value, to help choose its field
     private: bool = False  # a private e-mail address, left out beside the school's addresses
+    # a full-name header ("Naam") read as the first names beside a last-name column
+    named_full: bool = False
 
 
 @dataclass
@@ -1031,6 +1135,7 @@ def _columns(headers: list[str], mapping: dict) -> list[Column]:
             column.field, column.recognised = "", False
         elif ImportField.LAST_NAME in taken or ImportField.NAME_PREFIX in taken:
             column.field = ImportField.FIRST_NAME
+            column.named_full = True
             taken.add(ImportField.FIRST_NAME)
     return columns
 
@@ -1145,6 +1250,29 @@ def _parse_steering(text: str) -> bool | None:
     if words and all(word in NO for word in words):
         return False
     raise ValueError(text)
+
+
+# What a cell shows when its formula fails (a VLOOKUP that finds nothing): the file saves it as
+# the value, in an .xlsx in English, in a CSV in Excel's language. Never a name, line or address.
+EXCEL_ERRORS = {
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    # Dutch Excel
+    "#LEEG!", "#DEEL/0!", "#WAARDE!", "#VERW!", "#NAAM?", "#GETAL!", "#N/B", "#OVERLOOP!",
+    "#BEREKENEN!",
+}  # fmt: skip
+
+
+def is_formula_error(text: str) -> bool:
+    """Whether a cell holds the error a failed formula shows ("#N/A", "#VERW!")."""
+    return text.strip().upper() in EXCEL_ERRORS
+
+
+def formula_error_message(value: str, column: str) -> str:
+    return _(
+        "“%(value)s” in column “%(column)s” is the error of a formula in your file. Correct "
+        "the formula or type the value, then upload the file again."
+    ) % {"value": value, "column": column}
 
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
@@ -1277,10 +1405,18 @@ def staff_import_preview(
     def cell(cells: list[str], name: str) -> str | None:
         return cells[index[name]] if name in index else None
 
+    imported = [c for c in columns if c.field]
+    full_as_first = any(c.named_full and c.field == ImportField.FIRST_NAME for c in columns)
     rows: list[RowResult] = []
     for number, cells in table.rows:
+        # "#N/A" where a formula failed is no value: read as empty, and the row says so
+        failed = {c.index: c for c in imported if is_formula_error(cells[c.index])}
+        failed_fields = {c.field for c in failed.values()}
+        notes = [formula_error_message(cells[i], c.header) for i, c in failed.items()]
+        if failed:
+            cells = ["" if i in failed else value for i, value in enumerate(cells)]
         email = _email(cell(cells, ImportField.EMAIL))
-        row = RowResult(number=number, outcome=Outcome.ERROR, email=email, name="")
+        row = RowResult(number=number, outcome=Outcome.ERROR, email=email, name="", notes=notes)
         full_name = cell(cells, ImportField.FULL_NAME)
         if full_name is not None:
             # every part of the name comes from this one cell, so each is the file's truth
@@ -1290,6 +1426,14 @@ def staff_import_preview(
             row.first_name = cell(cells, ImportField.FIRST_NAME)
             row.name_prefix = cell(cells, ImportField.NAME_PREFIX)
             row.last_name = cell(cells, ImportField.LAST_NAME)
+            if full_as_first and row.first_name and row.last_name:
+                # a "Naam" column beside "Achternaam" that holds the whole name after all
+                split = _first_of_full_name(row.first_name, row.name_prefix, row.last_name)
+                if split is not None:
+                    row.first_name, prefix = split
+                    if row.name_prefix is None and prefix:
+                        row.name_prefix = prefix
+                    row.from_full_name = True
             if row.name_prefix is None and row.last_name:
                 # no prefix column: a last name "van der Berg" holds the prefix
                 prefix, last = split_last_name(row.last_name)
@@ -1304,7 +1448,8 @@ def staff_import_preview(
                     row.from_full_name = True
         row.name = join_name(row.first_name, row.name_prefix, row.last_name)
         if not email:
-            row.notes.append(_("The e-mail address is missing."))
+            if ImportField.EMAIL not in failed_fields:
+                row.notes.append(_("The e-mail address is missing."))
         else:
             try:
                 validate_email(email)
@@ -1325,7 +1470,10 @@ def staff_import_preview(
                     )
             if email == TEMPLATE_EXAMPLE_EMAIL:
                 row.notes.append(_("This is the template's example row: remove it."))
-        if not row.first_name:
+        if not row.first_name and not failed_fields & {
+            ImportField.FIRST_NAME,
+            ImportField.FULL_NAME,
+        }:
             row.notes.append(_("The first name is missing."))
         _check_length(row, labels[ImportField.FIRST_NAME], row.first_name, 80)
         _check_length(row, labels[ImportField.NAME_PREFIX], row.name_prefix, 30)

@@ -58,6 +58,7 @@ from learninglines.services.imports import (
     NoHeaderRow,
     Table,
     header_field,
+    is_formula_error,
     read_sheets,
     uncalculated_message,
 )
@@ -104,6 +105,10 @@ _ROUND_CELL = re.compile(
     rf"(?:(?:\s*[(,\-\u2013]\s*|\s+){_TIME}(?:\s*[-\u2013]\s*{_TIME})?\s*\)?)?"
 )
 _TABLE_NUMBER = re.compile(r"(?:t|tafel|table|groep|group|g)?(\d{1,4})")
+# "3.0", "Tafel 2.5": a number with decimals, as another tool or a formula writes it
+_DECIMAL = re.compile(
+    r"(?:(?:tafel|table|groep|group|nr|no|nummer)\.?\s*)*(\d{1,4})[.,](\d+)", re.IGNORECASE
+)
 _NOT_IN_ADDRESS = "\\s<>()\\[\\]\"'\u201c\u201d\u2018\u2019:;,"
 _ADDRESS = re.compile(f"[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+")
 _LOST_LETTER = "?"  # what Excel writes for a letter its CSV's character set lacks
@@ -315,6 +320,11 @@ def _table_key(text: str) -> str:
     joined = "".join(words)
     if joined in ABSENT_WORDS:
         return ""
+    decimal = _DECIMAL.fullmatch(text.strip())
+    if decimal:
+        # "3.0" (a number as another tool writes it) is table 3; "2.5" is not table 25
+        whole, fraction = decimal.groups()
+        return str(int(whole)) if not fraction.strip("0") else f"{int(whole)}.{fraction}"
     number = _TABLE_NUMBER.fullmatch(joined)
     if number:
         return str(int(number.group(1)))
@@ -326,16 +336,22 @@ def _table_order(label: str) -> tuple:
     return (0, int(number.group()), label) if number else (1, 0, label)
 
 
-def _person_cells(row: list[str], columns: list[_Column]) -> list[str]:
-    """The people a row names: one per cell in numbered or repeated person columns, else one
-    person from the name and address columns (the address first)."""
+def _person_per_cell(columns: list[_Column]) -> bool:
+    """Whether each person column holds a person of its own (numbered or repeated columns),
+    rather than the name and address columns together one person."""
     people = [c for c in columns if c.kind in ("person", "email")]
-    per_cell = (
+    return (
         any(c.number for c in people)
         or len([c for c in people if c.kind == "person"]) > 1
         or len([c for c in people if c.kind == "email"]) > 1
     )
-    if per_cell:
+
+
+def _person_cells(row: list[str], columns: list[_Column]) -> list[str]:
+    """The people a row names: one per cell in numbered or repeated person columns, else one
+    person from the name and address columns (the address first)."""
+    people = [c for c in columns if c.kind in ("person", "email")]
+    if _person_per_cell(columns):
         return [row[c.index] for c in people if row[c.index]]
     for kind in ("email", "person"):
         for column in people:
@@ -347,6 +363,41 @@ def _person_cells(row: list[str], columns: list[_Column]) -> list[str]:
         for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
     ).strip()
     return [name] if name else []
+
+
+def _formula_problem(where: str, value: str) -> str:
+    return _(
+        "%(where)s: “%(value)s” is the error of a formula in your file. Correct the formula or "
+        "type the value, then upload the file again."
+    ) % {"where": where, "value": value}
+
+
+def _name_and_address_problem(row: list[str], columns: list[_Column], team: _Team) -> str | None:
+    """A row with one person's name and address that name two colleagues: which one sat there
+    is not ours to guess."""
+    address = next((row[c.index] for c in columns if c.kind == "email" and row[c.index]), "")
+    name = next((row[c.index] for c in columns if c.kind == "person" and row[c.index]), "")
+    if not name:
+        parts = {c.kind: row[c.index] for c in columns if c.kind in NAME_PARTS}
+        name = " ".join(
+            parts.get(str(kind), "")
+            for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
+        ).strip()
+    if _person_per_cell(columns) or not address or not name or "@" in name:
+        return None
+    by_address, _problem = team.find(address)
+    by_name, _problem = team.find(name)
+    if by_address is None or by_name is None or by_address == by_name:
+        return None
+    return _(
+        "the name “%(name)s” and the address “%(address)s” are two colleagues (%(named)s and "
+        "%(addressed)s): correct one of them"
+    ) % {
+        "name": name,
+        "named": by_name.full_name,
+        "address": address,
+        "addressed": by_address.full_name,
+    }
 
 
 @dataclass(frozen=True)
@@ -377,6 +428,12 @@ def _layout(sheet: Table) -> tuple[list[_Column], Counter, bool]:
     return columns, kinds, has_people
 
 
+def _whole_layout(sheet: Table) -> bool:
+    """A sheet with a plan in the layout per table or per person (earlier_plan_read)."""
+    _columns, kinds, has_people = _layout(sheet)
+    return has_people and bool((kinds["round"] and kinds["table"]) or kinds["round_n"])
+
+
 def _a_round_of_tables(sheet: Table) -> bool:
     """A sheet of one round: a table column and people, no round column."""
     _columns, kinds, has_people = _layout(sheet)
@@ -394,6 +451,23 @@ def _round_number(text: str) -> int | None:
 def _round_of_sheet(name: str) -> int | None:
     numbered = _ROUND_HEADER.fullmatch("".join(_words(name)))
     return int(numbered.group(1) or numbered.group(2)) if numbered else None
+
+
+def _cell_problems(
+    plan: EarlierPlan, at: _Row, row: list[str], columns: list[_Column], team: _Team, cells
+) -> bool:
+    """Whether the row has a problem before its round, table and people are read: a cell with
+    the error of a formula ("#N/A" is no table nor person, and would read as "n.a."), or a
+    name and address that are two colleagues."""
+    failed = [_formula_problem(at.where(), value) for value in cells if is_formula_error(value)]
+    plan.problems.extend(failed)
+    if failed:
+        return True
+    mixed = _name_and_address_problem(row, columns, team)
+    if mixed:
+        plan.problems.append(_("%(where)s: %(problem)s.") % {"where": at.where(), "problem": mixed})
+        return True
+    return False
 
 
 def _read_per_table(
@@ -415,6 +489,8 @@ def _read_per_table(
         own_round = row[round_at] if round_at is not None else ""
         table_text = row[table_at]
         if not people and not table_text and not own_round:
+            continue
+        if _cell_problems(plan, at, row, columns, team, [own_round, table_text, *people]):
             continue
         round_text = str(of_round) if round_at is None else own_round or previous_round
         if not table_text and (not own_round or own_round == previous_round):
@@ -456,6 +532,10 @@ def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Table
     for number, row in sheet.rows:
         at = _Row(number)
         people = _person_cells(row, columns)
+        if _cell_problems(
+            plan, at, row, columns, team, [*people, *(row[i] for i in by_round.values())]
+        ):
+            continue
         seats = {r: _table_key(row[i]) for r, i in by_round.items() if _table_key(row[i])}
         if not people:
             if seats:
@@ -504,7 +584,9 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
         plan.problems.append(error.message)
         return plan
     plan.day = day
-    sheet = sheets[0]
+    # the first sheet that holds a plan in one of the layouts: a list of the team (names and
+    # addresses) or of pupils may come before it
+    sheet = next((other for other in sheets if _whole_layout(other)), sheets[0])
     plan.read_as = sheet.read_as
     columns, kinds, has_people = _layout(sheet)
     team = _Team(school)
