@@ -50,6 +50,7 @@ from openpyxl.xml.functions import iterparse
 
 from learninglines.models import (
     DIRECTION_CONTROLS,
+    CoachAssignment,
     LearningLine,
     LineMembership,
     Member,
@@ -1393,6 +1394,8 @@ def staff_import_preview(
     lines = list(year.lines.active().select_related("year", "school")) if year else []
     lookup = _line_lookup(lines)
     members = {m.user.email: m for m in Member.objects.filter(school=school).select_related("user")}
+    coaching = CoachAssignment.objects.current().filter(school=school)
+    coaches = set(coaching.values_list("user__email", flat=True))
     current_line = {
         ms.member_id: ms.line
         for ms in LineMembership.objects.on(start or today)
@@ -1470,6 +1473,10 @@ def staff_import_preview(
                     )
             if email == TEMPLATE_EXAMPLE_EMAIL:
                 row.notes.append(_("This is the template's example row: remove it."))
+            if email in coaches and email not in members:
+                row.notes.append(
+                    _("This address belongs to the school's coach, who is never a team member.")
+                )
         if not row.first_name and not failed_fields & {
             ImportField.FIRST_NAME,
             ImportField.FULL_NAME,

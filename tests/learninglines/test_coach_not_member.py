@@ -58,3 +58,20 @@ def test_a_member_cannot_become_the_coach_of_their_own_school(school, capsys):
     member.is_active = False
     member.save(update_fields=["is_active"])
     assert coach_assign(school=school, email=member.user.email, send_invite=False)[1]
+
+
+def test_the_staff_import_refuses_the_coachs_address_and_saves_nothing(school, coach):
+    from learninglines.services.imports import staff_import_preview
+    from tests.learninglines.test_import_files import DUTCH_HEADERS, csv_file
+
+    rows = [
+        ["Karin", "", "Hoekstra", coach.email, "", ""],
+        ["Daan", "", "Berg", "daan@school.example", "", ""],
+    ]
+    with translation.override("en"):
+        preview = staff_import_preview(school=school, content=csv_file([DUTCH_HEADERS, *rows]))
+    assert [(row.outcome, row.notes) for row in preview.rows] == [
+        ("error", ["This address belongs to the school's coach, who is never a team member."]),
+        ("new", []),
+    ]
+    assert not Member.objects.filter(school=school).exists()
