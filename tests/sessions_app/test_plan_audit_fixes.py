@@ -147,14 +147,17 @@ def test_reseating_who_moved_line_fills_the_hole_they_leave_with_their_old_line(
     assert (board.planned_extra_missing, board.extra_missing) == (0, 0)
 
 
+def planned_3444(make_team, make_session):
+    """Lines of 3/4/4/4 at 3 tables of 5, planned: (team, plan, round 1, the pks of line C)."""
+    team = make_team([3, 4, 4, 4])
+    plan = plan_generate(session=make_session(), seed=0)
+    return team, plan, stored(plan)[0], {m.pk for m in team.members["C"]}
+
+
 def test_who_left_the_team_leaves_a_hole_that_their_line_fills(make_team, make_session):
     from learninglines.services.people import member_set_active
 
-    team = make_team([3, 4, 4, 4])
-    session = make_session()
-    plan = plan_generate(session=session, seed=0)
-    first = stored(plan)[0]
-    line_c = {m.pk for m in team.members["C"]}
+    team, plan, first, line_c = planned_3444(make_team, make_session)
     alone = next(table for table in first if len(line_c & set(table)) == 1)
     (leaver_pk,) = line_c & set(alone)
     member_set_active(member=next(m for m in team.members["C"] if m.pk == leaver_pk), active=False)
@@ -170,11 +173,7 @@ def test_who_left_the_team_leaves_a_hole_that_their_line_fills(make_team, make_s
 def test_a_slot_given_up_by_hand_stays_given_up_when_someone_leaves(make_team, make_session):
     from learninglines.services.people import member_set_active
 
-    team = make_team([3, 4, 4, 4])
-    session = make_session()
-    plan = plan_generate(session=session, seed=0)
-    first = stored(plan)[0]
-    line_c = {m.pk for m in team.members["C"]}
+    team, plan, first, line_c = planned_3444(make_team, make_session)
     line_b = {m.pk for m in team.members["B"]}
     line_d = {m.pk for m in team.members["D"]}
     # 15 at 3 tables of 5: each table holds every line and one more: C, D or B. By hand, a C
