@@ -112,12 +112,14 @@ def is_coach(user, school) -> bool:
 
 
 def current_line(member: Member | None, day=None) -> LearningLine | None:
-    """The line a member is in on `day` (today by default), or None."""
+    """The line a member is in on `day` (today by default), or None. A line of a school year
+    that does not hold `day` is none (a summer before the next year is open)."""
     if member is None:
         return None
+    day = day or timezone.localdate()
     membership = (
-        LineMembership.objects.on(day or timezone.localdate())
-        .filter(member=member)
+        LineMembership.objects.on(day)
+        .filter(member=member, line__year__start__lte=day, line__year__end__gte=day)
         .select_related("line__school", "line__year")
         .first()
     )

@@ -105,12 +105,13 @@ def moves_after(*, member: Member, day: date) -> list[LineMembership]:
 
 
 def member_current_lines(*, school: School, day: date | None = None) -> dict[int, LearningLine]:
-    """{member pk: line} for every member of the school in a line on `day`; one query."""
+    """{member pk: line} for every member of the school in a line of the school year holding
+    `day` on `day` (in a summer before the next year is open: nobody); one query."""
     day = day or timezone.localdate()
     return {
         membership.member_id: membership.line
         for membership in LineMembership.objects.on(day)
-        .filter(line__school=school)
+        .filter(line__school=school, line__year__start__lte=day, line__year__end__gte=day)
         .select_related("line")
     }
 
@@ -166,7 +167,8 @@ class TeamFacts:
 
 
 def team_facts(*, school: School, day: date | None = None) -> TeamFacts:
-    """Counts for the steering group's start page: two queries, whatever the team's size."""
+    """Counts for the steering group's start page: two queries, whatever the team's size. "In
+    no line" counts lines of the school year holding `day` only (last year's are history)."""
     day = day or timezone.localdate()
     counts = Member.objects.filter(school=school, is_active=True).aggregate(
         active=Count("pk"),
@@ -174,7 +176,12 @@ def team_facts(*, school: School, day: date | None = None) -> TeamFacts:
     )
     in_a_line = (
         LineMembership.objects.on(day)
-        .filter(line__school=school, member__is_active=True)
+        .filter(
+            line__school=school,
+            line__year__start__lte=day,
+            line__year__end__gte=day,
+            member__is_active=True,
+        )
         .values("member")
         .distinct()
         .count()

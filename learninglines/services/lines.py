@@ -138,8 +138,10 @@ def membership_move(
 ) -> LineMembership | None:
     """Put `member` in `line` from `start` (None: in no line from then on); keeps the history.
 
-    The membership that holds on `start` ends the day before; one that would start later is
-    replaced. Refused when `start` is outside the line's school year or the member is inactive.
+    The membership that holds on `start` ends the day before; one that would start later in the
+    line's school year is replaced (with `line` None: every later one). Once a later school year
+    is open, the new membership ends on the line's year's last day. Refused when `start` is
+    outside the line's school year or the member is inactive.
     """
     if line is not None:
         if line.school_id != member.school_id:
@@ -163,10 +165,15 @@ def membership_move(
         if current is not None:
             _end_membership(current, start - timedelta(days=1))
         later = LineMembership.objects.filter(member=member, start__gt=start)
+        if line is not None:
+            # a place in a later school year's line (carried over) is that year's, and stays
+            later = later.filter(start__lte=line.year.end)
         later.delete()
         if line is None:
             return None
         membership = LineMembership(member=member, line=line, start=start)
+        if SchoolYear.objects.filter(school_id=line.school_id, start__gt=line.year.end).exists():
+            membership.end = line.year.end  # the next year is open: this line ends with its own
         membership.full_clean()
         try:
             with transaction.atomic():
@@ -191,7 +198,7 @@ def school_year_open_next(
 
     Copies keep name, letter, colour, goal, description and steps (as planned, without dates);
     never meetings. Members carried over are those in the old line on its year's last day and
-    still active.
+    still active. Every membership of the old year's lines ends on that year's last day.
     """
     with transaction.atomic():
         latest = SchoolYear.objects.filter(school=school).order_by("-start").first()
@@ -212,6 +219,12 @@ def school_year_open_next(
         )
         year.full_clean()
         year.save()
+        # A line belongs to its school year: nobody stays in one of the old year's lines past
+        # its last day (those not carried over are in no line of the new year).
+        for membership in LineMembership.objects.filter(line__year=latest).filter(
+            Q(end__isnull=True) | Q(end__gt=latest.end)
+        ):
+            _end_membership(membership, latest.end)
         old_lines = LearningLine.objects.filter(year=latest, pk__in=copy_line_ids).active()
         for old in old_lines.prefetch_related("steps").order_by("letter"):
             new = LearningLine.objects.create(

@@ -100,8 +100,8 @@ def coach_overview(
       the cycle's start up to today (as `cycle_progress` counts them);
     - members: the school's active team members;
     - the next plenary session (as `session_next`), the open reflection forms, and the response
-      of the last held session's form: submitted of those asked (in a line on that day, active,
-      not marked absent; as the school overview counts them).
+      of the last held session's form: submitted of those asked (in a line on that day, active
+      or having answered, not marked absent; as the school overview counts them).
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
@@ -160,6 +160,12 @@ def coach_overview(
     absent = SessionAttendance.objects.filter(
         session=OuterRef(OuterRef("pk")), member=OuterRef("member"), absent=True
     )
+    # someone who answered and has left the team since was asked all the same
+    answered_it = Reflection.objects.filter(
+        questionnaire__session=OuterRef(OuterRef("pk")),
+        member=OuterRef("member"),
+        submitted_at__isnull=False,
+    )
     sessions_found = (
         PlenarySession.objects.filter(pk__in=wanted)
         .select_related("questionnaire")
@@ -168,10 +174,10 @@ def coach_overview(
                 LineMembership.objects.filter(
                     line__school=OuterRef("school"),
                     line__year=OuterRef("year"),
-                    member__is_active=True,
                     start__lte=OuterRef("date"),
                 )
                 .filter(Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+                .filter(Q(member__is_active=True) | Exists(answered_it))
                 .exclude(Exists(absent))
             ),
             answered=_count(

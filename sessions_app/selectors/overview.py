@@ -246,7 +246,7 @@ def _sessions(filters: OverviewFilter, school: School) -> list[PlenarySession]:
 
 def _asked_counts(
     sessions: list[PlenarySession], memberships: list[LineMembership], line_pk: int | None
-) -> dict[int, int]:
+) -> dict[int, set[int]]:
     """Per session: members in a line (or in `line_pk`) on its date, not marked absent."""
     absent = defaultdict(set)
     for session_id, member_id in SessionAttendance.objects.filter(
@@ -254,14 +254,14 @@ def _asked_counts(
     ).values_list("session_id", "member_id"):
         absent[session_id].add(member_id)
     return {
-        session.pk: sum(
-            1
+        session.pk: {
+            m.member_id
             for m in memberships
             if m.start <= session.date
             and (m.end is None or m.end >= session.date)
             and (line_pk is None or m.line_id == line_pk)
             and m.member_id not in absent[session.pk]
-        )
+        }
         for session in sessions
     }
 
@@ -285,11 +285,9 @@ def _session_rows(
     )
     if line_pk is not None:
         reflections = reflections.filter(line_id=line_pk)
-    answered = dict(
-        reflections.values("questionnaire__session_id")
-        .annotate(count=Count("pk"))
-        .values_list("questionnaire__session_id", "count")
-    )
+    answered = defaultdict(set)
+    for session_id, member_id in reflections.values_list("questionnaire__session_id", "member_id"):
+        answered[session_id].add(member_id)
     rows = []
     for session in sessions:
         plan = getattr(session, "plan", None)
@@ -300,8 +298,9 @@ def _session_rows(
                 present=len(present[session.pk]),
                 rounds=len(rounds[session.pk]),
                 repeats=plan.report.get("repeats") if plan is not None else None,
-                asked=asked[session.pk] if has_form else 0,
-                answered=answered.get(session.pk, 0),
+                # someone who answered and has left the team since was asked all the same
+                asked=len(asked[session.pk] | answered[session.pk]) if has_form else 0,
+                answered=len(answered[session.pk]),
             )
         )
     return rows

@@ -480,7 +480,8 @@ def questionnaire_results(
             )
     return Results(
         questionnaire=questionnaire,
-        asked=len(asked),
+        # someone who answered and has left the team since was asked all the same
+        asked=len({item.member.pk for item in asked} | {r.member_id for r in reflections}),
         submitted=len(reflections),
         questions=results,
         lines=lines,
