@@ -137,10 +137,12 @@ def is_in_the_line(user, line: LearningLine) -> bool:
     access = school_access(user, line.school)
     if access is None or access.member is None:
         return False
+    # a line of an ended school year: who was in it at its end (they kept its attendance)
+    day = min(timezone.localdate(), line.year.end)
     cache = user.__dict__.setdefault("_current_line_cache", {})
-    if access.member.pk not in cache:
-        cache[access.member.pk] = current_line(access.member)
-    mine = cache[access.member.pk]
+    if (access.member.pk, day) not in cache:
+        cache[access.member.pk, day] = current_line(access.member, day)
+    mine = cache[access.member.pk, day]
     return mine is not None and mine.pk == line.pk
 
 
