@@ -58,7 +58,7 @@ def test_a_teacher_records_the_third_meeting_and_the_steering_group_sees_the_cyc
     page.get_by_label("Eindtijd").fill("17:00")
     page.get_by_label("Onderwerp").fill("Vraagkaarten in groep 5")
     page.get_by_role("button", name="Plan de bijeenkomst").click()
-    expect(page.get_by_text("De bijeenkomst is gepland.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De bijeenkomst is gepland.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vraagkaarten in groep 5")
     meeting = LineMeeting.objects.get(topic="Vraagkaarten in groep 5")
     assert (meeting.line, meeting.date) == (lezen, today)
@@ -67,7 +67,7 @@ def test_a_teacher_records_the_third_meeting_and_the_steering_group_sees_the_cyc
     page.get_by_role("group", name="Sanne Jansen").get_by_text("aanwezig", exact=True).click()
     page.get_by_role("group", name="Cor Claassen").get_by_text("aanwezig", exact=True).click()
     page.get_by_role("button", name="Bewaar de aanwezigheid").click()
-    expect(page.get_by_text("De aanwezigheid is bewaard.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De aanwezigheid is bewaard.")).to_be_visible()
     assert sorted(
         Attendance.objects.filter(meeting=meeting).values_list("member__first_name", "status")
     ) == [("Cor", "present"), ("Sanne", "present")]

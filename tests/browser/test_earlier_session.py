@@ -92,8 +92,10 @@ def test_the_steering_group_records_a_paper_plan_from_excel(
 
     record.click()
     expect(page).to_have_url(re.compile(r"/sessions/\d+/plan/$"))
-    expect(page.get_by_text("De bijeenkomst is vastgelegd als gehouden")).to_be_visible()
-    expect(page.get_by_text("Vastgelegd uit een bestand")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("De bijeenkomst is vastgelegd als gehouden")
+    ).to_be_visible()
+    expect(page.locator("#main").get_by_text("Vastgelegd uit een bestand")).to_be_visible()
     expect(page.get_by_role("button", name="Maak de indeling opnieuw")).to_have_count(0)
     expect(page.locator("#round-2 article.plan-table")).to_have_count(len(quartets))
     accessible(page, serious_violations, errors)

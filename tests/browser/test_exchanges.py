@@ -73,7 +73,7 @@ def test_two_teachers_exchange_on_their_phones(
     )
     page.get_by_label("Mijn team", exact=False).check()
     page.get_by_role("button", name="Bewaar mijn ambitie").click()
-    expect(page.get_by_text("Je ambitie is bewaard.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Je ambitie is bewaard.")).to_be_visible()
     expect(page.get_by_role("heading", name="Eerdere versies")).to_be_visible()
     checked(page, serious_violations, errors)
 
@@ -125,7 +125,7 @@ def test_two_teachers_exchange_on_their_phones(
     checked(page, serious_violations, errors)
     page.get_by_role("button", name="Verstuur de uitnodiging").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TOPIC)
-    expect(page.get_by_text("Je uitnodiging is verstuurd.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Je uitnodiging is verstuurd.")).to_be_visible()
     checked(page, serious_violations, errors)
     exchange = PeerExchange.objects.get(topic=TOPIC)
     assert [p.member for p in exchange.participants.order_by("-is_initiator")] == [
@@ -164,7 +164,7 @@ def test_two_teachers_exchange_on_their_phones(
         starts_at=timezone.now() - timedelta(hours=2)
     )
     page.goto(base + "/exchanges/")
-    expect(page.get_by_text("Is het doorgegaan?")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Is het doorgegaan?")).to_be_visible()
     checked(page, serious_violations, errors)
     page.get_by_role("button", name="Het is doorgegaan", exact=True).click()
     expect(page.get_by_role("heading", name="Brengen en halen")).to_be_visible()
@@ -176,7 +176,7 @@ def test_two_teachers_exchange_on_their_phones(
     )
     page.get_by_label("De collega's van deze uitwisseling").check()
     page.get_by_role("button", name="Bewaar mijn aantekeningen").click()
-    expect(page.get_by_text("Je aantekeningen zijn bewaard.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Je aantekeningen zijn bewaard.")).to_be_visible()
     checked(page, serious_violations, errors)
 
     other.goto(live_server.url + f"/s/{teacher.school.slug}/exchanges/{exchange.pk}/")

@@ -42,9 +42,9 @@ def test_teacher_adds_a_log_entry_and_subscribes_to_the_calendar(
     page.get_by_label("Wat ik wil brengen").fill("De placemat-werkvorm")
     shared.check()
     page.get_by_role("button", name="Bewaar de notitie").click()
-    expect(page.get_by_text("Je notitie is bewaard.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Je notitie is bewaard.")).to_be_visible()
     expect(page.get_by_text("De placemat bij begrijpend lezen", exact=True)).to_be_visible()
-    expect(page.get_by_text("gedeeld met de leerlijn")).to_be_visible()
+    expect(page.locator("#main").get_by_text("gedeeld met de leerlijn")).to_be_visible()
     assert fits_a_phone(page)
     assert serious_violations(page) == []
     entry = LogEntry.objects.get()

@@ -38,7 +38,7 @@ def test_steering_member_makes_a_line_and_places_a_colleague(
     page.get_by_role("button", name="Opslaan").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Begrijpend lezen")
-    expect(page.get_by_text("Leerlijn A (groen)")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Leerlijn A (groen)")).to_be_visible()
     assert fits_a_phone(page)
     assert serious_violations(page) == []
 
@@ -47,8 +47,8 @@ def test_steering_member_makes_a_line_and_places_a_colleague(
     page.get_by_label("Nieuwe leerlijn").select_option(label="A. Begrijpend lezen")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Verplaatsen").click()
-    expect(page.get_by_text("Sanne Jansen zit vanaf")).to_be_visible()
-    expect(page.get_by_text("Zit nu in A. Begrijpend lezen.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Sanne Jansen zit vanaf")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Zit nu in A. Begrijpend lezen.")).to_be_visible()
     assert fits_a_phone(page)
     line = LearningLine.objects.get()
     assert LineMembership.objects.get(member=teacher).line == line
@@ -83,11 +83,13 @@ def test_teacher_writes_the_steps_of_their_own_line_on_a_phone(
     assert serious_violations(page) == []
     page.get_by_role("button", name="Opslaan").click()
 
-    expect(page.get_by_text("De beschrijving en stappen zijn opgeslagen.")).to_be_visible()
-    expect(page.get_by_text("Eerst materiaal, dan de som.")).to_be_visible()
-    expect(page.get_by_text("(1 van 1 klaar)")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("De beschrijving en stappen zijn opgeslagen.")
+    ).to_be_visible()
+    expect(page.locator("#main").get_by_text("Eerst materiaal, dan de som.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("(1 van 1 klaar)")).to_be_visible()
     assert fits_a_phone(page)
     expect(page.get_by_role("link", name="Naam, doel en kleur bewerken")).to_have_count(0)
     page.goto(live_server.url + "/s/de-regenboog/lines/")
-    expect(page.get_by_text("1 van 1")).to_be_visible()
+    expect(page.locator("#main").get_by_text("1 van 1")).to_be_visible()
     assert serious_violations(page) == []

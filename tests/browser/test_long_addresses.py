@@ -23,7 +23,9 @@ def test_sign_in_pages_fit_a_phone_with_a_long_address(page: Page, live_server, 
     page.get_by_label("E-mailadres").fill(LONG)
     page.get_by_role("textbox", name="Wachtwoord").fill("verkeerd-wachtwoord")
     page.get_by_role("button", name="Inloggen", exact=True).click()
-    expect(page.get_by_text("Dit e-mailadres en wachtwoord horen niet bij elkaar")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("Dit e-mailadres en wachtwoord horen niet bij elkaar")
+    ).to_be_visible()
     assert no_sideways_scroll(page)
 
     member = MemberFactory(school=school, user=UserFactory(email=LONG), first_name="Annemarie")

@@ -77,7 +77,7 @@ def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
     page.get_by_label("Plaats").fill("Lokaal 12")
     page.get_by_label("Agenda").fill("1. Terugblik\n2. Placemat uitproberen")
     page.get_by_role("button", name="Plan de bijeenkomst").click()
-    expect(page.get_by_text("De bijeenkomst is gepland.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De bijeenkomst is gepland.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Begrijpend lezen met de placemat")
     assert fits_a_phone(page)
     assert serious_violations(page) == []
@@ -98,7 +98,7 @@ def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
     assert fits_a_phone(page)
     assert serious_violations(page) == []
     page.get_by_role("button", name="Bewaar de aanwezigheid").click()
-    expect(page.get_by_text("De aanwezigheid is bewaard.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De aanwezigheid is bewaard.")).to_be_visible()
     expect(
         page.get_by_text("2 leden in de leerlijn op deze datum: 1 aanwezig, 1 afgemeld, 0 afwezig.")
     ).to_be_visible()
@@ -110,7 +110,7 @@ def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
     notes = page.get_by_role("textbox", name="Wat de groep deed en afsprak")
     notes.fill("We probeerden de placemat in groep 6.")
     page.get_by_role("button", name="Bewaar de aantekeningen").click()
-    expect(page.get_by_text("De aantekeningen zijn bewaard.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De aantekeningen zijn bewaard.")).to_be_visible()
     expect(page.get_by_role("textbox", name="Wat de groep deed en afsprak")).to_have_value(
         "We probeerden de placemat in groep 6."
     )
@@ -119,7 +119,7 @@ def test_steering_plans_a_meeting_and_a_teacher_of_the_line_records_it(
     # The steering group sees the count on the all-lines page.
     sign_in(page, live_server, steering.user)
     page.goto(live_server.url + "/s/de-regenboog/meetings/?group=date")
-    expect(page.get_by_text("1 van 2 aanwezig")).to_be_visible()
+    expect(page.locator("#main").get_by_text("1 van 2 aanwezig")).to_be_visible()
     assert serious_violations(page) == []
 
 

@@ -44,7 +44,7 @@ def test_a_published_plan_is_made_again_only_after_a_yes(page: Page, live_server
 
     page.once("dialog", lambda dialog: answer(dialog, True))
     again.click()
-    expect(page.get_by_text("De tafelindeling is klaar")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De tafelindeling is klaar")).to_be_visible()
     session.plan.refresh_from_db()
     assert (asked, session.plan.version) == ([QUESTION, QUESTION], version + 1)
     # Requests leave in order: one in all, so the "no" sent none.

@@ -175,17 +175,17 @@ def test_steering_member_plans_a_session_and_adjusts_the_program_at_a_laptop(
         page.get_by_text("De bijeenkomst is gepland met het programma van de methode.")
     ).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Plenaire bijeenkomst 3")
-    expect(page.get_by_text("Gelijkwaardig.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Gelijkwaardig.")).to_be_visible()
     session = PlenarySession.objects.get(title="Plenaire bijeenkomst 3")
-    expect(page.get_by_text("2 tafelrondes · 95 van 105 minuten")).to_be_visible()
+    expect(page.locator("#main").get_by_text("2 tafelrondes · 95 van 105 minuten")).to_be_visible()
     accessible(page, serious_violations, errors)
 
     # The program: a longer introduction, and the take-away before the second story.
     page.get_by_role("link", name="Wijzigen: “Kennismaken”").first.click()
     page.get_by_label("Minuten").fill("15")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("De opdracht is bewaard.")).to_be_visible()
-    expect(page.get_by_text("2 tafelrondes · 100 van 105 minuten")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De opdracht is bewaard.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("2 tafelrondes · 100 van 105 minuten")).to_be_visible()
     expect(page.locator(".program-item").first).to_contain_text("15:00\u201315:15")
     page.get_by_role("button", name="Zet “Wat neem ik mee?” hoger").click()
     expect(page.locator(".program-item h3")).to_contain_text(
@@ -211,7 +211,7 @@ def test_steering_member_plans_a_session_and_adjusts_the_program_at_a_laptop(
     # Attendance is one click away; the page is accessible at a laptop too.
     page.get_by_role("link", name="Geef afwezigen aan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wie is er")
-    expect(page.get_by_text("Ronde 1: 32 aanwezig")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Ronde 1: 32 aanwezig")).to_be_visible()
     accessible(page, serious_violations, errors)
 
 
@@ -235,9 +235,11 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
     for member in away:
         page.get_by_role("group", name=member.full_name).get_by_text("afwezig", exact=True).click()
     page.get_by_role("button", name="Bewaar de aanwezigheid").click()
-    expect(page.get_by_text("De aanwezigheid is bewaard (3 wijzigingen).")).to_be_visible()
-    expect(page.get_by_text("Ronde 1: 29 aanwezig")).to_be_visible()
-    expect(page.get_by_text("Ronde 2: 29 aanwezig")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("De aanwezigheid is bewaard (3 wijzigingen).")
+    ).to_be_visible()
+    expect(page.locator("#main").get_by_text("Ronde 1: 29 aanwezig")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Ronde 2: 29 aanwezig")).to_be_visible()
     for member in away:
         expect(
             page.get_by_role("group", name=member.full_name).get_by_role("radio", name="afwezig")
@@ -249,7 +251,7 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
     ) == sorted(m.pk for m in away)
     accessible(page, serious_violations, errors)
     page.goto(session_url)
-    expect(page.get_by_text("32 mensen verwacht · 3 afwezig")).to_be_visible()
+    expect(page.locator("#main").get_by_text("32 mensen verwacht · 3 afwezig")).to_be_visible()
     page.get_by_role("link", name="Naar de tafelindeling").click()
 
     # The table plan, and its numbers in words.
@@ -282,10 +284,10 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
     second = seat_of(second_table, letters[1])
     on_the_board(page, page.locator("#round-1 a.plan-seat-name", has_text=first).click)
     expect(page.locator("#round-1 .plan-seat-selected")).to_contain_text(first)
-    expect(page.get_by_text("Kies nu iemand om mee te wisselen")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Kies nu iemand om mee te wisselen")).to_be_visible()
     accessible(page, serious_violations, errors)
     on_the_board(page, page.locator("#round-1 button.plan-seat-name", has_text=second).click)
-    expect(page.get_by_text("Gewisseld.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Gewisseld.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"ontbreken nu leerlijnen \(2 ontbrekende"))).to_be_visible()
     assert numbers(page) != before
     after = {t["number"]: names_at(t) for t in round_tables(page, 1)}
@@ -302,7 +304,7 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
     expect(page.get_by_text(f"Tafel {kept['number']} staat vast.")).to_be_visible()
     locked_plan = round_tables(page, 1)
     on_the_board(page, page.get_by_role("button", name="Deel opnieuw in").click)
-    expect(page.get_by_text("De tafelindeling is klaar")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De tafelindeling is klaar")).to_be_visible()
     again = {t["number"]: t for t in round_tables(page, 1)}
     assert again[kept["number"]]["locked"]
     assert names_at(again[kept["number"]]) == names_at(kept)
@@ -310,7 +312,9 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
         round__plan__session=session, round__number=1, number=kept["number"]
     ).locked
     on_the_board(page, page.get_by_role("button", name="Ongedaan maken").click)
-    expect(page.get_by_text("De laatste wijziging is ongedaan gemaakt.")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("De laatste wijziging is ongedaan gemaakt.")
+    ).to_be_visible()
     assert round_tables(page, 1) == locked_plan
     # The plan's history says who did what; the undone change is marked.
     history = page.locator(".plan-history li")
@@ -351,7 +355,7 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
         "document.activeElement.closest('article').getAttribute('aria-labelledby')"
     )
     on_the_board(page, lambda: page.keyboard.press("Enter"))
-    expect(page.get_by_text("Gewisseld.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Gewisseld.")).to_be_visible()
     # The keyboard stays where it was: focus lands on that table (the message is read out), not
     # back at the page's top or the board's.
     expect(page.locator(f"#{table}")).to_be_focused()
@@ -382,7 +386,7 @@ def test_a_swap_works_without_javascript(browser: Browser, browser_context_args,
     page.locator("#round-2 a.plan-seat-name", has_text=first).click()
     expect(page).to_have_url(re.compile(r"\?round=2&select=\d+#round-2$"))
     page.locator("#round-2 button.plan-seat-name", has_text=second).click()
-    expect(page.get_by_text("Gewisseld.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Gewisseld.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/plan/#round-2$"))
     after = {t["number"]: names_at(t) for t in round_tables(page, 2)}
     assert second in after[first_table["number"]]
@@ -397,7 +401,7 @@ def test_attendance_page_fits_a_phone_at_the_door(page: Page, serious_violations
     draft = PlenarySession.objects.get(school__slug="de-regenboog", title="Plenaire bijeenkomst 2")
     page.goto(live_server.url + draft.get_absolute_url() + "attendance/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Wie is er")
-    expect(page.get_by_text("Ronde 1: 32 aanwezig")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Ronde 1: 32 aanwezig")).to_be_visible()
     expect(page.get_by_role("group", name="Anouk de Vries")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     accessible(page, serious_violations, errors)

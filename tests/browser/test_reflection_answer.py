@@ -112,7 +112,7 @@ def test_a_teacher_fills_in_half_reloads_submits_and_changes_an_answer(
     page.get_by_label("Wat ga je uitproberen in je klas?").fill("Stillezen met een timer")
     page.get_by_label("Met wie wil je verder praten?").fill("Met de collega's van Rekenen")
     page.get_by_role("button", name="Insturen").click()
-    expect(page.get_by_text("Dank je: je antwoorden zijn binnen.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Dank je: je antwoorden zijn binnen.")).to_be_visible()
     expect(page.get_by_text(re.compile("^Ingestuurd op .*; je kunt je antwoorden"))).to_be_visible()
     no_sideways_scroll(page)
     accessible(page, serious_violations, errors)
@@ -132,7 +132,7 @@ def test_a_teacher_fills_in_half_reloads_submits_and_changes_an_answer(
     # The thank-you and the new value are on this page already: wait for the next one.
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Wijzigingen opslaan").click()
-    expect(page.get_by_text("Dank je: je antwoorden zijn binnen.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Dank je: je antwoorden zijn binnen.")).to_be_visible()
     expect(page.get_by_label("Met wie wil je verder praten?")).to_have_value("Met Jan en Fatima")
     assert Answer.objects.get(reflection=reflection, question=talk).text == "Met Jan en Fatima"
     assert Answer.objects.get(reflection=reflection, question=try_out).text == (

@@ -74,7 +74,7 @@ def test_steering_member_builds_and_opens_the_reflection_form(
     page.get_by_label("Keuzes").fill("Duo-lezen\nCarrousel\nStille start")
     page.get_by_label("Anoniem: zonder je naam; alleen getoond in groepen van 3 of meer.").check()
     page.get_by_role("button", name="Toevoegen").click()
-    expect(page.get_by_text("De vraag staat nu aan het eind.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("De vraag staat nu aan het eind.")).to_be_visible()
     expect(page.locator(".builder-item")).to_have_count(6)
     assert question_titles(page)[-1] == NEW_QUESTION
 
@@ -97,7 +97,7 @@ def test_steering_member_builds_and_opens_the_reflection_form(
 
     # Open it now.
     page.get_by_role("button", name="Nu openen").click()
-    expect(page.get_by_text("Het formulier is open tot")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Het formulier is open tot")).to_be_visible()
     expect(page.get_by_role("button", name="Nu sluiten")).to_be_visible()
     questionnaire.refresh_from_db()
     assert questionnaire.state() == Questionnaire.State.OPEN
@@ -106,13 +106,13 @@ def test_steering_member_builds_and_opens_the_reflection_form(
     # Who has not answered yet: everybody, with a reminder button.
     page.get_by_role("link", name="Deelname: wie nog niet heeft geantwoord").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deelname")
-    expect(page.get_by_text("0% ingestuurd: 0 van 32")).to_be_visible()
+    expect(page.locator("#main").get_by_text("0% ingestuurd: 0 van 32")).to_be_visible()
     expect(page.get_by_role("button", name="Een herinnering sturen")).to_be_visible()
     accessible_at_both_sizes(page, serious_violations, errors)
 
     # The reminder: one mail per member asked, each with their own link to the form.
     page.get_by_role("button", name="Een herinnering sturen").click()
-    expect(page.get_by_text("32 herinneringen klaargezet.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("32 herinneringen klaargezet.")).to_be_visible()
     reminders = OutgoingMail.objects.filter(subject=f"Herinnering: {questionnaire.title}")
     assert reminders.count() == 32
     assert (

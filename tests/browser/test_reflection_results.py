@@ -72,7 +72,9 @@ def test_a_steering_member_reads_the_results_and_filters_on_a_line(
     expect(chart).to_be_visible()
     assert chart.evaluate("(svg) => svg.tagName") == "svg"
     expect(page.get_by_role("table", name=re.compile("Hoe bruikbaar"))).to_be_visible()
-    expect(page.get_by_text("Alleen de schrijvers lezen deze antwoorden.")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("Alleen de schrijvers lezen deze antwoorden.")
+    ).to_be_visible()
     expect(page.get_by_text("Geheim voornemen")).to_have_count(0)
     accessible(page, serious_violations, errors)
 

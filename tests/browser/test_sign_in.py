@@ -80,4 +80,6 @@ def test_wrong_password_says_what_to_do(page: Page, live_server, teacher):
     page.get_by_label("E-mailadres").fill(teacher.user.email)
     page.get_by_role("textbox", name="Wachtwoord").fill("verkeerd")
     page.get_by_role("button", name="Inloggen", exact=True).click()
-    expect(page.get_by_text("Dit e-mailadres en wachtwoord horen niet bij elkaar.")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
+    ).to_be_visible()
