@@ -1613,6 +1613,10 @@ class ImportNotReady(Exception):
     """The file still has errors: nothing was saved."""
 
 
+class ImportGone(Exception):
+    """The upload was imported meanwhile (a second click on "confirm"), or pruned."""
+
+
 @dataclass(frozen=True)
 class ImportResult:
     new: int
@@ -1625,7 +1629,8 @@ def staff_import_apply(*, staff_import: StaffImport, by: User, fingerprint: str)
     """Apply a previewed import in one transaction, then delete the stored upload.
 
     Refused (nothing saved) when any row has an error or when the outcome differs from the
-    preview with `fingerprint`. New members get no mail.
+    preview with `fingerprint`, and with ImportGone when the upload was imported (or pruned)
+    meanwhile. New members get no mail.
 
     New members, and people placed in a line who have no line from that day on, are written in
     bulk: a few queries for 500 rows. The preview has checked every field that `member_add`
@@ -1637,6 +1642,11 @@ def staff_import_apply(*, staff_import: StaffImport, by: User, fingerprint: str)
     school = staff_import.school
     try:
         with transaction.atomic():
+            # A second confirmation (a double click) waits here for the first, then finds the
+            # upload gone instead of importing it again.
+            upload = StaffImport.objects.select_for_update().filter(pk=staff_import.pk)
+            if upload.values_list("pk", flat=True).first() is None:
+                raise ImportGone()
             preview = staff_import_preview(
                 school=school,
                 content=bytes(staff_import.content),

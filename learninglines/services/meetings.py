@@ -145,13 +145,16 @@ def meeting_notes_save(*, meeting: LineMeeting, notes: str) -> LineMeeting:
 def meeting_attendance_save(*, meeting: LineMeeting, statuses: dict[int, str]) -> int:
     """Record attendance: member pk -> status ("" clears it). All or nothing; returns rows kept.
 
-    Refused when a member was not in the line on the meeting's date.
+    Refused when a member was not in the line on the meeting's date. Two saves at once run
+    one after the other (the meeting's row is locked first): without that, one clearing rows
+    the other writes, and the other the reverse, deadlock on PostgreSQL.
     """
     valid = set(Attendance.Status.values)
     bad_status = sorted(v for v in statuses.values() if v and v not in valid)
     if bad_status:
         raise ValidationError(_("Unknown attendance: %(value)s.") % {"value": bad_status[0]})
     with transaction.atomic():
+        LineMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
         allowed = set(meeting_members_on_date(meeting=meeting).values_list("pk", flat=True))
         outsiders = set(statuses) - allowed
         if outsiders:

@@ -20,6 +20,7 @@ from learninglines.permissions import school_view
 from learninglines.services.imports import (
     MAX_ROWS,
     ImportChanged,
+    ImportGone,
     ImportNotReady,
     staff_import_apply,
     staff_import_create,
@@ -136,6 +137,8 @@ def staff_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         result = staff_import_apply(
             staff_import=staff_import, by=request.user, fingerprint=fingerprint
         )
+    except ImportGone:
+        return _gone(request)  # imported by the first of two clicks: nothing saved twice
     except ImportNotReady:
         messages.error(request, _("The file still has errors, so nothing was saved."))
         return redirect(_preview_url(request, staff_import))

@@ -5,7 +5,10 @@ records an exception. When a table plan exists, the rounds whose seats no longer
 there are repaired at once (only the tables someone left or joins change).
 
 Two people at the door may save the list at the same time: only the rows each of them changed
-are written (`was` holds the state their page showed), so neither undoes the other's work.
+are written (`was` holds the state their page showed), so neither undoes the other's work. The
+session's row is locked while the list is read and written (PostgreSQL; SQLite serialises all
+writers), so the second save compares with what the first wrote, and the plan follows each
+save in turn.
 """
 
 from __future__ import annotations
@@ -43,6 +46,14 @@ class PresenceData:
         return PresenceData(False, first, last)
 
 
+class Saved(int):
+    """How many members' presence `attendance_save` stored. `overtaken` names the members whose
+    presence someone else changed since the saving person's page showed it: their change is
+    kept, this one is not written."""
+
+    overtaken: tuple[str, ...] = ()
+
+
 def presence_of(row: SessionAttendance | None) -> PresenceData:
     if row is None:
         return PresenceData()
@@ -54,19 +65,23 @@ def attendance_save(
     session: PlenarySession,
     changes: dict[int, tuple[PresenceData, PresenceData]],
     by=None,
-) -> int:
+) -> Saved:
     """Store presence for the members in `changes` ({member pk: (was, now)}); returns the count.
 
     A member whose row changed since `was` was read keeps the newer value (someone else saved
-    it first). Raises ValidationError for a member who is not expected or impossible rounds.
+    it first; the result's `overtaken` names them). Raises ValidationError for a member who is
+    not expected or impossible rounds.
     """
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its attendance stays as it was."))
-    presence = session_presence(session=session)
-    rounds = presence.rounds
-    expected = {item.member.pk: item for item in presence.expected}
     saved = 0
+    overtaken = []
     with transaction.atomic():
+        # Two saves at once: the second waits here and then reads what the first wrote.
+        PlenarySession.objects.select_for_update().filter(pk=session.pk).first()
+        presence = session_presence(session=session)
+        rounds = presence.rounds
+        expected = {item.member.pk: item for item in presence.expected}
         for member_pk, (was, now) in sorted(changes.items()):
             item = expected.get(member_pk)
             if item is None:
@@ -84,7 +99,10 @@ def attendance_save(
                         % {"name": item.member.full_name, "rounds": rounds}
                     )
             current = presence_of(item.attendance).normalised(rounds)
-            if now == current or current != was.normalised(rounds):
+            if now == current:
+                continue
+            if current != was.normalised(rounds):
+                overtaken.append(item.member.full_name)
                 continue
             if now.is_default:
                 SessionAttendance.objects.filter(session=session, member_id=member_pk).delete()
@@ -101,6 +119,8 @@ def attendance_save(
                     },
                 )
             saved += 1
-    if saved:
-        plan_follow_presence(session=session, by=by)
-    return saved
+        if saved:
+            plan_follow_presence(session=session, by=by)
+    result = Saved(saved)
+    result.overtaken = tuple(overtaken)
+    return result

@@ -387,7 +387,8 @@ def plan_generate(
 
     Locked tables are kept exactly. `tables` is a table count the steering group chose ("keep":
     the plan's earlier choice; None: the engine's own choice). A plan made again on an older
-    `version` is refused (`StalePlan`).
+    `version` is refused (`StalePlan`); version None makes whatever plan exists again, and 0
+    (a page that showed no plan yet) refuses once a plan exists.
     """
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its table plan stays as it was."))

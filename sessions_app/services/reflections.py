@@ -16,6 +16,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -343,10 +344,11 @@ def questionnaire_open(
 def questionnaire_close(
     *, questionnaire: Questionnaire, now: datetime | None = None
 ) -> Questionnaire:
-    """Close the form now: from here on nobody changes an answer."""
-    now = now or timezone.now()
+    """Close the form now: from here on nobody changes an answer. The time is taken once the
+    answers being stored have been (the lock waits for them), so each was before it."""
     with transaction.atomic():
         questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        now = now or timezone.now()
         if questionnaire.state(now) != Questionnaire.State.OPEN:
             raise ValidationError(_("Only an open form can be closed."))
         questionnaire.closes_at = now
@@ -598,6 +600,9 @@ def _store(
     """Upsert the member's reflection and its answers under a row lock; (reflection, changed)."""
     questions, cleaned = _validated(questionnaire, answers, submit=submit)
     with transaction.atomic():
+        # The form as it is now, not as the request read it: "close now" may have been pressed
+        # meanwhile. Under the form's row lock, so nothing is stored after the form closed.
+        _check_open(_form_times_locked(questionnaire), now)
         # The row lock serialises two requests of one member (two tabs, autosave and submit).
         mine = Reflection.objects.select_for_update().filter(
             questionnaire=questionnaire, member=member
@@ -616,7 +621,6 @@ def _store(
             except IntegrityError:
                 pass  # another request of this member made it first: take that one
             reflection = mine.get()
-        questionnaire_check_not_closed(questionnaire, now)
         if not submit and reflection.is_submitted:
             return reflection, False
         stored = {answer.question_id: answer for answer in reflection.answers.all()}
@@ -646,6 +650,18 @@ def _store(
         if submit:
             _copy_private_answers(reflection, questions, cleaned)
     return reflection, True
+
+
+def _form_times_locked(questionnaire: Questionnaire) -> Questionnaire:
+    """A copy of `questionnaire` with its opening and closing times read again, its row
+    locked: `questionnaire_close` waits for the answers being stored, and they for it. (The
+    reflection's locked read below joins the form's row and locks it too, so answers to one
+    form were stored one after another already; taking that lock first keeps one order.)"""
+    rows = Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk)
+    opens_at, closes_at = rows.values_list("opens_at", "closes_at").get()
+    fresh = copy(questionnaire)
+    fresh.opens_at, fresh.closes_at = opens_at, closes_at
+    return fresh
 
 
 def _copy_private_answers(reflection: Reflection, questions: list[Question], cleaned) -> None:

@@ -46,8 +46,17 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     % {"count": saved},
                 )
-            else:
+            elif not saved.overtaken:
                 messages.info(request, _("Nothing changed."))
+            if saved.overtaken:
+                messages.warning(
+                    request,
+                    _(
+                        "Someone else changed the attendance of %(names)s in the meantime: "
+                        "their change is kept and yours was not saved. Check it below."
+                    )
+                    % {"names": ", ".join(saved.overtaken)},
+                )
             return redirect(
                 reverse(
                     "sessions_app:session-attendance",

@@ -125,9 +125,11 @@ def plan_generate_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_change(request, session)
     data = form.cleaned_data
     tables = None if data.get("auto") else (data.get("tables") or "keep")
+    # A form without a version was on a page without a plan: if a plan exists by now (a double
+    # click, or someone else), version 0 (never a plan's) refuses making it again (StalePlan).
     try:
         plan = plan_generate(
-            session=session, by=request.user, version=data.get("version") or None, tables=tables
+            session=session, by=request.user, version=data.get("version") or 0, tables=tables
         )
     except ValidationError as error:
         _refused(request, error)
