@@ -42,12 +42,17 @@ class MeetingNotesForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One radio group per member of the line on the meeting's date."""
+    """One radio group per member of the line on the meeting's date, and beside each, hidden,
+    what the page showed (`was_<pk>`): only what this person changed is saved, so two people
+    filling in the list at once do not undo each other's answers."""
 
     def __init__(self, *args, rows: list[AttendanceRow], **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for row in rows:
+            self.fields[f"was_{row.member.pk}"] = forms.CharField(
+                required=False, initial=row.status or "", widget=forms.HiddenInput
+            )
             self.fields[f"member_{row.member.pk}"] = forms.ChoiceField(
                 label=row.member.full_name,
                 # "not known" clears what was recorded (a choice made by mistake)
@@ -61,8 +66,19 @@ class AttendanceForm(forms.Form):
             )
 
     def statuses(self) -> dict[int, str]:
-        return {row.member.pk: self.cleaned_data[f"member_{row.member.pk}"] for row in self.rows}
+        """What this person changed: member pk -> status ("" clears it). A form sent without
+        what it showed (an older page) counts every row as changed."""
+        changed = {}
+        for row in self.rows:
+            pk = row.member.pk
+            now = self.cleaned_data[f"member_{pk}"]
+            if f"was_{pk}" not in self.data or self.cleaned_data[f"was_{pk}"] != now:
+                changed[pk] = now
+        return changed
 
     def bound_rows(self):
-        """(row, bound field) pairs for the template, in register order."""
-        return [(row, self[f"member_{row.member.pk}"]) for row in self.rows]
+        """(row, bound field, hidden "was" field) for the template, in register order."""
+        return [
+            (row, self[f"member_{row.member.pk}"], self[f"was_{row.member.pk}"])
+            for row in self.rows
+        ]

@@ -369,6 +369,40 @@ def test_teacher_of_the_line_records_attendance_for_every_member(client, line, t
     }
 
 
+def test_two_people_filling_in_the_attendance_keep_each_others_answers(
+    client, line, teacher, steering, meeting
+):
+    """Both opened the page with nobody recorded; each marks one person. Each form sends every
+    row, but only what its sender changed is saved: the second save does not clear the first's
+    answer."""
+    colleague = MemberFactory(school=line.school, first_name="Cor", last_name="Claassen")
+    join(colleague, line)
+    url = reverse("learninglines:meeting-attendance", args=[SLUG, meeting.pk])
+    page = reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk])
+    client.force_login(teacher.user)
+    html = client.get(page).content.decode()
+    assert f'name="was_{teacher.pk}"' in html  # what the page showed goes back with the form
+    seen = {f"was_{teacher.pk}": "", f"was_{colleague.pk}": ""}
+    client.post(url, {**seen, f"member_{teacher.pk}": "present", f"member_{colleague.pk}": ""})
+    client.force_login(steering.user)
+    client.post(url, {**seen, f"member_{teacher.pk}": "", f"member_{colleague.pk}": "absent"})
+    assert dict(meeting.attendance.values_list("member_id", "status")) == {
+        teacher.pk: "present",
+        colleague.pk: "absent",
+    }
+    # clearing what the page showed still clears it
+    client.post(
+        url,
+        {
+            f"was_{teacher.pk}": "present",
+            f"was_{colleague.pk}": "absent",
+            f"member_{teacher.pk}": "",
+            f"member_{colleague.pk}": "absent",
+        },
+    )
+    assert dict(meeting.attendance.values_list("member_id", "status")) == {colleague.pk: "absent"}
+
+
 def test_attendance_form_lists_exactly_the_members_on_the_meetings_date(
     client, school, line, teacher, steering
 ):
@@ -381,7 +415,10 @@ def test_attendance_form_lists_exactly_the_members_on_the_meetings_date(
     client.force_login(steering.user)
     response = client.get(reverse("learninglines:meeting-detail", args=[SLUG, meeting.pk]))
     assert [row.member for row in response.context["rows"]] == [teacher]
-    assert list(response.context["attendance_form"].fields) == [f"member_{teacher.pk}"]
+    assert list(response.context["attendance_form"].fields) == [
+        f"was_{teacher.pk}",
+        f"member_{teacher.pk}",
+    ]
 
 
 def test_attendance_for_someone_outside_the_line_is_refused_and_saves_nothing(
