@@ -148,6 +148,16 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         return redirect(safe_next_url(request, link.next_path, fallback))
     if status == MagicLink.Status.VALID and request.method == "POST":
         status = magic_link_check(pk=pk, token=token)[1]  # used up in the meantime
+    if (
+        status == MagicLink.Status.USED
+        and link is not None
+        and request.method == "POST"
+        and request.user.is_authenticated
+        and request.user.pk == link.user_id
+    ):
+        # a double click: the first press signed this browser in, so go where it went
+        fallback = link.school.get_absolute_url() if link.school else reverse("home")
+        return redirect(safe_next_url(request, link.next_path, fallback))
     if status == MagicLink.Status.VALID:
         return render(request, "registration/magic_link.html", {"link": link})
     title, explanation = FAILURE_TEXT[status]

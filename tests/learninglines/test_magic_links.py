@@ -15,6 +15,7 @@ from learninglines.services.signin import (
     magic_link_for_session,
     magic_link_revoke_all,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,18 @@ def test_sign_in_link_without_school_lands_on_home(client, teacher):
     link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN)
     response = client.post(link_path(link), follow=True)
     assert response.redirect_chain == [("/", 302), ("/s/de-regenboog/", 302)]
+
+
+def test_a_double_click_on_the_button_lands_where_the_first_click_went(client, teacher, school):
+    """The second press finds the link used; this browser is signed in as its owner by the
+    first, so it follows it instead of reading "already used"."""
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.INVITE, school=school)
+    assert client.post(link_path(link))["Location"] == "/s/de-regenboog/"
+    again = client.post(link_path(link))
+    assert (again.status_code, again["Location"]) == (302, "/s/de-regenboog/")
+    # signed in as someone else, the used link still says so
+    client.force_login(UserFactory())
+    assert client.post(link_path(link)).status_code == 410
 
 
 def test_used_link_says_it_was_used(client, teacher):
