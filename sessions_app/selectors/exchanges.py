@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -390,10 +391,20 @@ class ExchangeCounts:
 
 
 def exchange_counts(
-    *, school_id: int, year: SchoolYear, start: date, end: date, members: int
+    *,
+    school_id: int,
+    year: SchoolYear,
+    start: date,
+    end: date,
+    members: int,
+    member_ids: Collection[int] | None = None,
 ) -> ExchangeCounts:
     """Held small exchanges in [start, end]: per month, per pair of lines, "took from" per line,
-    and how many of `members` started or joined one (any status but cancelled/declined)."""
+    and how many of `members` started or joined (accepted) one in the span, of any status but
+    cancelled. With `member_ids` (the `members` counted), only they count as having taken part,
+    so the share never counts someone outside the team it is a share of. "Took from" counts
+    the line named, also once the text has gone (erasure, retention): a line is only stored
+    with a text."""
     participants = list(
         ExchangeParticipant.objects.filter(
             exchange__school_id=school_id,
@@ -402,7 +413,11 @@ def exchange_counts(
         .exclude(response=ExchangeParticipant.Response.DECLINED)
         .filter(
             Q(exchange__held_on__gte=start, exchange__held_on__lte=end)
-            | Q(exchange__held_on__isnull=True, exchange__created_at__date__gte=start)
+            | Q(
+                exchange__held_on__isnull=True,
+                exchange__created_at__date__gte=start,
+                exchange__created_at__date__lte=end,
+            )
         )
         .values_list(
             "exchange_id",
@@ -411,7 +426,6 @@ def exchange_counts(
             "member_id",
             "line_id",
             "took_from_id",
-            "took",
             "response",
         )
     )
@@ -420,13 +434,15 @@ def exchange_counts(
     took_from: Counter = Counter()
     accepted = ExchangeParticipant.Response.ACCEPTED
     for row in participants:
-        exchange_id, status, held_on, member_id, line_id, took_from_id, took, response = row
-        if status != PeerExchange.Status.CANCELLED:
+        exchange_id, status, held_on, member_id, line_id, took_from_id, response = row
+        # who started it or accepted, not who never answered
+        in_team = member_ids is None or member_id in member_ids
+        if status != PeerExchange.Status.CANCELLED and response == accepted and in_team:
             took_part.add(member_id)
         # a held exchange joins the lines of those who took part, not of who never answered
         if status == PeerExchange.Status.HELD and response == accepted:
             by_exchange[exchange_id].append((held_on, line_id))
-            if took and took_from_id:
+            if took_from_id:
                 took_from[took_from_id] += 1
     months: Counter = Counter()
     pairs: Counter = Counter()

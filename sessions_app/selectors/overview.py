@@ -240,6 +240,8 @@ def _sessions(filters: OverviewFilter, school: School) -> list[PlenarySession]:
             date__lte=filters.last_day,
         )
         .select_related("plan", "questionnaire")
+        # the plan's rounds, also when nobody sat in one (everyone absent)
+        .annotate(plan_rounds=Count("plan__rounds"))
         .order_by("date", "start_time", "pk")
     )
 
@@ -274,9 +276,7 @@ def _session_rows(
 ) -> list[SessionRow]:
     """Presence, rounds, repeats and response per session; with a line, that line's people."""
     present = defaultdict(set)
-    rounds = defaultdict(set)
-    for session_id, round_id, _table, member_id, seat_line in seats:
-        rounds[session_id].add(round_id)
+    for session_id, _round, _table, member_id, seat_line in seats:
         if line_pk is None or seat_line == line_pk:
             present[session_id].add(member_id)
     asked = _asked_counts(sessions, memberships, line_pk)
@@ -296,7 +296,7 @@ def _session_rows(
             SessionRow(
                 session=session,
                 present=len(present[session.pk]),
-                rounds=len(rounds[session.pk]),
+                rounds=session.plan_rounds,
                 repeats=plan.report.get("repeats") if plan is not None else None,
                 # someone who answered and has left the team since was asked all the same
                 asked=len(asked[session.pk] | answered[session.pk]) if has_form else 0,
@@ -566,5 +566,6 @@ def school_overview(
             start=filters.first_day,
             end=filters.last_day,
             members=len(current),
+            member_ids=current.keys(),
         ),
     )

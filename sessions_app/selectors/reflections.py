@@ -50,9 +50,9 @@ class Asked:
 
 def _memberships(questionnaire: Questionnaire):
     day = questionnaire.day
-    memberships = LineMembership.objects.on(day).filter(
-        member__is_active=True, line__archived_at__isnull=True
-    )
+    # a line archived since still held them on the day (archiving ends its memberships the
+    # day before), so they were asked, as the overview and the coach's page count them
+    memberships = LineMembership.objects.on(day).filter(member__is_active=True)
     if questionnaire.session_id:
         return memberships.filter(
             line__school_id=questionnaire.school_id, line__year_id=questionnaire.year_id
@@ -133,7 +133,7 @@ def _asked_among(member: Member, candidates: list[Questionnaire]) -> set[int]:
     if not member.is_active:
         return set()
     memberships = list(
-        LineMembership.objects.filter(member=member, line__archived_at__isnull=True).values_list(
+        LineMembership.objects.filter(member=member).values_list(
             "line_id", "line__year_id", "start", "end"
         )
     )
