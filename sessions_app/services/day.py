@@ -177,11 +177,15 @@ def session_announce_change(*, session: PlenarySession, by=None) -> int:
     return len(ids)
 
 
-def clock_act(*, session: PlenarySession, action: str, by=None, now=None) -> SessionClock:
+def clock_act(
+    *, session: PlenarySession, action: str, by=None, now=None, at: int | None = None
+) -> SessionClock:
     """Start, pause, reset or move the session's clock; every screen follows the server's state.
 
     "next" and "previous" go to the neighbouring assignment with its full time, still running
-    when the clock was running.
+    when the clock was running. `at` is the assignment the pressing screen showed: when the
+    clock is elsewhere by now (a second laptop pressed "next" at the same moment) nothing
+    changes, so two presses never skip an assignment.
     """
     if action not in CLOCK_ACTIONS:
         raise ValidationError(_("Unknown action for the clock."))
@@ -194,6 +198,13 @@ def clock_act(*, session: PlenarySession, action: str, by=None, now=None) -> Ses
     with transaction.atomic():
         clock, _created = SessionClock.objects.select_for_update().get_or_create(session=session)
         clock.position = max(1, min(clock.position, len(assignments)))
+        if at is not None and at != clock.position:
+            raise ValidationError(
+                _(
+                    "Someone else moved the clock in the meantime. Here is where it is now; "
+                    "press again if it is still needed."
+                )
+            )
         current = assignments[clock.position - 1]
         remaining = clock_remaining(clock, current, now)
         if action == "start":

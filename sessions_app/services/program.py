@@ -9,11 +9,17 @@ Rules kept here:
   from the method's default program, written in the school's language (after that it is the
   school's own text, edited like any other).
 - A session that is held or closed keeps its program: it is part of what happened.
+- A program changed while the session runs keeps the clock on the assignment it shows (the
+  clock stores a place in the program): an assignment removed or moved above it does not move
+  every screen on to another assignment. When the current assignment itself is removed, the
+  one taking its place starts with its full time (as "next" does); new minutes of the current
+  assignment lengthen or shorten the time it has left.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sessions_app.models import Assignment, PlenarySession, ProgramTemplate
+from sessions_app.models import Assignment, PlenarySession, ProgramTemplate, SessionClock
 
 ASSIGNMENT_FIELDS = ("title", "instructions", "duration_minutes", "table_round")
 
@@ -140,6 +146,58 @@ def _renumber(session: PlenarySession) -> None:
     Assignment.objects.bulk_update(changed, ["position", "table_round"])
 
 
+def _clock_shows(session: PlenarySession) -> tuple[SessionClock | None, int | None]:
+    """The session's clock (locked until the change is saved) and the assignment it shows."""
+    clock = SessionClock.objects.select_for_update().filter(session=session).first()
+    order = list(session.assignments.order_by("position", "pk").values_list("pk", flat=True))
+    if clock is None or not order:
+        return clock, None
+    return clock, order[max(1, min(clock.position, len(order))) - 1]
+
+
+def _clock_keep(session: PlenarySession, clock: SessionClock | None, shown: int | None) -> None:
+    """After the program changed: the clock shows the same assignment at its new place, or,
+    when that one was removed, the one in its place with its full time."""
+    if clock is None or shown is None:
+        return
+    order = list(
+        session.assignments.order_by("position", "pk").values_list("pk", "duration_minutes")
+    )
+    if not order:
+        return
+    places = {pk: place for place, (pk, _minutes) in enumerate(order, start=1)}
+    if shown in places:
+        clock.position = places[shown]
+    else:
+        now = timezone.now()
+        clock.position = max(1, min(clock.position, len(order)))
+        minutes = order[clock.position - 1][1]
+        clock.paused_remaining = None
+        clock.ends_at = now + timedelta(minutes=minutes) if clock.running else None
+        clock.updated_at = now
+    clock.save(update_fields=["position", "paused_remaining", "ends_at", "updated_at"])
+
+
+def _clock_new_minutes(assignment: Assignment, old_minutes: int) -> None:
+    """The current assignment's minutes changed: its time left changes by as much."""
+    clock = SessionClock.objects.select_for_update().filter(session=assignment.session).first()
+    change = (assignment.duration_minutes - old_minutes) * 60
+    if clock is None or not change:
+        return
+    order = list(
+        assignment.session.assignments.order_by("position", "pk").values_list("pk", flat=True)
+    )
+    if order[max(1, min(clock.position, len(order))) - 1] != assignment.pk:
+        return
+    if clock.running and clock.ends_at is not None:
+        clock.ends_at += timedelta(seconds=change)
+    elif clock.paused_remaining is not None:
+        clock.paused_remaining = max(0, clock.paused_remaining + change)
+    else:
+        return  # not started: the new minutes are its full time
+    clock.save(update_fields=["ends_at", "paused_remaining"])
+
+
 def program_fill(*, session: PlenarySession) -> list[Assignment]:
     """Give a new session its starting program: the school's template, else the method's."""
     items = _template_items(session)
@@ -177,12 +235,14 @@ def assignment_create(*, session: PlenarySession, data: AssignmentData) -> Assig
 def assignment_update(*, assignment: Assignment, data: AssignmentData) -> Assignment:
     _check_editable(assignment.session)
     data = _clean(data)
+    old_minutes = assignment.duration_minutes
     with transaction.atomic():
         for name, value in vars(data).items():
             setattr(assignment, name, value)
         assignment.full_clean()
         assignment.save()
         _renumber(assignment.session)
+        _clock_new_minutes(assignment, old_minutes)
     assignment.refresh_from_db()
     return assignment
 
@@ -191,8 +251,10 @@ def assignment_delete(*, assignment: Assignment) -> None:
     session = assignment.session
     _check_editable(session)
     with transaction.atomic():
+        clock, shown = _clock_shows(session)
         assignment.delete()
         _renumber(session)
+        _clock_keep(session, clock, shown)
 
 
 def assignment_move(*, assignment: Assignment, direction: str) -> None:
@@ -202,6 +264,7 @@ def assignment_move(*, assignment: Assignment, direction: str) -> None:
     if direction not in ("up", "down"):
         raise ValidationError(_("Move an assignment up or down."))
     with transaction.atomic():
+        clock, shown = _clock_shows(session)
         order = list(session.assignments.order_by("position", "pk"))
         index = next(i for i, item in enumerate(order) if item.pk == assignment.pk)
         other = index - 1 if direction == "up" else index + 1
@@ -212,6 +275,7 @@ def assignment_move(*, assignment: Assignment, direction: str) -> None:
             item.position = position
         Assignment.objects.bulk_update(order, ["position"])
         _renumber(session)
+        _clock_keep(session, clock, shown)
 
 
 def program_save_as_template(*, session: PlenarySession, by) -> ProgramTemplate:

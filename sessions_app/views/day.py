@@ -142,6 +142,12 @@ def _projector(request: HttpRequest, session: PlenarySession) -> HttpResponse:
     return render(request, "sessions_app/projector.html", context)
 
 
+def _shown_position(request: HttpRequest) -> int | None:
+    """The assignment the pressing screen showed (None: not said, as an older page's form)."""
+    value = request.POST.get("at", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else None
+
+
 @require_POST
 @school_view("plan_school")
 def clock_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -151,7 +157,7 @@ def clock_view(request: HttpRequest, pk: int) -> HttpResponse:
     if action not in CLOCK_ACTIONS:
         raise Http404("No such action")
     try:
-        clock_act(session=session, action=action, by=request.user)
+        clock_act(session=session, action=action, by=request.user, at=_shown_position(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     fallback = reverse(
