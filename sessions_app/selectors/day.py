@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from learninglines.models import Member
 from sessions_app.models import (
     Assignment,
+    PlanRound,
     PlenarySession,
     Seat,
     SessionAttendance,
@@ -150,6 +152,7 @@ class MyDay:
     tables: dict[int, MyTable]
     attendance: SessionAttendance | None
     rounds: int
+    planned_rounds: int = 0  # rounds the table plan holds (the program may hold more)
 
     @property
     def absent(self) -> bool:
@@ -166,22 +169,37 @@ class MyDay:
         return self.tables.get(number) if number else None
 
     @property
-    def rounds_list(self) -> list[tuple[int, MyTable | None]]:
-        return [(n, self.tables.get(n)) for n in range(1, self.rounds + 1)]
+    def rounds_list(self) -> list[tuple[int, MyTable | None, bool]]:
+        """(round, my table or None, whether the plan holds the round): a table round added to
+        the program after the plan was made has no seats yet, which is not "not there"."""
+        return [
+            (n, self.tables.get(n), n <= self.planned_rounds or not self.tables)
+            for n in range(1, self.rounds + 1)
+        ]
 
 
 def my_day(*, session: PlenarySession, member: Member, rounds: int) -> MyDay:
     """A member's own tables at a published session (none before publishing): three queries."""
     published = session.status != PlenarySession.Status.DRAFT
     tables: dict[int, MyTable] = {}
+    planned_rounds = 0
     attendance = SessionAttendance.objects.filter(session=session, member=member).first()
     if published:
         seats = (
             Seat.objects.filter(round__plan__session=session, table__seats__member=member)
+            .annotate(
+                plan_rounds=Subquery(
+                    PlanRound.objects.filter(plan=OuterRef("round__plan"))
+                    .values("plan")
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                )
+            )
             .select_related("member", "line", "table", "round")
             .order_by("round__number", "line__letter", "member__last_name", "member__first_name")
         )
         for seat in seats:
+            planned_rounds = seat.plan_rounds
             mine = tables.setdefault(
                 seat.round.number, MyTable(seat.round.number, seat.table.number)
             )
@@ -194,6 +212,7 @@ def my_day(*, session: PlenarySession, member: Member, rounds: int) -> MyDay:
         tables=tables,
         attendance=attendance,
         rounds=rounds,
+        planned_rounds=planned_rounds,
     )
 
 

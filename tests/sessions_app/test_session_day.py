@@ -432,6 +432,27 @@ def test_who_joined_after_the_plan_reads_they_are_not_in_it_and_where_to_go(
     assert "at the door" not in page
 
 
+def test_a_table_round_added_after_the_plan_says_the_table_follows(client, plenary, teacher):
+    """The program got a third table round after the plan (of two rounds) was made: nobody has
+    a seat there yet, which is not "you are not there then"."""
+    from sessions_app.services.program import AssignmentData, assignment_create
+
+    session_publish(session=plenary.session)
+    assignment_create(
+        session=plenary.session,
+        data=AssignmentData("Nog een ronde", "Praat verder.", 10, 3),
+    )
+    client.force_login(teacher.user)
+    page = my_page(client, plenary)
+    assert "Ronde 1 — tafel" in page
+    third = section(page, 3)
+    assert (
+        "De tafelindeling heeft deze ronde nog niet: de stuurgroep voegt hem toe, en dan staat "
+        "je tafel hier." in third
+    )
+    assert NO_SEAT_IN_ROUND not in page
+
+
 def test_seated_in_one_round_only_reads_no_seat_in_the_other(client, plenary, teacher):
     session_publish(session=plenary.session)
     attendance_save(
