@@ -403,8 +403,9 @@ def _learned(
         )
     )
     for line_id, count in (
+        # a line is stored only with what was taken from it; retention blanks the text and
+        # keeps the line, so the count stays
         base.filter(took_from_id__in=groups)
-        .exclude(took="")
         .values("took_from_id")
         .annotate(count=Count("pk"))
         .values_list("took_from_id", "count")

@@ -528,7 +528,9 @@ def _clean_answer(question: Question, data: AnswerData, lines: dict[int, Learnin
         if data.took_from is not None:
             if data.took_from not in lines:
                 raise ValidationError({key: _("Choose one of the learning lines.")})
-            fields["took_from"] = lines[data.took_from]
+            # a line goes with what was taken from it: kept alone, it is the count that
+            # overviews keep after retention blanks the text
+            fields["took_from"] = lines[data.took_from] if fields["took"] else None
     elif question.kind == Question.Kind.SCALE:
         if data.value is not None and data.value not in range(1, 6):
             raise ValidationError({key: _("Choose a value from 1 to 5.")})

@@ -13,6 +13,7 @@ import pytest
 from learninglines.models import LineStep
 from learninglines.services.meetings import meeting_attendance_save, meeting_create
 from sessions_app.models import (
+    Answer,
     PlanRound,
     PlanTable,
     PlenarySession,
@@ -182,6 +183,38 @@ def test_what_the_team_learned_keeps_privacy_and_the_threshold(known):
     texts = [q.text for group in overview.learned for q in group.quotes]
     assert "Geheim plan" not in texts
     assert not any(text.startswith("Geleerd door") for text in texts)
+
+
+def test_a_line_is_kept_with_what_was_taken_and_its_count_outlives_retention(known):
+    """A "took from" line without what was taken is not stored (it says nothing); with it, the
+    line is the count the overview keeps when retention blanks the text (docs/privacy.md)."""
+    team, first, _second = known
+    questionnaire = questionnaire_open(questionnaire=first.questionnaire)
+    learned, brought_took, _tried, _talk, useful = list(
+        questionnaire.questions.order_by("position")
+    )
+    a1, a2, _a3 = team.members["A"]
+    line_c = team.lines[2]
+    for member, took in ((a1, "Gehaald"), (a2, "")):
+        reflection_submit(
+            questionnaire=questionnaire,
+            member=member,
+            answers={
+                learned.pk: AnswerData(text="Iets"),
+                brought_took.pk: AnswerData(text="Gebracht", took=took, took_from=line_c.pk),
+                useful.pk: AnswerData(value=4),
+            },
+        )
+    answers = Answer.objects.filter(question=brought_took)
+    assert sorted((a.took, a.took_from_id) for a in answers) == [("", None), ("Gehaald", line_c.pk)]
+
+    def took_from_c() -> int:
+        overview = school_overview(school=team.year.school, filters=OverviewFilter(year=team.year))
+        return next(g.took_from_here for g in overview.learned if g.line == line_c)
+
+    assert took_from_c() == 1
+    answers.update(text="", took="")  # what retention does to the texts
+    assert took_from_c() == 1
 
 
 def _as_anonymous(question):
