@@ -11,6 +11,7 @@ Other apps add their own events (plenary sessions, small exchanges) through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -40,6 +41,11 @@ class CalendarItem:
     location: str = ""
     description: str = ""
     url: str = ""
+    # The item's revision (RFC 5545 SEQUENCE) and when it last changed: an app that already
+    # has the UID takes a changed time or place over only when the sequence went up (Google
+    # Calendar, also on importing a file again).
+    sequence: int = 0
+    modified: datetime | None = None
 
 
 EventSource = Callable[[Member], Iterable[CalendarItem]]
@@ -66,8 +72,25 @@ def local_to_utc(day: date, moment: time) -> datetime:
     return local.astimezone(UTC)
 
 
-def _utc(meeting: LineMeeting, moment) -> datetime:
-    return local_to_utc(meeting.date, moment)
+def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """Start and end in UTC of an event on `day` from `start` to `end`, local times.
+
+    A time in the hour the clocks skip (02:30 on the last Sunday of March) counts, as RFC 5545
+    reads it, an hour later; an end that then falls at or before the start keeps the event's
+    length instead, since DTEND must lie after DTSTART.
+    """
+    utc_start, utc_end = local_to_utc(day, start), local_to_utc(day, end)
+    if utc_end <= utc_start:
+        utc_end = utc_start + (datetime.combine(day, end) - datetime.combine(day, start))
+    return utc_start, utc_end
+
+
+# RFC 5545 TEXT holds no control characters but a tab and (escaped) line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(value: str) -> str:
+    return _CONTROL.sub(" ", value)
 
 
 def site_host() -> str:
@@ -83,15 +106,19 @@ def item_event(item: CalendarItem, now: datetime) -> Event:
     event = Event()
     event.add("uid", f"{item.uid_key}@{site_host()}")
     event.add("dtstamp", now)
-    event.add("dtstart", local_to_utc(item.day, item.start))
-    event.add("dtend", local_to_utc(item.day, item.end))
-    event.add("summary", item.summary)
+    start, end = local_span(item.day, item.start, item.end)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", _text(item.summary))
     if item.location:
-        event.add("location", item.location)
+        event.add("location", _text(item.location))
     if item.description:
-        event.add("description", item.description)
+        event.add("description", _text(item.description))
     if item.url:
         event.add("url", item.url)
+    event.add("sequence", item.sequence)
+    if item.modified is not None:
+        event.add("last-modified", item.modified.astimezone(UTC).replace(microsecond=0))
     event.add("status", "CONFIRMED")
     return event
 
@@ -115,8 +142,8 @@ def calendar_build(
         name = _("Line meetings · %(school)s") % {"school": school.name}
         # TEXT values (RFC 7986 NAME, X-WR-CALNAME): icalendar knows neither property and would
         # write a school's comma or semicolon unescaped, so say that they are text.
-        calendar.add("x-wr-calname", vText(name))
-        calendar.add("name", vText(name))
+        calendar.add("x-wr-calname", vText(_text(name)))
+        calendar.add("name", vText(_text(name)))
         # How often calendar apps should fetch again (RFC 7986 and the older Microsoft name).
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")
@@ -125,17 +152,16 @@ def calendar_build(
             event = Event()
             event.add("uid", meeting_uid(meeting))
             event.add("dtstamp", now)
-            event.add("dtstart", _utc(meeting, meeting.start_time))
-            event.add("dtend", _utc(meeting, meeting.end_time))
-            event.add(
-                "summary",
-                _("%(line)s: %(topic)s") % {"line": meeting.line.name, "topic": meeting.topic},
-            )
+            start, end = local_span(meeting.date, meeting.start_time, meeting.end_time)
+            event.add("dtstart", start)
+            event.add("dtend", end)
+            summary = _("%(line)s: %(topic)s") % {"line": meeting.line.name, "topic": meeting.topic}
+            event.add("summary", _text(summary))
             if meeting.place:
-                event.add("location", meeting.place)
+                event.add("location", _text(meeting.place))
             description = [meeting.agenda] if meeting.agenda else []
             description.append(url)
-            event.add("description", "\n\n".join(description))
+            event.add("description", _text("\n\n".join(description)))
             event.add("url", url)
             event.add("status", "CONFIRMED")
             calendar.add_component(event)

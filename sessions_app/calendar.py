@@ -59,7 +59,8 @@ def member_session_items(member: Member) -> list[CalendarItem]:
 def exchange_item(exchange: PeerExchange) -> CalendarItem:
     """An agreed (or held) small exchange at its moment, in local time for `CalendarItem`."""
     start = timezone.localtime(exchange.starts_at)
-    end = start + timedelta(minutes=exchange.minutes)
+    # Added in UTC: local clock arithmetic would miscount an exchange across a clock change.
+    end = timezone.localtime(exchange.starts_at + timedelta(minutes=exchange.minutes))
     url = site_url(exchange_path(exchange))
     rules = _("Equal footing, genuine curiosity: it is not about better or worse.")
     return CalendarItem(
@@ -71,6 +72,12 @@ def exchange_item(exchange: PeerExchange) -> CalendarItem:
         summary=_("Exchange: %(topic)s") % {"topic": exchange.topic},
         description=f"{exchange.get_kind_display()}\n{rules}\n\n{url}",
         url=url,
+        # Seconds from its creation to its last change: higher after every change (a new
+        # moment), within the 31 bits of an RFC 5545 INTEGER.
+        sequence=min(
+            max(int((exchange.updated_at - exchange.created_at).total_seconds()), 0), 2**31 - 1
+        ),
+        modified=exchange.updated_at,
     )
 
 
