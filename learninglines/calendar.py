@@ -164,6 +164,7 @@ def calendar_build(
             event.add("description", _text("\n\n".join(description)))
             event.add("url", url)
             event.add("status", "CONFIRMED")
+            event.add("sequence", meeting.revision)
             calendar.add_component(event)
         for item in items:
             calendar.add_component(item_event(item, now))

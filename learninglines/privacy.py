@@ -158,6 +158,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         none=("id", "line", "position", "title", "status", "target_date")
     ),
     "learninglines.LineMembership": _fields(kept=("id", "member", "line", "start", "end")),
+    # The team's agenda and notes: an erased member's full name in them is replaced.
     "learninglines.LineMeeting": _fields(
         none=(
             "id",
@@ -167,11 +168,11 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
             "end_time",
             "place",
             "topic",
-            "agenda",
-            "notes",
             "reminder_sent_at",
             "created_at",
-        )
+            "revision",
+        ),
+        kept=("agenda", "notes"),
     ),
     "learninglines.Attendance": _fields(kept=("id", "meeting", "member", "status")),
     "learninglines.MagicLink": _fields(
@@ -189,9 +190,10 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         kept=("shown_by",),
     ),
     "learninglines.MagicLinkUse": _fields(erased=("id", "link", "used_at")),
-    # Handled sign-in requests are pruned after a day (prune_outbox).
+    # Handled sign-in requests are pruned after a day (prune_outbox); those with the address
+    # go when the account is closed.
     "learninglines.SignInRequest": _fields(
-        kept=("id", "email", "purpose", "language", "ip_address", "created_at", "handled_at")
+        erased=("id", "email", "purpose", "language", "ip_address", "created_at", "handled_at")
     ),
     "learninglines.OutgoingMail": _fields(
         erased=(
@@ -264,6 +266,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
             "status",
             "group_size",
             "created_at",
+            "revision",
         ),
         kept=("created_by",),
     ),
@@ -315,9 +318,11 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
     "sessions_app.PlanRound": _fields(none=("id", "plan", "number")),
     "sessions_app.PlanTable": _fields(none=("id", "round", "number", "locked")),
     "sessions_app.Seat": _fields(kept=("id", "table", "round", "member", "line")),
+    # who made a change is shown by name in the plan's history: dropped at erasure
     "sessions_app.PlanChange": _fields(
         none=("id", "plan", "version", "kind", "undone_at", "at"),
-        kept=("details", "before", "by"),
+        kept=("details", "before"),
+        erased=("by",),
     ),
     "sessions_app.ApartPair": _fields(
         erased=("id", "school", "first", "second", "created_by", "created_at")

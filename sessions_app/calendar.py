@@ -41,6 +41,7 @@ def session_item(session: PlenarySession) -> CalendarItem:
         location=session.place,
         description=f"{rules}\n\n{url}",
         url=url,
+        sequence=session.revision,
     )
 
 

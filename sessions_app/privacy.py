@@ -3,9 +3,10 @@
 Registered with the learning lines' privacy registry (in `SessionsAppConfig.ready`), which
 never imports this app. The rules are those of `learninglines.services.privacy`: the person's
 own export holds everything; the steering group's holds seats, session attendance and named
-answers only. Erasure deletes private answers, ambitions, exchange notes, reminders and apart
-pairs, and keeps seats, attendance and named and anonymous answers (tied to the anonymised
-member) so the team's history and counts stay true. Retention blanks old texts, keeps counts.
+answers only. Erasure deletes private answers, ambitions, exchange notes, reminders, apart
+pairs and who made this school's table-plan changes, and keeps seats, attendance and named and
+anonymous answers (tied to the anonymised member) so the team's history and counts stay true.
+Retention blanks old texts, keeps counts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sessions_app.models import (
     Answer,
     ApartPair,
     ExchangeParticipant,
+    PlanChange,
     Question,
     ReflectionReminder,
     Seat,
@@ -132,6 +134,11 @@ def erase(member: Member) -> dict[str, int]:
         ),
         "reminders": ReflectionReminder.objects.filter(member=member).delete()[0],
         "apart pairs": ApartPair.objects.filter(Q(first=member) | Q(second=member)).delete()[0],
+        # a plan's history names who changed it by their account, which may stay in use at
+        # another school under their name
+        "plan changes": PlanChange.objects.filter(
+            plan__session__school=member.school_id, by=member.user_id
+        ).update(by=None),
     }
 
 

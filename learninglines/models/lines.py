@@ -182,6 +182,9 @@ class LineMeeting(models.Model):
     )
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Raised by each change of what a calendar shows (time, place, topic, agenda): its SEQUENCE,
+    # so calendar apps take the change over instead of keeping the old event.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("line meeting")

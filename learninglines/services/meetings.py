@@ -96,6 +96,9 @@ def meeting_update(*, meeting: LineMeeting, **fields) -> LineMeeting:
         if original.date != meeting.date:
             meeting.reminder_sent_at = None
             changed.append("reminder_sent_at")
+        if any(getattr(original, name) != getattr(meeting, name) for name in fields):
+            meeting.revision = original.revision + 1  # calendars take the change over
+            changed.append("revision")
         meeting.full_clean()
         meeting.save(update_fields=changed)
         if original.date != meeting.date:

@@ -7,7 +7,8 @@ Rules kept here (see `learninglines.privacy` for what each field is):
   read anyway: never private or anonymous answers, the learning log, ambitions or notes.
 - Erasure works per school and anonymises: the member becomes "Oud-teamlid N"; their learning
   log, calendar address, private answers, ambitions, exchange notes, reminders, apart pairs
-  and this school's sign-in links and mails are deleted; seats, attendance, named and anonymous
+  and this school's sign-in links and mails are deleted, their full name in colleagues' mails,
+  line-meeting notes and the admin log is replaced; seats, attendance, named and anonymous
   answers and the counts stay, so plans and overviews remain true. The sign-in account is
   closed (anonymised, no password, inactive) only when no other school or coach assignment
   remains. It is one recorded action (`Erasure`: who, when).
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from axes.models import AccessAttempt
+from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,6 +41,7 @@ from learninglines.models import (
     CalendarFeed,
     CoachAssignment,
     Erasure,
+    LineMeeting,
     LineMembership,
     LogEntry,
     MagicLink,
@@ -46,6 +49,7 @@ from learninglines.models import (
     OutgoingMail,
     School,
     SchoolYear,
+    SignInRequest,
     User,
 )
 from learninglines.privacy import export_value, personal_data_sources
@@ -234,9 +238,15 @@ def _placeholder_user(member: Member, number: int) -> User:
 
 def _close_account(user: User) -> None:
     # the lock-out's record of failed sign-ins names the address (successful ones are not
-    # kept: AXES_DISABLE_ACCESS_LOG)
+    # kept: AXES_DISABLE_ACCESS_LOG), and so does a sign-in request not yet pruned
     AccessAttempt.objects.filter(username__iexact=user.email).delete()
-    user.email = f"erased-{user.pk}@erased.invalid"
+    SignInRequest.objects.filter(email__iexact=user.email).delete()
+    closed = f"erased-{user.pk}@erased.invalid"
+    # the administration's log names the account (and its coach assignments) by address
+    AdminLogEntry.objects.filter(object_repr__contains=user.email).update(
+        object_repr=Replace("object_repr", Value(user.email), Value(closed))
+    )
+    user.email = closed
     user.name = ""
     user.password = make_password(None)
     user.last_login = None
@@ -275,13 +285,18 @@ def member_erase(*, member: Member, by: User | None, now: datetime | None = None
             mails = mails.filter(school=school)
         counts["mails"] = mails.delete()[0]
         counts["sign-in links"] = links.delete()[0]
-        # mails to others and not to their account that name them (the address-change notice
-        # to an old address, nobody's account): gone as well
-        counts["mails"] += OutgoingMail.objects.filter(
-            school=school, user__isnull=True, to__iexact=user.email
-        ).delete()[0]
+        # mails to nobody's account that name them: the address-change notice, sent to the
+        # old address and giving the current one
+        counts["mails"] += (
+            OutgoingMail.objects.filter(school=school, user__isnull=True)
+            .filter(Q(to__iexact=user.email) | Q(body__icontains=user.email))
+            .delete()[0]
+        )
         number = (Erasure.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
         counts["names in colleagues' mails"] = _mails_renamed(
+            school, member.full_name, f"{_erased_name(school)} {number}"
+        )
+        counts["names in line meetings"] = _meetings_renamed(
             school, member.full_name, f"{_erased_name(school)} {number}"
         )
         member.first_name = _erased_name(school)
@@ -291,6 +306,12 @@ def member_erase(*, member: Member, by: User | None, now: datetime | None = None
         if others:
             member.user = _placeholder_user(member, number)
         member.save(update_fields=["first_name", "name_prefix", "last_name", "is_active", "user"])
+        # the administration's log of changes to this member names them as they were
+        AdminLogEntry.objects.filter(
+            content_type__app_label=Member._meta.app_label,
+            content_type__model=Member._meta.model_name,
+            object_id=str(member.pk),
+        ).update(object_repr=str(member)[:200])
         if not others:
             _close_account(user)
         erasure = Erasure.objects.create(school=school, member=member, number=number, by=by, at=now)
@@ -306,6 +327,17 @@ def _mails_renamed(school: School, name: str, placeholder: str) -> int:
     return found.update(
         body=Replace("body", Value(name), Value(placeholder)),
         subject=Replace("subject", Value(name), Value(placeholder)),
+    )
+
+
+def _meetings_renamed(school: School, name: str, placeholder: str) -> int:
+    """The school's line-meeting agendas and notes that name `name` name `placeholder`."""
+    found = LineMeeting.objects.filter(line__school=school).filter(
+        Q(agenda__contains=name) | Q(notes__contains=name)
+    )
+    return found.update(
+        agenda=Replace("agenda", Value(name), Value(placeholder)),
+        notes=Replace("notes", Value(name), Value(placeholder)),
     )
 
 

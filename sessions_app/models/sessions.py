@@ -72,6 +72,9 @@ class PlenarySession(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Raised by each change of what a calendar shows (title, day, times, place): its SEQUENCE,
+    # so calendar apps take the change over instead of keeping the old event.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     objects = PlenarySessionQuerySet.as_manager()
 

@@ -99,6 +99,8 @@ def session_update(*, session: PlenarySession, **fields) -> int:
     with transaction.atomic():
         if "date" in fields and fields["date"] != session.date:
             session.year = _year_for(session.school, fields["date"])
+        if any(getattr(session, name) != value for name, value in fields.items()):
+            session.revision += 1  # calendars take the change over
         for name, value in fields.items():
             setattr(session, name, value)
         session.full_clean()

@@ -261,6 +261,46 @@ def test_the_session_download_is_valid_too(client, school, teacher):
     assert event.decoded("DTSTART") == datetime(2027, 3, 29, 13, tzinfo=UTC)
 
 
+def test_a_moved_meeting_or_session_raises_its_sequence_and_a_note_does_not(
+    client, school, teacher, line
+):
+    """Apps that already hold the event take a new time over only with a higher SEQUENCE."""
+    from learninglines.services.meetings import meeting_notes_save, meeting_update
+    from sessions_app.services.sessions import session_update
+
+    meeting = plan(line, in_year(school, 1, 14), topic="Blijft")
+
+    def sequence() -> int:
+        [event] = [e for e in feed(client, teacher) if "Blijft" in str(e["SUMMARY"])]
+        return int(event["SEQUENCE"])
+
+    assert sequence() == 0
+    meeting_update(meeting=meeting, date=in_year(school, 1, 21))
+    assert sequence() == 1
+    meeting_update(meeting=meeting, place="Lokaal 12", topic="Blijft")  # the topic as it was
+    assert sequence() == 2
+    meeting_notes_save(meeting=meeting, notes="Afspraken")  # not in the calendar
+    meeting_update(meeting=meeting, place="Lokaal 12")  # nothing changed
+    assert sequence() == 2
+
+    session = PlenarySession.objects.create(
+        school=school,
+        year=current_year(school),
+        title="Plenair",
+        date=in_year(school, 3, 29),
+        start_time=time(15),
+        end_time=time(17),
+        status=PlenarySession.Status.PUBLISHED,
+    )
+    session_update(session=session, start_time=time(14))
+    client.force_login(teacher.user)
+    download = client.get(
+        reverse("sessions_app:session-ics", kwargs={"school_slug": school.slug, "pk": session.pk})
+    )
+    [event] = parsed(download.content)
+    assert int(event["SEQUENCE"]) == 1
+
+
 # --- scale ------------------------------------------------------------------------------------
 
 

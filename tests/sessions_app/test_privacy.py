@@ -313,7 +313,7 @@ def test_export_and_erasure_cost_a_fixed_number_of_queries(story, extra, django_
         log_entry_create(author=member, date=timezone.localdate(), tried="Nog een")
     with django_assert_num_queries(15):
         person_export(user=member.user)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(30):
         member_erase(member=member, by=None)
 
 
@@ -343,8 +343,8 @@ def test_export_and_erasure_cost_the_same_at_a_school_of_13_and_150(
         person_export(user=member.user)
     with django_assert_num_queries(5):
         member_export_for_steering(member=member)
-    # Fewer than the story's 25: this member has no calendar address, link or mail to delete.
-    with django_assert_num_queries(22):
+    # Fewer than the story's 30: this member has no calendar address, link or mail to delete.
+    with django_assert_num_queries(27):
         member_erase(member=member, by=None)
 
 
