@@ -228,22 +228,24 @@ def calendar_renew_view(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # only GET and HEAD get through (require_safe): anything else is a 405, not a 403
 @require_safe
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The ICS feed: no sign-in (calendar apps cannot), the secret token is the key."""
+    """The ICS feed: no sign-in (calendar apps cannot), the secret token is the key.
+
+    Someone who left the school (deactivated) gets an empty calendar, not a 404: their app
+    then drops the school's events, where after a 404 it would keep showing them for good."""
     feed = (
-        CalendarFeed.objects.filter(
-            token=token, member__is_active=True, member__user__is_active=True
-        )
+        CalendarFeed.objects.filter(token=token, member__user__is_active=True)
         .select_related("member__school")
         .first()
     )
     if feed is None:
         raise Http404("No such calendar")
     member = feed.member
+    here = member.is_active
     response = HttpResponse(
         calendar_build(
             member=member,
-            meetings=meeting_list_for_feed(member=member),
-            items=extra_events(member),
+            meetings=meeting_list_for_feed(member=member) if here else [],
+            items=extra_events(member) if here else [],
         ),
         content_type="text/calendar; charset=utf-8",
     )

@@ -148,11 +148,18 @@ def test_unknown_token_is_404(client, teacher):
     assert response.status_code == 404
 
 
-def test_feed_of_a_deactivated_member_is_404(client, teacher):
+def test_feed_of_a_deactivated_member_is_an_empty_calendar(client, school, teacher, lines):
+    """Their app drops the school's events; after a 404 it would keep showing them."""
+    join(teacher, lines[0])
+    plan(lines[0], timezone.localdate() + timedelta(days=7), topic="Na het vertrek")
     path = feed_path(teacher)
+    assert b"Na het vertrek" in client.get(path).content
     teacher.is_active = False
     teacher.save()
-    assert client.get(path).status_code == 404
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.content.startswith(b"BEGIN:VCALENDAR")
+    assert b"BEGIN:VEVENT" not in response.content
 
 
 def test_feed_of_a_closed_account_is_404(client, teacher):
