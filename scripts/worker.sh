@@ -46,6 +46,7 @@ while :; do
   run_hourly send_exchange_followups
   run_daily apply_retention 3
   run_daily prune_outbox 3
+  run_daily clearsessions 3
   run_daily send_meeting_reminders 16
   run_daily send_reflection_reminders 17
   sleep "${WORKER_INTERVAL:-60}"
