@@ -861,7 +861,10 @@ def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table
         for sheet in _sheets_in_order(workbook):
             # Some programs write a wrong size into the sheet; read what is really there.
             sheet.reset_dimensions()
-            if len(workbook.worksheets) > 1:
+            if sheet.sheet_state != "visible":
+                # the list came from a sheet Excel does not show: say so, it may be an old one
+                read_as = _("Excel, hidden sheet “%(sheet)s”") % {"sheet": sheet.title}
+            elif len(workbook.worksheets) > 1:
                 read_as = _("Excel, sheet “%(sheet)s”") % {"sheet": sheet.title}
             else:
                 read_as = "Excel"

@@ -186,6 +186,23 @@ def test_a_hidden_sheet_is_not_read_before_the_visible_team():
     )
 
 
+def test_a_list_read_from_a_hidden_sheet_says_so():
+    # the visible sheets hold no list: the hidden one is read, and the preview says it was hidden
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Uitleg"
+    workbook.active.append(["Vul het andere blad in."])
+    team = workbook.create_sheet("Team")
+    team.append(["Voornaam", "E-mail"])
+    team.append(["Jan", "jan@school.example"])
+    team.sheet_state = "hidden"
+    with translation.override("en"):
+        table = read_table(workbook_bytes(workbook))
+    assert (table.read_as, table.rows) == (
+        "Excel, hidden sheet “Team”",
+        [(2, ["Jan", "jan@school.example"])],
+    )
+
+
 def test_the_sheet_open_when_the_file_was_saved_comes_first():
     # a tab per school year: the school looked at this year's when it saved the file
     workbook = openpyxl.Workbook()
