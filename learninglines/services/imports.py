@@ -405,6 +405,9 @@ class Table:
     hidden_rows: set[int] = field(default_factory=set)
     sheet: str = ""  # a workbook sheet's name
     hidden: bool = False  # a workbook sheet Excel does not show (hidden or very hidden)
+    # rows with values right of the last column that has a header: {row number: those values}
+    # (in a CSV most often a separator inside a name, which shifts the row's cells)
+    beyond: dict[int, list[str]] = field(default_factory=dict)
 
 
 _FORCED_TEXT = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
@@ -502,11 +505,13 @@ def _table(
     # The header again further down (lists put together from several exports, or an export
     # that repeats it on every printed page) is not a person.
     header_keys = [_key(h) for h in headers]
+    beyond = {n: [x for x in c[width:] if x] for n, c in rows if any(c[width:])}
     rows = [(n, (c + [""] * width)[:width]) for n, c in rows]
     return Table(
         headers=headers,
         rows=[(n, c) for n, c in rows if [_key(x) for x in c] != header_keys],
         read_as=read_as,
+        beyond=beyond,
     )
 
 
@@ -1560,7 +1565,17 @@ def staff_import_preview(
                 % {"rows": ", ".join(str(n) for n in others)}
             )
     # A hidden row (by hand, or by a filter) is imported too: say so, where Excel hides it.
+    # Values right of the last column with a header are not read: say which, since in a CSV
+    # they mostly mean a separator inside a name shifted the row.
     for row in rows:
+        if row.number in table.beyond:
+            row.notes.append(
+                _(
+                    "Not read: “%(values)s”, right of the last column with a header. Is there "
+                    "a comma or semicolon in a name? Then check this row's cells."
+                )
+                % {"values": "”, “".join(table.beyond[row.number])}
+            )
         if row.number in table.hidden_rows:
             row.notes.append(
                 _("Hidden in your file (by hand or by a filter), but read like the other rows.")

@@ -227,3 +227,31 @@ def test_sheets_without_a_header_or_with_too_many_rows_are_not_read_whole(school
         preview = staff_import_preview(school=school, content=out.getvalue())
     assert preview.problems == ["The file has more than 2000 rows. Split it into smaller files."]
     assert marks.call_count == 0
+
+
+def test_values_right_of_the_last_header_are_named_in_the_rows_note(school):
+    """An unquoted comma in a name shifts a CSV row: its cells beyond the header are not read,
+    and the row says which, so the school looks at it instead of trusting the preview."""
+    from learninglines.services.imports import staff_import_preview
+    from tests.learninglines.test_import_files import csv_file
+
+    content = csv_file(
+        [
+            ["Voornaam", "Achternaam", "E-mail"],
+            ["Piet", "Berg, van den", "piet@school.example"],
+            ["Anna", "Smit", "anna@school.example"],
+        ],
+        delimiter=",",
+    )
+    with translation.override("en"):
+        preview = staff_import_preview(school=school, content=content)
+    notes = {row.number: (row.outcome, row.notes) for row in preview.rows}
+    assert notes[2] == (
+        "error",
+        [
+            "“van den” is not a valid e-mail address.",
+            "Not read: “piet@school.example”, right of the last column with a header. Is there "
+            "a comma or semicolon in a name? Then check this row's cells.",
+        ],
+    )
+    assert notes[3] == ("new", [])
