@@ -453,13 +453,27 @@ def _round_of_sheet(name: str) -> int | None:
     return int(numbered.group(1) or numbered.group(2)) if numbered else None
 
 
+# A date cell as the spreadsheet reader writes it: what Excel made of "1-2" or "3/4" typed into a
+# table or round column (a date is never a table, a round or a person)
+_EXCEL_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")
+
+
 def _cell_problems(
     plan: EarlierPlan, at: _Row, row: list[str], columns: list[_Column], team: _Team, cells
 ) -> bool:
     """Whether the row has a problem before its round, table and people are read: a cell with
-    the error of a formula ("#N/A" is no table nor person, and would read as "n.a."), or a
-    name and address that are two colleagues."""
+    the error of a formula ("#N/A" is no table nor person, and would read as "n.a."), a date
+    (what Excel made of a table typed as 1-2), or a name and address that are two colleagues."""
     failed = [_formula_problem(at.where(), value) for value in cells if is_formula_error(value)]
+    failed += [
+        _(
+            "%(where)s: “%(value)s” is a date: Excel turns what is typed as 1-2 or 3/4 into one. "
+            "Type the table or round as text (such as Tafel 1-2), then upload the file again."
+        )
+        % {"where": at.where(), "value": date.group(1)}
+        for date in (_EXCEL_DATE.fullmatch(value) for value in cells)
+        if date
+    ]
     plan.problems.extend(failed)
     if failed:
         return True

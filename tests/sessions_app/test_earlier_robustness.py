@@ -118,6 +118,23 @@ def test_a_failed_formula_is_a_problem_not_someone_absent(school, team, day):
     assert plan.rounds == []
 
 
+def test_a_table_excel_turned_into_a_date_is_a_problem_not_a_table(school, team, day):
+    # "1-2" typed in a table cell becomes 1 February in Excel: it was read as a table "2027 02 01"
+    from datetime import datetime
+
+    rows = [
+        ["Ronde", "Tafel", "Persoon 1", "Persoon 2"],
+        [1, datetime(2027, 2, 1), name(team, "A1"), name(team, "B1")],
+        [1, 2, name(team, "A2"), name(team, "B2")],
+    ]
+    plan = earlier_plan_read(school=school, content=workbook({"Plan": rows}), day=day)
+    assert plan.problems == [
+        "Row 2: “2027-02-01” is a date: Excel turns what is typed as 1-2 or 3/4 into one. Type "
+        "the table or round as text (such as Tafel 1-2), then upload the file again."
+    ]
+    assert plan.rounds == []
+
+
 def test_a_failed_formula_in_a_table_column_or_a_person_column(school, team, day):
     rows = [
         ["Ronde", "Tafel", "Persoon 1", "Persoon 2"],
