@@ -16,6 +16,23 @@ from django.utils.translation import gettext_lazy as _
 from sessions_app.grouping import GroupingError
 
 TOO_MANY_ROUNDS = _("A session can have at most %(max)s table rounds.")
+NOBODY_IN_LINES = _(
+    "Nobody is in a learning line on the day of this session. Put people in learning lines "
+    "first, then make the plan."
+)
+LOCKED_LEAVER = _(
+    "%(member)s sits at a locked table in round %(round)s but is no longer in the team or in a "
+    "learning line. Free their seats first, then make the plan again."
+)
+LOCKS_DO_NOT_FIT = _(
+    "The locked tables of this round no longer fit with who is there. Unlock them, then "
+    "re-plan the round."
+)
+REPAIR_NOT_APART = _(
+    "This round cannot be re-planned next to its locked tables without seating a pair from "
+    '"Never at one table" together. Unlock a table, or remove that pair.'
+)
+GROUP_SIZES = (3, 12)  # the people per table a session's form accepts
 GENERIC = _("The table plan could not be made. Try again, or ask the administrator for help.")
 
 MESSAGES = {
@@ -34,7 +51,10 @@ MESSAGES = {
     "invalid_seed": _("The planner was started with a wrong setting."),
     "invalid_sizes": _("This group size is not possible: choose at least 3 people per table."),
     "invalid_tables": _("That number of tables is not possible for this group."),
-    "no_members": _("There is nobody to seat: everyone is absent or in no learning line."),
+    "no_members": _(
+        "There is nobody to seat: everyone is marked absent or is in no learning line. Mark "
+        'fewer people absent under "Who is there".'
+    ),
     "sizes_impossible": _(
         "%(members)s people cannot be seated at tables of %(min_size)s to %(max_size)s people. "
         "Choose another group size."
@@ -43,8 +63,15 @@ MESSAGES = {
         "The locked tables no longer fit the plan (for example the number of people changed). "
         "Unlock them and make the plan again."
     ),
-    "locked_absent": _("%(member)s sits at a locked table but is not there. Unlock it first."),
-    "locked_apart": _("%(member)s and %(other)s are kept apart but sit at one locked table."),
+    "locked_absent": _(
+        "%(member)s sits at a locked table but is marked absent. Mark them present again under "
+        '"Who is there", unlock the table, then mark them absent again.'
+    ),
+    "locked_apart": _(
+        "%(member)s and %(other)s may never sit at one table, but they sit together at a locked "
+        'table. Remove their pair under "Never at one table", unlock the table, then add the '
+        "pair again."
+    ),
     "apart_infeasible": _(
         "Too many people must be kept apart from each other: %(count)s people for %(tables)s "
         "tables. Remove a pair that is kept apart."
@@ -56,13 +83,19 @@ MESSAGES = {
     "plan_invalid": _("The plan could not be read."),
     "plan_sizes": _(
         "Every table of a round must hold about as many people as the others (at most one more "
-        "or less), and at least %(min_size)s."
+        "or less), and at least %(min_size)s. Swap two people instead of moving one."
     ),
     "plan_apart": _("%(member)s and %(other)s are kept apart: they cannot sit at one table."),
     "plan_locked": _("That table is locked. Unlock it first."),
-    "plan_member_missing": _("%(member)s would have no seat in round %(round)s."),
+    "plan_member_missing": _(
+        "%(member)s has no seat in round %(round)s yet. Make the plan again to give everyone a "
+        "seat."
+    ),
     "plan_member_twice": _("%(member)s would sit twice in round %(round)s."),
-    "plan_absent_seated": _("%(member)s is not there in round %(round)s but has a seat."),
+    "plan_absent_seated": _(
+        "%(member)s is marked absent in round %(round)s but still has a seat there. Re-plan that "
+        "round first."
+    ),
     "plan_unknown_member": _(
         "Someone who left the team or their learning line still has a seat in round %(round)s: "
         "free their seat first."
@@ -110,9 +143,20 @@ def grouping_error_message(
         ):
             return _apart_infeasible([name(m) for m in params["members"]], params["tables"])
     if error.code == "sizes_impossible" and isinstance(params.get("members"), int):
-        worded = _sizes_impossible(params["members"], values["min_size"], values["max_size"])
+        worded = _sizes_impossible(
+            params["members"],
+            values["min_size"],
+            values["max_size"],
+            repair="group_size" not in params,
+        )
         if worded:
             return worded
+    if error.code == "invalid_lines" and "line" not in params:
+        return str(NOBODY_IN_LINES)  # no line with members: what the web can reach
+    if error.code == "locked_invalid" and "member" in params and "round" in params:
+        return str(LOCKED_LEAVER) % values  # someone at a locked table who left
+    if error.code == "no_plan_in_budget" and "effort" not in params:
+        return str(REPAIR_NOT_APART)  # a round's repair: trying again gives the same
     if error.code == "invalid_rounds" and "max" in params:
         return str(TOO_MANY_ROUNDS) % {"max": params["max"]}
     return str(template) % values
@@ -129,13 +173,16 @@ def _apart_infeasible(names: list[str], tables: int) -> str:
     ) % {"people": get_text_list(names, gettext("and")), "tables": tables}
 
 
-def _sizes_impossible(members: int, min_size, max_size) -> str | None:
-    """Too few people for one table (no group size helps), or one table size that does not fit;
-    None for the general wording."""
+def _sizes_impossible(members: int, min_size, max_size, *, repair: bool = False) -> str | None:
+    """Too few people for one table (no group size helps), one table size that does not fit,
+    a round's locked tables in the way (`repair`), or a group size that fits; None for the
+    general wording."""
     if isinstance(min_size, int) and members < min_size:
         return ngettext(
-            "%(members)s person is too few for a table of at least %(min_size)s.",
-            "%(members)s people are too few for a table of at least %(min_size)s.",
+            "%(members)s person is too few for a table of at least %(min_size)s. Mark fewer "
+            'people absent under "Who is there".',
+            "%(members)s people are too few for a table of at least %(min_size)s. Mark fewer "
+            'people absent under "Who is there".',
             members,
         ) % {"members": members, "min_size": min_size}
     if min_size == max_size:
@@ -143,4 +190,38 @@ def _sizes_impossible(members: int, min_size, max_size) -> str | None:
             "%(members)s people cannot be seated at tables of exactly %(size)s people. Choose "
             "another group size."
         ) % {"members": members, "size": min_size}
+    if isinstance(min_size, int) and isinstance(max_size, int):
+        fits = any(_fits(members, tables, min_size, max_size) for tables in range(1, members + 1))
+        if repair and fits:
+            # the sizes alone fit: the round's locked tables are in the way (repair_round)
+            return str(LOCKS_DO_NOT_FIT)
+        size = _group_size_that_fits(members, min_size, max_size - 1)
+        if size is not None:
+            return gettext(
+                "%(members)s people cannot be seated at tables of %(min_size)s to %(max_size)s "
+                "people. Choose another number of people per table for this session, for "
+                "example %(size)s."
+            ) % {"members": members, "min_size": min_size, "max_size": max_size, "size": size}
     return None
+
+
+def _fits(members: int, tables: int, min_size: int, max_size: int) -> bool:
+    """Whether `members` people fit at `tables` balanced tables of min_size..max_size."""
+    if not 1 <= tables <= members:
+        return False
+    base, rest = divmod(members, tables)
+    return base >= min_size and base + (1 if rest else 0) <= max_size
+
+
+def _group_size_that_fits(members: int, min_size: int, now: int) -> int | None:
+    """The group size (3 to 12, as the session's form allows) nearest `now` at which the plan's
+    rule (floor or ceil of members / size tables, tables of at most size + 1) seats everyone."""
+    fitting = [
+        size
+        for size in range(GROUP_SIZES[0], GROUP_SIZES[1] + 1)
+        if any(
+            _fits(members, tables, min_size, size + 1)
+            for tables in {members // size, -(-members // size)}
+        )
+    ]
+    return min(fitting, key=lambda size: (abs(size - now), size)) if fitting else None

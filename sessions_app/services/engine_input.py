@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from learninglines.models import Member
 from sessions_app.engine_errors import grouping_error_message
 from sessions_app.grouping import GroupingError, Report, evaluate, table_options
 from sessions_app.models import ApartPair, PlenarySession
@@ -79,7 +80,18 @@ def engine_input(*, session: PlenarySession) -> EngineInput:
 
 
 def refuse(error: GroupingError, data: EngineInput) -> ValidationError:
-    return ValidationError(grouping_error_message(error, name_of=data.name_of))
+    """The engine's refusal in the interface's words, with people's names: also of someone who
+    is no longer expected (who left, still seated at a locked table), never their number."""
+
+    def name_of(member_pk) -> str:
+        name = data.name_of(member_pk)
+        if name == str(member_pk) and isinstance(member_pk, int):
+            member = Member.objects.filter(pk=member_pk).first()
+            if member is not None:
+                return member.full_name
+        return name
+
+    return ValidationError(grouping_error_message(error, name_of=name_of))
 
 
 def allowed_tables(data: EngineInput) -> list[int]:

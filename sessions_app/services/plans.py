@@ -406,8 +406,11 @@ def plan_generate(
         before = None if created else _snapshot(plan)
         old_rounds = [] if created else plan_rounds_view(plan=plan)
         chosen = plan.tables if tables == "keep" else tables
-        if chosen is not None and chosen not in allowed_tables(data):
-            chosen = None
+        try:
+            if chosen is not None and chosen not in allowed_tables(data):
+                chosen = None
+        except GroupingError as error:  # nobody in a line any more, say
+            raise refuse(error, data) from error
         locked = {r: t for r, t in locked_tables(old_rounds).items() if r < data.rounds}
         numbers = {
             r: {

@@ -60,7 +60,10 @@ def test_a_real_engine_error_is_worded_with_names_and_rounds_counted_from_one():
         "plan_member_missing",
         {"member": missing, "round": 1},
     )
-    assert text == f"Lid {missing} zou in ronde 2 geen plek hebben."
+    assert text == (
+        f"Lid {missing} heeft in ronde 2 nog geen plek. Deel opnieuw in, dan krijgt iedereen een "
+        "plek."
+    )
 
 
 def test_too_few_people_for_the_tables_is_said_in_numbers():
@@ -80,11 +83,13 @@ def test_too_few_people_for_any_table_is_not_sent_to_another_group_size():
     assert raised.value.code == "sizes_impossible"
     with translation.override("nl"):
         assert grouping_error_message(raised.value) == (
-            "2 mensen zijn te weinig voor een tafel van minstens 3."
+            "2 mensen zijn te weinig voor een tafel van minstens 3. Meld minder mensen afwezig "
+            'bij "Wie is er".'
         )
     with translation.override("en"):
         assert grouping_error_message(raised.value) == (
-            "2 people are too few for a table of at least 3."
+            '2 people are too few for a table of at least 3. Mark fewer people absent under "Who '
+            'is there".'
         )
 
 
