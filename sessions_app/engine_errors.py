@@ -64,13 +64,12 @@ MESSAGES = {
         "Unlock them and make the plan again."
     ),
     "locked_absent": _(
-        "%(member)s sits at a locked table but is marked absent. Mark them present again under "
-        '"Who is there", unlock the table, then mark them absent again.'
+        "%(member)s sits at a locked table but is marked absent. Unlock that table, then make "
+        "the plan again."
     ),
     "locked_apart": _(
         "%(member)s and %(other)s may never sit at one table, but they sit together at a locked "
-        'table. Remove their pair under "Never at one table", unlock the table, then add the '
-        "pair again."
+        "table. Unlock that table, then make the plan again."
     ),
     "apart_infeasible": _(
         "Too many people must be kept apart from each other: %(count)s people for %(tables)s "

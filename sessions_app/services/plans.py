@@ -577,7 +577,9 @@ def _change(
     to another line since the plan was made (`_moved_lines`); a change by hand is refused while
     anyone has (the engine's changes re-seat them). `details` is recorded with the change after
     `edit` ran, so `edit` may fill it in; `data` is the session's engine input when the caller
-    has read it already."""
+    has read it already. Unlocking a table is never refused: it moves nobody, and it is the way
+    out of a locked table that breaks a rule now (an absentee or a pair there, someone who left
+    or moved line); the plan keeps its last count until it is re-planned."""
     session = plan.session
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its table plan stays as it was."))
@@ -585,14 +587,19 @@ def _change(
     with _claimed(plan, version):
         rounds = plan_rounds_view(plan=plan)
         moved = _moved_lines(data, rounds)
-        if kind not in ENGINE_CHANGES:
+        unlock = kind == PlanChange.Kind.UNLOCK
+        if kind not in ENGINE_CHANGES and not unlock:
             _refuse_line_moves(data, moved)
         before = _snapshot(plan)
         rounds_ids, flags = edit(plan_as_ids(rounds), locked_flags(rounds), moved)
         try:
-            report = plan_evaluate(data, rounds_ids, flags)
+            report = None if unlock and moved else plan_evaluate(data, rounds_ids, flags)
         except GroupingError as error:
-            raise refuse(error, data) from error
+            if not unlock:
+                raise refuse(error, data) from error
+            report = None
+        if report is None:  # an unlock the plan cannot be counted for as it is: as it was
+            report = dict(plan.report)
         if kind in ENGINE_CHANGES:
             # a repair keeps the slots given up by hand at tables nobody leaves (repair_round):
             # they stay counted as made by hand, the rest is what the repair needed

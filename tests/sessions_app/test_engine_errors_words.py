@@ -372,38 +372,34 @@ CASES = [
     (
         locked_table_seats_an_absentee,
         "locked_absent",
-        "A1 Lid A1 zit aan een vastgezette tafel, maar is afwezig gemeld. Meld die persoon bij "
-        f"{WHO} weer aanwezig, maak de tafel los en meld hem of haar dan weer afwezig.",
-        "A1 Lid A1 sits at a locked table but is marked absent. Mark them present again under "
-        '"Who is there", unlock the table, then mark them absent again.',
+        "A1 Lid A1 zit aan een vastgezette tafel, maar is afwezig gemeld. Maak die tafel los en "
+        "deel dan opnieuw in.",
+        "A1 Lid A1 sits at a locked table but is marked absent. Unlock that table, then make the "
+        "plan again.",
     ),
     (
         replan_an_absentee,
         "locked_absent",
-        "A1 Lid A1 zit aan een vastgezette tafel, maar is afwezig gemeld. Meld die persoon bij "
-        f"{WHO} weer aanwezig, maak de tafel los en meld hem of haar dan weer afwezig.",
-        "A1 Lid A1 sits at a locked table but is marked absent. Mark them present again under "
-        '"Who is there", unlock the table, then mark them absent again.',
+        "A1 Lid A1 zit aan een vastgezette tafel, maar is afwezig gemeld. Maak die tafel los en "
+        "deel dan opnieuw in.",
+        "A1 Lid A1 sits at a locked table but is marked absent. Unlock that table, then make the "
+        "plan again.",
     ),
     (
         locked_table_seats_a_pair_kept_apart,
         "locked_apart",
         "A1 Lid A1 en B1 Lid B1 mogen nooit aan één tafel zitten, maar zitten samen aan een "
-        f"vastgezette tafel. Haal hun tweetal weg bij {NEVER}, maak de tafel los en voeg het "
-        "tweetal daarna weer toe.",
+        "vastgezette tafel. Maak die tafel los en deel dan opnieuw in.",
         "A1 Lid A1 and B1 Lid B1 may never sit at one table, but they sit together at a locked "
-        'table. Remove their pair under "Never at one table", unlock the table, then add the '
-        "pair again.",
+        "table. Unlock that table, then make the plan again.",
     ),
     (
         swap_beside_a_locked_pair,
         "locked_apart",
         "A1 Lid A1 en B1 Lid B1 mogen nooit aan één tafel zitten, maar zitten samen aan een "
-        f"vastgezette tafel. Haal hun tweetal weg bij {NEVER}, maak de tafel los en voeg het "
-        "tweetal daarna weer toe.",
+        "vastgezette tafel. Maak die tafel los en deel dan opnieuw in.",
         "A1 Lid A1 and B1 Lid B1 may never sit at one table, but they sit together at a locked "
-        'table. Remove their pair under "Never at one table", unlock the table, then add the '
-        "pair again.",
+        "table. Unlock that table, then make the plan again.",
     ),
     (
         three_kept_apart_at_two_tables,
@@ -430,14 +426,6 @@ CASES = [
         "their seat first.",
     ),
     (
-        unlock_an_absentee,
-        "plan_absent_seated",
-        "A1 Lid A1 is in ronde 1 afwezig gemeld, maar heeft daar nog een plek. Deel die ronde "
-        "eerst opnieuw in.",
-        "A1 Lid A1 is marked absent in round 1 but still has a seat there. Re-plan that round "
-        "first.",
-    ),
-    (
         a_newcomer_then_a_swap,
         "plan_member_missing",
         "Nieuw Lid heeft in ronde 1 nog geen plek. Deel opnieuw in, dan krijgt iedereen een plek.",
@@ -462,12 +450,6 @@ CASES = [
         "plan_apart",
         "A1 Lid A1 en A2 Lid A2 blijven uit elkaar: ze kunnen niet aan één tafel zitten.",
         "A1 Lid A1 and A2 Lid A2 are kept apart: they cannot sit at one table.",
-    ),
-    (
-        unlock_a_locked_pair,
-        "plan_apart",
-        "A1 Lid A1 en B1 Lid B1 blijven uit elkaar: ze kunnen niet aan één tafel zitten.",
-        "A1 Lid A1 and B1 Lid B1 are kept apart: they cannot sit at one table.",
     ),
 ]
 
@@ -496,20 +478,26 @@ def test_the_refusal_is_said_in_words_and_saves_nothing(
     assert codes == [code, code]
 
 
-def test_the_way_out_of_an_absentee_at_a_locked_table_works(make_team, make_session):
-    """What locked_absent tells the steering group to do: present again, unlock, absent."""
+def test_the_way_out_of_an_absentee_or_a_pair_at_a_locked_table_works(make_team, make_session):
+    """What locked_absent and locked_apart tell the steering group to do: unlock the table
+    (never refused: it moves nobody), then make the plan again."""
     team = make_team([3, 3, 3])
     session = make_session()
     plan_generate(session=session, seed=0)
     lock(session, 1, 1)
     away = member(team, at_table(session, 1, 1)[0])
+    first, second = (member(team, pk) for pk in at_table(session, 1, 1)[1:3])
     absent(session, away)
+    apart_pair_add(school=session.school, first=first, second=second)
     assert away.pk in at_table(session, 1, 1)  # the locked round could not follow
-    attendance_save(session=session, changes={away.pk: (PresenceData(absent=True), PresenceData())})
     plan = TablePlan.objects.get(session=session)
     plan_lock(plan=plan, version=plan.version, round_number=1, table=1, locked=False)
-    absent(session, away)
+    plan.refresh_from_db()
+    plan_generate(session=session, version=plan.version, seed=1)
     assert not Seat.objects.filter(round__plan__session=session, member=away).exists()
+    for table in {s.table_id for s in Seat.objects.filter(round__plan__session=session)}:
+        seated = set(Seat.objects.filter(table_id=table).values_list("member_id", flat=True))
+        assert not {first.pk, second.pk} <= seated
 
 
 def test_a_group_size_the_words_suggest_makes_the_plan(make_team, make_session):

@@ -440,3 +440,18 @@ def test_the_other_tables_fill_the_free_numbers_in_their_own_order():
     assert _table_order(tables, {frozenset([1, 2]): 3, frozenset([7, 8]): 1}) == [1, 3, 2, 0]
     # a number the round no longer has (fewer tables now): the table takes a free place
     assert _table_order(tables, {frozenset([1, 2]): 6, frozenset([3, 4]): 0}) == [1, 0, 2, 3]
+
+
+def test_unlocking_is_never_refused_and_keeps_the_count_until_the_plan_is_made_again(
+    make_team, make_session
+):
+    """Unlocking moves nobody: also while someone sits in a line they left, it is allowed (it is
+    the way out of a locked table that now breaks a rule) and the plan keeps its last count."""
+    *_, plan, _mover = moved_from_c_to_a(make_team, make_session, lock_their_table=True)
+    before = (stored(plan), dict(plan.report))
+    locked = PlanTable.objects.get(round__plan=plan, round__number=1, locked=True).number
+    plan_lock(plan=plan, version=plan.version, round_number=1, table=locked, locked=False)
+    plan.refresh_from_db()
+    assert (stored(plan), plan.report) == before
+    assert not PlanTable.objects.filter(round__plan=plan, locked=True).exists()
+    assert plan.changes.order_by("-version").first().kind == PlanChange.Kind.UNLOCK
