@@ -303,9 +303,19 @@ def member_erase(*, member: Member, by: User | None, now: datetime | None = None
         member.name_prefix = ""
         member.last_name = str(number)
         member.is_active = False
+        member.first_seen_at = None
         if others:
             member.user = _placeholder_user(member, number)
-        member.save(update_fields=["first_name", "name_prefix", "last_name", "is_active", "user"])
+        member.save(
+            update_fields=[
+                "first_name",
+                "name_prefix",
+                "last_name",
+                "is_active",
+                "first_seen_at",
+                "user",
+            ]
+        )
         # the administration's log of changes to this member names them as they were
         AdminLogEntry.objects.filter(
             content_type__app_label=Member._meta.app_label,

@@ -192,11 +192,12 @@ def test_erasure_anonymises_and_keeps_the_teams_history(story, steering):
     user = member.user
     before = school_overview(school=plenary.school, filters=OverviewFilter(year=plenary.year))
     seats = Seat.objects.filter(member=member).count()
+    Member.objects.filter(pk=member.pk).update(first_seen_at=timezone.now())
     result = member_erase(member=member, by=steering.user)
     member.refresh_from_db()
     user.refresh_from_db()
     assert (member.first_name, member.name_prefix, member.last_name) == ("Oud-teamlid", "", "1")
-    assert member.is_active is False
+    assert (member.is_active, member.first_seen_at) == (False, None)
     assert result.account_closed is True
     assert (user.is_active, user.has_usable_password(), user.name) == (False, False, "")
     assert user.email == f"erased-{user.pk}@erased.invalid"
