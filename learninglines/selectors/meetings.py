@@ -92,8 +92,12 @@ def meeting_list_for_school(*, school: School, year: SchoolYear) -> SchoolMeetin
 def meeting_list_for_member(*, member: Member) -> QuerySet[LineMeeting]:
     """Meetings of every line `member` was in on each meeting's own date (history kept)."""
     in_line = _memberships_on_meeting_date().filter(member=member)
+    # The lines the member was ever in first (the Exists then only checks the dates), so the
+    # database reads those lines' meetings by index instead of every school's meetings.
+    their_lines = LineMembership.objects.filter(member=member).values("line_id")
     return (
-        LineMeeting.objects.filter(Exists(in_line))
+        LineMeeting.objects.filter(line_id__in=their_lines)
+        .filter(Exists(in_line))
         .select_related("line")
         .order_by("date", "start_time", "pk")
     )

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from learninglines.models import Attendance, LearningLine, LineMembership, Member
@@ -97,11 +97,22 @@ def is_asked(*, questionnaire: Questionnaire, member: Member | None) -> bool:
     return _memberships(questionnaire).filter(member=member).exists()
 
 
+def _in_question_order(answers: QuerySet[Answer]) -> QuerySet[Answer]:
+    """Answers to prefetch, in question order. Not the model's ordering ("reflection" first):
+    that expands to the reflection's own ordering, joins the form and the member only to sort,
+    and makes PostgreSQL read every school's reflections."""
+    return answers.order_by("question__position", "question_id")
+
+
 def reflection_of(*, questionnaire: Questionnaire, member: Member) -> Reflection | None:
     """The member's own reflection with its answers (two queries), or None."""
     return (
         Reflection.objects.filter(questionnaire=questionnaire, member=member)
-        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("took_from")))
+        .prefetch_related(
+            Prefetch(
+                "answers", queryset=_in_question_order(Answer.objects.select_related("took_from"))
+            )
+        )
         .first()
     )
 
@@ -405,7 +416,9 @@ def questionnaire_results(
     every = list(
         Reflection.objects.filter(questionnaire=questionnaire, submitted_at__isnull=False)
         .select_related("member", "line")
-        .prefetch_related(Prefetch("answers", queryset=Answer.objects.only(*_ANSWER_FIELDS)))
+        .prefetch_related(
+            Prefetch("answers", queryset=_in_question_order(Answer.objects.only(*_ANSWER_FIELDS)))
+        )
     )
     reflections = [r for r in every if line is None or r.line_id == line.pk]
     line_by_pk = {item.pk: item for item in lines}
