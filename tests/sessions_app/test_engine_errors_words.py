@@ -118,6 +118,15 @@ def no_table_size_fits(make_team, make_session):
     return Case(make_session(), "generate/", {})
 
 
+def locked_plan(make_team, make_session):
+    """Lines of 3, 3 and 3, a plan, and its first table of round 1 locked."""
+    team = make_team([3, 3, 3])
+    session = make_session()
+    plan_generate(session=session, seed=0)
+    lock(session, 1, 1)
+    return team, session
+
+
 def locked_table_no_longer_fits(make_team, make_session):
     make_team([4, 4, 4, 4])
     session = make_session()
@@ -128,30 +137,21 @@ def locked_table_no_longer_fits(make_team, make_session):
 
 
 def locked_table_seats_a_leaver(make_team, make_session):
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     leaver = next(m for m in team.everyone if m.pk == at_table(session, 1, 1)[0])
     member_set_active(member=leaver, active=False)
     return Case(session, "generate/", {"version": version_of(session)})
 
 
 def locked_table_seats_an_absentee(make_team, make_session):
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     away = next(m for m in team.everyone if m.pk == at_table(session, 1, 1)[0])
     absent(session, away)
     return Case(session, "generate/", {"version": version_of(session)})
 
 
 def locked_table_seats_a_pair_kept_apart(make_team, make_session):
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     first, second = (m for m in team.everyone if m.pk in at_table(session, 1, 1)[:2])
     apart_pair_add(school=session.school, first=first, second=second)
     return Case(session, "generate/", {"version": version_of(session)})
@@ -184,19 +184,13 @@ def a_leaver_then_a_swap(make_team, make_session):
 
 
 def unlock_an_absentee(make_team, make_session):
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     absent(session, member(team, at_table(session, 1, 1)[0]))
     return Case(session, "lock/", {"version": version_of(session), "round": 1, "table": 1})
 
 
 def replan_an_absentee(make_team, make_session):
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     absent(session, member(team, at_table(session, 1, 1)[0]))
     return Case(session, "rounds/1/repair/", {"version": version_of(session)})
 
@@ -237,10 +231,7 @@ def a_swap_that_joins_a_pair(make_team, make_session):
 
 
 def swap_beside_a_locked_pair(make_team, make_session):
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     first, second = (member(team, pk) for pk in at_table(session, 1, 1)[:2])
     apart_pair_add(school=session.school, first=first, second=second)
     a, b = at_table(session, 2, 1)[0], at_table(session, 2, 2)[0]
@@ -248,10 +239,7 @@ def swap_beside_a_locked_pair(make_team, make_session):
 
 
 def unlock_a_locked_pair(make_team, make_session):
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     first, second = (member(team, pk) for pk in at_table(session, 1, 1)[:2])
     apart_pair_add(school=session.school, first=first, second=second)
     return Case(session, "lock/", {"version": version_of(session), "round": 1, "table": 1})
@@ -481,10 +469,7 @@ def test_the_refusal_is_said_in_words_and_saves_nothing(
 def test_the_way_out_of_an_absentee_or_a_pair_at_a_locked_table_works(make_team, make_session):
     """What locked_absent and locked_apart tell the steering group to do: unlock the table
     (never refused: it moves nobody), then make the plan again."""
-    team = make_team([3, 3, 3])
-    session = make_session()
-    plan_generate(session=session, seed=0)
-    lock(session, 1, 1)
+    team, session = locked_plan(make_team, make_session)
     away = member(team, at_table(session, 1, 1)[0])
     first, second = (member(team, pk) for pk in at_table(session, 1, 1)[1:3])
     absent(session, away)
