@@ -185,7 +185,8 @@ def clock_act(
     "next" and "previous" go to the neighbouring assignment with its full time, still running
     when the clock was running. `at` is the assignment the pressing screen showed: when the
     clock is elsewhere by now (a second laptop pressed "next" at the same moment) nothing
-    changes, so two presses never skip an assignment.
+    changes, so two presses never skip an assignment; the same for "reset". "start" and "pause"
+    act on whatever assignment runs: whoever presses wants the room going or stopped.
     """
     if action not in CLOCK_ACTIONS:
         raise ValidationError(_("Unknown action for the clock."))
@@ -198,7 +199,7 @@ def clock_act(
     with transaction.atomic():
         clock, _created = SessionClock.objects.select_for_update().get_or_create(session=session)
         clock.position = max(1, min(clock.position, len(assignments)))
-        if at is not None and at != clock.position:
+        if at is not None and at != clock.position and action not in ("start", "pause"):
             raise ValidationError(
                 _(
                     "Someone else moved the clock in the meantime. Here is where it is now; "

@@ -72,6 +72,23 @@ def test_two_laptops_pressing_next_at_once_move_one_assignment(client, people, p
     assert SessionClock.objects.get(session=plenary.session).position == 3
 
 
+def test_pause_and_start_from_an_outdated_screen_act_on_what_runs_now(client, people, plenary):
+    """Whoever presses Pause wants the room stopped, whichever assignment their screen showed;
+    Reset, like Next, asks the screen to be current first."""
+    steering = as_user(client, people["steering"])
+    steering.post(plenary.url("session-clock"), {"action": "start", "at": "1"})
+    steering.post(plenary.url("session-clock"), {"action": "next", "at": "1"})
+    steering.post(plenary.url("session-clock"), {"action": "pause", "at": "1"})
+    clock = SessionClock.objects.get(session=plenary.session)
+    assert (clock.position, clock.running) == (2, False)
+    steering.post(plenary.url("session-clock"), {"action": "start", "at": "1"})
+    clock.refresh_from_db()
+    assert (clock.position, clock.running) == (2, True)
+    steering.post(plenary.url("session-clock"), {"action": "reset", "at": "1"})
+    clock.refresh_from_db()
+    assert (clock.position, clock.running) == (2, True)  # refused: the screen showed 1
+
+
 @pytest.mark.parametrize("at", ["", "x", "²", "9" * 5000, "-1"])
 def test_a_press_without_a_readable_position_is_made_as_before(client, people, plenary, at):
     steering = as_user(client, people["steering"])
