@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from learninglines.models import Attendance, LearningLine, LineMeeting, OutgoingMail, School
 from learninglines.selectors.meetings import meeting_members_on_date
-from learninglines.services.outbox import mail_queue_from_template
+from learninglines.services.outbox import mail_queue_from_template, one_line
 
 MEETING_FIELDS = ("date", "start_time", "end_time", "place", "topic", "agenda")
 
@@ -67,8 +67,8 @@ def meeting_create(
         date=date,
         start_time=start_time,
         end_time=end_time,
-        topic=topic.strip(),
-        place=place.strip(),
+        topic=one_line(topic),
+        place=one_line(place),
         agenda=agenda.strip(),
     )
     meeting.full_clean()
@@ -89,6 +89,8 @@ def meeting_update(*, meeting: LineMeeting, **fields) -> LineMeeting:
     if new_date != meeting.date:
         _check_line_and_date(meeting.line, new_date)
     for name, value in fields.items():
+        if name in ("topic", "place"):
+            value = one_line(value)
         setattr(meeting, name, value.strip() if isinstance(value, str) else value)
     changed = list(fields)
     with transaction.atomic():

@@ -29,6 +29,29 @@ logger = logging.getLogger(__name__)
 MAIL_MAX_ATTEMPTS = 5
 # Sent mail is kept a while for support questions ("did the invitation go out?"), then pruned.
 OUTBOX_KEEP_DAYS = 30
+SUBJECT_MAX = 200  # OutgoingMail.subject
+# Every mail is made by the app, none by a person: auto-replies (out of office) stay away.
+AUTOMATIC_HEADERS = {
+    "Auto-Submitted": "auto-generated",
+    "X-Auto-Response-Suppress": "OOF, AutoReply",
+}
+
+
+def one_line(text: str) -> str:
+    """A one-line field as one line: line breaks (a crafted POST) and runs of spaces become one
+    space, so a topic or title never breaks a sentence of a mail or its subject."""
+    return " ".join(text.split())
+
+
+def _subject(text: str) -> str:
+    """One line (a header with a line break is refused when sending), cut between words."""
+    subject = one_line(text)
+    if len(subject) <= SUBJECT_MAX:
+        return subject
+    cut = subject[: SUBJECT_MAX - 1]
+    if subject[SUBJECT_MAX - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:(") + "…"
 
 
 def mail_queue(
@@ -51,7 +74,7 @@ def mail_queue(
     """
     mail = OutgoingMail.objects.create(
         to=to,
-        subject=subject[:200],
+        subject=_subject(subject),
         body=body,
         kind=kind,
         user=user,
@@ -84,7 +107,8 @@ def mail_queue_from_template(
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}_body.txt", context)
-    return mail_queue(to=to, subject=" ".join(subject.split()), body=body, **mail_fields)
+    # no blank line after the last sentence (templates end with a line break of their own)
+    return mail_queue(to=to, subject=subject, body=body.strip() + "\n", **mail_fields)
 
 
 def _personal_body(mail: OutgoingMail) -> str:
@@ -157,6 +181,7 @@ def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None)
                     body=_personal_body(mail),
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     to=[mail.to],
+                    headers=AUTOMATIC_HEADERS,
                     connection=connection,
                 ).send()
             except Exception as exc:  # any transport error: record it and try again later

@@ -258,6 +258,11 @@ def magic_link_send(
     return link
 
 
+def _greeting_name(user: User) -> str:
+    member = user.memberships.filter(is_active=True).order_by("pk").first()
+    return member.first_name if member else user.name
+
+
 def _password_reset_send(*, user: User, language: str, now: datetime) -> bool:
     with transaction.atomic():
         _lock_user(user)
@@ -268,7 +273,7 @@ def _password_reset_send(*, user: User, language: str, now: datetime) -> bool:
         mail_queue_from_template(
             to=user.email,
             template="registration/password_reset",
-            context={"url": PERSONAL_LINK_PLACEHOLDER},
+            context={"url": PERSONAL_LINK_PLACEHOLDER, "greeting_name": _greeting_name(user)},
             language=language,
             kind=kind,
             user=user,

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from learninglines.models import LearningLine, Member, SchoolYear
 from learninglines.services.journal import log_entry_put_from_source
-from learninglines.services.outbox import mail_send_after_response
+from learninglines.services.outbox import mail_send_after_response, one_line
 from sessions_app.models import (
     MAX_INVITEES,
     MAX_MOMENTS,
@@ -177,7 +177,7 @@ def exchange_start(
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = initiator.school.years.filter(start__lte=today, end__gte=today).first()
-    topic = topic.strip()
+    topic = one_line(topic)
     errors = {}
     if not topic:
         errors["topic"] = [_("Say what you want to exchange about.")]
@@ -456,7 +456,7 @@ def exchange_cancel(
                 _("You have not answered the invitation yet: decline it if you cannot come.")
             )
         exchange.status = PeerExchange.Status.CANCELLED
-        exchange.cancel_note = note.strip()[:300]
+        exchange.cancel_note = one_line(note)[:300]
         exchange.updated_at = now
         exchange.save(update_fields=["status", "cancel_note", "updated_at"])
         ids = _mail(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from learninglines.models import School, SchoolYear
 from learninglines.services.lines import cycle_start_new
+from learninglines.services.outbox import one_line
 from sessions_app.models import PlenarySession, Questionnaire, Seat, TablePlan
 from sessions_app.selectors.sessions import session_presence
 from sessions_app.services.day import session_announce_moved
@@ -56,11 +57,11 @@ def session_create(
         session = PlenarySession(
             school=school,
             year=_year_for(school, date),
-            title=title.strip(),
+            title=one_line(title),
             date=date,
             start_time=start_time,
             end_time=end_time,
-            place=place.strip(),
+            place=one_line(place),
             group_size=group_size,
             created_by=by,
         )
@@ -92,7 +93,7 @@ def session_update(*, session: PlenarySession, **fields) -> int:
     if unknown:
         raise TypeError(f"Unknown session fields: {sorted(unknown)}")
     _check_changeable(session)
-    fields = {name: v.strip() if isinstance(v, str) else v for name, v in fields.items()}
+    fields = {name: one_line(v) if isinstance(v, str) else v for name, v in fields.items()}
     moved = session.status == PlenarySession.Status.PUBLISHED and any(
         name in fields and fields[name] != getattr(session, name) for name in MOMENT_FIELDS
     )

@@ -126,7 +126,7 @@ def test_the_old_address_is_told_when_the_school_changes_it(client, people, scho
     assert mail.subject == f"Je adres bij {school.name} is gewijzigd"
     body = " ".join(mail.body.split())
     assert (
-        f"{steering.display_name} heeft je e-mailadres in Brengen & Halen bij {school.name} "
+        f"{steering.get_full_name()} heeft je e-mailadres in Brengen & Halen bij {school.name} "
         f"gewijzigd van {old} naar noor.nieuw@example.org." in body
     )
     assert "wie het nieuwe adres heeft, kan als jij inloggen" in body
