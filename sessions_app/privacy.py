@@ -72,7 +72,11 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
         "question", "reflection__questionnaire", "took_from"
     )
     if not own:
-        answers = answers.filter(question__privacy=Question.Privacy.NAMED)
+        # what the steering group may read anyway: named answers once submitted (a draft is
+        # the member's own until they send it)
+        answers = answers.filter(
+            question__privacy=Question.Privacy.NAMED, reflection__submitted_at__isnull=False
+        )
     sections[_("Reflection answers")] = [
         {
             _("reflection form"): answer.reflection.questionnaire.title,

@@ -34,7 +34,7 @@ from learninglines.models import (
     Member,
 )
 from learninglines.services.journal import log_entry_put_from_source
-from learninglines.services.outbox import mail_send_after_response
+from learninglines.services.outbox import mail_send_after_response, one_line
 from sessions_app.models import (
     SCALE,
     Answer,
@@ -309,7 +309,7 @@ def questionnaire_update(
                     )
                 }
             )
-        questionnaire.title = title.strip()
+        questionnaire.title = one_line(title)  # it goes into reminder mails
         questionnaire.intro = intro.strip()
         questionnaire.opens_at = opens_at
         questionnaire.closes_at = closes_at

@@ -132,6 +132,25 @@ def test_session_mails_read_title_and_place_as_one_line_in_english(anker, mailou
     assert "[[personal-link]]" not in mail.body
 
 
+def test_a_reflection_form_title_with_a_line_break_is_stored_on_one_line(anker):
+    """It goes into the reminder's sentence and subject."""
+    from sessions_app.models import Questionnaire
+    from sessions_app.services.reflections import questionnaire_update
+
+    plenary = plenary_of(anker, [_member(anker, f"P{number}") for number in range(9)])
+    form = Questionnaire.objects.get(session=plenary.session)
+    questionnaire_update(
+        questionnaire=form,
+        title="Terugblik\r\nop  de middag",
+        intro="",
+        opens_at=None,
+        closes_at=None,
+        open_at_reflection=True,
+    )
+    form.refresh_from_db()
+    assert form.title == "Terugblik op de middag"
+
+
 def test_exchange_topic_and_cancel_note_with_line_breaks_read_as_one_line(anker, mailoutbox):
     school_year_ensure_current(school=anker)
     obrien = _member(anker, "Siobhán", "O'Brien", email="siobhan@anker.example")
