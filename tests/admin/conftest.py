@@ -1,6 +1,7 @@
 """Staff with and without a second factor, for the admin's tests."""
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,3 +36,13 @@ def staff_device(staff_user):
     StaticToken.objects.create(device=backup, token="abcd2345")
     StaticToken.objects.create(device=backup, token="efgh6723")
     return device
+
+
+@pytest.fixture
+def admin_client(client, staff_user, staff_device):
+    """A client signed in as staff with a verified second factor."""
+    client.force_login(staff_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = staff_device.persistent_id
+    session.save()
+    return client

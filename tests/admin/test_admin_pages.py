@@ -6,7 +6,6 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.forms import SplitDateTimeWidget
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,16 +14,6 @@ from tests.admin.conftest import STAFF_PASSWORD
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, staff_user, staff_device):
-    """A client signed in as staff with a verified second factor."""
-    client.force_login(staff_user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = staff_device.persistent_id
-    session.save()
-    return client
 
 
 def test_admin_carries_the_product_name_and_greets_by_name(admin_client):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from learninglines.models import MagicLink, Member, OutgoingMail
 from learninglines.services.outbox import mail_queue
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.django_db
 LIST = "/admin/learninglines/outgoingmail/"
 TOPIC = "Vraagkaarten bij het voorlezen"
 ERROR = "SMTPRecipientsRefused: {'%s': (550, b'5.1.1 <%s>: no such mailbox')}"
-
-
-@pytest.fixture
-def admin_client(client, staff_user, staff_device):
-    client.force_login(staff_user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = staff_device.persistent_id
-    session.save()
-    return client
 
 
 @dataclass

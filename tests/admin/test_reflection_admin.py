@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib import admin
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from sessions_app.models import Answer, Question, Questionnaire, Reflection
 from sessions_app.services.reflections import AnswerData, questionnaire_open, reflection_submit
@@ -14,15 +13,6 @@ from tests.sessions_app.plenary import plenary_of
 pytestmark = pytest.mark.django_db
 
 SECRET = "Mijn geheime antwoord over Lezen"
-
-
-@pytest.fixture
-def admin_client(client, staff_user, staff_device):
-    client.force_login(staff_user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = staff_device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture
