@@ -121,6 +121,20 @@ class Meet:
         raise AssertionError("the other thread never came")
 
 
+def meet_after(monkeypatch, owner, name: str) -> Meet:
+    """Make `owner.name` wait, after it ran, until both threads have run it."""
+    meet = Meet()
+    original = getattr(owner, name)
+
+    def run_then_meet(*args, **kwargs):
+        result = original(*args, **kwargs)
+        meet.wait()
+        return result
+
+    monkeypatch.setattr(owner, name, run_then_meet)
+    return meet
+
+
 def _said(client: Client, response) -> list[str]:
     """What the page a POST redirected to tells `client`. Read after the threads are done:
     the test client collects the context of every template rendered meanwhile, in any thread."""
@@ -152,15 +166,8 @@ def test_two_saves_of_one_members_attendance_keep_the_first_and_tell_the_second(
     team = make_team([3, 3, 3])
     session = make_session()
     member = team.members["A"][0]
-    meet = Meet()
-    read = attendance_service.session_presence
-
-    def read_then_meet(**kwargs):
-        presence = read(**kwargs)
-        meet.wait()  # both have read who is there before either writes
-        return presence
-
-    monkeypatch.setattr(attendance_service, "session_presence", read_then_meet)
+    # both have read who is there before either writes
+    meet_after(monkeypatch, attendance_service, "session_presence")
     absent, late = PresenceData(absent=True), PresenceData(first_round=2)
     results = together(
         lambda: attendance_save(session=session, changes={member.pk: (PresenceData(), absent)}),
@@ -443,15 +450,8 @@ def test_a_staff_import_confirmed_twice_imports_once_and_says_so(steering, monke
         mapping=staff_import.mapping,
         by=steering.user,
     ).fingerprint
-    meet = Meet()
-    preview = imports_service.staff_import_preview
-
-    def preview_then_meet(**kwargs):
-        result = preview(**kwargs)
-        meet.wait()  # both confirmations have read the file before either writes
-        return result
-
-    monkeypatch.setattr(imports_service, "staff_import_preview", preview_then_meet)
+    # both confirmations have read the file before either writes
+    meet_after(monkeypatch, imports_service, "staff_import_preview")
     url = f"/s/de-regenboog/team/import/{staff_import.pk}/confirm/"
     clients = _clients(steering.user)
     responses = together(*(lambda c=c: c.post(url, {"fingerprint": fingerprint}) for c in clients))
