@@ -81,6 +81,7 @@ def _check_changeable(session: PlenarySession) -> None:
 
 # What teachers were told in the published plan's mail: a change to one of these tells them again.
 MOMENT_FIELDS = ("date", "start_time", "end_time", "place")
+CALENDAR_FIELDS = ("title", *MOMENT_FIELDS)  # what a calendar event of the session shows
 
 
 def session_update(*, session: PlenarySession, **fields) -> int:
@@ -100,7 +101,10 @@ def session_update(*, session: PlenarySession, **fields) -> int:
     with transaction.atomic():
         if "date" in fields and fields["date"] != session.date:
             session.year = _year_for(session.school, fields["date"])
-        if any(getattr(session, name) != value for name, value in fields.items()):
+        if any(
+            name in CALENDAR_FIELDS and getattr(session, name) != value
+            for name, value in fields.items()
+        ):
             session.revision += 1  # calendars take the change over
         for name, value in fields.items():
             setattr(session, name, value)

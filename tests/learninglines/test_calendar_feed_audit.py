@@ -293,6 +293,7 @@ def test_a_moved_meeting_or_session_raises_its_sequence_and_a_note_does_not(
         status=PlenarySession.Status.PUBLISHED,
     )
     session_update(session=session, start_time=time(14))
+    session_update(session=session, group_size=5)  # not in the calendar
     client.force_login(teacher.user)
     download = client.get(
         reverse("sessions_app:session-ics", kwargs={"school_slug": school.slug, "pk": session.pk})
