@@ -731,11 +731,14 @@ def _release(data: EngineInput, rounds_ids, flags, plan: TablePlan, rounds: list
 def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=None):
     """Re-plan one round for late arrivals and leavers: only the tables they affect change.
 
-    Someone who left the team or their line since the plan was made is taken off the other
-    rounds as well: a plan that seats someone in no line cannot be counted, so it would refuse
-    every later change. Someone who moved to another line is seated in it in every round.
+    The other rounds follow wherever the plan could not be counted otherwise: someone who left
+    the team or their line since the plan was made is taken off them (a plan that seats someone
+    in no line refuses every later change), someone who moved to another line is seated in it,
+    and someone present without a seat there gets one (a newcomer added to a line after the plan
+    was made lacks a seat in every round). Those rounds are in `details["also"]` (numbers).
     """
     data = engine_input(session=plan.session)
+    details: dict = {"round": round_number}
 
     def edit(rounds_ids, flags, moved):
         r = round_number - 1
@@ -745,7 +748,14 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
             r not in _rounds_with_leavers(data, rounds_ids, moved)
         ):
             raise ValidationError(_("Everyone in this round already sits as they are present."))
-        others = [i for i in _rounds_with_leavers(data, rounds_ids, moved) if i != r]
+        leavers = set(_rounds_with_leavers(data, rounds_ids, moved))
+        others = [
+            i
+            for i in range(len(rounds_ids))
+            if i != r and (i in leavers or _presence_changes(data, rounds_ids[i], i + 1)[0])
+        ]
+        if others:
+            details["also"] = [i + 1 for i in others]
         return _release(data, rounds_ids, flags, plan, [r, *others], moved)
 
     return _change(
@@ -753,7 +763,7 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
         version=version,
         by=by,
         kind=PlanChange.Kind.REPAIR,
-        details={"round": round_number},
+        details=details,
         edit=edit,
         data=data,
     )

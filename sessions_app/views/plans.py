@@ -268,9 +268,24 @@ def plan_repair_view(request: HttpRequest, pk: int, number: int) -> HttpResponse
         lambda plan, version: plan_repair_round(
             plan=plan, version=version, round_number=number, by=request.user
         ),
-        _("Round %(number)s is re-planned.") % {"number": number},
+        lambda result: _repaired(number, result.details.get("also", [])),
         f"round-{number}",
     )
+
+
+def _repaired(number: int, also: list[int]) -> str:
+    """The message after "re-plan this round", naming the other rounds that changed with it."""
+    said = _("Round %(number)s is re-planned.") % {"number": number}
+    if not also:
+        return said
+    others = ngettext(
+        "Round %(rounds)s changed too, for whoever joined, arrived or left since the plan was "
+        "made.",
+        "Rounds %(rounds)s changed too, for whoever joined, arrived or left since the plan was "
+        "made.",
+        len(also),
+    ) % {"rounds": ", ".join(str(n) for n in also)}
+    return f"{said} {others}"
 
 
 @require_POST

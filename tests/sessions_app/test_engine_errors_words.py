@@ -207,11 +207,6 @@ def a_newcomer_then_a_swap(make_team, make_session):
     return Case(session, "change/", swap_form(session, 2, first, second))
 
 
-def replan_a_newcomer(make_team, make_session):
-    case = a_newcomer_then_a_swap(make_team, make_session)
-    return Case(case.session, "rounds/1/repair/", {"version": version_of(case.session)})
-
-
 def a_move_that_unbalances(make_team, make_session):
     make_team([4, 4, 4, 4])
     session = make_session()
@@ -418,12 +413,6 @@ CASES = [
         "plan_member_missing",
         "Nieuw Lid heeft in ronde 1 nog geen plek. Deel opnieuw in, dan krijgt iedereen een plek.",
         "Nieuw Lid has no seat in round 1 yet. Make the plan again to give everyone a seat.",
-    ),
-    (
-        replan_a_newcomer,
-        "plan_member_missing",
-        "Nieuw Lid heeft in ronde 2 nog geen plek. Deel opnieuw in, dan krijgt iedereen een plek.",
-        "Nieuw Lid has no seat in round 2 yet. Make the plan again to give everyone a seat.",
     ),
     (
         a_move_that_unbalances,

@@ -455,3 +455,67 @@ def test_unlocking_is_never_refused_and_keeps_the_count_until_the_plan_is_made_a
     assert (stored(plan), plan.report) == before
     assert not PlanTable.objects.filter(round__plan=plan, locked=True).exists()
     assert plan.changes.order_by("-version").first().kind == PlanChange.Kind.UNLOCK
+
+
+# --- 4. a newcomer added to a line after the plan was made --------------------------------------
+
+
+def test_re_planning_a_round_seats_a_newcomer_in_every_round(
+    client, make_team, make_session, steering
+):
+    """A newcomer lacks a seat in every round, so re-planning one round seats them in each: the
+    plan could not be counted with them seated in one round only, and was refused."""
+    from tests.factories import MemberFactory
+
+    team = make_team([3, 3, 3])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    before = stored(plan)
+    newcomer = MemberFactory(school=session.school, first_name="Nieuw", last_name="Lid")
+    membership_move(member=newcomer, line=team.lines[0], start=team.year.start)
+    client.force_login(steering.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/s/de-regenboog/sessions/{session.pk}/plan/"
+
+    response = client.post(f"{url}rounds/1/repair/", {"version": plan.version}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Round 1 is re-planned. Round 2 changed too, for whoever joined, arrived or left since "
+        "the plan was made."
+    ]
+    assert seat_letters(plan, newcomer) == ["A", "A"]
+    after = stored(plan)
+    for number, (old, new) in enumerate(zip(before, after, strict=True), start=1):
+        # the newcomer joins one table of each round; the other tables stay as they were
+        joined = [t for t in new if newcomer.pk in t]
+        assert len(joined) == 1, number
+        assert sorted(t for t in new if newcomer.pk not in t) == sorted(
+            t for t in old if sorted([*t, newcomer.pk]) != joined[0]
+        )
+    change = PlanChange.objects.filter(plan=plan).latest("version")
+    assert (change.kind, change.details) == (PlanChange.Kind.REPAIR, {"round": 1, "also": [2]})
+
+
+def test_re_planning_a_round_for_its_own_late_arrival_leaves_the_other_rounds(
+    client, make_team, make_session, steering
+):
+    team = make_team([3, 3, 3])
+    session = make_session()
+    late = team.members["B"][1]
+    attendance_save(
+        session=session,
+        changes={late.pk: (PresenceData(), PresenceData(absent=False, first_round=2))},
+    )
+    plan = plan_generate(session=session, seed=0)
+    # the attendance page would seat them at once; a change straight in the database does not
+    Seat.objects.filter(round__plan=plan, member=late).delete()
+    before = stored(plan)
+    client.force_login(steering.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/s/de-regenboog/sessions/{session.pk}/plan/"
+
+    response = client.post(f"{url}rounds/2/repair/", {"version": plan.version}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["Round 2 is re-planned."]
+    assert stored(plan)[0] == before[0]
+    assert seat_letters(plan, late) == ["B"]
