@@ -48,23 +48,26 @@ class CalendarItem:
     modified: datetime | None = None
 
 
-EventSource = Callable[[Member], Iterable[CalendarItem]]
+EventSource = Callable[[Member, date], Iterable[CalendarItem]]
 _SOURCES: list[EventSource] = []
 
 
 def register_event_source(source: EventSource) -> None:
-    """Add `source(member) -> CalendarItem...` to every personal feed (once per source)."""
+    """Add `source(member, since) -> CalendarItem...` (the member's events on `since` or later)
+    to every personal feed (once per source)."""
     if source not in _SOURCES:
         _SOURCES.append(source)
 
 
-def extra_events(member: Member, *, language: str | None = None) -> list[CalendarItem]:
-    """Every registered source's events for `member`, in `language` (default: the school's).
+def extra_events(member: Member, *, since: date, language: str | None = None) -> list[CalendarItem]:
+    """Every registered source's events for `member` on `since` or later, in `language`
+    (default: the school's).
 
-    The feed speaks the school's language; a page lists them in the reader's.
+    The feed speaks the school's language and starts on `feed_since`; a page lists them in the
+    reader's.
     """
     with translation.override(language or member.school.language):
-        return [item for source in _SOURCES for item in source(member)]
+        return [item for source in _SOURCES for item in source(member, since)]
 
 
 def local_to_utc(day: date, moment: time) -> datetime:

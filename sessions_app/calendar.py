@@ -9,13 +9,13 @@ in UTC; the calendar app shows local time.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 
-from learninglines.calendar import PRODUCT_ID, CalendarItem, item_event
+from learninglines.calendar import PRODUCT_ID, CalendarItem, item_event, local_to_utc
 from learninglines.models import Member
 from learninglines.services.links import site_url
 from sessions_app.models import ExchangeParticipant, PeerExchange, PlenarySession
@@ -45,11 +45,13 @@ def session_item(session: PlenarySession) -> CalendarItem:
     )
 
 
-def member_session_items(member: Member) -> list[CalendarItem]:
-    """The member's school's published and held sessions of the years they were in a line."""
+def member_session_items(member: Member, since: date) -> list[CalendarItem]:
+    """The member's school's published and held sessions of the years they were in a line, on
+    `since` or later."""
     sessions = (
         PlenarySession.objects.filter(school_id=member.school_id, status__in=VISIBLE)
         .filter(year__lines__memberships__member=member)
+        .filter(date__gte=since)
         .select_related("school")
         .distinct()
         .order_by("date", "start_time")
@@ -82,13 +84,14 @@ def exchange_item(exchange: PeerExchange) -> CalendarItem:
     )
 
 
-def member_exchange_items(member: Member) -> list[CalendarItem]:
-    """The member's agreed and held small exchanges with a moment, where they are still in."""
+def member_exchange_items(member: Member, since: date) -> list[CalendarItem]:
+    """The member's agreed and held small exchanges with a moment on `since` or later (local
+    time), where they are still in."""
     participants = (
         ExchangeParticipant.objects.filter(
             member=member,
             exchange__status__in=(PeerExchange.Status.AGREED, PeerExchange.Status.HELD),
-            exchange__starts_at__isnull=False,
+            exchange__starts_at__gte=local_to_utc(since, time(0, 0)),
         )
         .exclude(response=ExchangeParticipant.Response.DECLINED)
         .select_related("exchange__school")

@@ -109,11 +109,19 @@ def meeting_next_for_member(*, member: Member, today: date | None = None) -> Lin
     return meeting_list_for_member(member=member).filter(date__gte=today).first()
 
 
-def meeting_list_for_feed(*, member: Member, today: date | None = None) -> list[LineMeeting]:
-    """The member's meetings of this school year and later, for the calendar feed."""
+def feed_since(*, school: School, today: date | None = None) -> date:
+    """The first day a calendar feed holds: the start of the current school year (as the
+    school set it, else as the calendar has it). So a feed does not grow year after year; the
+    other apps' events (sessions, small exchanges) use the same day."""
     today = today or timezone.localdate()
-    year = SchoolYear.objects.current(member.school, today)
-    since = year.start if year is not None else default_school_year_bounds(today)[0]
+    year = SchoolYear.objects.current(school, today)
+    return year.start if year is not None else default_school_year_bounds(today)[0]
+
+
+def meeting_list_for_feed(*, member: Member, since: date | None = None) -> list[LineMeeting]:
+    """The member's meetings on `since` or later (default `feed_since`: this school year's and
+    later), for the calendar feed."""
+    since = since or feed_since(school=member.school)
     return list(meeting_list_for_member(member=member).filter(date__gte=since))
 
 

@@ -30,7 +30,7 @@ from learninglines.selectors.journal import (
     log_entry_list_for_author,
     log_entry_list_shared_with,
 )
-from learninglines.selectors.meetings import meeting_list_for_feed
+from learninglines.selectors.meetings import feed_since, meeting_list_for_feed
 from learninglines.services.journal import (
     LOG_FIELDS,
     calendar_feed_get_or_create,
@@ -62,13 +62,17 @@ def log_list_view(request: HttpRequest) -> HttpResponse:
     member = request.access.member
     mine = Paginator(log_entry_list_for_author(author=member), ENTRIES_PER_PAGE)
     shared = Paginator(log_entry_list_shared_with(member=member), ENTRIES_PER_PAGE)
+    shared_page = shared.get_page(request.GET.get("shared_page"))
     return render(
         request,
         "learninglines/journal/log_list.html",
         {
             "mine": mine.get_page(request.GET.get("page")),
-            "shared": shared.get_page(request.GET.get("shared_page")),
+            "shared": shared_page,
             "line": current_line(member),
+            # an empty "shared with you" list does not ask someone who already shares to start
+            "shares_own": not shared_page.object_list
+            and LogEntry.objects.filter(author=member, sharing=LogEntry.Sharing.LINE).exists(),
         },
     )
 
@@ -187,13 +191,11 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             m.end_time,
             m.line.name,
         )
-        for m in meeting_list_for_feed(member=member, today=today)
-        if m.date >= today
+        for m in meeting_list_for_feed(member=member, since=today)
     ]
     upcoming += [
         Upcoming(item.summary, item.url, item.day, item.start, item.end, item.location)
-        for item in extra_events(member, language=request.LANGUAGE_CODE)
-        if item.day >= today
+        for item in extra_events(member, since=today, language=request.LANGUAGE_CODE)
     ]
     upcoming.sort(key=lambda item: (item.day, item.start, item.summary))
     return render(
@@ -241,11 +243,12 @@ def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar")
     member = feed.member
     here = member.is_active
+    since = feed_since(school=member.school) if here else None
     response = HttpResponse(
         calendar_build(
             member=member,
-            meetings=meeting_list_for_feed(member=member) if here else [],
-            items=extra_events(member) if here else [],
+            meetings=meeting_list_for_feed(member=member, since=since) if here else [],
+            items=extra_events(member, since=since) if here else [],
         ),
         content_type="text/calendar; charset=utf-8",
     )

@@ -260,7 +260,7 @@ def test_calendar_page_lists_other_apps_events_in_the_readers_language(
 ):
     # Another app's event (a small exchange: "Uitwisseling: ..."): the feed speaks the
     # school's language, the page lists it in the language the reader chose.
-    def source(member):
+    def source(member, since):
         return [
             CalendarItem(
                 uid_key="other-app-1",
