@@ -7,7 +7,7 @@ taken from a browser; pages only count down from what the server said.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
@@ -108,6 +108,17 @@ def clock_remaining(clock: SessionClock | None, assignment: Assignment | None, n
     if clock.paused_remaining is not None:
         return min(clock.paused_remaining, full)
     return full
+
+
+# A session's day runs on into the night after it: an evening session that overruns midnight
+# stays live on teachers' phones until this hour of the next morning.
+NIGHT_HOURS = 4
+
+
+def session_today(now: datetime | None = None) -> date:
+    """The day a running session counts as today: the local date, except that the first
+    `NIGHT_HOURS` after midnight still belong to the day before."""
+    return (timezone.localtime(now or timezone.now()) - timedelta(hours=NIGHT_HOURS)).date()
 
 
 def clock_state(

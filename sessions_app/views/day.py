@@ -27,7 +27,7 @@ from learninglines.services.links import magic_link_url, site_url
 from learninglines.services.signin import magic_link_for_door, may_use_magic_links
 from sessions_app.calendar import session_ics
 from sessions_app.models import PlenarySession, Questionnaire, Reflection
-from sessions_app.selectors.day import clock_state, my_day, round_view
+from sessions_app.selectors.day import clock_state, my_day, round_view, session_today
 from sessions_app.selectors.plans import plan_get, plan_rounds_view
 from sessions_app.selectors.reflections import is_asked
 from sessions_app.selectors.sessions import program_rounds, session_get, session_presence
@@ -38,7 +38,7 @@ from sessions_app.services.day import (
     session_announce_change,
     session_publish,
 )
-from sessions_app.services.sessions import session_hold
+from sessions_app.services.sessions import session_hold, session_hold_check
 
 
 def _qr_svg(url: str) -> str:
@@ -58,9 +58,10 @@ def _qr_svg(url: str) -> str:
 def my_session_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A teacher's page: their table, the colleagues there, the assignment and time left."""
     session = session_get(school=request.school, pk=pk)
-    today = timezone.localdate()
-    # Phones follow the projector's clock on the session's day only: trying out the projector
-    # ahead of time must not show a running assignment or hide a round on teachers' phones.
+    today = session_today()
+    # Phones follow the projector's clock on the session's day only (into the night after it,
+    # for an evening session that overruns midnight): trying out the projector ahead of time
+    # must not show a running assignment or hide a round on teachers' phones.
     on_the_day = session.date == today
     state = clock_state(session=session, follow=on_the_day)
     member = request.access.member
@@ -288,6 +289,12 @@ def hold_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, text % {"day": formats.date_format(started, "j F Y")})
         return redirect(session)
+    try:
+        session_hold_check(session=session, today=timezone.localdate())
+    except ValidationError as error:
+        refusal = " ".join(error.messages)
+    else:
+        refusal = ""
     presence = session_presence(session=session)
     plan = plan_get(session=session)
     rounds = plan_rounds_view(plan=plan) if plan else []
@@ -298,6 +305,7 @@ def hold_view(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "presence": presence,
             "seated": [(r.number, len(r.seated)) for r in rounds],
+            "refusal": refusal,
         },
     )
 

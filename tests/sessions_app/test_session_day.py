@@ -385,6 +385,18 @@ def test_after_publishing_the_teacher_sees_exactly_their_own_table_and_colleague
     assert html.escape(first.instructions) in page
 
 
+def test_the_teachers_page_leads_back_to_the_school_like_every_other_page(
+    client, plenary, teacher
+):
+    # On a phone the menu is folded away: the breadcrumb is the visible way back.
+    client.force_login(teacher.user)
+    page = my_page(client, plenary)
+    school = plenary.session.school
+    crumbs = page.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+    assert f'<a href="{school.get_absolute_url()}">{html.escape(school.name)}</a>' in crumbs
+    assert f'aria-current="page">{html.escape(plenary.session.title)}</li>' in crumbs
+
+
 def test_an_absent_member_reads_that_they_are_not_seated(client, plenary, teacher):
     attendance_save(
         session=plenary.session,
@@ -502,6 +514,40 @@ def test_the_fragment_is_only_the_live_part(client, plenary, teacher):
     assert "<html" not in fragment
     assert 'hx-trigger="every 10s"' in fragment
     assert f"Ronde 1 — tafel {tables_of(plenary, teacher)[0]}" in fragment
+
+
+@pytest.mark.parametrize(("night", "follows"), [("00:40", True), ("03:59", True), ("04:00", False)])
+def test_an_evening_session_that_overruns_midnight_stays_live_until_the_night_ends(
+    client, plenary, steering, teacher, night, follows
+):
+    """Phones follow the clock on the session's day; its first hours after midnight still
+    count, so a session running late does not freeze every phone at 00:00."""
+    import time_machine
+
+    session = plenary.session
+    evening = timezone.make_aware(datetime.combine(session.date, time(22, 0)))
+    session.start_time, session.end_time = time(20, 0), time(23, 30)
+    session.save(update_fields=["start_time", "end_time"])
+    session_publish(session=session)
+    client.force_login(teacher.user)
+    hours, minutes = map(int, night.split(":"))
+    after = timezone.make_aware(
+        datetime.combine(session.date + timedelta(days=1), time(hours, minutes))
+    )
+    with time_machine.travel(evening, tick=False):
+        clock_act(session=session, action="start", by=steering.user, now=evening)
+        clock_act(session=session, action="next", by=steering.user, now=evening)
+    second = session.assignments.order_by("position")[1]
+    with time_machine.travel(after, tick=False):
+        page = my_page(client, plenary)
+    assert ('hx-trigger="every 10s"' in page) is follows
+    assert (html.escape(second.title) in section_now(page)) is follows
+
+
+def section_now(page: str) -> str:
+    """The "now" part of the teacher's page (empty when the page shows no running clock)."""
+    match = re.search(r'id="now-title".*?</section>', page, re.S)
+    return match.group(0) if match else ""
 
 
 def test_after_the_session_is_held_the_page_shows_no_clock_and_stops_polling(
