@@ -130,6 +130,25 @@ def session_delete(*, session: PlenarySession) -> None:
         session.delete()
 
 
+def session_hold_check(*, session: PlenarySession, today: date | None = None) -> None:
+    """Raise the reason a session cannot be marked held (now), or return when it can.
+
+    The confirmation page asks first, so it does not offer a button that can only be refused.
+    """
+    if session.status not in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED):
+        raise ValidationError(_("This session has already been held."), code="held")
+    if not TablePlan.objects.filter(session=session).exists():
+        raise ValidationError(
+            _("Make the table plan first: the rounds as seated are the history."), code="no_plan"
+        )
+    if today is not None and session.date > today:
+        raise ValidationError(
+            _("This session is on %(day)s: it can be marked held from that day on.")
+            % {"day": formats.date_format(session.date, "j F Y")},
+            code="ahead",
+        )
+
+
 def session_hold(*, session: PlenarySession, today: date | None = None) -> PlenarySession:
     """Mark a session held: its rounds become history for the next plan, and a new cycle starts.
 
@@ -143,16 +162,7 @@ def session_hold(*, session: PlenarySession, today: date | None = None) -> Plena
     people who really sat together. The cycle restarts through the learning lines' own service,
     so line meetings count towards the next plenary session from this day on.
     """
-    if session.status not in (PlenarySession.Status.DRAFT, PlenarySession.Status.PUBLISHED):
-        raise ValidationError(_("This session has already been held."))
-    if not TablePlan.objects.filter(session=session).exists():
-        raise ValidationError(_("Make the table plan first: the rounds as seated are the history."))
-    if today is not None and session.date > today:
-        raise ValidationError(
-            _("This session is on %(day)s: it can be marked held from that day on.")
-            % {"day": formats.date_format(session.date, "j F Y")},
-            code="ahead",
-        )
+    session_hold_check(session=session, today=today)
     with transaction.atomic():
         _drop_seats_of_people_not_there(session)
         plan_hold_lines(session=session)

@@ -139,6 +139,8 @@ def test_the_page_shows_the_known_figures(client, known, steering):
         "10 van de 21 paren uit verschillende leerlijnen hebben elkaar minstens één keer "
         "ontmoet (48 %)." in html
     )
+    # one name for one thing: the column says what the table plan and the export say
+    assert '<th scope="col" class="text-end">Herhaalde ontmoetingen</th>' in html
 
 
 def test_the_response_links_to_the_reflection_results(client, known, steering):

@@ -385,9 +385,7 @@ def test_after_publishing_the_teacher_sees_exactly_their_own_table_and_colleague
     assert html.escape(first.instructions) in page
 
 
-def test_the_teachers_page_leads_back_to_the_school_like_every_other_page(
-    client, plenary, teacher
-):
+def test_the_teachers_page_leads_back_to_the_school_like_every_other_page(client, plenary, teacher):
     # On a phone the menu is folded away: the breadcrumb is the visible way back.
     client.force_login(teacher.user)
     page = my_page(client, plenary)
@@ -955,6 +953,7 @@ def test_holding_an_earlier_session_after_a_later_one_keeps_the_cycle(client, pe
 
 
 def test_the_hold_page_says_how_many_sat_per_round_and_who_was_absent(client, people, plenary):
+    PlenarySession.objects.filter(pk=plenary.session.pk).update(date=timezone.localdate())
     attendance_save(
         session=plenary.session,
         changes={plenary.members[-1].pk: (PresenceData(), PresenceData(absent=True))},
@@ -963,6 +962,45 @@ def test_the_hold_page_says_how_many_sat_per_round_and_who_was_absent(client, pe
     assert "Ronde 1: 12 mensen ingedeeld" in page
     assert "Ronde 2: 12 mensen ingedeeld" in page
     assert "1 persoon was afwezig." in page
+
+
+CONFIRM_HELD = "Bevestig: de bijeenkomst is gehouden"
+
+
+def test_the_hold_page_offers_no_button_that_can_only_be_refused(client, people, plenary):
+    """Ahead of its day, or once held, the page says why instead of a button the POST refuses."""
+    session = plenary.session
+    steering = as_user(client, people["steering"])
+    page = steering.get(plenary.url("session-hold")).content.decode()
+    assert CONFIRM_HELD not in page
+    assert (
+        f"Deze bijeenkomst is op {long_date(session.date)}: vanaf die dag kun je haar als "
+        "gehouden zetten." in page
+    )
+    assert f'href="{session.get_absolute_url()}">Terug naar de bijeenkomst</a>' in page
+
+    PlenarySession.objects.filter(pk=session.pk).update(date=timezone.localdate())
+    assert CONFIRM_HELD in steering.get(plenary.url("session-hold")).content.decode()
+
+    session_hold(session=session)
+    page = steering.get(plenary.url("session-hold")).content.decode()
+    assert CONFIRM_HELD not in page
+    assert "Deze bijeenkomst is al gehouden." in page
+
+
+@pytest.mark.parametrize("name", ["session-hold", "session-publish"])
+def test_the_confirmation_pages_lead_back_to_the_school_like_every_session_page(
+    client, people, plenary, name
+):
+    page = as_user(client, people["steering"]).get(plenary.url(name)).content.decode()
+    crumbs = page.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+    school = plenary.school
+    assert f'<a href="{school.get_absolute_url()}">{html.escape(school.name)}</a>' in crumbs
+
+
+def test_the_table_plan_page_links_to_the_print_view(client, people, plenary):
+    page = as_user(client, people["steering"]).get(plenary.url("plan-detail")).content.decode()
+    assert f'href="{plenary.url("session-print")}">Afdrukken</a>' in page
 
 
 # --- calendar ---
