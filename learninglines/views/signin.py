@@ -1,5 +1,6 @@
 """Sign-in: password, personal links, password reset."""
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -50,7 +51,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     the button, or, when nobody is signed in, says so.
     """
     if request.method == "POST":
-        return _log_out(request)
+        response = _log_out(request)
+        # Said on the page it lands on: on a shared school computer, proof the session ended.
+        messages.success(request, gettext_lazy("You are signed out"))
+        return response
     return render(request, "registration/sign_out.html")
 
 

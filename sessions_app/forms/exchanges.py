@@ -78,13 +78,23 @@ class AmbitionForm(forms.Form):
     )
 
 
+class ServiceRequiredCharField(forms.CharField):
+    """Marked required on the page (its asterisk), but an empty value passes the form: the
+    service refuses it, together with every other missing part of the invitation at once."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+
+    def validate(self, value):
+        """No "This field is required.": the service's own words say what is missing."""
+
+
 class ExchangeStartForm(forms.Form):
     """The invitation; `invitees` are pks of the colleagues the view offers."""
 
-    topic = forms.CharField(
+    topic = ServiceRequiredCharField(
         label=_("What do you want to exchange about?"),
         max_length=200,
-        required=False,
         help_text=_("A few words, for example: question cards while reading aloud."),
     )
     kind = forms.ChoiceField(

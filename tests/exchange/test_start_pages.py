@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 
 from tests.factories import CoachAssignmentFactory, MemberFactory, SchoolFactory, UserFactory
 
@@ -19,6 +20,18 @@ def test_teacher_lands_on_the_school_with_teacher_empty_states(client, teacher):
     assert "Er is nog geen plenaire bijeenkomst gepland." in html
     assert "Het team" not in html
     assert "/s/de-regenboog/team/" not in html
+
+
+def test_the_calendar_link_names_all_it_holds_not_only_line_meetings(client, teacher):
+    # The personal calendar holds line meetings, plenary sessions and small exchanges.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(teacher.user)
+    html = client.get("/s/de-regenboog/").content.decode()
+    assert (
+        '<a href="/s/de-regenboog/calendar/">Your meetings and exchanges in your own calendar'
+        in html
+    )
+    assert "Your line meetings in your own calendar" not in html
 
 
 def test_a_teacher_sees_on_the_home_page_that_an_invitation_waits(client, school, teacher):
@@ -77,6 +90,8 @@ def test_coach_of_two_schools_chooses_from_a_list(client, school, other_school):
     assert html.index("Basisschool De Regenboog") < html.index("OBS De Vlinder")
     assert 'href="/s/de-regenboog/"' in html
     assert 'href="/s/de-vlinder/"' in html
+    # the list to choose from leads on to the coach's own page ("Mijn scholen" in the menu)
+    assert '<p class="mt-3"><a href="/coach/">' in html
     assert client.get("/s/de-regenboog/").status_code == 200
     assert client.get("/s/de-vlinder/").status_code == 200
 

@@ -255,6 +255,14 @@ def test_sign_out_is_a_post(client, teacher):
     assert client.put("/logout/").status_code == 405
 
 
+def test_signing_out_says_so_on_the_page_it_lands_on(client, teacher):
+    client.force_login(teacher.user)
+    response = client.post("/logout/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Je bent uitgelogd"]
+    assert "Je bent uitgelogd" in response.content.decode()
+
+
 @pytest.mark.parametrize("who", ["steering", "coach"])
 def test_the_address_of_someone_who_signed_in_is_changed_only_by_the_administration(
     client, people, school, who

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
@@ -478,3 +479,21 @@ def test_turning_one_lists_page_keeps_the_other_list_where_it_was(client, team):
     first = client.get(url).content.decode()
     assert 'href="?page=2">Oudere notities</a>' in first
     assert 'href="?shared_page=2">Oudere notities</a>' in first
+
+
+def test_the_empty_shared_list_does_not_ask_someone_who_shares_to_start(client, team):
+    # Sanne shared an entry with her line; nobody else did. The list of what others shared is
+    # empty, but it must not tell her that nobody in the line shared anything.
+    write(team["author"], LogEntry.Sharing.LINE, tried="Gedeeld door Sanne")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(team["author"].user)
+    page = client.get(reverse("learninglines:log-list", args=[SLUG])).content.decode()
+    assert "No colleague in Lezen has shared an entry with the line yet." in page
+    assert "Share one of yours to start" not in page
+    # A colleague who shared nothing is still asked to start (and sees Sanne's entry).
+    client.force_login(team["line_colleague"].user)
+    colleague = client.get(reverse("learninglines:log-list", args=[SLUG])).content.decode()
+    assert "Gedeeld door Sanne" in colleague
+    client.force_login(team["teacher_of_other_line"].user)
+    other = client.get(reverse("learninglines:log-list", args=[SLUG])).content.decode()
+    assert "Nobody in Rekenen has shared an entry with the line yet." in other

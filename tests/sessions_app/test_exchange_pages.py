@@ -770,3 +770,33 @@ def test_send_exchange_followups_asks_once(capsys, team):
     assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
         [a1.user.email, b1.user.email]
     )
+
+
+def test_the_invitation_marks_its_topic_and_colleagues_required_and_still_lists_every_error(
+    client, team
+):
+    """ "Fields marked with * are required": the topic and the colleagues are, so both carry the
+    asterisk; an empty topic is still refused by the service, with the other errors at once."""
+    a1 = team.members["A"][0]
+    client.force_login(a1.user)
+    page = html_of(client.get(url("exchange-start")))
+    assert re.search(
+        r'for="id_topic" class="form-label requiredField">\s*'
+        r'Waarover wil je uitwisselen\?<span class="asteriskField">\*</span>',
+        page,
+    )
+    assert re.search(r'<input type="text" name="topic"[^>]* required', page)
+    assert (
+        '<legend class="form-label fs-6 fw-semibold requiredField">Wie nodig je uit?'
+        '<span class="asteriskField">*</span></legend>'
+    ) in page
+    response = client.post(url("exchange-start"), {"topic": "  ", "kind": "visit", "minutes": "45"})
+    summary = html_of(response).split('id="error-summary"')[1].split("</div>")[0]
+    assert [
+        target for target, _ in re.findall(r'<li><a href="#([\w-]+)">([^<]+)</a>', summary)
+    ] == [
+        "id_topic",
+        "invitee-choices",
+        "id_moment_1",
+    ]
+    assert "Dit veld is verplicht." not in html_of(response)
