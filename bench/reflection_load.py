@@ -25,6 +25,7 @@ Run from the repository root (PostgreSQL on 127.0.0.1:5432):
 from __future__ import annotations
 
 import argparse
+import html
 import http.client
 import http.cookies
 import logging
@@ -326,6 +327,10 @@ def answer(visit: Visit, paths, fields, tally: Tally, think: float) -> None:
         tally.error(f"teacher {teacher.number}: page answered {status} without a form")
         return
     token = found.group(1).decode()
+    # the version of the questions the page shows, sent back with every save as the page does
+    in_page = re.search(rb'name="form_version" value="([^"]*)"', content)
+    version = html.unescape(in_page.group(1).decode()) if in_page else None
+    versioned = {"form_version": version} if version is not None else {}
     for draft in range(1, 4):
         pause(think)
         data = {
@@ -333,6 +338,7 @@ def answer(visit: Visit, paths, fields, tally: Tally, think: float) -> None:
             fields["try"]: f"Leraar {teacher.number}: concept {draft} voor de klas",
             fields["useful"]: str(draft),
             "csrfmiddlewaretoken": token,
+            **versioned,
         }
         status, content, elapsed = visit.post(paths["autosave"], data, {"HX-Request": "true"})
         tally.timed("autosave", elapsed)
@@ -347,6 +353,7 @@ def answer(visit: Visit, paths, fields, tally: Tally, think: float) -> None:
         fields["useful"]: str(teacher.number % 5 + 1),
         "csrfmiddlewaretoken": token,
         "action": "submit",
+        **versioned,
     }
     status, _content, elapsed = visit.post(paths["answer"], data)
     tally.timed("submit", elapsed)

@@ -6,7 +6,8 @@ anonymous answer (the selector leaves the name empty), never a private answer (t
 gives none) and never a group below the threshold (it is written as "fewer than 3"). No text
 runs as a formula: in a workbook every text cell is stored as text (so "=SUM(A1)" or "- een
 punt" reads as written), and in a CSV, which has no types, a cell starting with = + - @ is
-prefixed with an apostrophe.
+prefixed with an apostrophe. A question whose wording changed after the first answers says so
+in its cell, with when (as the page does).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import csv
 import io
 
 import openpyxl
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl.styles import Font
@@ -43,6 +46,17 @@ def safe_cell(value):
 
 def line_name(line) -> str:
     return str(line) if line is not None else _("No learning line")
+
+
+def question_cell(question: Question) -> str:
+    """The question's text; after a change of wording once answered, with when it changed."""
+    changed = question.changed_after_answers_at
+    if changed is None:
+        return question.text
+    return _("%(question)s [changed on %(when)s, after the first answers]") % {
+        "question": question.text,
+        "when": date_format(timezone.localtime(changed), "j F Y, H:i"),
+    }
 
 
 def withheld_text() -> str:
@@ -78,22 +92,19 @@ def answer_headers() -> list[str]:
 
 def _group_rows(question: Question, groups: list[QuoteGroup], took: bool) -> list[list]:
     rows = []
+    text = question_cell(question)
     for group in groups:
         name = line_name(group.line)
         if group.withheld:
             # Where the page says why a group is missing, the file says so too.
             why = other_lines_text() if group.for_other_lines else withheld_text()
-            rows.append(
-                [question.text, "", "", "", why, name]
-                if took
-                else [question.text, name, "", why, "", ""]
-            )
+            rows.append([text, "", "", "", why, name] if took else [text, name, "", why, "", ""])
             continue
         for quote in group.quotes:
             rows.append(
-                [question.text, "", quote.name, "", quote.text, name]
+                [text, "", quote.name, "", quote.text, name]
                 if took
-                else [question.text, name, quote.name, quote.text, "", ""]
+                else [text, name, quote.name, quote.text, "", ""]
             )
     return rows
 
@@ -110,7 +121,7 @@ def answer_rows(results: Results) -> list[list]:
         if result.is_private or result.has_chart:
             continue
         if result.withheld:
-            rows.append([question.text, "", "", withheld_text(), "", ""])
+            rows.append([question_cell(question), "", "", withheld_text(), "", ""])
             continue
         rows.extend(_group_rows(question, result.groups, took=False))
         rows.extend(_group_rows(question, result.took_groups, took=True))
@@ -134,15 +145,16 @@ def count_rows(results: Results) -> list[list]:
         if result.is_private or not result.has_chart:
             continue
         question = result.question
+        text = question_cell(question)
         if result.withheld:
-            rows.append([question.text, "", WITHHELD_COUNT])
+            rows.append([text, "", WITHHELD_COUNT])
             continue
         for bar in result.bars:
-            rows.append([question.text, bar.label, _bar_count(bar)])
+            rows.append([text, bar.label, _bar_count(bar)])
         if question.kind == Question.Kind.SCALE and result.average is not None:
-            rows.append([question.text, _("Average"), result.average])
+            rows.append([text, _("Average"), result.average])
         elif question.kind == Question.Kind.SCALE and result.average_for_other_lines:
-            rows.append([question.text, _("Average"), _("not shown per line")])
+            rows.append([text, _("Average"), _("not shown per line")])
     return rows
 
 

@@ -153,6 +153,11 @@ class Question(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True)
     scale_low = models.CharField(_("label at 1"), max_length=60, blank=True)
     scale_high = models.CharField(_("label at 5"), max_length=60, blank=True)
+    # When its wording (question, explanation, scale labels) last changed while answers existed
+    # (drafts count): the results say so, as earlier answers may answer the earlier wording.
+    changed_after_answers_at = models.DateTimeField(
+        _("wording changed after the first answers at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("guiding question")

@@ -4,7 +4,11 @@ Rules kept here:
 - A new questionnaire starts from the school's own template when it saved one, otherwise from
   the method's guiding questions, written in the school's language.
 - Once someone has answered, a change that would alter the meaning of the answers (type,
-  choices, privacy level) is refused with the reason; wording fixes are allowed.
+  choices, privacy level) is refused with the reason; wording fixes are allowed, and the
+  question keeps when its wording last changed so (`changed_after_answers_at`, for the results).
+- Answers are stored only against the form they were given to: the answer page carries the
+  form's version (`form_version`), and a save from a page whose questions changed since is
+  refused (`FormChanged`), so a choice's index never lands on another choice.
 - One answer set per person per questionnaire (a unique constraint and an upsert under a row
   lock). An autosave only touches a draft: after a submit it changes nothing, so a late
   autosave never undoes a submit. Nobody changes an answer once the form has closed.
@@ -16,6 +20,8 @@ Rules kept here:
 
 from __future__ import annotations
 
+import hashlib
+import json
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -63,6 +69,11 @@ QUESTION_FIELDS = (
 )
 # Changing these after the first answer would change what the answers mean.
 MEANING_FIELDS = ("kind", "choices", "privacy")
+# These may change after the first answer; the question then keeps when (for the results).
+WORDING_FIELDS = ("text", "help_text", "scale_low", "scale_high")
+# What a teacher answers to: a change of any of these while the page is open refuses its save.
+# (Not `required`: it changes no answer's meaning, and a submit checks it anew anyway.)
+VERSION_FIELDS = ("kind", "text", "help_text", "privacy", "choices", "scale_low", "scale_high")
 TEXT_LIMIT = 5000
 
 # The method's guiding questions (kind, text, help, required, privacy, scale labels), marked for
@@ -164,6 +175,69 @@ class AnswerData:
     took_from: int | None = None
     value: int | None = None
     selected: tuple[int, ...] = ()
+
+
+class FormChanged(ValidationError):
+    """The questions changed since the answer page was shown: nothing is stored.
+
+    `changed` holds the pks of the questions that changed, were added or were removed since;
+    `kinds` the type each question had on the page (by pk).
+    """
+
+    def __init__(self, changed: frozenset[int], kinds: dict[int, str]):
+        super().__init__(
+            _(
+                "The steering group changed this form while you had it open. Check your "
+                "answers and save again."
+            ),
+            code="form_changed",
+        )
+        self.changed = changed
+        self.kinds = kinds
+
+
+def _question_digest(question: Question) -> str:
+    content = [getattr(question, name) for name in VERSION_FIELDS]
+    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def form_version(questions: list[Question]) -> str:
+    """The version of the questions a page shows, for its hidden `form_version` field.
+
+    One `pk:kind:digest` per question (the digest of `VERSION_FIELDS`), comma-separated: a
+    save compares it per question, so the page it refuses keeps what still fits. Not signed:
+    a teacher who forges it only stores their own answers, which they may do anyway.
+    """
+    return ",".join(f"{q.pk}:{q.kind!s}:{_question_digest(q)}" for q in questions)
+
+
+def _parse_version(version: str) -> dict[int, tuple[str, str]] | None:
+    """{pk: (kind, digest)} of a `form_version`; None when it is not one."""
+    parsed = {}
+    for part in version.split(",") if version else []:
+        pk, _sep, rest = part.partition(":")
+        kind, _sep, digest = rest.partition(":")
+        if not pk.isdigit() or not kind or not digest:
+            return None
+        parsed[int(pk)] = (kind, digest)
+    return parsed
+
+
+def form_check_version(questions: list[Question], version: str | None) -> None:
+    """Raise `FormChanged` when `version` (the page's) is not that of `questions` (the form's
+    now). None checks nothing: a request without the field (a page from before it existed).
+    Moving a question or changing whether it is required changes no version.
+    """
+    if version is None:
+        return
+    shown = _parse_version(version)
+    if shown is None:
+        raise FormChanged(frozenset(q.pk for q in questions), {})
+    now = {q.pk: (str(q.kind), _question_digest(q)) for q in questions}
+    changed = frozenset(pk for pk in shown.keys() | now.keys() if shown.get(pk) != now.get(pk))
+    if changed:
+        raise FormChanged(changed, {pk: kind for pk, (kind, _digest) in shown.items()})
 
 
 def default_questions(language: str, *, meeting: bool = False) -> list[QuestionData]:
@@ -457,32 +531,45 @@ def question_create(*, questionnaire: Questionnaire, data: QuestionData) -> Ques
         return _question_save(Question(questionnaire=questionnaire, position=last + 1), data)
 
 
-def question_update(*, question: Question, data: QuestionData) -> Question:
-    """Change a question; once answered only its wording, explanation and labels may change."""
+def question_update(
+    *, question: Question, data: QuestionData, now: datetime | None = None
+) -> Question:
+    """Change a question; once answered only its wording, explanation and labels may change.
+
+    A wording change once answered is kept as `changed_after_answers_at` (the results say it).
+    Under the form's row lock, as answers are stored: an answer is stored before the change or
+    after it, never in between unnoticed.
+    """
     questionnaire = question.questionnaire
     questionnaire_check_not_closed(questionnaire)
     data = _clean_question(data)
-    meaning_changed = any(getattr(question, n) != getattr(data, n) for n in MEANING_FIELDS)
-    if meaning_changed and question.answers.exists():
-        raise ValidationError(
-            _(
-                "People have already answered this question: its type, choices and who "
-                "reads the answer stay as they were, so the answers keep their meaning. "
-                "Fix the wording, or add a new question."
+    with transaction.atomic():
+        _form_times_locked(questionnaire)
+        answered = question.answers.exists()
+        meaning_changed = any(getattr(question, n) != getattr(data, n) for n in MEANING_FIELDS)
+        if meaning_changed and answered:
+            raise ValidationError(
+                _(
+                    "People have already answered this question: its type, choices and who "
+                    "reads the answer stay as they were, so the answers keep their meaning. "
+                    "Fix the wording, or add a new question."
+                )
             )
-        )
-    return _question_save(question, data)
+        if answered and any(getattr(question, n) != getattr(data, n) for n in WORDING_FIELDS):
+            question.changed_after_answers_at = now or timezone.now()
+        return _question_save(question, data)
 
 
 def question_delete(*, question: Question) -> None:
     """Remove a question nobody has answered yet."""
     questionnaire = question.questionnaire
     questionnaire_check_not_closed(questionnaire)
-    if question.answers.exists():
-        raise ValidationError(
-            _("People have already answered this question: it stays, so their answers do too.")
-        )
     with transaction.atomic():
+        _form_times_locked(questionnaire)  # as answers are stored (see `question_update`)
+        if question.answers.exists():
+            raise ValidationError(
+                _("People have already answered this question: it stays, so their answers do too.")
+            )
         question.delete()
         _renumber(questionnaire)
 
@@ -550,10 +637,16 @@ def _is_empty(fields: dict) -> bool:
 
 
 def _validated(
-    questionnaire: Questionnaire, answers: dict[int, AnswerData], *, submit: bool
+    questionnaire: Questionnaire,
+    answers: dict[int, AnswerData],
+    *,
+    submit: bool,
+    version: str | None = None,
 ) -> tuple[list[Question], dict[int, dict]]:
-    """(questions, their cleaned answers); ValidationError by question (`q<pk>`) otherwise."""
+    """(questions, their cleaned answers); ValidationError by question (`q<pk>`) otherwise,
+    and `FormChanged` first when `version` is not the questions' (see `form_check_version`)."""
     questions = list(questionnaire.questions.order_by("position", "pk"))
+    form_check_version(questions, version)
     # Only the lines someone named as where they took something from (usually none).
     named = {data.took_from for data in answers.values() if data.took_from is not None}
     lines = (
@@ -598,13 +691,16 @@ def _store(
     answers: dict[int, AnswerData],
     submit: bool,
     now: datetime,
+    version: str | None = None,
 ) -> tuple[Reflection, bool]:
     """Upsert the member's reflection and its answers under a row lock; (reflection, changed)."""
-    questions, cleaned = _validated(questionnaire, answers, submit=submit)
     with transaction.atomic():
         # The form as it is now, not as the request read it: "close now" may have been pressed
         # meanwhile. Under the form's row lock, so nothing is stored after the form closed.
         _check_open(_form_times_locked(questionnaire), now)
+        # The questions are read under that lock too, which the builder's changes take as well:
+        # the answers are checked against (and stored for) the questions as they are.
+        questions, cleaned = _validated(questionnaire, answers, submit=submit, version=version)
         # The row lock serialises two requests of one member (two tabs, autosave and submit).
         mine = Reflection.objects.select_for_update().filter(
             questionnaire=questionnaire, member=member
@@ -716,17 +812,24 @@ def reflection_autosave(
     member: Member,
     answers: dict[int, AnswerData],
     now: datetime | None = None,
+    version: str | None = None,
 ) -> tuple[Reflection, bool]:
     """Keep a draft while the member types; returns (reflection, saved).
 
     Saves nothing (saved False) once the reflection was submitted: a late autosave never undoes
-    a submit. Refused when the form is not open.
+    a submit. Refused when the form is not open, and (`FormChanged`) when `version`, the answer
+    page's `form_version`, is not the form's any more.
     """
     now = now or timezone.now()
     _check_open(questionnaire, now)
     _check_asked(questionnaire, member)
     return _store(
-        questionnaire=questionnaire, member=member, answers=answers, submit=False, now=now
+        questionnaire=questionnaire,
+        member=member,
+        answers=answers,
+        submit=False,
+        now=now,
+        version=version,
     )
 
 
@@ -736,13 +839,22 @@ def reflection_submit(
     member: Member,
     answers: dict[int, AnswerData],
     now: datetime | None = None,
+    version: str | None = None,
 ) -> Reflection:
-    """Submit (or, until the form closes, change) the member's answers; required ones needed."""
+    """Submit (or, until the form closes, change) the member's answers; required ones needed.
+
+    Refused (`FormChanged`, nothing stored) when `version` is not the form's any more.
+    """
     now = now or timezone.now()
     _check_open(questionnaire, now)
     _check_asked(questionnaire, member)
     reflection, _saved = _store(
-        questionnaire=questionnaire, member=member, answers=answers, submit=True, now=now
+        questionnaire=questionnaire,
+        member=member,
+        answers=answers,
+        submit=True,
+        now=now,
+        version=version,
     )
     return reflection
 

@@ -5,6 +5,10 @@ and "Submit"); with it, htmx posts the form to the autosave URL a moment after t
 typing and shows "Saved 14:02" in a live region. The autosave URL always answers with that small
 status fragment, never with a redirect: a signed-out autosave gets a fragment asking to sign in
 again in another tab, so the page (and the typed text) stays where it is.
+
+The form carries the version of the questions it shows (`form_version`). When the steering
+group changed them since, a save stores nothing: a button's save shows the page again with the
+form as it is now, what still fits kept and a message; an autosave says so in its fragment.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from sessions_app.models import Answer, Question, Questionnaire
 from sessions_app.selectors.reflections import is_asked, reflection_of
 from sessions_app.services.reflections import (
     AnswerData,
+    FormChanged,
+    form_version,
     reflection_autosave,
     reflection_check,
     reflection_submit,
@@ -50,6 +56,10 @@ WHO_READS = {
     ),
 }
 AUTOSAVE_TEMPLATE = "sessions_app/reflections/_autosave_status.html"
+# The hidden field with the version of the questions the page showed (see `form_version`).
+VERSION_FIELD = "form_version"
+# Kinds whose answer is text only: typed into a question reworded meanwhile, it is shown again.
+TEXT_KINDS = (Question.Kind.OPEN, Question.Kind.BROUGHT_TOOK)
 
 
 @dataclass
@@ -59,6 +69,7 @@ class Item:
     question: Question
     answer: AnswerData
     errors: list[str] = field(default_factory=list)
+    changed: bool = False  # new or changed since the page the teacher saved from
 
     @property
     def key(self) -> str:
@@ -141,8 +152,11 @@ def _page(
     asked: bool,
     posted: dict[int, AnswerData] | None = None,
     errors: dict[str, list[str]] | None = None,
+    changed: frozenset[int] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The answer page. With `changed` (the form changed under the teacher's save): `posted`
+    holds what is kept of the save, the stored answers fill in the rest."""
     member = request.access.member
     reflection = None
     items: list[Item] = []
@@ -155,12 +169,15 @@ def _page(
             else {}
         )
         answers = posted if posted is not None else stored
+        if changed is not None:
+            answers = {**stored, **(posted or {})}
         errors = errors or {}
         items = [
             Item(
                 question=question,
                 answer=answers.get(question.pk, AnswerData()),
                 errors=errors.get(f"q{question.pk}", []),
+                changed=changed is not None and question.pk in changed,
             )
             for question in questions
         ]
@@ -181,6 +198,8 @@ def _page(
         "reflection": reflection,
         "items": items,
         "invalid": [item for item in items if item.errors],
+        "form_changed": changed is not None,
+        "form_version": form_version(questions),
         "lines": lines,
         "autosave_url": reverse(
             "sessions_app:reflection-autosave",
@@ -218,12 +237,15 @@ def answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("You are not asked to fill in this reflection form."))
         return redirect(here)
     answers = answers_from_post(questions, request.POST)
+    version = request.POST.get(VERSION_FIELD)  # None from a page made before it existed
     action = request.POST.get("action", "")
     if action == "save":
         try:
             _reflection, saved = reflection_autosave(
-                questionnaire=questionnaire, member=member, answers=answers
+                questionnaire=questionnaire, member=member, answers=answers, version=version
             )
+        except FormChanged as error:
+            return _changed_page(request, questionnaire, answers, error)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
@@ -247,12 +269,20 @@ def answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     if action != "submit":
         raise Http404("No such action")
     try:
-        reflection_submit(questionnaire=questionnaire, member=member, answers=answers)
+        reflection_submit(
+            questionnaire=questionnaire, member=member, answers=answers, version=version
+        )
+    except FormChanged as error:
+        return _changed_page(request, questionnaire, answers, error)
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             messages.error(request, " ".join(error.messages))
             return redirect(here)
-        if _kept_as_draft(questionnaire, member, answers):
+        try:
+            kept = _kept_as_draft(questionnaire, member, answers, version)
+        except FormChanged as changed:  # between the submit and this save
+            return _changed_page(request, questionnaire, answers, changed)
+        if kept:
             # Post/Redirect/Get: a reload of the page then never sends these answers again
             # over what autosave stored since
             return redirect(f"{here}?check=1#error-summary")
@@ -275,17 +305,53 @@ def answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(here)
 
 
-def _kept_as_draft(questionnaire: Questionnaire, member, answers: dict[int, AnswerData]) -> bool:
+def _kept_as_draft(
+    questionnaire: Questionnaire, member, answers: dict[int, AnswerData], version: str | None
+) -> bool:
     """Store refused answers as the draft, unless they were submitted before (changing them
-    then keeps the submitted ones until a submit succeeds) or a value itself is refused."""
+    then keeps the submitted ones until a submit succeeds) or a value itself is refused.
+    `FormChanged` goes up: the page must then show the changed form."""
     reflection = reflection_of(questionnaire=questionnaire, member=member)
     if reflection is not None and reflection.is_submitted:
         return False
     try:
-        reflection_autosave(questionnaire=questionnaire, member=member, answers=answers)
+        reflection_autosave(
+            questionnaire=questionnaire, member=member, answers=answers, version=version
+        )
+    except FormChanged:
+        raise
     except ValidationError:
         return False
     return True
+
+
+def _changed_page(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    answers: dict[int, AnswerData],
+    error: FormChanged,
+) -> HttpResponse:
+    """The page again, with the form as it is now, after a save from a page whose questions
+    changed since (nothing was stored). What the teacher sent is kept where it still fits: all
+    of it for a question that did not change; for a reworded text question (same type) the
+    text, marked to check; for any other changed question nothing (its stored answer shows).
+    """
+    questions = _questions(questionnaire)  # read again: the ones the save was checked against
+
+    def fits(question: Question) -> bool:
+        if question.pk not in error.changed:
+            return True
+        return question.kind in TEXT_KINDS and error.kinds.get(question.pk) == question.kind
+
+    kept = {q.pk: answers[q.pk] for q in questions if q.pk in answers and fits(q)}
+    return _page(
+        request,
+        questionnaire,
+        questions,
+        asked=True,
+        posted=kept,
+        changed=error.changed,
+    )
 
 
 # --- autosave: a status fragment, never a redirect ---
@@ -313,8 +379,14 @@ def _autosave(request: HttpRequest, pk: int) -> HttpResponse:
     answers = answers_from_post(_questions(questionnaire), request.POST)
     try:
         reflection, saved = reflection_autosave(
-            questionnaire=questionnaire, member=member, answers=answers
+            questionnaire=questionnaire,
+            member=member,
+            answers=answers,
+            version=request.POST.get(VERSION_FIELD),
         )
+    except FormChanged:
+        # Nothing stored; the fragment cannot redraw the form: a button's save shows it again.
+        return _status(request, "form_changed")
     except ValidationError as error:
         return _status(request, "error", message=" ".join(error.messages))
     if not saved:
