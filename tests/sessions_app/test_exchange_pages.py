@@ -140,10 +140,14 @@ def test_start_with_a_suggested_colleague_propose_accept_hold_and_note(client, t
     assert response["Location"] == url("exchange-detail", pk=exchange.pk)
     assert sorted(exchange.moments.values_list("starts_at", flat=True)) == [first, second]
     assert OutgoingMail.objects.get().to == colleague.user.email
+    # The starter waits for the others; the invitee reads that it is their answer that waits.
+    page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert "2 momenten voorgesteld: wacht op antwoord." in page
 
     # The colleague proposes another moment.
     client.force_login(colleague.user)
     page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
+    assert "2 momenten voorgesteld: wacht op jouw antwoord." in page
     assert "Accepteer dit moment" in page
     # The button's name starts with the words it shows (voice control: "klik Accepteer dit
     # moment"); the moment follows for a screen reader, as hidden text, not an aria-label.
@@ -320,7 +324,7 @@ def test_when_every_proposed_moment_passed_everyone_is_told_and_a_new_moment_is_
     client.force_login(b1.user)
     page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
     assert "The proposed moments have passed: propose a new moment, or decline." in page
-    assert "waiting for answers" not in page
+    assert "waiting for" not in page
     assert page.count("(passed)") == 2
     assert not PLAIN_ACCEPT.search(page)
     assert "Accept this moment" not in page
@@ -347,7 +351,7 @@ def test_when_every_proposed_moment_passed_everyone_is_told_and_a_new_moment_is_
     assert list(OutgoingMail.objects.values_list("to", flat=True)) == [b1.user.email]
     client.force_login(b1.user)
     page = html_of(client.get(url("exchange-detail", pk=exchange.pk)))
-    assert "1 moment proposed: waiting for answers." in page
+    assert "1 moment proposed: waiting for your answer." in page
     assert "have passed" not in page
     assert page.count("Accept this moment<span") == 1
 
