@@ -356,6 +356,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
             "choices",
             "scale_low",
             "scale_high",
+            "changed_after_answers_at",
         )
     ),
     "sessions_app.QuestionnaireTemplate": _fields(
