@@ -246,6 +246,8 @@ def magic_link_send(
                 "url": PERSONAL_LINK_PLACEHOLDER,
                 "greeting_name": member.first_name if member else user.name,
                 "invite": purpose == MagicLink.Purpose.INVITE,
+                # invited to a school without being on its team: its coach, not "your team"
+                "as_coach": school is not None and member is None,
                 "hours": int(LINK_LIFETIME[purpose].total_seconds() // 3600),
                 "days": LINK_LIFETIME[purpose].days,
             },

@@ -223,6 +223,29 @@ def _state(report: dict) -> str:
     return UNKNOWN
 
 
+def _table_pairs(member_ids: list[int]) -> list[tuple[int, int]]:
+    """Every pair at one table, smaller pk first (`member_ids` sorted)."""
+    return [(a, b) for x, a in enumerate(member_ids) for b in member_ids[x + 1 :]]
+
+
+def _pairs_met_in_history(report: dict, rounds: list[RoundView]) -> set[tuple[int, int]]:
+    """The pairs of the plan that met in an earlier session, read from the report.
+
+    The report counts a pair meeting m times in the plan as m repeats when they met before the
+    session and as m - 1 when they did not, so a count equal to m means history.
+    """
+    in_plan: dict[tuple[int, int], int] = {}
+    for rnd in rounds:
+        for table in rnd.tables:
+            for pair in _table_pairs(sorted(seat.member_id for seat in table.seats)):
+                in_plan[pair] = in_plan.get(pair, 0) + 1
+    return {
+        (min(a, b), max(a, b))
+        for a, b, count in report.get("repeated_pairs", [])
+        if count >= in_plan.get((min(a, b), max(a, b)), 0) > 0
+    }
+
+
 def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
     """Everything the scheduler view shows about `session` and its plan."""
     presence = session_presence(session=session)
@@ -233,7 +256,7 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
             for seat in table.seats:
                 names.setdefault(seat.member_id, seat.member.full_name)
     report = plan.report if plan else {}
-    pairs = {(a, b) for a, b, _count in report.get("repeated_pairs", [])}
+    met_earlier = _pairs_met_in_history(report, rounds)
     by_pk = {item.member.pk: item for item in presence.expected}
     # A held session's seats are the record of that day: a later change of line is no change.
     follows_lines = session.status not in (
@@ -242,20 +265,20 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
     )
     line_of = {pk: item.line.pk for pk, item in by_pk.items()} if follows_lines else {}
     cards = []
+    # a pair "met before" at a table when they met in an earlier session or an earlier round:
+    # their first meeting in this plan's first round is no repeat
+    met_before = set(met_earlier)
     for rnd in rounds:
         present = [i for i in presence.expected if i.present_in(rnd.number)]
         lines_here = {i.line.pk: i.line for i in present}
         tables = []
         for table in rnd.tables:
             at_table = sorted(seat.member_id for seat in table.seats)
-            repeats = sum(
-                1
-                for x, a in enumerate(at_table)
-                for b in at_table[x + 1 :]
-                if (a, b) in pairs or (b, a) in pairs
-            )
+            repeats = sum(1 for pair in _table_pairs(at_table) if pair in met_before)
             missing = [line for pk, line in lines_here.items() if pk not in table.line_ids]
             tables.append(TableCard(table, sorted(missing, key=lambda x: x.letter), repeats))
+        for table in rnd.tables:
+            met_before.update(_table_pairs(sorted(seat.member_id for seat in table.seats)))
         seated = rnd.seated
         old_line = {seat.member_id: seat.line for table in rnd.tables for seat in table.seats}
         moved = plan_line_moves([rnd], line_of)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from learninglines.models import Member
+from learninglines.models import LineMembership, Member
 from sessions_app.models import (
     Assignment,
     PlanRound,
@@ -164,6 +164,9 @@ class MyDay:
     attendance: SessionAttendance | None
     rounds: int
     planned_rounds: int = 0  # rounds the table plan holds (the program may hold more)
+    # in an active line of the session's year on its date, so expected at the tables; read only
+    # for who is seated nowhere (a steering member in no line is not "not in the plan yet")
+    in_line: bool = True
 
     @property
     def absent(self) -> bool:
@@ -190,7 +193,8 @@ class MyDay:
 
 
 def my_day(*, session: PlenarySession, member: Member, rounds: int) -> MyDay:
-    """A member's own tables at a published session (none before publishing): three queries."""
+    """A member's own tables at a published session (none before publishing): three queries,
+    a fourth for who is seated nowhere (whether they are in a line on the session's date)."""
     published = session.status != PlenarySession.Status.DRAFT
     tables: dict[int, MyTable] = {}
     planned_rounds = 0
@@ -216,6 +220,22 @@ def my_day(*, session: PlenarySession, member: Member, rounds: int) -> MyDay:
             )
             if seat.member_id != member.pk:
                 mine.colleagues.append(seat)
+    seated_nowhere = published and rounds > 0 and not tables
+    absent = attendance is not None and attendance.absent
+    in_line = (
+        not seated_nowhere
+        or absent
+        or (
+            LineMembership.objects.on(session.date)
+            .filter(
+                member=member,
+                line__school=session.school,
+                line__year=session.year,
+                line__archived_at__isnull=True,
+            )
+            .exists()
+        )
+    )
     return MyDay(
         session=session,
         member=member,
@@ -224,6 +244,7 @@ def my_day(*, session: PlenarySession, member: Member, rounds: int) -> MyDay:
         attendance=attendance,
         rounds=rounds,
         planned_rounds=planned_rounds,
+        in_line=in_line,
     )
 
 

@@ -114,6 +114,16 @@ def test_assign_coach_invites_once(school, capsys):
     ]
 
 
+def test_the_coachs_invitation_invites_them_as_coach_not_to_their_own_team(school):
+    """A coach is never on the school's team: their invitation does not speak of "your team"."""
+    school.language = "en"
+    school.save()
+    call_command("assign_coach", "de-regenboog", "coach@bureau.example", name="Karin Hoekstra")
+    body = " ".join(OutgoingMail.objects.get().body.split())
+    assert "invited as the coach of Basisschool De Regenboog" in body
+    assert "your team" not in body
+
+
 def test_assign_coach_to_unknown_school_fails_clearly():
     with pytest.raises(CommandError, match=r"No school with the short name 'nergens'\."):
         call_command("assign_coach", "nergens", "coach@bureau.example")

@@ -192,6 +192,16 @@ def test_an_empty_line_leads_the_steering_group_to_the_team_page(client, school,
     assert team in members[: members.index("</section>")]
 
 
+def test_the_meetings_page_without_lines_leads_the_steering_group_to_make_them(
+    client, school, year, steering
+):
+    """A new school's meetings page says the lines come first, and offers to make the first."""
+    client.force_login(steering.user)
+    html = client.get(reverse("learninglines:meeting-list", kwargs={"school_slug": "de-regenboog"}))
+    create = reverse("learninglines:line-create", kwargs={"school_slug": "de-regenboog"})
+    assert f'href="{create}?year={year.pk}"' in html.content.decode()
+
+
 def test_the_schools_own_text_is_marked_dutch_on_an_english_page(client, teacher, line):
     """A screen reader reads a line's goal, description and steps in the school's language
     when the page speaks another."""
