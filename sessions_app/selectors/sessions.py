@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from learninglines.models import LearningLine, LineMembership, Member, School, SchoolYear
 from sessions_app.models import (
@@ -52,6 +53,14 @@ def session_list(*, school: School, year: SchoolYear) -> list[PlenarySession]:
         )
         .order_by("date", "start_time", "pk")
     )
+
+
+def session_title_suggested(*, school: School, today: date | None = None) -> str:
+    """The title a new session's form starts with: numbered after this school year's sessions
+    ("Plenary session 3" when two exist), so the list tells them apart."""
+    year = SchoolYear.objects.current(school, today or timezone.localdate())
+    count = PlenarySession.objects.filter(school=school, year=year).count() if year else 0
+    return _("Plenary session %(number)s") % {"number": count + 1}
 
 
 def session_next(*, school: School, today=None) -> PlenarySession | None:

@@ -30,7 +30,12 @@ from sessions_app.models import PlenarySession, Questionnaire, Reflection
 from sessions_app.selectors.day import clock_state, my_day, round_view, session_today
 from sessions_app.selectors.plans import plan_get, plan_rounds_view
 from sessions_app.selectors.reflections import is_asked
-from sessions_app.selectors.sessions import program_rounds, session_get, session_presence
+from sessions_app.selectors.sessions import (
+    program_rounds,
+    session_get,
+    session_presence,
+    session_program,
+)
 from sessions_app.services.day import (
     CLOCK_ACTIONS,
     clock_act,
@@ -238,7 +243,13 @@ def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sessions_app/publish_confirm.html",
-        {"session": session, "plan": plan, "seated": seated},
+        {
+            "session": session,
+            "plan": plan,
+            "seated": seated,
+            # the mail tells everyone the program; say before it goes out that it runs over
+            "over_minutes": session_program(session=session).over_minutes,
+        },
     )
 
 

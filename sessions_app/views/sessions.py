@@ -25,6 +25,7 @@ from sessions_app.selectors.sessions import (
     session_list,
     session_presence,
     session_program,
+    session_title_suggested,
 )
 from sessions_app.services.earlier import (
     OTHER_SCHOOL,
@@ -81,7 +82,11 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @school_view("plan_school")
 def session_create_view(request: HttpRequest) -> HttpResponse:
-    initial = {"title": _("Plenary session"), "start_time": "15:00", "end_time": "16:45"}
+    initial = {
+        "title": session_title_suggested(school=request.school),
+        "start_time": "15:00",
+        "end_time": "16:45",
+    }
     form = SessionForm(request.POST or None, initial=initial)
     own_program = has_own_program(school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +189,11 @@ def earlier_session_view(request: HttpRequest) -> HttpResponse:
     form = EarlierSessionForm(
         posted,
         request.FILES or None,
-        initial={"title": _("Plenary session"), "start_time": "15:00", "end_time": "16:45"},
+        initial={
+            "title": session_title_suggested(school=request.school),
+            "start_time": "15:00",
+            "end_time": "16:45",
+        },
     )
     preview = token = None
     if request.method == "POST" and form.is_valid():

@@ -190,6 +190,25 @@ def test_moving_a_published_session_mails_everyone_the_new_moment_and_a_new_link
     assert mail.magic_link.expires_at.date() > session.date
 
 
+def test_the_publish_page_warns_before_the_mails_go_out_that_the_program_runs_over(
+    client, people, plenary
+):
+    steering = as_user(client, people["steering"])
+    page = " ".join(steering.get(plenary.url("session-publish")).content.decode().split())
+    assert "Het programma loopt" not in page
+    session = plenary.session
+    total = sum(a.duration_minutes for a in session.assignments.all())
+    start = datetime.combine(session.date, session.start_time)
+    PlenarySession.objects.filter(pk=session.pk).update(
+        end_time=(start + timedelta(minutes=total - 15)).time()
+    )
+    page = " ".join(steering.get(plenary.url("session-publish")).content.decode().split())
+    assert (
+        "Het programma loopt 15 minuten uit. Maak een opdracht korter of eindig later. "
+        f'<a href="{session.get_absolute_url()}#program">Naar het programma</a>'
+    ) in page
+
+
 def test_publishing_without_a_plan_is_refused_with_a_message(client, people, plenary):
     plenary.plan.delete()
     response = as_user(client, people["steering"]).post(plenary.url("session-publish"), follow=True)

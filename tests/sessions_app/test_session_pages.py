@@ -400,3 +400,16 @@ def test_a_past_session_not_marked_held_is_listed_as_earlier_and_says_what_is_mi
     note = "Nog niet op gehouden gezet: tot dan weet de volgende tafelindeling niet wie elkaar hier"
     assert earlier.count(note) == 1
     assert earlier.index("Vorige keer") < earlier.index(note) < earlier.index("Gehouden keer")
+
+
+def test_a_new_sessions_title_is_numbered_after_the_years_sessions(
+    client, steering, make_team, make_session
+):
+    make_team([3, 3, 3])
+    client.force_login(steering.user)
+    new = "/s/de-regenboog/sessions/create/"
+    title = re.compile(r'name="title" value="([^"]*)"')
+    assert title.search(client.get(new).content.decode()).group(1) == "Plenaire bijeenkomst 1"
+    make_session(title="Startbijeenkomst")
+    make_session(days=80, title="Tweede")
+    assert title.search(client.get(new).content.decode()).group(1) == "Plenaire bijeenkomst 3"
