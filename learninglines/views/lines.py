@@ -104,6 +104,8 @@ def line_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     day = reference_day(line.year)
     writable = is_writable(line.year) and not line.is_archived
     steps = list(line.steps.all())
+    meetings = meeting_list_for_line(line=line)
+    today = timezone.localdate()
     return render(
         request,
         "learninglines/line_detail.html",
@@ -118,7 +120,11 @@ def line_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             and has_permission(request.user, "edit_line", line),
             "can_shape": writable and has_permission(request.user, "edit_line_content", line),
             "is_history": not is_writable(line.year),
-            "meetings": meeting_list_for_line(line=line),
+            "meetings": meetings,
+            # the next meeting first (on a phone it would sit at the bottom), the past below,
+            # latest first
+            "meetings_ahead": [m for m in meetings if m.date >= today],
+            "meetings_past": [m for m in reversed(meetings) if m.date < today],
             "can_manage": writable and has_permission(request.user, "manage_line_meetings", line),
         },
     )

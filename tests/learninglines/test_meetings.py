@@ -768,3 +768,18 @@ def test_meetings_of_an_archived_line_or_an_ended_year_are_read_only(
     meeting.refresh_from_db()
     assert (meeting.topic, meeting.notes) == ("Voor later", "Zo was het")
     assert not Attendance.objects.exists()
+
+
+def test_the_line_page_lists_the_coming_meetings_first_and_the_past_latest_first(
+    client, teacher, line
+):
+    """On a phone the next meeting would sit at the bottom of a year's list."""
+    today = timezone.localdate()
+    for days, topic in ((-30, "Lang geleden"), (-2, "Net geweest"), (7, "Volgende"), (21, "Later")):
+        plan(line, today + timedelta(days=days), topic=topic)
+    client.force_login(teacher.user)
+    page = client.get(reverse("learninglines:line-detail", args=[SLUG, line.pk])).content.decode()
+    ahead, past = page.split(">Gepland</h3>")[1].split(">Eerder</h3>")
+    topics = re.compile(r"Volgende|Later|Net geweest|Lang geleden")
+    assert topics.findall(ahead) == ["Volgende", "Later"]
+    assert topics.findall(past) == ["Net geweest", "Lang geleden"]
