@@ -649,9 +649,11 @@ def test_line_page_fragment_lists_meetings_and_offers_planning_to_managers(
         request.user = steering.user
         request.school = school
         meeting = plan(line, timezone.localdate() + timedelta(days=2), topic="Leesmotivatie")
+        meetings = meeting_list_for_line(line=line)
         context = {
             "line": line,
-            "meetings": meeting_list_for_line(line=line),
+            "meetings": meetings,
+            "meetings_ahead": meetings,
             "can_manage": can_manage,
         }
         html = render_to_string(
