@@ -207,6 +207,13 @@ def _mail_language(user: User, school: School | None) -> str:
     return member.school.language if member else settings.LANGUAGE_CODE
 
 
+def magic_link_language(link: MagicLink) -> str:
+    """The language a link's mail spoke by default (its school's): the link's page speaks it
+    to someone who has not chosen a language yet, so an English school's invitation does not
+    open on a Dutch page."""
+    return _mail_language(link.user, link.school)
+
+
 def magic_link_send(
     *,
     user: User,

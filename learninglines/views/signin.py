@@ -1,5 +1,6 @@
 """Sign-in: password, personal links, password reset."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -22,6 +23,7 @@ from learninglines.services.signin import (
     UNKNOWN,
     door_scope,
     magic_link_check,
+    magic_link_language,
     magic_link_use,
     may_use_magic_links,
     sign_in_request_handle,
@@ -137,6 +139,7 @@ STAFF_TEXT = (
 def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """Opening the link only shows a button: mail scanners open links, people press buttons."""
     link, status = magic_link_check(pk=pk, token=token)
+    language = _speak_the_links_language(request, link)
     if link is not None and not may_use_magic_links(link.user):
         title, explanation = STAFF_TEXT
         return _link_failed(request, title, explanation, "staff", link, status=403)
@@ -149,7 +152,19 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         if link.purpose == MagicLink.Purpose.DOOR:
             request.session[DOOR_SCOPE] = door_scope(link)
         fallback = link.school.get_absolute_url() if link.school else reverse("home")
-        return redirect(safe_next_url(request, link.next_path, fallback))
+        response = redirect(safe_next_url(request, link.next_path, fallback))
+        if language is not None:  # the app goes on in the language its page spoke
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
     if status == MagicLink.Status.VALID and request.method == "POST":
         status = magic_link_check(pk=pk, token=token)[1]  # used up in the meantime
     if (
@@ -168,6 +183,19 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     return _link_failed(
         request, title, explanation, status, link, status=404 if status == UNKNOWN else 410
     )
+
+
+def _speak_the_links_language(request: HttpRequest, link: MagicLink | None) -> str | None:
+    """For someone who has not chosen a language (no cookie), a link of a school that speaks
+    another language than the site's default opens in that language; returns it, else None."""
+    if link is None or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return None
+    language = magic_link_language(link)
+    if language == translation.get_language() or language not in dict(settings.LANGUAGES):
+        return None
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
 
 
 def _link_failed(request, title, explanation, reason, link, *, status: int) -> HttpResponse:

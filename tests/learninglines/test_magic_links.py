@@ -196,3 +196,39 @@ def test_invalid_address_is_refused_with_a_message(client):
     assert response.status_code == 200
     assert "Voer een geldig e-mailadres in." in response.content.decode()
     assert OutgoingMail.objects.count() == 0
+
+
+def test_an_english_schools_link_opens_in_english_and_the_app_goes_on_in_it(
+    client, teacher, school
+):
+    """The invitation of an English-speaking school is in English: its page and the app after
+    it speak English to someone who has not chosen a language, not Dutch."""
+    from django.conf import settings
+
+    school.language = "en"
+    school.save(update_fields=["language"])
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.INVITE, school=school)
+    page = client.get(link_path(link)).content.decode()
+    assert '<html lang="en">' in page
+    assert f"You are about to sign in as <strong>{teacher.user.email}</strong>" in page
+    response = client.post(link_path(link))
+    assert response.status_code == 302
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie.value, cookie["samesite"]) == ("en", "Lax")
+    assert '<html lang="en">' in client.get("/s/de-regenboog/").content.decode()
+
+
+def test_a_language_chosen_before_stays_and_a_dutch_schools_link_sets_no_cookie(
+    client, teacher, school
+):
+    from django.conf import settings
+
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.INVITE, school=school)
+    assert settings.LANGUAGE_COOKIE_NAME not in client.post(link_path(link)).cookies
+
+    school.language = "en"
+    school.save(update_fields=["language"])
+    link = magic_link_create(user=teacher.user, purpose=MagicLink.Purpose.SIGN_IN, school=school)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert "Je staat op het punt in te loggen" in client.get(link_path(link)).content.decode()
+    assert settings.LANGUAGE_COOKIE_NAME not in client.post(link_path(link)).cookies
