@@ -72,7 +72,12 @@ class DoorScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "login_required", True) or not request.user.is_authenticated:
+        # A school's view is scoped even when marked `login_not_required` for its signed-out
+        # answer (the reflection autosave): signed in, it acts as that person at the school.
+        open_page = not getattr(view_func, "login_required", True) and not hasattr(
+            view_func, "school_permission"
+        )
+        if open_page or not request.user.is_authenticated:
             return None
         scope = request.session.get(DOOR_SCOPE)
         if door_scope_allows(scope, request.path):

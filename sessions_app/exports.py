@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl.styles import Font
 
-from learninglines.services.imports import spreadsheet_safe
+from learninglines.services.imports import spreadsheet_safe, spreadsheet_text
 from sessions_app.models import ANONYMOUS_THRESHOLD, Question
 from sessions_app.selectors.reflections import QuoteGroup, Results
 
@@ -162,6 +162,13 @@ def _inert(rows: list[list]) -> list[list]:
     return [[safe_cell(cell) for cell in row] for row in rows]
 
 
+def _sheet_cell(value):
+    """A value as a workbook cell: a `Percent` its number, a text without control characters."""
+    if isinstance(value, Percent):
+        return int(value)
+    return spreadsheet_text(value) if isinstance(value, str) else value
+
+
 def workbook_bytes(sheets: list[tuple[str, list, list[list], tuple[int, ...]]]) -> bytes:
     """An XLSX of (title, headers, rows, column widths) sheets: bold headers, top row frozen,
     every text cell stored as text (never a formula, shown as written), a `Percent` a number
@@ -170,9 +177,9 @@ def workbook_bytes(sheets: list[tuple[str, list, list[list], tuple[int, ...]]]) 
     for index, (title, headers, rows, widths) in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = title[:31]
-        sheet.append(headers)
+        sheet.append([_sheet_cell(cell) for cell in headers])
         for number, row in enumerate(rows, start=2):
-            sheet.append([int(cell) if isinstance(cell, Percent) else cell for cell in row])
+            sheet.append([_sheet_cell(cell) for cell in row])
             for column, value in enumerate(row, start=1):
                 if isinstance(value, Percent):
                     sheet.cell(row=number, column=column).number_format = PERCENT_FORMAT

@@ -23,7 +23,7 @@ def year_current(*, school: School, today: date | None = None) -> SchoolYear | N
 def year_chosen(*, school: School, year_pk: str | None) -> SchoolYear | None:
     """The year asked for in `?year=` (this school's only; else a 404), or the current one."""
     if year_pk:
-        if not str(year_pk).isdigit():
+        if not (str(year_pk).isascii() and str(year_pk).isdigit()):  # "²" is a digit to Python
             raise Http404("No such school year")
         year = SchoolYear.objects.filter(school=school, pk=int(year_pk)).first()
         if year is None:

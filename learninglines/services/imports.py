@@ -44,6 +44,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
@@ -762,8 +763,10 @@ def _sheet_marks(sheet) -> SheetMarks:
                         if column is not None and column <= MAX_COLUMNS:
                             marks.uncalculated.add((row, column - 1))
                 elif tag == _ROW:
-                    if element.get("hidden") in ("1", "true") and element.get("r", "").isdigit():
-                        marks.hidden_rows.add(int(element.get("r")))
+                    number = element.get("r", "")
+                    hidden = element.get("hidden") in ("1", "true")
+                    if hidden and number.isascii() and number.isdigit():
+                        marks.hidden_rows.add(int(number))
                 elif tag == _MERGE_CELL:
                     try:
                         column, first, _last_col, last = range_boundaries(element.get("ref", ""))
@@ -1759,8 +1762,16 @@ def _member_update(row: RowResult) -> None:
 # --- The template ------------------------------------------------------------------------------
 
 
+def spreadsheet_text(value: str) -> str:
+    """`value` without the control characters a workbook cannot hold (openpyxl refuses a cell
+    with one, so a single pasted character would make a whole export fail)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
 def spreadsheet_safe(value: str) -> str:
-    """A spreadsheet never runs a school's text as a formula: = + - @ get an apostrophe first."""
+    """A spreadsheet never runs a school's text as a formula: = + - @ get an apostrophe first
+    (control characters go before looking, so none hides the first character)."""
+    value = spreadsheet_text(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 

@@ -262,6 +262,17 @@ def member_update(
                     raise ValidationError(
                         {"email": _("Another team member already uses this address.")}
                     )
+                if (
+                    CoachAssignment.objects.current()
+                    .filter(user=existing, school=member.school)
+                    .exists()
+                ):
+                    # as in member_add: the coach is never a member (never seated or counted,
+                    # never a reader of the line's shared log)
+                    refusal = _(
+                        "This address belongs to the school's coach, who is never a team member."
+                    )
+                    raise ValidationError({"email": refusal})
                 member.user = existing
             elif member.user.memberships.count() > 1 or member.user.coach_assignments.exists():
                 raise ValidationError(

@@ -64,7 +64,7 @@ def meeting_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = next((y for y in years if y.start <= today <= y.end), None)
     chosen = request.GET.get("year", "")
-    if chosen.isdigit():
+    if chosen.isascii() and chosen.isdigit():  # "²" is a digit to Python, not to int()
         year = next((y for y in years if y.pk == int(chosen)), year)
     if year is None and years:
         year = years[0]

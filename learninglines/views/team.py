@@ -90,7 +90,7 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
             inactive = inactive.none()
         if line == "none":
             shown = [member for member in shown if member.pk not in current]
-        elif line.isdigit():
+        elif line.isascii() and line.isdigit():  # "²" is a digit to Python, not to int()
             shown = [m for m in shown if m.pk in current and current[m.pk].pk == int(line)]
     invited = invited_at(school=request.school)
     for member in everyone:

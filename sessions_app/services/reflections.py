@@ -218,7 +218,7 @@ def _parse_version(version: str) -> dict[int, tuple[str, str]] | None:
     for part in version.split(",") if version else []:
         pk, _sep, rest = part.partition(":")
         kind, _sep, digest = rest.partition(":")
-        if not pk.isdigit() or not kind or not digest:
+        if not (pk.isascii() and pk.isdigit()) or not kind or not digest:
             return None
         parsed[int(pk)] = (kind, digest)
     return parsed
@@ -648,7 +648,12 @@ def _validated(
     questions = list(questionnaire.questions.order_by("position", "pk"))
     form_check_version(questions, version)
     # Only the lines someone named as where they took something from (usually none).
-    named = {data.took_from for data in answers.values() if data.took_from is not None}
+    # (a number no key can be is never looked up: the database refuses it, an error page)
+    named = {
+        data.took_from
+        for data in answers.values()
+        if data.took_from is not None and 0 < data.took_from < 2**63
+    }
     lines = (
         {
             line.pk: line

@@ -295,7 +295,11 @@ def _colleagues(school: School, member: Member, year: SchoolYear | None):
 
 def _checked(values) -> set[int]:
     """The ticked pks; anything that cannot be a primary key is left to the form to refuse."""
-    return {int(value) for value in values if str(value).isdigit() and int(value) < 2**63}
+    return {
+        int(value)
+        for value in values
+        if str(value).isascii() and str(value).isdigit() and int(value) < 2**63
+    }
 
 
 @require_http_methods(["GET", "POST"])

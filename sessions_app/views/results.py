@@ -87,7 +87,7 @@ def _line_filter(request: HttpRequest, questionnaire: Questionnaire) -> Learning
     value = request.GET.get("line", "")
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²" is a digit to Python, not to int()
         raise Http404("No such learning line")
     return get_object_or_404(LearningLine, year_id=questionnaire.year_id, pk=int(value))
 
