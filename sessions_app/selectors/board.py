@@ -2,7 +2,9 @@
 
 A fixed number of queries however large the school: the session's presence (two), the plan's
 rounds, tables and seats (three), pairs kept apart (one), the change log (one) and the count of
-earlier sessions (one).
+earlier sessions (one). With someone chosen to swap or move, the tables they may move to are
+found with the service's own recount (`plan_move_uneven_tables`: the session as the engine's
+input, a fixed number of queries more).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sessions_app.selectors.plans import (
     plan_rounds_view,
 )
 from sessions_app.selectors.sessions import ExpectedMember, Presence, session_presence
+from sessions_app.services.plans import plan_move_uneven_tables
 
 OPTIMAL, UNREACHABLE, UNKNOWN, NO_BOUND = "optimal", "unreachable", "unknown", "no_bound"
 RECORDED = "recorded"  # the tables of a session held without this app, as they sat
@@ -33,6 +36,9 @@ class TableCard:
     view: TableView
     missing_lines: list[LearningLine]
     repeats: int
+    # With someone of this round chosen: whether "Move here" is offered (the move keeps the
+    # round's tables even, and this table is neither theirs nor locked).
+    move_here: bool = False
 
     @property
     def table(self):
@@ -70,10 +76,16 @@ class RoundCard:
     gone: list[str] = field(default_factory=list)
     # Seated in their old line, but in another line on the day (moved after the plan was made).
     moved: list[LineMove] = field(default_factory=list)
+    # Tables the chosen person may not move to, as that would make the tables uneven.
+    uneven: set[int] = field(default_factory=set)
 
     @property
     def number(self) -> int:
         return self.view.number
+
+    @property
+    def move_targets(self) -> list[TableCard]:
+        return [card for card in self.tables if card.move_here]
 
     @property
     def needs_repair(self) -> bool:
@@ -119,6 +131,8 @@ class Board:
     changes: list
     can_undo: bool
     changed_since_mail: int = 0
+    # (round number, member pk) chosen as the first of a swap or move, when seated there
+    selected: tuple[int, int] | None = None
 
     @property
     def report(self) -> dict:
@@ -246,8 +260,31 @@ def _pairs_met_in_history(report: dict, rounds: list[RoundView]) -> set[tuple[in
     }
 
 
-def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
-    """Everything the scheduler view shows about `session` and its plan."""
+def _offer_moves(plan: TablePlan, rounds: list[RoundView], card: RoundCard, member: int) -> None:
+    """Mark the tables of `card` the chosen `member` may move to: not their own, not locked, and
+    kept even by the move (the same recount `plan_move` refuses with)."""
+    source = next(t for t in card.tables if member in t.member_ids)
+    if source.table.locked:
+        return  # a locked table's people stay where they are
+    card.uneven = plan_move_uneven_tables(
+        plan=plan, rounds=rounds, round_number=card.number, member=member
+    )
+    for table in card.tables:
+        table.move_here = not (
+            table is source or table.table.locked or table.table.number in card.uneven
+        )
+
+
+def plan_board(
+    *,
+    session: PlenarySession,
+    plan: TablePlan | None,
+    selected: tuple[int | None, int | None] | None = None,
+) -> Board:
+    """Everything the scheduler view shows about `session` and its plan.
+
+    `selected` is (round number, member pk) of someone chosen to swap or move: when they are
+    seated in that round, the board says which tables of it they may move to."""
     presence = session_presence(session=session)
     names = {item.member.pk: item.member.full_name for item in presence.expected}
     rounds = plan_rounds_view(plan=plan) if plan else []
@@ -298,6 +335,13 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
                 ),
             )
         )
+    chosen = None
+    if plan and selected:
+        number, member = selected
+        card = next((c for c in cards if c.number == number and member in c.view.seated), None)
+        if card is not None:
+            chosen = (number, member)
+            _offer_moves(plan, rounds, card, member)
     repeated = sorted(
         (
             RepeatedPair(names.get(a, str(a)), names.get(b, str(b)), count)
@@ -333,6 +377,7 @@ def plan_board(*, session: PlenarySession, plan: TablePlan | None) -> Board:
         ),
         changes=lines,
         changed_since_mail=len(plan_changed_members(plan=plan)) if plan else 0,
+        selected=chosen,
         can_undo=any(
             c.before is not None and c.undone_at is None and c.kind != "undo" for c in changes
         ),

@@ -545,8 +545,8 @@ def _warnings(before: dict, after: dict) -> list[str]:
     if missing > 0:
         out.append(
             ngettext(
-                "A table is now missing a learning line (%(count)s more missing line slot).",
-                "Tables are now missing learning lines (%(count)s more missing line slots).",
+                "A learning line is now missing from a table %(count)s time more.",
+                "A learning line is now missing from a table %(count)s times more.",
                 missing,
             )
             % {"count": missing}
@@ -683,6 +683,35 @@ def plan_move(
         details={"round": round_number, "members": [member], "table": table},
         edit=edit,
     )
+
+
+def plan_move_uneven_tables(
+    *, plan: TablePlan, rounds: list[RoundView], round_number: int, member: int
+) -> set[int]:
+    """Read-only, for the plan page: the numbers of the tables of round `round_number` that
+    `plan_move` would refuse to move `member` to because the round's tables would be uneven
+    (the engine's `plan_sizes`: sizes within one of each other and within the limits).
+
+    It is the same recount `plan_move` runs (`plan_evaluate` on the stored rounds with the move
+    made), not a copy of the rule. Other refusals (a pair kept apart, someone who left still
+    seated) are left to `plan_move`, which words them; so are the member's own table and locked
+    tables, where no move is offered. `rounds` is the plan as read (`plan_rounds_view`)."""
+    data = engine_input(session=plan.session)
+    stored, flags = plan_as_ids(rounds), locked_flags(rounds)
+    r, here = _find(stored, member, round_number)
+    uneven = set()
+    for there in range(len(stored[r])):
+        if there == here or flags[r][there]:
+            continue
+        moved = [[list(table) for table in rnd] for rnd in stored]
+        moved[r][here].remove(member)
+        moved[r][there].append(member)
+        try:
+            plan_evaluate(data, moved, flags)
+        except GroupingError as error:
+            if error.code == "plan_sizes":
+                uneven.add(there + 1)
+    return uneven
 
 
 def plan_lock(

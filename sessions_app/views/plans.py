@@ -67,16 +67,17 @@ def _selection(request: HttpRequest) -> tuple[int | None, int | None]:
 
 def _board_page(request: HttpRequest, session: PlenarySession, *, status: int = 200):
     plan = plan_get(session=session)
-    selected_round, selected = _selection(request)
-    board = plan_board(session=session, plan=plan)
-    if selected is not None and not any(
-        rnd.number == selected_round and selected in rnd.view.seated for rnd in board.rounds
-    ):
-        selected_round = selected = None
+    editable = is_editable(session)
+    # someone chosen to swap or move (only where the plan can change): the board then says
+    # which tables they may move to, and forgets a choice of someone not seated in that round
+    board = plan_board(
+        session=session, plan=plan, selected=_selection(request) if editable else None
+    )
+    selected_round, selected = board.selected or (None, None)
     context = {
         "session": session,
         "board": board,
-        "editable": is_editable(session),
+        "editable": editable,
         "selected": selected,
         "selected_round": selected_round,
         "apart_form": ApartPairForm(

@@ -288,7 +288,11 @@ def test_steering_member_makes_and_changes_the_table_plan_while_the_coach_looks_
     accessible(page, serious_violations, errors)
     on_the_board(page, page.locator("#round-1 button.plan-seat-name", has_text=second).click)
     expect(page.locator("#main").get_by_text("Gewisseld.")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"ontbreken nu leerlijnen \(2 ontbrekende"))).to_be_visible()
+    expect(
+        page.locator("#plan-board .messages").get_by_text(
+            re.compile(r"ontbreekt nu 2 keer vaker een leerlijn")
+        )
+    ).to_be_visible()
     assert numbers(page) != before
     after = {t["number"]: names_at(t) for t in round_tables(page, 1)}
     assert second in after[first_table["number"]]

@@ -118,8 +118,8 @@ def test_a_bound_known_to_be_unreachable_says_the_plan_may_be_the_best(
     assert numbers(plan) == (12, 0, False, False)
     assert board_words(client, steering.user, session) == (
         "unreachable",
-        "De ondergrens (0) is met deze aantallen niet haalbaar; deze indeling is dus mogelijk "
-        "de best haalbare.",
+        "Met deze leerlijnen en dit aantal rondes kan geen enkele indeling alle herhaalde "
+        "ontmoetingen vermijden (dat is bekend); deze indeling is dus mogelijk de best haalbare.",
         None,
     )
 
@@ -174,8 +174,9 @@ def test_an_unknown_state_with_a_bound_names_the_bound(client, steering, make_te
     assert numbers(plan) == (12, 8, True, False)
     assert board_words(client, steering.user, session) == (
         "unknown",
-        "Geen indeling kan minder dan 8 hebben; of deze nog beter kan, is niet bekend. "
-        "Opnieuw indelen vindt misschien een betere.",
+        "Minstens 8 herhaalde ontmoetingen zijn onvermijdelijk. Of er een indeling met minder "
+        "dan 12 herhaalde ontmoetingen bestaat, is niet bekend: opnieuw indelen vindt die "
+        "misschien.",
         "Met ongeveer 4 mensen per leerlijn is dit plenaire bijeenkomst nummer 1 van het "
         "schooljaar: dan zijn minstens 8 herhaalde ontmoetingen onvermijdelijk. Dat is geen "
         "fout van de indeling.",
@@ -206,8 +207,8 @@ def test_a_late_arrival_means_no_bound_is_claimed(client, steering, make_team, m
     assert plan.report["lower_bound"] is None
     assert board_words(client, steering.user, session) == (
         "no_bound",
-        "Er komen mensen later of gaan mensen eerder weg, daarom is voor deze indeling geen "
-        "ondergrens berekend.",
+        "Er komen mensen later of gaan mensen eerder weg, daarom rekent de indeler voor deze "
+        "indeling niet uit hoeveel herhaalde ontmoetingen onvermijdelijk zijn.",
         None,
     )
 
@@ -248,9 +249,9 @@ def test_slots_the_pairs_kept_apart_need_are_not_blamed_on_changes_by_hand(
     assert extra_words(client, steering.user, session) == [
         (
             "info",
-            "4 ontbrekende leerlijnplekken meer dan de aantallen alleen vragen: mensen die nooit "
-            "aan één tafel zitten, of een ronde die opnieuw is ingedeeld voor wie later komt of "
-            "eerder weggaat, vragen erom.",
+            "Een leerlijn ontbreekt 4 keer vaker aan een tafel dan de aantallen alleen vragen: "
+            "mensen die nooit aan één tafel zitten, of een ronde die opnieuw is ingedeeld voor wie "
+            "later komt of eerder weggaat, vragen erom.",
         )
     ]
 
@@ -272,7 +273,11 @@ def test_slots_a_swap_by_hand_adds_are_named_as_such(client, steering, make_team
         result.plan.report["planned_missing_line_slots"],
     ) == (2, 0)
     assert extra_words(client, steering.user, session) == [
-        ("warning", "2 ontbrekende leerlijnplekken meer dan nodig, na wijzigingen met de hand.")
+        (
+            "warning",
+            "Een leerlijn ontbreekt 2 keer vaker aan een tafel dan nodig, na wijzigingen met de "
+            "hand.",
+        )
     ]
 
 
@@ -295,6 +300,68 @@ def test_the_other_table_count_is_said_with_its_own_numbers(
     html = plan_page(client, steering.user, session)
     sentence = re.search(r'<div class="plan-alternative[^"]*">\s*<p[^>]*>(.*?)</p>', html, re.S)
     assert " ".join(sentence.group(1).split()) == (
-        "Het andere mogelijke aantal tafels: 7 tafels geven 4 ontbrekende leerlijnplekken en "
-        "0 herhaalde ontmoetingen."
+        "Het andere mogelijke aantal tafels: 7 tafels geven 0 herhaalde ontmoetingen, met 4 keer "
+        "een tafel waar een leerlijn ontbreekt."
     )
+
+
+ENGINE_WORDS = {
+    "nl": ("ondergrens", "leerlijnplek", "optimaal", "begrenzing"),
+    "en": ("lower bound", "line slot", "optimal", "bound"),
+}
+
+
+CASES = {
+    "unreachable": ([6, 6, 6, 6], 6),
+    "unknown": ([4, 4, 3], 4),
+    "by hand and no bound": ([7, 7, 6, 6], 2),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_page_speaks_no_engine_words_in_any_state(
+    client, steering, make_team, make_session, settings, case
+):
+    """The states whose sentences used the engine's words (a bound known to be unreachable,
+    an unknown state with a bound, no bound, the other table count, line slots given up by hand
+    and by the engine) in plain words, in Dutch and in English."""
+    team, session = planned(make_team, make_session, *CASES[case])
+    plan = plan_generate(session=session, seed=0)
+    state = case.split()[0]
+    if case == "by hand and no bound":
+        # an A and a B, each the only one of their line at their table, change places
+        tables = plan_as_ids(plan_rounds_view(plan=plan))[0]
+
+        def alone(letter):
+            return [
+                (t, pks[0])
+                for t, table in enumerate(tables)
+                if len(pks := [m.pk for m in team.members[letter] if m.pk in table]) == 1
+            ]
+
+        (_ta, a), (_tb, b) = next((x, y) for x in alone("A") for y in alone("B") if x[0] != y[0])
+        plan_swap(plan=plan, version=plan.version, round_number=1, first=a, second=b)
+        state = "optimal"
+    pages = []
+
+    def read(state):
+        for language in ("nl", "en"):
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            pages.append((language, state, plan_page(client, steering.user, session)))
+
+    read(state)
+    if case == "by hand and no bound":
+        for _language, _state, html in pages:
+            assert "plan-alternative" in html
+            assert "alert alert-warning mb-2" in html
+        late = team.members["C"][0]
+        attendance_save(
+            session=session, changes={late.pk: (PresenceData(), PresenceData(first_round=2))}
+        )
+        read("no_bound")
+    for language, state, html in pages:
+        assert re.search(r"plan-state-(\w+)", html).group(1) == state
+        board = html[html.index('<div id="plan-board"') : html.index('id="apart"')]
+        text = " ".join(re.sub(r"<[^>]+>", " ", board).split()).lower()
+        for word in ENGINE_WORDS[language]:
+            assert word not in text, (word, text)
