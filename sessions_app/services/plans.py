@@ -763,8 +763,11 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
     The other rounds follow wherever the plan could not be counted otherwise: someone who left
     the team or their line since the plan was made is taken off them (a plan that seats someone
     in no line refuses every later change), someone who moved to another line is seated in it,
-    and someone present without a seat there gets one (a newcomer added to a line after the plan
-    was made lacks a seat in every round). Those rounds are in `details["also"]` (numbers).
+    someone present without a seat there gets one (a newcomer added to a line after the plan
+    was made lacks a seat in every round), and someone absent leaves their seat. (An absentee at
+    a locked table keeps a round from following the attendance; once that table is unlocked,
+    re-planning either round must repair both, or each refusal would name the other.) Those
+    rounds are in `details["also"]` (numbers).
     """
     data = engine_input(session=plan.session)
     details: dict = {"round": round_number}
@@ -781,7 +784,8 @@ def plan_repair_round(*, plan: TablePlan, version: int, round_number: int, by=No
         others = [
             i
             for i in range(len(rounds_ids))
-            if i != r and (i in leavers or _presence_changes(data, rounds_ids[i], i + 1)[0])
+            if i != r
+            and (i in leavers or _presence_changes(data, rounds_ids[i], i + 1) != ([], [], []))
         ]
         if others:
             details["also"] = [i + 1 for i in others]

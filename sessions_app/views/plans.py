@@ -280,10 +280,8 @@ def _repaired(number: int, also: list[int]) -> str:
     if not also:
         return said
     others = ngettext(
-        "Round %(rounds)s changed too, for whoever joined, arrived or left since the plan was "
-        "made.",
-        "Rounds %(rounds)s changed too, for whoever joined, arrived or left since the plan was "
-        "made.",
+        "Round %(rounds)s changed too, to match who is there.",
+        "Rounds %(rounds)s changed too, to match who is there.",
         len(also),
     ) % {"rounds": ", ".join(str(n) for n in also)}
     return f"{said} {others}"

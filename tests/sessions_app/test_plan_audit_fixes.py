@@ -480,8 +480,7 @@ def test_re_planning_a_round_seats_a_newcomer_in_every_round(
     response = client.post(f"{url}rounds/1/repair/", {"version": plan.version}, follow=True)
 
     assert [str(m) for m in response.context["messages"]] == [
-        "Round 1 is re-planned. Round 2 changed too, for whoever joined, arrived or left since "
-        "the plan was made."
+        "Round 1 is re-planned. Round 2 changed too, to match who is there."
     ]
     assert seat_letters(plan, newcomer) == ["A", "A"]
     after = stored(plan)
@@ -519,3 +518,34 @@ def test_re_planning_a_round_for_its_own_late_arrival_leaves_the_other_rounds(
     assert [str(m) for m in response.context["messages"]] == ["Round 2 is re-planned."]
     assert stored(plan)[0] == before[0]
     assert seat_letters(plan, late) == ["B"]
+
+
+def test_after_unlocking_an_absentees_table_re_planning_one_round_repairs_both(
+    make_team, make_session
+):
+    """An absentee at a locked table keeps round 1 from following the attendance, and with it
+    round 2 (the plan is counted whole). Unlocked, re-planning round 1 was refused for round 2
+    and round 2 for round 1: a loop. Either now repairs both."""
+    from sessions_app.services.plans import plan_repair_round
+
+    team = make_team([4, 4, 4])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    absentee = team.members["A"][0]
+    table = Seat.objects.get(round__plan=plan, round__number=1, member=absentee).table.number
+    plan_lock(plan=plan, version=plan.version, round_number=1, table=table, locked=True)
+    plan.refresh_from_db()
+    attendance_save(
+        session=session, changes={absentee.pk: (PresenceData(), PresenceData(absent=True))}
+    )
+    assert seat_letters(plan, absentee) == ["A", "A"]  # the plan could not follow
+    plan.refresh_from_db()
+    plan_lock(plan=plan, version=plan.version, round_number=1, table=table, locked=False)
+    plan.refresh_from_db()
+
+    result = plan_repair_round(plan=plan, version=plan.version, round_number=1)
+
+    assert result.details == {"round": 1, "also": [2]}
+    assert seat_letters(plan, absentee) == []
+    plan.refresh_from_db()
+    assert [sorted(sizes) for sizes in plan.report["table_sizes"]] == [[3, 4, 4]] * 2
