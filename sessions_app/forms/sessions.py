@@ -136,6 +136,30 @@ class AttendanceForm(forms.Form):
                 widget=forms.HiddenInput, initial=self.encode(state), required=False
             )
 
+    def clean(self):
+        """ "Part of it" from the first round until the last is the whole session: the service
+        would store "there" and the page say "Nothing changed", while the person at the door
+        meant someone coming later or leaving early and forgot to choose the round."""
+        data = super().clean()
+        if self.rounds < 2:
+            return data
+        for item in self.expected:
+            pk = item.member.pk
+            if data.get(f"status_{pk}") != PARTLY:
+                continue
+            first = data.get(f"first_{pk}") or 1
+            last = data.get(f"last_{pk}") or self.rounds
+            if first <= 1 and last >= self.rounds:
+                self.add_error(
+                    f"status_{pk}",
+                    _(
+                        "%(name)s: for “part of it”, choose a later “from round” or an earlier "
+                        "“until round”."
+                    )
+                    % {"name": item.member.full_name},
+                )
+        return data
+
     @staticmethod
     def encode(state: PresenceData) -> str:
         return f"{int(state.absent)}:{state.first_round or ''}:{state.last_round or ''}"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
@@ -43,7 +44,12 @@ def coach_home_view(request: HttpRequest) -> HttpResponse:
     if not schools:
         raise Http404("You coach no school")
     request.coaches_schools = True  # the navigation knows without asking again
-    return render(request, "sessions_app/overview/coach_home.html", {"schools": schools})
+    return render(
+        request,
+        "sessions_app/overview/coach_home.html",
+        # the day of a session: "today", and its page one tap away (the projector, the door)
+        {"schools": schools, "today": timezone.localdate()},
+    )
 
 
 @require_GET
