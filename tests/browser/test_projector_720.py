@@ -79,3 +79,27 @@ def test_time_up_on_the_longest_assignment_still_fits_a_1280_by_720_beamer(
         expect(page.locator(".projector-next")).to_be_in_viewport(ratio=1)
     assert page.evaluate("document.documentElement.scrollHeight") <= BEAMER["height"]
     assert errors == []
+
+
+def test_on_a_phone_reset_stands_on_its_own_row_away_from_next(page: Page, live_server):
+    """The remote: "Reset" throws away the time run so far, so a thumb going for "Next" must
+    not find it beside it."""
+    demo_seed()
+    session = PlenarySession.objects.get(
+        school=School.objects.get(slug="de-regenboog"), status=PlenarySession.Status.PUBLISHED
+    )
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server, STEERING_EMAIL)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + session.get_absolute_url() + "projector/?remote=1")
+    following = page.locator(".projector-controls button")
+    assert following.evaluate_all("buttons => buttons.map(b => b.id)")[-2:] == [
+        "clock-next",
+        "clock-reset",
+    ]
+    reset = page.locator("#clock-reset").bounding_box()
+    below = [
+        page.locator(f"#clock-{name}").bounding_box() for name in ("previous", "toggle", "next")
+    ]
+    assert all(reset["y"] >= box["y"] + box["height"] + 8 for box in below)
+    assert reset["height"] >= 44
