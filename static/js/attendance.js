@@ -23,3 +23,42 @@
     }
   });
 })();
+
+// Who is there, at the door: with 150 names, typing part of one shows only the matching rows
+// (capitals and accents ignored). Hidden rows keep their choices and are saved with the rest.
+(() => {
+  const box = document.querySelector(".attendance-filter");
+  const list = document.querySelector(".attendance-form");
+  if (!box || !list) {
+    return;
+  }
+  const input = box.querySelector("input");
+  const count = box.querySelector("#attendance-filter-count");
+  const plain = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  const rows = [...list.querySelectorAll(".attendance-row")].map((row) => ({
+    row,
+    name: plain(row.querySelector(".attendance-name").textContent),
+  }));
+  box.hidden = false;
+  input.addEventListener("input", () => {
+    const wanted = plain(input.value);
+    let shown = 0;
+    for (const { row, name } of rows) {
+      const match = !wanted || name.includes(wanted);
+      row.hidden = !match;
+      shown += match ? 1 : 0;
+    }
+    for (const group of list.querySelectorAll(".attendance-line")) {
+      group.hidden = !group.querySelector(".attendance-row:not([hidden])");
+    }
+    if (!wanted) {
+      count.textContent = "";
+    } else if (shown === 0) {
+      count.textContent = count.dataset.none;
+    } else {
+      count.textContent = count.dataset.some
+        .replace("%(count)s", String(shown))
+        .replace("%(total)s", String(rows.length));
+    }
+  });
+})();

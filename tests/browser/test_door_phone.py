@@ -65,3 +65,47 @@ def test_a_door_code_asks_before_it_drops_changes_not_saved(page: Page, live_ser
     expect(page.get_by_role("heading", name=f"Sign-in code for {late.full_name}")).to_be_visible()
     assert asked == [UNSAVED]
     assert errors == []
+
+
+def test_part_of_a_name_finds_the_row_and_hidden_rows_are_still_saved(
+    page: Page, live_server, serious_violations
+):
+    demo_seed()
+    session = PlenarySession.objects.get(
+        school__slug="de-regenboog", title="Plenaire bijeenkomst 2"
+    )
+    late = Member.objects.get(school=session.school, user__email="sanne.jansen@regenboog.example")
+    everyone = session.school.members.filter(is_active=True).count()
+    errors = console_errors(page)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, STEERING_EMAIL)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    page.goto(live_server.url + session.get_absolute_url() + "attendance/")
+    rows = page.locator(".attendance-row:visible")
+    total = rows.count()
+    assert 1 < total <= everyone
+    # marked before filtering: a row the filter hides keeps its choice and is saved
+    other = page.locator(".attendance-row").filter(has_not_text=late.full_name).first
+    other_pk = int(other.get_attribute("id").removeprefix("member-"))
+    other.get_by_text("absent", exact=True).click()
+
+    page.get_by_label("Find a name").fill(late.first_name.upper()[:4])
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator("legend")).to_have_text(late.full_name)
+    expect(page.locator("#attendance-filter-count")).to_have_text(f"Shown: 1 of {total}.")
+    assert serious_violations(page) == []
+    page.get_by_label("Find a name").fill("zzzz")
+    expect(rows).to_have_count(0)
+    expect(page.locator("#attendance-filter-count")).to_have_text(
+        "Nobody on the list has that name."
+    )
+    page.get_by_label("Find a name").fill("")
+    expect(rows).to_have_count(total)
+
+    page.get_by_label("Find a name").fill(late.first_name)
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator("#main").get_by_text("Attendance is saved (1 change).")).to_be_visible()
+    assert SessionAttendance.objects.get(session=session, member_id=other_pk).absent
+    assert errors == []

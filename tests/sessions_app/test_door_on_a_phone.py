@@ -146,3 +146,15 @@ def test_the_coach_home_links_the_next_session_and_says_today(client, school, ma
     html = response.content.decode()
     assert f'<a href="/s/de-regenboog/sessions/{session.pk}/">Plenaire bijeenkomst 2</a>' in html
     assert "Next plenary session today · Plenaire bijeenkomst 2" in _text(response)
+
+
+def test_the_name_filter_speaks_dutch_with_its_placeholders_for_the_script(
+    client, steering, make_team, make_session
+):
+    make_team([3, 3, 3])
+    session = make_session()
+    client.force_login(steering.user)
+    page = client.get(_url(session)).content.decode()
+    assert '<label class="form-label" for="attendance-filter">Zoek een naam</label>' in page
+    assert 'data-none="Niemand op de lijst heeft die naam."' in page
+    assert 'data-some="Getoond: %(count)s van %(total)s."' in page
