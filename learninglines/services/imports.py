@@ -409,6 +409,9 @@ class Table:
     # rows with values right of the last column that has a header: {row number: those values}
     # (in a CSV most often a separator inside a name, which shifts the row's cells)
     beyond: dict[int, list[str]] = field(default_factory=dict)
+    # every row with a value, the header row and the rows above it too, as (row number, cells
+    # up to the last value): a table plan laid out in blocks has no single header row
+    grid: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 _FORCED_TEXT = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
@@ -457,6 +460,7 @@ def _table(
     seen: list[tuple[int, list[str]]] = []
     header_at = None
     rows: list[tuple[int, list[str]]] = []
+    grid: list[tuple[int, list[str]]] = []
     empty_run = 0
     for number, raw in enumerate(raw_rows, start=1):
         values = list(raw)
@@ -472,6 +476,7 @@ def _table(
                 break
             continue
         empty_run = 0
+        grid.append((number, cells[: max(i for i, c in enumerate(cells) if c) + 1]))
         if header_at is None:
             seen.append((number, cells))
             if sum(known(c) for c in cells) >= 2:
@@ -513,6 +518,7 @@ def _table(
         rows=[(n, c) for n, c in rows if [_key(x) for x in c] != header_keys],
         read_as=read_as,
         beyond=beyond,
+        grid=grid,
     )
 
 

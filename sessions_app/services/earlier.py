@@ -15,7 +15,11 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
     last name) and a column per round ("Ronde 1", "Round 2", "R3") holding that person's table
     in that round; an empty cell: not there in that round;
   * a workbook with a sheet per round ("Ronde 1", "Ronde 2", ...), each with a table column and
-    people.
+    people;
+  * block layouts, without a header row naming the columns (plans made by hand or by a group
+    generator): a column per table under a row "Tafel 1 | Tafel 2", or a row per table that
+    starts with "Tafel 1" (also as a list under it), rounds opened by a row "Ronde 2" or on a
+    sheet per round. Each is read into the rows the layout per table is read into (_Entry).
 - A person is found by e-mail address, or by name as the team page writes it ("Anna de Vries",
   "Vries, Anna de"), whatever the capitals and accents; a name two colleagues share must be
   given as an e-mail address.
@@ -160,7 +164,13 @@ def _column(index: int, header: str) -> _Column | None:
 
 
 def _known(header: str) -> bool:
-    return _column(0, header) is not None
+    """A header of a layout per table or per person, or a cell that names a table or round in
+    a block layout ("Tafel 1", "Groep 2: Anna en Sem", "Ronde 1"): where a plan starts."""
+    return (
+        _column(0, header) is not None
+        or _table_label(header) is not None
+        or _round_label(header) is not None
+    )
 
 
 # --- finding people ---------------------------------------------------------------------------
@@ -251,10 +261,15 @@ class _Team:
     def find_all(self, text: str) -> tuple[list[Member], str | None]:
         """The members a cell names: one, or several in a list ("Anna de Vries, Daan van der
         Berg", also with ";", "/", "&", "en", "and"); the first problem in words."""
+        parts = [part for part in _LIST_SEPARATOR.split(text) if part]
+        if "@" in text and len(parts) > 1:
+            # "Daan van der Berg en noor@school.nl": two people, not Noor's address with a name
+            found = [member for part in parts if (member := self.find(part)[0]) is not None]
+            if len(found) == len(parts) and len(set(found)) == len(found):
+                return found, None
         member, problem = self.find(text)
         if member is not None:
             return [member], None
-        parts = [part for part in _LIST_SEPARATOR.split(text) if part]
         if len(parts) < 2:
             return [], problem
         found = [self.find(part) for part in parts]
@@ -304,9 +319,12 @@ class EarlierPlan:
 
 def _layout_problem() -> str:
     return _(
-        "We could not tell how this file holds the tables. Give it a header row with either "
-        "Round, Table and one or more columns with people (Name or E-mail address), or a "
-        "column Name (or E-mail address) and a column per round: Round 1, Round 2, ..."
+        "We could not tell how this file holds the tables. We read these layouts: a header row "
+        "with Round, Table and one or more columns with people (Name or E-mail address); a "
+        "column Name (or E-mail address) and a column per round (Round 1, Round 2, ...); a "
+        "column per table, under a row Table 1 | Table 2 | ..., with a person in each cell; "
+        "or a row per table that starts with Table 1 and lists its people. Open each round "
+        "with a row Round 1, Round 2, ... or put it on a sheet of its own named so."
     )
 
 
@@ -402,12 +420,16 @@ def _name_and_address_problem(row: list[str], columns: list[_Column], team: _Tea
 
 @dataclass(frozen=True)
 class _Row:
-    """Where a person was read: a row of the sheet, or of a sheet per round."""
+    """Where a person was read: a row of the sheet, or of a sheet per round; in a layout with a
+    person per cell, its column too."""
 
     number: int
     sheet: str = ""
+    column: int | None = None  # index, 0 for column A
 
     def where(self, *, start: bool = True) -> str:
+        if self.column is not None:
+            return self._where_cell(start=start)
         if self.sheet:
             text = (
                 _("Sheet “%(sheet)s”, row %(row)d")
@@ -416,6 +438,26 @@ class _Row:
             )
             return text % {"sheet": self.sheet, "row": self.number}
         return (_("Row %(row)d") if start else _("row %(row)d")) % {"row": self.number}
+
+    def _where_cell(self, *, start: bool) -> str:
+        values = {
+            "sheet": self.sheet,
+            "row": self.number,
+            "column": get_column_letter((self.column or 0) + 1),
+        }
+        if self.sheet:
+            text = (
+                _("Sheet “%(sheet)s”, row %(row)d, column %(column)s")
+                if start
+                else _("sheet “%(sheet)s”, row %(row)d, column %(column)s")
+            )
+        else:
+            text = (
+                _("Row %(row)d, column %(column)s")
+                if start
+                else _("row %(row)d, column %(column)s")
+            )
+        return text % values
 
 
 Tables = dict[tuple[int, str], list[tuple[_Row, Member]]]  # (round, table label): people
@@ -458,12 +500,9 @@ def _round_of_sheet(name: str) -> int | None:
 _EXCEL_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")
 
 
-def _cell_problems(
-    plan: EarlierPlan, at: _Row, row: list[str], columns: list[_Column], team: _Team, cells
-) -> bool:
-    """Whether the row has a problem before its round, table and people are read: a cell with
-    the error of a formula ("#N/A" is no table nor person, and would read as "n.a."), a date
-    (what Excel made of a table typed as 1-2), or a name and address that are two colleagues."""
+def _value_problems(plan: EarlierPlan, at: _Row, cells) -> bool:
+    """Whether a cell of the row is the error of a formula ("#N/A" is no table nor person, and
+    would read as "n.a.") or a date (what Excel made of a table typed as 1-2): each a problem."""
     failed = [_formula_problem(at.where(), value) for value in cells if is_formula_error(value)]
     failed += [
         _(
@@ -475,7 +514,16 @@ def _cell_problems(
         if date
     ]
     plan.problems.extend(failed)
-    if failed:
+    return bool(failed)
+
+
+def _cell_problems(
+    plan: EarlierPlan, at: _Row, row: list[str], columns: list[_Column], team: _Team, cells
+) -> bool:
+    """Whether the row has a problem before its round, table and people are read: a cell with
+    the error of a formula ("#N/A" is no table nor person, and would read as "n.a."), a date
+    (what Excel made of a table typed as 1-2), or a name and address that are two colleagues."""
+    if _value_problems(plan, at, cells):
         return True
     mixed = _name_and_address_problem(row, columns, team)
     if mixed:
@@ -513,30 +561,47 @@ def _read_per_table(
             previous_round, previous_table = round_text, ""  # a round's heading row
             continue
         previous_round, previous_table = round_text, table_text
-        round_number = _round_number(round_text)
-        label = _table_key(table_text)
-        if not round_text:
-            plan.problems.append(_("%(where)s: the round is empty.") % {"where": at.where()})
-        elif round_number is None:
-            plan.problems.append(
-                _("%(where)s: “%(text)s” is not a round number (1, 2, 3, …).")
-                % {"where": at.where(), "text": round_text}
-            )
-        elif not table_text:
-            plan.problems.append(_("%(where)s: the table is empty.") % {"where": at.where()})
-        elif not label:
-            continue  # "Afwezig": not at a table in this round
-        elif not people:
-            plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
-        else:
-            for text in people:
-                members, problem = team.find_all(text)
-                if problem:
-                    plan.problems.append(
-                        _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
-                    )
-                for member in members:
-                    tables[(round_number, label)].append((at, member))
+        _read_entry(plan, _Entry(at, round_text, table_text, people), team, tables)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """The row model every layout is read into: where, the round and table as the file writes
+    them ("Ronde 2", "Tafel 3", "Afwezig") and the cells with the people at that table."""
+
+    at: _Row
+    round: str
+    table: str
+    people: list[str]
+
+
+def _read_entry(plan: EarlierPlan, entry: _Entry, team: _Team, tables: Tables) -> None:
+    """Seat the people of `entry` at its round and table, or say what is wrong with it."""
+    at, round_text, table_text, people = entry.at, entry.round, entry.table, entry.people
+    round_number = _round_number(round_text)
+    label = _table_key(table_text)
+    if not round_text:
+        plan.problems.append(_("%(where)s: the round is empty.") % {"where": at.where()})
+    elif round_number is None:
+        plan.problems.append(
+            _("%(where)s: “%(text)s” is not a round number (1, 2, 3, …).")
+            % {"where": at.where(), "text": round_text}
+        )
+    elif not table_text:
+        plan.problems.append(_("%(where)s: the table is empty.") % {"where": at.where()})
+    elif not label:
+        return  # "Afwezig": not at a table in this round
+    elif not people:
+        plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
+    else:
+        for text in people:
+            members, problem = team.find_all(text)
+            if problem:
+                plan.problems.append(
+                    _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
+                )
+            for member in members:
+                tables[(round_number, label)].append((at, member))
 
 
 def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables) -> None:
@@ -565,7 +630,313 @@ def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Table
             tables[(r, label)].append((at, member))
 
 
-def _uncalculated_problem(sheets: list[Table]) -> str | None:
+# --- plans laid out in blocks: a column per table, or a row per table ---------------------------
+#
+# Plans made by hand (in Excel, or in a Word table copied into Excel) and by online group
+# generators have no header row that names the columns: the tables are named in the cells
+# ("Tafel 1", "Groep 2", "Table A", "Afwezig") and each round is opened by a row that names it
+# ("Ronde 2"). Each detector below reads one such layout into the entries (_Entry) the layout
+# per table is read into, so the same checks and problems apply.
+
+# "Tafel 3", "Groep 2", "Table A", "Kwartet 1", "Team 4", "Tafel nr. 3", "Tafel 3 (aula)"; or a
+# "table" of people who were not there; perhaps followed by the table's people after a colon
+# or dash ("Groep 1: Anna, Daan en Sem", as a group generator writes it)
+_TABLE_LABEL = re.compile(
+    r"((?:tafel|table|tafelgroep|groepje|groep|group|kwartet|quartet|team)\s*"
+    r"(?:(?:nr|no|nummer)\.?\s*)?(?:\d{1,4}|[a-z])(?!\w)"
+    r"|afwezig|absent|niet aanwezig|not present|ziek|afgemeld|verhinderd)"
+    r"\s*(?:\([^)]*\))?\s*(?:[:\-\u2013]\s*(.*))?",
+    re.IGNORECASE | re.DOTALL,
+)
+# "Ronde 2", "Round 2", "R2", "2e ronde", "Tafelronde 2", perhaps followed by a time or title
+# ("Ronde 2 (9.20-9.40)", "Ronde 2: kennismaken"); a number alone is no round's heading
+_ROUND_LABEL = re.compile(
+    r"(?:(?:tafel)?(?:ronde|round|rnd)\s*(\d{1,2})|r(\d{1,2})"
+    r"|(\d{1,2})\s*(?:e|de|ste|st|nd|rd|th)?\s*(?:tafelronde|ronde|round))"
+    r"(?!\w|[.,:]\d)(\s*(?:[(:\-\u2013,]|\d{1,2}[.:]\d{2}).*)?",
+    re.IGNORECASE | re.DOTALL,
+)
+_CORNER_WORDS = (ROUND_WORDS - {"r"}) | TABLE_WORDS | {"team"}  # "Ronde" above the rounds' cells
+MAX_LEFT_OUT_SHOWN = 5
+
+
+def _table_label(text: str) -> tuple[str, str] | None:
+    """A cell that names a table ("Tafel 3"), and what follows it in the cell (its people)."""
+    found = _TABLE_LABEL.fullmatch(text.strip())
+    return (found.group(1), (found.group(2) or "").strip()) if found else None
+
+
+def _round_label(text: str) -> int | None:
+    """The round a cell names with the word round ("Ronde 2", "R2", "Ronde 2 (9.20-9.40)")."""
+    found = _ROUND_LABEL.fullmatch(text.strip())
+    if not found:
+        return None
+    return int(found.group(1) or found.group(2) or found.group(3))
+
+
+def _corner(text: str) -> bool:
+    """A cell that heads a column of rounds or tables: "Ronde", "Tafel"."""
+    return "".join(_words(text)) in _CORNER_WORDS
+
+
+def _round_row(cells: dict[int, str]) -> dict[int, int] | None:
+    """A row that opens rounds: each cell a round ("Ronde 2"), perhaps after a corner cell
+    ("Tafel | Ronde 1 | Ronde 2"), as {column: round}; several: rounds side by side."""
+    items = sorted(cells.items())
+    if len(items) > 1 and _corner(items[0][1]):
+        items = items[1:]
+    rounds = {column: number for column, text in items if (number := _round_label(text))}
+    return rounds if rounds and len(rounds) == len(items) else None
+
+
+def _header_row(cells: dict[int, str]) -> tuple[dict[int, str], tuple[int, int | None] | None]:
+    """A row that names a column per table ("Tafel 1 | Tafel 2 | Afwezig"), perhaps after a
+    corner cell naming the block's round ("Ronde 2") or the rounds below it ("Ronde"); as the
+    tables by column and the corner (its column, its round). Empty when it is no such row."""
+    items = sorted(cells.items())
+    corner = None
+    if items and (_round_label(items[0][1]) or _corner(items[0][1])):
+        corner = (items[0][0], _round_label(items[0][1]))
+        items = items[1:]
+    labels = {column: _table_label(text) for column, text in items}
+    if len(labels) < 2 or not all(label and not label[1] for label in labels.values()):
+        return {}, None
+    if not any(_table_key(label[0]) for label in labels.values() if label):
+        return {}, None  # "Afwezig | Ziek": no table
+    return dict(items), corner
+
+
+def _note_like(text: str) -> bool:
+    """A cell that reads as a note rather than a name: "Let op: koffie om 10 uur"."""
+    text = text.strip()
+    return ":" in text or text.endswith((".", "!")) or len(text.split()) >= 6
+
+
+@dataclass
+class _Blocks:
+    """What a layout detector read from a sheet: the people at each round's tables, each table
+    where it is named, and the cells outside any table (a title, notes below the plan)."""
+
+    layout: str
+    sheet: str = ""  # a sheet per round's name
+    entries: list[_Entry] = field(default_factory=list)
+    opened: list[tuple[_Row, str, str]] = field(default_factory=list)  # where, round, table
+    outside: list[tuple[_Row, str]] = field(default_factory=list)
+
+
+class _Rounds:
+    """The round of each column: rounds side by side own the columns from theirs rightwards."""
+
+    def __init__(self, rounds: dict[int, int] | None = None, default: str = ""):
+        self.rounds = sorted((rounds or {}).items())
+        self.default = default
+
+    def of(self, column: int) -> str:
+        if not self.rounds:
+            return self.default
+        owning = [number for start, number in self.rounds if start <= column]
+        return str(owning[-1] if owning else self.rounds[0][1])
+
+
+def _grid(sheet: Table) -> list[tuple[int, dict[int, str]]]:
+    return [(number, {i: c for i, c in enumerate(cells) if c}) for number, cells in sheet.grid]
+
+
+def _any_round(sheet: Table) -> bool:
+    return any(
+        _round_label(text) is not None for _number, cells in _grid(sheet) for text in cells.values()
+    )
+
+
+def _continues(cells: dict[int, str], gap: bool, names_someone) -> bool:
+    """Whether a row of people under a table still belongs to it: a row after an empty row, or
+    a single cell that reads as a note, that names nobody in the team is a note below the plan."""
+    if any(names_someone(text) for text in cells.values()):
+        return True
+    if gap:
+        return False
+    return not (len(cells) == 1 and _note_like(next(iter(cells.values()))))
+
+
+def _columns_per_table(sheet: Table, sheet_round: int | None, names_someone) -> _Blocks | None:
+    """A column per table: a row "Tafel 1 | Tafel 2 | Tafel 3" with the people below each, a
+    person per cell. Its round: the sheet's ("Ronde 2"), a row above it with only a round, or a
+    round in the row's first cell ("Ronde 2 | Tafel 1 | Tafel 2"); rounds side by side each
+    own their columns. A row under the header that starts with a round ("Ronde 1 | Anna, Sem |
+    Daan, Noor") holds that round's tables, a cell per table."""
+    grid = _grid(sheet)
+    if not any(_header_row(cells)[0] for _number, cells in grid):
+        return None
+    found = _Blocks(layout=_("a column per table"), sheet=sheet.sheet if sheet_round else "")
+    default = str(sheet_round) if sheet_round else ("" if _any_round(sheet) else "1")
+    rounds = _Rounds(default=default)
+    header: dict[int, str] = {}
+    previous = None
+    for number, cells in grid:
+        gap = previous is not None and number > previous + 1
+        previous = number
+        opened = _round_row(cells)
+        if opened:
+            rounds, header = _Rounds(opened, default), {}
+            continue
+        labels, corner = _header_row(cells)
+        if labels:
+            header = labels
+            if corner and corner[1]:
+                rounds = _Rounds({corner[0]: corner[1]}, default)
+            for column, text in labels.items():
+                found.opened.append((_Row(number, sheet.sheet, column), rounds.of(column), text))
+            continue
+        if not header or not _continues(cells, gap, names_someone):
+            header = {}
+            found.outside += [(_Row(number, sheet.sheet, c), t) for c, t in cells.items()]
+            continue
+        row_round = None
+        first = min(cells)
+        if first < min(header) and _round_label(cells[first]):
+            row_round = str(_round_label(cells[first]))
+        for column, text in sorted(cells.items()):
+            at = _Row(number, sheet.sheet, column)
+            if column in header:
+                round_text = row_round or rounds.of(column)
+                found.entries.append(_Entry(at, round_text, header[column], [text]))
+            elif not (row_round and column == first):
+                found.outside.append((at, text))
+    return found
+
+
+def _rows_per_table(sheet: Table, sheet_round: int | None, names_someone) -> _Blocks | None:
+    """A row per table: a first cell "Tafel 1" and the table's people in the cells after it
+    (or in the cell itself: "Tafel 1: Anna, Daan en Sem"), or on the rows under it, one per
+    row (a list). Rounds are opened by a row with only a round ("Ronde 2"), by a round in the
+    row's first cell ("Ronde 2 | Tafel 1 | Anna | ..."), or by a row of rounds side by side
+    ("Tafel | Ronde 1 | Ronde 2"): then each column holds its round's people of that table."""
+    grid = _grid(sheet)
+
+    def starts_a_table(cells: dict[int, str]) -> bool:
+        items = [text for _column, text in sorted(cells.items())][:2]
+        if len(items) == 2 and _round_label(items[0]):
+            items = items[1:]
+        return bool(items) and _table_label(items[0]) is not None
+
+    if not any(starts_a_table(cells) and not _header_row(cells)[0] for _n, cells in grid):
+        return None
+    found = _Blocks(layout=_("a row per table"), sheet=sheet.sheet if sheet_round else "")
+    default = str(sheet_round) if sheet_round else ("" if _any_round(sheet) else "1")
+    rounds = _Rounds(default=default)
+    table = ""
+    previous = None
+    for number, cells in grid:
+        gap = previous is not None and number > previous + 1
+        previous = number
+        opened = _round_row(cells)
+        if opened:
+            rounds, table = _Rounds(opened, default), ""
+            continue
+        items = sorted(cells.items())
+        lead = _round_label(items[0][1])
+        if len(items) > 1 and lead and _table_label(items[1][1]):
+            rounds, items = _Rounds({items[0][0]: lead}, default), items[1:]
+        label = _table_label(items[0][1])
+        if label:
+            column = items[0][0]
+            table, rest = label
+            at = _Row(number, sheet.sheet, column)
+            found.opened.append((at, rounds.of(column), table))
+            if rest:
+                found.entries.append(_Entry(at, rounds.of(column), table, [rest]))
+            items = items[1:]
+        elif not table or not _continues(cells, gap, names_someone):
+            table = ""
+            found.outside += [(_Row(number, sheet.sheet, c), t) for c, t in items]
+            continue
+        for column, text in items:
+            at = _Row(number, sheet.sheet, column)
+            found.entries.append(_Entry(at, rounds.of(column), table, [text]))
+    return found
+
+
+BLOCK_LAYOUTS = (_columns_per_table, _rows_per_table)
+
+
+def _blocks_of(sheet: Table, sheet_round: int | None, team: _Team) -> _Blocks | None:
+    """The sheet read by the one block layout it holds; None when it holds none or both (a row
+    that names tables and a row that starts with one: which is which is not ours to guess)."""
+
+    def names_someone(text: str) -> bool:
+        return bool(team.find_all(text)[0])
+
+    found = [
+        blocks
+        for detect in BLOCK_LAYOUTS
+        if (blocks := detect(sheet, sheet_round, names_someone)) is not None
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _read_blocks(plan: EarlierPlan, blocks: _Blocks, team: _Team, tables: Tables) -> None:
+    """The entries of a block layout read as the layout per table's rows; a table named twice
+    in one round is a problem (a round without its heading row would add its tables to the
+    round before), and so is a colleague outside any table (where did they sit?). Other cells
+    outside the tables (a title, notes below the plan) are left out, as the preview says."""
+    first: dict[tuple[int, str], _Row] = {}
+    twice = False
+    for at, round_text, table_text in blocks.opened:
+        number, label = _round_number(round_text), _table_key(table_text)
+        if number is None or not label:
+            continue
+        if (number, label) in first:
+            twice = True
+            plan.problems.append(
+                _(
+                    "%(where)s: round %(round)d already has a table “%(table)s” (%(other)s). "
+                    "Open each round with a row that names it, such as “Round 2”."
+                )
+                % {
+                    "where": at.where(),
+                    "table": table_text,
+                    "round": number,
+                    "other": first[(number, label)].where(start=False),
+                }
+            )
+        else:
+            first[(number, label)] = at
+    # a round without its heading seats everyone twice in the round before: its people are
+    # looked up, not seated, so the problems say what to change rather than who sits twice
+    seating: Tables = defaultdict(list) if twice else tables
+    for entry in blocks.entries:
+        if not _value_problems(plan, entry.at, [entry.round, entry.table, *entry.people]):
+            _read_entry(plan, entry, team, seating)
+    left_out = []
+    for at, text in blocks.outside:
+        if _value_problems(plan, at, [text]):
+            continue
+        members, _problem = team.find_all(text)
+        if members:
+            plan.problems.append(
+                _("%(where)s: “%(text)s” is not under a table, so we cannot tell where they sat.")
+                % {"where": at.where(), "text": text}
+            )
+        else:
+            left_out.append(_("row %(row)d (“%(text)s”)") % {"row": at.number, "text": text})
+    if left_out:
+        shown = ", ".join(left_out[:MAX_LEFT_OUT_SHOWN])
+        if len(left_out) > MAX_LEFT_OUT_SHOWN:
+            shown += " " + _("and %(count)d more") % {"count": len(left_out) - MAX_LEFT_OUT_SHOWN}
+        if blocks.sheet:
+            text = _("Not part of a table on sheet “%(sheet)s”, so left out: %(cells)s.")
+        else:
+            text = _("Not part of a table, so left out: %(cells)s.")
+        plan.notes.append(text % {"sheet": blocks.sheet, "cells": shown})
+
+
+def _rows_read(sheet: Table, whole: set[int]) -> list[tuple[int, list[str]]]:
+    """The rows a layout reads: those under the header row, or every row of a sheet read in a
+    block layout (its id in `whole`)."""
+    return sheet.grid if id(sheet) in whole else sheet.rows
+
+
+def _uncalculated_problem(sheets: list[Table], whole: set[int]) -> str | None:
     """Formulas without a saved result in the rows we read (a plan made with formulas, saved
     by a program that does not calculate them): we would read empty cells where Excel shows a
     table or a name. The words are the staff import's."""
@@ -573,7 +944,12 @@ def _uncalculated_problem(sheets: list[Table]) -> str | None:
     for sheet in sheets:
         columns, _kinds, _people = _layout(sheet)
         used = {c.index for c in columns}
-        numbers = {number for number, _cells in sheet.rows}
+        if id(sheet) in whole:
+            used = {index for _number, index in sheet.uncalculated}
+        # a formula without a result reads as an empty cell, which the grid leaves out
+        numbers = {number for number, _cells in _rows_read(sheet, whole)} | (
+            {number for number, _index in sheet.uncalculated} if id(sheet) in whole else set()
+        )
         where = f"{sheet.sheet}!" if len(sheets) > 1 else ""
         cells += [
             f"{where}{get_column_letter(index + 1)}{number}"
@@ -587,7 +963,9 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     """Read a table plan of a session on `day` from a file: its tables, or every problem.
 
     The layouts are in the module's docstring; besides them, a workbook may hold a sheet per
-    round ("Ronde 1", "Ronde 2", ...), each with a table column and people."""
+    round ("Ronde 1", "Ronde 2", ...), each with a table column and people, or in a block layout
+    (a column per table, a row per table), in which a plan made by hand or by another tool may
+    also be on one sheet."""
     plan = EarlierPlan()
     try:
         sheets = read_sheets(content, known=_known)
@@ -605,12 +983,17 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     columns, kinds, has_people = _layout(sheet)
     team = _Team(school)
     tables: Tables = defaultdict(list)
+    # a sheet per round: with a table column and people, or in a block layout
     per_round = [
-        (number, other)
+        (number, other, None if _a_round_of_tables(other) else _blocks_of(other, number, team))
         for other in sheets
-        if (number := _round_of_sheet(other.sheet)) is not None and _a_round_of_tables(other)
+        if (number := _round_of_sheet(other.sheet)) is not None
+    ]
+    per_round = [
+        (n, other, blocks) for n, other, blocks in per_round if blocks or _a_round_of_tables(other)
     ]
     read: list[Table] = [sheet]  # the sheets the tables are read from
+    whole: set[int] = set()  # (ids of) those read in a block layout, every row
     if kinds["round"] and kinds["table"] and has_people:
         if kinds["round"] > 1 or kinds["table"] > 1:
             plan.problems.append(_("The file has more than one round or table column."))
@@ -624,24 +1007,36 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     elif per_round:
         # a sheet Excel does not show (a draft, an old plan someone hid) is left out
         hidden = {other.sheet for other in sheets if other.hidden}
-        for _number, other in per_round:
+        for _number, other, _blocks in per_round:
             if other.sheet in hidden:
                 plan.notes.append(
                     _("The sheet “%(sheet)s” is hidden in the file and is left out.")
                     % {"sheet": other.sheet}
                 )
-        per_round = [(number, other) for number, other in per_round if other.sheet not in hidden]
-        if len({number for number, _sheet in per_round}) < len(per_round):
+        per_round = [entry for entry in per_round if entry[1].sheet not in hidden]
+        if len({number for number, _sheet, _blocks in per_round}) < len(per_round):
             plan.problems.append(_("The file names one round on two sheets."))
             return plan
         plan.read_as = _("Excel, a sheet per round")
-        read = [other for _number, other in per_round]
-        for number, other in per_round:
-            _read_per_table(plan, other, team, tables, of_round=number)
+        read = [other for _number, other, _blocks in per_round]
+        for number, other, blocks in per_round:
+            if blocks is None:
+                _read_per_table(plan, other, team, tables, of_round=number)
+            else:
+                whole.add(id(other))
+                _read_blocks(plan, blocks, team, tables)
+    elif found := next(
+        ((other, blocks) for other in sheets if (blocks := _blocks_of(other, None, team))),
+        None,
+    ):
+        sheet, blocks = found
+        plan.read_as = _("%(file)s, %(layout)s") % {"file": sheet.read_as, "layout": blocks.layout}
+        read, whole = [sheet], {id(sheet)}
+        _read_blocks(plan, blocks, team, tables)
     else:
         plan.problems.append(_layout_problem())
         return plan
-    uncalculated = _uncalculated_problem(read)
+    uncalculated = _uncalculated_problem(read, whole)
     if uncalculated:
         plan.problems.append(uncalculated)
     if not plan.problems and not tables:
@@ -655,11 +1050,11 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     # seated even when there are problems: someone seated twice is one more to list at once
     _place(plan, school=school, day=day, tables=tables, round_numbers=round_numbers)
     if not plan.problems:
-        plan.notes.extend(_read_notes(read, round_numbers))
+        plan.notes.extend(_read_notes(read, round_numbers, whole))
     return plan
 
 
-def _read_notes(sheets: list[Table], round_numbers: list[int]) -> list[str]:
+def _read_notes(sheets: list[Table], round_numbers: list[int], whole: set[int]) -> list[str]:
     """What the preview says about how the file was read: rounds numbered anew (a file with
     rounds 1, 2 and 4 records rounds 1 to 3: a session's table rounds follow each other), and
     rows Excel hides, which are read all the same (as the staff import says)."""
@@ -671,7 +1066,9 @@ def _read_notes(sheets: list[Table], round_numbers: list[int]) -> list[str]:
         )
     for sheet in sheets:
         hidden = [
-            number for number, cells in sheet.rows if number in sheet.hidden_rows and any(cells)
+            number
+            for number, cells in _rows_read(sheet, whole)
+            if number in sheet.hidden_rows and any(cells)
         ]
         if not hidden:
             continue

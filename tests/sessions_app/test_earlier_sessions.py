@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from learninglines.models import LineMembership
 from learninglines.services.lines import membership_move
@@ -271,9 +271,13 @@ def test_a_name_two_colleagues_share_must_be_an_address(school, team, day):
 
 def test_a_file_without_a_layout_we_know_says_what_it_needs(school, team, day):
     rows = [["Voornaam", "Achternaam", "Leerlijn"], ["A1", "Lid A1", "Lezen"]]
-    plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
+    with translation.override("en"):
+        plan = earlier_plan_read(school=school, content=csv_file(rows), day=day)
     assert len(plan.problems) == 1
-    assert plan.problems[0].startswith("We konden niet zien hoe dit bestand de tafels bevat.")
+    # the message names every layout that is read (tests/sessions_app/test_earlier_layouts.py)
+    assert plan.problems[0].startswith("We could not tell how this file holds the tables.")
+    assert "a column per table" in plan.problems[0]
+    assert "a row per table" in plan.problems[0]
     junk = earlier_plan_read(school=school, content=b"\x00\x01garbage\x02", day=day)
     assert junk.problems == [
         "Dit bestand is geen spreadsheet die we kunnen lezen. Upload een Excel-bestand (.xlsx) "
