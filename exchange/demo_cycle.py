@@ -135,7 +135,7 @@ LOG_ENTRIES = [
 ]
 
 
-def _school_day(day: date, first: date, last: date) -> date:
+def school_day(day: date, first: date, last: date) -> date:
     """`day` kept within first..last, on a weekday where the span has one near it: a weekend
     moves to the Monday after, or else to the Friday before (a past date never becomes a future
     one, nor a date inside the school year one after it)."""
@@ -156,13 +156,13 @@ def _timeline(start: date, end: date, today: date) -> dict:
     the held session on or before today, the coming ones on or after today, all inside the
     school year (at its very start or end they may share a day)."""
     span = (today - start).days
-    held = _school_day(start + timedelta(days=span * 2 // 3), start, today)
-    before = [_school_day(start + timedelta(days=span * n // 12), start, held) for n in (2, 4, 6)]
+    held = school_day(start + timedelta(days=span * 2 // 3), start, today)
+    before = [school_day(start + timedelta(days=span * n // 12), start, held) for n in (2, 4, 6)]
     after = [
-        _school_day(held + timedelta(days=(span // 3) * n // 4), held, today) for n in (1, 2, 3)
+        school_day(held + timedelta(days=(span // 3) * n // 4), held, today) for n in (1, 2, 3)
     ]
-    upcoming = _school_day(today + timedelta(days=7), today, end)
-    draft = _school_day(today + timedelta(days=14), today, end)
+    upcoming = school_day(today + timedelta(days=7), today, end)
+    draft = school_day(today + timedelta(days=14), today, end)
     return {"before": before, "held": held, "after": after, "upcoming": upcoming, "draft": draft}
 
 
@@ -448,11 +448,9 @@ def _exchanges(school: School, year: SchoolYear, dates: dict, result) -> None:
     )
     # Agreed for next week, and waiting for an answer: moments ahead, inside the school year
     # (none are left on its last day).
-    ahead = [
-        _at(_school_day(today + timedelta(days=n), today, year.end), h, m) for n, h, m in AHEAD
-    ]
+    ahead = [_at(school_day(today + timedelta(days=n), today, year.end), h, m) for n, h, m in AHEAD]
     if any(moment <= timezone.now() for moment in ahead):
-        _drop_mails(school, mails_before)
+        drop_mails(school, mails_before)
         result.created.append(f"1 small exchange and an ambition at {school.name}")
         return
     moment = ahead[0]
@@ -474,11 +472,11 @@ def _exchanges(school: School, year: SchoolYear, dates: dict, result) -> None:
         kind="lesson",
         moments=sorted(set(ahead[1:])),
     )
-    _drop_mails(school, mails_before)
+    drop_mails(school, mails_before)
     result.created.append(f"3 small exchanges and an ambition at {school.name}")
 
 
-def _drop_mails(school: School, mails_before: int) -> None:
+def drop_mails(school: School, mails_before: int) -> None:
     """As if arranged earlier: their mails (and the links in them) are not left in the outbox."""
     mails = OutgoingMail.objects.filter(pk__gt=mails_before, school=school)
     links = list(mails.exclude(magic_link=None).values_list("magic_link_id", flat=True))
@@ -486,7 +484,7 @@ def _drop_mails(school: School, mails_before: int) -> None:
     MagicLink.objects.filter(pk__in=links).delete()
 
 
-def _signed_in(school: School) -> None:
+def signed_in(school: School) -> None:
     """Whoever answered, wrote or took part has signed in, so the team page agrees with the rest.
 
     The others (a few who have not answered yet) still show as not signed in.
@@ -577,5 +575,5 @@ def demo_cycle(school: School, steering: Member, result) -> None:
     with override_settings(OUTBOX_SEND_IMMEDIATELY=False):
         session_publish(session=draft, by=steering.user)
         _exchanges(school, year, dates, result)
-    _signed_in(school)
+    signed_in(school)
     result.created.append(f"2 plenary sessions at {school.name}")

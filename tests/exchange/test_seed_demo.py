@@ -187,13 +187,31 @@ def test_seed_demo_runs_a_cycle_with_meetings_logs_a_held_session_and_a_publishe
     assert LineMeeting.objects.filter(line__school__slug="de-vlinder").count() == 14
     assert Attendance.objects.count() == 240
 
-    # Log entries written in the log itself (not copied in from a reflection): 2 per school.
+    # Log entries written in the log itself (not copied in from a reflection or exchange):
+    # 2 per school from the cycle, and the team's own (test_seed_demo_fills_in_the_team...).
     assert sorted(
         LogEntry.objects.filter(source="", author__school=regenboog).values_list(
             "author__first_name", "sharing"
         )
-    ) == [("Lars", "private"), ("Sanne", "line")]
-    assert LogEntry.objects.filter(source="").count() == 4
+    ) == [
+        ("Anouk", "line"),
+        ("Anouk", "private"),
+        ("Eva", "line"),
+        ("Femke", "line"),
+        ("Hamza", "line"),
+        ("Jesse", "line"),
+        ("Julia", "line"),
+        ("Koen", "line"),
+        ("Lars", "private"),
+        ("Lotte", "private"),
+        ("Mila", "private"),
+        ("Noor", "line"),
+        ("Sanne", "line"),
+        ("Sanne", "line"),
+        ("Sanne", "line"),
+        ("Sanne", "private"),
+    ]
+    assert LogEntry.objects.filter(source="").count() == 20
 
     # The held session: 2 rounds planned by the engine, 30 seated at 7 tables, 2 away.
     held = PlenarySession.objects.get(school=regenboog, status="held")
@@ -231,17 +249,117 @@ def test_seed_demo_gives_the_demo_teacher_small_exchanges_and_an_ambition():
         "Rekengesprekken in de kleine kring": ("agreed", "conversation", "accepted", False),
         "Samen een les burgerschap uitproberen": ("proposed", "lesson", "pending", False),
     }
-    held = PeerExchange.objects.get(school=regenboog, status="held")
+    held = PeerExchange.objects.get(topic="Kinderen zelf een leerdoel laten kiezen")
     assert held.held_on < timezone.localdate()
     assert [p.noted_at is not None for p in held.participants.all()] == [True, True]
     assert {p.line_id for p in held.participants.all()} == {
         p.took_from_id for p in held.participants.all()
     }
-    agreed = PeerExchange.objects.get(school=regenboog, status="agreed")
+    agreed = PeerExchange.objects.get(topic="Rekengesprekken in de kleine kring")
     assert 5 <= (timezone.localdate(agreed.starts_at) - timezone.localdate()).days <= 9
-    assert PeerExchange.objects.filter(school__slug="de-vlinder").count() == 0
     [ambition] = Ambition.objects.filter(member=demo_teacher)
     assert ambition.sharing == "team"
+
+
+def test_seed_demo_fills_in_the_team_agendas_logs_ambitions_and_exchanges():
+    """What a team writes along the way: an agenda per meeting with the agreement in the
+    notes, log entries shared with the line, ambitions, and exchanges in every state."""
+    from django.db.models import Count
+
+    from learninglines.models import LineMeeting, LineStep, LogEntry
+    from sessions_app.models import Ambition, ExchangeParticipant, PeerExchange
+
+    call_command("seed_demo", allow_production=True)
+    regenboog = School.objects.get(slug="de-regenboog")
+    steps = dict(
+        LineStep.objects.filter(line__school__slug__in=["de-regenboog", "de-vlinder"])
+        .values_list("line__name")
+        .annotate(count=Count("pk"))
+    )
+    assert steps == {
+        "Begrijpend lezen": 5,
+        "Eigenaarschap": 4,
+        "Rekenen met begrip": 5,
+        "Burgerschap en samenleven": 4,
+        "Spelend leren": 3,
+        "Taal in alle vakken": 3,
+    }
+    assert not LearningLine.objects.filter(description="").exists()
+
+    # Every meeting has an agenda of its own; the held ones end their notes with an agreement.
+    meetings = LineMeeting.objects.filter(line__school__slug__in=["de-regenboog", "de-vlinder"])
+    assert meetings.count() == 42
+    assert meetings.values("agenda").distinct().count() == 42
+    assert meetings.filter(notes__contains="\nAfspraak: ").count() == 36
+    reading = LineMeeting.objects.filter(line__school=regenboog, line__letter="A").order_by("pk")
+    assert reading[2].agenda == (
+        "Terugblik op de afspraken van vorige keer\nVraagkaarten: welke vragen werken?\n"
+        "Afspraken: wie probeert wat tot de volgende keer?"
+    )
+    assert reading[2].notes.endswith(
+        "Afspraak: Vier vraagkaarten per groep, de rest gaat in de la."
+    )
+    vlinder_topics = LineMeeting.objects.filter(line__school__slug="de-vlinder")
+    assert vlinder_topics.values("topic").distinct().count() == 14
+
+    # The demo teacher's line shares entries with her; she has four of her own.
+    sanne = Member.objects.get(user__email="sanne.jansen@regenboog.example")
+    line_d = LineMembership.objects.filter(line__school=regenboog, line__letter="D")
+    shared = LogEntry.objects.filter(sharing="line", author__in=line_d.values("member"), source="")
+    assert sorted(shared.exclude(author=sanne).values_list("author__first_name", flat=True)) == [
+        "Eva",
+        "Julia",
+    ]
+    assert LogEntry.objects.filter(author=sanne, source="").count() == 4
+    assert LogEntry.objects.filter(
+        author=sanne, tried="Een klassengesprek met een praatsteen gehouden."
+    ).exists()
+    for entry in LogEntry.objects.all():
+        assert entry.date <= timezone.localdate()
+
+    assert sorted(Ambition.objects.values_list("member__first_name", "sharing")) == [
+        ("Anouk", "team"),
+        ("Ayşe", "team"),
+        ("Bram", "team"),
+        ("Julia", "team"),
+        ("Koen", "team"),
+        ("Lars", "team"),
+        ("Lotte", "private"),
+        ("Noor", "team"),
+        ("Pieter", "team"),
+        ("Sanne", "team"),
+    ]
+
+    # Exchanges in every state, the demo teacher's three among them.
+    def states(slug):
+        return dict(
+            PeerExchange.objects.filter(school__slug=slug)
+            .values_list("status")
+            .annotate(count=Count("pk"))
+        )
+
+    assert states("de-regenboog") == {
+        "held": 5,
+        "not_held": 1,
+        "cancelled": 1,
+        "agreed": 3,
+        "proposed": 2,
+    }
+    assert states("de-vlinder") == {"held": 1, "agreed": 1}
+    for exchange in PeerExchange.objects.filter(status="held"):
+        assert exchange.held_on < timezone.localdate()
+        assert all(p.noted_at for p in exchange.participants.all())
+    declined = PeerExchange.objects.get(topic="Zelf plannen met een weektaak in groep 7")
+    assert sorted(declined.participants.values_list("member__first_name", "response")) == [
+        ("Finn", "accepted"),
+        ("Gijs", "declined"),
+        ("Sara", "accepted"),
+    ]
+    assert ExchangeParticipant.objects.filter(member=sanne).count() == 3
+    # Arranged earlier: none of their mails (or sign-in links) wait in the outbox.
+    from learninglines.models import OutgoingMail
+
+    assert not OutgoingMail.objects.exclude(kind="session").exists()
 
 
 # The school year's edges, and a weekend in it, at 10:00 and at 18:00 in Amsterdam: the first
