@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl.styles import Font
 
-from learninglines.services.imports import spreadsheet_safe, spreadsheet_text
+from learninglines.tabular import spreadsheet_safe, spreadsheet_text
 from sessions_app.models import ANONYMOUS_THRESHOLD, Question
 from sessions_app.selectors.reflections import QuoteGroup, Results
 

@@ -4,14 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from learninglines.services.imports import (
-    MAX_UPLOAD_BYTES,
-    Column,
-    ImportField,
-    ImportFileError,
-    read_table,
-    too_large_message,
-)
+from learninglines.services.imports import Column, ImportField, read_staff_list
+from learninglines.tabular import MAX_UPLOAD_BYTES, ImportFileError, too_large_message
 
 
 class StaffImportUploadForm(forms.Form):
@@ -40,7 +34,7 @@ class StaffImportUploadForm(forms.Form):
             raise ValidationError(too_large_message())
         content = upload.read()
         try:
-            read_table(content)
+            read_staff_list(content)
         except ImportFileError as error:
             raise ValidationError(error.message) from None
         self.content = content

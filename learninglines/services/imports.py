@@ -14,11 +14,11 @@ Rules kept here (docs/staff-import.md says the same for schools):
   Without a prefix column, a last name "van der Berg" or "Berg, van der" holds the prefix
   (split_last_name), unless the person is stored with exactly that last name.
 - A private e-mail column ("E-mail privé") is used only when no other column holds addresses.
-- The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
-  file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
-- Rows are numbered as the spreadsheet shows them. A workbook value we cannot see as Excel shows
-  it (a formula without its saved result) is a problem, never an empty cell; a hidden row is
-  read, and its row says so.
+- The file is read by `learninglines.tabular` (the rules of reading a file are in its
+  docstring): the header row is the first with headers of a staff list (`read_staff_list`), and
+  in a workbook the team is on the first sheet whose header names an e-mail column.
+- A workbook value we cannot see as Excel shows it (a formula without its saved result) in a
+  column we import is a problem, never an empty cell; a hidden row is read, and its row says so.
 """
 
 from __future__ import annotations
@@ -30,10 +30,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,14 +39,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from openpyxl.utils.cell import get_column_letter
 
 from learninglines.models import (
-    DIRECTION_CONTROLS,
     CoachAssignment,
     LearningLine,
     LineMembership,
@@ -63,20 +55,17 @@ from learninglines.models import (
 )
 from learninglines.services.lines import membership_move
 from learninglines.services.people import member_update
+from learninglines.tabular import (
+    ImportFileError,
+    Table,
+    is_formula_error,
+    read_table,
+    spreadsheet_safe,
+    text_key,
+    text_words,
+    uncalculated_message,
+)
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
-# Columns read per row. An export of an administration system may have many; a header row with
-# values beyond this is refused (TooManyColumns) rather than read in part: a column we did not
-# read would go missing without a word.
-MAX_COLUMNS = 200
-# An honest staff list of 2000 rows unpacks to about 1 MB; these bounds stop a zip bomb before
-# openpyxl opens it (zipfile never inflates an entry beyond the size it declares).
-MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
-MAX_XLSX_ENTRIES = 300
-# Excel keeps formatted but empty rows; after this many in a row the rest is not read.
-MAX_EMPTY_ROWS_IN_A_ROW = 1000
-HEADER_SEARCH_ROWS = 10
 KEEP_UPLOADS = timedelta(days=1)
 TEMPLATE_EXAMPLE_EMAIL = "daan.vanderberg@example.org"
 
@@ -104,21 +93,8 @@ TEMPLATE_FIELDS = [
 ]
 
 
-def _words(text: str) -> list[str]:
-    """The runs of letters and digits, lower case, accents dropped: "E-mail (privé)" ->
-    ["e", "mail", "prive"]."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return re.findall(r"[^\W_]+", plain)
-
-
-def _key(text: str) -> str:
-    """Letters and digits only, lower case, accents dropped: "E-mailadres " -> "emailadres"."""
-    return "".join(_words(text))
-
-
 # Header spellings seen in school administration exports (ParnasSys, Esis, Magister, Excel made
-# by hand), Dutch and English, as `_key` writes them.
+# by hand), Dutch and English, as `text_key` writes them.
 # fmt: off
 HEADER_ALIASES = {
     ImportField.FULL_NAME: [
@@ -276,15 +252,15 @@ def _first_of_full_name(text: str, prefix: str | None, last: str) -> tuple[str, 
     last name is `last` (with `prefix`, when the file has a prefix column); None when `text`
     does not end with that last name (it is the first names, as a "Naam" column beside
     "Achternaam" mostly holds)."""
-    tail = [_key(word) for word in f"{prefix or ''} {last}".split()]
+    tail = [text_key(word) for word in f"{prefix or ''} {last}".split()]
     if "," in text:
         first, split_prefix, split_last = split_full_name(text)
-        named = [_key(word) for word in f"{split_prefix} {split_last}".split()]
-        if first and (named == tail or [_key(w) for w in split_last.split()] == tail):
+        named = [text_key(word) for word in f"{split_prefix} {split_last}".split()]
+        if first and (named == tail or [text_key(w) for w in split_last.split()] == tail):
             return first, split_prefix
         return None
     words = text.split()
-    if len(words) <= len(tail) or [_key(word) for word in words[-len(tail) :]] != tail:
+    if len(words) <= len(tail) or [text_key(word) for word in words[-len(tail) :]] != tail:
         return None
     words = words[: -len(tail)]
     prefix_words: list[str] = []
@@ -316,12 +292,12 @@ def header_match(header: str) -> tuple[str | None, bool]:
     in brackets or as a number ("Stuurgroep (ja/nee)", "Leerlijn 2026-2027"), nor which address
     an e-mail column holds ("E-mailadres (werk)", "Mail school", "E-mail privé").
     """
-    key = _key(header)
+    key = text_key(header)
     if not key:
         return None, False
-    words = _words(_BRACKETED.sub(" ", header))
+    words = text_words(_BRACKETED.sub(" ", header))
     core = [word for word in words if not word.isdigit()]
-    private = any(word in PRIVATE_QUALIFIERS for word in _words(header))
+    private = any(word in PRIVATE_QUALIFIERS for word in text_words(header))
     # "Voornaam medewerker": without the words that say whose name it is
     subject_core = "".join(word for word in core if word not in SUBJECT_WORDS)
     email_core = "".join(
@@ -350,646 +326,23 @@ def header_field(header: str) -> str | None:
     return header_match(header)[0]
 
 
-# --- Reading a file ----------------------------------------------------------------------------
-
-
-class ImportFileError(Exception):
-    """A file we cannot read; the message says why in words for the person who uploaded it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class TooManyRows(ImportFileError):
-    pass
-
-
-class TooManyColumns(ImportFileError):
-    """A header row (or a row above it) with values beyond MAX_COLUMNS."""
-
-    def __init__(self, row: int, sheet: str = ""):
-        if sheet:
-            where = _("Sheet “%(sheet)s”, row %(row)d") % {"sheet": sheet, "row": row}
-        else:
-            where = _("Row %(row)d") % {"row": row}
-        super().__init__(
-            _(
-                "%(where)s has values in more than %(max)d columns, so we cannot read it as a "
-                "list. Delete the columns you do not need (or copy the columns you need to a new "
-                "sheet), then upload the file again."
-            )
-            % {"where": where, "max": MAX_COLUMNS}
-        )
-        self.row = row
-
-
-class EmptyFile(ImportFileError):
-    def __init__(self):
-        super().__init__(_("The file is empty."))
-
-
-class NoHeaderRow(ImportFileError):
-    """No row names the columns; the message describes a staff list's header row."""
-
-
-@dataclass
-class Table:
-    """A sheet as text: its header row and the non-empty rows under it, by spreadsheet row."""
-
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]
-    read_as: str  # how it was read, e.g. "CSV with semicolons, Windows-1252", for the preview
-    # Excel only: cells with a formula whose result the file does not hold, as (row, column
-    # index), and the rows hidden in the sheet (by hand or by a filter)
-    uncalculated: set[tuple[int, int]] = field(default_factory=set)
-    hidden_rows: set[int] = field(default_factory=set)
-    sheet: str = ""  # a workbook sheet's name
-    hidden: bool = False  # a workbook sheet Excel does not show (hidden or very hidden)
-    # rows with values right of the last column that has a header: {row number: those values}
-    # (in a CSV most often a separator inside a name, which shifts the row's cells)
-    beyond: dict[int, list[str]] = field(default_factory=dict)
-    # every row with a value, the header row and the rows above it too, as (row number, cells
-    # up to the last value): a table plan laid out in blocks has no single header row
-    grid: list[tuple[int, list[str]]] = field(default_factory=list)
-
-
-_FORCED_TEXT = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str):
-        # ="0612345678": how some exports keep a value text in Excel; Excel shows what is inside
-        forced = _FORCED_TEXT.fullmatch(value.strip())
-        if forced:
-            value = forced.group(1).replace('""', '"')
-    # Collapses runs of spaces and non-breaking spaces that exports leave in names, and writes
-    # "ë" as one character where a copy from a PDF or a Mac has "e" and a combining diaeresis.
-    # Direction controls go, as when a member is saved (Member.save): the rows are bulk-created.
-    text = unicodedata.normalize("NFC", str(value)).translate(DIRECTION_CONTROLS)
-    return " ".join(text.split())
-
-
-def _no_header_error() -> ImportFileError:
-    return NoHeaderRow(
-        _(
-            "We found no header row we recognise. The first row must name the columns, for "
-            "example First name, Last name and E-mail address. Download the template to see how."
-        )
-    )
+# --- Reading the staff list --------------------------------------------------------------------
 
 
 def _staff_header(header: str) -> bool:
     return header_field(header) is not None
 
 
-def _table(
-    raw_rows: Iterable[Iterable], read_as: str, known: Callable[[str], bool] = _staff_header
-) -> Table:
-    """Find the header row among the first rows, then collect the rows under it.
-
-    The header row is the first with two headers `known` recognises (an export may put a title
-    above it), or else the first non-empty row with one, so the others can be chosen by hand.
-    """
-    seen: list[tuple[int, list[str]]] = []
-    header_at = None
-    rows: list[tuple[int, list[str]]] = []
-    grid: list[tuple[int, list[str]]] = []
-    empty_run = 0
-    for number, raw in enumerate(raw_rows, start=1):
-        values = list(raw)
-        cells = [_cell(value) for value in values[:MAX_COLUMNS]]
-        if header_at is None and any(
-            value not in (None, "") and _cell(value) for value in values[MAX_COLUMNS:]
-        ):
-            # the header row (or a title above it) reaches further than we read
-            raise TooManyColumns(number)
-        if not any(cells):
-            empty_run += 1
-            if empty_run > MAX_EMPTY_ROWS_IN_A_ROW:
-                break
-            continue
-        empty_run = 0
-        grid.append((number, cells[: max(i for i, c in enumerate(cells) if c) + 1]))
-        if header_at is None:
-            seen.append((number, cells))
-            if sum(known(c) for c in cells) >= 2:
-                header_at = len(seen) - 1
-                continue
-            if len(seen) < HEADER_SEARCH_ROWS:
-                continue
-            header_at = next(
-                (i for i, (_n, c) in enumerate(seen) if any(known(x) for x in c)), None
-            )
-            if header_at is None:
-                raise _no_header_error()
-            rows.extend(seen[header_at + 1 :])
-            continue
-        rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise TooManyRows(
-                _("The file has more than %(max)d rows. Split it into smaller files.")
-                % {"max": MAX_ROWS}
-            )
-    if not seen:  # no value at all: separators, spaces, formatted cells
-        raise EmptyFile()
-    if header_at is None:
-        header_at = next((i for i, (_n, c) in enumerate(seen) if any(known(x) for x in c)), None)
-        if header_at is None:
-            raise _no_header_error()
-        rows.extend(seen[header_at + 1 :])
-    headers = seen[header_at][1]
-    while headers and not headers[-1]:
-        headers = headers[:-1]
-    width = len(headers)
-    # The header again further down (lists put together from several exports, or an export
-    # that repeats it on every printed page) is not a person.
-    header_keys = [_key(h) for h in headers]
-    beyond = {n: [x for x in c[width:] if x] for n, c in rows if any(c[width:])}
-    rows = [(n, (c + [""] * width)[:width]) for n, c in rows]
-    return Table(
-        headers=headers,
-        rows=[(n, c) for n, c in rows if [_key(x) for x in c] != header_keys],
-        read_as=read_as,
-        beyond=beyond,
-        grid=grid,
-    )
+def _names_email(table: Table) -> bool:
+    return any(header_field(h) == ImportField.EMAIL for h in table.headers)
 
 
-def _not_a_spreadsheet() -> ImportFileError:
-    return ImportFileError(
-        _(
-            "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx) or a CSV "
-            "file; in Excel choose Save as and pick one of these."
-        )
-    )
-
-
-def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
-    """A byte that is not UTF-8, read as Windows-1252 (see _decode)."""
-    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
-
-
-codecs.register_error("staff-import-cp1252", _cp1252_byte)
-
-
-def _name_letters(text: str) -> int:
-    """How many characters outside ASCII read as the letters of a name: lower case, or a
-    capital that opens a word. A byte read in the wrong encoding gives punctuation († ™) or
-    a capital inside a word ("ZoÎ") instead. The few letters Windows-1252 has among its
-    punctuation (š ž œ ƒ) are where Mac Roman has ö, û, É: they do not count."""
-    count = 0
-    for before, char in zip(" " + text, text, strict=False):
-        if ord(char) < 128 or char in "ŠšŽžŸŒœƒ" or not char.isalpha():
-            continue
-        if char.islower() or not before.isalpha():
-            count += 1
-    return count
-
-
-def _utf16_without_bom(content: bytes) -> str | None:
-    """The byte order ("le" or "be") when `content` looks like UTF-16 text without a byte order
-    mark (every other byte zero, as in ASCII text), else None."""
-    sample = content[:2000]
-    pairs = len(sample) // 2
-    if pairs < 2:
-        return None
-    if sample[1::2].count(0) > 0.4 * pairs and sample[0::2].count(0) == 0:
-        return "le"
-    if sample[0::2].count(0) > 0.4 * pairs and sample[1::2].count(0) == 0:
-        return "be"
-    return None
-
-
-def _decode(content: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the name of its encoding.
-
-    UTF-8 first. A file that is not UTF-8 throughout is read byte by byte as Windows-1252 where
-    it is not UTF-8: rows pasted from an older export into a UTF-8 file keep their "ë" and the
-    rest keeps its own. A file without any UTF-8 in it may be Mac Roman (Excel for Mac's plain
-    "CSV"), where "ë" is a byte that Windows-1252 reads as a quotation mark: the reading with
-    more letters in the names wins. UTF-16 comes with a byte order mark (Excel's "Unicode
-    text"), or is recognised by its zero bytes.
-    """
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return content.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:  # binary after the mark, or cut off halfway a character
-            raise _not_a_spreadsheet() from None
-    try:
-        return content.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    order = _utf16_without_bom(content)
-    if order is not None:
-        try:
-            return content.decode(f"utf-16-{order}"), "UTF-16"
-        except UnicodeDecodeError:
-            raise _not_a_spreadsheet() from None
-    mixed = content.decode("utf-8-sig", errors="staff-import-cp1252")
-    try:
-        windows = content.decode("cp1252")
-    except UnicodeDecodeError:
-        windows = None
-    if windows is not None and mixed != windows:
-        return mixed, "UTF-8, Windows-1252"
-    mac = content.decode("mac_roman")
-    if windows is None or _name_letters(mac) > _name_letters(windows):
-        if any(char < " " and char not in "\t\r\n" for char in mac):
-            raise _not_a_spreadsheet()
-        return mac, "Mac Roman"
-    return windows, "Windows-1252"
-
-
-_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
-
-
-def _read_csv(content: bytes, known: Callable[[str], bool]) -> Table:
-    text, encoding = _decode(content)
-    if "\x00" in text:
-        raise _not_a_spreadsheet()
-    # Excel may open a CSV with a line "sep=;" that names the separator; it does not show that
-    # line, so the rows are numbered from the line after it, as Excel numbers them.
-    sep_line = _SEP_LINE.match(text)
-    if sep_line:
-        text = text[sep_line.end() :]
-        delimiters = [sep_line.group(1)]
-    else:
-        try:
-            sniffed = csv.Sniffer().sniff(text[:8192], delimiters=";,\t").delimiter
-        except csv.Error:
-            sniffed = ";"
-        delimiters = [sniffed, ";", ",", "\t"]
-    best, best_score, errors, broken = None, -1, [], []
-    # The sniffer guesses; the delimiter that yields the most recognised headers wins.
-    for delimiter in dict.fromkeys(delimiters):
-        try:
-            # newline="": a line may end in \r\n, \n or a lone \r (Excel's "CSV (Macintosh)")
-            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            table = _table(rows, "", known)
-        except (TooManyRows, EmptyFile):  # nothing but separators is empty whatever they are
-            raise
-        except ImportFileError as error:
-            errors.append(error)
-            continue
-        except csv.Error:
-            # a cell larger than the csv module takes: a quotation mark never closed swallowed
-            # the rest of the file, or the file is not text in rows at all
-            broken.append(delimiter)
-            continue
-        score = sum(known(h) for h in table.headers)
-        if score > best_score:
-            best, best_score = (table, delimiter), score
-    if best is None:
-        for delimiter in broken:
-            row = _quote_left_open(text, delimiter)
-            if row is not None:
-                raise _unclosed_quote_error(row)
-        if broken and not errors:
-            raise _not_a_spreadsheet()
-        # a header row too wide says more than "no header row" read with another separator
-        raise next((e for e in errors if isinstance(e, TooManyColumns)), errors[-1])
-    table, delimiter = best
-    swallowing = _unclosed_quote(text, delimiter, len(table.headers))
-    if swallowing is not None:
-        raise _unclosed_quote_error(swallowing)
-    names = {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}
-    table.read_as = _("CSV with %(separator)s, %(encoding)s") % {
-        "separator": names.get(delimiter, f"“{delimiter}”"),
-        "encoding": encoding,
-    }
-    return table
-
-
-def _unclosed_quote_error(row: int) -> ImportFileError:
-    return ImportFileError(
-        _(
-            'Row %(row)d has a quotation mark (") that is not closed, so the rows under it '
-            "were read as one cell. Remove that quotation mark or close it, then upload the "
-            "file again."
-        )
-        % {"row": row}
-    )
-
-
-def _quote_left_open(text: str, delimiter: str) -> int | None:
-    """The row (as Excel numbers it) where a quoted cell opens that the file never closes."""
-    row, opened_at, quoted, at_cell_start = 1, None, False, True
-    index, end = 0, len(text)
-    while index < end:
-        char = text[index]
-        if quoted:
-            if char == '"':
-                if index + 1 < end and text[index + 1] == '"':
-                    index += 1  # "" inside a quoted cell is one quotation mark
-                else:
-                    quoted = False
-        elif char == '"' and at_cell_start:
-            quoted, opened_at = True, row
-        elif char == "\r" or char == "\n":
-            if char == "\r" and index + 1 < end and text[index + 1] == "\n":
-                index += 1
-            row += 1
-        at_cell_start = not quoted and char in (delimiter, "\r", "\n")
-        index += 1
-    return opened_at if quoted else None
-
-
-def _unclosed_quote(text: str, delimiter: str, width: int) -> int | None:
-    """The row with a cell that runs on over whole rows under it, if any.
-
-    A quotation mark typed at the start of a cell and never closed makes the csv module read
-    every following line into that one cell; in a column we do not import, those people would
-    be left out without a word. A cell over several lines in quotes, as Excel writes it, has
-    no line with the separators of a row.
-    """
-    # a swallowed row has about as many separators as the header (width - 1); text that runs
-    # over lines in a cell seldom has more than one or two
-    separators = max(1, min(width - 1, max(2, width - 2)))
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for number, cells in enumerate(rows, start=1):
-        for cell in cells:
-            if any(line.count(delimiter) >= separators for line in cell.splitlines()[1:]):
-                return number
-    return None
-
-
-_MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
-_ROW = f"{{{SHEET_MAIN_NS}}}row"
-_CELL = f"{{{SHEET_MAIN_NS}}}c"
-_FORMULA = f"{{{SHEET_MAIN_NS}}}f"
-_VALUE = f"{{{SHEET_MAIN_NS}}}v"
-
-
-@dataclass
-class SheetMarks:
-    """What read-only openpyxl does not tell about a sheet."""
-
-    # cells merged over several rows, as {first row: [(column, last row)]}
-    merged: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    # cells with a formula and no result saved with it, as (row, column index): openpyxl and
-    # other programs that write workbooks without calculating them leave the result out, and
-    # we would read an empty cell where Excel shows the result
-    uncalculated: set[tuple[int, int]] = field(default_factory=set)
-    hidden_rows: set[int] = field(default_factory=set)
-    sheet: str = ""  # a workbook sheet's name
-    hidden: bool = False  # a workbook sheet Excel does not show (hidden or very hidden)
-
-
-def _sheet_marks(sheet) -> SheetMarks:
-    """The merged cells, formulas without a result and hidden rows of `sheet`, read from the
-    sheet's XML with the parser openpyxl uses."""
-    marks = SheetMarks()
-    try:
-        # the sheet's XML in the workbook openpyxl has open (a private method of its read-only
-        # sheet: should a later openpyxl lack it, the sheet is read without these marks, as
-        # before, rather than refused)
-        with sheet._get_source() as source:
-            for _event, element in iterparse(source):
-                tag = element.tag
-                if tag in (_FORMULA, _VALUE):
-                    continue  # read with their cell, then cleared with it
-                if tag == _CELL:
-                    children = {child.tag: child for child in element}
-                    value = children.get(_VALUE)
-                    # an empty result is saved as an empty text ("str"); an empty number is
-                    # not a result at all
-                    no_result = value is None or (not value.text and element.get("t") != "str")
-                    if _FORMULA in children and no_result:
-                        try:
-                            column, row, _c, _r = range_boundaries(element.get("r", ""))
-                        except (TypeError, ValueError):
-                            column = None
-                        if column is not None and column <= MAX_COLUMNS:
-                            marks.uncalculated.add((row, column - 1))
-                elif tag == _ROW:
-                    number = element.get("r", "")
-                    hidden = element.get("hidden") in ("1", "true")
-                    if hidden and number.isascii() and number.isdigit():
-                        marks.hidden_rows.add(int(number))
-                elif tag == _MERGE_CELL:
-                    try:
-                        column, first, _last_col, last = range_boundaries(element.get("ref", ""))
-                    except (TypeError, ValueError):
-                        continue
-                    if last > first and column <= MAX_COLUMNS:
-                        marks.merged.setdefault(first, []).append((column, last))
-                element.clear()
-    except Exception:  # see above; the values themselves are read by openpyxl
-        return SheetMarks()
-    return marks
-
-
-def _fill_merged_down(rows: Iterable[Iterable], merged: dict[int, list[tuple[int, int]]]):
-    """`rows` with a value merged over several rows in each row it covers, as Excel shows it:
-    a line or "ja" merged beside a group of people holds for each of them."""
-    covering: list[tuple[int, int, object]] = []  # (column, last row, value)
-    for number, raw in enumerate(rows, start=1):
-        row = list(raw)
-        covering = [c for c in covering if c[1] >= number]
-        for column, _last, value in covering:
-            row.extend([None] * (column - len(row)))
-            row[column - 1] = value
-        for column, last in merged.get(number, []):
-            covering.append((column, last, row[column - 1] if column <= len(row) else None))
-        yield row
-
-
-def _sheets_in_order(workbook) -> list:
-    """The sheets in the order we look for the team: the one open when the file was saved,
-    then the other visible ones as the tabs show them, then hidden ones (an old list someone
-    hid is not what Excel shows)."""
-    sheets = workbook.worksheets
-    try:
-        active = workbook.active
-    except Exception:  # a damaged index of the active sheet: the tabs' order
-        active = None
-    visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"]
-    if active in visible:
-        visible.remove(active)
-        visible.insert(0, active)
-    return visible + [sheet for sheet in sheets if sheet.sheet_state != "visible"]
-
-
-def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table | ImportFileError]:
-    """Each sheet of a workbook, in `_sheets_in_order`, read as a Table, or the ImportFileError
-    that says why that sheet holds none (a damaged file raises it)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            entries = archive.infolist()
-            if (
-                len(entries) > MAX_XLSX_ENTRIES
-                or sum(e.file_size for e in entries) > MAX_XLSX_UNPACKED_BYTES
-            ):
-                raise ImportFileError(
-                    _(
-                        "This file unpacks to far more than a staff list can hold, so we did "
-                        "not open it. Save the list again as a new Excel file or as CSV."
-                    )
-                )
-            names = {e.filename for e in entries}
-            if "xl/workbook.xml" not in names:
-                # An OpenDocument file (LibreOffice) says what it is in an entry "mimetype".
-                if "mimetype" in names and archive.open("mimetype").read(100).startswith(
-                    b"application/vnd.oasis.opendocument.spreadsheet"
-                ):
-                    raise ImportFileError(
-                        _(
-                            "This is an OpenDocument spreadsheet (.ods). Open it in LibreOffice "
-                            "or Excel, choose Save as and pick Excel (.xlsx) or CSV, then upload "
-                            "that file."
-                        )
-                    )
-                if "xl/workbook.bin" in names:
-                    raise ImportFileError(
-                        _(
-                            "This is an Excel binary workbook (.xlsb). Open it in Excel, choose "
-                            "Save as and pick Excel workbook (.xlsx) or CSV, then upload that "
-                            "file."
-                        )
-                    )
-                if "Index.zip" in names or any(
-                    name.startswith("Index/") and name.endswith(".iwa") for name in names
-                ):
-                    raise ImportFileError(
-                        _(
-                            "This is a Numbers file. Open it in Numbers, choose File, Export To, "
-                            "Excel (or CSV), then upload that file."
-                        )
-                    )
-                raise _not_a_spreadsheet()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        # NotImplementedError: a zip of a version or compression zipfile does not know
-        raise _not_a_spreadsheet() from None
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # a damaged file can fail anywhere inside openpyxl
-        raise _not_a_spreadsheet() from None
-    try:
-        for sheet in _sheets_in_order(workbook):
-            # Some programs write a wrong size into the sheet; read what is really there.
-            sheet.reset_dimensions()
-            if sheet.sheet_state != "visible":
-                # the list came from a sheet Excel does not show: say so, it may be an old one
-                read_as = _("Excel, hidden sheet “%(sheet)s”") % {"sheet": sheet.title}
-            elif len(workbook.worksheets) > 1:
-                read_as = _("Excel, sheet “%(sheet)s”") % {"sheet": sheet.title}
-            else:
-                read_as = "Excel"
-            try:
-                # First the values alone, which openpyxl reads lazily: a sheet without a header
-                # row or with far too many rows is passed by after a few rows. Merged cells
-                # only repeat values that are already there, so they make no such sheet fit.
-                _table(sheet.iter_rows(values_only=True), read_as, known)
-            except TooManyRows:
-                raise
-            except TooManyColumns as error:
-                # another sheet may hold the list (this one a timetable, say)
-                yield TooManyColumns(error.row, sheet.title if len(workbook.worksheets) > 1 else "")
-                continue
-            except ImportFileError as error:
-                yield error
-                continue
-            # Then with what only the sheet's whole XML tells: merged cells, formulas without
-            # a result, hidden rows.
-            rows = sheet.iter_rows(values_only=True)
-            marks = _sheet_marks(sheet)
-            if marks.merged:
-                rows = _fill_merged_down(rows, marks.merged)
-            table = _table(rows, read_as, known)
-            table.uncalculated = marks.uncalculated
-            table.hidden_rows = marks.hidden_rows
-            table.sheet = sheet.title
-            table.hidden = sheet.sheet_state != "visible"
-            yield table
-    except ImportFileError:
-        raise
-    except Exception:  # as above: any failure to parse is "cannot read"
-        raise _not_a_spreadsheet() from None
-    finally:
-        workbook.close()
-
-
-def _read_xlsx(content: bytes, known: Callable[[str], bool]) -> Table:
-    first_error = None
-    first_table = None
-    with closing(_xlsx_sheets(content, known)) as sheets:
-        for found in sheets:
-            if isinstance(found, ImportFileError):
-                # an empty sheet says less than one with values but no header row, and that
-                # less than a sheet too wide to read (its header row may be out of reach)
-                if (
-                    first_error is None
-                    or isinstance(first_error, EmptyFile)
-                    or (isinstance(found, TooManyColumns) and isinstance(first_error, NoHeaderRow))
-                ):
-                    first_error = found
-                continue
-            # The team is on the first sheet whose header names an e-mail column (a sheet of
-            # pupils before it has names too); failing that, on the first with a header row.
-            # Another kind of list (`known` given) is on the first sheet with a header row.
-            if known is not _staff_header or any(
-                header_field(h) == ImportField.EMAIL for h in found.headers
-            ):
-                return found
-            if first_table is None:
-                first_table = found
-    if first_table is not None:
-        return first_table
-    raise first_error or _no_header_error()
-
-
-def read_sheets(content: bytes, *, known: Callable[[str], bool]) -> list[Table]:
-    """Every sheet of a workbook with a header row `known` recognises (a CSV is one sheet), in
-    the order of `_sheets_in_order`; `Table.sheet` holds a workbook sheet's name. Raises
-    ImportFileError as read_table does, NoHeaderRow when no sheet has a header row."""
-    if not content.startswith(b"PK\x03\x04"):
-        return [read_table(content, known=known)]
-    read_table(content, known=known)  # the same checks and errors first
-    with closing(_xlsx_sheets(content, known)) as sheets:
-        return [found for found in sheets if isinstance(found, Table)]
-
-
-def read_table(content: bytes, *, known: Callable[[str], bool] = _staff_header) -> Table:
+def read_staff_list(content: bytes) -> Table:
     """The staff list in `content` (XLSX or CSV); ImportFileError says why it cannot be read.
 
-    `known` tells a header of another kind of list (a table plan) when the file is not a staff
-    list; the header row is found by it (NoHeaderRow when there is none)."""
-    if not content.strip():
-        raise EmptyFile()
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(too_large_message())
-    if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content, known)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        # Excel keeps a workbook with a password in the container of an old .xls file.
-        if "EncryptedPackage".encode("utf-16-le") in content:
-            raise ImportFileError(
-                _(
-                    "This Excel file is protected with a password, so we cannot read it. Open "
-                    "it in Excel, remove the password, save it and upload it again."
-                )
-            )
-        raise ImportFileError(
-            _(
-                "This is an old Excel file (.xls). Open it in Excel, choose Save as and pick "
-                "Excel workbook (.xlsx) or CSV, then upload that file."
-            )
-        )
-    return _read_csv(content, known)
-
-
-def too_large_message() -> str:
-    return _(
-        "The file is larger than %(size)d MB. A staff list is much smaller: save only the sheet "
-        "with the team, as .xlsx or CSV."
-    ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+    The team is on the first sheet whose header names an e-mail column (a sheet of pupils
+    before it has names too); failing that, on the first with a header row."""
+    return read_table(content, known=_staff_header, prefer=_names_email)
 
 
 # --- The preview -------------------------------------------------------------------------------
@@ -1119,7 +472,7 @@ def _columns(headers: list[str], mapping: dict) -> list[Column]:
             for index, (found, _private) in matches.items()
             if found == ImportField.FIRST_NAME
             and str(index) not in mapping
-            and any(word in _key(headers[index]) for word in CALL_NAME_KEYS)
+            and any(word in text_key(headers[index]) for word in CALL_NAME_KEYS)
         ),
         None,
     )
@@ -1204,32 +557,13 @@ def _uncalculated_problem(table: Table, columns: list[Column]) -> str | None:
     return uncalculated_message([f"{get_column_letter(i + 1)}{number}" for number, i in cells])
 
 
-def uncalculated_message(cells: list[str]) -> str | None:
-    """The problem of formulas without a saved result in `cells` ("B4", or "Sheet!B4"), naming
-    the first five; None when there are none."""
-    if not cells:
-        return None
-    names = ", ".join(cells[:5])
-    if len(cells) > 5:
-        more = len(cells) - 5
-        names = ngettext("%(cells)s and %(count)d more", "%(cells)s and %(count)d more", more) % {
-            "cells": names,
-            "count": more,
-        }
-    return _(
-        "These cells hold a formula whose result is not saved in the file, so we cannot read "
-        "them: %(cells)s. Open the file in Excel or LibreOffice, save it there and upload it "
-        "again."
-    ) % {"cells": names}
-
-
 def _line_lookup(lines: list[LearningLine]) -> dict[str, LearningLine]:
     lookup = {}
     for line in lines:
-        lookup[_key(line.letter)] = line
-        lookup[_key(f"{line.letter} {line.name}")] = line
+        lookup[text_key(line.letter)] = line
+        lookup[text_key(f"{line.letter} {line.name}")] = line
     for line in lines:  # a name wins over a letter
-        lookup[_key(line.name)] = line
+        lookup[text_key(line.name)] = line
     return lookup
 
 
@@ -1239,7 +573,7 @@ _LINE_WORDS = ("leerlijn", "lijn", "learningline", "line")
 def _find_line(lookup: dict[str, LearningLine], text: str) -> LearningLine | None:
     """The line a cell names: its name or letter as `_line_lookup` keys them, also after a word
     "Leerlijn" or "Lijn" ("Lijn A", "Leerlijn: Rekenen") and as "Rekenen (A)"."""
-    key = _key(text)
+    key = text_key(text)
     if key in lookup:
         return lookup[key]
     for word in _LINE_WORDS:
@@ -1247,7 +581,7 @@ def _find_line(lookup: dict[str, LearningLine], text: str) -> LearningLine | Non
             return lookup[key[len(word) :]]
     inside = re.fullmatch(r"(.+?)\s*\((.+)\)\s*", text)
     if inside:
-        name, letter = lookup.get(_key(inside.group(1))), lookup.get(_key(inside.group(2)))
+        name, letter = lookup.get(text_key(inside.group(1))), lookup.get(text_key(inside.group(2)))
         if name is not None and (letter is None or letter == name):
             return name
     return None
@@ -1256,34 +590,18 @@ def _find_line(lookup: dict[str, LearningLine], text: str) -> LearningLine | Non
 def _parse_steering(text: str) -> bool | None:
     # "Ja (voorzitter)": what a cell adds in brackets does not change its answer
     text = text.replace("\ufe0f", "")  # the variation selector of an emoji tick "✔️"
-    for key in (_key(text) or text.strip(), _key(_BRACKETED.sub(" ", text))):
+    for key in (text_key(text) or text.strip(), text_key(_BRACKETED.sub(" ", text))):
         if key in YES:
             return True
         if key in NO:
             return False
     # "ja, voorzitter", "Lid stuurgroep": words that each say yes
-    words = _words(_BRACKETED.sub(" ", text))
+    words = text_words(_BRACKETED.sub(" ", text))
     if words and all(word in YES for word in words):
         return True
     if words and all(word in NO for word in words):
         return False
     raise ValueError(text)
-
-
-# What a cell shows when its formula fails (a VLOOKUP that finds nothing): the file saves it as
-# the value, in an .xlsx in English, in a CSV in Excel's language. Never a name, line or address.
-EXCEL_ERRORS = {
-    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
-    # Dutch Excel
-    "#LEEG!", "#DEEL/0!", "#WAARDE!", "#VERW!", "#NAAM?", "#GETAL!", "#N/B", "#OVERLOOP!",
-    "#BEREKENEN!",
-}  # fmt: skip
-
-
-def is_formula_error(text: str) -> bool:
-    """Whether a cell holds the error a failed formula shows ("#N/A", "#VERW!")."""
-    return text.strip().upper() in EXCEL_ERRORS
 
 
 def formula_error_message(value: str, column: str) -> str:
@@ -1315,12 +633,12 @@ def _line_suggestion(value: str, lines: list[LearningLine]) -> str | None:
     """The line a misspelt or shortened name most likely means: the one line whose name holds
     every word of it ("Burgerschap" for "Burgerschap en samenleven", not the similar-looking
     "Eigenaarschap"), else the closest spelling ("Lezn" for "Lezen")."""
-    words = set(_words(value))
-    holding = [line.name for line in lines if words and words <= set(_words(line.name))]
+    words = set(text_words(value))
+    holding = [line.name for line in lines if words and words <= set(text_words(line.name))]
     if len(holding) == 1:
         return holding[0]
-    names = {_key(line.name): line.name for line in lines}
-    close = difflib.get_close_matches(_key(value), list(names), n=1, cutoff=0.6)
+    names = {text_key(line.name): line.name for line in lines}
+    close = difflib.get_close_matches(text_key(value), list(names), n=1, cutoff=0.6)
     return names[close[0]] if close else None
 
 
@@ -1395,7 +713,7 @@ def staff_import_preview(
     today = timezone.localdate()
     year, start = import_year(school=school, today=today)
     try:
-        table = read_table(content)
+        table = read_staff_list(content)
     except ImportFileError as error:
         return Preview(None, [], [error.message], [], year, start)
     columns = _columns(table.headers, mapping or {})
@@ -1612,7 +930,7 @@ def staff_import_create(*, school: School, by: User, file_name: str, content: by
 def staff_import_set_mapping(*, staff_import: StaffImport, mapping: dict[str, str]) -> StaffImport:
     """Keep the field chosen per column ("": do not import it) where it differs from the header."""
     try:
-        headers = read_table(bytes(staff_import.content)).headers
+        headers = read_staff_list(bytes(staff_import.content)).headers
     except ImportFileError:
         headers = []
     detected = {str(c.index): c.field for c in _columns(headers, {})}
@@ -1766,19 +1084,6 @@ def _member_update(row: RowResult) -> None:
 
 
 # --- The template ------------------------------------------------------------------------------
-
-
-def spreadsheet_text(value: str) -> str:
-    """`value` without the control characters a workbook cannot hold (openpyxl refuses a cell
-    with one, so a single pasted character would make a whole export fail)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A spreadsheet never runs a school's text as a formula: = + - @ get an apostrophe first
-    (control characters go before looking, so none hides the first character)."""
-    value = spreadsheet_text(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _template_rows(school: School) -> list[list[str]]:

@@ -18,7 +18,6 @@ from learninglines.http import SPREADSHEET_TYPES, spreadsheet_download
 from learninglines.models import StaffImport
 from learninglines.permissions import school_view
 from learninglines.services.imports import (
-    MAX_ROWS,
     ImportChanged,
     ImportGone,
     ImportNotReady,
@@ -29,6 +28,7 @@ from learninglines.services.imports import (
     staff_import_set_mapping,
     staff_import_template,
 )
+from learninglines.tabular import MAX_ROWS
 
 
 def _upload_url(request: HttpRequest) -> str:

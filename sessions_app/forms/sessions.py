@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from learninglines.models import Member
-from learninglines.services.imports import MAX_UPLOAD_BYTES, too_large_message
+from learninglines.tabular import MAX_UPLOAD_BYTES, too_large_message
 from sessions_app.models import Assignment, PlenarySession
 from sessions_app.selectors.sessions import ExpectedMember
 from sessions_app.services.attendance import PresenceData, presence_of

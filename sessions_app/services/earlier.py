@@ -6,20 +6,9 @@ are history all the same (the history of a plan is every round of the school yea
 sessions): recording one lets the next plan seat people with colleagues they have not met yet.
 
 Rules kept here (docs/earlier-sessions.md says the same for schools):
-- The file is an Excel workbook (.xlsx) or a CSV file, read as the staff import reads it. Two
-  layouts are understood, by their header row:
-  * per table: a round column ("Ronde"), a table column ("Tafel", "Groep") and one or more
-    columns with people ("Naam", "E-mailadres", "Persoon 1", "Persoon 2", ...); rows with the
-    same round and table are one table;
-  * per person: a column with the person ("Naam" or "E-mailadres", or first name, prefix and
-    last name) and a column per round ("Ronde 1", "Round 2", "R3") holding that person's table
-    in that round; an empty cell: not there in that round;
-  * a workbook with a sheet per round ("Ronde 1", "Ronde 2", ...), each with a table column and
-    people;
-  * block layouts, without a header row naming the columns (plans made by hand or by a group
-    generator): a column per table under a row "Tafel 1 | Tafel 2", or a row per table that
-    starts with "Tafel 1" (also as a list under it), rounds opened by a row "Ronde 2" or on a
-    sheet per round. Each is read into the rows the layout per table is read into (_Entry).
+- The file is an Excel workbook (.xlsx) or a CSV file, read as the staff import reads it
+  (`learninglines.tabular`). The layouts understood (per table, per person, a sheet per round,
+  block layouts) are read by `sessions_app.services.earlier_layouts`, whose docstring lists them.
 - A person is found by e-mail address, or by name as the team page writes it ("Anna de Vries",
   "Vries, Anna de"), whatever the capitals and accents; a name two colleagues share must be
   given as an e-mail address.
@@ -42,8 +31,7 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -56,18 +44,36 @@ from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from learninglines.models import LineMembership, Member, School, SchoolYear
-from learninglines.services.imports import (
-    ImportField,
+from learninglines.services.imports import ImportField
+from learninglines.services.lines import cycle_start_new
+from learninglines.tabular import (
     ImportFileError,
     NoHeaderRow,
     Table,
-    header_field,
     is_formula_error,
     read_sheets,
     uncalculated_message,
 )
-from learninglines.services.lines import cycle_start_new
 from sessions_app.models import Assignment, PlenarySession, Seat, SessionAttendance
+from sessions_app.services.earlier_layouts import (
+    NAME_PARTS,
+    Blocks,
+    Column,
+    Entry,
+    Row,
+    a_round_of_tables,
+    blocks_of,
+    per_person_rows,
+    per_table_entries,
+    person_per_cell,
+    plain_words,
+    round_of_cell,
+    round_of_sheet,
+    sheet_layout,
+    starts_a_plan,
+    table_key,
+    whole_layout,
+)
 from sessions_app.services.plans import pair_counts, plan_record
 
 MAX_ROUNDS = 12  # an assignment's table round is 1 to 12
@@ -76,108 +82,17 @@ SIGNING_SALT = "sessions_app.earlier-session"
 SIGNED_FOR_SECONDS = 2 * 60 * 60
 OTHER_SCHOOL = "other_school"
 
-ROUND_WORDS = {"ronde", "round", "rnd", "rondenummer", "roundnumber", "r"}
-TABLE_WORDS = {
-    "tafel", "table", "tafelnummer", "tablenumber", "groep", "group", "groepnummer",
-    "groupnumber", "kwartet", "quartet", "tafelgroep", "tafelnr", "groepnr",
-}  # fmt: skip
-PERSON_WORDS = {
-    "persoon", "person", "deelnemer", "participant", "collega", "colleague", "teamlid",
-    "member", "lid", "leerkracht", "teacher", "docent", "wie", "who",
-    # a column that lists a whole table
-    "personen", "persons", "people", "deelnemers", "participants", "collegas", "colleagues",
-    "teamleden", "leden", "members", "leerkrachten", "teachers", "docenten", "namen", "names",
-}  # fmt: skip
-# a round cell or table that says someone was not there: no seat in that round
-ABSENT_WORDS = {
-    "afwezig", "afw", "nietaanwezig", "absent", "notpresent", "ziek", "ziekgemeld", "sick", "ill",
-    "verhinderd", "afgemeld", "vrij", "verlof", "nvt", "na", "geen", "none", "niet", "not", "nee",
-    "no",
-}  # fmt: skip
-NAME_PARTS = {ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME}
-# "Ronde 1", "R1", "Round 2", "1e ronde", "2nd round", "Tafel ronde 3", "Ronde 3 tafel"
-_ROUND_HEADER = re.compile(
-    r"(?:tafel|table)?(?:ronde|round|rnd|r)(\d{1,2})(?:tafel|table)?"
-    r"|(\d{1,2})(?:e|de|ste|st|nd|rd|th)?(?:tafelronde|ronde|round)(?:tafel|table)?"
-)
-_NUMBER = re.compile(r"\d+")
-# a round cell: "1", "R1", "Ronde 1", "1e ronde", "Round 2", "2nd", also with the round's time
-# after it ("Ronde 1 (9.00-9.20)", "R2 - 10:15"); not a time alone ("10:00") or "1.5"
-_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?"
-_ROUND_CELL = re.compile(
-    r"(?:ronde|round|rnd|r)?\s*(\d{1,2})\s*(?:e|de|ste|st|nd|rd|th)?\s*(?:ronde|round)?"
-    rf"(?:(?:\s*[(,\-\u2013]\s*|\s+){_TIME}(?:\s*[-\u2013]\s*{_TIME})?\s*\)?)?"
-)
-_TABLE_NUMBER = re.compile(r"(?:t|tafel|table|groep|group|g)?(\d{1,4})")
-# "3.0", "Tafel 2.5": a number with decimals, as another tool or a formula writes it
-_DECIMAL = re.compile(
-    r"(?:(?:tafel|table|groep|group|nr|no|nummer)\.?\s*)*(\d{1,4})[.,](\d+)", re.IGNORECASE
-)
 _NOT_IN_ADDRESS = "\\s<>()\\[\\]\"'\u201c\u201d\u2018\u2019:;,"
 _ADDRESS = re.compile(f"[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+")
 _LOST_LETTER = "?"  # what Excel writes for a letter its CSV's character set lacks
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;/|+&]|\ben\b|\band\b)\s*", re.IGNORECASE)
 
 
-# letters that have no accent to drop: a file written without them ("Yilmaz" for the Turkish
-# dotless i, which Windows-1252 lacks) still names the person
-_PLAIN_LETTERS = str.maketrans(
-    {"\u0131": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe"}
-)
-
-
-def _words(text: str) -> list[str]:
-    """Letters and digits, lower case, accents dropped: "Tafel 3 (zaal)" -> tafel, 3, zaal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return re.findall(r"[^\W_]+", plain.translate(_PLAIN_LETTERS))
-
-
-@dataclass(frozen=True)
-class _Column:
-    index: int
-    kind: str  # "round", "round_n", "table", "person", "email" or a name part
-    number: int | None = None  # "round_n": the round
-
-
-def _column(index: int, header: str) -> _Column | None:
-    words = _words(header)
-    joined = "".join(words)
-    core = "".join(w for w in words if not w.isdigit())
-    numbered = _ROUND_HEADER.fullmatch(joined)
-    if numbered:
-        return _Column(index, "round_n", int(numbered.group(1) or numbered.group(2)))
-    if core in ROUND_WORDS and core != "r" and core == joined:
-        return _Column(index, "round")
-    if core in TABLE_WORDS:
-        return _Column(index, "table")
-    if core in PERSON_WORDS:
-        return _Column(index, "person", 1 if core != joined else None)
-    found = header_field(header)
-    if found == ImportField.EMAIL:
-        return _Column(index, "email")
-    if found == ImportField.FULL_NAME:
-        return _Column(index, "person", 1 if core != joined else None)
-    if found in NAME_PARTS:
-        return _Column(index, str(found))
-    return None
-
-
-def _known(header: str) -> bool:
-    """A header of a layout per table or per person, or a cell that names a table or round in
-    a block layout ("Tafel 1", "Groep 2: Anna en Sem", "Ronde 1"): where a plan starts."""
-    return (
-        _column(0, header) is not None
-        or _table_label(header) is not None
-        or _round_label(header) is not None
-    )
-
-
 # --- finding people ---------------------------------------------------------------------------
 
 
 def _name_key(text: str) -> str:
-    return " ".join(_words(text))
+    return " ".join(plain_words(text))
 
 
 class _Team:
@@ -278,6 +193,10 @@ class _Team:
         missing = next((part_problem for member, part_problem in found if member is None), None)
         return ([], missing) if missing else ([member for member, _problem in found], None)
 
+    def names_someone(self, text: str) -> bool:
+        """Whether a cell names a colleague (or several)."""
+        return bool(self.find_all(text)[0])
+
 
 # --- reading the file -------------------------------------------------------------------------
 
@@ -328,59 +247,12 @@ def _layout_problem() -> str:
     )
 
 
-def _table_key(text: str) -> str:
-    """The table a cell names: "Tafel 3", "T3", "tafel nr. 03" and "3" are table "3"; "Tafel A"
-    and "A" table "a". A cell saying someone was not there ("afwezig", "ziek", "n.v.t.") names
-    no table."""
-    words = _words(text)
-    while len(words) > 1 and (words[0] in TABLE_WORDS or words[0] in ("nr", "no", "nummer")):
-        words = words[1:]
-    joined = "".join(words)
-    if joined in ABSENT_WORDS:
-        return ""
-    decimal = _DECIMAL.fullmatch(text.strip())
-    if decimal:
-        # "3.0" (a number as another tool writes it) is table 3; "2.5" is not table 25
-        whole, fraction = decimal.groups()
-        return str(int(whole)) if not fraction.strip("0") else f"{int(whole)}.{fraction}"
-    number = _TABLE_NUMBER.fullmatch(joined)
-    if number:
-        return str(int(number.group(1)))
-    return " ".join(words)
+_NUMBER = re.compile(r"\d+")
 
 
 def _table_order(label: str) -> tuple:
     number = _NUMBER.match(label)
     return (0, int(number.group()), label) if number else (1, 0, label)
-
-
-def _person_per_cell(columns: list[_Column]) -> bool:
-    """Whether each person column holds a person of its own (numbered or repeated columns),
-    rather than the name and address columns together one person."""
-    people = [c for c in columns if c.kind in ("person", "email")]
-    return (
-        any(c.number for c in people)
-        or len([c for c in people if c.kind == "person"]) > 1
-        or len([c for c in people if c.kind == "email"]) > 1
-    )
-
-
-def _person_cells(row: list[str], columns: list[_Column]) -> list[str]:
-    """The people a row names: one per cell in numbered or repeated person columns, else one
-    person from the name and address columns (the address first)."""
-    people = [c for c in columns if c.kind in ("person", "email")]
-    if _person_per_cell(columns):
-        return [row[c.index] for c in people if row[c.index]]
-    for kind in ("email", "person"):
-        for column in people:
-            if column.kind == kind and row[column.index]:
-                return [row[column.index]]
-    parts = {c.kind: row[c.index] for c in columns if c.kind in NAME_PARTS}
-    name = " ".join(
-        parts.get(str(kind), "")
-        for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
-    ).strip()
-    return [name] if name else []
 
 
 def _formula_problem(where: str, value: str) -> str:
@@ -390,7 +262,7 @@ def _formula_problem(where: str, value: str) -> str:
     ) % {"where": where, "value": value}
 
 
-def _name_and_address_problem(row: list[str], columns: list[_Column], team: _Team) -> str | None:
+def _name_and_address_problem(row: list[str], columns: list[Column], team: _Team) -> str | None:
     """A row with one person's name and address that name two colleagues: which one sat there
     is not ours to guess."""
     address = next((row[c.index] for c in columns if c.kind == "email" and row[c.index]), "")
@@ -401,7 +273,7 @@ def _name_and_address_problem(row: list[str], columns: list[_Column], team: _Tea
             parts.get(str(kind), "")
             for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
         ).strip()
-    if _person_per_cell(columns) or not address or not name or "@" in name:
+    if person_per_cell(columns) or not address or not name or "@" in name:
         return None
     by_address, _problem = team.find(address)
     by_name, _problem = team.find(name)
@@ -418,89 +290,14 @@ def _name_and_address_problem(row: list[str], columns: list[_Column], team: _Tea
     }
 
 
-@dataclass(frozen=True)
-class _Row:
-    """Where a person was read: a row of the sheet, or of a sheet per round; in a layout with a
-    person per cell, its column too."""
-
-    number: int
-    sheet: str = ""
-    column: int | None = None  # index, 0 for column A
-
-    def where(self, *, start: bool = True) -> str:
-        if self.column is not None:
-            return self._where_cell(start=start)
-        if self.sheet:
-            text = (
-                _("Sheet “%(sheet)s”, row %(row)d")
-                if start
-                else _("sheet “%(sheet)s”, row %(row)d")
-            )
-            return text % {"sheet": self.sheet, "row": self.number}
-        return (_("Row %(row)d") if start else _("row %(row)d")) % {"row": self.number}
-
-    def _where_cell(self, *, start: bool) -> str:
-        values = {
-            "sheet": self.sheet,
-            "row": self.number,
-            "column": get_column_letter((self.column or 0) + 1),
-        }
-        if self.sheet:
-            text = (
-                _("Sheet “%(sheet)s”, row %(row)d, column %(column)s")
-                if start
-                else _("sheet “%(sheet)s”, row %(row)d, column %(column)s")
-            )
-        else:
-            text = (
-                _("Row %(row)d, column %(column)s")
-                if start
-                else _("row %(row)d, column %(column)s")
-            )
-        return text % values
-
-
-Tables = dict[tuple[int, str], list[tuple[_Row, Member]]]  # (round, table label): people
-
-
-def _layout(sheet: Table) -> tuple[list[_Column], Counter, bool]:
-    columns = [c for i, h in enumerate(sheet.headers) if (c := _column(i, h)) is not None]
-    kinds = Counter(c.kind for c in columns)
-    has_people = bool(kinds["person"] or kinds["email"] or NAME_PARTS & set(kinds))
-    return columns, kinds, has_people
-
-
-def _whole_layout(sheet: Table) -> bool:
-    """A sheet with a plan in the layout per table or per person (earlier_plan_read)."""
-    _columns, kinds, has_people = _layout(sheet)
-    return has_people and bool((kinds["round"] and kinds["table"]) or kinds["round_n"])
-
-
-def _a_round_of_tables(sheet: Table) -> bool:
-    """A sheet of one round: a table column and people, no round column."""
-    _columns, kinds, has_people = _layout(sheet)
-    return kinds["table"] == 1 and has_people and not kinds["round"]
-
-
-def _round_number(text: str) -> int | None:
-    """The round a round cell names, or None: one number, with or without the word round
-    ("Ronde 1", "1e ronde", "R1"), perhaps with the round's time after it. A time alone
-    ("10:00", Excel's 10:00:00) or a decimal ("1.5") is no round, although it holds digits."""
-    found = _ROUND_CELL.fullmatch(text.strip().casefold())
-    return int(found.group(1)) if found else None
-
-
-def _round_of_sheet(name: str) -> int | None:
-    numbered = _ROUND_HEADER.fullmatch("".join(_words(name)))
-    return int(numbered.group(1) or numbered.group(2)) if numbered else None
-
+Tables = dict[tuple[int, str], list[tuple[Row, Member]]]  # (round, table label): people
 
 # A date cell as the spreadsheet reader writes it: what Excel made of "1-2" or "3/4" typed into a
 # table or round column (a date is never a table, a round or a person)
 _EXCEL_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")
 
 
-def _value_problems(plan: EarlierPlan, at: _Row, cells) -> bool:
+def _value_problems(plan: EarlierPlan, at: Row, cells) -> bool:
     """Whether a cell of the row is the error of a formula ("#N/A" is no table nor person, and
     would read as "n.a.") or a date (what Excel made of a table typed as 1-2): each a problem."""
     failed = [_formula_problem(at.where(), value) for value in cells if is_formula_error(value)]
@@ -518,7 +315,7 @@ def _value_problems(plan: EarlierPlan, at: _Row, cells) -> bool:
 
 
 def _cell_problems(
-    plan: EarlierPlan, at: _Row, row: list[str], columns: list[_Column], team: _Team, cells
+    plan: EarlierPlan, at: Row, row: list[str], columns: list[Column], team: _Team, cells
 ) -> bool:
     """Whether the row has a problem before its round, table and people are read: a cell with
     the error of a formula ("#N/A" is no table nor person, and would read as "n.a."), a date
@@ -535,51 +332,22 @@ def _cell_problems(
 def _read_per_table(
     plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables, *, of_round: int | None = None
 ) -> None:
-    """Rows of a round (or `of_round`, the sheet's), a table and one or more people.
+    """Rows of a round (or `of_round`, the sheet's), a table and one or more people
+    (`per_table_entries`), each checked, then seated."""
+    columns, _kinds, _people = sheet_layout(sheet)
 
-    An empty round cell is the round of the row above, and an empty table cell in the same
-    round the table above: a round or table merged over its rows (a CSV keeps the value in the
-    first row only), or written once above them. A row with a round alone opens that round. A
-    table that says nobody was there ("Afwezig") seats nobody."""
-    columns, _kinds, _people = _layout(sheet)
-    round_at = next((c.index for c in columns if c.kind == "round"), None)
-    table_at = next(c.index for c in columns if c.kind == "table")
-    previous_round = previous_table = ""
-    for number, row in sheet.rows:
-        at = _Row(number, sheet.sheet if of_round else "")
-        people = _person_cells(row, columns)
-        own_round = row[round_at] if round_at is not None else ""
-        table_text = row[table_at]
-        if not people and not table_text and not own_round:
-            continue
-        if _cell_problems(plan, at, row, columns, team, [own_round, table_text, *people]):
-            continue
-        round_text = str(of_round) if round_at is None else own_round or previous_round
-        if not table_text and (not own_round or own_round == previous_round):
-            table_text = previous_table
-        if own_round and own_round != previous_round and not people and not row[table_at]:
-            previous_round, previous_table = round_text, ""  # a round's heading row
-            continue
-        previous_round, previous_table = round_text, table_text
-        _read_entry(plan, _Entry(at, round_text, table_text, people), team, tables)
+    def has_problems(at: Row, row: list[str], cells: list[str]) -> bool:
+        return _cell_problems(plan, at, row, columns, team, cells)
+
+    for entry in per_table_entries(sheet, has_problems, of_round=of_round):
+        _read_entry(plan, entry, team, tables)
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """The row model every layout is read into: where, the round and table as the file writes
-    them ("Ronde 2", "Tafel 3", "Afwezig") and the cells with the people at that table."""
-
-    at: _Row
-    round: str
-    table: str
-    people: list[str]
-
-
-def _read_entry(plan: EarlierPlan, entry: _Entry, team: _Team, tables: Tables) -> None:
+def _read_entry(plan: EarlierPlan, entry: Entry, team: _Team, tables: Tables) -> None:
     """Seat the people of `entry` at its round and table, or say what is wrong with it."""
     at, round_text, table_text, people = entry.at, entry.round, entry.table, entry.people
-    round_number = _round_number(round_text)
-    label = _table_key(table_text)
+    round_number = round_of_cell(round_text)
+    label = table_key(table_text)
     if not round_text:
         plan.problems.append(_("%(where)s: the round is empty.") % {"where": at.where()})
     elif round_number is None:
@@ -605,17 +373,14 @@ def _read_entry(plan: EarlierPlan, entry: _Entry, team: _Team, tables: Tables) -
 
 
 def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables) -> None:
-    """Rows of a person and a table per round column."""
-    columns, _kinds, _people = _layout(sheet)
-    by_round = {c.number: c.index for c in columns if c.kind == "round_n"}
-    for number, row in sheet.rows:
-        at = _Row(number)
-        people = _person_cells(row, columns)
-        if _cell_problems(
-            plan, at, row, columns, team, [*people, *(row[i] for i in by_round.values())]
-        ):
-            continue
-        seats = {r: _table_key(row[i]) for r, i in by_round.items() if _table_key(row[i])}
+    """Rows of a person and a table per round column (`per_person_rows`)."""
+    columns, _kinds, _people = sheet_layout(sheet)
+
+    def has_problems(at: Row, row: list[str], cells: list[str]) -> bool:
+        return _cell_problems(plan, at, row, columns, team, cells)
+
+    for person in per_person_rows(sheet, has_problems):
+        at, people, seats = person.at, person.people, person.seats
         if not people:
             if seats:
                 plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
@@ -630,259 +395,18 @@ def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Table
             tables[(r, label)].append((at, member))
 
 
-# --- plans laid out in blocks: a column per table, or a row per table ---------------------------
-#
-# Plans made by hand (in Excel, or in a Word table copied into Excel) and by online group
-# generators have no header row that names the columns: the tables are named in the cells
-# ("Tafel 1", "Groep 2", "Table A", "Afwezig") and each round is opened by a row that names it
-# ("Ronde 2"). Each detector below reads one such layout into the entries (_Entry) the layout
-# per table is read into, so the same checks and problems apply.
-
-# "Tafel 3", "Groep 2", "Table A", "Kwartet 1", "Team 4", "Tafel nr. 3", "Tafel 3 (aula)"; or a
-# "table" of people who were not there; perhaps followed by the table's people after a colon
-# or dash ("Groep 1: Anna, Daan en Sem", as a group generator writes it)
-_TABLE_LABEL = re.compile(
-    r"((?:tafel|table|tafelgroep|groepje|groep|group|kwartet|quartet|team)\s*"
-    r"(?:(?:nr|no|nummer)\.?\s*)?(?:\d{1,4}|[a-z])(?!\w)"
-    r"|afwezig|absent|niet aanwezig|not present|ziek|afgemeld|verhinderd)"
-    r"\s*(?:\([^)]*\))?\s*(?:[:\-\u2013]\s*(.*))?",
-    re.IGNORECASE | re.DOTALL,
-)
-# "Ronde 2", "Round 2", "R2", "2e ronde", "Tafelronde 2", perhaps followed by a time or title
-# ("Ronde 2 (9.20-9.40)", "Ronde 2: kennismaken"); a number alone is no round's heading
-_ROUND_LABEL = re.compile(
-    r"(?:(?:tafel)?(?:ronde|round|rnd)\s*(\d{1,2})|r(\d{1,2})"
-    r"|(\d{1,2})\s*(?:e|de|ste|st|nd|rd|th)?\s*(?:tafelronde|ronde|round))"
-    r"(?!\w|[.,:]\d)(\s*(?:[(:\-\u2013,]|\d{1,2}[.:]\d{2}).*)?",
-    re.IGNORECASE | re.DOTALL,
-)
-_CORNER_WORDS = (ROUND_WORDS - {"r"}) | TABLE_WORDS | {"team"}  # "Ronde" above the rounds' cells
 MAX_LEFT_OUT_SHOWN = 5
 
 
-def _table_label(text: str) -> tuple[str, str] | None:
-    """A cell that names a table ("Tafel 3"), and what follows it in the cell (its people)."""
-    found = _TABLE_LABEL.fullmatch(text.strip())
-    return (found.group(1), (found.group(2) or "").strip()) if found else None
-
-
-def _round_label(text: str) -> int | None:
-    """The round a cell names with the word round ("Ronde 2", "R2", "Ronde 2 (9.20-9.40)")."""
-    found = _ROUND_LABEL.fullmatch(text.strip())
-    if not found:
-        return None
-    return int(found.group(1) or found.group(2) or found.group(3))
-
-
-def _corner(text: str) -> bool:
-    """A cell that heads a column of rounds or tables: "Ronde", "Tafel"."""
-    return "".join(_words(text)) in _CORNER_WORDS
-
-
-def _round_row(cells: dict[int, str]) -> dict[int, int] | None:
-    """A row that opens rounds: each cell a round ("Ronde 2"), perhaps after a corner cell
-    ("Tafel | Ronde 1 | Ronde 2"), as {column: round}; several: rounds side by side."""
-    items = sorted(cells.items())
-    if len(items) > 1 and _corner(items[0][1]):
-        items = items[1:]
-    rounds = {column: number for column, text in items if (number := _round_label(text))}
-    return rounds if rounds and len(rounds) == len(items) else None
-
-
-def _header_row(cells: dict[int, str]) -> tuple[dict[int, str], tuple[int, int | None] | None]:
-    """A row that names a column per table ("Tafel 1 | Tafel 2 | Afwezig"), perhaps after a
-    corner cell naming the block's round ("Ronde 2") or the rounds below it ("Ronde"); as the
-    tables by column and the corner (its column, its round). Empty when it is no such row."""
-    items = sorted(cells.items())
-    corner = None
-    if items and (_round_label(items[0][1]) or _corner(items[0][1])):
-        corner = (items[0][0], _round_label(items[0][1]))
-        items = items[1:]
-    labels = {column: _table_label(text) for column, text in items}
-    if len(labels) < 2 or not all(label and not label[1] for label in labels.values()):
-        return {}, None
-    if not any(_table_key(label[0]) for label in labels.values() if label):
-        return {}, None  # "Afwezig | Ziek": no table
-    return dict(items), corner
-
-
-def _note_like(text: str) -> bool:
-    """A cell that reads as a note rather than a name: "Let op: koffie om 10 uur"."""
-    text = text.strip()
-    return ":" in text or text.endswith((".", "!")) or len(text.split()) >= 6
-
-
-@dataclass
-class _Blocks:
-    """What a layout detector read from a sheet: the people at each round's tables, each table
-    where it is named, and the cells outside any table (a title, notes below the plan)."""
-
-    layout: str
-    sheet: str = ""  # a sheet per round's name
-    entries: list[_Entry] = field(default_factory=list)
-    opened: list[tuple[_Row, str, str]] = field(default_factory=list)  # where, round, table
-    outside: list[tuple[_Row, str]] = field(default_factory=list)
-
-
-class _Rounds:
-    """The round of each column: rounds side by side own the columns from theirs rightwards."""
-
-    def __init__(self, rounds: dict[int, int] | None = None, default: str = ""):
-        self.rounds = sorted((rounds or {}).items())
-        self.default = default
-
-    def of(self, column: int) -> str:
-        if not self.rounds:
-            return self.default
-        owning = [number for start, number in self.rounds if start <= column]
-        return str(owning[-1] if owning else self.rounds[0][1])
-
-
-def _grid(sheet: Table) -> list[tuple[int, dict[int, str]]]:
-    return [(number, {i: c for i, c in enumerate(cells) if c}) for number, cells in sheet.grid]
-
-
-def _any_round(sheet: Table) -> bool:
-    return any(
-        _round_label(text) is not None for _number, cells in _grid(sheet) for text in cells.values()
-    )
-
-
-def _continues(cells: dict[int, str], gap: bool, names_someone) -> bool:
-    """Whether a row of people under a table still belongs to it: a row after an empty row, or
-    a single cell that reads as a note, that names nobody in the team is a note below the plan."""
-    if any(names_someone(text) for text in cells.values()):
-        return True
-    if gap:
-        return False
-    return not (len(cells) == 1 and _note_like(next(iter(cells.values()))))
-
-
-def _columns_per_table(sheet: Table, sheet_round: int | None, names_someone) -> _Blocks | None:
-    """A column per table: a row "Tafel 1 | Tafel 2 | Tafel 3" with the people below each, a
-    person per cell. Its round: the sheet's ("Ronde 2"), a row above it with only a round, or a
-    round in the row's first cell ("Ronde 2 | Tafel 1 | Tafel 2"); rounds side by side each
-    own their columns. A row under the header that starts with a round ("Ronde 1 | Anna, Sem |
-    Daan, Noor") holds that round's tables, a cell per table."""
-    grid = _grid(sheet)
-    if not any(_header_row(cells)[0] for _number, cells in grid):
-        return None
-    found = _Blocks(layout=_("a column per table"), sheet=sheet.sheet if sheet_round else "")
-    default = str(sheet_round) if sheet_round else ("" if _any_round(sheet) else "1")
-    rounds = _Rounds(default=default)
-    header: dict[int, str] = {}
-    previous = None
-    for number, cells in grid:
-        gap = previous is not None and number > previous + 1
-        previous = number
-        opened = _round_row(cells)
-        if opened:
-            rounds, header = _Rounds(opened, default), {}
-            continue
-        labels, corner = _header_row(cells)
-        if labels:
-            header = labels
-            if corner and corner[1]:
-                rounds = _Rounds({corner[0]: corner[1]}, default)
-            for column, text in labels.items():
-                found.opened.append((_Row(number, sheet.sheet, column), rounds.of(column), text))
-            continue
-        if not header or not _continues(cells, gap, names_someone):
-            header = {}
-            found.outside += [(_Row(number, sheet.sheet, c), t) for c, t in cells.items()]
-            continue
-        row_round = None
-        first = min(cells)
-        if first < min(header) and _round_label(cells[first]):
-            row_round = str(_round_label(cells[first]))
-        for column, text in sorted(cells.items()):
-            at = _Row(number, sheet.sheet, column)
-            if column in header:
-                round_text = row_round or rounds.of(column)
-                found.entries.append(_Entry(at, round_text, header[column], [text]))
-            elif not (row_round and column == first):
-                found.outside.append((at, text))
-    return found
-
-
-def _rows_per_table(sheet: Table, sheet_round: int | None, names_someone) -> _Blocks | None:
-    """A row per table: a first cell "Tafel 1" and the table's people in the cells after it
-    (or in the cell itself: "Tafel 1: Anna, Daan en Sem"), or on the rows under it, one per
-    row (a list). Rounds are opened by a row with only a round ("Ronde 2"), by a round in the
-    row's first cell ("Ronde 2 | Tafel 1 | Anna | ..."), or by a row of rounds side by side
-    ("Tafel | Ronde 1 | Ronde 2"): then each column holds its round's people of that table."""
-    grid = _grid(sheet)
-
-    def starts_a_table(cells: dict[int, str]) -> bool:
-        items = [text for _column, text in sorted(cells.items())][:2]
-        if len(items) == 2 and _round_label(items[0]):
-            items = items[1:]
-        return bool(items) and _table_label(items[0]) is not None
-
-    if not any(starts_a_table(cells) and not _header_row(cells)[0] for _n, cells in grid):
-        return None
-    found = _Blocks(layout=_("a row per table"), sheet=sheet.sheet if sheet_round else "")
-    default = str(sheet_round) if sheet_round else ("" if _any_round(sheet) else "1")
-    rounds = _Rounds(default=default)
-    table = ""
-    previous = None
-    for number, cells in grid:
-        gap = previous is not None and number > previous + 1
-        previous = number
-        opened = _round_row(cells)
-        if opened:
-            rounds, table = _Rounds(opened, default), ""
-            continue
-        items = sorted(cells.items())
-        lead = _round_label(items[0][1])
-        if len(items) > 1 and lead and _table_label(items[1][1]):
-            rounds, items = _Rounds({items[0][0]: lead}, default), items[1:]
-        label = _table_label(items[0][1])
-        if label:
-            column = items[0][0]
-            table, rest = label
-            at = _Row(number, sheet.sheet, column)
-            found.opened.append((at, rounds.of(column), table))
-            if rest:
-                found.entries.append(_Entry(at, rounds.of(column), table, [rest]))
-            items = items[1:]
-        elif not table or not _continues(cells, gap, names_someone):
-            table = ""
-            found.outside += [(_Row(number, sheet.sheet, c), t) for c, t in items]
-            continue
-        for column, text in items:
-            at = _Row(number, sheet.sheet, column)
-            found.entries.append(_Entry(at, rounds.of(column), table, [text]))
-    return found
-
-
-BLOCK_LAYOUTS = (_columns_per_table, _rows_per_table)
-
-
-def _blocks_of(sheet: Table, sheet_round: int | None, team: _Team) -> _Blocks | None:
-    """The sheet read by the one block layout it holds; None when it holds none or both (a row
-    that names tables and a row that starts with one: which is which is not ours to guess)."""
-
-    def names_someone(text: str) -> bool:
-        return bool(team.find_all(text)[0])
-
-    found = [
-        blocks
-        for detect in BLOCK_LAYOUTS
-        if (blocks := detect(sheet, sheet_round, names_someone)) is not None
-    ]
-    return found[0] if len(found) == 1 else None
-
-
-def _read_blocks(plan: EarlierPlan, blocks: _Blocks, team: _Team, tables: Tables) -> None:
+def _read_blocks(plan: EarlierPlan, blocks: Blocks, team: _Team, tables: Tables) -> None:
     """The entries of a block layout read as the layout per table's rows; a table named twice
     in one round is a problem (a round without its heading row would add its tables to the
     round before), and so is a colleague outside any table (where did they sit?). Other cells
     outside the tables (a title, notes below the plan) are left out, as the preview says."""
-    first: dict[tuple[int, str], _Row] = {}
+    first: dict[tuple[int, str], Row] = {}
     twice = False
     for at, round_text, table_text in blocks.opened:
-        number, label = _round_number(round_text), _table_key(table_text)
+        number, label = round_of_cell(round_text), table_key(table_text)
         if number is None or not label:
             continue
         if (number, label) in first:
@@ -942,7 +466,7 @@ def _uncalculated_problem(sheets: list[Table], whole: set[int]) -> str | None:
     table or a name. The words are the staff import's."""
     cells = []
     for sheet in sheets:
-        columns, _kinds, _people = _layout(sheet)
+        columns, _kinds, _people = sheet_layout(sheet)
         used = {c.index for c in columns}
         if id(sheet) in whole:
             used = {index for _number, index in sheet.uncalculated}
@@ -962,13 +486,13 @@ def _uncalculated_problem(sheets: list[Table], whole: set[int]) -> str | None:
 def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPlan:
     """Read a table plan of a session on `day` from a file: its tables, or every problem.
 
-    The layouts are in the module's docstring; besides them, a workbook may hold a sheet per
-    round ("Ronde 1", "Ronde 2", ...), each with a table column and people, or in a block layout
-    (a column per table, a row per table), in which a plan made by hand or by another tool may
-    also be on one sheet."""
+    The layouts are in `sessions_app.services.earlier_layouts`: besides those with a header row,
+    a workbook may hold a sheet per round ("Ronde 1", "Ronde 2", ...), each with a table column
+    and people, or in a block layout (a column per table, a row per table), in which a plan made
+    by hand or by another tool may also be on one sheet."""
     plan = EarlierPlan()
     try:
-        sheets = read_sheets(content, known=_known)
+        sheets = read_sheets(content, known=starts_a_plan)
     except NoHeaderRow:
         plan.problems.append(_layout_problem())
         return plan
@@ -978,19 +502,23 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     plan.day = day
     # the first sheet that holds a plan in one of the layouts: a list of the team (names and
     # addresses) or of pupils may come before it
-    sheet = next((other for other in sheets if _whole_layout(other)), sheets[0])
+    sheet = next((other for other in sheets if whole_layout(other)), sheets[0])
     plan.read_as = sheet.read_as
-    columns, kinds, has_people = _layout(sheet)
+    columns, kinds, has_people = sheet_layout(sheet)
     team = _Team(school)
     tables: Tables = defaultdict(list)
     # a sheet per round: with a table column and people, or in a block layout
     per_round = [
-        (number, other, None if _a_round_of_tables(other) else _blocks_of(other, number, team))
+        (
+            number,
+            other,
+            None if a_round_of_tables(other) else blocks_of(other, number, team.names_someone),
+        )
         for other in sheets
-        if (number := _round_of_sheet(other.sheet)) is not None
+        if (number := round_of_sheet(other.sheet)) is not None
     ]
     per_round = [
-        (n, other, blocks) for n, other, blocks in per_round if blocks or _a_round_of_tables(other)
+        (n, other, blocks) for n, other, blocks in per_round if blocks or a_round_of_tables(other)
     ]
     read: list[Table] = [sheet]  # the sheets the tables are read from
     whole: set[int] = set()  # (ids of) those read in a block layout, every row
@@ -1026,7 +554,11 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
                 whole.add(id(other))
                 _read_blocks(plan, blocks, team, tables)
     elif found := next(
-        ((other, blocks) for other in sheets if (blocks := _blocks_of(other, None, team))),
+        (
+            (other, blocks)
+            for other in sheets
+            if (blocks := blocks_of(other, None, team.names_someone))
+        ),
         None,
     ):
         sheet, blocks = found
@@ -1099,7 +631,7 @@ def _place(plan: EarlierPlan, *, school, day, tables, round_numbers) -> None:
     left: dict[int, Member] = {}
     for r in round_numbers:
         labels = sorted((label for rr, label in tables if rr == r), key=_table_order)
-        seen: dict[int, _Row] = {}  # member pk: where they are seated in this round
+        seen: dict[int, Row] = {}  # member pk: where they are seated in this round
         rnd = []
         for label in labels:
             table = []

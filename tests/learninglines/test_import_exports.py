@@ -16,7 +16,7 @@ from django.utils import translation
 
 from learninglines.services.imports import (
     header_field,
-    read_table,
+    read_staff_list,
     split_full_name,
     staff_import_preview,
 )
@@ -44,7 +44,7 @@ def workbook_bytes(workbook: openpyxl.Workbook) -> bytes:
 def test_a_sep_line_names_the_separator_and_is_not_a_row(school):
     # Excel writes "sep=," above the header and hides that line: the header is its row 1
     content = b'sep=,\r\nNaam,E-mailadres\r\n"Smit, Jan",jan@school.example\r\n"Bakker, Piet",\r\n'
-    table = read_table(content)
+    table = read_staff_list(content)
     assert (table.headers, table.read_as) == (["Naam", "E-mailadres"], "CSV with commas, UTF-8")
     assert table.rows == [
         (2, ["Smit, Jan", "jan@school.example"]),
@@ -61,7 +61,7 @@ def test_characters_that_turn_the_writing_direction_are_left_out_of_names():
     # "Jan" + RIGHT-TO-LEFT OVERRIDE + "htimS" shows as "Jan Smith": a name made to look like
     # another's
     content = "Voornaam;Achternaam;E-mail\r\nJan\u202e;\u2067htimS\u2069;jan@school.example\r\n"
-    assert read_table(content.encode()).rows == [(2, ["Jan", "htimS", "jan@school.example"])]
+    assert read_staff_list(content.encode()).rows == [(2, ["Jan", "htimS", "jan@school.example"])]
 
 
 def test_a_member_saved_by_hand_keeps_no_direction_characters_either(school):
@@ -78,7 +78,7 @@ def test_a_member_saved_by_hand_keeps_no_direction_characters_either(school):
 
 def test_a_quoted_sep_line_with_a_byte_order_mark():
     content = codecs.BOM_UTF8 + b'"sep=;"\nVoornaam;E-mail\nJan;jan@school.example\n'
-    table = read_table(content)
+    table = read_staff_list(content)
     assert (table.rows, table.read_as) == (
         [(2, ["Jan", "jan@school.example"])],
         "CSV with semicolons, UTF-8",
@@ -98,14 +98,14 @@ def test_a_mac_csv_in_mac_roman_keeps_its_accents(names):
     # Excel for Mac's plain "CSV" (CSV (Macintosh)): Mac Roman, lines end in a lone \r
     lines = ["Voornaam;Achternaam;E-mailadres"]
     lines += [f"{n.replace(' ', ';')};p{i}@school.example" for i, n in enumerate(names)]
-    table = read_table("\r".join(lines).encode("mac_roman"))
+    table = read_staff_list("\r".join(lines).encode("mac_roman"))
     assert table.read_as == "CSV with semicolons, Mac Roman"
     assert [" ".join(cells[:2]) for _n, cells in table.rows] == names
 
 
 def test_windows_1252_is_still_read_as_windows_1252():
     content = "Voornaam;Achternaam;E-mail\r\nBjörn;Noël;b@school.example\r\n".encode("cp1252")
-    table = read_table(content)
+    table = read_staff_list(content)
     assert (table.rows, table.read_as) == (
         [(2, ["Björn", "Noël", "b@school.example"])],
         "CSV with semicolons, Windows-1252",
@@ -119,7 +119,7 @@ def test_rows_pasted_from_an_older_export_keep_every_accent():
         "Voornaam;E-mail\r\nZoë;zoe@school.example\r\n".encode()
         + "Jérôme;jerome@school.example\r\n".encode("cp1252")
     )
-    table = read_table(content)
+    table = read_staff_list(content)
     assert table.rows == [
         (2, ["Zoë", "zoe@school.example"]),
         (3, ["Jérôme", "jerome@school.example"]),
@@ -130,7 +130,7 @@ def test_rows_pasted_from_an_older_export_keep_every_accent():
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark(encoding):
     content = "Voornaam\tE-mail\r\nZoë\tzoe@school.example\r\n".encode(encoding)
-    table = read_table(content)
+    table = read_staff_list(content)
     assert (table.rows, table.read_as) == (
         [(2, ["Zoë", "zoe@school.example"])],
         "CSV with tabs, UTF-16",
@@ -179,7 +179,7 @@ def test_a_hidden_sheet_is_not_read_before_the_visible_team():
     team.append(["Voornaam", "E-mail"])
     team.append(["Jan", "jan@school.example"])
     workbook.active = 1
-    table = read_table(workbook_bytes(workbook))
+    table = read_staff_list(workbook_bytes(workbook))
     assert (table.read_as, table.rows) == (
         "Excel, sheet “Team 2026”",
         [(2, ["Jan", "jan@school.example"])],
@@ -196,7 +196,7 @@ def test_a_list_read_from_a_hidden_sheet_says_so():
     team.append(["Jan", "jan@school.example"])
     team.sheet_state = "hidden"
     with translation.override("en"):
-        table = read_table(workbook_bytes(workbook))
+        table = read_staff_list(workbook_bytes(workbook))
     assert (table.read_as, table.rows) == (
         "Excel, hidden sheet “Team”",
         [(2, ["Jan", "jan@school.example"])],
@@ -212,7 +212,7 @@ def test_the_sheet_open_when_the_file_was_saved_comes_first():
         sheet.append([name, f"{name.lower()}@school.example"])
     workbook.remove(workbook["Sheet"])
     workbook.active = 1
-    table = read_table(workbook_bytes(workbook))
+    table = read_staff_list(workbook_bytes(workbook))
     assert (table.read_as, table.rows) == (
         "Excel, sheet “2026-2027”",
         [(2, ["Jan", "jan@school.example"])],
@@ -228,7 +228,7 @@ def test_an_instructions_sheet_open_first_is_passed_over():
     team = workbook.create_sheet("Team")
     team.append(["Naam", "E-mail"])
     team.append(["Jan Smit", "jan@school.example"])
-    table = read_table(workbook_bytes(workbook))
+    table = read_staff_list(workbook_bytes(workbook))
     assert (table.read_as, table.headers) == ("Excel, sheet “Team”", ["Naam", "E-mail"])
 
 
@@ -508,7 +508,9 @@ def test_values_an_export_forces_to_text_are_read_as_excel_shows_them():
         b'Voornaam;Achternaam;E-mailadres;Telefoon\r\n="Jan";="Smit";="jan@school.example";'
         b'="0612345678"\r\n'
     )
-    assert read_table(content).rows == [(2, ["Jan", "Smit", "jan@school.example", "0612345678"])]
+    assert read_staff_list(content).rows == [
+        (2, ["Jan", "Smit", "jan@school.example", "0612345678"])
+    ]
 
 
 def test_more_than_five_formulas_without_a_result_name_the_first_five(school):

@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from learninglines.models import StaffImport
-from learninglines.services.imports import ImportFileError, header_field, read_table
+from learninglines.services.imports import header_field, read_staff_list
 from learninglines.services.lines import line_create
 from learninglines.services.people import school_year_ensure_current
+from learninglines.tabular import ImportFileError
 
 URL = "/s/de-regenboog/team/import/"
 
@@ -103,10 +104,10 @@ PEOPLE = [
 
 
 def refused_with(client, user, name: str, content: bytes, message: str) -> None:
-    """`content` is not read, with `message`: by read_table and on the upload page (in
+    """`content` is not read, with `message`: by read_staff_list and on the upload page (in
     English), and nothing is kept."""
     with pytest.raises(ImportFileError) as caught:
-        read_table(content)
+        read_staff_list(content)
     assert caught.value.message == message
 
     client.force_login(user)
@@ -136,7 +137,9 @@ def _english():
     ],
 )
 def test_csv_in_every_encoding_and_separator_reads_the_same(encoding, delimiter, read_as):
-    table = read_table(csv_file([DUTCH_HEADERS, *PEOPLE], delimiter=delimiter, encoding=encoding))
+    table = read_staff_list(
+        csv_file([DUTCH_HEADERS, *PEOPLE], delimiter=delimiter, encoding=encoding)
+    )
     assert table.headers == DUTCH_HEADERS
     assert table.rows == [(2, PEOPLE[0]), (3, PEOPLE[1])]
     assert table.read_as == read_as
@@ -144,7 +147,7 @@ def test_csv_in_every_encoding_and_separator_reads_the_same(encoding, delimiter,
 
 def test_csv_with_quoted_cells_holding_the_other_separator():
     content = 'Voornaam,Achternaam,E-mail\r\n"Jan, de tweede",Smit,jan@school.example\r\n'
-    assert read_table(content.encode()).rows == [
+    assert read_staff_list(content.encode()).rows == [
         (2, ["Jan, de tweede", "Smit", "jan@school.example"])
     ]
 
@@ -153,7 +156,7 @@ def test_csv_with_quoted_cells_holding_the_other_separator():
 def test_csv_lines_may_end_the_way_any_excel_writes_them(newline):
     # a lone \r is what Excel's "CSV (Macintosh)" writes; a quoted cell may hold a line break
     content = newline.join(["Voornaam;E-mail", "Zoë;zoe@school.example", '"Daan\nD.";d@x.nl', ""])
-    assert read_table(content.encode()).rows == [
+    assert read_staff_list(content.encode()).rows == [
         (2, ["Zoë", "zoe@school.example"]),
         (3, ["Daan D.", "d@x.nl"]),
     ]
@@ -170,7 +173,7 @@ def test_excel_with_a_title_row_english_headers_in_another_order_and_extra_colum
         title_rows=[["Staff list exported 1 September"], []],
         sheets_before=1,
     )
-    table = read_table(content)
+    table = read_staff_list(content)
     assert table.read_as == "Excel, sheet “Team”"
     assert table.headers == [
         "Employee no.",
@@ -318,7 +321,7 @@ def test_sparse_excel_rows_far_apart_stop_after_a_run_of_empty_rows():
     sheet.cell(row=900_000, column=1, value="Laat")
     out = io.BytesIO()
     workbook.save(out)
-    table = read_table(out.getvalue())
+    table = read_staff_list(out.getvalue())
     assert table.rows == [(2, PEOPLE[1])]
 
 
@@ -329,7 +332,7 @@ def test_template_reads_back_with_the_dutch_headers_and_one_example_row(client, 
     response = client.get(f"{URL}template.{kind}")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="teamlijst-sjabloon.{kind}"'
-    table = read_table(response.content)
+    table = read_staff_list(response.content)
     assert table.headers == [
         "Voornaam",
         "Tussenvoegsel",
@@ -352,7 +355,7 @@ def test_template_on_an_english_page_has_english_headers_that_read_back(client, 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(f"{URL}template.{kind}")
     assert response["Content-Disposition"] == f'attachment; filename="staff-list-template.{kind}"'
-    table = read_table(response.content)
+    table = read_staff_list(response.content)
     assert table.headers == [
         "First name",
         "Name prefix",
@@ -383,5 +386,5 @@ def test_template_never_holds_a_formula(client, people):
     make_lines(people["steering"].memberships.get().school, names=['=HYPERLINK("x")'])
     client.force_login(people["steering"])
     for kind in ("xlsx", "csv"):
-        table = read_table(client.get(f"{URL}template.{kind}").content)
+        table = read_staff_list(client.get(f"{URL}template.{kind}").content)
         assert table.rows[0][1][4] == '\'=HYPERLINK("x")'

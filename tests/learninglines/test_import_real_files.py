@@ -13,8 +13,9 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from learninglines.services.imports import ImportFileError, read_table, staff_import_preview
+from learninglines.services.imports import read_staff_list, staff_import_preview
 from learninglines.services.people import member_add
+from learninglines.tabular import ImportFileError
 from tests.learninglines.test_import_files import make_lines, refused_with, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_a_file_we_cannot_read_is_told_for_what_it_is(client, people, name, cont
 
 def test_an_old_excel_file_is_still_called_one():
     with pytest.raises(ImportFileError) as caught:
-        read_table(ole_file("Workbook", "\x05SummaryInformation"))
+        read_staff_list(ole_file("Workbook", "\x05SummaryInformation"))
     assert caught.value.message.startswith("This is an old Excel file (.xls).")
 
 
@@ -102,7 +103,7 @@ def test_a_quote_left_open_does_not_swallow_the_rows_under_it():
         b"Piet;Bakker;piet@school.example;\r\nAnna;Vos;anna@school.example;ok\r\n"
     )
     with pytest.raises(ImportFileError) as caught:
-        read_table(content)
+        read_staff_list(content)
     assert caught.value.message == (
         'Row 2 has a quotation mark (") that is not closed, so the rows under it were read as '
         "one cell. Remove that quotation mark or close it, then upload the file again."
@@ -114,7 +115,7 @@ def test_a_cell_over_several_lines_in_quotes_is_still_read():
         b'Voornaam;E-mail;Werkdagen\r\nJan;jan@school.example;"ma; di\r\nwo"\r\n'
         b"Piet;piet@school.example;vr\r\n"
     )
-    assert read_table(content).rows == [
+    assert read_staff_list(content).rows == [
         (2, ["Jan", "jan@school.example", "ma; di wo"]),
         (3, ["Piet", "piet@school.example", "vr"]),
     ]
@@ -137,7 +138,7 @@ def test_merged_cells_hold_their_value_in_every_row_they_cover(school):
     out = io.BytesIO()
     workbook.save(out)
 
-    table = read_table(out.getvalue())
+    table = read_staff_list(out.getvalue())
     assert table.rows == [
         (3, ["Jan", "Smit", "jan@school.example", "Rekenen", "ja"]),
         (4, ["Piet", "Bakker", "piet@school.example", "Rekenen", "ja"]),
@@ -201,7 +202,7 @@ def test_the_staff_sheet_is_found_behind_a_sheet_of_pupils(school):
     out = io.BytesIO()
     workbook.save(out)
 
-    table = read_table(out.getvalue())
+    table = read_staff_list(out.getvalue())
     assert table.headers == ["Voornaam", "Achternaam", "E-mailadres"]
     assert table.rows == [(2, ["Jan", "Smit", "jan@school.example"])]
 
@@ -214,7 +215,7 @@ def test_without_an_e_mail_header_anywhere_the_first_sheet_with_a_header_is_read
     out = io.BytesIO()
     workbook.save(out)
 
-    table = read_table(out.getvalue())
+    table = read_staff_list(out.getvalue())
     assert table.headers == ["Voornaam", "Achternaam"]
     assert table.rows == [(2, ["Jan", "Smit"])]
 
@@ -226,7 +227,7 @@ def test_a_quoted_note_with_semicolons_over_lines_is_read_in_a_wide_file():
         b'Jan;Smit;jan@school.example;Lezen;nee;"werkt ma; di\r\nen wo; do; vr"\r\n'
         b"Piet;Bakker;piet@school.example;Rekenen;ja;\r\n"
     )
-    assert read_table(content).rows == [
+    assert read_staff_list(content).rows == [
         (2, ["Jan", "Smit", "jan@school.example", "Lezen", "nee", "werkt ma; di en wo; do; vr"]),
         (3, ["Piet", "Bakker", "piet@school.example", "Rekenen", "ja", ""]),
     ]

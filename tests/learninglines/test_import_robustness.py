@@ -12,17 +12,17 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from learninglines import tabular
 from learninglines.models import Member, StaffImport
-from learninglines.services import imports
 from learninglines.services.imports import (
-    ImportFileError,
     ImportNotReady,
-    read_table,
+    read_staff_list,
     staff_import_apply,
     staff_import_create,
     staff_import_preview,
 )
 from learninglines.services.people import member_add
+from learninglines.tabular import ImportFileError
 from tests.learninglines.test_import_files import csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_an_unclosed_quote_in_a_long_csv_names_its_row(client, steering):
     content = csv_file(rows)
     assert len(content) > 131_072
     with pytest.raises(ImportFileError) as caught:
-        read_table(content)
+        read_staff_list(content)
     assert caught.value.message == UNCLOSED
 
     response = upload(client, steering.user, "team.csv", content)
@@ -103,7 +103,7 @@ def test_a_sheet_of_16000_columns_is_refused_with_what_to_do(client, steering, k
     rows = wide_export(1, 16_000)
     content = csv_file(rows) if kind == "csv" else xlsx_file(rows)
     with pytest.raises(ImportFileError) as caught:
-        read_table(content)
+        read_staff_list(content)
     assert caught.value.message == WIDE
     response = upload(client, steering.user, f"export.{kind}", content)
     assert response.context["form"].errors == {"file": [WIDE]}
@@ -223,7 +223,7 @@ def test_sheets_without_a_header_or_with_too_many_rows_are_not_read_whole(school
         big.append(["P", f"p{n}@school.example"])
     out = io.BytesIO()
     workbook.save(out)
-    with mock.patch.object(imports, "_sheet_marks", wraps=imports._sheet_marks) as marks:
+    with mock.patch.object(tabular, "_sheet_marks", wraps=tabular._sheet_marks) as marks:
         preview = staff_import_preview(school=school, content=out.getvalue())
     assert preview.problems == ["The file has more than 2000 rows. Split it into smaller files."]
     assert marks.call_count == 0
