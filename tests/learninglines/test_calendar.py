@@ -12,7 +12,7 @@ from learninglines.calendar import CalendarItem
 from learninglines.models import CalendarFeed
 from learninglines.services.journal import calendar_feed_get_or_create, calendar_feed_renew
 from tests.factories import MemberFactory
-from tests.learninglines.test_meetings import current_year, join, make_line, plan
+from tests.learninglines.test_meetings import current_year, join, last_years_line, make_line, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -111,16 +111,8 @@ def test_feed_leaves_out_earlier_school_years(client, school, teacher, lines):
     line_a, _ = lines
     join(teacher, line_a)
     plan(line_a, in_year(school, 9, 3), topic="Dit jaar")
-    year = current_year(school)
-    old_year = type(year).objects.create(
-        school=school,
-        start=year.start.replace(year=year.start.year - 1),
-        end=year.start - timedelta(days=1),
-        name="vorig jaar",
-    )
-    old_line = type(line_a).objects.create(
-        school=school, year=old_year, letter="A", name="Oud", colour="blue"
-    )
+    old_line = last_years_line(school)
+    old_year = old_line.year
     join(teacher, old_line, start=old_year.start, end=old_year.end)
     plan(old_line, old_year.start + timedelta(days=40), topic="Vorig jaar")
     assert sorted(events(client.get(feed_path(teacher)))) == ["Lezen: Dit jaar"]

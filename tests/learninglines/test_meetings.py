@@ -57,6 +57,20 @@ def make_line(school: School, letter: str, name: str, colour: str = "blue") -> L
     )
 
 
+def last_years_line(school: School) -> LearningLine:
+    """Line A ("Oud") of the school year before the current one, which it makes."""
+    year = current_year(school)
+    old_year = SchoolYear.objects.create(
+        school=school,
+        start=year.start.replace(year=year.start.year - 1),
+        end=year.start - timedelta(days=1),
+        name="vorig jaar",
+    )
+    return LearningLine.objects.create(
+        school=school, year=old_year, letter="A", name="Oud", colour="blue"
+    )
+
+
 def join(member, line: LearningLine, start: date | None = None, end: date | None = None):
     return LineMembership.objects.create(
         member=member, line=line, start=start or line.year.start, end=end
@@ -727,17 +741,8 @@ def test_meetings_of_an_archived_line_or_an_ended_year_are_read_only(
         line = make_line(steering.school, "A", "Lezen")
         day = timezone.localdate() + timedelta(days=7)
     else:
-        year = current_year(steering.school)
-        old_year = SchoolYear.objects.create(
-            school=steering.school,
-            start=year.start.replace(year=year.start.year - 1),
-            end=year.start - timedelta(days=1),
-            name="vorig jaar",
-        )
-        line = LearningLine.objects.create(
-            school=steering.school, year=old_year, letter="A", name="Oud", colour="blue"
-        )
-        day = old_year.end - timedelta(days=3)
+        line = last_years_line(steering.school)
+        day = line.year.end - timedelta(days=3)
     join(teacher, line)
     meeting = plan(line, day, topic="Voor later", notes="Zo was het")
     if why == "archived":

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from learninglines.models import LearningLine, SchoolYear
 from learninglines.services.journal import calendar_feed_get_or_create
 from learninglines.services.lines import membership_move
 from sessions_app.models import PeerExchange, PlenarySession
 from sessions_app.services.exchanges import exchange_start
+from tests.learninglines.test_meetings import last_years_line
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +29,8 @@ def test_the_feed_leaves_out_last_years_sessions_and_exchanges(client, make_team
     team = make_team([2, 2])
     a1, b1 = team.members["A"][0], team.members["B"][0]
     year = team.year
-    old_year = SchoolYear.objects.create(
-        school=year.school,
-        start=year.start.replace(year=year.start.year - 1),
-        end=year.start - timedelta(days=1),
-        name="vorig jaar",
-    )
-    old_line = LearningLine.objects.create(
-        school=year.school, year=old_year, letter="A", name="Oud", colour="blue"
-    )
+    old_line = last_years_line(year.school)
+    old_year = old_line.year
     membership_move(member=a1, line=old_line, start=old_year.start)
     # membership_move ends the old year's place where the current one starts
     membership_move(member=a1, line=team.lines[0], start=year.start)

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.utils import timezone, translation
 
+from exchange.demo import REGENBOOG_TEAM
 from learninglines.services.lines import line_create, membership_move
 from learninglines.services.people import school_year_ensure_current
 from sessions_app.services.earlier import earlier_plan_read
@@ -19,21 +20,8 @@ from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-# four lines of three, with the demo's names (exchange/demo.py)
-TEAM = [
-    ("Anouk", "de", "Vries"),
-    ("Daan", "van der", "Berg"),
-    ("Fatima", "el", "Amrani"),
-    ("Sanne", "", "Jansen"),
-    ("Lars", "van", "Dijk"),
-    ("Noor", "", "Bakker"),
-    ("Bram", "de", "Jong"),
-    ("Eva", "", "Visser"),
-    ("Thijs", "", "Smit"),
-    ("Lotte", "", "Meijer"),
-    ("Ruben", "de", "Boer"),
-    ("Iris", "", "Mulder"),
-]
+# four lines of three, with the demo's first twelve names
+TEAM = REGENBOOG_TEAM[:12]
 ANOUK, DAAN, FATIMA, SANNE, LARS, NOOR, BRAM, EVA, THIJS, LOTTE, RUBEN, IRIS = (
     " ".join(part for part in name if part) for name in TEAM
 )
