@@ -20,6 +20,7 @@ from sessions_app.models import (
     Assignment,
     PlenarySession,
     ProgramTemplate,
+    Seat,
     SessionAttendance,
     TablePlan,
 )
@@ -206,3 +207,23 @@ def session_presence(*, session: PlenarySession, rounds: int | None = None) -> P
     return Presence(
         rounds=rounds, expected=expected, lines=list(lines.values()), placed_from=placed_from
     )
+
+
+def rounds_off_presence(*, session: PlenarySession, presence: Presence) -> list[int]:
+    """The rounds whose seats differ from who is there (one query).
+
+    Saving repairs the plan at once, except where it cannot (a locked table holding someone who
+    left): then the plan page offers "re-plan this round", and the attendance page names these
+    rounds, so whoever saved at the door is told, not only when they open the plan.
+    """
+    seated: dict[int, set[int]] = {}
+    for number, member_id in Seat.objects.filter(round__plan__session=session).values_list(
+        "round__number", "member_id"
+    ):
+        seated.setdefault(number, set()).add(member_id)
+    return [
+        number
+        for number in range(1, presence.rounds + 1)
+        if number in seated
+        and seated[number] != {item.member.pk for item in presence.present(number)}
+    ]

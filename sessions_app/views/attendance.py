@@ -14,8 +14,11 @@ from django.views.decorators.http import require_http_methods
 from learninglines.permissions import school_view
 from learninglines.services.signin import door_link_refused
 from sessions_app.forms.sessions import AttendanceForm
-from sessions_app.models import PlenarySession, Seat
-from sessions_app.selectors.sessions import Presence, session_get, session_presence
+from sessions_app.selectors.sessions import (
+    rounds_off_presence,
+    session_get,
+    session_presence,
+)
 from sessions_app.services.attendance import attendance_save
 from sessions_app.views.sessions import is_editable
 
@@ -74,30 +77,12 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "editable": editable,
             "present_counts": present_counts,
-            "unfollowed": _rounds_not_followed(session, presence) if editable else [],
+            "unfollowed": rounds_off_presence(session=session, presence=presence)
+            if editable
+            else [],
             # whom a sign-in code at the door may not be shown for (more rights than a teacher)
             "no_door": door_link_refused(
                 school=request.school, user_ids=[i.member.user_id for i in presence.expected]
             ),
         },
     )
-
-
-def _rounds_not_followed(session: PlenarySession, presence: Presence) -> list[int]:
-    """The rounds whose seats differ from who is there (one query).
-
-    Saving repairs the plan at once, except where it cannot (a locked table holding someone who
-    left): then the plan page offers "re-plan this round". Whoever saved at the door is told
-    here, not only when they happen to open the plan.
-    """
-    seated: dict[int, set[int]] = {}
-    for number, member_id in Seat.objects.filter(round__plan__session=session).values_list(
-        "round__number", "member_id"
-    ):
-        seated.setdefault(number, set()).add(member_id)
-    return [
-        number
-        for number in range(1, presence.rounds + 1)
-        if number in seated
-        and seated[number] != {item.member.pk for item in presence.present(number)}
-    ]
