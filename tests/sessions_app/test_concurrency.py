@@ -89,7 +89,11 @@ def together(*calls):
 
 
 def _someone_waits_for_a_lock() -> bool:
+    """Whether another connection waits for a database lock now. PostgreSQL keeps one view of
+    pg_stat_activity per transaction (taken at its first read), and the waiting thread is often
+    inside one: drop that view first, or a wait that began after the first look is never seen."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
