@@ -26,7 +26,8 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import partial
 from itertools import combinations
 
 from django.conf import settings
@@ -139,13 +140,20 @@ def _restore(plan: TablePlan, snapshot: dict) -> None:
     plan.save(update_fields=["report", "alternative", "tables", "seed", "updated_at"])
 
 
-def _as_stored(data: EngineInput, rounds_ids, flags) -> list[list[dict]]:
+def _as_stored(data: EngineInput, rounds_ids, flags, seat_lines=None) -> list[list[dict]]:
+    """The rounds as `_store` takes them, each seat with its member's line on the session's
+    date; with `seat_lines` (per round, {member pk: line pk}) the line a seat holds now is kept
+    for whoever is in it: a change that moves nobody (unlocking) keeps every seat as it is,
+    also of someone who moved line or left the team since the plan was made."""
     line_of = {m: line for line, members in data.lines.items() for m in members}
     return [
         [
             {
                 "locked": bool(flags[r][t]) if r < len(flags) else False,
-                "seats": [[m, line_of[m]] for m in table],
+                "seats": [
+                    [m, seat_lines[r][m] if seat_lines and m in seat_lines[r] else line_of[m]]
+                    for m in table
+                ],
             }
             for t, table in enumerate(rnd)
         ]
@@ -558,6 +566,9 @@ def _warnings(before: dict, after: dict) -> list[str]:
 # following attendance. Changes by hand keep it, so the page can tell the slots the engine
 # needed (pairs kept apart, a repaired round) from those a swap or move added.
 PLANNED_MISSING = "planned_missing_line_slots"
+# The rounds (numbers) a report counts as seated, not for who is there: rounds attendance could
+# not be followed in (`plan_follow_presence`). Absent from a plan counted for who is there.
+AS_SEATED = "rounds_counted_as_seated"
 ENGINE_CHANGES = {PlanChange.Kind.REPAIR, PlanChange.Kind.PRESENCE, PlanChange.Kind.LEFT}
 
 
@@ -570,6 +581,7 @@ def _change(
     details: dict,
     edit: Callable[[list, list, dict], tuple[list, list]],
     data: EngineInput | None = None,
+    count: Callable[[list, list], dict] | None = None,
 ) -> ChangeResult:
     """Apply `edit` to the stored rounds, recount, and store; refuse a hard-rule break.
 
@@ -577,9 +589,11 @@ def _change(
     to another line since the plan was made (`_moved_lines`); a change by hand is refused while
     anyone has (the engine's changes re-seat them). `details` is recorded with the change after
     `edit` ran, so `edit` may fill it in; `data` is the session's engine input when the caller
-    has read it already. Unlocking a table is never refused: it moves nobody, and it is the way
-    out of a locked table that breaks a rule now (an absentee or a pair there, someone who left
-    or moved line); the plan keeps its last count until it is re-planned."""
+    has read it already; `count(rounds, flags)` counts the edited plan instead of `plan_evaluate`
+    (following attendance with a round left as it was: `_count_as_seated`). Unlocking a table
+    is never refused: it moves nobody, and it is the way out of a locked table that breaks a
+    rule now (an absentee or a pair there, someone who left or moved line); the plan keeps its
+    last count until it is re-planned."""
     session = plan.session
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its table plan stays as it was."))
@@ -593,7 +607,11 @@ def _change(
         before = _snapshot(plan)
         rounds_ids, flags = edit(plan_as_ids(rounds), locked_flags(rounds), moved)
         try:
-            report = None if unlock and moved else plan_evaluate(data, rounds_ids, flags)
+            report = (
+                None
+                if unlock and moved
+                else (count or partial(plan_evaluate, data))(rounds_ids, flags)
+            )
         except GroupingError as error:
             if not unlock:
                 raise refuse(error, data) from error
@@ -612,7 +630,12 @@ def _change(
             report[PLANNED_MISSING] = plan.report.get(
                 PLANNED_MISSING, report["min_missing_line_slots"]
             )
-        _store(plan, _as_stored(data, rounds_ids, flags))
+        seat_lines = (
+            [{s.member_id: s.line_id for t in rnd.tables for s in t.seats} for rnd in rounds]
+            if unlock
+            else None
+        )
+        _store(plan, _as_stored(data, rounds_ids, flags, seat_lines))
         warnings = _warnings(plan.report, report)
         plan.report = report
         plan.save(update_fields=["report", "updated_at"])
@@ -835,12 +858,61 @@ def plan_release_leavers(*, plan: TablePlan, version: int, by=None) -> ChangeRes
     )
 
 
+@dataclass(frozen=True)
+class _AsSeated(EngineInput):
+    """The session's engine input with the rounds (numbers) in `seated` taken as present for
+    exactly whom they seat: `plan_evaluate` then counts those rounds as they sit, one by one."""
+
+    seated: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def absent_in(self, number: int) -> set[int]:
+        if number not in self.seated:
+            return super().absent_in(number)
+        return {m for members in self.lines.values() for m in members} - self.seated[number]
+
+    @property
+    def partly_present(self) -> bool:
+        return True
+
+
+def _count_as_seated(data: EngineInput, rounds_ids, flags, off: list[int]) -> dict:
+    """The report of a plan whose rounds (indexes) `off` do not follow attendance: each round
+    counted one by one (no lower bound), the rounds in `off` for whom they seat (someone absent
+    but still seated counts at their table, someone there without a seat nowhere). The report
+    names those rounds (`AS_SEATED`, numbers). Raises GroupingError when even so a hard rule
+    breaks (a round in `off` seats someone who left the team or their line, say)."""
+    seated = {r + 1: frozenset(m for table in rounds_ids[r] for m in table) for r in off}
+    as_seated = _AsSeated(**{f.name: getattr(data, f.name) for f in fields(data)}, seated=seated)
+    report = plan_evaluate(as_seated, rounds_ids, flags)
+    report[AS_SEATED] = sorted(seated)
+    return report
+
+
 def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
     """After attendance changed: repair every round whose seats no longer match who is there.
 
-    Returns True when the plan changed. A round that cannot be repaired (for example a locked
-    table holding someone who left) is left as it is; the plan page shows it and offers
-    "re-plan this round" with the reason.
+    Returns True when the plan changed. Each round is repaired on its own (`_repair`). A round
+    that cannot be repaired (for example a locked table holding someone who is now absent) is
+    left exactly as it is; the plan page shows it and offers "re-plan this round" with the
+    reason, and the attendance page names it (`rounds_off_presence`). The rounds that could be
+    repaired are saved all the same, as one PRESENCE change (undo restores them all).
+
+    The report of such a plan cannot count it for who is there (a round left as it was breaks
+    the hard rule "everyone present exactly once, nobody absent seated"). It counts the plan as
+    it is seated, round by round (`_count_as_seated`): the repaired rounds for who is there,
+    the rounds left as they were for whom they seat, the same plain numbers the page shows at
+    each table. It claims no lower bound and names the rounds counted as seated in
+    `rounds_counted_as_seated` (numbers). `planned_missing_line_slots` is set as for every
+    repair. The next change that can count the plan for who is there (re-planning that round
+    once its table is unlocked, attendance that lets it follow, the plan made again) recounts
+    it whole and drops the key; unlocking keeps the count, as it does whenever the plan cannot
+    be counted; a change by hand is refused until the round follows attendance.
+
+    Nothing is saved (False, as when no round needed a change) when a round left as it was
+    cannot be counted even as seated: it seats someone who left the team or their line, or
+    moved to another line (their seat holds the old line, the numbers would count the new),
+    or breaks another hard rule; the plan page then offers "free their seats" or "re-plan this
+    round" for every round concerned.
     """
     plan = TablePlan.objects.filter(session=session).first()
     if plan is None or session.status in (
@@ -856,12 +928,18 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
     rounds_ids, flags = before, locked_flags(rounds)
     moved = _moved_lines(data, rounds)
     by_hand = _given_up_by_hand(plan.report) > 0
+    off = []
     for r in range(len(rounds_ids)):
         try:
             rounds_ids, flags = _repair(data, rounds_ids, flags, r, plan.seed, moved, by_hand)
         except GroupingError:
-            continue
+            off.append(r)
     if rounds_ids == before:
+        return False
+    if any(m in moved for r in off for table in rounds_ids[r] for m in table):
+        logger.info(
+            "Attendance of session %s changed; a round left seats someone moved", session.pk
+        )
         return False
 
     def edit(_rounds, _flags, _moved):
@@ -876,6 +954,7 @@ def plan_follow_presence(*, session: PlenarySession, by=None) -> bool:
             details={},
             edit=edit,
             data=data,
+            count=partial(_count_as_seated, data, off=off) if off else None,
         )
     except ValidationError:
         logger.info("Attendance of session %s changed; the plan still needs a repair", session.pk)

@@ -455,6 +455,36 @@ def test_unlocking_is_never_refused_and_keeps_the_count_until_the_plan_is_made_a
     assert (stored(plan), plan.report) == before
     assert not PlanTable.objects.filter(round__plan=plan, locked=True).exists()
     assert plan.changes.order_by("-version").first().kind == PlanChange.Kind.UNLOCK
+    # the seat still holds the old line, so the page still offers to seat them in the new one
+    # (the unlock rewrote it to the new line, and the flag was gone)
+    assert seat_letters(plan, _mover) == ["C", "C"]
+    board = plan_board(session=plan.session, plan=plan)
+    assert [str(move) for move in board.moved] == ["C1 Lid C1 (C → A)"]
+
+
+def test_unlocking_the_table_of_someone_who_left_the_team_keeps_their_seat(make_team, make_session):
+    """Someone who left sits at a locked table: unlocking moved nobody but failed (their line
+    was looked up among the team of the day). Now the table is unlocked, the seat stays until
+    "free their seats", and the plan keeps its count."""
+    from learninglines.services.people import member_set_active
+
+    team = make_team([4, 4, 4])
+    session = make_session()
+    plan = plan_generate(session=session, seed=0)
+    leaver = team.members["A"][0]
+    table = Seat.objects.get(round__plan=plan, round__number=1, member=leaver).table.number
+    plan_lock(plan=plan, version=plan.version, round_number=1, table=table, locked=True)
+    plan.refresh_from_db()
+    member_set_active(member=leaver, active=False)
+    before = (stored(plan), dict(plan.report))
+
+    plan_lock(plan=plan, version=plan.version, round_number=1, table=table, locked=False)
+
+    plan.refresh_from_db()
+    assert (stored(plan), plan.report) == before
+    assert not PlanTable.objects.filter(round__plan=plan, locked=True).exists()
+    assert seat_letters(plan, leaver) == ["A", "A"]
+    assert plan_board(session=session, plan=plan).gone == [leaver.full_name]
 
 
 # --- 4. a newcomer added to a line after the plan was made --------------------------------------
@@ -523,25 +553,34 @@ def test_re_planning_a_round_for_its_own_late_arrival_leaves_the_other_rounds(
 def test_after_unlocking_an_absentees_table_re_planning_one_round_repairs_both(
     make_team, make_session
 ):
-    """An absentee at a locked table keeps round 1 from following the attendance, and with it
-    round 2 (the plan is counted whole). Unlocked, re-planning round 1 was refused for round 2
-    and round 2 for round 1: a loop. Either now repairs both."""
+    """An absentee at a locked table in each round keeps both from following the attendance.
+    Unlocked, re-planning round 1 was refused for round 2 and round 2 for round 1: a loop.
+    Either now repairs both."""
     from sessions_app.services.plans import plan_repair_round
 
     team = make_team([4, 4, 4])
     session = make_session()
     plan = plan_generate(session=session, seed=0)
     absentee = team.members["A"][0]
-    table = Seat.objects.get(round__plan=plan, round__number=1, member=absentee).table.number
-    plan_lock(plan=plan, version=plan.version, round_number=1, table=table, locked=True)
-    plan.refresh_from_db()
+    tables = {
+        number: Seat.objects.get(round__plan=plan, round__number=number, member=absentee).table
+        for number in (1, 2)
+    }
+    for number, table in tables.items():
+        plan_lock(
+            plan=plan, version=plan.version, round_number=number, table=table.number, locked=True
+        )
+        plan.refresh_from_db()
     attendance_save(
         session=session, changes={absentee.pk: (PresenceData(), PresenceData(absent=True))}
     )
     assert seat_letters(plan, absentee) == ["A", "A"]  # the plan could not follow
     plan.refresh_from_db()
-    plan_lock(plan=plan, version=plan.version, round_number=1, table=table, locked=False)
-    plan.refresh_from_db()
+    for number, table in tables.items():
+        plan_lock(
+            plan=plan, version=plan.version, round_number=number, table=table.number, locked=False
+        )
+        plan.refresh_from_db()
 
     result = plan_repair_round(plan=plan, version=plan.version, round_number=1)
 
