@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -107,8 +108,16 @@ def mail_queue_from_template(
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}_body.txt", context)
-    # no blank line after the last sentence (templates end with a line break of their own)
-    return mail_queue(to=to, subject=subject, body=body.strip() + "\n", **mail_fields)
+    return mail_queue(to=to, subject=subject, body=_tidy(body), **mail_fields)
+
+
+def _tidy(body: str) -> str:
+    """A body as a person would type it: plain line breaks (a textarea sends CR LF), no spaces
+    at a line's end, never more than one blank line in a row (an agenda typed with gaps, a
+    paragraph a template leaves out) and none after the last sentence."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = re.sub(r"[ \t]+\n", "\n", body)
+    return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
 
 
 def _personal_body(mail: OutgoingMail) -> str:

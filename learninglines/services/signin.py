@@ -251,7 +251,7 @@ def magic_link_send(
             context={
                 "school": school,
                 "url": PERSONAL_LINK_PLACEHOLDER,
-                "greeting_name": member.first_name if member else user.name,
+                "greeting_name": member.first_name if member else _first_name(user.name),
                 "invite": purpose == MagicLink.Purpose.INVITE,
                 # invited to a school without being on its team: its coach, not "your team"
                 "as_coach": school is not None and member is None,
@@ -267,9 +267,17 @@ def magic_link_send(
     return link
 
 
+def _first_name(name: str) -> str:
+    """How a mail greets someone known by one name field (a coach): "Karin Hoekstra" is
+    greeted "Karin", as a team member is by their first name. An initial ("K. Hoekstra") is
+    no name to greet by: the whole name is used then."""
+    first = name.split(maxsplit=1)[0] if name.strip() else ""
+    return name.strip() if first.endswith(".") else first
+
+
 def _greeting_name(user: User) -> str:
     member = user.memberships.filter(is_active=True).order_by("pk").first()
-    return member.first_name if member else user.name
+    return member.first_name if member else _first_name(user.name)
 
 
 def _password_reset_send(*, user: User, language: str, now: datetime) -> bool:
