@@ -13,9 +13,18 @@ docs/staff-import.md ("The file") describes them for schools.
 - Rows are numbered as the spreadsheet shows them. A workbook value we cannot see as Excel shows
   it (a formula without its saved result) is a problem, never an empty cell; a hidden row is
   read, and `Table.hidden_rows` says so.
-- Errors (`ImportFileError`) carry their message in words for the person who uploaded the file.
-  Some name a staff list, as they always have: the earlier-session reader puts its own words in
-  place of `NoHeaderRow`'s.
+- Errors (`ImportFileError`) carry their message in words for the person who uploaded the file,
+  about the kind of file they uploaded (`FileKind`: a staff list or a table plan); the
+  earlier-session reader puts its own words in place of `NoHeaderRow`'s.
+- A cell with several lines (Alt+Enter in Excel) means what the kind of file says
+  (`FileKind.keeps_lines`): in a staff list a stray line break inside a name or address, read as
+  a space; in a table plan names under each other, kept as lines ("\n") for the reader to split.
+- A header merged over several columns in a workbook is one column: each row's values under it
+  are read as that column's value, one line per column (`Table.joined`). A range merged across
+  columns elsewhere is kept in `Table.merges` (a table plan's "Tafel 1" over two columns), and
+  the copies of a value merged down over rows in `Table.merge_copies`.
+- A row that only totals the list ("Totaal: 12", "Aantal | 12") is not a row of it: it is left
+  out and `Table.left_out` says so; a row of placeholders only ("-", "(leeg)") is an empty row.
 """
 
 from __future__ import annotations
@@ -71,6 +80,23 @@ def text_key(text: str) -> str:
 # --- Reading a file ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FileKind:
+    """The kind of file a school uploads: what a line break in a cell means, and the words of the
+    messages that speak of the file."""
+
+    name: str
+    keeps_lines: bool  # a cell over several lines: lines kept ("\n"), or one line with spaces
+
+    @property
+    def is_plan(self) -> bool:
+        return self.name == "table_plan"
+
+
+STAFF_LIST = FileKind("staff_list", keeps_lines=False)
+TABLE_PLAN = FileKind("table_plan", keeps_lines=True)
+
+
 class ImportFileError(Exception):
     """A file we cannot read; the message says why in words for the person who uploaded it."""
 
@@ -80,25 +106,39 @@ class ImportFileError(Exception):
 
 
 class TooManyRows(ImportFileError):
-    pass
+    def __init__(self, kind: FileKind = STAFF_LIST):
+        if kind.is_plan:
+            message = _(
+                "The file has more than %(max)d rows, far more than a table plan holds. Keep "
+                "only the plan of this session in the file (delete other sheets and rows), then "
+                "upload it again."
+            )
+        else:
+            message = _("The file has more than %(max)d rows. Split it into smaller files.")
+        super().__init__(message % {"max": MAX_ROWS})
 
 
 class TooManyColumns(ImportFileError):
     """A header row (or a row above it) with values beyond MAX_COLUMNS."""
 
-    def __init__(self, row: int, sheet: str = ""):
+    def __init__(self, row: int, sheet: str = "", kind: FileKind = STAFF_LIST):
         if sheet:
             where = _("Sheet “%(sheet)s”, row %(row)d") % {"sheet": sheet, "row": row}
         else:
             where = _("Row %(row)d") % {"row": row}
-        super().__init__(
-            _(
+        if kind.is_plan:
+            message = _(
+                "%(where)s has values in more than %(max)d columns, so we cannot read it as a "
+                "table plan. Delete the columns that are not part of the plan (or copy the plan "
+                "to a new sheet), then upload the file again."
+            )
+        else:
+            message = _(
                 "%(where)s has values in more than %(max)d columns, so we cannot read it as a "
                 "list. Delete the columns you do not need (or copy the columns you need to a new "
                 "sheet), then upload the file again."
             )
-            % {"where": where, "max": MAX_COLUMNS}
-        )
+        super().__init__(message % {"where": where, "max": MAX_COLUMNS})
         self.row = row
 
 
@@ -130,12 +170,31 @@ class Table:
     # every row with a value, the header row and the rows above it too, as (row number, cells
     # up to the last value): a table plan laid out in blocks has no single header row
     grid: list[tuple[int, list[str]]] = field(default_factory=list)
+    # Excel only: ranges merged across columns, as (first row, last row, first column index,
+    # last column index); the cells a value merged down over rows was copied into, as (row,
+    # column index); the columns under a header merged across columns, {column: the header's}
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    merge_copies: set[tuple[int, int]] = field(default_factory=set)
+    joined: dict[int, int] = field(default_factory=dict)
+    # rows under the header that are not rows of the list (a totals row), {row number: text}
+    left_out: dict[int, str] = field(default_factory=dict)
+
+    def span(self, row: int, column: int) -> int:
+        """The last column of the range merged across columns that starts at this cell (the
+        cell's own column when it starts none)."""
+        for first_row, last_row, first, last in self.merges:
+            if first == column and first_row <= row <= last_row:
+                return last
+        return column
 
 
 _FORCED_TEXT = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
 
 
-def _cell(value) -> str:
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]+")
+
+
+def _cell(value, kind: FileKind = STAFF_LIST) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -151,6 +210,10 @@ def _cell(value) -> str:
     # "ë" as one character where a copy from a PDF or a Mac has "e" and a combining diaeresis.
     # Direction controls go, as when a member is saved (Member.save): the rows are bulk-created.
     text = unicodedata.normalize("NFC", str(value)).translate(DIRECTION_CONTROLS)
+    if kind.keeps_lines:
+        # names under each other in one cell (Alt+Enter): a line each, for the reader to split
+        lines = (" ".join(line.split()) for line in _LINE_BREAKS.split(text))
+        return "\n".join(line for line in lines if line)
     return " ".join(text.split())
 
 
@@ -163,11 +226,66 @@ def _no_header_error() -> ImportFileError:
     )
 
 
-def _table(raw_rows: Iterable[Iterable], read_as: str, known: Callable[[str], bool]) -> Table:
+# Words that open a row that totals the list rather than naming someone ("Totaal: 12",
+# "Aantal medewerkers | 12"), and the values that hold a place without saying anything
+TOTAL_WORDS = {
+    "totaal", "totalen", "subtotaal", "total", "totals", "subtotal", "aantal", "som", "sum",
+    "count", "gemiddelde", "average",
+}  # fmt: skip
+PLACEHOLDER_WORDS = {"leeg", "empty", "blank", "nvt", "na"}
+_NUMBER_TEXT = re.compile(r"[\d\s.,%€+\-]*\d[\d\s.,%€+\-]*")
+
+
+def _placeholder_row(cells: list[str]) -> bool:
+    """A row of placeholders only ("-", "—", "(leeg)", "n.v.t."): an empty row, not a person.
+    The error of a failed formula ("#N/A") is no placeholder: its row says so."""
+    return all(
+        (text_key(cell) in PLACEHOLDER_WORDS or not text_key(cell)) and not is_formula_error(cell)
+        for cell in cells
+    )
+
+
+def _totals_row(cells: list[str]) -> bool:
+    """A row that totals the list: its first value a word such as "Totaal" or "Aantal" (alone,
+    with a number or after a colon: "Totaal: 12 medewerkers"), every other value a number."""
+    values = [cell for cell in cells if cell]
+    if not values or any("@" in value for value in values):
+        return False
+    words = text_words(values[0])
+    if not words or words[0] not in TOTAL_WORDS:
+        return False
+    if len(words) > 1 and ":" not in values[0] and not any(w.isdigit() for w in words):
+        return False  # "Som Jansen": a name
+    return all(_NUMBER_TEXT.fullmatch(value) for value in values[1:])
+
+
+def _join_merged_header(
+    headers: list[str], number: int, merges: list[tuple[int, int, int, int]]
+) -> dict[int, int]:
+    """The columns under a header cell merged across columns (row `number`), as {column: the
+    header's column}: its values are one column's, as Excel shows one header above them."""
+    joined: dict[int, int] = {}
+    for first_row, last_row, first, last in merges:
+        if first_row <= number <= last_row and first < len(headers) and headers[first]:
+            for column in range(first + 1, min(last, MAX_COLUMNS - 1) + 1):
+                if column >= len(headers) or not headers[column]:
+                    joined[column] = first
+    return joined
+
+
+def _table(
+    raw_rows: Iterable[Iterable],
+    read_as: str,
+    known: Callable[[str], bool],
+    kind: FileKind = STAFF_LIST,
+    merges: list[tuple[int, int, int, int]] | None = None,
+) -> Table:
     """Find the header row among the first rows, then collect the rows under it.
 
     The header row is the first with two headers `known` recognises (an export may put a title
     above it), or else the first non-empty row with one, so the others can be chosen by hand.
+    Under a header merged across columns (`merges`, a workbook's), a row's values in those
+    columns are one value, a line each: `kind` says whether lines are kept.
     """
     seen: list[tuple[int, list[str]]] = []
     header_at = None
@@ -176,13 +294,13 @@ def _table(raw_rows: Iterable[Iterable], read_as: str, known: Callable[[str], bo
     empty_run = 0
     for number, raw in enumerate(raw_rows, start=1):
         values = list(raw)
-        cells = [_cell(value) for value in values[:MAX_COLUMNS]]
+        cells = [_cell(value, kind) for value in values[:MAX_COLUMNS]]
         if header_at is None and any(
             value not in (None, "") and _cell(value) for value in values[MAX_COLUMNS:]
         ):
             # the header row (or a title above it) reaches further than we read
-            raise TooManyColumns(number)
-        if not any(cells):
+            raise TooManyColumns(number, kind=kind)
+        if not any(cells) or _placeholder_row(cells):
             empty_run += 1
             if empty_run > MAX_EMPTY_ROWS_IN_A_ROW:
                 break
@@ -205,10 +323,7 @@ def _table(raw_rows: Iterable[Iterable], read_as: str, known: Callable[[str], bo
             continue
         rows.append((number, cells))
         if len(rows) > MAX_ROWS:
-            raise TooManyRows(
-                _("The file has more than %(max)d rows. Split it into smaller files.")
-                % {"max": MAX_ROWS}
-            )
+            raise TooManyRows(kind)
     if not seen:  # no value at all: separators, spaces, formatted cells
         raise EmptyFile()
     if header_at is None:
@@ -216,7 +331,10 @@ def _table(raw_rows: Iterable[Iterable], read_as: str, known: Callable[[str], bo
         if header_at is None:
             raise _no_header_error()
         rows.extend(seen[header_at + 1 :])
-    headers = seen[header_at][1]
+    header_number, headers = seen[header_at]
+    joined = _join_merged_header(headers, header_number, merges or [])
+    if joined:
+        rows = [(n, _joined_cells(c, joined, kind)) for n, c in rows]
     while headers and not headers[-1]:
         headers = headers[:-1]
     width = len(headers)
@@ -225,13 +343,30 @@ def _table(raw_rows: Iterable[Iterable], read_as: str, known: Callable[[str], bo
     header_keys = [text_key(h) for h in headers]
     beyond = {n: [x for x in c[width:] if x] for n, c in rows if any(c[width:])}
     rows = [(n, (c + [""] * width)[:width]) for n, c in rows]
+    left_out = {n: " | ".join(x for x in c if x) for n, c in rows if _totals_row(c)}
     return Table(
         headers=headers,
-        rows=[(n, c) for n, c in rows if [text_key(x) for x in c] != header_keys],
+        rows=[
+            (n, c) for n, c in rows if [text_key(x) for x in c] != header_keys and n not in left_out
+        ],
         read_as=read_as,
-        beyond=beyond,
+        beyond={n: values for n, values in beyond.items() if n not in left_out},
         grid=grid,
+        joined=joined,
+        left_out=left_out,
     )
+
+
+def _joined_cells(cells: list[str], joined: dict[int, int], kind: FileKind) -> list[str]:
+    """A row's cells with the values under a merged header in the header's column."""
+    cells = list(cells)
+    for column, first in sorted(joined.items()):
+        if column < len(cells) and cells[column]:
+            cells.extend([""] * (first + 1 - len(cells)))
+            parts = [cells[first], cells[column]]
+            cells[first] = ("\n" if kind.keeps_lines else " ").join(p for p in parts if p)
+            cells[column] = ""
+    return cells
 
 
 def _not_a_spreadsheet() -> ImportFileError:
@@ -322,7 +457,7 @@ def _decode(content: bytes) -> tuple[str, str]:
 _SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 
 
-def _read_csv(content: bytes, known: Callable[[str], bool]) -> Table:
+def _read_csv(content: bytes, known: Callable[[str], bool], kind: FileKind) -> Table:
     text, encoding = _decode(content)
     if "\x00" in text:
         raise _not_a_spreadsheet()
@@ -344,7 +479,7 @@ def _read_csv(content: bytes, known: Callable[[str], bool]) -> Table:
         try:
             # newline="": a line may end in \r\n, \n or a lone \r (Excel's "CSV (Macintosh)")
             rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            table = _table(rows, "", known)
+            table = _table(rows, "", known, kind)
         except (TooManyRows, EmptyFile):  # nothing but separators is empty whatever they are
             raise
         except ImportFileError as error:
@@ -445,6 +580,9 @@ class SheetMarks:
 
     # cells merged over several rows, as {first row: [(column, last row)]}
     merged: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # ranges merged across columns, as (first row, last row, first column index, last column
+    # index): a header or a table's name over several columns
+    across: list[tuple[int, int, int, int]] = field(default_factory=list)
     # cells with a formula and no result saved with it, as (row, column index): openpyxl and
     # other programs that write workbooks without calculating them leave the result out, and
     # we would read an empty cell where Excel shows the result
@@ -487,20 +625,27 @@ def _sheet_marks(sheet) -> SheetMarks:
                         marks.hidden_rows.add(int(number))
                 elif tag == _MERGE_CELL:
                     try:
-                        column, first, _last_col, last = range_boundaries(element.get("ref", ""))
+                        column, first, last_col, last = range_boundaries(element.get("ref", ""))
                     except (TypeError, ValueError):
                         continue
                     if last > first and column <= MAX_COLUMNS:
                         marks.merged.setdefault(first, []).append((column, last))
+                    if last_col > column and column <= MAX_COLUMNS and len(marks.across) < 5000:
+                        marks.across.append((first, last, column - 1, last_col - 1))
                 element.clear()
     except Exception:  # see above; the values themselves are read by openpyxl
         return SheetMarks()
     return marks
 
 
-def _fill_merged_down(rows: Iterable[Iterable], merged: dict[int, list[tuple[int, int]]]):
+def _fill_merged_down(
+    rows: Iterable[Iterable],
+    merged: dict[int, list[tuple[int, int]]],
+    copies: set[tuple[int, int]] | None = None,
+):
     """`rows` with a value merged over several rows in each row it covers, as Excel shows it:
-    a line or "ja" merged beside a group of people holds for each of them."""
+    a line or "ja" merged beside a group of people holds for each of them. The cells it is
+    copied into are added to `copies` as (row, column index)."""
     covering: list[tuple[int, int, object]] = []  # (column, last row, value)
     for number, raw in enumerate(rows, start=1):
         row = list(raw)
@@ -508,6 +653,8 @@ def _fill_merged_down(rows: Iterable[Iterable], merged: dict[int, list[tuple[int
         for column, _last, value in covering:
             row.extend([None] * (column - len(row)))
             row[column - 1] = value
+            if copies is not None and value not in (None, ""):
+                copies.add((number, column - 1))
         for column, last in merged.get(number, []):
             covering.append((column, last, row[column - 1] if column <= len(row) else None))
         yield row
@@ -529,7 +676,9 @@ def _sheets_in_order(workbook) -> list:
     return visible + [sheet for sheet in sheets if sheet.sheet_state != "visible"]
 
 
-def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table | ImportFileError]:
+def _xlsx_sheets(
+    content: bytes, known: Callable[[str], bool], kind: FileKind = STAFF_LIST
+) -> Iterator[Table | ImportFileError]:
     """Each sheet of a workbook, in `_sheets_in_order`, read as a Table, or the ImportFileError
     that says why that sheet holds none (a damaged file raises it)."""
     try:
@@ -539,12 +688,7 @@ def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table
                 len(entries) > MAX_XLSX_ENTRIES
                 or sum(e.file_size for e in entries) > MAX_XLSX_UNPACKED_BYTES
             ):
-                raise ImportFileError(
-                    _(
-                        "This file unpacks to far more than a staff list can hold, so we did "
-                        "not open it. Save the list again as a new Excel file or as CSV."
-                    )
-                )
+                raise ImportFileError(_unpacks_too_far_message(kind))
             names = {e.filename for e in entries}
             if "xl/workbook.xml" not in names:
                 # An OpenDocument file (LibreOffice) says what it is in an entry "mimetype".
@@ -598,12 +742,13 @@ def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table
                 # First the values alone, which openpyxl reads lazily: a sheet without a header
                 # row or with far too many rows is passed by after a few rows. Merged cells
                 # only repeat values that are already there, so they make no such sheet fit.
-                _table(sheet.iter_rows(values_only=True), read_as, known)
+                _table(sheet.iter_rows(values_only=True), read_as, known, kind)
             except TooManyRows:
                 raise
             except TooManyColumns as error:
                 # another sheet may hold the list (this one a timetable, say)
-                yield TooManyColumns(error.row, sheet.title if len(workbook.worksheets) > 1 else "")
+                sheet_name = sheet.title if len(workbook.worksheets) > 1 else ""
+                yield TooManyColumns(error.row, sheet_name, kind)
                 continue
             except ImportFileError as error:
                 yield error
@@ -612,10 +757,14 @@ def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table
             # a result, hidden rows.
             rows = sheet.iter_rows(values_only=True)
             marks = _sheet_marks(sheet)
+            copies: set[tuple[int, int]] = set()
             if marks.merged:
-                rows = _fill_merged_down(rows, marks.merged)
-            table = _table(rows, read_as, known)
-            table.uncalculated = marks.uncalculated
+                rows = _fill_merged_down(rows, marks.merged, copies)
+            table = _table(rows, read_as, known, kind, marks.across)
+            table.merges = marks.across
+            table.merge_copies = copies
+            # a formula under a merged header is one of that header's column
+            table.uncalculated = {(r, table.joined.get(c, c)) for r, c in marks.uncalculated}
             table.hidden_rows = marks.hidden_rows
             table.sheet = sheet.title
             table.hidden = sheet.sheet_state != "visible"
@@ -629,11 +778,14 @@ def _xlsx_sheets(content: bytes, known: Callable[[str], bool]) -> Iterator[Table
 
 
 def _read_xlsx(
-    content: bytes, known: Callable[[str], bool], prefer: Callable[[Table], bool] | None
+    content: bytes,
+    known: Callable[[str], bool],
+    prefer: Callable[[Table], bool] | None,
+    kind: FileKind,
 ) -> Table:
     first_error = None
     first_table = None
-    with closing(_xlsx_sheets(content, known)) as sheets:
+    with closing(_xlsx_sheets(content, known, kind)) as sheets:
         for found in sheets:
             if isinstance(found, ImportFileError):
                 # an empty sheet says less than one with values but no header row, and that
@@ -657,14 +809,16 @@ def _read_xlsx(
     raise first_error or _no_header_error()
 
 
-def read_sheets(content: bytes, *, known: Callable[[str], bool]) -> list[Table]:
+def read_sheets(
+    content: bytes, *, known: Callable[[str], bool], kind: FileKind = STAFF_LIST
+) -> list[Table]:
     """Every sheet of a workbook with a header row `known` recognises (a CSV is one sheet), in
     the order of `_sheets_in_order`; `Table.sheet` holds a workbook sheet's name. Raises
     ImportFileError as read_table does, NoHeaderRow when no sheet has a header row."""
     if not content.startswith(b"PK\x03\x04"):
-        return [read_table(content, known=known)]
-    read_table(content, known=known)  # the same checks and errors first
-    with closing(_xlsx_sheets(content, known)) as sheets:
+        return [read_table(content, known=known, kind=kind)]
+    read_table(content, known=known, kind=kind)  # the same checks and errors first
+    with closing(_xlsx_sheets(content, known, kind)) as sheets:
         return [found for found in sheets if isinstance(found, Table)]
 
 
@@ -673,6 +827,7 @@ def read_table(
     *,
     known: Callable[[str], bool],
     prefer: Callable[[Table], bool] | None = None,
+    kind: FileKind = STAFF_LIST,
 ) -> Table:
     """The list in `content` (XLSX or CSV); ImportFileError says why it cannot be read.
 
@@ -682,9 +837,9 @@ def read_table(
     if not content.strip():
         raise EmptyFile()
     if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(too_large_message())
+        raise ImportFileError(too_large_message(kind))
     if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content, known, prefer)
+        return _read_xlsx(content, known, prefer, kind)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         # Excel keeps a workbook with a password in the container of an old .xls file.
         if "EncryptedPackage".encode("utf-16-le") in content:
@@ -700,14 +855,33 @@ def read_table(
                 "Excel workbook (.xlsx) or CSV, then upload that file."
             )
         )
-    return _read_csv(content, known)
+    return _read_csv(content, known, kind)
 
 
-def too_large_message() -> str:
+def too_large_message(kind: FileKind = STAFF_LIST) -> str:
+    if kind.is_plan:
+        message = _(
+            "The file is larger than %(size)d MB. A table plan is much smaller: save only the "
+            "sheet with the plan, as .xlsx or CSV."
+        )
+    else:
+        message = _(
+            "The file is larger than %(size)d MB. A staff list is much smaller: save only the "
+            "sheet with the team, as .xlsx or CSV."
+        )
+    return message % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
+def _unpacks_too_far_message(kind: FileKind) -> str:
+    if kind.is_plan:
+        return _(
+            "This file unpacks to far more than a table plan can hold, so we did not open it. "
+            "Save the plan again as a new Excel file or as CSV."
+        )
     return _(
-        "The file is larger than %(size)d MB. A staff list is much smaller: save only the sheet "
-        "with the team, as .xlsx or CSV."
-    ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        "This file unpacks to far more than a staff list can hold, so we did not open it. Save "
+        "the list again as a new Excel file or as CSV."
+    )
 
 
 # --- Cells -------------------------------------------------------------------------------------

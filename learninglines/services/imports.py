@@ -19,6 +19,10 @@ Rules kept here (docs/staff-import.md says the same for schools):
   in a workbook the team is on the first sheet whose header names an e-mail column.
 - A workbook value we cannot see as Excel shows it (a formula without its saved result) in a
   column we import is a problem, never an empty cell; a hidden row is read, and its row says so.
+- A line break inside a cell (Alt+Enter, or text wrapped by hand) is a space: a row is one
+  person, so "Anne" above "Marie" is the name "Anne Marie". Under a header merged over several
+  columns ("Naam" over the first and last name), a row's values are read as one value. A row
+  that totals the list ("Totaal: 12") is no person: the preview says it is left out.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from learninglines.models import (
 from learninglines.services.lines import membership_move
 from learninglines.services.people import member_update
 from learninglines.tabular import (
+    STAFF_LIST,
     ImportFileError,
     Table,
     is_formula_error,
@@ -342,7 +347,7 @@ def read_staff_list(content: bytes) -> Table:
 
     The team is on the first sheet whose header names an e-mail column (a sheet of pupils
     before it has names too); failing that, on the first with a header row."""
-    return read_table(content, known=_staff_header, prefer=_names_email)
+    return read_table(content, known=_staff_header, prefer=_names_email, kind=STAFF_LIST)
 
 
 # --- The preview -------------------------------------------------------------------------------
@@ -417,6 +422,18 @@ class Preview:
     @property
     def has_unrecognised_columns(self) -> bool:
         return any(not column.field for column in self.columns)
+
+    @property
+    def left_out(self) -> str:
+        """The rows under the header that are no person (a row that totals the list), for the
+        preview; empty when there are none."""
+        if self.table is None or not self.table.left_out:
+            return ""
+        rows = ", ".join(
+            _("row %(row)d (“%(text)s”)") % {"row": number, "text": text}
+            for number, text in sorted(self.table.left_out.items())
+        )
+        return _("Not a person, so left out: %(rows)s.") % {"rows": rows}
 
     @property
     def can_confirm(self) -> bool:

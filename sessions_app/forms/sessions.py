@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from learninglines.models import Member
-from learninglines.tabular import MAX_UPLOAD_BYTES, too_large_message
+from learninglines.tabular import MAX_UPLOAD_BYTES, TABLE_PLAN, too_large_message
 from sessions_app.models import Assignment, PlenarySession
 from sessions_app.selectors.sessions import ExpectedMember
 from sessions_app.services.attendance import PresenceData, presence_of
@@ -298,5 +298,5 @@ class EarlierSessionForm(forms.Form):
                 self.add_error("file", _("Choose a file to upload."))
             elif upload.size > MAX_UPLOAD_BYTES:
                 # Checked before reading: a 10 MB upload is never read into memory here.
-                self.add_error("file", too_large_message())
+                self.add_error("file", too_large_message(TABLE_PLAN))
         return data

@@ -47,6 +47,7 @@ from learninglines.models import LineMembership, Member, School, SchoolYear
 from learninglines.services.imports import ImportField
 from learninglines.services.lines import cycle_start_new
 from learninglines.tabular import (
+    TABLE_PLAN,
     ImportFileError,
     NoHeaderRow,
     Table,
@@ -131,7 +132,9 @@ class _Team:
                     self.by_initial[key].add(member)
 
     def find(self, text: str) -> tuple[Member | None, str | None]:
-        """The member `text` names, or the problem in words."""
+        """The member `text` names, or the problem in words. A cell over several lines is one
+        name here ("Anouk" above "de Vries", under a header merged over two columns)."""
+        text = " ".join(text.split())
         if "@" in text:
             # "Anna de Vries <anna@school.nl>" as a mail program copies it, "mailto:anna@..."
             addresses = _ADDRESS.findall(text)
@@ -175,7 +178,18 @@ class _Team:
 
     def find_all(self, text: str) -> tuple[list[Member], str | None]:
         """The members a cell names: one, or several in a list ("Anna de Vries, Daan van der
-        Berg", also with ";", "/", "&", "en", "and"); the first problem in words."""
+        Berg", also with ";", "/", "&", "en", "and"), or several under each other on lines of
+        their own (Alt+Enter in Excel); the first problem in words."""
+        lines = text.split("\n")
+        if len(lines) > 1:
+            found = [self.find_all(line) for line in lines]
+            if all(not problem for _members, problem in found):
+                return [member for members, _problem in found for member in members], None
+            # not a name a line: a name over two lines ("Anouk" above "de Vries")?
+            member, _problem = self.find(text)
+            if member is not None:
+                return [member], None
+            return [], next(problem for _members, problem in found if problem)
         parts = [part for part in _LIST_SEPARATOR.split(text) if part]
         if "@" in text and len(parts) > 1:
             # "Daan van der Berg en noor@school.nl": two people, not Noor's address with a name
@@ -442,16 +456,26 @@ def _read_blocks(plan: EarlierPlan, blocks: Blocks, team: _Team, tables: Tables)
                 % {"where": at.where(), "text": text}
             )
         else:
-            left_out.append(_("row %(row)d (“%(text)s”)") % {"row": at.number, "text": text})
-    if left_out:
-        shown = ", ".join(left_out[:MAX_LEFT_OUT_SHOWN])
-        if len(left_out) > MAX_LEFT_OUT_SHOWN:
-            shown += " " + _("and %(count)d more") % {"count": len(left_out) - MAX_LEFT_OUT_SHOWN}
-        if blocks.sheet:
-            text = _("Not part of a table on sheet “%(sheet)s”, so left out: %(cells)s.")
-        else:
-            text = _("Not part of a table, so left out: %(cells)s.")
-        plan.notes.append(text % {"sheet": blocks.sheet, "cells": shown})
+            left_out.append((at.number, text))
+    note = _left_out_note(left_out, blocks.sheet)
+    if note:
+        plan.notes.append(note)
+
+
+def _left_out_note(left_out: list[tuple[int, str]], sheet: str) -> str | None:
+    """The preview's note on cells outside the tables (a title, notes below the plan, a row that
+    totals the plan), as (row, text); None when there are none."""
+    if not left_out:
+        return None
+    cells = [_("row %(row)d (“%(text)s”)") % {"row": row, "text": text} for row, text in left_out]
+    shown = ", ".join(cells[:MAX_LEFT_OUT_SHOWN])
+    if len(cells) > MAX_LEFT_OUT_SHOWN:
+        shown += " " + _("and %(count)d more") % {"count": len(cells) - MAX_LEFT_OUT_SHOWN}
+    if sheet:
+        text = _("Not part of a table on sheet “%(sheet)s”, so left out: %(cells)s.")
+    else:
+        text = _("Not part of a table, so left out: %(cells)s.")
+    return text % {"sheet": sheet, "cells": shown}
 
 
 def _rows_read(sheet: Table, whole: set[int]) -> list[tuple[int, list[str]]]:
@@ -463,7 +487,7 @@ def _rows_read(sheet: Table, whole: set[int]) -> list[tuple[int, list[str]]]:
 def _uncalculated_problem(sheets: list[Table], whole: set[int]) -> str | None:
     """Formulas without a saved result in the rows we read (a plan made with formulas, saved
     by a program that does not calculate them): we would read empty cells where Excel shows a
-    table or a name. The words are the staff import's."""
+    table or a name. The words are the staff import's, which speak of the file alone."""
     cells = []
     for sheet in sheets:
         columns, _kinds, _people = sheet_layout(sheet)
@@ -492,7 +516,7 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     by hand or by another tool may also be on one sheet."""
     plan = EarlierPlan()
     try:
-        sheets = read_sheets(content, known=starts_a_plan)
+        sheets = read_sheets(content, known=starts_a_plan, kind=TABLE_PLAN)
     except NoHeaderRow:
         plan.problems.append(_layout_problem())
         return plan
@@ -588,9 +612,19 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
 
 def _read_notes(sheets: list[Table], round_numbers: list[int], whole: set[int]) -> list[str]:
     """What the preview says about how the file was read: rounds numbered anew (a file with
-    rounds 1, 2 and 4 records rounds 1 to 3: a session's table rounds follow each other), and
-    rows Excel hides, which are read all the same (as the staff import says)."""
+    rounds 1, 2 and 4 records rounds 1 to 3: a session's table rounds follow each other), rows
+    that total the plan, which are left out, and rows Excel hides, which are read all the same
+    (as the staff import says)."""
     notes = []
+    for sheet in sheets:
+        # a row that totals the plan ("Totaal | | 12") under a header row
+        if id(sheet) not in whole and sheet.left_out:
+            notes.append(
+                _left_out_note(
+                    [(n, " ".join(text.split())) for n, text in sorted(sheet.left_out.items())],
+                    sheet.sheet if len(sheets) > 1 else "",
+                )
+            )
     if round_numbers != list(range(1, len(round_numbers) + 1)):
         notes.append(
             _("The file's rounds %(file)s are recorded as rounds 1 to %(count)d, in that order.")

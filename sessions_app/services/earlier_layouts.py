@@ -341,20 +341,22 @@ def per_person_rows(sheet: Table, has_problems: RowCheck) -> Iterator[PersonRow]
 
 # "Tafel 3", "Groep 2", "Table A", "Kwartet 1", "Team 4", "Tafel nr. 3", "Tafel 3 (aula)"; or a
 # "table" of people who were not there; perhaps followed by the table's people after a colon
-# or dash ("Groep 1: Anna, Daan en Sem", as a group generator writes it)
+# or dash ("Groep 1: Anna, Daan en Sem", as a group generator writes it), or on the lines under
+# it in the same cell (Alt+Enter)
 _TABLE_LABEL = re.compile(
-    r"((?:tafel|table|tafelgroep|groepje|groep|group|kwartet|quartet|team)\s*"
-    r"(?:(?:nr|no|nummer)\.?\s*)?(?:\d{1,4}|[a-z])(?!\w)"
+    r"((?:tafel|table|tafelgroep|groepje|groep|group|kwartet|quartet|team)[^\S\n]*"
+    r"(?:(?:nr|no|nummer)\.?[^\S\n]*)?(?:\d{1,4}|[a-z])(?!\w)"
     r"|afwezig|absent|niet aanwezig|not present|ziek|afgemeld|verhinderd)"
-    r"\s*(?:\([^)]*\))?\s*(?:[:\-\u2013]\s*(.*))?",
+    r"[^\S\n]*(?:\([^)]*\))?[^\S\n]*(?:[:\-\u2013]\s*(.*)|\n\s*(.*))?",
     re.IGNORECASE | re.DOTALL,
 )
 # "Ronde 2", "Round 2", "R2", "2e ronde", "Tafelronde 2", perhaps followed by a time or title
-# ("Ronde 2 (9.20-9.40)", "Ronde 2: kennismaken"); a number alone is no round's heading
+# ("Ronde 2 (9.20-9.40)", "Ronde 2: kennismaken"), also on a line of its own in the cell; a
+# number alone is no round's heading
 _ROUND_LABEL = re.compile(
     r"(?:(?:tafel)?(?:ronde|round|rnd)\s*(\d{1,2})|r(\d{1,2})"
     r"|(\d{1,2})\s*(?:e|de|ste|st|nd|rd|th)?\s*(?:tafelronde|ronde|round))"
-    r"(?!\w|[.,:]\d)(\s*(?:[(:\-\u2013,]|\d{1,2}[.:]\d{2}).*)?",
+    r"(?!\w|[.,:]\d)(\s*(?:[(:\-\u2013,]|\d{1,2}[.:]\d{2}).*|[^\S\n]*\n.*)?",
     re.IGNORECASE | re.DOTALL,
 )
 _CORNER_WORDS = (ROUND_WORDS - {"r"}) | TABLE_WORDS | {"team"}  # "Ronde" above the rounds' cells
@@ -363,7 +365,9 @@ _CORNER_WORDS = (ROUND_WORDS - {"r"}) | TABLE_WORDS | {"team"}  # "Ronde" above 
 def _table_label(text: str) -> tuple[str, str] | None:
     """A cell that names a table ("Tafel 3"), and what follows it in the cell (its people)."""
     found = _TABLE_LABEL.fullmatch(text.strip())
-    return (found.group(1), (found.group(2) or "").strip()) if found else None
+    if not found:
+        return None
+    return found.group(1), (found.group(2) or found.group(3) or "").strip()
 
 
 def _round_label(text: str) -> int | None:
@@ -480,8 +484,14 @@ def _columns_per_table(sheet: Table, sheet_round: int | None, names_someone) -> 
             rounds, header = _Rounds(opened, default), {}
             continue
         labels, corner = _header_row(cells)
+        if labels and all((number, column) in sheet.merge_copies for column in labels):
+            continue  # the row of tables merged down over two rows: named once
         if labels:
-            header = labels
+            # a table's name merged over several columns ("Tafel 1" over B and C) heads each
+            header = dict(labels)
+            for column, text in labels.items():
+                for covered in range(column + 1, sheet.span(number, column) + 1):
+                    header.setdefault(covered, text)
             if corner and corner[1]:
                 rounds = _Rounds({corner[0]: corner[1]}, default)
             for column, text in labels.items():
@@ -538,7 +548,12 @@ def _rows_per_table(sheet: Table, sheet_round: int | None, names_someone) -> Blo
         if len(items) > 1 and lead and _table_label(items[1][1]):
             rounds, items = _Rounds({items[0][0]: lead}, default), items[1:]
         label = _table_label(items[0][1])
-        if label:
+        if label and (number, items[0][0]) in sheet.merge_copies and label == (table, ""):
+            # the table's name merged down beside its people: one table, named once
+            label, items = None, items[1:]
+            if not items:
+                continue
+        elif label:
             column = items[0][0]
             table, rest = label
             at = Row(number, sheet.sheet, column)
@@ -552,6 +567,13 @@ def _rows_per_table(sheet: Table, sheet_round: int | None, names_someone) -> Blo
             continue
         for column, text in items:
             at = Row(number, sheet.sheet, column)
+            first_line, _break, rest = text.partition("\n")
+            beside = _table_label(first_line) if rest else None
+            if beside and not beside[1]:
+                # tables side by side, each cell its name with its people on the lines under
+                # it ("Tafel 2" above "Daan van der Berg" and "Lars van Dijk")
+                table, text = beside[0], rest
+                found.opened.append((at, rounds.of(column), table))
             found.entries.append(Entry(at, rounds.of(column), table, [text]))
     return found
 
