@@ -157,8 +157,15 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
+# Why a mail to an account that was blocked before it went out is not sent (the outbox's log)
+ACCOUNT_BLOCKED = "Not sent: the account is blocked."
+
+
 def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None) -> SendResult:
     """Send due queued mail once each, over one connection; failures are retried, up to a limit.
+
+    A mail to a user whose account is blocked (`is_active` off) is never sent, whatever queued
+    it: it ends as failed, with ACCOUNT_BLOCKED as its error.
 
     A temporary failure is tried again after a growing delay, at most MAIL_MAX_ATTEMPTS times;
     a permanent one (the server answers 5xx) is failed at once.
@@ -184,6 +191,14 @@ def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None)
             if not claimed:
                 continue
             attempts = mail.attempts + 1
+            if mail.user is not None and not mail.user.is_active:
+                # blocked (or erased) after the mail was queued, or queued for a team that
+                # still lists them: they get nothing from the school any more
+                OutgoingMail.objects.filter(pk=mail.pk).update(
+                    status=OutgoingMail.Status.FAILED, last_error=ACCOUNT_BLOCKED
+                )
+                failed += 1
+                continue
             try:
                 EmailMessage(
                     subject=mail.subject,

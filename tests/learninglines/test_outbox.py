@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from learninglines.models import PERSONAL_LINK_PLACEHOLDER, MagicLink, OutgoingMail, SignInRequest
 from learninglines.services.links import magic_link_url
-from learninglines.services.outbox import MAIL_MAX_ATTEMPTS, mail_queue, mail_send_queued
+from learninglines.services.outbox import (
+    ACCOUNT_BLOCKED,
+    MAIL_MAX_ATTEMPTS,
+    mail_queue,
+    mail_send_queued,
+)
 from learninglines.services.signin import magic_link_send
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +71,24 @@ def test_queued_mail_is_sent_once(mailoutbox):
     assert queued.status == OutgoingMail.Status.SENT
     assert queued.attempts == 1
     assert queued.sent_at is not None
+
+
+def test_mail_to_a_blocked_account_is_not_sent(teacher, steering, mailoutbox):
+    """Support blocked the account after a team mail was queued: nothing reaches them; the
+    others' mail goes out as usual."""
+    blocked = mail_queue(to=teacher.user.email, subject="Tafels", body="Tekst", user=teacher.user)
+    other = mail_queue(to=steering.user.email, subject="Tafels", body="Tekst", user=steering.user)
+    teacher.user.is_active = False
+    teacher.user.save(update_fields=["is_active"])
+
+    result = mail_send_queued()
+
+    assert [m.to for m in mailoutbox] == [[steering.user.email]]
+    assert (result.sent, result.failed) == (1, 1)
+    blocked.refresh_from_db()
+    other.refresh_from_db()
+    assert (blocked.status, blocked.last_error) == (OutgoingMail.Status.FAILED, ACCOUNT_BLOCKED)
+    assert other.status == OutgoingMail.Status.SENT
 
 
 def test_failing_send_is_recorded_and_retried(flaky):
