@@ -1,6 +1,7 @@
 """Project-wide middleware."""
 
 import logging
+import re
 import time
 from urllib.parse import urlencode
 
@@ -18,22 +19,42 @@ from exchange.logging import (
     request_id_var,
     reset_redaction,
 )
+from learninglines.models import School
 from learninglines.services.signin import DOOR_SCOPE, door_scope_allows
 
 request_logger = logging.getLogger("exchange.request")
 
 
+# The sign-in page on the way to a school's page: /login/?next=/s/<slug>/...
+SCHOOL_PATH = re.compile(r"^/s/(?P<slug>[-\w]+)/")
+
+
+def _next_school_language(request) -> str | None:
+    """The language of the school a sign-in page leads to (`?next=`), if any: one query, only
+    for someone who has not chosen a language and is sent to sign in."""
+    match = SCHOOL_PATH.match(request.GET.get("next", ""))
+    if match is None:
+        return None
+    return School.objects.filter(slug=match["slug"]).values_list("language", flat=True).first()
+
+
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
-    """Dutch unless the person chose English with the language switch.
+    """Dutch unless the person chose English with the language switch, or they are on their way
+    to a school that speaks English.
 
     Django's own middleware follows the browser's Accept-Language, which would show most school
     laptops (set up in English) an English interface. The method's language is Dutch; English is
-    on request, remembered in the language cookie.
+    on request: a person's choice, remembered in the language cookie, comes first. Without one,
+    a school's pages speak the school's language (`school_view` switches once it has the school,
+    without a query of its own) and so does the sign-in page on the way to them, so a plain link
+    in an English school's mail does not open in Dutch.
     """
 
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
+        if chosen not in supported:
+            chosen = _next_school_language(request)
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -40,10 +40,11 @@ from dataclasses import dataclass
 from functools import wraps
 
 import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from learninglines.models import (
     CoachAssignment,
@@ -197,6 +198,16 @@ def log_entry_readable(member: Member | None, entry: LogEntry) -> bool:
     return LineMembership.objects.on(entry.date).filter(member=member, line=author_line).exists()
 
 
+def _speak_school_language(request, school: School) -> None:
+    """A school's pages speak its language to someone who has not chosen one (no language
+    cookie): an English school's plain links do not open in Dutch. A choice always wins."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in {code for code, _name in settings.LANGUAGES}:
+        return
+    translation.activate(school.language)
+    request.LANGUAGE_CODE = translation.get_language()
+
+
 def school_view(permission: str):
     """Decorate a view of /s/<school_slug>/...: 404 for strangers, 403 without the permission.
 
@@ -216,6 +227,7 @@ def school_view(permission: str):
                 raise PermissionDenied
             request.school = school
             request.access = access
+            _speak_school_language(request, school)
             return view(request, *args, **kwargs)
 
         wrapper.school_permission = permission
