@@ -7,7 +7,9 @@ POST carrying the plan's version; without JavaScript the same forms post and red
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,10 +30,10 @@ from sessions_app.forms.sessions import (
     PlanLockForm,
     PlanVersionForm,
 )
-from sessions_app.models import ApartPair, PlenarySession
+from sessions_app.models import ApartPair, PlanChange, PlenarySession, TablePlan
 from sessions_app.plan_exports import plan_csv, plan_xlsx
 from sessions_app.selectors.board import plan_board
-from sessions_app.selectors.plans import plan_get
+from sessions_app.selectors.plans import plan_changes, plan_get
 from sessions_app.selectors.sessions import session_get
 from sessions_app.services.apart import apart_pair_add, apart_pair_remove
 from sessions_app.services.plans import (
@@ -65,6 +67,56 @@ def _selection(request: HttpRequest) -> tuple[int | None, int | None]:
     return number, member
 
 
+# A swap or move says so at the table where the keyboard was, with "Undo this swap" beside the
+# message (one Tab on from it), instead of at the top of the board. Where, is carried in the
+# messages' tags, so it survives the redirect without JavaScript: "at-2-m17" is the table of
+# round 2 where member 17 sits now, "at-2-t3" table 3 of round 2; "undo-swap-35" is the change
+# that made version 35 of the plan, which the Undo beside it takes back (posting that version:
+# if anything changed since, undo is refused as for any older page).
+_AT = re.compile(r"(?:^|\s)at-(\d+)-([mt])(\d+)(?:\s|$)")
+_UNDO = re.compile(r"(?:^|\s)undo-(swap|move)-(\d+)(?:\s|$)")
+
+
+@dataclass
+class Notice:
+    """The messages of a change, shown in its table's card (round, table number)."""
+
+    round: int
+    table: int
+    messages: list = field(default_factory=list)
+    undo: str = ""  # "swap" or "move": the change the Undo beside the message takes back
+    version: int = 0  # the plan's version that change made
+
+
+def _placed(request: HttpRequest, board) -> tuple[list, Notice | None]:
+    """The request's messages: those for the top of the board, and those of a change shown at
+    its table (when that table is on the board; else they go to the top too)."""
+    top, notice = [], None
+    for message in messages.get_messages(request):
+        at = _AT.search(message.extra_tags or "")
+        card = None
+        if at:
+            number, kind, value = int(at[1]), at[2], int(at[3])
+            cards = next((r.tables for r in board.rounds if r.number == number), [])
+            card = next(
+                (
+                    c
+                    for c in cards
+                    if (value in c.member_ids if kind == "m" else c.table.number == value)
+                ),
+                None,
+            )
+        if card is None or (notice and (notice.round, notice.table) != (number, card.table.number)):
+            top.append(message)
+            continue
+        notice = notice or Notice(round=number, table=card.table.number)
+        notice.messages.append(message)
+        undo = _UNDO.search(message.extra_tags or "")
+        if undo:
+            notice.undo, notice.version = undo[1], int(undo[2])
+    return top, notice
+
+
 def _board_page(request: HttpRequest, session: PlenarySession, *, status: int = 200):
     plan = plan_get(session=session)
     editable = is_editable(session)
@@ -74,12 +126,15 @@ def _board_page(request: HttpRequest, session: PlenarySession, *, status: int = 
         session=session, plan=plan, selected=_selection(request) if editable else None
     )
     selected_round, selected = board.selected or (None, None)
+    top, notice = _placed(request, board)
     context = {
         "session": session,
         "board": board,
         "editable": editable,
         "selected": selected,
         "selected_round": selected_round,
+        "messages": top,
+        "notice": notice,
         "apart_form": ApartPairForm(
             members=member_list(school=session.school).filter(
                 pk__in=[i.member.pk for i in board.presence.expected]
@@ -186,12 +241,17 @@ def plan_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _refused(request, error)
     else:
+        # said at the table the chosen person sits at now: where "Swap with" or "Move here"
+        # was pressed, and where the focus goes on
+        at = f"at-{data['round']}-m{data['first']}"
+        kind = "swap" if data.get("second") else "move"
         messages.success(
             request,
             _("Swapped.") if data.get("second") else _("Moved."),
+            extra_tags=f"{at} undo-{kind}-{result.plan.version}",
         )
         for warning in result.warnings:
-            messages.warning(request, warning)
+            messages.warning(request, warning, extra_tags=at)
     return _after_change(request, session, f"round-{data['round']}")
 
 
@@ -229,11 +289,16 @@ def plan_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _versioned_change(
-    request: HttpRequest, pk: int, change: Callable, success: str | Callable, anchor: str = ""
+    request: HttpRequest,
+    pk: int,
+    change: Callable,
+    success: str | Callable,
+    anchor: str = "",
+    tags: str = "",
 ) -> HttpResponse:
     """A change of the whole plan that names only the version it was made on (undo, a round's
     repair, freeing seats): `change(plan, version)`, its refusal or `success` as the message
-    (or `success(result)`, the message for what `change` returned)."""
+    (or `success(result)`, the message for what `change` returned), with `tags`."""
     session = _editable_session(request, pk)
     plan = plan_get(session=session)
     form = PlanVersionForm(request.POST)
@@ -244,18 +309,58 @@ def _versioned_change(
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(request, success(result) if callable(success) else success)
+        messages.success(
+            request, success(result) if callable(success) else success, extra_tags=tags
+        )
     return _after_change(request, session, anchor)
+
+
+def _undone(request: HttpRequest, plan: TablePlan) -> str:
+    """The message after undo: which swap or move was taken back (other changes: "the last
+    change"), read from the undo just recorded and the change it names."""
+    changes = plan_changes(plan=plan)
+    undid = changes[0].details.get("undid") if changes else None
+    change = next((c for c in changes if c.version == undid), None)
+    if change is None or change.kind not in (PlanChange.Kind.SWAP, PlanChange.Kind.MOVE):
+        return _("The last change is undone.")
+    members = change.details.get("members", [])
+    names = {
+        m.pk: m.full_name
+        for m in member_list(school=request.school, active=None).filter(pk__in=members)
+    }
+    if not members or any(m not in names for m in members):
+        return _("The last change is undone.")
+    if change.kind == PlanChange.Kind.SWAP:
+        return _("The swap of %(first)s and %(second)s in round %(round)s is undone.") % {
+            "first": names[members[0]],
+            "second": names[members[-1]],
+            "round": change.details.get("round"),
+        }
+    return _("The move of %(name)s to table %(table)s in round %(round)s is undone.") % {
+        "name": names[members[0]],
+        "table": change.details.get("table"),
+        "round": change.details.get("round"),
+    }
 
 
 @require_POST
 @school_view("plan_school")
 def plan_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo the latest change. The Undo beside a swap's or move's message also sends its round
+    and table: the message saying what was undone is shown there, where the keyboard is."""
+    try:
+        number, table = int(request.POST["round"]), int(request.POST["table"])
+    except (KeyError, ValueError):
+        anchor = tags = ""
+    else:
+        anchor, tags = f"round-{number}", f"at-{number}-t{table}"
     return _versioned_change(
         request,
         pk,
         lambda plan, version: plan_undo(plan=plan, version=version, by=request.user),
-        _("The last change is undone."),
+        lambda plan: _undone(request, plan),
+        anchor,
+        tags,
     )
 
 

@@ -2,11 +2,15 @@
 // was working, so a swap can be made with the keyboard alone and the next one started from the
 // same place. Everything works without this file too (plain links and forms).
 // - Choosing a name: the chosen seat. Cancel: the place its link names in data-focus-after.
-// - A change that went through in a round: locking or unlocking a table keeps the focus on that
-//   table's button (Unlock now); a swap or move puts it on the heading of the table where the
-//   button was pressed, re-planning a round on the round's heading. Undo (or Make the plan again)
-//   keeps it on its button while that can be pressed again. The message ("Swapped.") is read out
-//   by the page's empty live region (#announcer): one that arrives with its text is not.
+// - A swap or move that went through: its message ("Swapped.", and what it cost) stands at the
+//   table where the button was pressed, with "Undo this swap" one Tab on; the focus goes to that
+//   message, which is read out as it gets the focus. Its Undo says there what it undid, and the
+//   focus goes to that message in turn.
+// - Another change that went through in a round: locking or unlocking a table keeps the focus on
+//   that table's button (Unlock now), re-planning a round puts it on the round's heading. Undo
+//   (or Make the plan again) at the top keeps it on its button while that can be pressed again.
+//   The message is read out by the page's empty live region (#announcer): one that arrives
+//   with its text is not.
 // - A change that was refused (the message says why, nothing succeeded), or anything else: the
 //   message itself, so it is read first.
 (() => {
@@ -82,9 +86,16 @@
     // A link that only changes the view (Cancel) names in data-focus-after where to go on.
     const after = button && button.dataset ? button.dataset.focusAfter : null;
     const chosen = board.querySelector("[data-autofocus]");
+    const notice = board.querySelector(".plan-notice");
     const status = board.querySelector(".messages");
     const succeeded = status && status.querySelector(".alert-success");
     let target = chosen;
+    if (!target && notice && button && button.matches("button")) {
+      // Read out once, as it gets the focus: not as a live region too.
+      notice.removeAttribute("role");
+      notice.removeAttribute("aria-live");
+      target = notice;
+    }
     if (!target && succeeded && button && button.matches("button")) {
       const next = continuation(board, button);
       if (next && announce(status)) {

@@ -282,18 +282,19 @@ def test_the_steering_group_at_a_laptop_marks_attendance_swaps_and_runs_the_time
     tab_to(page, other, limit=8)
     on_the_board(page, lambda: page.keyboard.press("Enter"))
     expect(main.locator("#plan-board .messages")).to_contain_text("Gewisseld.")
-    at(page, main.locator("#table-2-2"))
+    at(page, main.locator("#table-2-2").locator("xpath=ancestor::article").locator(".plan-notice"))
     expect(seats.nth(1)).to_contain_text(name)
     accessible(page, serious_violations, errors)
 
-    # Undo is above the rounds: back through round 1's 8 tables (40 stops) and the round links.
-    # Long (reported, not changed here), but no trap; the focus stays with Undo (or, when there
-    # is nothing more to undo, goes to the message).
+    # The Undo beside that message is one Tab on (test_undo_and_reset.py); the one above the
+    # rounds is reached too: back through round 1's 8 tables (40 stops) and the round links.
+    # Long, but no trap; the focus stays with Undo (or, when there is nothing more to undo,
+    # goes to the message).
     undo = main.get_by_role("button", name="Ongedaan maken")
     tab_to(page, undo, limit=50, key="Shift+Tab")
     on_the_board(page, lambda: page.keyboard.press("Enter"))
     expect(main.locator("#plan-board .messages")).to_have_text(
-        "De laatste wijziging is ongedaan gemaakt."
+        re.compile(r"De wissel van .+ en .+ in ronde 2 is ongedaan gemaakt\.")
     )
     if undo.is_disabled():
         at(page, main.locator("#plan-board .messages"))

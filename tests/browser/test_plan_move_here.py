@@ -4,7 +4,7 @@ the move keeps even (the service's own rule), so it is never refused after the p
 The demo's 32 teachers less one who is away: 31 at 7 tables, three of 5 and four of 4. Someone
 at a table of 5 may move only to a table of 4; someone at a table of 4 may only swap, and the
 hint says why. The keyboard flow stays as it was: the chosen seat has the focus, Tab reaches
-"Move here", and after the move the focus is on the heading of the table they moved to.
+"Move here", and after the move the focus is on the message at the table they moved to.
 """
 
 import pytest
@@ -70,12 +70,12 @@ def test_move_here_is_offered_only_where_the_tables_stay_even(
     accessible(page, serious_violations, errors)
 
     # Tab from the chosen seat reaches "Move here"; Enter moves, and the focus lands on the
-    # heading of that table, where the mover now sits.
+    # message at that table, where the mover now sits.
     tab_to(page, MOVE_HERE, limit=80)
     target = int(page.evaluate("document.activeElement.value"))
     on_the_board(page, lambda: page.keyboard.press("Enter"))
     expect(page.locator("#plan-board .messages")).to_contain_text("Verplaatst.")
-    expect(page.locator(f"#table-1-{target}")).to_be_focused()
+    expect(page.locator(f"article[aria-labelledby=table-1-{target}] .plan-notice")).to_be_focused()
     moved = next(t for t in round_tables(page, 1) if t["number"] == target)
     assert name in [seat for seat, _letter in moved["seats"]]
     assert sorted(len(t["seats"]) for t in round_tables(page, 1)) == sizes
