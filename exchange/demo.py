@@ -14,7 +14,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from exchange.demo_cycle import demo_cycle, drop_mails, school_day, signed_in
+from exchange.demo_cycle import ahead_day, demo_cycle, drop_mails, school_day, signed_in
 from learninglines.models import (
     LearningLine,
     LineMeeting,
@@ -294,7 +294,7 @@ LINE_MEETINGS = {
         ),
         (
             "Kijkwijzer voor het lesbezoek",
-            "Tweetallen plannen hun lesbezoek voor de kerstvakantie.",
+            "Tweetallen plannen hun lesbezoek binnen drie weken.",
         ),
         ("Opbrengst: wat zien we terug in de klas?", ""),
     ],
@@ -318,9 +318,9 @@ LINE_MEETINGS = {
         ),
         (
             "Kindgesprek in tweetallen oefenen",
-            "Na de kerstvakantie kijken we samen naar het portfolio.",
+            "Volgende keer kijken we samen naar het portfolio.",
         ),
-        ("Portfolio: wat kiezen de kinderen zelf?", ""),
+        ("Voorbeelden van portfolio's uit groep 5 en 7", ""),
     ],
     "Rekenen met begrip": [
         (
@@ -356,7 +356,7 @@ LINE_MEETINGS = {
             "Klassengesprek over ruzie op het plein",
             "Sanne neemt een verslag van een gesprek uit groep 6 mee.",
         ),
-        ("Een klassengesprek nabespreken", ""),
+        ("Het verslag van het klassengesprek in groep 6", ""),
     ],
     "Spelend leren": [
         ("Hoe spelen onze kleuters nu?", "Ayşe maakt foto's van de speelhoeken in beide groepen."),
@@ -372,12 +372,12 @@ LINE_MEETINGS = {
             "Wat we in de plenaire hoorden over woordenschat",
             "We hangen de themawoorden ook bij de speelhoek.",
         ),
-        ("Een kijkwijzer voor spel", "Wendy maakt een eerste kijkwijzer met vier punten."),
+        ("Waar letten we op bij spel?", "Wendy maakt een eerste kijkwijzer met vier punten."),
         (
             "Observaties tijdens het spel vergelijken",
             "Iedereen observeert twee kinderen met de kijkwijzer.",
         ),
-        ("Wat laat de kijkwijzer zien?", ""),
+        ("Observaties naast de kijkwijzer leggen", ""),
     ],
     "Taal in alle vakken": [
         (
@@ -385,7 +385,7 @@ LINE_MEETINGS = {
             "Bij het nieuwe thema maken we een woordmuur.",
         ),
         (
-            "De eerste woordmuren",
+            "Foto's van de woordmuren",
             "Woorden met een plaatje, en de kinderen mogen woorden aanvullen.",
         ),
         ("Woorden kiezen bij wereldoriëntatie", "Per les drie kernwoorden vooraf op het bord."),
@@ -394,29 +394,8 @@ LINE_MEETINGS = {
             "We spelen de kernwoorden na in een kort rollenspel.",
         ),
         ("Kernwoorden bij rekenen", "Pieter zet de rekentaal van groep 5 op een rij."),
-        ("Woordenschattoets voorbereiden", "Joost vergelijkt de toetsen met vorig jaar."),
-        ("Uitslag van de woordenschattoets", ""),
-    ],
-}
-# De Vlinder's meetings get topics of their own line (demo_cycle gives both lines the same).
-VLINDER_TOPICS = {
-    "Spelend leren": [
-        "Waar staan we met spel?",
-        "Speelhoeken bij het nieuwe thema",
-        "Doelen zichtbaar bij de speelhoek",
-        "Wat nemen we mee van Taal in alle vakken?",
-        "Een kijkwijzer voor spel",
-        "Observaties uitwisselen",
-        "Wat laat de kijkwijzer zien?",
-    ],
-    "Taal in alle vakken": [
-        "Waar staan we met woordenschat?",
-        "De eerste woordmuren",
-        "Kernwoorden bij wereldoriëntatie",
-        "Wat nemen we mee van Spelend leren?",
-        "Rekentaal in groep 5",
-        "Woordenschattoets voorbereiden",
-        "Uitslag van de woordenschattoets",
+        ("Welke toets nemen we af, en wanneer?", "Joost vergelijkt de toetsen met vorig jaar."),
+        ("De uitslag naast die van vorig jaar", ""),
     ],
 }
 OPENING = ["Welkom en verwachtingen", "Terugblik op de afspraken van vorige keer"]
@@ -593,7 +572,7 @@ AMBITIONS = [
     (
         "Bram de Jong",
         "Ik wil dat mijn groep 6 breuken begrijpt in plaats van trucjes onthoudt; ik wil een "
-        "les samen voorbereiden met iemand van Begrijpend lezen.",
+        "les over breuken samen voorbereiden en elkaar daarbij in de klas bezoeken.",
         True,
     ),
     (
@@ -702,7 +681,7 @@ EXCHANGES = [
         "conversation",
         "agreed",
         None,
-        8,
+        9,
         (15, 30),
         None,
     ),
@@ -724,7 +703,7 @@ EXCHANGES = [
         "conversation",
         "declined",
         None,
-        6,
+        3,
         (15, 45),
         None,
     ),
@@ -749,12 +728,12 @@ EXCHANGES = [
         "conversation",
         "agreed",
         None,
-        7,
+        2,
         (14, 30),
         None,
     ),
 ]
-CANCEL_NOTE = "Roos is die week op kamp met groep 8; we plannen het na de vakantie opnieuw."
+CANCEL_NOTE = "Roos moet die middag invallen in groep 5; we zoeken samen een nieuwe datum."
 
 
 def _by_name(school: School) -> dict[str, Member]:
@@ -772,20 +751,16 @@ def _meeting_days(school: School) -> dict[int, list[date]]:
 
 
 def _meeting_content(school: School) -> None:
-    """An agenda of its own for every meeting, the agreement in the notes of the held ones,
-    and at De Vlinder topics that differ per line."""
+    """An agenda of its own for every meeting, and the agreement in the notes of the held
+    ones (their topics and notes come from demo_cycle)."""
     for line in LearningLine.objects.filter(school=school):
         content = LINE_MEETINGS.get(line.name)
         if content is None:
             continue
-        topics = VLINDER_TOPICS.get(line.name) if school.slug == "de-vlinder" else None
         meetings = list(line.meetings.order_by("pk"))
         for number, (meeting, (item, agreement)) in enumerate(zip(meetings, content, strict=False)):
             opening = OPENING[min(number, 1)]
-            fields = {"agenda": f"{opening}\n{item}\n{CLOSING}"}
-            if topics:
-                fields["topic"] = topics[number]
-            meeting_update(meeting=meeting, **fields)
+            meeting_update(meeting=meeting, agenda=f"{opening}\n{item}\n{CLOSING}")
             if meeting.notes and agreement:
                 meeting_notes_save(meeting=meeting, notes=f"{meeting.notes}\nAfspraak: {agreement}")
 
@@ -827,10 +802,11 @@ def _at(day: date, hour: int, minute: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def _exchange(spec, people, days, year) -> bool:
+def _exchange(spec, people, days, year, busy: tuple[date, ...] = ()) -> bool:
     """One exchange of EXCHANGES, brought to its state with the clock set; False if its
-    dates do not fit (early or late in the school year). With two invitees, "declined" means
-    the first says no and the other accepts: the exchange goes ahead without the first."""
+    dates do not fit (early or late in the school year). One still to come is not planned on
+    a `busy` day (a line meeting or plenary session ahead). With two invitees, "declined"
+    means the first says no and the other accepts: the exchange goes ahead without the first."""
     initiator_name, invitee_names, topic, kind, state, number, plus, (hour, minute), notes = spec
     names = (invitee_names,) if isinstance(invitee_names, str) else invitee_names
     initiator, invitees = people.get(initiator_name), [people.get(name) for name in names]
@@ -841,7 +817,7 @@ def _exchange(spec, people, days, year) -> bool:
     today = timezone.localdate()
     line = line_on(initiator, today)
     if number is None:  # still to come
-        day = school_day(today + timedelta(days=plus), today, year.end)
+        day = ahead_day(plus, today, year.end, busy)
         moment = _at(day, hour, minute)
         if moment <= now:
             return False
@@ -913,9 +889,16 @@ def demo_extras(school: School, year, result: DemoResult) -> None:
     _meeting_content(school)
     logs = _log_entries(school, people, days)
     ambitions = _ambitions(school, people, year)
+    today = timezone.localdate()
+    busy = tuple(
+        sorted(
+            {day for line_days in days.values() for day in line_days if day >= today}
+            | set(school.plenary_sessions.filter(date__gte=today).values_list("date", flat=True))
+        )
+    )
     with override_settings(OUTBOX_SEND_IMMEDIATELY=False):
         exchanges = sum(
-            _exchange(spec, people, days, year) for spec in EXCHANGES if spec[0] in people
+            _exchange(spec, people, days, year, busy) for spec in EXCHANGES if spec[0] in people
         )
     drop_mails(school, mails_before)
     signed_in(school)
