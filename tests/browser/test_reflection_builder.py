@@ -113,7 +113,7 @@ def test_steering_member_builds_and_opens_the_reflection_form(
     # The reminder: one mail per member asked, each with their own link to the form.
     page.get_by_role("button", name="Een herinnering sturen").click()
     expect(page.locator("#main").get_by_text("32 herinneringen klaargezet.")).to_be_visible()
-    reminders = OutgoingMail.objects.filter(subject=f"Herinnering: {questionnaire.title}")
+    reminders = OutgoingMail.objects.filter(subject=f"Herinnering: “{questionnaire.title}”")
     assert reminders.count() == 32
     assert (
         reminders.filter(magic_link__isnull=False).count()
