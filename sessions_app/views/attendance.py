@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from learninglines.permissions import school_view
 from learninglines.services.signin import door_link_refused
 from sessions_app.forms.sessions import AttendanceForm
+from sessions_app.models import PlenarySession
 from sessions_app.selectors.sessions import (
     rounds_off_presence,
     session_get,
@@ -80,6 +81,10 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
             "unfollowed": rounds_off_presence(session=session, presence=presence)
             if editable
             else [],
+            # the round lists' one copy, which a row takes when "part of it" is chosen
+            "round_numbers": range(1, presence.rounds + 1),
+            # "Show a sign-in code" in the rows, sent by one form: on the way to the day
+            "door": editable and session.status != PlenarySession.Status.DRAFT,
             # whom a sign-in code at the door may not be shown for (more rights than a teacher)
             "no_door": door_link_refused(
                 school=request.school, user_ids=[i.member.user_id for i in presence.expected]

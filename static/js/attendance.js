@@ -13,14 +13,43 @@
   list.addEventListener("submit", () => {
     changed = false;
   });
+  // Every row's "Show a sign-in code" sends the one form #door (to the row's formaction).
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!changed || form === list || !form.id.startsWith("door-")) {
+    if (!changed || form === list || form.id !== "door") {
       return;
     }
     if (!window.confirm(list.dataset.unsavedConfirm)) {
       event.preventDefault();
     }
+  });
+})();
+
+// Who is there: the round lists ("from round", "until round") are in the page once, in a
+// <template>; a row gets its own copy, named for its person, when "part of it" is chosen (150 rows
+// with two lists each made the page twice as heavy). A row already "part of it" has its lists
+// from the server; without JavaScript the row asks for the rounds after saving and shows them.
+(() => {
+  const list = document.querySelector(".attendance-form");
+  const template = document.querySelector("template#attendance-rounds");
+  if (!list || !template) {
+    return;
+  }
+  list.addEventListener("change", (event) => {
+    const radio = event.target;
+    if (!radio.matches('.btn-check[value="partly"]') || !radio.checked) {
+      return;
+    }
+    const row = radio.closest(".attendance-row");
+    if (!row || row.querySelector(".attendance-rounds")) {
+      return;
+    }
+    const pk = radio.name.replace(/^status_/, "");
+    const rounds = template.content.firstElementChild.cloneNode(true);
+    for (const select of rounds.querySelectorAll("select[data-name]")) {
+      select.name = `${select.dataset.name}_${pk}`;
+    }
+    row.querySelector(".attendance-choices").after(rounds);
   });
 })();
 
