@@ -6,6 +6,20 @@ exchange), each with its reasons in words. Those whose line's goal or steps shar
 the topic come first; within that, people with fewer open invitations come first, and ties are
 broken by a fixed shuffle per asking member, so the same few people are not suggested to
 everyone. Every function costs a fixed number of queries.
+
+Clashes (`clashes_for`): a gentle notice, never a refusal, that a moment falls during something
+of the viewer's own, for the viewer only:
+- a meeting of a line the viewer is in on the meeting's date (`meeting_list_for_member`: a line
+  they left before that date, or joined after it, does not count; nobody else's line ever);
+- a plenary session of their school that is published (or held, or closed) and at which they
+  are expected: in a line of the session's school year on its date. A draft never: its date
+  may still change, and a teacher sees no draft anywhere else (not in the calendar feed, not on
+  the home page), so its date must not reach them here.
+A moment is stored as its start only; it lasts the exchange's `minutes` (10 to 240, 45 when
+nobody chose), so it covers [start, start + minutes). It clashes when that span and the
+meeting's or session's [start, end) overlap: a moment that ends exactly when a meeting starts,
+or starts exactly when one ends, does not clash. Times of meetings and sessions are local
+wall-clock times (the site's time zone).
 """
 
 from __future__ import annotations
@@ -13,14 +27,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from learninglines.models import LearningLine, LineMembership, LineStep, Member, SchoolYear
+from learninglines.selectors.meetings import meeting_list_for_member
 from sessions_app.models import (
     ANONYMOUS_THRESHOLD,
     Ambition,
@@ -230,6 +248,92 @@ def group_visible_responses(exchange: PeerExchange, viewer: Member) -> dict:
         "declined_names": declined if len(invitees) == 1 else [],
         "declined_count": len(declined),
     }
+
+
+# --- what else the viewer has on at a moment (see the module) ---
+
+Span = tuple[datetime, datetime]
+
+
+def moment_span(starts_at: datetime, minutes: int) -> Span:
+    """The time a moment of an exchange of `minutes` takes: [start, start + minutes)."""
+    return starts_at, starts_at + timedelta(minutes=minutes)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A meeting of the viewer's line, or a plenary session, during a moment (local times)."""
+
+    kind: str  # "meeting" or "session"
+    title: str  # the session's title; for a meeting, its line's name
+    starts: datetime
+    ends: datetime
+
+    @property
+    def when(self) -> str:
+        # A format per language: Dutch "di 12 jan" (month in lower case), English "Tue 12 Jan".
+        day = date_format(self.starts, pgettext("short day of a meeting or session", "D j M"))
+        return f"{day} {time_format(self.starts, 'H:i')}\u2013{time_format(self.ends, 'H:i')}"
+
+    @property
+    def what(self) -> str:
+        """What the moment falls during, as words ending a sentence."""
+        if self.kind == "meeting":
+            return _("the meeting of your learning line (%(when)s)") % {"when": self.when}
+        return _("the plenary session “%(title)s” (%(when)s)") % {
+            "title": self.title,
+            "when": self.when,
+        }
+
+    @property
+    def text(self) -> str:
+        return _("This falls during %(what)s.") % {"what": self.what}
+
+
+def _local(day: date, clock) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def clashes_for(*, member: Member, spans: Iterable[Span]) -> dict[Span, list[Clash]]:
+    """For each span (start, end) that clashes with one of `member`'s own line meetings or
+    plenary sessions, those in time order (see the module for which count). Spans without a
+    clash are left out. Two queries for any number of spans (none without spans)."""
+    spans = list(dict.fromkeys(spans))
+    days: set[date] = set()
+    for start, end in spans:
+        day, last = timezone.localdate(start), timezone.localdate(end - timedelta(microseconds=1))
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    if not days:
+        return {}
+    found = [
+        Clash("meeting", meeting.line.name, *_between(meeting))
+        for meeting in meeting_list_for_member(member=member).filter(date__in=days)
+    ]
+    expected = LineMembership.objects.filter(
+        member=member, line__year=OuterRef("year"), start__lte=OuterRef("date")
+    ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+    sessions = (
+        PlenarySession.objects.filter(school_id=member.school_id, date__in=days)
+        .exclude(status=PlenarySession.Status.DRAFT)
+        .filter(Exists(expected))
+        .order_by("date", "start_time", "pk")
+    )
+    found += [Clash("session", session.title, *_between(session)) for session in sessions]
+    found.sort(key=lambda clash: (clash.starts, clash.kind))
+    clashes: dict[Span, list[Clash]] = {}
+    for span in spans:
+        start, end = span
+        during = [clash for clash in found if clash.starts < end and start < clash.ends]
+        if during:
+            clashes[span] = during
+    return clashes
+
+
+def _between(event) -> tuple[datetime, datetime]:
+    """A meeting's or session's start and end, as aware local times."""
+    return _local(event.date, event.start_time), _local(event.date, event.end_time)
 
 
 # --- who met whom (plenary tables and held small exchanges) ---

@@ -13,6 +13,13 @@ Rules kept here:
   invitee has declined, the exchange is off. Nobody gives a reason for declining, and in a
   group the starter is not told who declined (only how many answered). Who declined stays out.
   Declining answers the invitation: who accepted calls the exchange off instead, with a note.
+- Two people answer at the same time: each change locks the exchange's row, so they are made
+  one after the other. A page sends what it showed (`PageShown`: the agreed moment and the
+  newest proposed moment), and an answer to something that changed meanwhile is refused with
+  words saying what changed (nothing of it is written or mailed): an accept when another
+  moment was agreed (choosing the now agreed moment joins it) or when someone else proposed a
+  new moment, and a proposal when a moment was agreed. Choosing another moment than the one
+  the page showed agreed is on purpose, and agrees to that one.
 - Who took part is the starter and who accepted. Held or not held is said by one of them once
   the moment has passed (or at once when they arranged it themselves), on a local day. Notes
   (what I brought, what I took and from which line) are theirs too and belong to their author;
@@ -261,6 +268,59 @@ def _locked(participant: ExchangeParticipant) -> tuple[PeerExchange, ExchangePar
 
 
 @dataclass(frozen=True)
+class PageShown:
+    """What the page showed when someone answered: the agreed moment (None when nothing was
+    agreed to a moment) and the newest proposed moment's pk (0 when none was proposed)."""
+
+    agreed: datetime | None
+    last_moment: int
+
+
+def _moment_words(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "l j F, H:i")
+
+
+def _agreed_meanwhile(exchange: PeerExchange, shown: PageShown | None) -> datetime | None:
+    """The moment agreed since the page was read (None when the page showed what is agreed)."""
+    if shown is None or exchange.status != PeerExchange.Status.AGREED:
+        return None
+    if exchange.starts_at is None or exchange.starts_at == shown.agreed:
+        return None
+    return exchange.starts_at
+
+
+def _changed_for_accept(
+    exchange: PeerExchange,
+    participant: ExchangeParticipant,
+    moment: ExchangeMoment | None,
+    shown: PageShown | None,
+) -> str | None:
+    """Why an accept answers a page that is no longer true (None when it still is)."""
+    if shown is None:
+        return None
+    agreed = _agreed_meanwhile(exchange, shown)
+    if agreed is not None and (moment is None or moment.starts_at != agreed):
+        return _(
+            "In the meantime, %(moment)s was agreed. Accept that moment too, or propose another."
+        ) % {"moment": _moment_words(agreed)}
+    if exchange.status != PeerExchange.Status.PROPOSED:
+        return None
+    newer = (
+        exchange.moments.filter(pk__gt=shown.last_moment)
+        .exclude(proposed_by_id=participant.member_id)
+        .select_related("proposed_by")
+        .order_by("-pk")
+        .first()
+    )
+    if newer is None:
+        return None
+    return _(
+        "In the meantime, %(name)s proposed another moment: %(moment)s. Look at the moments "
+        "again and choose one."
+    ) % {"name": newer.proposed_by.full_name, "moment": _moment_words(newer.starts_at)}
+
+
+@dataclass(frozen=True)
 class Accepted:
     """What an acceptance did: the exchange as it is now, and how many mails it queued."""
 
@@ -272,6 +332,7 @@ def exchange_accept(
     *,
     participant: ExchangeParticipant,
     moment: ExchangeMoment | None = None,
+    shown: PageShown | None = None,
     now: datetime | None = None,
 ) -> Accepted:
     """Accept (an invitee) and agree to `moment`, or accept a moment someone else proposed.
@@ -284,7 +345,9 @@ def exchange_accept(
     An accept that agrees to nothing is refused: without a moment while moments are proposed
     (choose one), or when every proposed moment has passed (propose a new one: nothing is left
     to accept), and a second yes from someone who already accepted. Joining an agreed moment
-    that has passed is refused too: the others met (or meant to) without them.
+    that has passed is refused too: the others met (or meant to) without them. With `shown`
+    (what the page showed), an accept to a page that changed meanwhile is refused: see the
+    module.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -299,6 +362,9 @@ def exchange_accept(
             )
         if moment is not None and moment.exchange_id != exchange.pk:
             raise ValidationError(_("Choose one of the moments proposed for this exchange."))
+        changed = _changed_for_accept(exchange, participant, moment, shown)
+        if changed:
+            raise ValidationError(changed)
         if moment is not None and moment.proposed_by_id == participant.member_id:
             raise ValidationError(
                 _("You proposed this moment yourself: the others choose whether it suits them.")
@@ -388,9 +454,15 @@ def exchange_decline(
 
 
 def exchange_propose_moment(
-    *, participant: ExchangeParticipant, starts_at: datetime, now: datetime | None = None
+    *,
+    participant: ExchangeParticipant,
+    starts_at: datetime,
+    shown: PageShown | None = None,
+    now: datetime | None = None,
 ) -> ExchangeMoment:
-    """Propose another moment; the others are asked again, by mail."""
+    """Propose another moment; the others are asked again, by mail. With `shown` (what the
+    page showed), a proposal is refused when a moment was agreed meanwhile: the proposer
+    hears which, and may propose again."""
     now = now or timezone.now()
     if starts_at <= now:
         raise ValidationError({"starts_at": _("Propose a moment in the future.")})
@@ -399,6 +471,15 @@ def exchange_propose_moment(
         _check_open(exchange)
         if not participant.is_in:
             raise ValidationError(_("You declined this exchange."))
+        agreed = _agreed_meanwhile(exchange, shown)
+        if agreed is not None:
+            raise ValidationError(
+                _(
+                    "In the meantime, %(moment)s was agreed. Does it not suit you? Propose your "
+                    "moment again."
+                )
+                % {"moment": _moment_words(agreed)}
+            )
         refusal = _after_the_year(starts_at, exchange.year)
         if refusal:
             raise ValidationError({"starts_at": refusal})

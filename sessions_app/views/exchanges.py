@@ -38,9 +38,12 @@ from sessions_app.forms.exchanges import (
 )
 from sessions_app.models import ExchangeMoment, ExchangeParticipant, PeerExchange
 from sessions_app.selectors.exchanges import (
+    Clash,
     ambition_versions,
+    clashes_for,
     exchange_for,
     group_visible_responses,
+    moment_span,
     my_exchanges,
     notes_readable,
     participant_of,
@@ -48,6 +51,7 @@ from sessions_app.selectors.exchanges import (
 )
 from sessions_app.services.exchanges import (
     Accepted,
+    PageShown,
     ambition_save,
     exchange_accept,
     exchange_cancel,
@@ -90,6 +94,19 @@ class Seen:
     @property
     def is_open(self) -> bool:
         return self.exchange.is_open and self.me.is_in
+
+    @property
+    def agreed_shown(self) -> str:
+        """The agreed moment as the page's answer forms send it back ("" when none)."""
+        exchange = self.exchange
+        if exchange.status == Status.AGREED and exchange.starts_at is not None:
+            return exchange.starts_at.isoformat()
+        return ""
+
+    @property
+    def last_moment(self) -> int:
+        """The newest proposed moment, as the page's answer forms send it back (0 when none)."""
+        return max((moment.pk for moment in self.exchange.moments.all()), default=0)
 
     @property
     def moments_passed(self) -> bool:
@@ -209,6 +226,38 @@ def _act(request: HttpRequest, change, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _page_shown(request: HttpRequest) -> PageShown | None:
+    """What the page showed when its form was sent (its hidden fields); None when the form did
+    not say (then the answer is taken as it comes)."""
+    last = request.POST.get("last_moment", "")
+    if not (last.isascii() and last.isdigit() and int(last) < 2**63):
+        return None
+    agreed = None
+    if raw := request.POST.get("agreed", ""):
+        try:
+            agreed = datetime.fromisoformat(raw)
+        except ValueError:
+            return None
+        if timezone.is_naive(agreed):
+            return None
+    return PageShown(agreed=agreed, last_moment=int(last))
+
+
+def _note_clashes(request: HttpRequest, moments: list[datetime], minutes: int) -> None:
+    """After a moment is proposed: a note (never a refusal) for each one that falls during the
+    proposer's own line meeting or plenary session."""
+    spans = [moment_span(moment, minutes) for moment in moments]
+    clashes = clashes_for(member=request.access.member, spans=spans)
+    for span in spans:
+        for clash in clashes.get(span, []):
+            moment = date_format(timezone.localtime(span[0]), "l j F, H:i")
+            messages.warning(
+                request,
+                _("Note: %(moment)s falls during %(what)s.")
+                % {"moment": moment, "what": clash.what},
+            )
 
 
 def _year(school: School) -> SchoolYear | None:
@@ -352,6 +401,8 @@ def exchange_start_view(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Your invitation is sent. You get a mail when someone answers."),
             )
+            moments = [moment.starts_at for moment in exchange.moments.all()]
+            _note_clashes(request, moments, exchange.minutes)
             return redirect(exchange_path(exchange))
     topic = form["topic"].value() or ""
     suggestions = suggestions_for(member=member, year=year, topic=topic) if year else []
@@ -427,6 +478,13 @@ def _detail(
         and participant.noted_at is not None
         and notes_readable(viewer=member, participant=participant)
     ]
+    # Each moment still to come with what of the viewer's own it falls during (only theirs).
+    spans = {m.pk: moment_span(m.starts_at, exchange.minutes) for m in seen.future_moments}
+    clashes = clashes_for(member=member, spans=spans.values()) if seen.is_open else {}
+    moment_rows: list[tuple[ExchangeMoment, list[Clash]]] = [
+        (moment, clashes.get(spans[moment.pk], []) if moment.pk in spans else [])
+        for moment in exchange.moments.all()
+    ]
     response = render(
         request,
         "sessions_app/exchanges/exchange_detail.html",
@@ -434,6 +492,7 @@ def _detail(
             "seen": seen,
             "exchange": exchange,
             "me": seen.me,
+            "moment_rows": moment_rows,
             "propose_form": ProposeForm(),
             "cancel_form": CancelForm(),
             "held_form": HeldForm(),
@@ -466,7 +525,7 @@ def exchange_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose one of the moments proposed for this exchange."))
             return _back(request, exchange)
     try:
-        accepted = exchange_accept(participant=me, moment=moment)
+        accepted = exchange_accept(participant=me, moment=moment, shown=_page_shown(request))
     except ValidationError as error:
         _error(request, error)
         return _back(request, exchange)
@@ -503,11 +562,15 @@ def exchange_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a day and a time for the moment you propose."))
         return _back(request, exchange, "propose")
-    _act(
-        request,
-        lambda: exchange_propose_moment(participant=me, starts_at=form.cleaned_data["starts_at"]),
-        _("Your moment is proposed; the others are asked by mail."),
-    )
+    try:
+        moment = exchange_propose_moment(
+            participant=me, starts_at=form.cleaned_data["starts_at"], shown=_page_shown(request)
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return _back(request, exchange)
+    messages.success(request, _("Your moment is proposed; the others are asked by mail."))
+    _note_clashes(request, [moment.starts_at], exchange.minutes)
     return _back(request, exchange)
 
 
