@@ -32,6 +32,7 @@ from learninglines.models import (
     User,
 )
 from sessions_app.models import PlenarySession, Questionnaire, Reflection, SessionAttendance
+from sessions_app.selectors.overview import whole_percent
 
 COUNTED = (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED)
 
@@ -67,7 +68,7 @@ class SchoolStatus:
         """Submitted forms of the last held session, in whole percent of those asked."""
         if not self.has_form or not self.asked or self.form_not_opened:
             return None
-        return round(100 * self.answered / self.asked)
+        return whole_percent(self.answered, self.asked)  # as the overview rounds it
 
 
 class _Count(Subquery):

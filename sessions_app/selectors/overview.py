@@ -53,6 +53,20 @@ from sessions_app.selectors.exchanges import ExchangeCounts, exchange_counts
 RECENT_QUOTES = 5
 
 
+def whole_percent(part: int, whole: int) -> int | None:
+    """`part` of `whole` in whole percent, rounded half up, as the figures beside it read.
+
+    Never 0 % when some did, never 100 % when not all did: "1 of 663 pairs (0 %)" or "199 of
+    200 (100 %)" would contradict the numbers next to them. None when there is no whole.
+    """
+    if not whole:
+        return None
+    percent = (200 * part + whole) // (2 * whole)
+    if 0 < part < whole:
+        return min(max(percent, 1), 99)
+    return percent
+
+
 @dataclass(frozen=True)
 class OverviewFilter:
     """The span the overview counts: a school year, optionally a line and a date range."""
@@ -99,7 +113,7 @@ class SessionRow:
 
     @property
     def response_rate(self) -> int | None:
-        return round(100 * self.answered / self.asked) if self.asked else None
+        return whole_percent(self.answered, self.asked)
 
     @property
     def form_not_opened(self) -> bool:
@@ -127,9 +141,7 @@ class Encounters:
 
     @property
     def coverage(self) -> int | None:
-        if not self.pairs_possible:
-            return None
-        return round(100 * self.pairs_met / self.pairs_possible)
+        return whole_percent(self.pairs_met, self.pairs_possible)
 
     @property
     def rows(self) -> list[tuple[LearningLine, list[int]]]:
@@ -212,7 +224,7 @@ def _line_rows(filters: OverviewFilter, lines: list[LearningLine], today: date) 
         step = steps.get(line.pk, {"total": 0, "done": 0})
         meeting = meetings.get(line.pk, {"count": 0, "this_cycle": 0})
         seen = attendance.get(line.pk)
-        rate = round(100 * seen["present"] / seen["recorded"]) if seen else None
+        rate = whole_percent(seen["present"], seen["recorded"]) if seen else None
         rows.append(
             LineRow(
                 line=line,
@@ -348,9 +360,7 @@ def _encounters(
         # Everything up to and including the session's day: its tables and earlier exchanges.
         while days and days[0] <= session.date:
             met |= met_on[days.pop(0)] & possible
-        course.append(
-            CoveragePoint(session, round(100 * len(met) / len(possible)) if possible else 0)
-        )
+        course.append(CoveragePoint(session, whole_percent(len(met), len(possible)) or 0))
     for day in days:
         met |= met_on[day] & possible
     result = Encounters(

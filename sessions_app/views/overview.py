@@ -4,7 +4,8 @@ The overview's filters live in the URL (GET): a view can be bookmarked and share
 switches school keeping the date range (a year and a line belong to one school). The
 person-level list of who has not met a line yet is for the steering group only
 (`view_encounters`). Charts are SVG drawn by templates from the numbers computed here; each
-has a table alternative. Never a ranking or score of teachers.
+has a table beside it, which a phone shows instead of the chart. The encounters' heat map is
+that table itself, shaded. Never a ranking or score of teachers, and never of lines.
 """
 
 from __future__ import annotations
@@ -143,7 +144,11 @@ def _overview_context(request: HttpRequest) -> dict:
         person_level=person_level,
         heat=_heat_map(overview.encounters),
         course=_course_chart(overview.encounters),
+        # nothing in the matrix: no table plan held and no small exchange in the span
+        encountered=any(count for row in overview.encounters.matrix for count in row),
         took=_took_chart(overview),
+        # one "nothing yet" for the section rather than one per line
+        any_learned=any(group.quotes or group.withheld for group in overview.learned),
         exchange_pairs=_exchange_pairs(overview),
         any_held=bool(overview.sessions),
     )
@@ -176,41 +181,30 @@ def _query(request: HttpRequest) -> str:
 
 @dataclass(frozen=True)
 class HeatCell:
-    x: int
-    y: int
     count: int
     level: int  # 0 (never) to HEAT_LEVELS (most)
-    row: LearningLine
-    column: LearningLine
 
 
-@dataclass(frozen=True)
-class HeatMap:
-    size: int  # of a cell
-    width: int
-    height: int
-    labels: list[tuple[LearningLine, int]]  # a line and the centre of its row/column
-    cells: list[HeatCell]
+def _heat_map(encounters: Encounters) -> list[tuple[LearningLine, list[HeatCell]]]:
+    """The matrix table's rows with a shade per cell: the table is the heat map.
 
-
-def _heat_map(encounters: Encounters) -> HeatMap:
-    size = 44
-    n = len(encounters.lines)
+    An SVG drawn to a fixed size shrank with its labels on a phone (and with 12 lines on a
+    projector); a table's numbers keep the page's text size and it scrolls in its own region.
+    """
     highest = max((count for row in encounters.matrix for count in row), default=0)
-    cells = [
-        HeatCell(
-            x=size * (j + 1),
-            y=size * (i + 1),
-            count=count,
-            level=ceil(HEAT_LEVELS * count / highest) if highest and count else 0,
-            row=row_line,
-            column=encounters.lines[j],
+    return [
+        (
+            row_line,
+            [
+                HeatCell(
+                    count=count,
+                    level=ceil(HEAT_LEVELS * count / highest) if highest and count else 0,
+                )
+                for count in row
+            ],
         )
-        for i, (row_line, row) in enumerate(encounters.rows)
-        for j, count in enumerate(row)
+        for row_line, row in encounters.rows
     ]
-    labels = [(line, size * (i + 1) + size // 2) for i, line in enumerate(encounters.lines)]
-    return HeatMap(size, size * (n + 1), size * (n + 1), labels, cells)
 
 
 @dataclass(frozen=True)
@@ -234,7 +228,9 @@ class CourseChart:
 
 
 def _course_chart(encounters: Encounters) -> CourseChart:
-    width, height, left, top, bottom = 600, 220, 44, 12, 190
+    # Labels are 16 units high (CSS): the chart is drawn only where it is at least 450 px wide
+    # (a phone gets the table instead), so they never render below 12 px.
+    width, height, left, top, bottom = 600, 224, 60, 12, 190
     points = []
     count = len(encounters.course)
     step = (width - left - 20) / max(count - 1, 1)
@@ -264,6 +260,7 @@ class TookChart:
 
 
 def _took_chart(overview: Overview) -> TookChart:
+    # Labels 16 units high, drawn only where the chart is at least 450 px wide (as the course).
     width, left, row = 600, 44, 34
     room = width - left - 60
     highest = overview.took_max
