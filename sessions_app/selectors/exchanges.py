@@ -14,12 +14,18 @@ of the viewer's own, for the viewer only:
 - a plenary session of their school that is published (or held, or closed) and at which they
   are expected: in a line of the session's school year on its date. A draft never: its date
   may still change, and a teacher sees no draft anywhere else (not in the calendar feed, not on
-  the home page), so its date must not reach them here.
+  the home page), so its date must not reach them here;
+- another small exchange the viewer takes part in (started it, or accepted) that is agreed to a
+  moment: its [start, start + its minutes) counts like a meeting. Nobody else's exchanges, and
+  none that is only proposed, cancelled or off, declined by the viewer, or still waiting for
+  the viewer's answer; an exchange never clashes with itself (`apart_from`, or the caller
+  drops `Clash.exchange_id` of the exchange it shows). It names the others who take part (the
+  starter and who accepted: never who declined or has not answered).
 A moment is stored as its start only; it lasts the exchange's `minutes` (10 to 240, 45 when
 nobody chose), so it covers [start, start + minutes). It clashes when that span and the
-meeting's or session's [start, end) overlap: a moment that ends exactly when a meeting starts,
-or starts exactly when one ends, does not clash. Times of meetings and sessions are local
-wall-clock times (the site's time zone).
+meeting's, session's or other exchange's [start, end) overlap: a moment that ends exactly when
+a meeting starts, or starts exactly when one ends, does not clash. Times of meetings and
+sessions are local wall-clock times (the site's time zone).
 """
 
 from __future__ import annotations
@@ -260,14 +266,22 @@ def moment_span(starts_at: datetime, minutes: int) -> Span:
     return starts_at, starts_at + timedelta(minutes=minutes)
 
 
+# The longest an exchange lasts (`exchange_start` allows 10 to 240 minutes): how far before a
+# span an agreed exchange may start and still overlap it.
+LONGEST_EXCHANGE = timedelta(minutes=240)
+
+
 @dataclass(frozen=True)
 class Clash:
-    """A meeting of the viewer's line, or a plenary session, during a moment (local times)."""
+    """A meeting of the viewer's line, a plenary session, or another small exchange of the
+    viewer's, during a moment (local times)."""
 
-    kind: str  # "meeting" or "session"
-    title: str  # the session's title; for a meeting, its line's name
+    kind: str  # "meeting", "session" or "exchange"
+    title: str  # the session's title; for a meeting, its line's name; an exchange's topic
     starts: datetime
     ends: datetime
+    exchange_id: int | None = None  # the other exchange
+    with_whom: tuple[str, ...] = ()  # the others who take part in that exchange
 
     @property
     def when(self) -> str:
@@ -280,6 +294,17 @@ class Clash:
         """What the moment falls during, as words ending a sentence."""
         if self.kind == "meeting":
             return _("the meeting of your learning line (%(when)s)") % {"when": self.when}
+        if self.kind == "exchange":
+            if not self.with_whom:
+                return _("your exchange about “%(topic)s” (%(when)s)") % {
+                    "topic": self.title,
+                    "when": self.when,
+                }
+            return _("your exchange with %(people)s about “%(topic)s” (%(when)s)") % {
+                "people": _names(self.with_whom),
+                "topic": self.title,
+                "when": self.when,
+            }
         return _("the plenary session “%(title)s” (%(when)s)") % {
             "title": self.title,
             "when": self.when,
@@ -290,14 +315,25 @@ class Clash:
         return _("This falls during %(what)s.") % {"what": self.what}
 
 
+def _names(names: tuple[str, ...]) -> str:
+    """Names in words: "Bram Jansen and Eva Smit", "Bram Jansen, Eva Smit and Ali Kaya"."""
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def _local(day: date, clock) -> datetime:
     return timezone.make_aware(datetime.combine(day, clock))
 
 
-def clashes_for(*, member: Member, spans: Iterable[Span]) -> dict[Span, list[Clash]]:
-    """For each span (start, end) that clashes with one of `member`'s own line meetings or
-    plenary sessions, those in time order (see the module for which count). Spans without a
-    clash are left out. Two queries for any number of spans (none without spans)."""
+def clashes_for(
+    *, member: Member, spans: Iterable[Span], apart_from: int | None = None
+) -> dict[Span, list[Clash]]:
+    """For each span (start, end) that clashes with one of `member`'s own line meetings,
+    plenary sessions or other agreed small exchanges, those in time order (see the module for
+    which count). `apart_from`: the exchange whose moments these are, which never clashes with
+    itself. Spans without a clash are left out. Three queries for any number of spans (none
+    without spans)."""
     spans = list(dict.fromkeys(spans))
     days: set[date] = set()
     for start, end in spans:
@@ -321,6 +357,12 @@ def clashes_for(*, member: Member, spans: Iterable[Span]) -> dict[Span, list[Cla
         .order_by("date", "start_time", "pk")
     )
     found += [Clash("session", session.title, *_between(session)) for session in sessions]
+    found += _exchanges_agreed(
+        member=member,
+        after=min(start for start, _end in spans) - LONGEST_EXCHANGE,
+        before=max(end for _start, end in spans),
+        apart_from=apart_from,
+    )
     found.sort(key=lambda clash: (clash.starts, clash.kind))
     clashes: dict[Span, list[Clash]] = {}
     for span in spans:
@@ -328,6 +370,40 @@ def clashes_for(*, member: Member, spans: Iterable[Span]) -> dict[Span, list[Cla
         during = [clash for clash in found if clash.starts < end and start < clash.ends]
         if during:
             clashes[span] = during
+    return clashes
+
+
+def _exchanges_agreed(
+    *, member: Member, after: datetime, before: datetime, apart_from: int | None
+) -> list[Clash]:
+    """The member's agreed small exchanges starting in (after, before), each as a Clash naming
+    the others who take part (one query)."""
+    accepted = ExchangeParticipant.Response.ACCEPTED
+    mine = PeerExchange.objects.filter(
+        school_id=member.school_id,
+        status=PeerExchange.Status.AGREED,
+        starts_at__gt=after,
+        starts_at__lt=before,
+        participants__member=member,
+        participants__response=accepted,
+    )
+    if apart_from is not None:
+        mine = mine.exclude(pk=apart_from)
+    rows = (
+        ExchangeParticipant.objects.filter(exchange__in=mine.values("pk"), response=accepted)
+        .select_related("exchange", "member")
+        .order_by("exchange_id", "-is_initiator", "member__last_name", "member__first_name", "pk")
+    )
+    by_exchange: dict[int, tuple[PeerExchange, list[str]]] = {}
+    for row in rows:
+        exchange, names = by_exchange.setdefault(row.exchange_id, (row.exchange, []))
+        if row.member_id != member.pk:
+            names.append(row.member.full_name)
+    clashes = []
+    for exchange, names in by_exchange.values():
+        start, end = moment_span(exchange.starts_at, exchange.minutes)
+        start, end = timezone.localtime(start), timezone.localtime(end)
+        clashes.append(Clash("exchange", exchange.topic, start, end, exchange.pk, tuple(names)))
     return clashes
 
 

@@ -26,6 +26,14 @@ Rules kept here:
   a copy may go into the author's learning log.
 - A held exchange marks those who took part as having met: it enters the overview's who-met-whom
   and the history given to the grouping engine, as a group of its own.
+- The same invitation sent twice (a double click on "Send", a phone sending the form again)
+  starts one exchange: an invitation to the same invitees about the same topic, of the same
+  kind, with the same proposed moments (or "we arrange it ourselves") and duration as one the
+  same starter started in the last two minutes that is still as it was sent (nobody answered,
+  no other moment proposed, not cancelled) is refused with `AlreadyStarted`, which names that
+  first exchange (nothing is written or mailed). Anything else is a new invitation. The
+  starter's member row is locked first, so two sends at once are made one after the other
+  and the second finds the first.
 - Every mail goes through the outbox with a personal link to the exchange's page, valid until
   the end of the day after the moment (or a week when there is none yet); someone who left the
   school gets none.
@@ -59,6 +67,8 @@ from sessions_app.services.mail import session_mail_queue
 
 AMBITION_LIMIT = 2000
 NOTE_LIMIT = 5000
+# How long a second send of the same invitation counts as the first one sent again.
+DOUBLE_START_WINDOW = timedelta(minutes=2)
 
 
 # --- ambition ---
@@ -169,6 +179,56 @@ def _clean_moments(
     return moments
 
 
+class AlreadyStarted(ValidationError):
+    """The same invitation was just sent (a double click on "Send", or a phone sending the form
+    again): nothing is started or mailed a second time; `exchange` is the first one."""
+
+    def __init__(self, exchange: PeerExchange):
+        super().__init__(
+            _("You had already sent this invitation, so it was not sent twice. Here it is."),
+            code="already_started",
+        )
+        self.exchange = exchange
+
+
+def _just_started(
+    *,
+    initiator: Member,
+    invitee_ids: set[int],
+    topic: str,
+    kind: str,
+    moments: list[datetime],
+    self_arranged: bool,
+    minutes: int,
+    now: datetime,
+) -> PeerExchange | None:
+    """The exchange `initiator` started in the last two minutes with exactly this invitation
+    (the same invitees, topic, kind, moments and duration) and still as it was sent (nobody
+    answered, no other moment proposed, not cancelled), or None."""
+    recent = (
+        PeerExchange.objects.filter(
+            created_by=initiator,
+            topic=topic,
+            kind=kind,
+            self_arranged=self_arranged,
+            minutes=minutes,
+            status=PeerExchange.Status.PROPOSED,
+            created_at__gte=now - DOUBLE_START_WINDOW,
+        )
+        .prefetch_related("participants", "moments")
+        .order_by("-created_at", "-pk")
+    )
+    pending = ExchangeParticipant.Response.PENDING
+    for exchange in recent:
+        invitees = [p for p in exchange.participants.all() if not p.is_initiator]
+        untouched = all(p.response == pending for p in invitees)
+        invited = {p.member_id for p in invitees}
+        proposed = sorted(m.starts_at for m in exchange.moments.all())
+        if untouched and invited == invitee_ids and proposed == moments:
+            return exchange
+    return None
+
+
 def exchange_start(
     *,
     initiator: Member,
@@ -180,7 +240,10 @@ def exchange_start(
     minutes: int = 45,
     now: datetime | None = None,
 ) -> PeerExchange:
-    """Invite one to five colleagues to a small exchange and mail each of them."""
+    """Invite one to five colleagues to a small exchange and mail each of them.
+
+    The same invitation sent again within two minutes raises `AlreadyStarted` (see the
+    module)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = initiator.school.years.filter(start__lte=today, end__gte=today).first()
@@ -214,6 +277,20 @@ def exchange_start(
     if year is None:
         raise ValidationError(_("There is no current school year: the steering group opens it."))
     with transaction.atomic():
+        # One start at a time per starter, so a second send finds the first one.
+        Member.objects.select_for_update().filter(pk=initiator.pk).first()
+        already = _just_started(
+            initiator=initiator,
+            invitee_ids=set(people),
+            topic=topic[:200],
+            kind=kind,
+            moments=moments,
+            self_arranged=self_arranged and not moments,
+            minutes=minutes,
+            now=now,
+        )
+        if already is not None:
+            raise AlreadyStarted(already)
         exchange = PeerExchange.objects.create(
             school=initiator.school,
             year=year,

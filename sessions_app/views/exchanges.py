@@ -51,6 +51,7 @@ from sessions_app.selectors.exchanges import (
 )
 from sessions_app.services.exchanges import (
     Accepted,
+    AlreadyStarted,
     PageShown,
     ambition_save,
     exchange_accept,
@@ -90,6 +91,9 @@ class Seen:
     invited: int
     future_moments: list[ExchangeMoment] = field(default_factory=list)
     now: datetime | None = None
+    # On the list: what of the viewer's own a moment still to come falls during, as (the
+    # proposed moment, or None for the agreed one shown above it, clash).
+    clashes: list[tuple[datetime | None, Clash]] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -245,11 +249,11 @@ def _page_shown(request: HttpRequest) -> PageShown | None:
     return PageShown(agreed=agreed, last_moment=int(last))
 
 
-def _note_clashes(request: HttpRequest, moments: list[datetime], minutes: int) -> None:
+def _note_clashes(request: HttpRequest, exchange: PeerExchange, moments: list[datetime]) -> None:
     """After a moment is proposed: a note (never a refusal) for each one that falls during the
-    proposer's own line meeting or plenary session."""
-    spans = [moment_span(moment, minutes) for moment in moments]
-    clashes = clashes_for(member=request.access.member, spans=spans)
+    proposer's own line meeting, plenary session or other agreed exchange."""
+    spans = [moment_span(moment, exchange.minutes) for moment in moments]
+    clashes = clashes_for(member=request.access.member, spans=spans, apart_from=exchange.pk)
     for span in spans:
         for clash in clashes.get(span, []):
             moment = date_format(timezone.localtime(span[0]), "l j F, H:i")
@@ -306,6 +310,7 @@ def exchange_list_view(request: HttpRequest) -> HttpResponse:
     member = request.access.member
     now = timezone.now()
     seen = [seen_by(exchange, member, now) for exchange in my_exchanges(member=member)]
+    _list_clashes(member, seen, now)
     response = render(
         request,
         "sessions_app/exchanges/exchange_list.html",
@@ -317,6 +322,32 @@ def exchange_list_view(request: HttpRequest) -> HttpResponse:
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _list_clashes(member: Member, seen: list[Seen], now: datetime) -> None:
+    """Fill in `clashes` of each open exchange on the list: its agreed moment still to come,
+    or else each proposed moment still to come, with what of the viewer's own it falls during
+    (as on the exchange's page; one `clashes_for` for the whole list). An exchange never
+    clashes with itself."""
+    wanted: list[tuple[Seen, datetime | None, tuple[datetime, datetime]]] = []
+    for item in seen:
+        exchange = item.exchange
+        if not item.is_open:
+            continue
+        if exchange.status == Status.AGREED:
+            if exchange.starts_at is not None and exchange.starts_at > now:
+                wanted.append((item, None, moment_span(exchange.starts_at, exchange.minutes)))
+        else:
+            for moment in item.future_moments:
+                span = moment_span(moment.starts_at, exchange.minutes)
+                wanted.append((item, moment.starts_at, span))
+    found = clashes_for(member=member, spans=[span for _item, _moment, span in wanted])
+    for item, moment, span in wanted:
+        item.clashes += [
+            (moment, clash)
+            for clash in found.get(span, [])
+            if clash.exchange_id != item.exchange.pk
+        ]
 
 
 # --- starting one ---
@@ -394,6 +425,10 @@ def exchange_start_view(request: HttpRequest) -> HttpResponse:
                 self_arranged=data["self_arranged"],
                 minutes=data["minutes"],
             )
+        except AlreadyStarted as already:
+            # a double click on "Send", or the phone sending it again: the first one, once
+            messages.info(request, already.messages[0])
+            return redirect(exchange_path(already.exchange))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -402,7 +437,7 @@ def exchange_start_view(request: HttpRequest) -> HttpResponse:
                 _("Your invitation is sent. You get a mail when someone answers."),
             )
             moments = [moment.starts_at for moment in exchange.moments.all()]
-            _note_clashes(request, moments, exchange.minutes)
+            _note_clashes(request, exchange, moments)
             return redirect(exchange_path(exchange))
     topic = form["topic"].value() or ""
     suggestions = suggestions_for(member=member, year=year, topic=topic) if year else []
@@ -480,7 +515,11 @@ def _detail(
     ]
     # Each moment still to come with what of the viewer's own it falls during (only theirs).
     spans = {m.pk: moment_span(m.starts_at, exchange.minutes) for m in seen.future_moments}
-    clashes = clashes_for(member=member, spans=spans.values()) if seen.is_open else {}
+    clashes = (
+        clashes_for(member=member, spans=spans.values(), apart_from=exchange.pk)
+        if seen.is_open
+        else {}
+    )
     moment_rows: list[tuple[ExchangeMoment, list[Clash]]] = [
         (moment, clashes.get(spans[moment.pk], []) if moment.pk in spans else [])
         for moment in exchange.moments.all()
@@ -570,7 +609,7 @@ def exchange_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
         _error(request, error)
         return _back(request, exchange)
     messages.success(request, _("Your moment is proposed; the others are asked by mail."))
-    _note_clashes(request, [moment.starts_at], exchange.minutes)
+    _note_clashes(request, exchange, [moment.starts_at])
     return _back(request, exchange)
 
 
