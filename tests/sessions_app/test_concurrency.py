@@ -11,15 +11,13 @@ check the exact outcome: rows written, what the loser is told, the rules the sta
 from __future__ import annotations
 
 import threading
-import time
 from datetime import time as clock
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from learninglines.models import (
     Attendance,
@@ -52,114 +50,13 @@ from sessions_app.services.reflections import (
     questionnaire_open,
     reflection_submit,
 )
+from tests.concurrency import LANGUAGE_COOKIE, WAIT, Meet, clients_of, meet_after, said, together
 from tests.learninglines.test_import_files import DUTCH_HEADERS, csv_file
 
 pytestmark = [
     pytest.mark.postgresql("SQLite serialises all writers, so only PostgreSQL can show the race"),
     pytest.mark.django_db(transaction=True),
 ]
-
-WAIT = 30  # seconds a thread may take before the test fails instead of hanging
-LANGUAGE_COOKIE = "exchange_language"
-
-
-def together(*calls):
-    """Run each call in its own thread, released at one barrier; each call's result, or the
-    exception it raised, in the order given. Every thread closes its own connection."""
-    start = threading.Barrier(len(calls), timeout=WAIT)
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            with translation.override("en"):
-                results[index] = call()
-        except Exception as error:  # the caller checks what each call raised
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def _someone_waits_for_a_lock() -> bool:
-    """Whether another connection waits for a database lock now. PostgreSQL keeps one view of
-    pg_stat_activity per transaction (taken at its first read), and the waiting thread is often
-    inside one: drop that view first, or a wait that began after the first look is never seen."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
-
-
-class Meet:
-    """Where two threads wait for each other: each goes on once both have arrived, or once
-    another connection is waiting for a database lock (the other thread is held up by a lock
-    this one holds, so waiting longer would wait for ever)."""
-
-    def __init__(self, parties: int = 2):
-        self.parties = parties
-        self.arrived = 0
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self.lock:
-            self.arrived += 1
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            with self.lock:
-                if self.arrived >= self.parties:
-                    return
-            if _someone_waits_for_a_lock():
-                return
-            time.sleep(0.02)
-        raise AssertionError("the other thread never came")
-
-
-def meet_after(monkeypatch, owner, name: str) -> Meet:
-    """Make `owner.name` wait, after it ran, until both threads have run it."""
-    meet = Meet()
-    original = getattr(owner, name)
-
-    def run_then_meet(*args, **kwargs):
-        result = original(*args, **kwargs)
-        meet.wait()
-        return result
-
-    monkeypatch.setattr(owner, name, run_then_meet)
-    return meet
-
-
-def _said(client: Client, response) -> list[str]:
-    """What the page a POST redirected to tells `client`. Read after the threads are done:
-    the test client collects the context of every template rendered meanwhile, in any thread."""
-    assert response.status_code == 302
-    page = client.get(response["Location"], follow=True)
-    return [str(message) for message in page.context["messages"]]
-
-
-def _clients(user, count: int = 2, *, language: str = "en") -> list[Client]:
-    """`count` browsers (or one browser's double click) signed in as `user`, in `language`."""
-    first = Client()
-    first.force_login(user)
-    clients = [first]
-    for _number in range(count - 1):
-        other = Client()
-        other.cookies = first.cookies.__class__(first.cookies)
-        clients.append(other)
-    for client in clients:
-        client.cookies[LANGUAGE_COOKIE] = language
-    return clients
-
 
 # --- attendance of a plenary session: two people at the door ---
 
@@ -233,11 +130,11 @@ def test_make_the_plan_pressed_twice_makes_one_plan_and_tells_the_second_click(
     make_team([3, 3, 3])
     session = make_session()
     url = f"/s/de-regenboog/sessions/{session.pk}/plan/generate/"
-    clients = _clients(steering.user)
+    clients = clients_of(steering.user)
     responses = together(*(lambda c=c: c.post(url, {}) for c in clients))
 
-    said = sorted(_said(c, r)[0] for c, r in zip(clients, responses, strict=True))
-    assert said == [
+    told = sorted(said(c, r)[0] for c, r in zip(clients, responses, strict=True))
+    assert told == [
         "Someone else changed the table plan in the meantime. Here is the plan as it is now; "
         "make your change again if it is still needed.",
         "The table plan is ready: 3 tables, 0 repeated encounters.",
@@ -457,11 +354,11 @@ def test_a_staff_import_confirmed_twice_imports_once_and_says_so(steering, monke
     # both confirmations have read the file before either writes
     meet_after(monkeypatch, imports_service, "staff_import_preview")
     url = f"/s/de-regenboog/team/import/{staff_import.pk}/confirm/"
-    clients = _clients(steering.user)
+    clients = clients_of(steering.user)
     responses = together(*(lambda c=c: c.post(url, {"fingerprint": fingerprint}) for c in clients))
 
-    said = sorted(_said(c, r)[0] for c, r in zip(clients, responses, strict=True))
-    assert said == [
+    told = sorted(said(c, r)[0] for c, r in zip(clients, responses, strict=True))
+    assert told == [
         "Import done: 3 new, 0 updated, 0 unchanged. New team members get no mail yet: invite "
         "them from this page when you are ready.",
         "This upload is no longer here: it was imported, or it is more than a day old. Upload "

@@ -20,7 +20,7 @@ from learninglines.models import OutgoingMail
 from sessions_app.models import PeerExchange
 from sessions_app.services import exchanges as exchanges_service
 from sessions_app.services.exchanges import AlreadyStarted, exchange_start
-from tests.sessions_app.test_concurrency import _clients, _said, meet_after, together
+from tests.concurrency import clients_of, meet_after, said, together
 
 pytestmark = [
     pytest.mark.postgresql("SQLite serialises all writers, so only PostgreSQL can show the race"),
@@ -51,7 +51,7 @@ def test_send_pressed_twice_at_once_starts_one_exchange_and_mails_once(make_team
         "moment_2": _soon(4).strftime(LOCAL),
         "minutes": "45",
     }
-    clients = _clients(starter.user)
+    clients = clients_of(starter.user)
     responses = together(*(lambda c=c: c.post(url, form) for c in clients))
 
     exchange = PeerExchange.objects.get()
@@ -60,8 +60,8 @@ def test_send_pressed_twice_at_once_starts_one_exchange_and_mails_once(make_team
         kwargs={"school_slug": starter.school.slug, "pk": exchange.pk},
     )
     assert [r["Location"] for r in responses] == [detail, detail]
-    said = sorted(_said(c, r)[0] for c, r in zip(clients, responses, strict=True))
-    assert said == sorted([SENT, ALREADY])
+    told = sorted(said(c, r)[0] for c, r in zip(clients, responses, strict=True))
+    assert told == sorted([SENT, ALREADY])
     assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted(
         [first.user.email, second.user.email]
     )

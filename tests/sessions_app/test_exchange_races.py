@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,78 +27,18 @@ from learninglines.models import OutgoingMail
 from sessions_app.models import ExchangeParticipant, PeerExchange
 from sessions_app.services import exchanges as exchanges_service
 from sessions_app.services.exchanges import exchange_start
+from tests.concurrency import LANGUAGE_COOKIE, WAIT, Meet, together
 
 pytestmark = [
     pytest.mark.postgresql("SQLite serialises all writers, so only PostgreSQL can show the race"),
     pytest.mark.django_db(transaction=True),
 ]
 
-WAIT = 30  # seconds a thread may take before the test fails instead of hanging
-LANGUAGE_COOKIE = "exchange_language"
 SLUG = "de-regenboog"
 TOPIC = "Vraagkaarten bij het voorlezen"
 
 
-# --- two threads at once (as tests/sessions_app/test_concurrency.py) ---
-
-
-def together(*calls):
-    """Run each call in its own thread, released at one barrier; each call's result, or the
-    exception it raised, in the order given. Every thread closes its own connection."""
-    start = threading.Barrier(len(calls), timeout=WAIT)
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            with translation.override("en"):
-                results[index] = call()
-        except Exception as error:  # the caller checks what each call raised
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def _someone_waits_for_a_lock() -> bool:
-    """Whether another connection waits for a database lock now (a fresh look each time)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
-
-
-class Meet:
-    """Where two threads wait for each other: each goes on once both have arrived, or once
-    another connection is waiting for a database lock (held up by a lock this one holds)."""
-
-    def __init__(self, parties: int = 2):
-        self.parties = parties
-        self.arrived = 0
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self.lock:
-            self.arrived += 1
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            with self.lock:
-                if self.arrived >= self.parties:
-                    return
-            if _someone_waits_for_a_lock():
-                return
-            time.sleep(0.02)
-        raise AssertionError("the other thread never came")
+# --- two threads at once (tests/concurrency.py) ---
 
 
 def lock_first(monkeypatch, member) -> threading.Event:
