@@ -2,11 +2,12 @@
 
 Registered with the learning lines' privacy registry (in `SessionsAppConfig.ready`), which
 never imports this app. The rules are those of `learninglines.services.privacy`: the person's
-own export holds everything; the steering group's holds seats, session attendance and named
-answers only. Erasure deletes private answers, ambitions, exchange notes, reminders, apart
-pairs and who made this school's table-plan changes, and keeps seats, attendance and named and
-anonymous answers (tied to the anonymised member) so the team's history and counts stay true.
-Retention blanks old texts, keeps counts.
+own export holds everything (a pair kept apart without the other person's name); the steering
+group's holds seats, session attendance and named answers only. Erasure deletes private
+answers, ambitions, exchange notes, reminders, apart pairs and who made this school's
+table-plan changes, and keeps seats, attendance and named and anonymous answers (tied to the
+anonymised member) so the team's history and counts stay true. Retention blanks old texts,
+keeps counts.
 """
 
 from __future__ import annotations
@@ -110,6 +111,17 @@ def export(member: Member, *, own: bool) -> dict[str, list[dict]]:
             for p in ExchangeParticipant.objects.filter(member=member)
             .select_related("exchange", "took_from")
             .order_by("exchange__created_at")
+        ]
+        # That a pair kept apart exists, and since when; not who the other one is: the rule
+        # concerns them too, and may come from a concern about them (docs/privacy.md).
+        sections[_("Never at one table")] = [
+            {
+                _("since"): export_value(pair.created_at),
+                _("with"): _("a colleague, not named here: the rule concerns them too"),
+            }
+            for pair in ApartPair.objects.filter(Q(first=member) | Q(second=member)).order_by(
+                "created_at", "pk"
+            )
         ]
         sections[_("Reflection reminders")] = [
             {

@@ -24,10 +24,14 @@ def log_entry_list_shared_with(*, member: Member) -> QuerySet[LogEntry]:
 
     The author and the reader are in the same line on the entry's date: both conditions on the
     line's memberships sit in one `filter()` call, so they refer to one membership row each.
+    The line's school year holds the date, as `current_line` asks: a membership left open after
+    its year ended (the summer before the next year is opened) shares nothing, as the log's
+    form tells its author ("for now nobody else can read it").
     """
     same_line_that_day = LineMembership.objects.filter(
         Q(member=OuterRef("author"), start__lte=OuterRef("date"))
         & (Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+        & Q(line__year__start__lte=OuterRef("date"), line__year__end__gte=OuterRef("date"))
         & Q(line__memberships__member=member, line__memberships__start__lte=OuterRef("date"))
         & (Q(line__memberships__end__isnull=True) | Q(line__memberships__end__gte=OuterRef("date")))
     )

@@ -312,7 +312,7 @@ def test_export_and_erasure_cost_a_fixed_number_of_queries(story, extra, django_
     _plenary, member = story
     for _ in range(extra):
         log_entry_create(author=member, date=timezone.localdate(), tried="Nog een")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         person_export(user=member.user)
     with django_assert_num_queries(30):
         member_erase(member=member, by=None)
@@ -340,7 +340,7 @@ def test_export_and_erasure_cost_the_same_at_a_school_of_13_and_150(
         )
         log_entry_create(author=member, date=timezone.localdate(), tried="Log")
     member = members[1]
-    with django_assert_num_queries(14):  # no sign-in link: no uses to fetch
+    with django_assert_num_queries(15):  # no sign-in link: no uses to fetch
         person_export(user=member.user)
     with django_assert_num_queries(5):
         member_export_for_steering(member=member)
