@@ -95,7 +95,9 @@ def log_entry_put_from_source(
     Other parts of the product (a reflection's private answers) copy text into the author's log
     this way: a second call with the same source replaces the text of the first, an empty note
     removes the entry. The entry is private; the author may share or change it afterwards like
-    any other entry, but a later copy from the same source replaces its text again.
+    any other entry, but a later copy from the same source replaces its text again, and a text
+    that changes makes it private again: what the author shared was the earlier text, and new
+    private answers never reach their line without the author sharing them.
     """
     if not source:
         raise ValueError("A copied entry needs its source")
@@ -106,8 +108,10 @@ def log_entry_put_from_source(
             if entry is not None:
                 entry.delete()
             return None
-        if entry is None:
-            entry = LogEntry(author=author, source=source, sharing=LogEntry.Sharing.PRIVATE)
+        if entry is None or entry.note != note:
+            if entry is None:
+                entry = LogEntry(author=author, source=source)
+            entry.sharing = LogEntry.Sharing.PRIVATE
         entry.date = date
         entry.note = note
         _check_entry(entry, new_date=False)  # the source's own date, not one typed

@@ -417,6 +417,23 @@ def test_author_shares_an_entry_copied_from_a_reflection(client, team):
     assert (entry.sharing, entry.note) == ("line", "Mijn eigen antwoord op de privévraag")
 
 
+def test_a_shared_copy_whose_text_changes_is_private_again(team):
+    """The author shared the copy of their private answers; a later resubmit with new private
+    answers must not reach the line unasked. The same text again keeps the sharing."""
+    put = {"author": team["author"], "source": "reflection:1", "date": timezone.localdate()}
+    entry = log_entry_put_from_source(**put, note="Eerste antwoord")
+    entry.sharing = LogEntry.Sharing.LINE
+    entry.save(update_fields=["sharing"])
+
+    log_entry_put_from_source(**put, note="Eerste antwoord")
+    entry.refresh_from_db()
+    assert (entry.note, entry.sharing) == ("Eerste antwoord", "line")
+
+    log_entry_put_from_source(**put, note="Iets wat alleen voor mij is")
+    entry.refresh_from_db()
+    assert (entry.note, entry.sharing) == ("Iets wat alleen voor mij is", "private")
+
+
 def test_log_page_lists_mine_and_shared_with_me(client, team):
     mine = write(team["line_colleague"], LogEntry.Sharing.PRIVATE, tried="Van mezelf")
     shared = write(team["author"], LogEntry.Sharing.LINE, tried="Gedeeld door Sanne")
