@@ -207,6 +207,12 @@ def _mail_language(user: User, school: School | None) -> str:
     return member.school.language if member else settings.LANGUAGE_CODE
 
 
+def user_language(user: User) -> str:
+    """The language of the school `user` is a member of (the first, for someone at several);
+    the site's default for someone at none (a coach, staff)."""
+    return _mail_language(user, None)
+
+
 def magic_link_language(link: MagicLink) -> str:
     """The language a link's mail spoke by default (its school's): the link's page speaks it
     to someone who has not chosen a language yet, so an English school's invitation does not

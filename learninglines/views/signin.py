@@ -28,6 +28,7 @@ from learninglines.services.signin import (
     may_use_magic_links,
     sign_in_request_handle,
     sign_in_request_submit,
+    user_language,
 )
 from learninglines.signin import client_ip
 
@@ -40,6 +41,31 @@ class SignInView(auth_views.LoginView):
     def get_initial(self):
         # A used or expired link's page offers the password sign-in with the address filled in.
         return {"username": self.request.GET.get("email", "")[:254]}
+
+    def form_valid(self, form):
+        """Signed in: someone who has not chosen a language goes on in their school's, as
+        after a personal link (an English school's teacher is not switched to Dutch on the
+        pages outside their school's)."""
+        response = super().form_valid(form)
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+            language = user_language(form.get_user())
+            if language != settings.LANGUAGE_CODE and language in dict(settings.LANGUAGES):
+                _remember_language(response, language)
+        return response
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    """Keep `language` in the language cookie, as the language switch does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 sign_in = login_not_required(SignInView.as_view())
@@ -154,16 +180,7 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         fallback = link.school.get_absolute_url() if link.school else reverse("home")
         response = redirect(safe_next_url(request, link.next_path, fallback))
         if language is not None:  # the app goes on in the language its page spoke
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            _remember_language(response, language)
         return response
     if status == MagicLink.Status.VALID and request.method == "POST":
         status = magic_link_check(pk=pk, token=token)[1]  # used up in the meantime

@@ -51,3 +51,35 @@ def test_a_dutch_schools_pages_and_other_pages_stay_dutch(client, teacher, engli
     assert _lang(client.get("/s/no-such-school/")) == "nl"  # the 404 page
     client.logout()
     assert _lang(client.get("/login/?next=/elsewhere/")) == "nl"
+
+
+@pytest.mark.parametrize(("english", "cookie"), [(True, "en"), (False, None)])
+def test_signing_in_with_a_password_goes_on_in_the_schools_language(
+    client, teacher, english_teacher, english, cookie
+):
+    """As after a personal link: an English school's teacher is not switched back to Dutch on
+    the pages outside their school's. A Dutch school's gets no cookie: Dutch is the default."""
+    member = english_teacher if english else teacher
+    member.user.set_password("het-goede-wachtwoord-2026")
+    member.user.save()
+
+    response = client.post(
+        "/login/", {"username": member.user.email, "password": "het-goede-wachtwoord-2026"}
+    )
+
+    assert response.status_code == 302
+    sent = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    assert (sent.value if sent else None) == cookie
+
+
+def test_signing_in_keeps_a_language_chosen_before(client, english_teacher):
+    english_teacher.user.set_password("het-goede-wachtwoord-2026")
+    english_teacher.user.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+    response = client.post(
+        "/login/", {"username": english_teacher.user.email, "password": "het-goede-wachtwoord-2026"}
+    )
+
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
