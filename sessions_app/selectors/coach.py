@@ -32,7 +32,7 @@ from learninglines.models import (
     User,
 )
 from sessions_app.models import PlenarySession, Questionnaire, Reflection, SessionAttendance
-from sessions_app.selectors.overview import whole_percent
+from sessions_app.selectors.figures import whole_percent
 
 COUNTED = (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED)
 

@@ -54,6 +54,7 @@ from sessions_app.models import (
     PlenarySession,
     Seat,
 )
+from sessions_app.selectors.figures import whole_percent
 
 SUGGESTIONS = 5
 # Words too common to say anything about a topic (Dutch and English), and anything shorter
@@ -567,7 +568,7 @@ class ExchangeCounts:
 
     @property
     def share(self) -> int | None:
-        return round(100 * self.took_part / self.members) if self.members else None
+        return whole_percent(self.took_part, self.members)
 
 
 def exchange_counts(

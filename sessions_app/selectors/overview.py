@@ -49,22 +49,9 @@ from sessions_app.models import (
     SessionAttendance,
 )
 from sessions_app.selectors.exchanges import ExchangeCounts, exchange_counts
+from sessions_app.selectors.figures import whole_percent
 
 RECENT_QUOTES = 5
-
-
-def whole_percent(part: int, whole: int) -> int | None:
-    """`part` of `whole` in whole percent, rounded half up, as the figures beside it read.
-
-    Never 0 % when some did, never 100 % when not all did: "1 of 663 pairs (0 %)" or "199 of
-    200 (100 %)" would contradict the numbers next to them. None when there is no whole.
-    """
-    if not whole:
-        return None
-    percent = (200 * part + whole) // (2 * whole)
-    if 0 < part < whole:
-        return min(max(percent, 1), 99)
-    return percent
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from sessions_app.models import (
     ReflectionReminder,
     SessionAttendance,
 )
+from sessions_app.selectors.figures import whole_percent
 
 
 def line_on(member: Member, day: date) -> LearningLine | None:
@@ -210,7 +211,7 @@ class Participation:
     @property
     def rate(self) -> int | None:
         """Submitted as a whole percentage of those asked, or None when nobody is asked."""
-        return round(100 * self.submitted / self.asked) if self.asked else None
+        return whole_percent(self.submitted, self.asked)
 
 
 def questionnaire_participation(*, questionnaire: Questionnaire) -> Participation:
@@ -312,7 +313,7 @@ class Results:
 
     @property
     def rate(self) -> int | None:
-        return round(100 * self.submitted / self.asked) if self.asked else None
+        return whole_percent(self.submitted, self.asked)
 
 
 def _bars(

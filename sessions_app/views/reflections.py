@@ -37,6 +37,7 @@ from sessions_app.models import (
     Questionnaire,
     SessionAttendance,
 )
+from sessions_app.selectors.figures import whole_percent
 from sessions_app.selectors.reflections import questionnaire_participation
 from sessions_app.selectors.sessions import session_get
 from sessions_app.services.reflections import (
@@ -135,7 +136,7 @@ class ListRow:
 
     @property
     def rate(self) -> int | None:
-        return round(100 * self.submitted / self.asked) if self.asked else None
+        return whole_percent(self.submitted, self.asked)
 
 
 def _asked_counts(questionnaires: list[Questionnaire], year) -> dict[int, int]:

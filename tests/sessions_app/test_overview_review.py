@@ -13,12 +13,8 @@ import pytest
 from django.conf import settings
 
 from learninglines.services.meetings import meeting_attendance_save, meeting_create
-from sessions_app.selectors.overview import (
-    OverviewFilter,
-    SessionRow,
-    school_overview,
-    whole_percent,
-)
+from sessions_app.selectors.figures import whole_percent
+from sessions_app.selectors.overview import OverviewFilter, SessionRow, school_overview
 from sessions_app.services.plans import plan_generate
 from sessions_app.services.reflections import questionnaire_open, reflection_submit
 from sessions_app.services.sessions import session_hold
