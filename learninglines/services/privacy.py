@@ -74,7 +74,12 @@ def _member_sections(member: Member, *, own: bool) -> dict[str, list[dict]]:
                 _("steering group"): export_value(member.is_steering),
                 _("active"): export_value(member.is_active),
                 _("since"): export_value(member.created_at),
-                _("first opened the school's pages"): export_value(member.first_seen_at),
+                # the steering group's pages say only whether someone has signed in, not when
+                **(
+                    {_("first opened the school's pages"): export_value(member.first_seen_at)}
+                    if own
+                    else {_("has signed in"): export_value(member.first_seen_at is not None)}
+                ),
             }
         ],
         _("Learning lines"): [

@@ -184,6 +184,21 @@ def test_the_steering_groups_export_holds_only_what_it_may_read(story):
     assert [row["antwoord"] for row in answers] == ["Benoemd antwoord"]
 
 
+def test_the_steering_groups_export_says_whether_someone_signed_in_not_when(story):
+    """Their pages say "has signed in"; the moment is the person's own to download."""
+    _plenary, member = story
+    seen = timezone.make_aware(datetime(2026, 9, 3, 7, 42))
+    Member.objects.filter(pk=member.pk).update(first_seen_at=seen)
+    member.refresh_from_db()
+    steering_row = _read(member_export_for_steering(member=member))[0]["schools"][0]["sections"][
+        "Teamlid"
+    ][0]
+    own_row = _read(person_export(user=member.user))[0]["schools"][0]["sections"]["Teamlid"][0]
+    assert steering_row["heeft ingelogd"] == "ja"
+    assert "2026-09-03" not in json.dumps(steering_row)
+    assert own_row["voor het eerst op de pagina's van de school"] == "2026-09-03 07:42"
+
+
 # --- erasure ---
 
 
