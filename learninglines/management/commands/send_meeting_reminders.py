@@ -1,4 +1,4 @@
-"""Queue tomorrow's line-meeting reminders; run it from cron, e.g. every hour."""
+"""Queue tomorrow's line-meeting reminders; run it from cron once a day (16:00, see README)."""
 
 from django.core.management.base import BaseCommand
 
