@@ -209,8 +209,17 @@ def _mail_language(user: User, school: School | None) -> str:
 
 def user_language(user: User) -> str:
     """The language of the school `user` is a member of (the first, for someone at several);
-    the site's default for someone at none (a coach, staff)."""
-    return _mail_language(user, None)
+    for a coach at none, the language the schools they coach speak (an English school's coach
+    is not shown their pages outside the school in Dutch); the site's default for staff, and
+    for a coach of schools that speak different languages."""
+    if user.memberships.filter(is_active=True).exists():
+        return _mail_language(user, None)
+    coached = set(
+        CoachAssignment.objects.current()
+        .filter(user=user)
+        .values_list("school__language", flat=True)
+    )
+    return coached.pop() if len(coached) == 1 else settings.LANGUAGE_CODE
 
 
 def magic_link_language(link: MagicLink) -> str:
