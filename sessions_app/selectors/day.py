@@ -121,6 +121,14 @@ def session_today(now: datetime | None = None) -> date:
     return (timezone.localtime(now or timezone.now()) - timedelta(hours=NIGHT_HOURS)).date()
 
 
+def session_on_its_day(day: date, now: datetime | None = None) -> bool:
+    """Whether a session dated `day` is on its day now: on that date (from midnight), and in
+    the first `NIGHT_HOURS` after it, for an evening session that overruns midnight. So
+    between 00:00 and 04:00 both yesterday's session and today's are."""
+    local = timezone.localtime(now or timezone.now())
+    return day in (local.date(), session_today(local))
+
+
 def clock_state(
     *, session: PlenarySession, now: datetime | None = None, follow: bool = True
 ) -> ClockState:

@@ -27,7 +27,13 @@ from learninglines.services.links import magic_link_url, site_url
 from learninglines.services.signin import magic_link_for_door, may_use_magic_links
 from sessions_app.calendar import session_ics
 from sessions_app.models import PlenarySession, Questionnaire, Reflection
-from sessions_app.selectors.day import clock_state, my_day, round_view, session_today
+from sessions_app.selectors.day import (
+    clock_state,
+    my_day,
+    round_view,
+    session_on_its_day,
+    session_today,
+)
 from sessions_app.selectors.plans import plan_get, plan_rounds_view
 from sessions_app.selectors.reflections import is_asked
 from sessions_app.selectors.sessions import (
@@ -67,7 +73,7 @@ def my_session_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Phones follow the projector's clock on the session's day only (into the night after it,
     # for an evening session that overruns midnight): trying out the projector ahead of time
     # must not show a running assignment or hide a round on teachers' phones.
-    on_the_day = session.date == today
+    on_the_day = session_on_its_day(session.date)
     state = clock_state(session=session, follow=on_the_day)
     member = request.access.member
     day = (

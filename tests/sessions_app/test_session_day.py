@@ -561,6 +561,28 @@ def test_an_evening_session_that_overruns_midnight_stays_live_until_the_night_en
     assert (html.escape(second.title) in section_now(page)) is follows
 
 
+@pytest.mark.parametrize("night", ["00:00", "00:40", "03:59"])
+def test_a_session_dated_today_is_on_its_day_from_midnight(
+    client, plenary, steering, teacher, night
+):
+    """The night hours that keep yesterday's evening session live must not take today's away:
+    a session dated today follows the clock from 00:00 as well (phones froze until 04:00)."""
+    import time_machine
+
+    session = plenary.session
+    hours, minutes = map(int, night.split(":"))
+    at = timezone.make_aware(datetime.combine(session.date, time(hours, minutes)))
+    session_publish(session=session)
+    client.force_login(teacher.user)
+    with time_machine.travel(at, tick=False):
+        clock_act(session=session, action="start", by=steering.user, now=at)
+        clock_act(session=session, action="next", by=steering.user, now=at)
+        page = my_page(client, plenary)
+    second = session.assignments.order_by("position")[1]
+    assert 'hx-trigger="every 10s"' in page
+    assert html.escape(second.title) in section_now(page)
+
+
 def section_now(page: str) -> str:
     """The "now" part of the teacher's page (empty when the page shows no running clock)."""
     match = re.search(r'id="now-title".*?</section>', page, re.S)
