@@ -1,6 +1,7 @@
 // The scheduler view: after htmx replaces the board, put the keyboard focus back where the person
 // was working, so a swap can be made with the keyboard alone and the next one started from the
-// same place. Everything works without this file too (plain links and forms).
+// same place, and let a name's link fetch only the board. Everything works without this file too
+// (plain links and forms).
 // - Choosing a name: the chosen seat. Cancel: the place its link names in data-focus-after.
 // - A swap or move that went through: its message ("Swapped.", and what it cost) stands at the
 //   table where the button was pressed, with "Undo this swap" one Tab on; the focus goes to that
@@ -73,6 +74,32 @@
     }, 100);
     return true;
   };
+
+  // A name on the board is a plain link (?round=2&select=17, which works without this file);
+  // here it fetches only the board, as an hx-get would, without one repeated on every seat.
+  // The link is the request's source, so the focus goes on as for any other link.
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element && event.target.closest("a.plan-seat-name");
+    if (
+      !link ||
+      !window.htmx ||
+      !link.closest("#plan-board") ||
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.ctrlKey ||
+      event.metaKey ||
+      event.shiftKey ||
+      event.altKey
+    ) {
+      return;
+    }
+    event.preventDefault();
+    window.htmx.ajax("GET", link.getAttribute("href").split("#")[0], {
+      source: link,
+      target: "#plan-board",
+      swap: "outerHTML",
+    });
+  });
 
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id !== "plan-board" && event.target.id !== "plan-board") {
