@@ -22,20 +22,11 @@ from sessions_app.services.plans import (
 )
 from sessions_app.services.program import AssignmentData, assignment_create
 from tests.factories import MemberFactory
+from tests.sessions_app.test_plan_audit_fixes import stored
 
 pytestmark = pytest.mark.django_db
 
 AS_SEATED = "rounds_counted_as_seated"
-
-
-def stored(plan: TablePlan) -> list[list[list[int]]]:
-    """Rounds -> tables -> member pks, in table number order, as the database holds them."""
-    rounds: dict[int, dict[int, list[int]]] = {}
-    for seat in Seat.objects.filter(round__plan=plan).select_related("table", "round"):
-        rounds.setdefault(seat.round.number, {}).setdefault(seat.table.number, []).append(
-            seat.member_id
-        )
-    return [[sorted(rounds[r][t]) for t in sorted(rounds[r])] for r in sorted(rounds)]
 
 
 def seat_rounds(plan: TablePlan, member) -> list[int]:
