@@ -228,9 +228,20 @@ class PlanChangeForm(PlanVersionForm):
 
 
 class PlanLockForm(PlanVersionForm):
+    """Every table of a round shares one lock form on the plan page: the pressed button sends
+    `lock=3` or `unlock=3`. `cleaned_data` gives `table` and `locked`."""
+
     round = forms.IntegerField(min_value=1, max_value=12)
-    table = forms.IntegerField(min_value=1)
-    locked = forms.BooleanField(required=False)
+    lock = forms.IntegerField(min_value=1, required=False)
+    unlock = forms.IntegerField(min_value=1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        lock, unlock = data.get("lock"), data.get("unlock")
+        if (lock is None) == (unlock is None):
+            raise forms.ValidationError("Name one table to lock or unlock.")
+        data["table"], data["locked"] = (lock, True) if lock is not None else (unlock, False)
+        return data
 
 
 class PlanGenerateForm(PlanVersionForm):

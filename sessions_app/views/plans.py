@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -255,24 +255,12 @@ def plan_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_change(request, session, f"round-{data['round']}")
 
 
-def _lock_data(data: QueryDict) -> QueryDict:
-    """The lock form's fields. Every table of a round shares one form on the page: its button
-    sends `lock=3` or `unlock=3` (which table, and whether to lock it) instead of a form per
-    table with `table` and `locked`; both are accepted."""
-    for name, locked in (("lock", "on"), ("unlock", "")):
-        if name in data:
-            data = data.copy()
-            data["table"], data["locked"] = data[name], locked
-            break
-    return data
-
-
 @require_POST
 @school_view("plan_school")
 def plan_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _editable_session(request, pk)
     plan = plan_get(session=session)
-    form = PlanLockForm(_lock_data(request.POST))
+    form = PlanLockForm(request.POST)
     if plan is None or not form.is_valid():
         raise Http404("No such table")
     data = form.cleaned_data

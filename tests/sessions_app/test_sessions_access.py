@@ -243,7 +243,7 @@ def _plan_move(p: Plenary) -> Change:
 
 
 def _plan_lock(p: Plenary) -> Change:
-    data = {"version": p.plan.version, "round": 1, "table": 1, "locked": "on"}
+    data = {"version": p.plan.version, "round": 1, "lock": 1}
     return Change(
         p.url("plan-lock"),
         data,
