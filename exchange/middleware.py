@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render, resolve_url
-from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -19,6 +18,7 @@ from exchange.logging import (
     request_id_var,
     reset_redaction,
 )
+from learninglines.languages import chosen_language, speak, supported
 from learninglines.models import School
 from learninglines.services.signin import DOOR_SCOPE, door_scope_allows
 
@@ -51,13 +51,8 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        supported = {code for code, _name in settings.LANGUAGES}
-        if chosen not in supported:
-            chosen = _next_school_language(request)
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+        language = chosen_language(request) or _next_school_language(request)
+        speak(request, language if supported(language) else settings.LANGUAGE_CODE)
 
 
 class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):

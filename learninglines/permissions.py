@@ -40,12 +40,12 @@ from dataclasses import dataclass
 from functools import wraps
 
 import rules
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from learninglines.languages import chosen_language, speak
 from learninglines.models import (
     CoachAssignment,
     LearningLine,
@@ -201,11 +201,8 @@ def log_entry_readable(member: Member | None, entry: LogEntry) -> bool:
 def _speak_school_language(request, school: School) -> None:
     """A school's pages speak its language to someone who has not chosen one (no language
     cookie): an English school's plain links do not open in Dutch. A choice always wins."""
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen in {code for code, _name in settings.LANGUAGES}:
-        return
-    translation.activate(school.language)
-    request.LANGUAGE_CODE = translation.get_language()
+    if chosen_language(request) is None:
+        speak(request, school.language)
 
 
 def school_view(permission: str):

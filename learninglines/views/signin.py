@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from learninglines.deferred import after_response
 from learninglines.forms.signin import EmailAuthenticationForm, SignInLinkRequestForm
+from learninglines.languages import chosen_language, remember_language, speak, supported
 from learninglines.models import MagicLink, SignInRequest
 from learninglines.redirects import safe_next_url
 from learninglines.services.people import member_seen
@@ -47,25 +48,11 @@ class SignInView(auth_views.LoginView):
         after a personal link (an English school's teacher is not switched to Dutch on the
         pages outside their school's)."""
         response = super().form_valid(form)
-        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+        if chosen_language(self.request) is None:
             language = user_language(form.get_user())
-            if language != settings.LANGUAGE_CODE and language in dict(settings.LANGUAGES):
-                _remember_language(response, language)
+            if language != settings.LANGUAGE_CODE and supported(language):
+                remember_language(response, language)
         return response
-
-
-def _remember_language(response: HttpResponse, language: str) -> None:
-    """Keep `language` in the language cookie, as the language switch does."""
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
 
 
 sign_in = login_not_required(SignInView.as_view())
@@ -180,7 +167,7 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         fallback = link.school.get_absolute_url() if link.school else reverse("home")
         response = redirect(safe_next_url(request, link.next_path, fallback))
         if language is not None:  # the app goes on in the language its page spoke
-            _remember_language(response, language)
+            remember_language(response, language)
         return response
     if status == MagicLink.Status.VALID and request.method == "POST":
         status = magic_link_check(pk=pk, token=token)[1]  # used up in the meantime
@@ -205,13 +192,12 @@ def magic_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 def _speak_the_links_language(request: HttpRequest, link: MagicLink | None) -> str | None:
     """For someone who has not chosen a language (no cookie), a link of a school that speaks
     another language than the site's default opens in that language; returns it, else None."""
-    if link is None or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+    if link is None or chosen_language(request) is not None:
         return None
     language = magic_link_language(link)
-    if language == translation.get_language() or language not in dict(settings.LANGUAGES):
+    if language == translation.get_language() or not supported(language):
         return None
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
+    speak(request, language)
     return language
 
 
