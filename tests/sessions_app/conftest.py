@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 import pytest
+from django.utils import timezone
 
+from exchange.demo import REGENBOOG_TEAM
 from learninglines.models import LearningLine, Member, SchoolYear
 from learninglines.services.lines import line_create, membership_move
 from learninglines.services.people import school_year_ensure_current
@@ -12,6 +14,8 @@ from sessions_app.services.sessions import session_create
 from tests.factories import MemberFactory
 from tests.sessions_app.plenary import Plenary, plenary_of
 
+# the demo's first twelve names: the team of the earlier-session file tests
+EARLIER_TEAM = REGENBOOG_TEAM[:12]
 LINE_NAMES = ["Lezen", "Rekenen", "Burgerschap", "Eigenaarschap", "Spel", "Taal", "Natuur", "Kunst"]
 
 
@@ -81,3 +85,28 @@ def their_plenary(other_school, stranger) -> Plenary:
     """The other school's own session and plan (its steering member is `stranger`)."""
     members = [stranger.memberships.get()] + [MemberFactory(school=other_school) for _ in range(12)]
     return plenary_of(other_school, members, by=stranger)
+
+
+# --- the team of the earlier-session file tests (test_earlier_layouts, test_earlier_real_sheets)
+
+
+@pytest.fixture
+def members(school):
+    """The demo's first twelve names (EARLIER_TEAM) in four lines of three, from the year's
+    start: {full name: member}. Modules with a team of their own define their own fixture."""
+    year = school_year_ensure_current(school=school)
+    lines = [line_create(school=school, year=year, name=n) for n in ("Lezen", "Rekenen", "Taal")]
+    lines.append(line_create(school=school, year=year, name="Spel"))
+    found = {}
+    for index, (first, prefix, last) in enumerate(EARLIER_TEAM):
+        member = MemberFactory(school=school, first_name=first, name_prefix=prefix, last_name=last)
+        membership_move(member=member, line=lines[index // 3], start=year.start)
+        found[member.full_name] = member
+    return found
+
+
+@pytest.fixture
+def day(members, school):
+    """Two weeks ago, or the year's first day: when the earlier session was held."""
+    year = school_year_ensure_current(school=school)
+    return max(year.start, timezone.localdate() - timedelta(days=14))

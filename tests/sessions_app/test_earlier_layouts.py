@@ -6,24 +6,19 @@ by member which rounds and tables each file holds, and which files are refused."
 
 import csv
 import io
-from datetime import timedelta
 
 import openpyxl
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
-from exchange.demo import REGENBOOG_TEAM
-from learninglines.services.lines import line_create, membership_move
-from learninglines.services.people import school_year_ensure_current
 from sessions_app.services.earlier import earlier_plan_read
-from tests.factories import MemberFactory
+from tests.sessions_app.conftest import EARLIER_TEAM
 
 pytestmark = pytest.mark.django_db
 
-# four lines of three, with the demo's first twelve names
-TEAM = REGENBOOG_TEAM[:12]
+# four lines of three, with the demo's first twelve names (the `members` fixture, conftest.py)
 ANOUK, DAAN, FATIMA, SANNE, LARS, NOOR, BRAM, EVA, THIJS, LOTTE, RUBEN, IRIS = (
-    " ".join(part for part in name if part) for name in TEAM
+    " ".join(part for part in name if part) for name in EARLIER_TEAM
 )
 # two rounds of three tables of four, one of each line; round 2 repeats no pair
 ROUND_1 = [[ANOUK, SANNE, BRAM, LOTTE], [DAAN, LARS, EVA, RUBEN], [FATIMA, NOOR, THIJS, IRIS]]
@@ -34,25 +29,6 @@ ROUND_2 = [[ANOUK, LARS, THIJS, IRIS], [DAAN, NOOR, BRAM, LOTTE], [FATIMA, SANNE
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def members(school):
-    year = school_year_ensure_current(school=school)
-    lines = [line_create(school=school, year=year, name=n) for n in ("Lezen", "Rekenen", "Taal")]
-    lines.append(line_create(school=school, year=year, name="Spel"))
-    found = {}
-    for index, (first, prefix, last) in enumerate(TEAM):
-        member = MemberFactory(school=school, first_name=first, name_prefix=prefix, last_name=last)
-        membership_move(member=member, line=lines[index // 3], start=year.start)
-        found[member.full_name] = member
-    return found
-
-
-@pytest.fixture
-def day(members, school):
-    year = school_year_ensure_current(school=school)
-    return max(year.start, timezone.localdate() - timedelta(days=14))
 
 
 def workbook(sheets: dict[str, list[list]], merged: dict[str, list[str]] | None = None) -> bytes:

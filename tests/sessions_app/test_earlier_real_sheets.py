@@ -4,55 +4,35 @@ rows, a row that totals the plan, and messages that speak of the file that was u
 table plan, never a staff list). Each test is a file that was read wrongly before."""
 
 import io
-from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from exchange.demo import REGENBOOG_TEAM
-from learninglines.services.lines import line_create, membership_move
-from learninglines.services.people import school_year_ensure_current
 from sessions_app.models import PlenarySession
 from sessions_app.services.earlier import earlier_plan_read
-from tests.factories import MemberFactory
 from tests.learninglines.test_import_files import zip_bomb
+from tests.sessions_app.test_earlier_layouts import (
+    ANOUK,
+    BRAM,
+    DAAN,
+    EVA,
+    FATIMA,
+    LARS,
+    NOOR,
+    SANNE,
+)
 
 pytestmark = pytest.mark.django_db
-
-TEAM = REGENBOOG_TEAM[:12]
-ANOUK, DAAN, FATIMA, SANNE, LARS, NOOR, BRAM, EVA, THIJS, LOTTE, RUBEN, IRIS = (
-    " ".join(part for part in name if part) for name in TEAM
-)
 
 
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def members(school):
-    """The demo's first twelve names in four lines of three, from the year's start."""
-    year = school_year_ensure_current(school=school)
-    lines = [line_create(school=school, year=year, name=n) for n in ("Lezen", "Rekenen", "Taal")]
-    lines.append(line_create(school=school, year=year, name="Spel"))
-    found = {}
-    for index, (first, prefix, last) in enumerate(TEAM):
-        member = MemberFactory(school=school, first_name=first, name_prefix=prefix, last_name=last)
-        membership_move(member=member, line=lines[index // 3], start=year.start)
-        found[member.full_name] = member
-    return found
-
-
-@pytest.fixture
-def day(members, school):
-    year = school_year_ensure_current(school=school)
-    return max(year.start, timezone.localdate() - timedelta(days=14))
 
 
 def workbook(rows: list[list], merged: tuple[str, ...] = (), title: str = "Blad1") -> bytes:
