@@ -10,8 +10,11 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
   (`learninglines.tabular`). The layouts understood (per table, per person, a sheet per round,
   block layouts) are read by `sessions_app.services.earlier_layouts`, whose docstring lists them.
 - A person is found by e-mail address, or by name as the team page writes it ("Anna de Vries",
-  "Vries, Anna de"), whatever the capitals and accents; a name two colleagues share must be
-  given as an e-mail address.
+  "Vries, Anna de"), whatever the capitals and accents, or by a first name one colleague has
+  (the preview says whom); a name two colleagues share must be given as an e-mail address. A
+  note beside a name ("(later)") is left out, one saying they were not there ("(ziek)") seats
+  them nowhere in that round; the school's coach and a guest named so are left out.
+- A plan printed to PDF or written in Word is refused with what to do instead.
 - Any problem, in the file or in one row, saves nothing; the preview lists every problem with
   its row.
 - The session is recorded as held on its date, which lies in the current school year and not
@@ -30,7 +33,9 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -43,7 +48,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
-from learninglines.models import LineMembership, Member, School, SchoolYear
+from learninglines.models import LineMembership, Member, School, SchoolYear, User
 from learninglines.services.imports import ImportField
 from learninglines.services.lines import cycle_start_new
 from learninglines.tabular import (
@@ -57,12 +62,14 @@ from learninglines.tabular import (
 )
 from sessions_app.models import Assignment, PlenarySession, Seat, SessionAttendance
 from sessions_app.services.earlier_layouts import (
+    ABSENT_WORDS,
     NAME_PARTS,
     Blocks,
     Column,
     Entry,
     Row,
     a_round_of_tables,
+    absent_note,
     blocks_of,
     per_person_rows,
     per_table_entries,
@@ -87,6 +94,20 @@ _NOT_IN_ADDRESS = "\\s<>()\\[\\]\"'\u201c\u201d\u2018\u2019:;,"
 _ADDRESS = re.compile(f"[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+")
 _LOST_LETTER = "?"  # what Excel writes for a letter its CSV's character set lacks
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;/|+&]|\ben\b|\band\b)\s*", re.IGNORECASE)
+# a note written beside a name in a cell: "Daan de Vries (later)", "Eva Visser - ziek",
+# "Sem Jansen [gast]", "Noor Bakker: afwezig"
+_CELL_NOTE = re.compile(
+    r"(?P<name>.*?\S)(?:\s*\((?P<round>[^()]*)\)|\s*\[(?P<square>[^\[\]]*)\]"
+    r"|\s+[-\u2013\u2014]\s+(?P<dash>.+)|\s*:\s*(?P<colon>.+))",
+    re.DOTALL,
+)
+# a number or bullet before a name, as a numbered list or a group generator writes it
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-\u2013\u2014\u2022*\u00b7])\s+")
+# a note that says the person was a guest rather than one of the team
+_GUEST_NOTE_WORDS = {
+    "gast", "guest", "gastspreker", "spreker", "speaker", "extern", "externe", "bezoeker",
+    "visitor", "stagiair", "stagiaire", "invaller", "coach",
+}  # fmt: skip
 
 
 # --- finding people ---------------------------------------------------------------------------
@@ -103,8 +124,17 @@ class _Team:
         self.by_email: dict[str, Member] = {}
         self.by_name: dict[str, set[Member]] = defaultdict(set)
         self.by_initial: dict[str, set[Member]] = defaultdict(set)
+        self.by_first: dict[str, set[Member]] = defaultdict(set)
+        self.first_names_used: dict[str, Member] = {}  # "Fatima": found by first name alone
+        # the school's coaches, who are no team member: left out of a plan that lists them
+        self.coaches: set[str] = set()
+        for user in User.objects.filter(coach_assignments__school=school):
+            self.coaches.add(user.email.casefold())
+            if _name_key(user.name):
+                self.coaches.add(_name_key(user.name))
         for member in Member.objects.filter(school=school).select_related("user"):
             self.by_email[member.user.email.casefold()] = member
+            self.by_first[_name_key(member.first_name)].add(member)
             first, prefix, last = member.first_name, member.name_prefix, member.last_name
             for name in (
                 member.full_name,
@@ -134,7 +164,7 @@ class _Team:
     def find(self, text: str) -> tuple[Member | None, str | None]:
         """The member `text` names, or the problem in words. A cell over several lines is one
         name here ("Anouk" above "de Vries", under a header merged over two columns)."""
-        text = " ".join(text.split())
+        text = _LIST_MARKER.sub("", " ".join(text.split()))  # "1. Anna de Vries"
         if "@" in text:
             # "Anna de Vries <anna@school.nl>" as a mail program copies it, "mailto:anna@..."
             addresses = _ADDRESS.findall(text)
@@ -144,6 +174,12 @@ class _Team:
             return member, None
         key = _name_key(text)
         found = self.by_name.get(key) or self.by_initial.get(key, set())
+        if not found and key in self.by_first:
+            # a first name alone ("Fatima"), as a plan made by hand often has: when one
+            # colleague has it (the preview says whom it was read as)
+            found = self.by_first[key]
+            if len(found) == 1:
+                self.first_names_used[text] = next(iter(found))
         if not found and _LOST_LETTER in text.replace("\ufffd", _LOST_LETTER):
             return None, self._lost_letter_problem(text)
         if not found:
@@ -202,14 +238,30 @@ class _Team:
         if len(parts) < 2:
             return [], problem
         found = [self.find(part) for part in parts]
-        if all(member is None for member, _problem in found):
-            return [], problem  # not a list of names: the cell as a whole is the problem
+        if all(member is None for member, _problem in found) or (
+            _LOST_LETTER in text and any(member is None for member, _problem in found)
+        ):
+            # not a list of names: the cell as a whole is the problem (also "Y?lmaz, Mehmet",
+            # a name with a lost letter whose first name alone names a colleague)
+            return [], problem
         missing = next((part_problem for member, part_problem in found if member is None), None)
         return ([], missing) if missing else ([member for member, _problem in found], None)
 
+    def is_coach(self, text: str) -> bool:
+        """Whether a cell names one of the school's coaches, by name or address."""
+        text = " ".join(text.split())
+        addresses = _ADDRESS.findall(text)
+        if len(addresses) == 1:
+            return addresses[0].casefold() in self.coaches
+        return _name_key(text) in self.coaches
+
     def names_someone(self, text: str) -> bool:
-        """Whether a cell names a colleague (or several)."""
-        return bool(self.find_all(text)[0])
+        """Whether a cell names a colleague (or several), also with a note beside the name
+        ("Daan de Vries: later", which would otherwise read as a note below the plan)."""
+        if self.find_all(text)[0]:
+            return True
+        noted = _CELL_NOTE.fullmatch(text.strip())
+        return bool(noted and self.find_all(noted.group("name"))[0])
 
 
 # --- reading the file -------------------------------------------------------------------------
@@ -377,13 +429,79 @@ def _read_entry(plan: EarlierPlan, entry: Entry, team: _Team, tables: Tables) ->
         plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
     else:
         for text in people:
-            members, problem = team.find_all(text)
+            members, problem = _cell_people(plan, at, round_number, text, team)
             if problem:
                 plan.problems.append(
                     _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
                 )
             for member in members:
                 tables[(round_number, label)].append((at, member))
+
+
+def _cell_people(
+    plan: EarlierPlan, at: Row, round_number: int, text: str, team: _Team
+) -> tuple[list[Member], str | None]:
+    """The members a person cell seats, or its problem in words. A cell that says nobody sat
+    there ("afwezig", "-") seats nobody; the school's coach and a guest named so ("Jan (gast)")
+    are no team member and are left out, and a note beside a name is read (`_noted_people`),
+    also on one line of a cell with a name a line; each with a note for the preview."""
+    words = plain_words(text)
+    if not words or "".join(words) in ABSENT_WORDS:
+        return [], None
+    members, problem = team.find_all(text)
+    if not problem:
+        return members, None
+    if team.is_coach(text):
+        plan.notes.append(
+            _("%(where)s: “%(text)s” is the school's coach, not in the team, and is left out.")
+            % {"where": at.where(), "text": text.strip()}
+        )
+        return [], None
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > 1:
+        found = [_cell_people(plan, at, round_number, line, team) for line in lines]
+        if all(not line_problem for _members, line_problem in found):
+            return [member for line_members, _problem in found for member in line_members], None
+        return [], problem
+    return _noted_people(plan, at, round_number, text, team, problem)
+
+
+def _noted_people(
+    plan: EarlierPlan, at: Row, round_number: int, text: str, team: _Team, problem: str
+) -> tuple[list[Member], str | None]:
+    """The people of a cell with a note beside the name ("Daan de Vries (later)", "Eva Visser -
+    ziek", "Jan Pieters (gast)"), when the cell as a whole names nobody: seated with the note
+    left out; not seated when the note says they were not there; a guest named so, who is not
+    in the team, left out. Each with a note for the preview. Else the cell's `problem`."""
+    noted = _CELL_NOTE.fullmatch(text.strip())
+    if not noted:
+        return [], problem
+    name = noted.group("name")
+    note = next(n for n in noted.group("round", "square", "dash", "colon") if n is not None)
+    note_words = plain_words(note)
+    if team.find_all(note)[0]:
+        return [], problem  # "Daan de Vries - Sem Jansen": two people, not a note
+    members, name_problem = team.find_all(name)
+    if name_problem:
+        if set(note_words) & _GUEST_NOTE_WORDS:
+            plan.notes.append(
+                _("%(where)s: “%(text)s” is a guest, not in the team, and is left out.")
+                % {"where": at.where(), "text": text.strip()}
+            )
+            return [], None
+        return [], problem
+    names = ", ".join(member.full_name for member in members)
+    if absent_note(note):
+        plan.notes.append(
+            _("%(where)s: %(name)s was not there (“%(note)s”), so has no seat in round %(round)d.")
+            % {"where": at.where(), "name": names, "note": note.strip(), "round": round_number}
+        )
+        return [], None
+    plan.notes.append(
+        _("%(where)s: %(name)s is seated; the note “%(note)s” is left out.")
+        % {"where": at.where(), "name": names, "note": note.strip()}
+    )
+    return members, None
 
 
 def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables) -> None:
@@ -407,6 +525,17 @@ def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Table
             continue
         for r, label in seats.items():
             tables[(r, label)].append((at, member))
+        for r, note in sorted(person.notes.items()):
+            if r in seats:
+                text = _("%(where)s: %(name)s is seated; the note “%(note)s” is left out.")
+            else:
+                text = _(
+                    "%(where)s: %(name)s was not there (“%(note)s”), so has no seat in round "
+                    "%(round)d."
+                )
+            plan.notes.append(
+                text % {"where": at.where(), "name": member.full_name, "note": note, "round": r}
+            )
 
 
 MAX_LEFT_OUT_SHOWN = 5
@@ -507,6 +636,34 @@ def _uncalculated_problem(sheets: list[Table], whole: set[int]) -> str | None:
     return uncalculated_message(cells)
 
 
+_OLD_OFFICE_FILE = b"\xd0\xcf\x11\xe0"
+
+
+def _not_a_spreadsheet(content: bytes) -> str | None:
+    """Why a plan printed to PDF or written in Word cannot be read (the page says so rather than
+    that the file holds no layout we know); None for any other file."""
+    if content.lstrip()[:5] == b"%PDF-":
+        return _(
+            "This is a PDF file: we cannot read a table plan from it. Upload the plan as an Excel "
+            "file (.xlsx) or a CSV file, or fill in the team list on this page."
+        )
+    word = False
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                word = "word/document.xml" in archive.namelist()
+        except zipfile.BadZipFile:
+            return None  # the spreadsheet reader says what is wrong with it
+    elif content.startswith(_OLD_OFFICE_FILE):
+        word = "WordDocument".encode("utf-16-le") in content
+    if word:
+        return _(
+            "This is a Word document: we cannot read a table plan from it. Copy its table into "
+            "Excel, save it as an Excel file (.xlsx) and upload that."
+        )
+    return None
+
+
 def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPlan:
     """Read a table plan of a session on `day` from a file: its tables, or every problem.
 
@@ -515,6 +672,10 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     and people, or in a block layout (a column per table, a row per table), in which a plan made
     by hand or by another tool may also be on one sheet."""
     plan = EarlierPlan()
+    other = _not_a_spreadsheet(content)
+    if other:
+        plan.problems.append(other)
+        return plan
     try:
         sheets = read_sheets(content, known=starts_a_plan, kind=TABLE_PLAN)
     except NoHeaderRow:
@@ -607,6 +768,16 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     _place(plan, school=school, day=day, tables=tables, round_numbers=round_numbers)
     if not plan.problems:
         plan.notes.extend(_read_notes(read, round_numbers, whole))
+        first_names = [
+            _("“%(text)s” as %(name)s") % {"text": text, "name": member.full_name}
+            for text, member in sorted(team.first_names_used.items())
+            if member.pk in plan.names
+        ]
+        if first_names:
+            plan.notes.append(
+                _("Found by first name alone, as one colleague has it: %(names)s.")
+                % {"names": ", ".join(first_names)}
+            )
     return plan
 
 

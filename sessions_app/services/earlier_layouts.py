@@ -282,8 +282,9 @@ def per_table_entries(
 
     An empty round cell is the round of the row above, and an empty table cell in the same
     round the table above: a round or table merged over its rows (a CSV keeps the value in the
-    first row only), or written once above them. A row with a round alone opens that round. A
-    table that says nobody was there ("Afwezig") seats nobody (`table_key` gives it no label).
+    first row only), or written once above them. A row with a round alone opens that round; a
+    row with a break alone ("Pauze") is passed by. A table that says nobody was there
+    ("Afwezig") seats nobody (`table_key` gives it no label).
     Each entry is made after `has_problems` passed its row, and before the next row is read."""
     columns, _kinds, _people = sheet_layout(sheet)
     round_at = next((c.index for c in columns if c.kind == "round"), None)
@@ -296,6 +297,8 @@ def per_table_entries(
         table_text = row[table_at]
         if not people and not table_text and not own_round:
             continue
+        if all(break_like(cell) for cell in row if cell.strip()):
+            continue  # "Pauze" between the rounds: no table, and no round either
         if has_problems(at, row, [own_round, table_text, *people]):
             continue
         round_text = str(of_round) if round_at is None else own_round or previous_round
@@ -311,11 +314,37 @@ def per_table_entries(
 @dataclass(frozen=True)
 class PersonRow:
     """A row of the layout per person: where, the cells that name the person (the first is the
-    one looked up), and their table in each round that has one, as {round: table key}."""
+    one looked up), their table in each round that has one, as {round: table key}, and the
+    notes beside a table ("3 (later)"), as {round: note}."""
 
     at: Row
     people: list[str]
     seats: dict[int, str]
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+_NOTE_AFTER = re.compile(r"(?P<table>.*?\S)\s*\((?P<note>[^()]*)\)", re.DOTALL)
+# a note that says the person was not there: "3 (ziek)"
+ABSENT_NOTE_WORDS = {
+    "afwezig", "afw", "ziek", "ziekgemeld", "absent", "sick", "ill", "verhinderd", "afgemeld",
+    "vrij", "verlof", "thuis",
+}  # fmt: skip
+
+
+def absent_note(note: str) -> bool:
+    """Whether a note beside a name or table says the person was not there ("ziek")."""
+    words = plain_words(note)
+    return bool(set(words) & ABSENT_NOTE_WORDS) or "".join(words) in ABSENT_WORDS
+
+
+def seat_and_note(text: str) -> tuple[str, str]:
+    """A person's table in a round of the layout per person, and a note beside it: "Tafel 3
+    (later)" is table 3 with the note "later"; "3 (ziek)" no table (they were not there)."""
+    noted = _NOTE_AFTER.fullmatch(text.strip())
+    if not noted or not table_key(noted.group("table")):
+        return table_key(text), ""
+    note = noted.group("note").strip()
+    return ("" if absent_note(note) else table_key(noted.group("table"))), note
 
 
 def per_person_rows(sheet: Table, has_problems: RowCheck) -> Iterator[PersonRow]:
@@ -327,8 +356,9 @@ def per_person_rows(sheet: Table, has_problems: RowCheck) -> Iterator[PersonRow]
         people = _person_cells(row, columns)
         if has_problems(at, row, [*people, *(row[i] for i in by_round.values())]):
             continue
-        seats = {r: table_key(row[i]) for r, i in by_round.items() if table_key(row[i])}
-        yield PersonRow(at, people, seats)
+        read = {r: seat_and_note(row[i]) for r, i in by_round.items()}
+        seats = {r: table for r, (table, _note) in read.items() if table}
+        yield PersonRow(at, people, seats, {r: note for r, (_table, note) in read.items() if note})
 
 
 # --- plans laid out in blocks: a column per table, or a row per table ---------------------------
@@ -410,10 +440,23 @@ def _header_row(cells: dict[int, str]) -> tuple[dict[int, str], tuple[int, int |
     return dict(items), corner
 
 
+# a row between rounds that is no one's name: "Pauze", "Koffiepauze (10.00-10.15)", "Wissel"
+BREAK_WORDS = {
+    "pauze", "koffiepauze", "theepauze", "lunchpauze", "pause", "break", "coffeebreak", "koffie",
+    "thee", "lunch", "wissel", "wisselen", "doorschuiven", "doordraaien", "coffee", "tea",
+}  # fmt: skip
+
+
+def break_like(text: str) -> bool:
+    """A cell that names a break between rounds ("Pauze", "10.00 Koffiepauze"), not a person."""
+    words = [word for word in plain_words(text) if not word.isdigit()]
+    return bool(words) and all(word in BREAK_WORDS | {"en", "and", "u", "uur"} for word in words)
+
+
 def _note_like(text: str) -> bool:
-    """A cell that reads as a note rather than a name: "Let op: koffie om 10 uur"."""
+    """A cell that reads as a note rather than a name: "Let op: koffie om 10 uur", "Pauze"."""
     text = text.strip()
-    return ":" in text or text.endswith((".", "!")) or len(text.split()) >= 6
+    return ":" in text or text.endswith((".", "!")) or len(text.split()) >= 6 or break_like(text)
 
 
 @dataclass
@@ -454,7 +497,10 @@ def _any_round(sheet: Table) -> bool:
 
 def _continues(cells: dict[int, str], gap: bool, names_someone) -> bool:
     """Whether a row of people under a table still belongs to it: a row after an empty row, or
-    a single cell that reads as a note, that names nobody in the team is a note below the plan."""
+    a single cell that reads as a note, that names nobody in the team is a note below the plan;
+    a row with a break between rounds ("Pauze", also merged across) ends the table."""
+    if all(break_like(text) for text in cells.values()):
+        return False
     if any(names_someone(text) for text in cells.values()):
         return True
     if gap:
@@ -475,6 +521,7 @@ def _columns_per_table(sheet: Table, sheet_round: int | None, names_someone) -> 
     default = str(sheet_round) if sheet_round else ("" if _any_round(sheet) else "1")
     rounds = _Rounds(default=default)
     header: dict[int, str] = {}
+    grid_of_rounds = False
     previous = None
     for number, cells in grid:
         gap = previous is not None and number > previous + 1
@@ -489,6 +536,7 @@ def _columns_per_table(sheet: Table, sheet_round: int | None, names_someone) -> 
         if labels:
             # a table's name merged over several columns ("Tafel 1" over B and C) heads each
             header = dict(labels)
+            grid_of_rounds = corner is not None and corner[1] is None  # "Ronde | Tafel 1 | ..."
             for column, text in labels.items():
                 for covered in range(column + 1, sheet.span(number, column) + 1):
                     header.setdefault(covered, text)
@@ -496,6 +544,11 @@ def _columns_per_table(sheet: Table, sheet_round: int | None, names_someone) -> 
                 rounds = _Rounds({corner[0]: corner[1]}, default)
             for column, text in labels.items():
                 found.opened.append((Row(number, sheet.sheet, column), rounds.of(column), text))
+            continue
+        if header and grid_of_rounds and all(break_like(t) for t in cells.values()):
+            # "Pauze" between the rows of rounds under "Ronde | Tafel 1 | Tafel 2": the rounds
+            # below still name their own round
+            found.outside += [(Row(number, sheet.sheet, c), t) for c, t in cells.items()]
             continue
         if not header or not _continues(cells, gap, names_someone):
             header = {}
