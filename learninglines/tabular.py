@@ -9,10 +9,12 @@ docs/staff-import.md ("The file") describes them for schools.
 - The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
   file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
 - A CSV file's separator and encoding are recognised (`_read_csv`, `_decode`); in a workbook,
-  the sheets are looked at in the order of `_sheets_in_order`.
+  the sheets are looked at in the order of `_sheets_in_order`. A web page or an Excel 2003 XML
+  file that a school system saves as ".xls" is refused for what it is (`_markup_message`).
 - Rows are numbered as the spreadsheet shows them. A workbook value we cannot see as Excel shows
   it (a formula without its saved result) is a problem, never an empty cell; a hidden row is
-  read, and `Table.hidden_rows` says so.
+  read, and `Table.hidden_rows` says so; the address a cell links to ("mailto:") is kept in
+  `Table.mailto`.
 - Errors (`ImportFileError`) carry their message in words for the person who uploaded the file,
   about the kind of file they uploaded (`FileKind`: a staff list or a table plan); the
   earlier-session reader puts its own words in place of `NoHeaderRow`'s.
@@ -32,19 +34,21 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import posixpath
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from learninglines.models import DIRECTION_CONTROLS
@@ -178,6 +182,9 @@ class Table:
     joined: dict[int, int] = field(default_factory=dict)
     # rows under the header that are not rows of the list (a totals row), {row number: text}
     left_out: dict[int, str] = field(default_factory=dict)
+    # Excel only: the address of a cell's e-mail link (a link "mailto:..." on the cell, or a
+    # HYPERLINK formula), {(row, column index): address}, where the cell may show a name
+    mailto: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def span(self, row: int, column: int) -> int:
         """The last column of the range merged across columns that starts at this cell (the
@@ -572,6 +579,11 @@ _ROW = f"{{{SHEET_MAIN_NS}}}row"
 _CELL = f"{{{SHEET_MAIN_NS}}}c"
 _FORMULA = f"{{{SHEET_MAIN_NS}}}f"
 _VALUE = f"{{{SHEET_MAIN_NS}}}v"
+_HYPERLINK = f"{{{SHEET_MAIN_NS}}}hyperlink"
+_RELATIONSHIP = f"{{{PKG_REL_NS}}}Relationship"
+_REL_ID = f"{{{REL_NS}}}id"
+_MAILTO = re.compile(r"mailto:([^?\s\"]+)", re.IGNORECASE)
+_MAILTO_FORMULA = re.compile(r'HYPERLINK\(\s*"mailto:([^?"]+)', re.IGNORECASE)
 
 
 @dataclass
@@ -590,12 +602,48 @@ class SheetMarks:
     hidden_rows: set[int] = field(default_factory=set)
     sheet: str = ""  # a workbook sheet's name
     hidden: bool = False  # a workbook sheet Excel does not show (hidden or very hidden)
+    # the e-mail addresses cells link to, as (row, column index): Table.mailto
+    mailto: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _cell_index(reference: str) -> tuple[int, int] | None:
+    """(row, column index) of a cell reference ("B4"), None when it is none we read."""
+    try:
+        column, row, _c, _r = range_boundaries(reference)
+    except (TypeError, ValueError):
+        return None
+    if column is None or row is None or column > MAX_COLUMNS:
+        return None
+    return row, column - 1
+
+
+def _link_targets(sheet) -> dict[str, str]:
+    """The targets of the sheet's relationships (its links), {id: target}; empty when they
+    cannot be read (the links are then not read, the values are)."""
+    try:
+        path = sheet._worksheet_path  # private, as _get_source
+        rels = posixpath.join(posixpath.dirname(path), "_rels", posixpath.basename(path) + ".rels")
+        targets = {}
+        with sheet.parent._archive.open(rels) as source:
+            for _event, element in iterparse(source):
+                if element.tag == _RELATIONSHIP and len(targets) < 5000:
+                    targets[element.get("Id", "")] = element.get("Target", "")
+                element.clear()
+        return targets
+    except Exception:  # no links in the sheet (no such part), or a part we cannot read
+        return {}
+
+
+def _mailto_address(target: str) -> str | None:
+    found = _MAILTO.match(target.strip())
+    return unquote(found.group(1)) if found else None
 
 
 def _sheet_marks(sheet) -> SheetMarks:
     """The merged cells, formulas without a result and hidden rows of `sheet`, read from the
     sheet's XML with the parser openpyxl uses."""
     marks = SheetMarks()
+    links: list[tuple[str, str]] = []  # (cell reference, relationship id)
     try:
         # the sheet's XML in the workbook openpyxl has open (a private method of its read-only
         # sheet: should a later openpyxl lack it, the sheet is read without these marks, as
@@ -611,13 +659,15 @@ def _sheet_marks(sheet) -> SheetMarks:
                     # an empty result is saved as an empty text ("str"); an empty number is
                     # not a result at all
                     no_result = value is None or (not value.text and element.get("t") != "str")
-                    if _FORMULA in children and no_result:
-                        try:
-                            column, row, _c, _r = range_boundaries(element.get("r", ""))
-                        except (TypeError, ValueError):
-                            column = None
-                        if column is not None and column <= MAX_COLUMNS:
-                            marks.uncalculated.add((row, column - 1))
+                    formula = children.get(_FORMULA)
+                    if formula is not None:
+                        where = _cell_index(element.get("r", ""))
+                        if where is not None and no_result:
+                            marks.uncalculated.add(where)
+                        # =HYPERLINK("mailto:daan@school.example"; "Daan van der Berg")
+                        linked = _MAILTO_FORMULA.search(formula.text or "")
+                        if where is not None and linked:
+                            marks.mailto[where] = unquote(linked.group(1))
                 elif tag == _ROW:
                     number = element.get("r", "")
                     hidden = element.get("hidden") in ("1", "true")
@@ -632,9 +682,18 @@ def _sheet_marks(sheet) -> SheetMarks:
                         marks.merged.setdefault(first, []).append((column, last))
                     if last_col > column and column <= MAX_COLUMNS and len(marks.across) < 5000:
                         marks.across.append((first, last, column - 1, last_col - 1))
+                elif tag == _HYPERLINK and element.get(_REL_ID) and len(links) < 5000:
+                    links.append((element.get("ref", ""), element.get(_REL_ID)))
                 element.clear()
     except Exception:  # see above; the values themselves are read by openpyxl
         return SheetMarks()
+    # a link on the cell, as Excel makes one when an address is typed, or with Insert, Link
+    targets = _link_targets(sheet) if links else {}
+    for reference, rel_id in links:
+        where = _cell_index(reference.split(":")[0])
+        address = _mailto_address(targets.get(rel_id, ""))
+        if where is not None and address:
+            marks.mailto.setdefault(where, address)
     return marks
 
 
@@ -710,7 +769,8 @@ def _xlsx_sheets(
                             "file."
                         )
                     )
-                if "Index.zip" in names or any(
+                # a Numbers file since 2013 (Index/*.iwa), or of Numbers '09 (index.xml.gz)
+                if {"Index.zip", "index.xml.gz"} & names or any(
                     name.startswith("Index/") and name.endswith(".iwa") for name in names
                 ):
                     raise ImportFileError(
@@ -720,6 +780,17 @@ def _xlsx_sheets(
                         )
                     )
                 raise _not_a_spreadsheet()
+            # Excel's "Strict Open XML Spreadsheet": a workbook openpyxl reads as empty sheets
+            if b"purl.oclc.org/ooxml/spreadsheetml/main" in archive.open("xl/workbook.xml").read(
+                4096
+            ):
+                raise ImportFileError(
+                    _(
+                        "This Excel file is saved as a Strict Open XML spreadsheet, which we "
+                        "cannot read. Open it in Excel, choose Save as and pick Excel workbook "
+                        "(.xlsx) or CSV, then upload that file."
+                    )
+                )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         # NotImplementedError: a zip of a version or compression zipfile does not know
         raise _not_a_spreadsheet() from None
@@ -766,6 +837,7 @@ def _xlsx_sheets(
             # a formula under a merged header is one of that header's column
             table.uncalculated = {(r, table.joined.get(c, c)) for r, c in marks.uncalculated}
             table.hidden_rows = marks.hidden_rows
+            table.mailto = {(r, table.joined.get(c, c)): a for (r, c), a in marks.mailto.items()}
             table.sheet = sheet.title
             table.hidden = sheet.sheet_state != "visible"
             yield table
@@ -782,9 +854,11 @@ def _read_xlsx(
     known: Callable[[str], bool],
     prefer: Callable[[Table], bool] | None,
     kind: FileKind,
+    rank: Callable[[Table], bool] | None = None,
 ) -> Table:
     first_error = None
     first_table = None
+    first_ranked = None
     with closing(_xlsx_sheets(content, known, kind)) as sheets:
         for found in sheets:
             if isinstance(found, ImportFileError):
@@ -798,12 +872,18 @@ def _read_xlsx(
                     first_error = found
                 continue
             # The list is on the first sheet `prefer` takes (the staff import's: the first
-            # whose header names an e-mail column); failing that, on the first with a header
-            # row. Without `prefer`, on the first sheet with a header row.
-            if prefer is None or prefer(found):
+            # whose header names an e-mail and a name column); failing that, on the first
+            # `rank` takes, else on the first with a header row. Without `prefer`, on the
+            # first sheet with a header row. A hidden sheet (they come last) is not taken
+            # before a visible one that `rank` takes: an old list someone hid is not the list.
+            if prefer is None or (prefer(found) and not (found.hidden and first_ranked)):
                 return found
+            if first_ranked is None and rank is not None and rank(found):
+                first_ranked = found
             if first_table is None:
                 first_table = found
+    if first_ranked is not None:
+        return first_ranked
     if first_table is not None:
         return first_table
     raise first_error or _no_header_error()
@@ -828,18 +908,20 @@ def read_table(
     known: Callable[[str], bool],
     prefer: Callable[[Table], bool] | None = None,
     kind: FileKind = STAFF_LIST,
+    rank: Callable[[Table], bool] | None = None,
 ) -> Table:
     """The list in `content` (XLSX or CSV); ImportFileError says why it cannot be read.
 
     `known` tells a header of the kind of list (a staff list, a table plan); the header row is
     found by it (NoHeaderRow when there is none). In a workbook, the list is on the first sheet
-    with a header row that `prefer` takes, else on the first with a header row."""
+    with a header row that `prefer` takes, else on the first that `rank` takes, else on the
+    first with a header row."""
     if not content.strip():
         raise EmptyFile()
     if len(content) > MAX_UPLOAD_BYTES:
         raise ImportFileError(too_large_message(kind))
     if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content, known, prefer, kind)
+        return _read_xlsx(content, known, prefer, kind, rank)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         # Excel keeps a workbook with a password in the container of an old .xls file.
         if "EncryptedPackage".encode("utf-16-le") in content:
@@ -855,7 +937,36 @@ def read_table(
                 "Excel workbook (.xlsx) or CSV, then upload that file."
             )
         )
+    markup = _markup_message(content)
+    if markup:
+        raise ImportFileError(markup)
     return _read_csv(content, known, kind)
+
+
+def _markup_message(content: bytes) -> str | None:
+    """What to do with a web page or an XML spreadsheet that a school system saves with an
+    Excel name (.xls): Excel opens it, but it is no CSV; read as one, it has no header row."""
+    head = content[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    text = text.lstrip("\ufeff \t\r\n").lower()
+    if not text.startswith("<"):
+        return None
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return _(
+            "This is an Excel 2003 XML spreadsheet, an old kind of Excel file. Open it in "
+            "Excel, choose Save as and pick Excel workbook (.xlsx) or CSV, then upload that "
+            "file."
+        )
+    if any(tag in text for tag in ("<html", "<table", "<!doctype html")):
+        return _(
+            "This file is a web page (HTML) with a table, not a spreadsheet, although some "
+            "systems give it an Excel name (.xls). Open it in Excel, choose Save as and pick "
+            "Excel workbook (.xlsx) or CSV, then upload that file."
+        )
+    return None
 
 
 def too_large_message(kind: FileKind = STAFF_LIST) -> str:

@@ -10,13 +10,16 @@ Rules kept here (docs/staff-import.md says the same for schools):
   from the year's first day when it has not begun yet.
 - Importing the same file again changes nothing: every row is "unchanged".
 - A full-name column ("Naam") is split into first name, prefix and last name (split_full_name).
-  Beside a first-name column it is left out; beside a last-name column it holds first names.
+  Beside a first-name and a last-name column it is left out; beside a first-name column alone
+  it gives the last names; beside a last-name column it holds first names. A name column of
+  numbers only (a personnel number) is not taken for the name.
   Without a prefix column, a last name "van der Berg" or "Berg, van der" holds the prefix
   (split_last_name), unless the person is stored with exactly that last name.
 - A private e-mail column ("E-mail privé") is used only when no other column holds addresses.
+  An Excel cell that shows a name and links to an address ("mailto:") holds that address.
 - The file is read by `learninglines.tabular` (the rules of reading a file are in its
   docstring): the header row is the first with headers of a staff list (`read_staff_list`), and
-  in a workbook the team is on the first sheet whose header names an e-mail column.
+  in a workbook the team is on the first sheet whose header names an e-mail and a name column.
 - A workbook value we cannot see as Excel shows it (a formula without its saved result) in a
   column we import is a problem, never an empty cell; a hidden row is read, and its row says so.
 - A line break inside a cell (Alt+Enter, or text wrapped by hand) is a space: a row is one
@@ -113,6 +116,8 @@ HEADER_ALIASES = {
     ImportField.FIRST_NAME: [
         "voornaam", "voornamen", "roepnaam", "vnaam", "firstname", "givenname", "forename",
         "first", "callname",
+        # either, as a list typed by hand asks for it ("Voornaam/roepnaam")
+        "voornaamroepnaam", "roepnaamvoornaam", "voornaamofroepnaam",
     ],
     ImportField.NAME_PREFIX: [
         "tussenvoegsel", "tussenvoegsels", "tussenv", "voorvoegsel", "voorvoegsels",
@@ -187,6 +192,37 @@ NAME_PREFIXES = {
 }  # fmt: skip
 
 
+# The apostrophe of "'t" as Word, Pages and Numbers type it (curly), a backtick or an accent
+_APOSTROPHES = {ord(c): "'" for c in "\u2019\u2018`\u00b4"}
+# A hyphen, or the dash a word processor makes of it, between the parts of a double name
+# written with spaces ("Jansen - de Vries")
+_NAME_DASHES = {"-", "\u2013", "\u2014"}
+
+
+# A form of address or a title before a name ("Mw. A. de Vries", "Dhr. drs. J. Smit"): no part
+# of the name. Those that could be a name are taken only with a full stop ("Dr.", "Ing.").
+TITLES = {"dhr", "mevr", "mw", "mevrouw", "meneer", "drs", "mr", "mrs", "ms"}
+TITLES_WITH_A_STOP = {"dr", "ir", "ing", "prof", "miss"}
+_HYPHENS = re.compile("[-\u2010\u2011]")
+
+
+def _without_titles(words: list[str], keep: int) -> list[str]:
+    """`words` without the titles they open with, keeping at least `keep` words."""
+    words = list(words)
+    while len(words) > keep and (
+        text_key(words[0]) in TITLES
+        or (words[0].endswith(".") and text_key(words[0]) in TITLES_WITH_A_STOP)
+    ):
+        words.pop(0)
+    return words
+
+
+def _is_prefix(word: str) -> bool:
+    """Whether `word` is a prefix word, whatever its capitals and apostrophe ("Van", "'t" with
+    a curly apostrophe)."""
+    return word.casefold().translate(_APOSTROPHES) in NAME_PREFIXES
+
+
 _INITIALS = re.compile(r"(?:[^\W\d_]\.\s*)+")
 _ONE_NAME = re.compile(r"[^\W\d_][^\W\d_'-]*(?:[-'][^\W\d_]+)*")
 
@@ -195,13 +231,15 @@ def split_full_name(text: str) -> tuple[str, str, str]:
     """A full name as (first name, prefix, last name), the way Dutch lists write it.
 
     - "Daan van der Berg": the last name starts at the first prefix word after the first word
-      ("van der"), or at a double name joined by a prefix ("Piet Bakker-de Wit"), or else is
-      the last word: "Anne Marie Jansen" is Anne Marie, Jansen.
+      ("van der"), or at a double name joined by a prefix ("Piet Bakker-de Wit") or by a
+      hyphen with spaces ("Marieke Jansen - de Vries"), or else is the last word: "Anne Marie
+      Jansen" is Anne Marie, Jansen. The apostrophe of "van 't" may be a curly one.
     - "Berg, Daan van der" or "van der Berg, Daan" (last name first, as administration systems
       export it): the prefix words before or after the comma are the prefix.
     - One word is a first name only. Capitals are kept as written.
     - What the name adds in brackets is left out ("Jan Smit (IB)"), unless it is the call
-      name beside initials: "Smit, J. (Jan)" is Jan Smit.
+      name beside initials: "Smit, J. (Jan)" is Jan Smit. So is a form of address or a title
+      before it ("Mw. A. de Vries", "Smit, dhr. drs. J.").
     """
     bracketed = [part[1:-1].strip() for part in _BRACKETED.findall(text)]
     if bracketed:
@@ -212,27 +250,31 @@ def split_full_name(text: str) -> tuple[str, str, str]:
         return first, prefix, last
     if "," in text:
         last, first = (part.split() for part in text.split(",", 1))
+        first = _without_titles(first, keep=1)
         prefix: list[str] = []
-        while len(first) > 1 and first[-1].casefold() in NAME_PREFIXES:
+        while len(first) > 1 and _is_prefix(first[-1]):
             prefix.insert(0, first.pop())
-        while len(last) > 1 and last[0].casefold() in NAME_PREFIXES:
+        while len(last) > 1 and _is_prefix(last[0]):
             prefix.append(last.pop(0))
-        while len(last) > 1 and last[-1].casefold() in NAME_PREFIXES:
+        while len(last) > 1 and _is_prefix(last[-1]):
             prefix.insert(0, last.pop())
         if not first:  # "Berg," or ", Daan": the one name there is is taken as the first name
             first, last = last, []
         return " ".join(first), " ".join(prefix), " ".join(last)
-    words = text.split()
+    words = _without_titles(text.split(), keep=2)  # "Mw. Jansen" is no first name alone
     start = end = max(1, len(words) - 1)
     for i in range(1, len(words) - 1):
-        word = words[i].casefold()
-        if word in NAME_PREFIXES:
+        word = words[i]
+        if _is_prefix(word):
             start = end = i
-            while end < len(words) - 1 and words[end].casefold() in NAME_PREFIXES:
+            while end < len(words) - 1 and _is_prefix(words[end]):
                 end += 1
             break
-        if word.rpartition("-")[2] in NAME_PREFIXES:  # "Bakker-de Wit": one last name
+        if _is_prefix(_HYPHENS.split(word)[-1]):  # "Bakker-de Wit": one last name
             start = end = i
+            break
+        if word in _NAME_DASHES and i > 1:  # "Jansen - de Vries": one last name
+            start = end = i - 1
             break
     return " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:])
 
@@ -242,12 +284,12 @@ def split_last_name(text: str) -> tuple[str, str]:
     der" give ("van der", "Berg"). A name without prefix words gives ("", text)."""
     if "," in text:
         last, after = (part.split() for part in text.split(",", 1))
-        if last and after and all(word.casefold() in NAME_PREFIXES for word in after):
+        if last and after and all(_is_prefix(word) for word in after):
             return " ".join(after), " ".join(last)
         return "", text.strip()
     words = text.split()
     start = 0
-    while start < len(words) - 1 and words[start].casefold() in NAME_PREFIXES:
+    while start < len(words) - 1 and _is_prefix(words[start]):
         start += 1
     return " ".join(words[:start]), " ".join(words[start:])
 
@@ -269,9 +311,26 @@ def _first_of_full_name(text: str, prefix: str | None, last: str) -> tuple[str, 
         return None
     words = words[: -len(tail)]
     prefix_words: list[str] = []
-    while len(words) > 1 and words[-1].casefold() in NAME_PREFIXES:
+    while len(words) > 1 and _is_prefix(words[-1]):
         prefix_words.insert(0, words.pop())
     return " ".join(words), " ".join(prefix_words)
+
+
+def _last_of_full_name(text: str, first: str) -> tuple[str, str] | None:
+    """The prefix and last name in a whole name beside a first-name column ("Anouk de Vries",
+    "Vries, A.M. de (Anouk)", or the last name alone: "de Vries", "Jansen"); None when `text`
+    holds no more than the first name."""
+    plain = " ".join(_BRACKETED.sub(" ", text).split())
+    words = plain.split()
+    if "," in plain:
+        _first, prefix, last = split_full_name(text)
+    elif len(words) == 1 or _is_prefix(words[0]):
+        prefix, last = split_last_name(plain)
+    else:
+        _first, prefix, last = split_full_name(text)
+    if not last or text_key(last) == text_key(first):
+        return None
+    return prefix, last
 
 
 def _email_compound(key: str) -> bool | None:
@@ -342,12 +401,25 @@ def _names_email(table: Table) -> bool:
     return any(header_field(h) == ImportField.EMAIL for h in table.headers)
 
 
+_NAME_FIELDS = {ImportField.FULL_NAME, ImportField.FIRST_NAME, ImportField.LAST_NAME}
+
+
+def _names_people(table: Table) -> bool:
+    """A header naming an e-mail column and a name column: a list of people with addresses,
+    not a cover page with a contact's address ("Contactpersoon | E-mail")."""
+    fields = {header_field(h) for h in table.headers}
+    return ImportField.EMAIL in fields and bool(fields & _NAME_FIELDS)
+
+
 def read_staff_list(content: bytes) -> Table:
     """The staff list in `content` (XLSX or CSV); ImportFileError says why it cannot be read.
 
-    The team is on the first sheet whose header names an e-mail column (a sheet of pupils
-    before it has names too); failing that, on the first with a header row."""
-    return read_table(content, known=_staff_header, prefer=_names_email, kind=STAFF_LIST)
+    The team is on the first sheet whose header names an e-mail column and a name column (a
+    sheet of pupils before it has names too, a cover page an address); failing that, on the
+    first whose header names an e-mail column, else on the first with a header row."""
+    return read_table(
+        content, known=_staff_header, prefer=_names_people, rank=_names_email, kind=STAFF_LIST
+    )
 
 
 # --- The preview -------------------------------------------------------------------------------
@@ -372,6 +444,8 @@ class Column:
     private: bool = False  # a private e-mail address, left out beside the school's addresses
     # a full-name header ("Naam") read as the first names beside a last-name column
     named_full: bool = False
+    # a name header over numbers only ("Medewerker": a personnel number), so left out
+    numbers: bool = False
 
 
 @dataclass
@@ -475,10 +549,46 @@ def import_year(*, school: School, today: date) -> tuple[SchoolYear | None, date
     return year, (max(today, year.start) if year else None)
 
 
-def _columns(headers: list[str], mapping: dict) -> list[Column]:
+_NUMBER = re.compile(r"[0-9]+")
+# Outlook's contacts put the prefix of a Dutch name ("Anouk de Vries") in the middle name
+MIDDLE_NAME_KEYS = {"middlename", "middlenames", "middle", "tweedenaam", "tussennaam"}
+
+
+def _prefix_column(index: int, rows: list[tuple[int, list[str]]]) -> bool:
+    """Whether the column holds prefix words only ("de", "van der"), at least once."""
+    values = [cells[index] for _number, cells in rows if index < len(cells) and cells[index]]
+    return bool(values) and all(all(_is_prefix(w) for w in value.split()) for value in values)
+
+
+def _number_columns(rows: list[tuple[int, list[str]]]) -> set[int]:
+    """The columns with values that are all whole numbers ("1001", "000123")."""
+    numbers: set[int] = set()
+    others: set[int] = set()
+    for _number, cells in rows:
+        for index, value in enumerate(cells):
+            if value:
+                (numbers if _NUMBER.fullmatch(value) else others).add(index)
+    return numbers - others
+
+
+def _columns(
+    headers: list[str], mapping: dict, rows: list[tuple[int, list[str]]] = ()
+) -> list[Column]:
+    """The field of each column of `headers`: as chosen in `mapping`, else as its header says.
+    A name header over numbers only (AFAS's "Medewerker" is the personnel number) is not taken
+    for the name: another column named so is (the "Naam" beside it). A middle-name column
+    ("Middle Name") of prefix words only is the prefix, where no header names one."""
     columns = []
     taken: set[str] = set()
+    numbers = _number_columns(rows)
     matches = {index: header_match(header) for index, header in enumerate(headers) if header}
+    if all(found != ImportField.NAME_PREFIX for found, _private in matches.values()):
+        # a middle-name column of prefix words only ("de", "van der") holds the prefixes
+        for index, (found, _private) in matches.items():
+            middle = found is None and text_key(headers[index]) in MIDDLE_NAME_KEYS
+            if middle and _prefix_column(index, rows):
+                matches[index] = (ImportField.NAME_PREFIX, False)
+                break
     # a private e-mail column only where no other column holds e-mail addresses
     school_email = any(f == ImportField.EMAIL and not p for f, p in matches.values())
     # The call name ("Roepnaam") is the first name colleagues use: beside the official first
@@ -508,19 +618,38 @@ def _columns(headers: list[str], mapping: dict) -> list[Column]:
             auto = recognised if recognised not in taken else None
             if auto == ImportField.FIRST_NAME and call_name not in (None, index):
                 auto = None
+            only_numbers = index in numbers and recognised in _NAME_FIELDS | {
+                ImportField.NAME_PREFIX
+            }
+            if only_numbers:
+                auto = None
             columns.append(
-                Column(index, header, auto or "", auto is not None, False, private=left_out)
+                Column(
+                    index,
+                    header,
+                    auto or "",
+                    auto is not None,
+                    False,
+                    private=left_out,
+                    numbers=only_numbers,
+                )
             )
         else:
             columns.append(Column(index, header, chosen, False, True))
         taken.add(columns[-1].field)
     # A "Naam" column beside the parts of the name is not the full name: beside a first-name
-    # column it is left out, beside a last-name or prefix column it holds the first names.
+    # and a last-name column it is left out; beside a first-name column alone it holds the
+    # last names (the call name beside "Vries, A.M. de"); beside a last-name or prefix column
+    # it holds the first names.
     for column in columns:
         if column.field != ImportField.FULL_NAME or column.chosen:
             continue
-        if ImportField.FIRST_NAME in taken:
+        if ImportField.FIRST_NAME in taken and ImportField.LAST_NAME in taken:
             column.field, column.recognised = "", False
+        elif ImportField.FIRST_NAME in taken:
+            column.field = ImportField.LAST_NAME
+            column.named_full = True
+            taken.add(ImportField.LAST_NAME)
         elif ImportField.LAST_NAME in taken or ImportField.NAME_PREFIX in taken:
             column.field = ImportField.FIRST_NAME
             column.named_full = True
@@ -638,6 +767,10 @@ def _email(text: str) -> str:
     inside = re.search(r"<([^<>]*@[^<>]*)>", text)
     if inside:
         text = inside.group(1)
+    # "daan@school.example (werk)": what the cell adds in brackets is no part of the address
+    without_note = _BRACKETED.sub(" ", text)
+    if "@" in without_note:
+        text = without_note
     # invisible characters a copy from a web page or a chat brings along, quotes, and the
     # separator of a list of addresses ("daan@school.example;")
     text = _INVISIBLE.sub("", text).strip().strip(_QUOTES).strip().rstrip(";,").strip()
@@ -733,7 +866,7 @@ def staff_import_preview(
         table = read_staff_list(content)
     except ImportFileError as error:
         return Preview(None, [], [error.message], [], year, start)
-    columns = _columns(table.headers, mapping or {})
+    columns = _columns(table.headers, mapping or {}, table.rows)
     for column in columns:
         column.sample = next((c[column.index] for _n, c in table.rows if c[column.index]), "")
     problems = _column_problems(columns)
@@ -762,6 +895,7 @@ def staff_import_preview(
 
     imported = [c for c in columns if c.field]
     full_as_first = any(c.named_full and c.field == ImportField.FIRST_NAME for c in columns)
+    full_as_last = any(c.named_full and c.field == ImportField.LAST_NAME for c in columns)
     rows: list[RowResult] = []
     for number, cells in table.rows:
         # "#N/A" where a formula failed is no value: read as empty, and the row says so
@@ -770,7 +904,11 @@ def staff_import_preview(
         notes = [formula_error_message(cells[i], c.header) for i, c in failed.items()]
         if failed:
             cells = ["" if i in failed else value for i, value in enumerate(cells)]
-        email = _email(cell(cells, ImportField.EMAIL))
+        email_text = cell(cells, ImportField.EMAIL)
+        if email_text is not None and "@" not in email_text:
+            # a cell that shows a name ("Daan van der Berg") and links to the address
+            email_text = table.mailto.get((number, index[ImportField.EMAIL]), email_text)
+        email = _email(email_text)
         row = RowResult(number=number, outcome=Outcome.ERROR, email=email, name="", notes=notes)
         full_name = cell(cells, ImportField.FULL_NAME)
         if full_name is not None:
@@ -787,6 +925,16 @@ def staff_import_preview(
                 if split is not None:
                     row.first_name, prefix = split
                     if row.name_prefix is None and prefix:
+                        row.name_prefix = prefix
+                    row.from_full_name = True
+            if full_as_last and row.last_name:
+                # a "Naam" column beside the first name alone: its last name (and prefix)
+                split = _last_of_full_name(row.last_name, row.first_name or "")
+                if split is None:
+                    row.last_name = None
+                else:
+                    prefix, row.last_name = split
+                    if row.name_prefix is None:
                         row.name_prefix = prefix
                     row.from_full_name = True
             if row.name_prefix is None and row.last_name:
@@ -947,10 +1095,11 @@ def staff_import_create(*, school: School, by: User, file_name: str, content: by
 def staff_import_set_mapping(*, staff_import: StaffImport, mapping: dict[str, str]) -> StaffImport:
     """Keep the field chosen per column ("": do not import it) where it differs from the header."""
     try:
-        headers = read_staff_list(bytes(staff_import.content)).headers
+        table = read_staff_list(bytes(staff_import.content))
+        headers, rows = table.headers, table.rows
     except ImportFileError:
-        headers = []
-    detected = {str(c.index): c.field for c in _columns(headers, {})}
+        headers, rows = [], []
+    detected = {str(c.index): c.field for c in _columns(headers, {}, rows)}
     staff_import.mapping = {
         str(index): value
         for index, value in mapping.items()
