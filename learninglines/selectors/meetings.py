@@ -147,6 +147,17 @@ class AttendanceRow:
         return Attendance.Status(self.status).label
 
 
+def line_joined_after(*, meeting: LineMeeting) -> date | None:
+    """The first day anyone was placed in the meeting's line after the meeting's date (None if
+    nobody was): a meeting recorded afterwards, in a line filled later, has no one to mark."""
+    return (
+        LineMembership.objects.filter(line_id=meeting.line_id, start__gt=meeting.date)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+
+
 def meeting_attendance_rows(*, meeting: LineMeeting) -> list[AttendanceRow]:
     """One row per member of the line on the meeting's date, in register order: two queries."""
     recorded = dict(meeting.attendance.values_list("member_id", "status"))

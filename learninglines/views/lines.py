@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learninglines.forms.lines import LineContentForm, LineForm, StepFormSet, YearOpenForm
-from learninglines.models import LearningLine, SchoolYear
+from learninglines.models import LearningLine, SchoolYear, default_school_year_bounds
 from learninglines.permissions import has_permission, is_writable, require, school_view
 from learninglines.selectors.lines import (
     line_get,
@@ -32,6 +32,7 @@ from learninglines.services.lines import (
     line_update,
     school_year_open_next,
 )
+from learninglines.services.people import school_year_ensure_current
 
 
 def _require_writable(year: SchoolYear) -> None:
@@ -211,12 +212,34 @@ def line_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_lines_url(request, line.year) if archive else line.get_absolute_url())
 
 
+def _first_year(request: HttpRequest) -> HttpResponse:
+    """A school made without a school year (in the admin) opens the one containing today."""
+    if request.method == "POST":
+        try:
+            year = school_year_ensure_current(school=request.school)
+        except ValidationError as error:  # a year set by hand overlaps 1 August - 31 July
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        messages.success(request, _("School year %(name)s is open.") % {"name": year.name})
+        return redirect(_lines_url(request, year))
+    start, end = default_school_year_bounds(timezone.localdate())
+    return render(
+        request,
+        "learninglines/year_list.html",
+        {"years": [], "first": {"name": f"{start.year}-{end.year}", "start": start, "end": end}},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @school_view("plan_school")
 def year_list_view(request: HttpRequest) -> HttpResponse:
     """The school's years; open the next one, copying lines and (per line) their members."""
     years = year_list(school=request.school)
     latest = years[0] if years else None
+    if latest is None or (request.method == "POST" and "first" in request.POST):
+        # a second press of "open school year" (a double click, the back button) opens that
+        # same year again, never the one after it
+        return _first_year(request)
     lines = LearningLine.objects.filter(year=latest).active().order_by("letter") if latest else []
     form = YearOpenForm(request.POST or None, lines=lines)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from learninglines.forms.meetings import AttendanceForm, MeetingForm, MeetingNot
 from learninglines.models import LearningLine, LineMeeting, SchoolYear
 from learninglines.permissions import has_permission, is_writable, require, school_view
 from learninglines.selectors.meetings import (
+    line_joined_after,
     meeting_attendance_rows,
     meeting_get,
     meeting_list_for_school,
@@ -178,6 +179,10 @@ def _detail_page(
         "rows": rows,
         "counts": counts,
     }
+    if can_manage and not rows:
+        # nobody to mark because the line's members were placed in it after this date
+        context["joined_on"] = line_joined_after(meeting=meeting)
+        context["can_place"] = has_permission(request.user, "plan_school", request.school)
     if can_manage:
         context["notes_form"] = notes_form or MeetingNotesForm(initial={"notes": meeting.notes})
         context["attendance_form"] = attendance_form or AttendanceForm(rows=rows)

@@ -184,6 +184,15 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     # the move form starts at the line they are in: pressing "move" without a choice must not
     # take them out of their line
     stay = line_now.pk if line_now and year and line_now.year_id == year.pk else None
+    # placing a whole team one by one: the next colleague still in no line, one tap away
+    unplaced = []
+    if year and lines:
+        placed = member_current_lines(school=request.school)
+        unplaced = [
+            other
+            for other in member_list(school=request.school)
+            if other.pk not in placed and other.pk != member.pk
+        ]
     return render(
         request,
         "learninglines/member_form.html",
@@ -198,6 +207,7 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-start"),
             "current_line": line_now,
             "today": timezone.localdate(),
+            "unplaced": unplaced,
         },
     )
 
