@@ -512,3 +512,28 @@ _ANSWER_FIELDS = (
     "value",
     "selected",
 )
+
+
+def took_from_choices(
+    *, questionnaire: Questionnaire, member: Member | None, chosen: set[int]
+) -> list[LearningLine]:
+    """The learning lines "From which learning line I took it" offers: the year's lines.
+
+    After a plenary session people took from the other lines (everyone sat with one member of
+    each), so the member's own line on the session's date is left out there, unless an answer
+    already names it. After a line meeting the own line is the one they took from. Two
+    queries."""
+    lines = list(
+        LearningLine.objects.filter(
+            year_id=questionnaire.year_id, archived_at__isnull=True
+        ).order_by("letter")
+    )
+    if questionnaire.session_id is None or member is None:
+        return lines
+    own = (
+        LineMembership.objects.on(questionnaire.session.date)
+        .filter(member=member)
+        .values_list("line_id", flat=True)
+        .first()
+    )
+    return [line for line in lines if line.pk != own or line.pk in chosen]

@@ -33,7 +33,7 @@ from learninglines.models import LearningLine
 from learninglines.permissions import school_view
 from sessions_app.forms.reflections import answers_from_post
 from sessions_app.models import Answer, Question, Questionnaire
-from sessions_app.selectors.reflections import is_asked, reflection_of
+from sessions_app.selectors.reflections import is_asked, reflection_of, took_from_choices
 from sessions_app.services.reflections import (
     AnswerData,
     FormChanged,
@@ -182,10 +182,10 @@ def _page(
             for question in questions
         ]
         if any(q.kind == Question.Kind.BROUGHT_TOOK for q in questions):
-            lines = list(
-                LearningLine.objects.filter(
-                    year_id=questionnaire.year_id, archived_at__isnull=True
-                ).order_by("letter")
+            lines = took_from_choices(
+                questionnaire=questionnaire,
+                member=member,
+                chosen={item.answer.took_from for item in items if item.answer.took_from},
             )
     state = questionnaire.state()
     context = {

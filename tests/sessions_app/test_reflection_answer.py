@@ -510,3 +510,61 @@ def test_the_start_page_lists_the_open_forms_to_fill_in(client, plenary, teacher
     assert "Nog niet ingestuurd" in page
     client.post(_url(questionnaire), {"action": "submit", **_full(questionnaire)})
     assert "Ingestuurd: je kunt het nog aanpassen" in client.get(home).content.decode()
+
+
+def _took_from_options(page: str) -> list[str]:
+    select = re.search(r'<select[^>]*id="q\d+_from"[^>]*>(.*?)</select>', page, re.DOTALL)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+def test_after_a_plenary_session_the_lines_to_take_from_are_the_other_lines(
+    client, plenary, teacher
+):
+    # the teacher is in B · Rekenen: at her tables she sat with members of A and C
+    questionnaire = _opened(plenary)
+    client.force_login(teacher.user)
+    page = client.get(_url(questionnaire)).content.decode()
+    assert _took_from_options(page) == ["(geen leerlijn gekozen)", "A · Lezen", "C · Spel"]
+
+
+def test_an_answer_that_already_names_the_own_line_keeps_it_offered(client, plenary, teacher):
+    questionnaire = _opened(plenary)
+    q = _q(questionnaire)
+    own = plenary.lines[1]
+    client.force_login(teacher.user)
+    data = {
+        "action": "submit",
+        **_full(questionnaire),
+        f"q{q['brought_took'].pk}_took": "Rekenspel",
+        f"q{q['brought_took'].pk}_from": str(own.pk),
+    }
+    assert client.post(_url(questionnaire), data).status_code == 302
+    page = client.get(_url(questionnaire)).content.decode()
+    assert _took_from_options(page) == [
+        "(geen leerlijn gekozen)",
+        "A · Lezen",
+        "B · Rekenen",
+        "C · Spel",
+    ]
+
+
+def test_after_a_line_meeting_the_own_line_is_offered(client, plenary, teacher):
+    from datetime import time
+
+    from learninglines.services.meetings import meeting_create
+    from sessions_app.services.reflections import questionnaire_create_for_meeting
+
+    own = plenary.lines[1]
+    meeting = meeting_create(
+        line=own,
+        date=plenary.session.date,
+        start_time=time(15),
+        end_time=time(16),
+        topic="Rekenspellen",
+    )
+    questionnaire = questionnaire_create_for_meeting(meeting=meeting)
+    question_create(questionnaire=questionnaire, data=QuestionData(kind="brought_took", text="?"))
+    questionnaire = questionnaire_open(questionnaire=questionnaire)
+    client.force_login(teacher.user)
+    page = client.get(_url(questionnaire)).content.decode()
+    assert "B · Rekenen" in _took_from_options(page)
