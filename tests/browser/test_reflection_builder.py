@@ -106,7 +106,7 @@ def test_steering_member_builds_and_opens_the_reflection_form(
     # Who has not answered yet: everybody, with a reminder button.
     page.get_by_role("link", name="Deelname: wie nog niet heeft geantwoord").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deelname")
-    expect(page.locator("#main").get_by_text("0% ingestuurd: 0 van 32")).to_be_visible()
+    expect(page.locator("#main").get_by_text("0 % ingestuurd: 0 van 32")).to_be_visible()
     expect(page.get_by_role("button", name="Een herinnering sturen")).to_be_visible()
     accessible_at_both_sizes(page, serious_violations, errors)
 

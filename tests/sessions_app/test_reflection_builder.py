@@ -154,7 +154,7 @@ def test_the_list_shows_each_form_with_its_state_and_response(client, steering, 
     assert [
         (row.questionnaire, row.asked, row.submitted, row.rate) for row in response.context["rows"]
     ] == [(questionnaire, 13, 2, 15)]
-    assert "15% geantwoord (2 van 13)" in html
+    assert "15 % geantwoord (2 van 13)" in html
     assert "Reflectie: Plenaire bijeenkomst" in html
     closes = timezone.localtime(questionnaire.closes_at)
     assert f"tot {closes:%-d} " in html
@@ -650,7 +650,7 @@ def test_participation_lists_who_has_not_submitted_without_content(client, steer
     assert len(waiting) == 12
     assert done.pk not in {row.member.pk for row in waiting}
     assert {row.status for row in waiting if row.member == drafting} == {"draft"}
-    assert "8% ingestuurd: 1 van 13" in html
+    assert "8 % ingestuurd: 1 van 13" in html
     assert html.count(">concept</td>") == 1
     assert html.count(">niet begonnen</td>") == 11
     assert drafting.full_name in html
