@@ -20,6 +20,7 @@ choose_tables).
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Hashable, Mapping, Sequence
@@ -55,6 +56,7 @@ BUDGET = 10_000_000
 SEQUENTIAL = 0.3  # share of the budget spent on each new round alone while seating them
 SEQUENTIAL_HISTORY = 0.8  # the same with history: each new round first avoids all earlier ones
 MAX_ROUNDS = 100  # rounds of one session (every round costs time; a plenary has a handful)
+MAX_EFFORT = 100  # about a hundred times the default's time (30 is the bench's long run)
 ASSIGN_MAX = 60  # members of one line seated by the exact assignment (about 5 ms at 60)
 
 
@@ -313,13 +315,27 @@ def _check_number(value: Any, name: str, *, whole: bool, allow_none: bool = Fals
     if value is None and allow_none:
         return
     kinds = (int,) if whole else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, kinds)
+        or value <= 0
+        or (not whole and not _finite(value))
+    ):
+        # not whole: a finite number too (NaN passes `<= 0`, infinity never ends the search,
+        # and an int too large for a float overflows the deadline's arithmetic)
         what = "a whole number of at least 1" if whole else "a positive number"
         raise GroupingError(
             f"invalid_{name}",
             f"The {name.replace('_', ' ')} must be {what}.",
             params={"field": name, "value": value},
         )
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def plan_rounds(
@@ -356,8 +372,9 @@ def plan_rounds(
     hold more people than there are tables, the shadow design (layout.shadow_prefs) where it
     reaches the lower bound; otherwise a greedy start. A tabu search follows and stops at the
     lower bound, on a plateau, at the budget (`effort`) or at `time_limit` seconds, which every
-    phase observes. Same input, seed and effort give the same plan; only `time_limit` adds
-    clock dependence.
+    phase observes (`effort` a positive number up to MAX_EFFORT, `time_limit` a positive finite
+    number). Same input, seed and effort give the same plan; only `time_limit` adds clock
+    dependence.
     Raises GroupingError: input errors have ``impossible`` True, ``no_plan_in_budget`` False.
     """
     started = time.perf_counter()
@@ -369,6 +386,13 @@ def plan_rounds(
             params={"field": "rounds", "value": rounds, "max": MAX_ROUNDS},
         )
     _check_number(effort, "effort", whole=False)
+    if effort > MAX_EFFORT:
+        # the per-round searches stop at the budget, not on a plateau: a huge effort never ends
+        raise GroupingError(
+            "invalid_effort",
+            f"The effort is at most {MAX_EFFORT}.",
+            params={"field": "effort", "value": effort, "max": MAX_EFFORT},
+        )
     _check_number(time_limit, "time_limit", whole=False, allow_none=True)
     _check_number(tables, "tables", whole=True, allow_none=True)
     check_seed(seed)
@@ -430,6 +454,11 @@ def plan_rounds(
         search.keep_apart(budget / 2, 0, deadline)
     search.polish(budget / 10, deadline)
     search.separate_apart()
+    if search.apart_violations and search.borrow_kept_round():
+        # a round that keeps every apart pair stands in for one that does not; the search
+        # then lowers the repeats the copy made (its best plan keeps the apart pairs)
+        search.run(budget / 10, target, deadline, mixed)
+        search.polish(budget / 10, deadline)
     if search.apart_violations:
         error = GroupingError(
             "no_plan_in_budget",

@@ -288,6 +288,13 @@ def _read_locks(
                 params={"table": i},
             )
         table = tables_ids[i]
+        if not table:
+            # nobody to keep: a table of 0 fits no balanced round (plan_rounds refuses it too)
+            raise GroupingError(
+                "locked_invalid",
+                f"Table {i} of the current round is empty and cannot be locked.",
+                params={"table": i},
+            )
         for m in table:
             if m in gone:
                 raise GroupingError(

@@ -678,6 +678,37 @@ class Search:
                     break
                 self.swap(r, best[1], best[2])
 
+    def borrow_kept_round(self) -> bool:
+        """The last resort after ``separate_apart``: a round without locked tables that still
+        seats an apart pair together takes the tables of a round that keeps every apart pair
+        (rule 1 before rule 3: the copy repeats that round's encounters). The search over all
+        rounds can end with one pair together in one round where each round on its own is
+        easy (a fuzzer found 14 people with 63 apart pairs at tables of 2: one round planned,
+        two to four rounds gave ``no_plan_in_budget`` at effort 1, 5 and 20). Returns whether a
+        round changed.
+        """
+        if self.alone is not None or not self.apart_violations:
+            return False
+        n, ap = self.n, self.ap
+
+        def kept(r: int) -> bool:
+            return not any(
+                ap[a * n + b] for table in self.rounds[r] for a in table for b in table if a < b
+            )
+
+        good = next((r for r in range(len(self.rounds)) if kept(r)), None)
+        if good is None:
+            return False
+        rounds = self.snapshot()
+        changed = False
+        for r in range(len(rounds)):
+            if r != good and not any(self.lock[r]) and not kept(r):
+                rounds[r] = [table[:] for table in rounds[good]]
+                changed = True
+        if changed:
+            self.load(rounds)
+        return changed
+
     def keep_apart(self, budget: float, target: int, deadline: float | None) -> float:
         """The last resort when the apart pairs cannot be kept at the least missing line slots
         (rule 1 comes before rule 2): swaps across lines may change the slots, each missing
