@@ -1231,6 +1231,8 @@ class Search:
     def large_moves(self, active: int | None, limit: float, deadline: float | None) -> int:
         """Re-seat every (round, line) that has a member in a conflict, until the work reaches
         `limit` or the deadline passes; returns the work."""
+        if deadline is not None and time.perf_counter() > deadline:
+            return 0  # listing the conflicts of 300 people at one table takes a while itself
         n = self.n
         todo = set()
         for key in self.conf:
