@@ -79,14 +79,36 @@ def school_home(request: HttpRequest) -> HttpResponse:
             else None,
         )
     if access.is_steering or access.is_coach:
+        cycle = cycle_progress(school=school, year=year) if year else None
+        team = team_facts(school=school)
         context.update(
             lines=line_list(school=school, year=year) if year else [],
-            cycle=cycle_progress(school=school, year=year) if year else None,
-            team=team_facts(school=school),
+            cycle=cycle,
+            team=team,
             steering=list(member_list(school=school).filter(is_steering=True)),
             coaches=list(coach_list(school=school)),
+            next_step=planning_next_step(year=year, cycle=cycle, team=team),
         )
     return render(request, "exchange/school_home.html", context)
+
+
+def planning_next_step(*, year, cycle, team) -> str | None:
+    """The first step of a school's year that is not done yet, for the steering group and
+    coach: a school year, its lines, a team, people in the lines. None once they are there: the
+    cycle card then follows the line meetings towards the plenary session.
+
+    One step at a time: the home page offers only this one as "next", so it never offers a
+    step that cannot work yet (a plenary session without a school year) nor two at once.
+    """
+    if year is None:
+        return "year"
+    if not cycle.lines:
+        return "lines"
+    if team.active < 2:
+        return "team"
+    if team.in_no_line >= team.active:
+        return "place"
+    return None
 
 
 @requires_csrf_token

@@ -121,6 +121,11 @@ def staff_import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": preview,
             "mapping_form": mapping_form,
             "confirm_form": StaffImportConfirmForm(initial={"fingerprint": preview.fingerprint}),
+            # "people with a line in the file are placed in it" only when a row names a line
+            # of this school (a file without a line column, or a school without lines, has none)
+            "places_in_lines": any(
+                row.line is not None and not row.is_error for row in preview.rows
+            ),
         },
     )
 
