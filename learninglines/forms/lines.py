@@ -124,8 +124,12 @@ StepFormSet = forms.formset_factory(
 class YearOpenForm(forms.Form):
     """Open the next school year, copying the lines chosen (and, per line, their members)."""
 
-    def __init__(self, *args, lines=(), **kwargs):
+    # the year shown as the latest when the page was made: a second press opens nothing more
+    after = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, lines=(), after=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["after"].initial = after.pk if after is not None else None
         self.lines = list(lines)
         for line in self.lines:
             self.fields[f"copy_{line.pk}"] = forms.BooleanField(

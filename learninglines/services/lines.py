@@ -193,17 +193,30 @@ def school_year_open_next(
     school: School,
     copy_line_ids: set[int] = frozenset(),
     carry_member_line_ids: set[int] = frozenset(),
+    after_pk: int | None = None,
 ) -> SchoolYear:
     """Open the school year after the latest one; copy chosen lines and, per line, its members.
 
     Copies keep name, letter, colour, goal, description and steps (as planned, without dates);
     never meetings. Members carried over are those in the old line on its year's last day and
     still active. Every membership of the old year's lines ends on that year's last day.
+
+    `after_pk` is the year the steering group saw as the latest (the page's form says which): when
+    a later one is open by now (a second press, the back button, a colleague at the same time)
+    nothing happens and the refusal has the code "already_open", so a year is never opened
+    twice over.
     """
     with transaction.atomic():
+        # one opening at a time per school: the second waits here, then finds the year open
+        School.objects.select_for_update().filter(pk=school.pk).first()
         latest = SchoolYear.objects.filter(school=school).order_by("-start").first()
         if latest is None:
             raise ValidationError(_("This school has no school year yet."))
+        if after_pk is not None and latest.pk != after_pk:
+            raise ValidationError(
+                _("School year %(name)s is already open.") % {"name": latest.name},
+                code="already_open",
+            )
         if latest.start > timezone.localdate():
             raise ValidationError(
                 _("School year %(name)s is already open; it starts on %(start)s.")

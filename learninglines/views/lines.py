@@ -20,7 +20,6 @@ from learninglines.selectors.lines import (
     line_members,
     reference_day,
     year_chosen,
-    year_current,
     year_list,
 )
 from learninglines.selectors.meetings import meeting_list_for_line
@@ -41,9 +40,11 @@ def _require_writable(year: SchoolYear) -> None:
 
 
 def _lines_url(request: HttpRequest, year: SchoolYear | None = None) -> str:
+    """The lines page of `year`: plain for the year holding today (years never overlap, so no
+    query is needed to tell), with `?year=` for an earlier year or one opened ahead."""
     url = reverse("learninglines:line-list", kwargs={"school_slug": request.school.slug})
-    current = year_current(school=request.school)
-    if year is not None and (current is None or year.pk != current.pk):
+    today = timezone.localdate()
+    if year is not None and not (year.start <= today <= year.end):
         url += f"?year={year.pk}"
     return url
 
@@ -63,6 +64,7 @@ def line_list_view(request: HttpRequest) -> HttpResponse:
         if year and can_plan
         else []
     )
+    today = timezone.localdate()
     return render(
         request,
         "learninglines/line_list.html",
@@ -73,6 +75,15 @@ def line_list_view(request: HttpRequest) -> HttpResponse:
             "archived": archived,
             "can_plan": can_plan and year is not None and is_writable(year),
             "is_history": year is not None and not is_writable(year),
+            # where an empty line of this year is filled: the team page places people in the
+            # lines of the year holding today; a year opened ahead is filled once it has begun
+            "place_url": (
+                reverse("learninglines:member-list", kwargs={"school_slug": request.school.slug})
+                + "?line=none"
+                if year is not None and year.start <= today <= year.end
+                else ""
+            ),
+            "places_from": year.start if year is not None and year.start > today else None,
         },
     )
 
@@ -95,7 +106,9 @@ def line_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Line %(line)s has been created.") % {"line": line})
             return redirect(line)
     return render(
-        request, "learninglines/line_form.html", {"form": form, "year": year, "line": None}
+        request,
+        "learninglines/line_form.html",
+        {"form": form, "year": year, "line": None, "lines_url": _lines_url(request, year)},
     )
 
 
@@ -112,6 +125,7 @@ def line_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "learninglines/line_detail.html",
         {
             "line": line,
+            "lines_url": _lines_url(request, line.year),
             "steps": steps,
             "steps_done": sum(step.status == "done" for step in steps),
             "members": line_members(line=line, day=day),
@@ -241,14 +255,21 @@ def year_list_view(request: HttpRequest) -> HttpResponse:
         # same year again, never the one after it
         return _first_year(request)
     lines = LearningLine.objects.filter(year=latest).active().order_by("letter") if latest else []
-    form = YearOpenForm(request.POST or None, lines=lines)
+    form = YearOpenForm(request.POST or None, lines=lines, after=latest)
     if request.method == "POST" and form.is_valid():
         copy, carry = form.choices()
         try:
             year = school_year_open_next(
-                school=request.school, copy_line_ids=copy, carry_member_line_ids=carry
+                school=request.school,
+                copy_line_ids=copy,
+                carry_member_line_ids=carry,
+                after_pk=form.cleaned_data["after"],
             )
         except ValidationError as error:
+            if error.code == "already_open":
+                # a second press (or a colleague just before): the year is there, go to it
+                messages.info(request, " ".join(error.messages))
+                return redirect(_lines_url(request, latest))
             form.add_error(None, error)
         else:
             messages.success(

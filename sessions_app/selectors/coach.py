@@ -101,8 +101,9 @@ def coach_overview(
       the cycle's start up to today (as `cycle_progress` counts them);
     - members: the school's active team members;
     - the next plenary session (as `session_next`), the open reflection forms, and the response
-      of the last held session's form: submitted of those asked (in a line on that day, active
-      or having answered, not marked absent; as the school overview counts them).
+      of the form of the last session held this school year (none yet: "no session held yet",
+      never last year's): submitted of those asked (in a line on that day, active or having
+      answered, not marked absent; as the school overview counts them).
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
@@ -125,8 +126,9 @@ def coach_overview(
                 .order_by("date", "start_time", "pk")
                 .values("pk")[:1]
             ),
+            # the last held of this school year: a session of last summer is another year's
             last_pk=Subquery(
-                sessions.filter(status__in=COUNTED)
+                sessions.filter(status__in=COUNTED, year__start__lte=today, year__end__gte=today)
                 .order_by("-date", "-start_time", "-pk")
                 .values("pk")[:1]
             ),

@@ -9,6 +9,9 @@ Rules kept here:
   line-by-line matrix never changes when someone later moves line.
 - Cross-line coverage is the share of pairs of today's line members from different lines who
   have sat together at least once; its course is that share after each session in turn.
+- An earlier school year keeps its counts: someone who leaves the team after a year has ended
+  still counts in that year as they were (in a line on its last day); only who left during the
+  year is left out, as while it ran (`_counted_places`).
 - Never a ranking or score of teachers. The person-level list (who has not met anyone of a
   line yet) is for the steering group only; the views check `view_encounters`.
 - What the team says it learned follows the privacy of each question (see
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from learninglines.models import (
@@ -169,13 +172,26 @@ class Overview:
 # --- lines ---
 
 
+def _counted_places(filters: OverviewFilter, today: date) -> Q:
+    """The line places (memberships) the overview counts: of people still on the team; in a
+    year that has ended, also of people who left since, if they were in one of its lines on its
+    last day. So an earlier year's numbers stay what they were when it ended, however many
+    leave the team later (a filter on `LineMembership`, no extra query)."""
+    if filters.year.end >= today:
+        return Q(member__is_active=True)
+    stayed = LineMembership.objects.on(filters.year.end).filter(
+        member=OuterRef("member"), line__year=filters.year
+    )
+    return Q(member__is_active=True) | Q(Exists(stayed))
+
+
 def _line_rows(filters: OverviewFilter, lines: list[LearningLine], today: date) -> list[LineRow]:
     first, last = filters.first_day, min(filters.last_day, today)
     day = filters.reference_day(today)
     started = filters.year.cycle_started_on or filters.year.start
     members = Counter(
         LineMembership.objects.on(day)
-        .filter(line__in=lines, member__is_active=True)
+        .filter(_counted_places(filters, today), line__in=lines)
         .values_list("line_id", flat=True)
     )
     steps = {
@@ -522,9 +538,9 @@ def school_overview(
     )
     shown = [line for line in all_lines if filters.line is None or line.pk == filters.line.pk]
     memberships = list(
-        LineMembership.objects.filter(line__in=all_lines, member__is_active=True).select_related(
-            "member"
-        )
+        LineMembership.objects.filter(
+            _counted_places(filters, today), line__in=all_lines
+        ).select_related("member")
     )
     day = filters.reference_day(today)
     current = {
