@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from learninglines.models import (
     CoachAssignment,
+    Erasure,
     MagicLink,
     Member,
     OutgoingMail,
@@ -34,7 +35,10 @@ from learninglines.services.people import (
     coach_assign,
     coach_assignment_end,
     coach_refusal,
+    member_add,
     member_invite,
+    member_set_active,
+    school_year_ensure_current,
 )
 from learninglines.services.signin import magic_link_revoke_all
 
@@ -76,12 +80,19 @@ class UserEditForm(UserChangeForm):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only list; adding goes through the team member page (its checks and invitation),
+    changing through the member's own page (deactivating there also ends their lines)."""
+
     model = Member
     extra = 0
     fields = ("school", "first_name", "name_prefix", "last_name", "is_steering", "is_active")
+    readonly_fields = fields
     show_change_link = True
     # Never deleted (see MemberAdmin); a refused delete would list what is in the way.
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CoachInline(admin.TabularInline):
@@ -129,13 +140,69 @@ class UserAdmin(DjangoUserAdmin):
             {
                 "classes": ("wide",),
                 "fields": ("email", "name", "usable_password", "password1", "password2"),
+                "description": _(
+                    "A team member or a coach is added by address on the team member or coach "
+                    "assignment page: their account is made there, and the invitation sent. "
+                    "Add an account here for staff only."
+                ),
             },
         ),
     )
 
+    # Who may give administrator rights: a superuser only. Staff with the right to change
+    # accounts (support) would otherwise tick "superuser" on their own account, or change a
+    # superuser's address or password and so take the account over.
+    RIGHTS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.RIGHTS
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+def overlap_refusal(other: SchoolYear) -> ValidationError:
+    """The model's own refusal (SchoolYear.clean), for a row on the same page."""
+    return ValidationError(
+        _("This school year overlaps %(name)s (%(start)s to %(end)s).")
+        % {"name": other.name, "start": other.start.isoformat(), "end": other.end.isoformat()}
+    )
+
+
+class SchoolYearFormSet(forms.BaseInlineFormSet):
+    """A school's years on one page: two rows that overlap are refused here. The model checks
+    each row against the stored years only, so the database refused the second new one, with
+    an error page."""
+
+    def clean(self):
+        super().clean()
+        years = [
+            form.instance
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not self._should_delete_form(form)
+            and form.instance.start
+            and form.instance.end
+        ]
+        for index, year in enumerate(years):
+            for other in years[:index]:
+                if year.start <= other.end and other.start <= year.end:
+                    raise overlap_refusal(other)
+
 
 class SchoolYearInline(admin.TabularInline):
     model = SchoolYear
+    formset = SchoolYearFormSet
     extra = 0
     # The retention dates are set by apply_retention, never by hand.
     fields = ("name", "start", "end", "cycle_started_on")
@@ -148,6 +215,76 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [SchoolYearInline, CoachInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            return
+        school = form.instance
+        if not school.years.exists():
+            # As `create_school` does: without a year the school's pages have nothing to plan in.
+            year = school_year_ensure_current(school=school)
+            self.message_user(
+                request,
+                gettext(
+                    "School year %(name)s (%(start)s to %(end)s) was opened for it. Add a next "
+                    "school year here when the school starts later."
+                )
+                % {"name": year.name, "start": year.start.isoformat(), "end": year.end.isoformat()},
+                messages.INFO,
+            )
+        url = reverse("admin:learninglines_member_add") + f"?school={school.pk}&is_steering=1"
+        self.message_user(
+            request,
+            format_html(
+                gettext(
+                    'Next step: <a href="{url}">add the first member of its steering group</a>, '
+                    "who gets an invitation by mail."
+                ),
+                url=url,
+            ),
+            messages.INFO,
+        )
+
+
+class MemberAddForm(forms.ModelForm):
+    """A new team member by address: their account is found or made (the same path as the
+    team page of the app), a school's coach is refused, and the invitation goes out at once."""
+
+    email = forms.EmailField(
+        label=capfirst(_("e-mail address")),
+        help_text=_(
+            "Someone who already has an account (at another school, say) keeps it and gets "
+            "this school too."
+        ),
+    )
+    send_invite = forms.BooleanField(
+        label=_("Mail a personal invitation link now"), required=False, initial=True
+    )
+
+    class Meta:
+        model = Member
+        fields = ("email", "school", "first_name", "name_prefix", "last_name", "is_steering")
+
+    def clean(self):
+        data = super().clean()
+        school, email = data.get("school"), data.get("email")
+        user = User.objects.filter(email=User.objects.normalize_email(email or "")).first()
+        if school and user:
+            member = Member.objects.filter(user=user, school=school).first()
+            if member is not None:
+                # the same person, perhaps a former member: brought back on their own page
+                self.add_error(
+                    "email",
+                    _("%(name)s is on this school's team with this address already.")
+                    % {"name": member.full_name},
+                )
+            elif CoachAssignment.objects.current().filter(user=user, school=school).exists():
+                self.add_error(
+                    "email",
+                    _("This address belongs to the school's coach, who is never a team member."),
+                )
+        return data
 
 
 @admin.register(Member)
@@ -163,9 +300,72 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = ("school", "is_steering", "is_active")
     search_fields = ("first_name", "last_name", "user__email", "school__name")
     list_select_related = ("school", "user")
-    autocomplete_fields = ("user", "school")
-    readonly_fields = ("first_seen_at",)
+    autocomplete_fields = ("school",)
     actions = ["send_sign_in_link"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = MemberAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A member stays with their school and account: their lines, seats and answers are the
+        # school's (another school would see them). A new address is set on the account.
+        return ("user", "school", "first_seen_at") if obj else ()
+
+    def has_change_permission(self, request, obj=None):
+        # An erased member's name stays erased (docs/privacy.md).
+        if obj is not None and obj.pk and Erasure.objects.filter(member=obj).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            member, _created = member_add(
+                school=obj.school,
+                email=form.cleaned_data["email"],
+                first_name=obj.first_name,
+                name_prefix=obj.name_prefix,
+                last_name=obj.last_name,
+                is_steering=obj.is_steering,
+            )
+            obj.pk, obj.user, obj.created_at = member.pk, member.user, member.created_at
+            obj.is_active = member.is_active
+            if form.cleaned_data["send_invite"]:
+                self._invite(request, member)
+            return
+        active = obj.is_active
+        if "is_active" in form.changed_data:
+            obj.is_active = not active
+        super().save_model(request, obj, form, change)
+        if "is_active" in form.changed_data:
+            # As the team page does: deactivating ends their line memberships and sign-in links.
+            member_set_active(member=obj, active=active)
+
+    def _invite(self, request, member: Member) -> None:
+        if not member.user.is_active:
+            self.message_user(
+                request,
+                gettext("No invitation was sent: the account of %(email)s is blocked.")
+                % {"email": member.user.email},
+                messages.WARNING,
+            )
+        elif member_invite(member=member) is None:
+            self.message_user(
+                request,
+                gettext(
+                    "No invitation was sent: %(email)s got three links in the last 15 minutes. "
+                    "Send one later with the action on the list."
+                )
+                % {"email": member.user.email},
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("An invitation to %(email)s is in the outbox.")
+                % {"email": member.user.email},
+            )
 
     def has_delete_permission(self, request, obj=None):
         # A member is deactivated, never deleted (history stays); someone who left and asks is
@@ -180,45 +380,97 @@ class MemberAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mail a personal sign-in link"))
     def send_sign_in_link(self, request, queryset):
-        count = 0
-        for member in queryset.filter(is_active=True).select_related("user", "school"):
-            count += member_invite(member=member) is not None
+        count = limited = 0
+        members = list(queryset.select_related("user", "school"))
+        for member in members:
+            # A blocked account's link would not open (and a former member has no team to open).
+            if member.is_active and member.user.is_active:
+                if member_invite(member=member) is None:
+                    limited += 1
+                else:
+                    count += 1
         self.message_user(
             request,
             ngettext("%d sign-in link queued.", "%d sign-in links queued.", count) % count,
             messages.SUCCESS,
         )
+        inactive = len(members) - count - limited
+        if inactive:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d not sent: this team member or their account is inactive.",
+                    "%d not sent: these team members or their accounts are inactive.",
+                    inactive,
+                )
+                % inactive,
+                messages.WARNING,
+            )
+        if limited:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d not sent: that address got three links in the last 15 minutes.",
+                    "%d not sent: those addresses got three links in the last 15 minutes.",
+                    limited,
+                )
+                % limited,
+                messages.WARNING,
+            )
 
 
 class CoachAssignmentForm(forms.ModelForm):
+    """A coach by address: an external coach usually has no account yet; one is made (the same
+    path as the assign_coach command) and the invitation goes out."""
+
+    email = forms.EmailField(label=capfirst(_("e-mail address")))
+    name = forms.CharField(
+        label=capfirst(_("name")),
+        max_length=150,
+        required=False,
+        help_text=_("Shown for coaches; team members' names are kept per school."),
+    )
+
     class Meta:
         model = CoachAssignment
-        fields = ("user", "school")
+        fields = ("email", "name", "school")
 
     def clean(self):
         data = super().clean()
-        user, school = data.get("user"), data.get("school")
-        if self.instance.pk is None and user and school:
+        email, school = data.get("email"), data.get("school")
+        user = User.objects.filter(email=User.objects.normalize_email(email or "")).first()
+        if user and school:
             refusal = coach_refusal(user=user, school=school)
             if refusal:
                 raise ValidationError(refusal)
+            if CoachAssignment.objects.current().filter(user=user, school=school).exists():
+                raise ValidationError(
+                    _("%(email)s is a coach of this school already.") % {"email": user.email}
+                )
         return data
 
 
 @admin.register(CoachAssignment)
 class CoachAssignmentAdmin(admin.ModelAdmin):
-    form = CoachAssignmentForm
     list_display = ("user", "school", "created_at", "ended_at")
     list_filter = ("school", ("ended_at", admin.EmptyFieldListFilter))
     search_fields = ("user__email", "user__name", "school__name")
     list_select_related = ("user", "school")
-    autocomplete_fields = ("user", "school")
+    autocomplete_fields = ("school",)
     actions = ["end_assignments"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = CoachAssignmentForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "school", "created_at", "ended_at") if obj else ("email", "name", "school")
 
     def get_readonly_fields(self, request, obj=None):
         # An assignment is a record of who could read a school's results when: it is ended,
         # never edited or deleted.
-        return ("user", "school", "created_at", "ended_at") if obj else ("created_at", "ended_at")
+        return ("user", "school", "created_at", "ended_at") if obj else ()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -226,7 +478,10 @@ class CoachAssignmentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             # The same path as the assign_coach command: the coach gets an invitation.
-            obj.pk = coach_assign(school=obj.school, email=obj.user.email)[0].pk
+            assignment = coach_assign(
+                school=obj.school, email=form.cleaned_data["email"], name=form.cleaned_data["name"]
+            )[0]
+            obj.pk, obj.user, obj.created_at = assignment.pk, assignment.user, assignment.created_at
 
     @admin.action(description=_("End the selected coach assignments"))
     def end_assignments(self, request, queryset):
@@ -249,6 +504,10 @@ class SchoolYearAdmin(admin.ModelAdmin):
     # The retention dates are set by apply_retention, never by hand (and the split date-time
     # widget of an editable one has no label per box).
     readonly_fields = ("retention_notified_at", "retained_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A year's lines, sessions and forms are its school's: it never moves to another school.
+        return ("school", *self.readonly_fields) if obj else self.readonly_fields
 
 
 # --- Sign-in links and the outbox: their delivery, never who got a personal session mail ---

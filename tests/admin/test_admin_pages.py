@@ -231,7 +231,7 @@ def test_the_admin_refuses_a_member_as_coach_of_their_own_school(admin_client, s
     member = MemberFactory(school=school)
     response = admin_client.post(
         "/admin/learninglines/coachassignment/add/",
-        {"user": member.user.pk, "school": school.pk},
+        {"email": member.user.email, "school": school.pk},
     )
     assert response.status_code == 200
     assert (
