@@ -1,10 +1,44 @@
 """Forms for the team page: a member's details and their line."""
 
 from django import forms
-from django.utils import timezone
+from django.forms.models import ModelChoiceIterator
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from learninglines.models import LearningLine
+from learninglines.models import LearningLine, SchoolYear
+
+
+def year_group_label(year: SchoolYear, today=None) -> str:
+    """How the line choice names a school year: a year opened ahead says when it begins."""
+    today = today or timezone.localdate()
+    if year.start > today:
+        return gettext("School year %(name)s (from %(date)s)") % {
+            "name": year.name,
+            "date": formats.date_format(year.start, "j F Y"),
+        }
+    return gettext("School year %(name)s") % {"name": year.name}
+
+
+class _LinesPerYear(ModelChoiceIterator):
+    """One group (an <optgroup>) per school year once lines of more than one year are offered;
+    a plain list for one year. Needs the lines with their year (`select_related("year")`)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[int, list[LearningLine]] = {}
+        for line in self.queryset:
+            groups.setdefault(line.year_id, []).append(line)
+        if len(groups) < 2:
+            yield from (self.choice(line) for lines in groups.values() for line in lines)
+            return
+        for lines in groups.values():
+            yield (year_group_label(lines[0].year), [self.choice(line) for line in lines])
+
+
+class LineChoiceField(forms.ModelChoiceField):
+    iterator = _LinesPerYear
 
 
 class MemberForm(forms.Form):
@@ -18,7 +52,7 @@ class MemberForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=120, required=False)
     email = forms.EmailField(label=_("E-mail address"))
     is_steering = forms.BooleanField(label=_("Member of the steering group"), required=False)
-    line = forms.ModelChoiceField(
+    line = LineChoiceField(
         label=_("Learning line"),
         queryset=LearningLine.objects.none(),
         required=False,
@@ -36,7 +70,7 @@ class MemberForm(forms.Form):
 class MoveForm(forms.Form):
     """Put a member in another line (or none) from a date; the old line stays in the history."""
 
-    line = forms.ModelChoiceField(
+    line = LineChoiceField(
         label=_("New learning line"),
         queryset=LearningLine.objects.none(),
         required=False,
@@ -48,9 +82,14 @@ class MoveForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, lines, **kwargs):
+    def __init__(self, *args, lines, ahead: SchoolYear | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = lines
+        if ahead is not None:  # a later school year is open: what the date means for its lines
+            self.fields["start"].help_text = gettext(
+                "For a line of school year %(name)s, leave this date as it is: the place then "
+                "starts on %(date)s."
+            ) % {"name": ahead.name, "date": formats.date_format(ahead.start, "j F Y")}
 
 
 class TeamFilterForm(forms.Form):

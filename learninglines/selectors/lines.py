@@ -159,6 +159,18 @@ def lines_for_choice(*, school: School, year: SchoolYear) -> QuerySet[LearningLi
     )
 
 
+def lines_for_placing(*, school: School, today: date | None = None) -> QuerySet[LearningLine]:
+    """The lines someone can be placed in: those of the school year holding `today` and of a
+    later year opened ahead (in June), not archived; in year order, then by letter, each with its
+    year (one query)."""
+    today = today or timezone.localdate()
+    return (
+        LearningLine.objects.filter(school=school, year__end__gte=today, archived_at__isnull=True)
+        .select_related("year")
+        .order_by("year__start", "letter")
+    )
+
+
 @dataclass(frozen=True)
 class TeamFacts:
     active: int

@@ -19,6 +19,7 @@ from learninglines.permissions import current_line, school_view
 from learninglines.redirects import redirect_to_next
 from learninglines.selectors.lines import (
     lines_for_choice,
+    lines_for_placing,
     member_current_lines,
     moves_after,
     year_current,
@@ -115,7 +116,8 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
 @school_view("plan_school")
 def member_create_view(request: HttpRequest) -> HttpResponse:
     year = year_current(school=request.school)
-    lines = lines_for_choice(school=request.school, year=year) if year else None
+    # a colleague added in June for next year is placed in that year's line straight away
+    lines = lines_for_placing(school=request.school) if year else None
     form = MemberForm(request.POST or None, lines=lines)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -137,7 +139,8 @@ def member_create_view(request: HttpRequest) -> HttpResponse:
                     request, "learninglines/member_form.html", {"form": form, "member": None}
                 )
             if data.get("line"):
-                membership_move(member=member, line=data["line"], start=_line_start(year))
+                line = data["line"]
+                membership_move(member=member, line=line, start=_line_start(line.year))
             messages.success(
                 request,
                 _("%(name)s is now in the team. Send a sign-in link when you are ready.")
@@ -179,14 +182,28 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The details of %(name)s are saved.") % {"name": member})
             return redirect(_team_url(request))
     year = year_current(school=request.school)
-    lines = lines_for_choice(school=request.school, year=year) if year else None
+    today = timezone.localdate()
+    # this year's lines and, once the next year is open (in June), that year's lines too
+    lines = lines_for_placing(school=request.school, today=today) if year else None
+    offered = list(lines) if lines is not None else []
+    ahead = next((line.year for line in offered if line.year.start > today), None)
     line_now = current_line(member)
-    # the move form starts at the line they are in: pressing "move" without a choice must not
-    # take them out of their line
+    history = list(
+        LineMembership.objects.filter(member=member)
+        .select_related("line", "line__year")
+        .order_by("-start")
+    )
+    planned = [membership for membership in reversed(history) if membership.start > today]
+    # the move form starts at the line they are in (or, in no line today, their place in the
+    # year ahead): pressing "move" without a choice must not take them out of it
     stay = line_now.pk if line_now and year and line_now.year_id == year.pk else None
+    if stay is None and line_now is None:
+        stay = next(
+            (m.line_id for m in planned if m.line.year.start > today and m.line in offered), None
+        )
     # placing a whole team one by one: the next colleague still in no line, one tap away
     unplaced = []
-    if year and lines:
+    if year and offered:
         placed = member_current_lines(school=request.school)
         unplaced = [
             other
@@ -199,14 +216,15 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "member": member,
-            "move_form": MoveForm(lines=lines, initial={"start": _line_start(year), "line": stay})
+            "move_form": MoveForm(
+                lines=lines, ahead=ahead, initial={"start": _line_start(year), "line": stay}
+            )
             if year
             else None,
-            "history": LineMembership.objects.filter(member=member)
-            .select_related("line", "line__year")
-            .order_by("-start"),
+            "history": history,
+            "planned": planned,
             "current_line": line_now,
-            "today": timezone.localdate(),
+            "today": today,
             "unplaced": unplaced,
         },
     )
@@ -220,9 +238,14 @@ def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     if year is None:
         messages.error(request, _("Open a school year first."))
         return redirect("learninglines:member-update", school_slug=request.school.slug, pk=pk)
-    form = MoveForm(request.POST, lines=lines_for_choice(school=request.school, year=year))
+    form = MoveForm(request.POST, lines=lines_for_placing(school=request.school))
     if form.is_valid():
         start = form.cleaned_data["start"]
+        chosen = form.cleaned_data["line"]
+        if chosen is not None and start == _line_start(year) < chosen.year.start:
+            # a line of the year opened ahead, the date left as the form gave it: the place
+            # starts on that year's first day (a date typed in another year is refused below)
+            start = chosen.year.start
         planned = moves_after(member=member, day=start)
         try:
             membership_move(member=member, line=form.cleaned_data["line"], start=start)
