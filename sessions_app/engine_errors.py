@@ -75,9 +75,11 @@ MESSAGES = {
         "Too many people must be kept apart from each other: %(count)s people for %(tables)s "
         "tables. Remove a pair that is kept apart."
     ),
+    # Never "try again": a refused plan saves nothing, so the next try searches with the same
+    # seed and effort and finds the same nothing. The way out is a pair fewer.
     "no_plan_in_budget": _(
-        "No plan that keeps every pair apart was found in the time available. Try again, or "
-        "remove a pair that is kept apart."
+        'No plan was found that keeps every pair of "Never at one table" apart: there may be '
+        "none. Remove a pair that is kept apart."
     ),
     "plan_invalid": _("The plan could not be read."),
     "plan_sizes": _(

@@ -22,9 +22,11 @@ from sessions_app.selectors.plans import (
     came_before,
     plan_changes,
     plan_line_moves,
+    plan_made_for,
     plan_rounds_view,
 )
 from sessions_app.selectors.sessions import ExpectedMember, Presence, session_presence
+from sessions_app.services.engine_input import input_key, presence_tables
 from sessions_app.services.plans import plan_move_uneven_tables
 
 OPTIMAL, UNREACHABLE, UNKNOWN, NO_BOUND = "optimal", "unreachable", "unknown", "no_bound"
@@ -133,6 +135,12 @@ class Board:
     changed_since_mail: int = 0
     # (round number, member pk) chosen as the first of a swap or move, when seated there
     selected: tuple[int, int] | None = None
+    # What the other allowed table count would cost, while it was counted for who is there now
+    # (None once attendance, the group size or the pairs kept apart changed since).
+    alternative: dict | None = None
+    # There was such a count, and there still is another allowed table count, but who is there
+    # changed since: the plan made again counts it anew.
+    recount_alternative: bool = False
 
     @property
     def report(self) -> dict:
@@ -323,13 +331,17 @@ def plan_board(
             RoundCard(
                 rnd,
                 tables,
-                arrived=[i for i in present if i.member.pk not in seated],
+                # a held session's seats are who sat there that day: whoever left the team
+                # since, or was placed in a line from an earlier date since, changes nothing
+                arrived=[i for i in present if i.member.pk not in seated] if follows_lines else [],
                 leaving=[
                     by_pk[m]
                     for m in sorted(seated)
                     if m in by_pk and not by_pk[m].present_in(rnd.number)
-                ],
-                gone=sorted(names[m] for m in seated if m not in by_pk),
+                ]
+                if follows_lines
+                else [],
+                gone=sorted(names[m] for m in seated if m not in by_pk) if follows_lines else [],
                 moved=sorted(
                     (LineMove(names[m], old_line[m], by_pk[m].line) for m in moved), key=str
                 ),
@@ -357,7 +369,22 @@ def plan_board(
         .filter(came_before(session))
         .count()
     )
+    apart = list(
+        ApartPair.objects.filter(school=session.school)
+        .select_related("first", "second")
+        .order_by("first__last_name", "first__first_name", "pk")
+    )
     changes = plan_changes(plan=plan) if plan else []
+    alternative = (plan.alternative or None) if plan else None
+    recount = False
+    counted_for = plan_made_for(changes)
+    if alternative and counted_for:
+        now = input_key(presence, session.group_size, [(p.first_id, p.second_id) for p in apart])
+        if counted_for != now:
+            # counted for other people: making the plan again counts it anew, if there still
+            # is another count
+            alternative = None
+            recount = len(presence_tables(presence, session.group_size)) > 1
     lines = [
         ChangeLine(c, [names.get(m, str(m)) for m in c.details.get("members", [])]) for c in changes
     ]
@@ -370,11 +397,9 @@ def plan_board(
         state=_state(report),
         session_number=earlier + 1,
         line_size=round(median(sizes)) if sizes else 0,
-        apart=list(
-            ApartPair.objects.filter(school=session.school)
-            .select_related("first", "second")
-            .order_by("first__last_name", "first__first_name", "pk")
-        ),
+        apart=apart,
+        alternative=alternative,
+        recount_alternative=recount,
         changes=lines,
         changed_since_mail=len(plan_changed_members(plan=plan)) if plan else 0,
         selected=chosen,

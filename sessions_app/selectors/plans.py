@@ -142,3 +142,18 @@ def plan_changes(*, plan: TablePlan, limit: int = 20) -> list[PlanChange]:
     return list(
         PlanChange.objects.filter(plan=plan).select_related("by").order_by("-version")[:limit]
     )
+
+
+def plan_made_for(changes) -> str | None:
+    """The fingerprint of the engine's input (`EngineInput.key`) the plan's latest making that
+    is not undone was for, which its other table count (`TablePlan.alternative`) was counted
+    for; None when not known (a plan made before it was recorded). `changes`: the plan's
+    changes, a queryset or the newest first."""
+    if hasattr(changes, "filter"):
+        changes = changes.filter(kind=PlanChange.Kind.GENERATE, undone_at__isnull=True).order_by(
+            "-version"
+        )[:1]
+    made = next(
+        (c for c in changes if c.kind == PlanChange.Kind.GENERATE and c.undone_at is None), None
+    )
+    return made.details.get("input") if made else None

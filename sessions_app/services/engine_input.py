@@ -7,6 +7,7 @@ history) and turns the engine's `Report` into plain data to store with the plan.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -42,6 +43,11 @@ class EngineInput:
     def partly_present(self) -> bool:
         return bool(self.presence.partly)
 
+    @property
+    def key(self) -> str:
+        """The fingerprint of this input (`input_key`)."""
+        return input_key(self.presence, self.group_size, self.apart)
+
     def name_of(self, member_pk) -> str:
         for item in self.presence.expected:
             if item.member.pk == member_pk:
@@ -49,9 +55,8 @@ class EngineInput:
         return str(member_pk)
 
 
-def engine_input(*, session: PlenarySession) -> EngineInput:
-    """Lines with their members on the session's date, absentees, apart pairs and history."""
-    presence = session_presence(session=session)
+def _lines_and_absent(presence: Presence) -> tuple[dict[int, list[int]], list[int]]:
+    """{line pk: member pks} of who is expected, and who is there in no round at all."""
     lines: dict[int, list[int]] = {}
     for item in presence.expected:
         lines.setdefault(item.line.pk, []).append(item.member.pk)
@@ -61,6 +66,24 @@ def engine_input(*, session: PlenarySession) -> EngineInput:
         for i in presence.expected
         if not any(i.present_in(number) for number in range(1, rounds + 1))
     ]
+    return lines, absent
+
+
+def presence_tables(presence: Presence, group_size: int | None) -> list[int]:
+    """The table counts the rules allow for who is there (`allowed_tables`), read from a
+    presence already at hand, without a query; none when nobody can be seated."""
+    lines, absent = _lines_and_absent(presence)
+    data = EngineInput(presence, lines, absent, [], [], group_size)
+    try:
+        return allowed_tables(data) if lines else []
+    except GroupingError:
+        return []
+
+
+def engine_input(*, session: PlenarySession) -> EngineInput:
+    """Lines with their members on the session's date, absentees, apart pairs and history."""
+    presence = session_presence(session=session)
+    lines, absent = _lines_and_absent(presence)
     expected = {i.member.pk for i in presence.expected}
     apart = [
         (first, second)
@@ -77,6 +100,26 @@ def engine_input(*, session: PlenarySession) -> EngineInput:
         history=plan_history(session=session),
         group_size=session.group_size,
     )
+
+
+def input_key(presence: Presence, group_size: int | None, apart) -> str:
+    """A short fingerprint of what the engine is given for a session apart from its history:
+    who is expected in which line, who is there in which round, the group size and the pairs
+    kept apart (`apart`: (first pk, second pk) pairs; those of people not expected are left
+    out, as `engine_input` does). Numbers worked out for one fingerprint (the other table
+    count's cost) say nothing about another."""
+    expected = {i.member.pk for i in presence.expected}
+    people = sorted(
+        (
+            i.member.pk,
+            i.line.pk,
+            tuple(n for n in range(1, presence.rounds + 1) if i.present_in(n)),
+        )
+        for i in presence.expected
+    )
+    pairs = sorted((min(a, b), max(a, b)) for a, b in apart if a in expected and b in expected)
+    text = repr((people, presence.rounds, group_size, pairs))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def refuse(error: GroupingError, data: EngineInput) -> ValidationError:

@@ -56,6 +56,7 @@ from sessions_app.selectors.plans import (
     plan_as_ids,
     plan_history,
     plan_line_moves,
+    plan_made_for,
     plan_rounds_view,
 )
 from sessions_app.selectors.sessions import session_presence
@@ -414,8 +415,12 @@ def plan_generate(
         before = None if created else _snapshot(plan)
         old_rounds = [] if created else plan_rounds_view(plan=plan)
         chosen = plan.tables if tables == "keep" else tables
+        details: dict = {}
         try:
             if chosen is not None and chosen not in allowed_tables(data):
+                # the number of tables chosen does not fit who is there now: the planner
+                # chooses, and the page says so (`not_possible`)
+                details["not_possible"] = chosen
                 chosen = None
         except GroupingError as error:  # nobody in a line any more, say
             raise refuse(error, data) from error
@@ -429,7 +434,11 @@ def plan_generate(
             for r, rnd in enumerate(old_rounds)
             if r in locked
         }
-        previewed = (plan.alternative or {}).get("tables")
+        # the other table count the page showed, if it was counted for who is there now
+        counted_for = plan_made_for(PlanChange.objects.filter(plan=plan)) if not created else None
+        previewed = (
+            (plan.alternative or {}).get("tables") if counted_for in (None, data.key) else None
+        )
         if seed is None and not created and chosen is not None and chosen == previewed:
             # The other table count the page showed: the same seed makes the plan it counted.
             seed = plan.seed
@@ -448,12 +457,20 @@ def plan_generate(
         plan.alternative = _alternative(data, len(rounds_ids[0]), locked, seed)
         plan.generated_at = timezone.now()
         plan.save()
+        # who was there (and the group size, the pairs kept apart) when the other table count
+        # was counted: once that changes, its numbers are no longer what it would cost
+        details["input"] = data.key
+        if before is not None:
+            # made again: who sits at another table now (in some round), and the locked tables
+            # that stayed as they were
+            details["changed"] = _people_moved(before["rounds"], rounds_ids)
+            details["kept"] = sum(len(t) for t in locked.values())
         _record(
             plan,
             kind=PlanChange.Kind.GENERATE,
             before=before,
             by=by,
-            details={"tables": len(rounds_ids[0]), "repeats": report["repeats"]},
+            details={"tables": len(rounds_ids[0]), "repeats": report["repeats"], **details},
         )
     logger.info(
         "Plan for session %s: %s members, %s rounds, %s repeats in %.2f s",
@@ -464,6 +481,30 @@ def plan_generate(
         result.report.elapsed,
     )
     return plan
+
+
+def _people_moved(before: list[list[dict]], rounds_ids: list[list[list[int]]]) -> int:
+    """How many people sit at another table (by number) in at least one round of `rounds_ids`
+    than in the snapshot's rounds `before`; someone seated in a round only before or only now
+    counts too."""
+
+    def places(rounds):
+        return {
+            (r, member): t
+            for r, rnd in enumerate(rounds)
+            for t, table in enumerate(rnd)
+            for member in table
+        }
+
+    old = places([[[m for m, _line in table["seats"]] for table in rnd] for rnd in before])
+    new = places(rounds_ids)
+    return len(
+        {
+            member
+            for r, member in old.keys() | new.keys()
+            if old.get((r, member)) != new.get((r, member))
+        }
+    )
 
 
 def pair_counts(rounds: list[list[list[int]]]) -> Counter[tuple[int, int]]:

@@ -203,7 +203,50 @@ def plan_generate_view(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"counter": repeats},
             },
         )
+        for said in _made_again(plan):
+            messages.info(request, said)
     return _after_change(request, session)
+
+
+def _made_again(plan: TablePlan) -> list[str]:
+    """What making the plan (again) changed, from the change just recorded: a table count asked
+    for that no longer fits who is there, who sits elsewhere now, the locked tables kept."""
+    changes = plan_changes(plan=plan, limit=1)
+    details = changes[0].details if changes and changes[0].kind == PlanChange.Kind.GENERATE else {}
+    said = []
+    if details.get("not_possible"):
+        said.append(
+            ngettext(
+                "%(asked)s table is not possible with who is there now, so the planner chose "
+                "the number of tables.",
+                "%(asked)s tables are not possible with who is there now, so the planner chose "
+                "the number of tables.",
+                details["not_possible"],
+            )
+            % {"asked": details["not_possible"]}
+        )
+    if "changed" in details:
+        moved = details["changed"]
+        said.append(
+            ngettext(
+                "%(count)s person sits at another table than before in at least one round.",
+                "%(count)s people sit at another table than before in at least one round.",
+                moved,
+            )
+            % {"count": moved}
+            if moved
+            else _("Everyone sits at the same table as before.")
+        )
+    if details.get("kept"):
+        said.append(
+            ngettext(
+                "%(count)s locked table stayed as it was.",
+                "%(count)s locked tables stayed as they were.",
+                details["kept"],
+            )
+            % {"count": details["kept"]}
+        )
+    return said
 
 
 @require_POST
