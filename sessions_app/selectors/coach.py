@@ -102,8 +102,8 @@ def coach_overview(
     - members: the school's active team members;
     - the next plenary session (as `session_next`), the open reflection forms, and the response
       of the form of the last session held this school year (none yet: "no session held yet",
-      never last year's): submitted of those asked (in a line on that day, active or having
-      answered, not marked absent; as the school overview counts them).
+      never last year's): submitted of those asked (in a line on that day, active and not
+      marked absent, or having answered; as the school overview and the results count them).
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
@@ -160,28 +160,28 @@ def coach_overview(
         )
     }
     wanted = [pk for a in assignments for pk in (a.next_pk, a.last_pk) if pk is not None]
+    # Asked: each member of the school once, who was in a line of the session's year on its
+    # day, active and not marked absent; or who answered (they were asked all the same: also
+    # when marked absent, moved out of every line or gone from the team since). So never more
+    # answered than asked, as the school overview and the results count them.
+    session_pk, session_day = OuterRef(OuterRef("pk")), OuterRef(OuterRef("date"))
+    in_a_line = LineMembership.objects.filter(
+        member=OuterRef("pk"), line__year=OuterRef(OuterRef("year")), start__lte=session_day
+    ).filter(Q(end__isnull=True) | Q(end__gte=session_day))
     absent = SessionAttendance.objects.filter(
-        session=OuterRef(OuterRef("pk")), member=OuterRef("member"), absent=True
+        session=session_pk, member=OuterRef("pk"), absent=True
     )
-    # someone who answered and has left the team since was asked all the same
     answered_it = Reflection.objects.filter(
-        questionnaire__session=OuterRef(OuterRef("pk")),
-        member=OuterRef("member"),
-        submitted_at__isnull=False,
+        questionnaire__session=session_pk, member=OuterRef("pk"), submitted_at__isnull=False
     )
     sessions_found = (
         PlenarySession.objects.filter(pk__in=wanted)
         .select_related("questionnaire")
         .annotate(
             asked=_count(
-                LineMembership.objects.filter(
-                    line__school=OuterRef("school"),
-                    line__year=OuterRef("year"),
-                    start__lte=OuterRef("date"),
+                Member.objects.filter(school=OuterRef("school")).filter(
+                    (Q(is_active=True) & Exists(in_a_line) & ~Exists(absent)) | Exists(answered_it)
                 )
-                .filter(Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
-                .filter(Q(member__is_active=True) | Exists(answered_it))
-                .exclude(Exists(absent))
             ),
             answered=_count(
                 Reflection.objects.filter(

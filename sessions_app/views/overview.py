@@ -123,11 +123,14 @@ def _overview_context(request: HttpRequest) -> dict:
     school = request.school
     years = year_list(school=school)
     year = year_from_query(years, request.GET.get("year"))
+    today = timezone.localdate()
     context = {
         "school": school,
         "access": request.access,
         "years": years,
         "year": year,
+        # the latest year is shown when none holds today: said so, with where to open one
+        "no_year_today": not any(y.start <= today <= y.end for y in years),
         "query": _query(request),
     }
     if year is None:
@@ -150,6 +153,7 @@ def _overview_context(request: HttpRequest) -> dict:
         # one "nothing yet" for the section rather than one per line
         any_learned=any(group.quotes or group.withheld for group in overview.learned),
         exchange_pairs=_exchange_pairs(overview),
+        exchange_took=_exchange_took(overview),
         any_held=bool(overview.sessions),
     )
     return context
@@ -167,6 +171,17 @@ def _exchange_pairs(overview: Overview) -> list[tuple]:
             key=lambda item: (lines[item[0][0]].letter, lines[item[0][1]].letter),
         )
         if first in lines and second in lines
+    ]
+
+
+def _exchange_took(overview: Overview) -> list[tuple]:
+    """Lines named in notes of small exchanges as where something was taken from, as (line,
+    count), the count None below the threshold: the rows the XLSX writes, in the same order."""
+    if overview.exchanges is None:
+        return []
+    took = overview.exchanges.took_from
+    return [
+        (group.line, took[group.line.pk]) for group in overview.learned if group.line.pk in took
     ]
 
 
