@@ -325,3 +325,73 @@ def find_clique(
 
     result = grow([], set(alive), set())
     return (sorted(found), True) if result else (None, result is not None)
+
+
+class _Undecided(Exception):
+    """The colouring search ran out of steps or time."""
+
+
+def colourable(
+    adj: dict[int, set[int]],
+    colours: int,
+    cap: int,
+    *,
+    nodes: int = 20_000,
+    deadline: float | None = None,
+) -> bool | None:
+    """Whether the vertices of `adj` can take `colours` colours so that no edge joins two of one
+    colour and no colour has more than `cap` vertices (people kept apart at `colours` tables of
+    at most `cap`): True or False when decided, None when `nodes` steps or the deadline ran out.
+
+    Backtracking that colours the most constrained vertex first (most colours among its
+    neighbours, then most neighbours); colours nobody has yet are alike, so only the first of
+    them is tried. Exact on the small graphs of apart pairs; bounded on any other.
+    """
+    vertices = sorted(adj)
+    if len(vertices) > colours * cap:
+        return False
+    colour: dict[int, int] = {}
+    counts = [0] * colours
+    steps = 0
+
+    def pick() -> int | None:
+        best, best_key = None, None
+        for v in vertices:
+            if v in colour:
+                continue
+            key = (len({colour[u] for u in adj[v] if u in colour}), len(adj[v]), -v)
+            if best_key is None or key > best_key:
+                best, best_key = v, key
+        return best
+
+    def extend() -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > nodes or (deadline is not None and time.perf_counter() > deadline):
+            raise _Undecided
+        v = pick()
+        if v is None:
+            return True
+        used = {colour[u] for u in adj[v] if u in colour}
+        tried_fresh = False
+        for c in range(colours):
+            if c in used or counts[c] >= cap:
+                continue
+            if counts[c] == 0:
+                if tried_fresh:
+                    continue
+                tried_fresh = True
+            colour[v] = c
+            counts[c] += 1
+            if extend():
+                return True
+            del colour[v]
+            counts[c] -= 1
+        return False
+
+    if len(vertices) > 500:  # deeper than a plain recursion should go: not decided here
+        return None
+    try:
+        return extend()
+    except _Undecided:
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .algorithms import find_clique, max_coverage
+from .algorithms import colourable, find_clique, max_coverage
 from .model import GroupingError, Instance, split_sizes
 
 CLIQUE_NODES = 20_000  # exact apart-clique search steps before settling for the greedy answer
@@ -297,6 +297,39 @@ def apart_clique(inst: Instance, tables: int, deadline: float | None = None) -> 
         return None
     clique, _ = find_clique(adj, tables + 1, nodes=CLIQUE_NODES, deadline=deadline)
     return clique
+
+
+def apart_uncolourable(
+    inst: Instance, tables: int, deadline: float | None = None
+) -> list[int] | None:
+    """The members of a group linked by apart pairs that provably cannot sit at `tables`
+    balanced tables (no two of them at one table, none of the tables over its size), or None
+    when every group can or it is not decided (`colourable`, CLIQUE_NODES steps per group).
+
+    Sees what the clique check cannot: five people in a ring of apart pairs at two tables. Each
+    group is checked alone, so a group found is a proof (the groups together may still fail)."""
+    adj: dict[int, set[int]] = {}
+    for key in inst.apart:
+        a, b = divmod(key, inst.n)
+        adj.setdefault(a, set()).add(b)
+        adj.setdefault(b, set()).add(a)
+    base, big = split_sizes(inst.n, tables)
+    cap = base + 1 if big else base
+    seen: set[int] = set()
+    for start in sorted(adj):
+        if start in seen:
+            continue
+        group, todo = {start}, [start]
+        while todo:
+            for other in adj[todo.pop()]:
+                if other not in group:
+                    group.add(other)
+                    todo.append(other)
+        seen |= group
+        part = {v: adj[v] for v in group}
+        if colourable(part, tables, cap, nodes=CLIQUE_NODES, deadline=deadline) is False:
+            return sorted(group)
+    return None
 
 
 def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:

@@ -29,7 +29,14 @@ from fractions import Fraction
 from typing import Any
 
 from .algorithms import assignment, compose, greedy_assignment
-from .bounds import apart_clique, check_apart, lower_bound, refuse_apart, round_min_missing
+from .bounds import (
+    apart_clique,
+    apart_uncolourable,
+    check_apart,
+    lower_bound,
+    refuse_apart,
+    round_min_missing,
+)
 from .layout import construction_prefs, near_design_prefs, shadow_prefs
 from .model import (
     GroupingError,
@@ -493,6 +500,18 @@ def plan_rounds(
             else:
                 elapsed = time.perf_counter() - started
                 return Plan(rounds=other.rounds, report=replace(other.report, elapsed=elapsed))
+        if not locks:
+            # impossible after all, where a group of apart pairs fits no allowed count (a ring
+            # of five at two tables): say so, rather than that the budget ran out
+            counts = [tables, *others] if asked is None else [tables]
+            proofs = [apart_uncolourable(inst, count, deadline) for count in counts]
+            if all(proofs):
+                raise GroupingError(
+                    "apart_infeasible",
+                    f"The apart pairs cannot all be kept: these members cannot sit apart at "
+                    f"{tables} tables.",
+                    params={"tables": tables, "members": [inst.ids[m] for m in proofs[0]]},
+                ) from error
         raise error
     return _finish(inst, search.rounds, tables, locks, locked, started)
 

@@ -8,6 +8,7 @@ import pytest
 from sessions_app.grouping.algorithms import (
     FlowGraph,
     assignment,
+    colourable,
     compose,
     find_clique,
     greedy_assignment,
@@ -137,3 +138,34 @@ def test_find_clique_gives_up_when_out_of_steps():
 
     assert find_clique(adj, 10, nodes=2) == (None, False)
     assert find_clique(adj, 10)[1] is True  # with enough steps it decides
+
+
+def brute_colourable(adj, colours, cap) -> bool:
+    vertices = sorted(adj)
+    for choice in product(range(colours), repeat=len(vertices)):
+        colour = dict(zip(vertices, choice, strict=True))
+        if any(choice.count(c) > cap for c in range(colours)):
+            continue
+        if all(colour[a] != colour[b] for a in adj for b in adj[a]):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_colourable_matches_brute_force(seed):
+    rng = random.Random(seed)
+    adj = {v: set() for v in range(rng.randint(1, 8))}
+    for a, b in combinations(sorted(adj), 2):
+        if rng.random() < 0.45:
+            adj[a].add(b)
+            adj[b].add(a)
+    for colours in (1, 2, 3):
+        for cap in range(1, len(adj) + 1):
+            assert colourable(adj, colours, cap) == brute_colourable(adj, colours, cap)
+
+
+def test_colourable_gives_up_when_out_of_steps():
+    """Twelve people in a complete graph of apart pairs, eleven colours: undecided in 5 steps."""
+    adj = {v: set(range(12)) - {v} for v in range(12)}
+    assert colourable(adj, 11, 2, nodes=5) is None
+    assert colourable(adj, 11, 2) is False

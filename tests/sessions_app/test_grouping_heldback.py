@@ -144,3 +144,27 @@ def test_a_round_that_keeps_the_apart_pairs_stands_in_for_one_that_does_not():
     assert plan.report.min_missing_line_slots == 2
     assert plan.report.repeats == 5
     assert evaluate(lines, plan.rounds, apart=apart, **sizes) == plan.report
+
+
+def test_a_ring_of_five_apart_pairs_at_two_tables_is_impossible_not_out_of_budget():
+    # six people at two tables of three; 1-3-5-2-4-1 is a ring of five, which two tables
+    # cannot split (the clique check sees at most two people who must all sit apart)
+    error = refusal(
+        lambda: plan_rounds(
+            {"A": [1, 2], "B": [3, 4], "C": [5, 6]},
+            2,
+            apart=[(1, 3), (3, 5), (5, 2), (2, 4), (4, 1)],
+            seed=0,
+        )
+    )
+    assert (error.code, error.impossible) == ("apart_infeasible", True)
+    assert error.params == {"tables": 2, "members": [1, 2, 3, 4, 5]}
+
+
+def test_a_ring_of_four_apart_pairs_at_two_tables_is_planned():
+    plan = plan_rounds(
+        {"A": [1, 2], "B": [3, 4], "C": [5, 6]}, 2, apart=[(1, 3), (3, 2), (2, 4), (4, 1)]
+    )
+    for rnd in plan.rounds:
+        for table in rnd:
+            assert not any({a, b} <= set(table) for a, b in [(1, 3), (3, 2), (2, 4), (4, 1)])
