@@ -142,7 +142,10 @@ def grouping_error_message(
         if isinstance(params.get("members"), list | tuple) and isinstance(
             params.get("tables"), int
         ):
-            return _apart_infeasible([name(m) for m in params["members"]], params["tables"])
+            names = [name(m) for m in params["members"]]
+            if params.get("linked"):
+                return _apart_linked(names, params["tables"])
+            return _apart_infeasible(names, params["tables"])
     if error.code == "sizes_impossible" and isinstance(params.get("members"), int):
         worded = _sizes_impossible(
             params["members"],
@@ -226,3 +229,15 @@ def _group_size_that_fits(members: int, min_size: int, now: int) -> int | None:
         )
     ]
     return min(fitting, key=lambda size: (abs(size - now), size)) if fitting else None
+
+
+def _apart_linked(names: list[str], tables: int) -> str:
+    """A group linked by pairs kept apart (a ring of five, say) that no seating at this many
+    tables can keep apart, although no more of them than the tables must all sit apart."""
+    return ngettext(
+        "The pairs kept apart among %(people)s cannot all be kept at %(tables)s table. Remove "
+        "a pair that is kept apart.",
+        "The pairs kept apart among %(people)s cannot all be kept at %(tables)s tables. Remove "
+        "a pair that is kept apart.",
+        tables,
+    ) % {"people": get_text_list(names, gettext("and")), "tables": tables}

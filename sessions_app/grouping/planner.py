@@ -510,7 +510,11 @@ def plan_rounds(
                     "apart_infeasible",
                     f"The apart pairs cannot all be kept: these members cannot sit apart at "
                     f"{tables} tables.",
-                    params={"tables": tables, "members": [inst.ids[m] for m in proofs[0]]},
+                    params={
+                        "tables": tables,
+                        "members": [inst.ids[m] for m in proofs[0]],
+                        "linked": True,  # linked by pairs, not each apart from all the others
+                    },
                 ) from error
         raise error
     return _finish(inst, search.rounds, tables, locks, locked, started)

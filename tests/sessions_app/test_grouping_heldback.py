@@ -158,7 +158,7 @@ def test_a_ring_of_five_apart_pairs_at_two_tables_is_impossible_not_out_of_budge
         )
     )
     assert (error.code, error.impossible) == ("apart_infeasible", True)
-    assert error.params == {"tables": 2, "members": [1, 2, 3, 4, 5]}
+    assert error.params == {"tables": 2, "members": [1, 2, 3, 4, 5], "linked": True}
 
 
 def test_a_ring_of_four_apart_pairs_at_two_tables_is_planned():

@@ -396,19 +396,22 @@ def five_kept_apart_in_a_ring(team, session) -> None:
         apart_pair_add(school=session.school, first=first, second=ring[(index + 1) % 5])
 
 
+RING_REFUSAL = (
+    "danger",
+    "The pairs kept apart among A1 Lid A1, A2 Lid A2, B1 Lid B1, B2 Lid B2 and C1 Lid C1 "
+    "cannot all be kept at 2 tables. Remove a pair that is kept apart.",
+)
+
+
 def test_pairs_no_plan_can_keep_apart_never_ask_to_try_again(
     english, steering, make_team, make_session
 ):
-    """The engine gives up (no_plan_in_budget). Before, the page said "Try again": a refused
-    plan saves nothing, so a second try searches exactly as the first and fails the same."""
+    """A ring of five pairs kept apart at two tables: the page names them and never says "Try
+    again" (a refused plan saves nothing, so a second try fails the same)."""
     team = make_team([2, 2, 2])
     session = make_session()
     five_kept_apart_in_a_ring(team, session)
-    refusal = (
-        "danger",
-        'No plan was found that keeps every pair of "Never at one table" apart: there may be '
-        "none. Remove a pair that is kept apart.",
-    )
+    refusal = RING_REFUSAL
 
     assert make_plan(english, steering.user, session)[:2] == (200, [refusal])
     assert make_plan(english, steering.user, session)[:2] == (200, [refusal])
@@ -427,11 +430,7 @@ def test_pairs_kept_apart_added_after_the_plan_refuse_making_it_again_and_keep_i
     status, shown, _page = make_plan(english, steering.user, session)
 
     assert status == 200
-    assert shown[0] == (
-        "danger",
-        'No plan was found that keeps every pair of "Never at one table" apart: there may be '
-        "none. Remove a pair that is kept apart.",
-    )
+    assert shown[0] == RING_REFUSAL
     assert state(session) == before
 
 
