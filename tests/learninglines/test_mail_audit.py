@@ -176,7 +176,7 @@ def test_exchange_topic_and_cancel_note_with_line_breaks_read_as_one_line(anker,
     assert cancelled.subject == f"Afgezegd: {ONE_LINE}"
     assert cancelled.body.startswith(
         "Hallo Siobhán,\n\n"
-        f'Jan \'t Hart heeft de uitwisseling over “{ONE_LINE}” afgezegd.\n\n'
+        f"Jan 't Hart heeft de uitwisseling over “{ONE_LINE}” afgezegd.\n\n"
         "Ziek thuis\n\n"
         "https://leerlijnen.test/login/link/"
     )

@@ -336,14 +336,14 @@ EXCHANGE_TEXT = {
         "invited": "{who} nodigt je uit om uit te wisselen",
         "invited_line": "{who} nodigt je uit om uit te wisselen over: {topic}.",
         "proposed": "Een ander moment voor: {topic}",
-        "proposed_line": '{who} stelt een ander moment voor voor de uitwisseling over “{topic}”: '
+        "proposed_line": "{who} stelt een ander moment voor voor de uitwisseling over “{topic}”: "
         "{when}. Past dat jou?",
         "agreed": "Afgesproken: {topic}",
-        "agreed_line": '{who} heeft geaccepteerd: de uitwisseling over “{topic}” is op {when}. '
+        "agreed_line": "{who} heeft geaccepteerd: de uitwisseling over “{topic}” is op {when}. "
         "Ze staat ook in je persoonlijke agenda.",
         "followup": "Is het doorgegaan? {topic}",
         "cancelled": "Afgezegd: {topic}",
-        "cancelled_line": '{who} heeft de uitwisseling over “{topic}” afgezegd.',
+        "cancelled_line": "{who} heeft de uitwisseling over “{topic}” afgezegd.",
         "off": "Gaat niet door: {topic}",
         "passed": "Nog geen moment afgesproken: {topic}",
     },
@@ -352,14 +352,14 @@ EXCHANGE_TEXT = {
         "invited": "{who} invites you to exchange",
         "invited_line": "{who} invites you to exchange about: {topic}.",
         "proposed": "Another moment for: {topic}",
-        "proposed_line": '{who} proposes another moment for the exchange about “{topic}”: '
+        "proposed_line": "{who} proposes another moment for the exchange about “{topic}”: "
         "{when}. Does it suit you?",
         "agreed": "Agreed: {topic}",
-        "agreed_line": '{who} accepted: the exchange about “{topic}” is on {when}. It is in '
+        "agreed_line": "{who} accepted: the exchange about “{topic}” is on {when}. It is in "
         "your personal calendar too.",
         "followup": "Did it take place? {topic}",
         "cancelled": "Cancelled: {topic}",
-        "cancelled_line": '{who} cancelled the exchange about “{topic}”.',
+        "cancelled_line": "{who} cancelled the exchange about “{topic}”.",
         "off": "Does not go ahead: {topic}",
         "passed": "No moment agreed yet: {topic}",
     },
