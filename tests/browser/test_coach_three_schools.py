@@ -17,19 +17,13 @@ from exchange.demo import DEMO_PASSWORD
 from learninglines.models import LineMembership
 from learninglines.services.lines import line_archive, line_create, membership_move
 from learninglines.services.people import school_year_ensure_current
-from sessions_app.models import ExchangeParticipant
-from sessions_app.services.exchanges import (
-    exchange_accept,
-    exchange_mark_held,
-    exchange_note,
-    exchange_start,
-)
 from sessions_app.services.plans import plan_generate
 from sessions_app.services.reflections import AnswerData, questionnaire_open, reflection_submit
 from sessions_app.services.sessions import session_create, session_hold
 from tests.browser.test_plenary import LAPTOP, accessible, console_errors, sign_in
 from tests.conftest import PHONE
 from tests.factories import CoachAssignmentFactory, MemberFactory, SchoolFactory, UserFactory
+from tests.sessions_app.test_coach_year import noted_exchange
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,29 +53,6 @@ def a_school_with_a_held_session(school, names: list[str], title: str) -> None:
             member=member,
             answers={learned.pk: AnswerData(text="Vraagkaarten"), useful.pk: AnswerData(value=4)},
         )
-
-
-def noted_exchange(initiator, partner, *, took_from) -> None:
-    exchange = exchange_start(
-        initiator=initiator,
-        invitees=[partner],
-        topic="Lesbezoek",
-        kind="visit",
-        moments=[],
-        self_arranged=True,
-    )
-    exchange_accept(participant=ExchangeParticipant.objects.get(exchange=exchange, member=partner))
-    exchange_mark_held(
-        participant=ExchangeParticipant.objects.get(exchange=exchange, member=initiator),
-        held=True,
-    )
-    exchange_note(
-        participant=ExchangeParticipant.objects.get(exchange=exchange, member=partner),
-        brought="",
-        took="Hun vraagkaarten",
-        took_from=took_from,
-        sharing="private",
-    )
 
 
 def no_sideways_scroll(page: Page) -> None:

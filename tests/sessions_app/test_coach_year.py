@@ -419,7 +419,8 @@ def test_a_cell_that_looks_like_a_formula_stays_text_in_every_file(client, carla
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
 
 
-def _noted_exchange(initiator, partner, took_from):
+def noted_exchange(initiator, partner, *, took_from):
+    """A held exchange in which `partner` notes what they took from line `took_from`."""
     exchange = exchange_start(
         initiator=initiator,
         invitees=[partner],
@@ -450,8 +451,8 @@ def test_what_was_taken_in_small_exchanges_shows_on_the_page_as_in_the_workbook(
     a1 = team.members["A"][0]
     line_a, line_b, _line_c = team.lines
     for partner in team.members["B"]:
-        _noted_exchange(a1, partner, line_a)
-    _noted_exchange(team.members["B"][0], team.members["C"][0], line_b)
+        noted_exchange(a1, partner, took_from=line_a)
+    noted_exchange(team.members["B"][0], team.members["C"][0], took_from=line_b)
     client.force_login(coach)
 
     response = client.get(f"{NL}/overview/")
