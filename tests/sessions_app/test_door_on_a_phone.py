@@ -144,7 +144,9 @@ def test_the_coach_home_links_the_next_session_and_says_today(client, school, ma
     english(client).force_login(coach)
     response = client.get("/coach/")
     html = response.content.decode()
-    assert f'<a href="/s/de-regenboog/sessions/{session.pk}/">Plenaire bijeenkomst 2</a>' in html
+    # the Dutch school's title on an English page says its language (for screen readers)
+    link = f'<a href="/s/de-regenboog/sessions/{session.pk}/" lang="nl">Plenaire bijeenkomst 2</a>'
+    assert link in html
     assert "Next plenary session today · Plenaire bijeenkomst 2" in _text(response)
 
 
