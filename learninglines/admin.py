@@ -171,14 +171,6 @@ class UserAdmin(DjangoUserAdmin):
         return super().has_delete_permission(request, obj)
 
 
-def overlap_refusal(other: SchoolYear) -> ValidationError:
-    """The model's own refusal (SchoolYear.clean), for a row on the same page."""
-    return ValidationError(
-        _("This school year overlaps %(name)s (%(start)s to %(end)s).")
-        % {"name": other.name, "start": other.start.isoformat(), "end": other.end.isoformat()}
-    )
-
-
 class SchoolYearFormSet(forms.BaseInlineFormSet):
     """A school's years on one page: two rows that overlap are refused here. The model checks
     each row against the stored years only, so the database refused the second new one, with
@@ -196,8 +188,8 @@ class SchoolYearFormSet(forms.BaseInlineFormSet):
         ]
         for index, year in enumerate(years):
             for other in years[:index]:
-                if year.start <= other.end and other.start <= year.end:
-                    raise overlap_refusal(other)
+                if year.overlaps(other):
+                    raise other.overlap_refusal()  # the model's own refusal (SchoolYear.clean)
 
 
 class SchoolYearInline(admin.TabularInline):

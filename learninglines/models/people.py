@@ -215,14 +215,18 @@ class SchoolYear(models.Model):
                 .first()
             )
             if overlapping is not None:
-                raise ValidationError(
-                    _("This school year overlaps %(name)s (%(start)s to %(end)s).")
-                    % {
-                        "name": overlapping.name,
-                        "start": overlapping.start.isoformat(),
-                        "end": overlapping.end.isoformat(),
-                    }
-                )
+                raise overlapping.overlap_refusal()
+
+    def overlaps(self, other: "SchoolYear") -> bool:
+        """Whether the two years share a day (years of one school never may)."""
+        return self.start <= other.end and other.start <= self.end
+
+    def overlap_refusal(self) -> ValidationError:
+        """The refusal of a year that would overlap this one."""
+        return ValidationError(
+            _("This school year overlaps %(name)s (%(start)s to %(end)s).")
+            % {"name": self.name, "start": self.start.isoformat(), "end": self.end.isoformat()}
+        )
 
 
 # Unicode's direction marks, embeddings, overrides and isolates, to delete with str.translate.
