@@ -37,6 +37,7 @@ from learninglines.services.people import (
     coach_refusal,
     member_add,
     member_invite,
+    member_refusal,
     member_set_active,
     school_year_ensure_current,
 )
@@ -271,11 +272,8 @@ class MemberAddForm(forms.ModelForm):
                     _("%(name)s is on this school's team with this address already.")
                     % {"name": member.full_name},
                 )
-            elif CoachAssignment.objects.current().filter(user=user, school=school).exists():
-                self.add_error(
-                    "email",
-                    _("This address belongs to the school's coach, who is never a team member."),
-                )
+            elif refusal := member_refusal(user=user, school=school):
+                self.add_error("email", refusal)
         return data
 
 

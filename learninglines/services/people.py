@@ -73,8 +73,8 @@ def member_add(
         user, _created = user_get_or_create(email=email)
         member = Member.objects.filter(user=user, school=school).first()
         created = member is None
-        if created and CoachAssignment.objects.current().filter(user=user, school=school).exists():
-            refusal = _("This address belongs to the school's coach, who is never a team member.")
+        refusal = member_refusal(user=user, school=school) if created else None
+        if refusal:
             raise ValidationError({"email": refusal})
         if created:
             member = Member(
@@ -143,6 +143,14 @@ def school_create(
         created=school_created,
         invited=send_invite and member_created,
     )
+
+
+def member_refusal(*, user, school: School) -> str | None:
+    """Why `user` cannot join `school`'s team, or None: its current coach is never a member of
+    its team (a coach is never seated or counted). The twin of `coach_refusal`."""
+    if CoachAssignment.objects.current().filter(user=user, school=school).exists():
+        return _("This address belongs to the school's coach, who is never a team member.")
+    return None
 
 
 def coach_refusal(*, user, school: School) -> str | None:
