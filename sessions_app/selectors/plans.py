@@ -144,15 +144,11 @@ def plan_changes(*, plan: TablePlan, limit: int = 20) -> list[PlanChange]:
     )
 
 
-def plan_made_for(changes) -> str | None:
-    """The fingerprint of the engine's input (`EngineInput.key`) the plan's latest making that
-    is not undone was for, which its other table count (`TablePlan.alternative`) was counted
-    for; None when not known (a plan made before it was recorded). `changes`: the plan's
-    changes, a queryset or the newest first."""
-    if hasattr(changes, "filter"):
-        changes = changes.filter(kind=PlanChange.Kind.GENERATE, undone_at__isnull=True).order_by(
-            "-version"
-        )[:1]
+def plan_made_for(changes: list[PlanChange]) -> str | None:
+    """The fingerprint of the engine's input (`EngineInput.key`) that the plan's latest making
+    not undone was for, and so its other table count (`TablePlan.alternative`); None when not
+    known (made before it was recorded, or older than `changes`). `changes`: `plan_changes`,
+    the newest first."""
     made = next(
         (c for c in changes if c.kind == PlanChange.Kind.GENERATE and c.undone_at is None), None
     )

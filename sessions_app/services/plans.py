@@ -54,6 +54,7 @@ from sessions_app.models import (
 from sessions_app.selectors.plans import (
     RoundView,
     plan_as_ids,
+    plan_changes,
     plan_history,
     plan_line_moves,
     plan_made_for,
@@ -435,7 +436,7 @@ def plan_generate(
             if r in locked
         }
         # the other table count the page showed, if it was counted for who is there now
-        counted_for = plan_made_for(PlanChange.objects.filter(plan=plan)) if not created else None
+        counted_for = None if created else plan_made_for(plan_changes(plan=plan))
         previewed = (
             (plan.alternative or {}).get("tables") if counted_for in (None, data.key) else None
         )
