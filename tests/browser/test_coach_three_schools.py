@@ -22,8 +22,8 @@ from sessions_app.services.reflections import AnswerData, questionnaire_open, re
 from sessions_app.services.sessions import session_create, session_hold
 from tests.browser.test_plenary import LAPTOP, accessible, console_errors, sign_in
 from tests.conftest import PHONE
-from tests.factories import CoachAssignmentFactory, MemberFactory, SchoolFactory, UserFactory
-from tests.sessions_app.test_coach_year import noted_exchange
+from tests.factories import MemberFactory, SchoolFactory, UserFactory
+from tests.sessions_app.test_coach_year import noted_exchange, three_schools_and_one_ended
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,18 +64,7 @@ def test_a_coach_of_three_schools_on_a_phone_and_at_a_laptop(
 ):
     coach = UserFactory(email=COACH_EMAIL, password=DEMO_PASSWORD, name="Coach Carla")
     dutch = SchoolFactory(name=LONG_NAME, slug="zonnebloem")
-    english = SchoolFactory(name="Oak Tree Primary", slug="oak-tree", language="en")
-    empty = SchoolFactory(name="Het Lege Veld", slug="lege-veld")
-    gone = SchoolFactory(name="Vroegere School", slug="vroeger")
-    for school in (dutch, english, empty):
-        CoachAssignmentFactory(user=coach, school=school)
-    now = timezone.now()
-    CoachAssignmentFactory(
-        user=coach,
-        school=gone,
-        created_at=now - timedelta(days=300),
-        ended_at=now - timedelta(days=30),
-    )
+    english, empty, _gone = three_schools_and_one_ended(coach, dutch)
     a_school_with_a_held_session(dutch, ["Lezen", "Rekenen", "Burgerschap"], "Eerste plenaire")
     a_school_with_a_held_session(english, ["Reading", "Maths", "Citizenship"], "First plenary")
     # a small exchange noted as taken from line A, and a line archived since

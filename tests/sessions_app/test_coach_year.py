@@ -106,13 +106,13 @@ def _held_with_answers(team, make_session, school, title, answering):
     return session
 
 
-@pytest.fixture
-def carla(school, make_team, make_session):
-    coach = UserFactory(name="Coach Carla")
+def three_schools_and_one_ended(coach, first: School) -> tuple[School, School, School]:
+    """`coach` coaches `first`, Oak Tree Primary (English) and Het Lege Veld (no year yet); her
+    assignment at Vroegere School ended a month ago. Returns those last three."""
     english = SchoolFactory(name="Oak Tree Primary", slug="oak-tree", language="en")
     empty = SchoolFactory(name="Het Lege Veld", slug="lege-veld")
     gone = SchoolFactory(name="Vroegere School", slug="vroeger")
-    for coached in (school, english, empty):
+    for coached in (first, english, empty):
         CoachAssignmentFactory(user=coach, school=coached)
     now = timezone.now()
     CoachAssignmentFactory(
@@ -121,6 +121,13 @@ def carla(school, make_team, make_session):
         created_at=now - timedelta(days=300),
         ended_at=now - timedelta(days=30),
     )
+    return english, empty, gone
+
+
+@pytest.fixture
+def carla(school, make_team, make_session):
+    coach = UserFactory(name="Coach Carla")
+    english, _empty, gone = three_schools_and_one_ended(coach, school)
     dutch = make_team([3, 3, 3])
     a1, a2, a3 = dutch.members["A"]
     session = _held_with_answers(
