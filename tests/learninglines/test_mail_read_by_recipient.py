@@ -6,6 +6,7 @@ no doubled blank lines, and a link that opens for that recipient (after the sign
 link asks for) in the school's language.
 """
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -57,6 +58,11 @@ def _member(school, first, last="", *, email=None, steering=False):
     return MemberFactory(
         school=school, user=user, first_name=first, last_name=last, is_steering=steering
     )
+
+
+def _words(body):
+    """The words a reader sees, leaving out links (a random token may spell any name)."""
+    return set(re.findall(r"\w+", re.sub(r"\S+://\S+", " ", body)))
 
 
 def _sent(mailoutbox, *, now=None):
@@ -136,7 +142,7 @@ def test_the_coachs_invitation_greets_her_by_first_name(client, mailoutbox, lang
         assert mail.body.startswith(
             f"Hello Karin,\n\nYou have been invited as the coach of {SCHOOL} in Brengen & Halen, "
         )
-    assert "Hoekstra" not in mail.body
+    assert "Hoekstra" not in _words(mail.body)
     page = _opens(client, assignment.user, _link(mail.body), language)
     assert page.wsgi_request.path == f"/s/{school.slug}/"
 
@@ -457,7 +463,7 @@ def test_every_exchange_mail_reads_well_and_opens_the_exchange(client, mailoutbo
     exchange_decline(participant=_part(exchange, bo))
     [off] = _sent(mailoutbox)
     check(off, fleur, fleur_says, text["off"].format(topic=TOPIC))
-    assert "Bo" not in off.body
+    assert "Bo" not in _words(off.body)
 
     # Fleur invites Jan; the moment passes unanswered: both hear nothing was agreed
     exchange = exchange_start(
