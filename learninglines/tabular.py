@@ -1,5 +1,5 @@
-"""Reading a spreadsheet a school uploads (XLSX or CSV) as text, safely; and text a workbook can
-hold, for the files we write.
+"""Reading a spreadsheet a school uploads (XLSX, ODS or CSV) as text, safely; and text a workbook
+can hold, for the files we write.
 
 What uses it: the staff import (`learninglines.services.imports`, docs/staff-import.md) and an
 earlier session's table plan (`sessions_app.services.earlier`, docs/earlier-sessions.md). Each
@@ -8,6 +8,9 @@ docs/staff-import.md ("The file") describes them for schools.
 
 - The file is read with the csv module or openpyxl (read-only), after checks that keep a junk
   file or a zip bomb from costing more than a moment: size, zip entries, unpacked size, rows.
+  An OpenDocument spreadsheet (.ods, LibreOffice) is read from its content.xml with defusedxml
+  (no DTD, no entities) by the same rules as a workbook (`_ods_sheets`); a cell repeated over
+  thousands of columns or rows is never spelled out (`_ods_read_row`).
 - A CSV file's separator and encoding are recognised (`_read_csv`, `_decode`); in a workbook,
   the sheets are looked at in the order of `_sheets_in_order`. A web page or an Excel 2003 XML
   file that a school system saves as ".xls" is refused for what it is (`_markup_message`).
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import posixpath
 import re
@@ -44,6 +48,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import openpyxl
+from defusedxml.ElementTree import iterparse as defused_iterparse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -739,7 +744,9 @@ def _xlsx_sheets(
     content: bytes, known: Callable[[str], bool], kind: FileKind = STAFF_LIST
 ) -> Iterator[Table | ImportFileError]:
     """Each sheet of a workbook, in `_sheets_in_order`, read as a Table, or the ImportFileError
-    that says why that sheet holds none (a damaged file raises it)."""
+    that says why that sheet holds none (a damaged file raises it). An OpenDocument
+    spreadsheet (.ods) is read by `_ods_sheets`, by the same rules."""
+    parts = None
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
@@ -749,18 +756,10 @@ def _xlsx_sheets(
             ):
                 raise ImportFileError(_unpacks_too_far_message(kind))
             names = {e.filename for e in entries}
-            if "xl/workbook.xml" not in names:
-                # An OpenDocument file (LibreOffice) says what it is in an entry "mimetype".
-                if "mimetype" in names and archive.open("mimetype").read(100).startswith(
-                    b"application/vnd.oasis.opendocument.spreadsheet"
-                ):
-                    raise ImportFileError(
-                        _(
-                            "This is an OpenDocument spreadsheet (.ods). Open it in LibreOffice "
-                            "or Excel, choose Save as and pick Excel (.xlsx) or CSV, then upload "
-                            "that file."
-                        )
-                    )
+            if "xl/workbook.xml" not in names and _is_ods(archive, names):
+                # LibreOffice's own format: read with the standard library (_ods_sheets)
+                parts = _ods_parts(archive, names)
+            elif "xl/workbook.xml" not in names:
                 if "xl/workbook.bin" in names:
                     raise ImportFileError(
                         _(
@@ -781,9 +780,9 @@ def _xlsx_sheets(
                     )
                 raise _not_a_spreadsheet()
             # Excel's "Strict Open XML Spreadsheet": a workbook openpyxl reads as empty sheets
-            if b"purl.oclc.org/ooxml/spreadsheetml/main" in archive.open("xl/workbook.xml").read(
-                4096
-            ):
+            if parts is None and b"purl.oclc.org/ooxml/spreadsheetml/main" in archive.open(
+                "xl/workbook.xml"
+            ).read(4096):
                 raise ImportFileError(
                     _(
                         "This Excel file is saved as a Strict Open XML spreadsheet, which we "
@@ -794,6 +793,9 @@ def _xlsx_sheets(
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         # NotImplementedError: a zip of a version or compression zipfile does not know
         raise _not_a_spreadsheet() from None
+    if parts is not None:
+        yield from _ods_sheets(*parts, known, kind)
+        return
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a damaged file can fail anywhere inside openpyxl
@@ -847,6 +849,350 @@ def _xlsx_sheets(
         raise _not_a_spreadsheet() from None
     finally:
         workbook.close()
+
+
+# --- OpenDocument (.ods) -----------------------------------------------------------------------
+
+# An .ods file is a zip with the sheets in "content.xml" (OpenDocument, ISO/IEC 26300). It is
+# read with defusedxml (no DTD, no entities: no "billion laughs", no external files) after the
+# zip checks of an .xlsx (_xlsx_sheets), and by the rules of a workbook's sheets.
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_STYLE_NS = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_CONFIG_NS = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
+_CALCEXT_NS = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+_ODS_TABLE = f"{{{_TABLE_NS}}}table"
+_ODS_ROW = f"{{{_TABLE_NS}}}table-row"
+_ODS_CELL = f"{{{_TABLE_NS}}}table-cell"
+_ODS_COVERED = f"{{{_TABLE_NS}}}covered-table-cell"
+_ODS_STYLE = f"{{{_STYLE_NS}}}style"
+_ODS_TABLE_PROPERTIES = f"{{{_STYLE_NS}}}table-properties"
+_ODS_PARAGRAPHS = {f"{{{_TEXT_NS}}}p", f"{{{_TEXT_NS}}}h"}
+_ODS_SPACE = f"{{{_TEXT_NS}}}s"
+_ODS_BREAKS = {f"{{{_TEXT_NS}}}tab": " ", f"{{{_TEXT_NS}}}line-break": "\n"}
+_ODS_LINK = f"{{{_TEXT_NS}}}a"
+# what a cell holds besides its text: a comment, a footnote; never part of the value
+_ODS_NOT_SHOWN = {
+    f"{{{_OFFICE_NS}}}annotation", f"{{{_OFFICE_NS}}}annotation-end", f"{{{_TEXT_NS}}}note",
+    f"{{{_TEXT_NS}}}bookmark", f"{{{_TEXT_NS}}}bookmark-start",
+}  # fmt: skip
+_ODS_CONFIG_ITEM = f"{{{_CONFIG_NS}}}config-item"
+
+
+def _ods_attribute(namespace: str, name: str) -> str:
+    return f"{{{namespace}}}{name}"
+
+
+_ODS_NAME = _ods_attribute(_TABLE_NS, "name")
+_ODS_STYLE_NAME = _ods_attribute(_TABLE_NS, "style-name")
+_ODS_ROWS_REPEATED = _ods_attribute(_TABLE_NS, "number-rows-repeated")
+_ODS_COLUMNS_REPEATED = _ods_attribute(_TABLE_NS, "number-columns-repeated")
+_ODS_ROWS_SPANNED = _ods_attribute(_TABLE_NS, "number-rows-spanned")
+_ODS_COLUMNS_SPANNED = _ods_attribute(_TABLE_NS, "number-columns-spanned")
+_ODS_VISIBILITY = _ods_attribute(_TABLE_NS, "visibility")
+_ODS_FORMULA = _ods_attribute(_TABLE_NS, "formula")
+_ODS_DISPLAY = _ods_attribute(_TABLE_NS, "display")
+_ODS_VALUE_TYPE = _ods_attribute(_OFFICE_NS, "value-type")
+_ODS_CALC_VALUE_TYPE = _ods_attribute(_CALCEXT_NS, "value-type")
+_ODS_VALUE = _ods_attribute(_OFFICE_NS, "value")
+_ODS_DATE_VALUE = _ods_attribute(_OFFICE_NS, "date-value")
+_ODS_TIME_VALUE = _ods_attribute(_OFFICE_NS, "time-value")
+_ODS_BOOLEAN_VALUE = _ods_attribute(_OFFICE_NS, "boolean-value")
+_ODS_STRING_VALUE = _ods_attribute(_OFFICE_NS, "string-value")
+_ODS_HREF = _ods_attribute(_XLINK_NS, "href")
+_ODS_CONFIG_NAME = _ods_attribute(_CONFIG_NS, "name")
+_ODS_FAMILY = _ods_attribute(_STYLE_NS, "family")
+_ODS_STYLE_OWN_NAME = _ods_attribute(_STYLE_NS, "name")
+_ODS_DURATION = re.compile(r"PT(\d{1,2})H(\d{1,2})M(\d{1,2})(?:[.,]\d+)?S")
+# The cells kept of a whole workbook (every sheet, values repeated included): an honest staff
+# list of 2000 rows has some 20,000; a file past this unpacks to far more than a list holds.
+MAX_ODS_CELLS = 1_000_000
+
+
+def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether the zip is an OpenDocument spreadsheet (or its template): its entry "mimetype"
+    says so, or, where a program left that out, its manifest."""
+    if "mimetype" in names:
+        return archive.open("mimetype").read(100).startswith(_ODS_MIMETYPE)
+    if "META-INF/manifest.xml" in names and "content.xml" in names:
+        return _ODS_MIMETYPE in archive.read("META-INF/manifest.xml")
+    return False
+
+
+def _ods_parts(archive: zipfile.ZipFile, names: set[str]) -> tuple[bytes, bytes]:
+    """The sheets ("content.xml") and the view's settings ("settings.xml", which names the
+    sheet that was open) of an OpenDocument spreadsheet; their size is checked already."""
+    manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    if b"encryption-data" in manifest:
+        raise ImportFileError(
+            _(
+                "This file is protected with a password, so we cannot read it. Open it in "
+                "LibreOffice, save it again without a password and upload it again."
+            )
+        )
+    if "content.xml" not in names:
+        raise _not_a_spreadsheet()
+    settings = archive.read("settings.xml") if "settings.xml" in names else b""
+    return archive.read("content.xml"), settings
+
+
+def _ods_count(element, name: str) -> int:
+    """A repeat or span count: at least 1, whatever the file writes."""
+    value = element.get(name, "1")
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else 1
+
+
+@dataclass
+class _OdsSheet:
+    """A sheet of an .ods as read: its rows with a value, by row number, and what a workbook's
+    SheetMarks hold (0-based columns, 1-based rows)."""
+
+    name: str
+    style: str
+    rows: list[tuple[int, list]] = field(default_factory=list)
+    marks: SheetMarks = field(default_factory=SheetMarks)
+    read: int = 0  # rows read so far
+    empty_run: int = 0
+    done: bool = False  # enough read: _table stops before the rows after
+
+
+def _ods_text(cell, links: list[str]) -> str:
+    """The text a cell shows: its paragraphs a line each; the addresses of "mailto:" links in
+    it are added to `links`. A comment on the cell is no part of it."""
+
+    def inline(element, parts: list[str]) -> None:
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            tag = child.tag
+            if tag == _ODS_SPACE:
+                parts.append(" ")  # runs of spaces are one space in a value (_cell)
+            elif tag in _ODS_BREAKS:
+                parts.append(_ODS_BREAKS[tag])
+            elif tag not in _ODS_NOT_SHOWN:
+                if tag == _ODS_LINK:
+                    address = _mailto_address(child.get(_ODS_HREF, ""))
+                    if address:
+                        links.append(address)
+                inline(child, parts)
+            if child.tail:
+                parts.append(child.tail)
+
+    lines = []
+    for child in cell:
+        if child.tag in _ODS_PARAGRAPHS:
+            parts: list[str] = []
+            inline(child, parts)
+            lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def _ods_value(cell, links: list[str]):
+    """A cell's value as openpyxl gives an Excel cell's: a number, a date or a time, a boolean,
+    or the text it shows; None when it holds nothing."""
+    text = _ods_text(cell, links)
+    kind = cell.get(_ODS_VALUE_TYPE)
+    if cell.get(_ODS_CALC_VALUE_TYPE) == "error":
+        return text  # what LibreOffice shows for a failed formula ("#N/A", "Err:502")
+    try:
+        if kind in ("float", "percentage", "currency"):
+            return float(cell.get(_ODS_VALUE, ""))
+        if kind == "date":
+            return datetime.datetime.fromisoformat(cell.get(_ODS_DATE_VALUE, ""))
+        if kind == "time":
+            duration = _ODS_DURATION.fullmatch(cell.get(_ODS_TIME_VALUE, ""))
+            hours, minutes, seconds = duration.groups()
+            return datetime.time(int(hours), int(minutes), int(seconds))
+        if kind == "boolean":
+            return cell.get(_ODS_BOOLEAN_VALUE, "").strip().lower() == "true"
+    except (ValueError, AttributeError):  # a value the type does not fit: what it shows
+        return text
+    if not text and kind == "string":
+        return cell.get(_ODS_STRING_VALUE) or None
+    return text or None
+
+
+def _ods_read_row(row, sheet: _OdsSheet, budget: list[int], kind: FileKind) -> None:
+    """Add a table-row element to `sheet`: its values up to MAX_COLUMNS and one beyond (so
+    TooManyColumns can tell), a cell repeated over 16,000 columns never spelled out."""
+    repeat = _ods_count(row, _ODS_ROWS_REPEATED)
+    first = sheet.read + 1
+    sheet.read += repeat
+    if sheet.done:
+        return
+    values: list = []
+    links: list[tuple[int, str]] = []
+    uncalculated: list[int] = []
+    spans: list[tuple[int, int, int]] = []  # (column, rows spanned, columns spanned)
+    column = 0
+    for cell in row:
+        if cell.tag not in (_ODS_CELL, _ODS_COVERED):
+            continue
+        count = _ods_count(cell, _ODS_COLUMNS_REPEATED)
+        # a cell under a merged one shows nothing in LibreOffice, whatever it kept
+        if cell.tag == _ODS_CELL:
+            found: list[str] = []
+            value = _ods_value(cell, found)
+            formula = cell.get(_ODS_FORMULA, "")
+            linked = _MAILTO_FORMULA.search(formula)
+            if linked:
+                found.append(unquote(linked.group(1)))
+            if value not in (None, "") and len(values) <= MAX_COLUMNS:
+                # a value far right (after 16,000 empty cells) is one beyond MAX_COLUMNS
+                at = min(column, MAX_COLUMNS)
+                values.extend([None] * (at - len(values)))
+                values.extend([value] * min(count, MAX_COLUMNS + 1 - at))
+            if column < MAX_COLUMNS:
+                if found:
+                    links.append((column, found[0]))
+                if formula and cell.get(_ODS_VALUE_TYPE) is None and value in (None, ""):
+                    uncalculated.append(column)  # a formula a program wrote without a result
+                rows_spanned = _ods_count(cell, _ODS_ROWS_SPANNED)
+                columns_spanned = _ods_count(cell, _ODS_COLUMNS_SPANNED)
+                if rows_spanned > 1 or columns_spanned > 1:
+                    spans.append((column, rows_spanned, columns_spanned))
+        column += count
+    marks = sheet.marks
+    for column, rows_spanned, columns_spanned in spans:
+        last = first + rows_spanned - 1
+        if rows_spanned > 1:
+            marks.merged.setdefault(first, []).append((column + 1, last))
+        if columns_spanned > 1 and len(marks.across) < 5000:
+            marks.across.append((first, last, column, column + columns_spanned - 1))
+    if not any(value not in (None, "") for value in values):
+        sheet.empty_run += repeat
+        if sheet.empty_run > MAX_EMPTY_ROWS_IN_A_ROW:
+            sheet.done = True  # _table stops reading here too
+        return
+    sheet.empty_run = 0
+    # Identical rows one under the other are written once, repeated: enough of them for
+    # _table to find the list too long (TooManyRows), never more.
+    copies = min(repeat, MAX_ROWS + HEADER_SEARCH_ROWS + 2 - len(sheet.rows))
+    budget[0] -= copies * len(values)
+    if budget[0] < 0:
+        raise ImportFileError(_unpacks_too_far_message(kind))
+    hidden = row.get(_ODS_VISIBILITY) in ("collapse", "filter")
+    for number in range(first, first + copies):
+        sheet.rows.append((number, values))
+        if hidden:
+            marks.hidden_rows.add(number)
+        for column, address in links:
+            marks.mailto[(number, column)] = address
+        marks.uncalculated.update((number, column) for column in uncalculated)
+    if len(sheet.rows) > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
+        sheet.done = True
+
+
+def _ods_active_sheet(settings: bytes) -> str | None:
+    """The name of the sheet that was open when the file was saved (settings.xml)."""
+    if not settings:
+        return None
+    try:
+        for _event, element in defused_iterparse(io.BytesIO(settings), forbid_dtd=True):
+            if element.tag == _ODS_CONFIG_ITEM and element.get(_ODS_CONFIG_NAME) == "ActiveTable":
+                return element.text or None
+    except Exception:  # no such setting we can read: the tabs' order
+        return None
+    return None
+
+
+def _ods_read(content: bytes, kind: FileKind) -> tuple[list[_OdsSheet], set[str]]:
+    """The sheets of content.xml, and the names of the styles that hide a sheet."""
+    sheets: list[_OdsSheet] = []
+    hiding: set[str] = set()
+    budget = [MAX_ODS_CELLS]
+    sheet = None
+    events = defused_iterparse(io.BytesIO(content), events=("start", "end"), forbid_dtd=True)
+    for event, element in events:
+        tag = element.tag
+        if event == "start":
+            if tag == _ODS_TABLE:
+                sheet = _OdsSheet(element.get(_ODS_NAME, ""), element.get(_ODS_STYLE_NAME, ""))
+                sheets.append(sheet)
+                if len(sheets) > MAX_XLSX_ENTRIES:
+                    raise ImportFileError(_unpacks_too_far_message(kind))
+            continue
+        if tag == _ODS_ROW:
+            if sheet is not None:
+                _ods_read_row(element, sheet, budget, kind)
+            element.clear()
+        elif tag == _ODS_TABLE:
+            sheet = None
+            element.clear()
+        elif tag == _ODS_STYLE and element.get(_ODS_FAMILY) == "table":
+            properties = element.find(_ODS_TABLE_PROPERTIES)
+            if properties is not None and properties.get(_ODS_DISPLAY) == "false":
+                hiding.add(element.get(_ODS_STYLE_OWN_NAME, ""))
+    return sheets, hiding
+
+
+def _ods_rows(sheet: _OdsSheet) -> Iterator[list]:
+    """Every row of the sheet from the first, the empty ones between included."""
+    at = 1
+    for number, values in sheet.rows:
+        while at < number:
+            yield []
+            at += 1
+        yield values
+        at += 1
+
+
+def _ods_sheets(
+    content: bytes, settings: bytes, known: Callable[[str], bool], kind: FileKind = STAFF_LIST
+) -> Iterator[Table | ImportFileError]:
+    """Each sheet of an OpenDocument spreadsheet as `_xlsx_sheets` gives a workbook's: in the
+    same order (the sheet that was open, the other visible ones, the hidden ones), with the
+    same marks (merged cells, formulas without a result, hidden rows, "mailto:" links)."""
+    try:
+        sheets, hiding = _ods_read(content, kind)
+    except ImportFileError:
+        raise
+    except Exception:  # any failure to parse (a DTD or an entity refused too) is "cannot read"
+        raise _not_a_spreadsheet() from None
+    if not sheets:
+        yield EmptyFile()
+        return
+    active = _ods_active_sheet(settings)
+    visible = [sheet for sheet in sheets if sheet.style not in hiding]
+    opened = next((sheet for sheet in visible if sheet.name == active), None)
+    if opened is not None:
+        visible.remove(opened)
+        visible.insert(0, opened)
+    several = len(sheets) > 1
+    for sheet in visible + [sheet for sheet in sheets if sheet.style in hiding]:
+        hidden = sheet.style in hiding
+        if hidden:
+            read_as = _("OpenDocument, hidden sheet “%(sheet)s”") % {"sheet": sheet.name}
+        elif several:
+            read_as = _("OpenDocument, sheet “%(sheet)s”") % {"sheet": sheet.name}
+        else:
+            read_as = "OpenDocument"
+        marks = sheet.marks
+        rows: Iterable[Iterable] = _ods_rows(sheet)
+        copies: set[tuple[int, int]] = set()
+        if marks.merged:
+            rows = _fill_merged_down(rows, marks.merged, copies)
+        try:
+            table = _table(rows, read_as, known, kind, marks.across)
+        except TooManyRows:
+            raise
+        except TooManyColumns as error:
+            yield TooManyColumns(error.row, sheet.name if several else "", kind)
+            continue
+        except ImportFileError as error:
+            yield error
+            continue
+        table.merges = marks.across
+        table.merge_copies = copies
+        table.uncalculated = {(r, table.joined.get(c, c)) for r, c in marks.uncalculated}
+        table.hidden_rows = marks.hidden_rows
+        table.mailto = {(r, table.joined.get(c, c)): a for (r, c), a in marks.mailto.items()}
+        table.sheet = sheet.name
+        table.hidden = hidden
+        yield table
 
 
 def _read_xlsx(
@@ -1009,9 +1355,14 @@ EXCEL_ERRORS = {
 }  # fmt: skip
 
 
+# LibreOffice shows most errors as Excel does, others by number ("Err:502")
+_LIBREOFFICE_ERROR = re.compile(r"(?:ERR|FOUT):\d{3}")
+
+
 def is_formula_error(text: str) -> bool:
-    """Whether a cell holds the error a failed formula shows ("#N/A", "#VERW!")."""
-    return text.strip().upper() in EXCEL_ERRORS
+    """Whether a cell holds the error a failed formula shows ("#N/A", "#VERW!", "Err:502")."""
+    text = text.strip().upper()
+    return text in EXCEL_ERRORS or bool(_LIBREOFFICE_ERROR.fullmatch(text))
 
 
 def uncalculated_message(cells: list[str]) -> str | None:

@@ -9,11 +9,13 @@ from learninglines.tabular import MAX_UPLOAD_BYTES, ImportFileError, too_large_m
 
 
 class StaffImportUploadForm(forms.Form):
-    """A staff list as .xlsx or .csv; refused here (never stored) when we cannot read it."""
+    """A staff list as .xlsx, .ods or .csv; refused here (never stored) when we cannot read it."""
 
     file = forms.FileField(
         label=_("Staff list"),
-        help_text=_("An Excel file (.xlsx) or a CSV file, at most 2 MB."),
+        help_text=_(
+            "An Excel file (.xlsx), a LibreOffice file (.ods) or a CSV file, at most 2 MB."
+        ),
         error_messages={
             "required": _("Choose a file to upload."),
             "empty": _("The file is empty."),
@@ -21,8 +23,9 @@ class StaffImportUploadForm(forms.Form):
         },
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,.csv,.txt,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "accept": ".xlsx,.ods,.csv,.txt,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "application/vnd.oasis.opendocument.spreadsheet"
             }
         ),
     )

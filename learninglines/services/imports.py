@@ -1,4 +1,5 @@
-"""Staff import: read a school's staff list (XLSX or CSV), say what it would change, apply it.
+"""Staff import: read a school's staff list (XLSX, ODS or CSV), say what it would change, apply
+it.
 
 Rules kept here (docs/staff-import.md says the same for schools):
 - Any error, in the file or in one row: nothing is saved. The confirmation reads the stored file
@@ -26,6 +27,10 @@ Rules kept here (docs/staff-import.md says the same for schools):
   person, so "Anne" above "Marie" is the name "Anne Marie". Under a header merged over several
   columns ("Naam" over the first and last name), a row's values are read as one value. A row
   that totals the list ("Totaal: 12") is no person: the preview says it is left out.
+- A heading row over a group of the team ("Onderbouw", "Groep 1-2") is skipped, and the
+  preview names it (`_heading` says what is one); a name alone is a person without an address.
+- A form's export (Google Forms, Microsoft Forms) has questions as headers ("Wat is je
+  voornaam?"): they are recognised without their question words (`_question_core`).
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from openpyxl.utils.cell import get_column_letter
 
 from learninglines.models import (
@@ -112,6 +117,8 @@ HEADER_ALIASES = {
         "voorenachternaam", "voornaamachternaam", "voornaamenachternaam", "roepnaamachternaam",
         "roepnaamenachternaam", "achternaamvoornaam", "achternaamroepnaam", "firstnamelastname",
         "lastnamefirstname",
+        # a form's question ("Hoe heet je?")
+        "hoeheetje", "hoeheetu", "wiebenje", "whoareyou",
     ],
     ImportField.FIRST_NAME: [
         "voornaam", "voornamen", "roepnaam", "vnaam", "firstname", "givenname", "forename",
@@ -349,6 +356,33 @@ def _email_compound(key: str) -> bool | None:
     return None
 
 
+# A form's export (Google Forms, Microsoft Forms) has its questions as headers: "Wat is je
+# voornaam?", "What is your name?", "In welke leerlijn zit je?", "Vul je e-mailadres in". A
+# header that opens with one of QUESTION_OPENERS (or ends with "?") is read without the words
+# of QUESTION_WORDS: what is left names the field ("voornaam", "name", "leerlijn").
+QUESTION_OPENERS = {
+    "wat", "wie", "hoe", "welke", "welk", "in", "bij", "zit", "ben", "hoort", "vul", "geef",
+    "noem", "typ", "schrijf", "je", "jouw", "uw", "mijn", "what", "whats", "which", "who", "how",
+    "are", "do", "please", "enter", "type", "give", "your", "my",
+}  # fmt: skip
+QUESTION_WORDS = QUESTION_OPENERS | {
+    "is", "zijn", "luidt", "heet", "hier", "op", "in", "de", "het", "een", "van", "je", "jij",
+    "u", "lid", "s", "the", "a", "of", "you", "member", "here", "below", "onder", "graag",
+}  # fmt: skip
+
+
+def _question_core(header: str) -> str | None:
+    """What a form's question asks for, as a header ("Wat is je voornaam?" -> "voornaam"); None
+    when `header` is no question or asks for nothing else."""
+    words = text_words(_BRACKETED.sub(" ", header))
+    if not words or not (words[0] in QUESTION_OPENERS or header.rstrip().endswith("?")):
+        return None
+    core = [word for word in words if word not in QUESTION_WORDS]
+    if not core or core == words:
+        return None
+    return " ".join(core)
+
+
 def header_match(header: str) -> tuple[str | None, bool]:
     """The field a header names, and whether it names a private e-mail address.
 
@@ -376,6 +410,11 @@ def header_match(header: str) -> tuple[str | None, bool]:
     email_compound = _email_compound(email_core or key)
     if email_compound is not None:
         return ImportField.EMAIL, private or email_compound
+    question = _question_core(header)
+    if question is not None:
+        found, private_address = header_match(question)
+        if found is not None:
+            return found, private or private_address
     for candidate in (key, "".join(core)):
         if len(candidate) >= 5:
             close = difflib.get_close_matches(candidate, list(_ALIAS_FIELD), n=1, cutoff=0.85)
@@ -481,6 +520,8 @@ class Preview:
     rows: list[RowResult]
     year: SchoolYear | None
     start: date | None
+    # heading rows over a group of the team ("Onderbouw"), skipped: (row number, text)
+    headings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -508,6 +549,22 @@ class Preview:
             for number, text in sorted(self.table.left_out.items())
         )
         return _("Not a person, so left out: %(rows)s.") % {"rows": rows}
+
+    @property
+    def skipped_headings(self) -> str:
+        """The heading rows skipped (`_heading`), for the preview; empty when there are none."""
+        if not self.headings:
+            return ""
+        rows = ", ".join(
+            _("row %(row)d (“%(text)s”)") % {"row": number, "text": text}
+            for number, text in self.headings
+        )
+        count = len(self.headings)
+        return ngettext(
+            "Skipped %(count)d heading row: %(rows)s.",
+            "Skipped %(count)d heading rows: %(rows)s.",
+            count,
+        ) % {"count": count, "rows": rows}
 
     @property
     def can_confirm(self) -> bool:
@@ -655,6 +712,90 @@ def _columns(
             column.named_full = True
             taken.add(ImportField.FIRST_NAME)
     return columns
+
+
+# The first word of a heading row over a group of the team, besides one word alone and texts
+# with a number (see _heading): "Team Noord", "Intern begeleiders", "Locatie De Linde",
+# "Lower school". No word here is a first name ("Staf" is one, so it is left out).
+HEADING_WORDS = {
+    "onderbouw", "middenbouw", "bovenbouw", "kleuterbouw", "bouw", "groep", "groepen", "unit",
+    "units", "cluster", "klas", "klassen", "team", "teams", "directie", "management", "mt",
+    "ib", "oop", "obp", "ondersteuning", "ondersteunend", "onderwijsondersteunend",
+    "onderwijsondersteunende", "intern", "interne", "vakleerkrachten", "vakdocenten",
+    "leerkrachten", "leraren", "docenten", "administratie", "locatie", "vestiging", "school",
+    "afdeling", "overig", "overige", "extern", "externe", "nieuw", "nieuwe", "invallers",
+    "invalpool", "stagiaires", "stagiairs", "kleuters", "medewerkers", "personeel",
+    "group", "groups", "year", "years", "class", "department", "staff", "teachers",
+    "teaching", "support", "office", "admin", "senior", "leadership", "lower", "middle",
+    "upper", "early", "other", "new", "site", "location", "campus",
+}  # fmt: skip
+_HEADING_DECORATION = re.compile(r"^[\W_]*[-=*#~_>]|[-=*#~_<][\W_]*$|:\s*$")
+
+
+def _heading(
+    cells: list[str], headers: list[str], email: int | None, first_only: int | None
+) -> str | None:
+    """The text of a heading row over a group of the team ("Onderbouw", "Groep 1-2",
+    "Directie"), None when the row is not one: a person's row, whatever is missing in it.
+
+    A heading row has one filled cell only, in the first column, where the header has
+    several columns; that column is not the e-mail column, and the row has no address anywhere
+    (no "@", no "mailto:" link, nothing right of the last header, no formula we cannot read).
+    Its text reads as a heading, not as a name:
+    - a first word that names a group (HEADING_WORDS, or a word ending in "bouw"):
+      "Directie", "Team Noord", "Intern begeleiders", "Locatie De Linde", "Lower school";
+    - or a number in it: "Groep 1-2", "Groep 7/8", "Unit 3", "Year 5";
+    - or set off as a heading: "Vakleerkrachten:", "--- Bovenbouw ---", "## Directie";
+    - or one word, without a full stop or comma ("OOP", "Ondersteuning", "Conciërges"),
+      where a person's row fills more than that cell: not in the first-name column of a list
+      without a last-name column (`first_only`), where "Sanne" alone is a colleague whose
+      address is missing. Elsewhere a first name alone is taken for a heading too: the
+      preview names every heading it skips.
+    So "Jan de Vries", "Juf Anna", "Vries, J. de" or "J." alone in that cell is a person
+    without an address: an error, as it was.
+    """
+    filled = [index for index, value in enumerate(cells) if value]
+    named = [index for index, header in enumerate(headers) if header]
+    if len(filled) != 1 or len(named) < 2 or filled[0] not in (0, named[0]):
+        return None
+    text = cells[filled[0]]
+    words = text_words(text)
+    if filled[0] == email or "@" in text or is_formula_error(text) or not words:
+        return None
+    if words[0] in HEADING_WORDS or words[0].endswith("bouw"):
+        return text
+    if any(char.isdigit() for char in text) or _HEADING_DECORATION.search(text):
+        return text
+    if len(words) == 1 and not re.search(r"[.,]", text) and filled[0] != first_only:
+        return text
+    return None
+
+
+def _read_columns(
+    table: Table, mapping: dict
+) -> tuple[list[Column], list[tuple[int, list[str]]], list[tuple[int, str]]]:
+    """The columns of `table` (as `_columns`), its rows of people, and its heading rows as
+    (row number, text): the columns are recognised from the people's rows alone, so a
+    heading ("Groep 1-2") makes no column of numbers or first value."""
+    columns = _columns(table.headers, mapping, table.rows)
+    fields = {c.field: c.index for c in reversed(columns) if c.field}
+    email = fields.get(ImportField.EMAIL)
+    # the first names, where no column holds the last names: a person's row may fill no more
+    first_only = None if ImportField.LAST_NAME in fields else fields.get(ImportField.FIRST_NAME)
+    # rows with more than their cells show: an address linked, values right of the headers, a
+    # formula we cannot read
+    marked = {row for row, _column in (*table.mailto, *table.uncalculated)} | set(table.beyond)
+    rows: list[tuple[int, list[str]]] = []
+    headings: list[tuple[int, str]] = []
+    for number, cells in table.rows:
+        text = None if number in marked else _heading(cells, table.headers, email, first_only)
+        if text is None:
+            rows.append((number, cells))
+        else:
+            headings.append((number, text))
+    if headings:
+        columns = _columns(table.headers, mapping, rows)
+    return columns, rows, headings
 
 
 def _column_problems(columns: list[Column]) -> list[str]:
@@ -866,15 +1007,15 @@ def staff_import_preview(
         table = read_staff_list(content)
     except ImportFileError as error:
         return Preview(None, [], [error.message], [], year, start)
-    columns = _columns(table.headers, mapping or {}, table.rows)
+    columns, people_rows, headings = _read_columns(table, mapping or {})
     for column in columns:
-        column.sample = next((c[column.index] for _n, c in table.rows if c[column.index]), "")
+        column.sample = next((c[column.index] for _n, c in people_rows if c[column.index]), "")
     problems = _column_problems(columns)
     uncalculated = _uncalculated_problem(table, columns)
     if uncalculated:
         problems.append(uncalculated)
     if problems:
-        return Preview(table, columns, problems, [], year, start)
+        return Preview(table, columns, problems, [], year, start, headings)
 
     lines = list(year.lines.active().select_related("year", "school")) if year else []
     lookup = _line_lookup(lines)
@@ -897,7 +1038,7 @@ def staff_import_preview(
     full_as_first = any(c.named_full and c.field == ImportField.FIRST_NAME for c in columns)
     full_as_last = any(c.named_full and c.field == ImportField.LAST_NAME for c in columns)
     rows: list[RowResult] = []
-    for number, cells in table.rows:
+    for number, cells in people_rows:
         # "#N/A" where a formula failed is no value: read as empty, and the row says so
         failed = {c.index: c for c in imported if is_formula_error(cells[c.index])}
         failed_fields = {c.field for c in failed.values()}
@@ -1076,7 +1217,7 @@ def staff_import_preview(
         problems.append(
             _("The file has a header row but no people under it. Add one row per team member.")
         )
-    return Preview(table, columns, problems, rows, year, start)
+    return Preview(table, columns, problems, rows, year, start, headings)
 
 
 # --- Stored uploads and the confirmation -------------------------------------------------------
@@ -1095,11 +1236,10 @@ def staff_import_create(*, school: School, by: User, file_name: str, content: by
 def staff_import_set_mapping(*, staff_import: StaffImport, mapping: dict[str, str]) -> StaffImport:
     """Keep the field chosen per column ("": do not import it) where it differs from the header."""
     try:
-        table = read_staff_list(bytes(staff_import.content))
-        headers, rows = table.headers, table.rows
+        columns = _read_columns(read_staff_list(bytes(staff_import.content)), {})[0]
     except ImportFileError:
-        headers, rows = [], []
-    detected = {str(c.index): c.field for c in _columns(headers, {}, rows)}
+        columns = []
+    detected = {str(c.index): c.field for c in columns}
     staff_import.mapping = {
         str(index): value
         for index, value in mapping.items()
