@@ -11,9 +11,13 @@ Rules kept here (docs/earlier-sessions.md says the same for schools):
   block layouts) are read by `sessions_app.services.earlier_layouts`, whose docstring lists them.
 - A person is found by e-mail address, or by name as the team page writes it ("Anna de Vries",
   "Vries, Anna de"), whatever the capitals and accents, or by a first name one colleague has
-  (the preview says whom); a name two colleagues share must be given as an e-mail address. A
-  note beside a name ("(later)") is left out, one saying they were not there ("(ziek)") seats
-  them nowhere in that round; the school's coach and a guest named so are left out.
+  (the preview says whom). A name two colleagues share is the one of them who was on the team
+  on the session's date (in a line that day; the preview says whom); when both were, or it
+  cannot be told, it must be given as an e-mail address. A note beside a name ("(later)",
+  "- later", ", ziek"), also in the name cell of the layout per person or in a column of
+  notes, is left out; one saying they were not there ("(ziek)") seats them nowhere in that
+  round (in the layout per person: in no round); the school's coach and a guest named so are
+  left out.
 - A plan printed to PDF or written in Word is refused with what to do instead.
 - Any problem, in the file or in one row, saves nothing; the preview lists every problem with
   its row.
@@ -49,7 +53,6 @@ from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from learninglines.models import LineMembership, Member, School, SchoolYear, User
-from learninglines.services.imports import ImportField
 from learninglines.services.lines import cycle_start_new
 from learninglines.tabular import (
     TABLE_PLAN,
@@ -63,7 +66,6 @@ from learninglines.tabular import (
 from sessions_app.models import Assignment, PlenarySession, Seat, SessionAttendance
 from sessions_app.services.earlier_layouts import (
     ABSENT_WORDS,
-    NAME_PARTS,
     Blocks,
     Column,
     Entry,
@@ -71,6 +73,7 @@ from sessions_app.services.earlier_layouts import (
     a_round_of_tables,
     absent_note,
     blocks_of,
+    name_of_row,
     per_person_rows,
     per_table_entries,
     person_per_cell,
@@ -101,6 +104,12 @@ _CELL_NOTE = re.compile(
     r"|\s+[-\u2013\u2014]\s+(?P<dash>.+)|\s*:\s*(?P<colon>.+))",
     re.DOTALL,
 )
+# after a comma only a note of these words is read as a note ("Lars, later"): "Daan, Bas" is two
+# people, of whom Bas is nobody in the team
+_COMMA_NOTE_WORDS = {
+    "later", "laat", "te", "eerder", "weg", "vanaf", "tot", "uur", "kwam", "ging", "late",
+    "early", "left", "came", "from", "until",
+}  # fmt: skip
 # a number or bullet before a name, as a numbered list or a group generator writes it
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-\u2013\u2014\u2022*\u00b7])\s+")
 # a note that says the person was a guest rather than one of the team
@@ -118,9 +127,15 @@ def _name_key(text: str) -> str:
 
 
 class _Team:
-    """The school's members, found by e-mail address or by a name as the team page writes it."""
+    """The school's members, found by e-mail address or by a name as the team page writes it.
 
-    def __init__(self, school: School):
+    With the session's `day`, a name two colleagues share (an active and a departed colleague
+    with the same first name) is the one who was on the team that day (`_on_the_team`)."""
+
+    def __init__(self, school: School, day: date | None = None):
+        self.day = day
+        self.on_day, self.gone_by_day, self.in_a_line = _on_the_team(school, day)
+        self.by_day: dict[str, Member] = {}  # "Anne": the one so named on the team on `day`
         self.by_email: dict[str, Member] = {}
         self.by_name: dict[str, set[Member]] = defaultdict(set)
         self.by_initial: dict[str, set[Member]] = defaultdict(set)
@@ -185,10 +200,36 @@ class _Team:
         if not found:
             return None, _("nobody in this team is called “%(text)s”") % {"text": text}
         if len(found) > 1:
-            return None, _(
-                "%(count)d colleagues are called “%(text)s”: write the e-mail address instead"
-            ) % {"count": len(found), "text": text}
+            return self._on_the_day(text, found)
         return next(iter(found)), None
+
+    def _on_the_day(self, text: str, found: set[Member]) -> tuple[Member | None, str | None]:
+        """The one of the colleagues called `text` who was on the team on the session's date:
+        in a line that day (or in no line ever, which says nothing about when they were on the
+        team); when none of them was, the one who had not left before it (their line in this
+        app may start later: the team was entered later). Several: the problem names them."""
+        if self.day is None:
+            there = set()
+        else:
+            there = {m for m in found if m.pk in self.on_day or m.pk not in self.in_a_line}
+            there = there or {m for m in found if m.pk not in self.gone_by_day}
+        if len(there) == 1:
+            member = next(iter(there))
+            self.by_day[text] = member
+            return member, None
+        if len(there) > 1 and there <= {m for m in found if m.pk in self.on_day}:
+            return None, _(
+                "%(count)d colleagues called “%(text)s” were on the team on %(day)s (%(names)s): "
+                "write the e-mail address instead"
+            ) % {
+                "count": len(there),
+                "text": text,
+                "day": formats.date_format(self.day, "j F Y"),
+                "names": ", ".join(sorted(m.full_name for m in there)),
+            }
+        return None, _(
+            "%(count)d colleagues are called “%(text)s”: write the e-mail address instead"
+        ) % {"count": len(found), "text": text}
 
     def _lost_letter_problem(self, text: str) -> str:
         """A name with a letter the file lost ("Y?lmaz": a CSV saved by Excel in a character
@@ -264,6 +305,27 @@ class _Team:
         return bool(noted and self.find_all(noted.group("name"))[0])
 
 
+def _on_the_team(school: School, day: date | None) -> tuple[set[int], set[int], set[int]]:
+    """The members (pks) in a line of the school on `day`, those whose every line ended before
+    it (they had left the team by then), and those ever in a line of the school."""
+    if day is None:
+        return set(), set(), set()
+    spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for pk, start, end in LineMembership.objects.filter(line__school=school).values_list(
+        "member_id", "start", "end"
+    ):
+        spans[pk].append((start, end))
+    on = {
+        pk
+        for pk, found in spans.items()
+        if any(start <= day and (end is None or end >= day) for start, end in found)
+    }
+    gone = {
+        pk for pk, found in spans.items() if all(end is not None and end < day for _s, end in found)
+    }
+    return on, gone, set(spans)
+
+
 # --- reading the file -------------------------------------------------------------------------
 
 
@@ -332,13 +394,7 @@ def _name_and_address_problem(row: list[str], columns: list[Column], team: _Team
     """A row with one person's name and address that name two colleagues: which one sat there
     is not ours to guess."""
     address = next((row[c.index] for c in columns if c.kind == "email" and row[c.index]), "")
-    name = next((row[c.index] for c in columns if c.kind == "person" and row[c.index]), "")
-    if not name:
-        parts = {c.kind: row[c.index] for c in columns if c.kind in NAME_PARTS}
-        name = " ".join(
-            parts.get(str(kind), "")
-            for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
-        ).strip()
+    name = name_of_row(row, columns)
     if person_per_cell(columns) or not address or not name or "@" in name:
         return None
     by_address, _problem = team.find(address)
@@ -428,14 +484,42 @@ def _read_entry(plan: EarlierPlan, entry: Entry, team: _Team, tables: Tables) ->
     elif not people:
         plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
     else:
+        seated: list[Member] = []
         for text in people:
             members, problem = _cell_people(plan, at, round_number, text, team)
             if problem:
                 plan.problems.append(
                     _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
                 )
-            for member in members:
-                tables[(round_number, label)].append((at, member))
+            seated += members
+        if seated:
+            seated, problem = _row_notes(
+                plan,
+                at,
+                [round_number],
+                seated,
+                team,
+                looked_up=people,
+                name=entry.name,
+                notes=entry.notes,
+            )
+            if problem:
+                plan.problems.append(
+                    _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
+                )
+        for member in seated:
+            tables[(round_number, label)].append((at, member))
+
+
+def _coach_left_out(plan: EarlierPlan, at: Row, text: str, team: _Team) -> bool:
+    """Whether a cell names the school's coach, who is no team member: left out, with a note."""
+    if not team.is_coach(text):
+        return False
+    plan.notes.append(
+        _("%(where)s: “%(text)s” is the school's coach, not in the team, and is left out.")
+        % {"where": at.where(), "text": text.strip()}
+    )
+    return True
 
 
 def _cell_people(
@@ -451,11 +535,7 @@ def _cell_people(
     members, problem = team.find_all(text)
     if not problem:
         return members, None
-    if team.is_coach(text):
-        plan.notes.append(
-            _("%(where)s: “%(text)s” is the school's coach, not in the team, and is left out.")
-            % {"where": at.where(), "text": text.strip()}
-        )
+    if _coach_left_out(plan, at, text, team):
         return [], None
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) > 1:
@@ -463,66 +543,188 @@ def _cell_people(
         if all(not line_problem for _members, line_problem in found):
             return [member for line_members, _problem in found for member in line_members], None
         return [], problem
-    return _noted_people(plan, at, round_number, text, team, problem)
+    return _noted_people(plan, at, [round_number], text, team, problem)
+
+
+def _split_note(text: str) -> tuple[str, str] | None:
+    """A name and the note beside it ("Lars (ziek)", "Lars - later", "Lars: later",
+    "Lars [gast]", "Lars, ziek"), or None. After a comma only a note that says they were not
+    there, were a guest or came later or left earlier: "Daan, Bas" is no note "Bas"."""
+    text = text.strip()
+    noted = _CELL_NOTE.fullmatch(text)
+    if noted:
+        note = next(n for n in noted.group("round", "square", "dash", "colon") if n is not None)
+        return noted.group("name"), note.strip()
+    name, comma, note = text.rpartition(",")
+    words = plain_words(note)
+    if not (comma and name.strip() and words):
+        return None
+    if (
+        absent_note(note)
+        or set(words) & _GUEST_NOTE_WORDS
+        or all(word in _COMMA_NOTE_WORDS or word.isdigit() for word in words)
+    ):
+        return name.strip(), note.strip()
+    return None
 
 
 def _noted_people(
-    plan: EarlierPlan, at: Row, round_number: int, text: str, team: _Team, problem: str
+    plan: EarlierPlan,
+    at: Row,
+    rounds: list[int],
+    text: str,
+    team: _Team,
+    problem: str,
+    *,
+    one: bool = False,
 ) -> tuple[list[Member], str | None]:
     """The people of a cell with a note beside the name ("Daan de Vries (later)", "Eva Visser -
     ziek", "Jan Pieters (gast)"), when the cell as a whole names nobody: seated with the note
-    left out; not seated when the note says they were not there; a guest named so, who is not
-    in the team, left out. Each with a note for the preview. Else the cell's `problem`."""
-    noted = _CELL_NOTE.fullmatch(text.strip())
-    if not noted:
+    left out; not seated in `rounds` when the note says they were not there; a guest named so,
+    who is not in the team, left out. Each with a note for the preview. Else the cell's
+    `problem` (also when the name before the note names several and `one` is asked).
+    In a list of names ("Anouk de Vries, Lars van Dijk (ziek)") a note is the one name's it
+    stands beside: Anouk is seated, Lars is not."""
+    parts = [part for part in _LIST_SEPARATOR.split(text.strip()) if part]
+    if len(parts) > 1 and not one:
+        # each part a colleague, one or more with a note beside them; the notes are only
+        # kept when every part is
+        read = EarlierPlan()
+        found = []
+        for part in parts:
+            member, _part_problem = team.find(part)
+            if member is None:
+                found.append(_noted_people(read, at, rounds, part, team, problem, one=True))
+            else:
+                found.append(([member], None))
+        if all(not part_problem for _members, part_problem in found) and read.notes:
+            plan.notes.extend(read.notes)
+            return [member for members, _problem in found for member in members], None
+    split = _split_note(text)
+    if split is None:
         return [], problem
-    name = noted.group("name")
-    note = next(n for n in noted.group("round", "square", "dash", "colon") if n is not None)
-    note_words = plain_words(note)
+    name, note = split
     if team.find_all(note)[0]:
         return [], problem  # "Daan de Vries - Sem Jansen": two people, not a note
     members, name_problem = team.find_all(name)
     if name_problem:
-        if set(note_words) & _GUEST_NOTE_WORDS:
+        if set(plain_words(note)) & _GUEST_NOTE_WORDS:
             plan.notes.append(
                 _("%(where)s: “%(text)s” is a guest, not in the team, and is left out.")
                 % {"where": at.where(), "text": text.strip()}
             )
             return [], None
         return [], problem
+    if one and len(members) > 1:
+        return [], problem
+    return _apply_note(plan, at, rounds, members, note), None
+
+
+def _apply_note(
+    plan: EarlierPlan, at: Row, rounds: list[int], members: list[Member], note: str
+) -> list[Member]:
+    """The members a note on them leaves seated: none when it says they were not there ("ziek":
+    no seat in `rounds`), else all of them, the note left out; the preview says which."""
     names = ", ".join(member.full_name for member in members)
-    if absent_note(note):
+    values = {"where": at.where(), "name": names, "note": note}
+    if not absent_note(note):
         plan.notes.append(
-            _("%(where)s: %(name)s was not there (“%(note)s”), so has no seat in round %(round)d.")
-            % {"where": at.where(), "name": names, "note": note.strip(), "round": round_number}
+            _("%(where)s: %(name)s is seated; the note “%(note)s” is left out.") % values
         )
-        return [], None
-    plan.notes.append(
-        _("%(where)s: %(name)s is seated; the note “%(note)s” is left out.")
-        % {"where": at.where(), "name": names, "note": note.strip()}
-    )
+        return members
+    if len(rounds) == 1:
+        text = _(
+            "%(where)s: %(name)s was not there (“%(note)s”), so has no seat in round %(round)d."
+        )
+    else:
+        text = _(
+            "%(where)s: %(name)s was not there (“%(note)s”), so has no seat in rounds %(rounds)s."
+        )
+    rounds_text = ", ".join(str(r) for r in rounds)
+    plan.notes.append(text % {**values, "round": rounds[0] if rounds else 0, "rounds": rounds_text})
+    return []
+
+
+def _row_notes(
+    plan: EarlierPlan,
+    at: Row,
+    rounds: list[int],
+    members: list[Member],
+    team: _Team,
+    *,
+    looked_up: list[str],
+    name: str,
+    notes: tuple[str, ...],
+) -> tuple[list[Member], str | None]:
+    """The members a row of a layout with a header row seats after the notes on them outside
+    the cell looked up: a note beside the name when the person was found by address ("Lars van
+    Dijk (ziek)" beside lars@school.nl), and the column of notes. A note that says someone was
+    not there, on a row of several people, is a problem: which of them? `looked_up`: the cells
+    the members were found by, `name`: the row's name cell, `notes`: its columns of notes."""
+    found = []
+    if name and name not in looked_up and "@" not in name and team.find(name)[0] is None:
+        split = _split_note(name)
+        if split and team.find(split[0])[0] in members:
+            found.append(split[1])
+    for note in (*found, *notes):
+        if len(members) > 1 and absent_note(note):
+            return [], _(
+                "the note “%(note)s” says someone was not there, but the row names %(count)d "
+                "people: write the note beside the name"
+            ) % {"note": note, "count": len(members)}
+        members = _apply_note(plan, at, rounds, members, note)
+        if not members:
+            break
     return members, None
 
 
 def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Tables) -> None:
-    """Rows of a person and a table per round column (`per_person_rows`)."""
+    """Rows of a person and a table per round column (`per_person_rows`). A note beside the
+    name, or in a column of notes, is read as in the other layouts (`_noted_people`); one that
+    says they were not there seats them in no round. A row without a table that names nobody
+    (a legend below the plan: "* = kwam later") is left out, as the preview says."""
     columns, _kinds, _people = sheet_layout(sheet)
+    rounds = sorted(c.number for c in columns if c.kind == "round_n" and c.number is not None)
 
     def has_problems(at: Row, row: list[str], cells: list[str]) -> bool:
         return _cell_problems(plan, at, row, columns, team, cells)
 
+    left_out: list[tuple[int, str]] = []
     for person in per_person_rows(sheet, has_problems):
         at, people, seats = person.at, person.people, person.seats
         if not people:
             if seats:
                 plan.problems.append(_("%(where)s names nobody.") % {"where": at.where()})
             continue
-        member, problem = team.find(people[0])
+        text = people[0]
+        member, problem = team.find(text)
+        members = [member] if member is not None else []
+        if problem:
+            if _coach_left_out(plan, at, text, team):
+                continue
+            members, problem = _noted_people(plan, at, rounds, text, team, problem, one=True)
+        if not problem and members:
+            members, problem = _row_notes(
+                plan,
+                at,
+                rounds,
+                members,
+                team,
+                looked_up=people,
+                name=person.name,
+                notes=person.row_notes,
+            )
+        if problem and not seats and not person.notes:
+            left_out.append((at.number, " ".join(text.split())))
+            continue
         if problem:
             plan.problems.append(
                 _("%(where)s: %(problem)s.") % {"where": at.where(), "problem": problem}
             )
             continue
+        if not members:
+            continue  # not there, or a guest: the preview's notes say so
+        member = members[0]
         for r, label in seats.items():
             tables[(r, label)].append((at, member))
         for r, note in sorted(person.notes.items()):
@@ -536,6 +738,9 @@ def _read_per_person(plan: EarlierPlan, sheet: Table, team: _Team, tables: Table
             plan.notes.append(
                 text % {"where": at.where(), "name": member.full_name, "note": note, "round": r}
             )
+    note = _left_out_note(left_out, "")
+    if note:
+        plan.notes.append(note)
 
 
 MAX_LEFT_OUT_SHOWN = 5
@@ -690,7 +895,7 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
     sheet = next((other for other in sheets if whole_layout(other)), sheets[0])
     plan.read_as = sheet.read_as
     columns, kinds, has_people = sheet_layout(sheet)
-    team = _Team(school)
+    team = _Team(school, day)
     tables: Tables = defaultdict(list)
     # a sheet per round: with a table column and people, or in a block layout
     per_round = [
@@ -777,6 +982,15 @@ def earlier_plan_read(*, school: School, content: bytes, day: date) -> EarlierPl
             plan.notes.append(
                 _("Found by first name alone, as one colleague has it: %(names)s.")
                 % {"names": ", ".join(first_names)}
+            )
+        by_day = [
+            _("“%(text)s” as %(name)s") % {"text": text, "name": member.full_name}
+            for text, member in sorted(team.by_day.items())
+        ]
+        if by_day:
+            plan.notes.append(
+                _("Found as the one colleague so named who was on the team on %(day)s: %(names)s.")
+                % {"day": formats.date_format(day, "j F Y"), "names": ", ".join(by_day)}
             )
     return plan
 

@@ -11,6 +11,9 @@ layouts for schools. The layouts understood:
   * per person: a column with the person ("Naam" or "E-mailadres", or first name, prefix and
     last name) and a column per round ("Ronde 1", "Round 2", "R3") holding that person's table
     in that round; an empty cell: not there in that round (`per_person_rows`);
+  * in both, a column of notes ("Opmerking") holds a note on the row's person, read as a note
+    beside the name ("ziek": not there), and so does a column "Aanwezig" that says other than
+    yes ("nee");
   * a workbook with a sheet per round ("Ronde 1", "Ronde 2", ...), each with a table column and
     people (`round_of_sheet`, `a_round_of_tables`);
 - block layouts, without a header row naming the columns (plans made by hand or by a group
@@ -56,6 +59,16 @@ ABSENT_WORDS = {
     "no",
 }  # fmt: skip
 NAME_PARTS = {ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME}
+# a column of notes on the row's person ("Opmerking": "ziek", "kwam later")
+NOTE_WORDS = {
+    "opmerking", "opmerkingen", "notitie", "notities", "noot", "aantekening", "aantekeningen",
+    "toelichting", "bijzonderheden", "bijzonderheid", "note", "notes", "remark", "remarks",
+    "comment", "comments",
+}  # fmt: skip
+# a column that says whether the row's person was there ("Aanwezig": "ja" / "nee"); what it
+# says other than yes is read as a note ("nee", "ziek": not there)
+PRESENT_WORDS = {"aanwezig", "aanwezigheid", "present", "presence", "attendance", "attended"}
+_PRESENT_YES = {"ja", "j", "yes", "y", "x", "v", "1", "aanwezig", "present", "true", "waar", "ok"}
 # "Ronde 1", "R1", "Round 2", "1e ronde", "2nd round", "Tafel ronde 3", "Ronde 3 tafel"
 _ROUND_HEADER = re.compile(
     r"(?:tafel|table)?(?:ronde|round|rnd|r)(\d{1,2})(?:tafel|table)?"
@@ -92,7 +105,7 @@ def plain_words(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Column:
     index: int
-    kind: str  # "round", "round_n", "table", "person", "email" or a name part
+    kind: str  # "round", "round_n", "table", "person", "email", "note", "present" or a name part
     number: int | None = None  # "round_n": the round
 
 
@@ -109,6 +122,10 @@ def _column(index: int, header: str) -> Column | None:
         return Column(index, "table")
     if core in PERSON_WORDS:
         return Column(index, "person", 1 if core != joined else None)
+    if joined in NOTE_WORDS:
+        return Column(index, "note")
+    if joined in PRESENT_WORDS:
+        return Column(index, "present")
     found = header_field(header)
     if found == ImportField.EMAIL:
         return Column(index, "email")
@@ -122,8 +139,9 @@ def _column(index: int, header: str) -> Column | None:
 def starts_a_plan(header: str) -> bool:
     """A header of a layout per table or per person, or a cell that names a table or round in
     a block layout ("Tafel 1", "Groep 2: Anna en Sem", "Ronde 1"): where a plan starts."""
+    column = _column(0, header)
     return (
-        _column(0, header) is not None
+        (column is not None and column.kind not in ("note", "present"))
         or _table_label(header) is not None
         or _round_label(header) is not None
     )
@@ -174,12 +192,33 @@ def _person_cells(row: list[str], columns: list[Column]) -> list[str]:
         for column in people:
             if column.kind == kind and row[column.index]:
                 return [row[column.index]]
-    parts = {c.kind: row[c.index] for c in columns if c.kind in NAME_PARTS}
-    name = " ".join(
-        parts.get(str(kind), "")
-        for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
-    ).strip()
+    name = name_of_row(row, columns)
     return [name] if name else []
+
+
+def name_of_row(row: list[str], columns: list[Column]) -> str:
+    """The name a row writes for its one person: the name column, or the first name, prefix
+    and last name columns together ("" when it writes none)."""
+    name = next((row[c.index] for c in columns if c.kind == "person" and row[c.index]), "")
+    if name:
+        return name
+    parts = {c.kind: row[c.index] for c in columns if c.kind in NAME_PARTS}
+    return " ".join(
+        part
+        for kind in (ImportField.FIRST_NAME, ImportField.NAME_PREFIX, ImportField.LAST_NAME)
+        if (part := parts.get(str(kind), "").strip())
+    )
+
+
+def notes_of_row(row: list[str], columns: list[Column]) -> tuple[str, ...]:
+    """What a row's column of notes says ("ziek", "kwam later"), and its column that says
+    whether they were there when it says other than yes ("nee")."""
+    return tuple(
+        row[c.index].strip()
+        for c in columns
+        if (c.kind == "note" and row[c.index].strip())
+        or (c.kind == "present" and "".join(plain_words(row[c.index])) not in _PRESENT_YES | {""})
+    )
 
 
 @dataclass(frozen=True)
@@ -262,12 +301,16 @@ def round_of_sheet(name: str) -> int | None:
 @dataclass(frozen=True)
 class Entry:
     """The row model every layout is read into: where, the round and table as the file writes
-    them ("Ronde 2", "Tafel 3", "Afwezig") and the cells with the people at that table."""
+    them ("Ronde 2", "Tafel 3", "Afwezig") and the cells with the people at that table; in a
+    layout with a header row, the row's name cell when its person is looked up by address, and
+    what its columns of notes say (`notes_of_row`)."""
 
     at: Row
     round: str
     table: str
     people: list[str]
+    name: str = ""
+    notes: tuple[str, ...] = ()
 
 
 # Whether a row has a problem (the caller says which) and is passed by: called with where the
@@ -308,19 +351,29 @@ def per_table_entries(
             previous_round, previous_table = round_text, ""  # a round's heading row
             continue
         previous_round, previous_table = round_text, table_text
-        yield Entry(at, round_text, table_text, people)
+        yield Entry(
+            at,
+            round_text,
+            table_text,
+            people,
+            name_of_row(row, columns),
+            notes_of_row(row, columns),
+        )
 
 
 @dataclass(frozen=True)
 class PersonRow:
     """A row of the layout per person: where, the cells that name the person (the first is the
     one looked up), their table in each round that has one, as {round: table key}, and the
-    notes beside a table ("3 (later)"), as {round: note}."""
+    notes beside a table ("3 (later)"), as {round: note}; the name cell when the person is
+    looked up by address, and what its columns of notes say (`notes_of_row`)."""
 
     at: Row
     people: list[str]
     seats: dict[int, str]
     notes: dict[int, str] = field(default_factory=dict)
+    name: str = ""
+    row_notes: tuple[str, ...] = ()
 
 
 _NOTE_AFTER = re.compile(r"(?P<table>.*?\S)\s*\((?P<note>[^()]*)\)", re.DOTALL)
@@ -358,7 +411,10 @@ def per_person_rows(sheet: Table, has_problems: RowCheck) -> Iterator[PersonRow]
             continue
         read = {r: seat_and_note(row[i]) for r, i in by_round.items()}
         seats = {r: table for r, (table, _note) in read.items() if table}
-        yield PersonRow(at, people, seats, {r: note for r, (_table, note) in read.items() if note})
+        notes = {r: note for r, (_table, note) in read.items() if note}
+        yield PersonRow(
+            at, people, seats, notes, name_of_row(row, columns), notes_of_row(row, columns)
+        )
 
 
 # --- plans laid out in blocks: a column per table, or a row per table ---------------------------

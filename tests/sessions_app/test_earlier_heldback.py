@@ -419,8 +419,9 @@ def test_a_first_name_two_colleagues_share_and_a_nickname_save_nothing(client, p
     assert_refused(
         response,
         [
-            "Sheet “Blad1”, row 2, column B: 2 colleagues are called “Sanne”: write the e-mail "
-            "address instead.",
+            "Sheet “Blad1”, row 2, column B: 2 colleagues called “Sanne” were on the team on "
+            f"{day:%-d} November 2026 (Sanne Jansen, Sanne de Wit): write the e-mail address "
+            "instead.",
             "Sheet “Blad1”, row 3, column A: nobody in this team is called “Bas”.",
         ],
     )
