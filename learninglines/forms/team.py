@@ -20,6 +20,15 @@ def year_group_label(year: SchoolYear, today=None) -> str:
     return gettext("School year %(name)s") % {"name": year.name}
 
 
+def lines_per_year(lines) -> list[list[LearningLine]]:
+    """The lines in one list per school year, in the order given (year by year, as
+    `lines_for_placing` gives them)."""
+    groups: dict[int, list[LearningLine]] = {}
+    for line in lines:
+        groups.setdefault(line.year_id, []).append(line)
+    return list(groups.values())
+
+
 class _LinesPerYear(ModelChoiceIterator):
     """One group (an <optgroup>) per school year once lines of more than one year are offered;
     a plain list for one year. Needs the lines with their year (`select_related("year")`)."""
@@ -27,13 +36,11 @@ class _LinesPerYear(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        groups: dict[int, list[LearningLine]] = {}
-        for line in self.queryset:
-            groups.setdefault(line.year_id, []).append(line)
+        groups = lines_per_year(self.queryset)
         if len(groups) < 2:
-            yield from (self.choice(line) for lines in groups.values() for line in lines)
+            yield from (self.choice(line) for lines in groups for line in lines)
             return
-        for lines in groups.values():
+        for lines in groups:
             yield (year_group_label(lines[0].year), [self.choice(line) for line in lines])
 
 
@@ -93,12 +100,38 @@ class MoveForm(forms.Form):
 
 
 class TeamFilterForm(forms.Form):
+    """Search the team; filter on a line, on "in no line" today and, while a school year opened
+    ahead has not begun, on "no place in that year yet" (`NO_PLACE_AHEAD`). Lines of more than
+    one year come in one group per year, as in the move form."""
+
+    NO_PLACE_AHEAD = "none-next"
+
     q = forms.CharField(label=_("Search by name or address"), required=False, max_length=100)
     line = forms.CharField(label=_("Learning line"), required=False)
 
-    def __init__(self, *args, lines=(), **kwargs):
+    def __init__(self, *args, lines=(), ahead: SchoolYear | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = [("", _("All lines")), ("none", _("In no line"))]
+        if ahead is not None:
+            choices.append(
+                (
+                    self.NO_PLACE_AHEAD,
+                    gettext("No place in %(year)s yet") % {"year": ahead.name},
+                )
+            )
+        groups = lines_per_year(lines)
+        if len(groups) < 2:  # one school year: a plain list, as before a year is opened ahead
+            choices += [(str(line.pk), str(line)) for group in groups for line in group]
+            groups = []
+        # what the page's <select> shows: (None, options) outside a group, (label, options) in one
+        self.line_options: list[tuple[str | None, list[tuple[str, str]]]] = [(None, choices)] + [
+            (year_group_label(group[0].year), [(str(line.pk), str(line)) for line in group])
+            for group in groups
+        ]
         self.fields["line"].widget = forms.Select(
-            choices=[("", _("All lines")), ("none", _("In no line"))]
-            + [(str(line.pk), str(line)) for line in lines]
+            choices=[
+                option
+                for label, options in self.line_options
+                for option in ([(label, options)] if label else options)
+            ]
         )

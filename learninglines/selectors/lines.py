@@ -20,6 +20,21 @@ def year_current(*, school: School, today: date | None = None) -> SchoolYear | N
     return SchoolYear.objects.current(school, today or timezone.localdate())
 
 
+def years_now_and_ahead(
+    *, school: School, today: date | None = None
+) -> tuple[SchoolYear | None, SchoolYear | None]:
+    """The school year holding `today` and the one opened ahead of it (in June, before its
+    1 August), each None when there is none; one query."""
+    today = today or timezone.localdate()
+    now = ahead = None
+    for year in SchoolYear.objects.filter(school=school, end__gte=today).order_by("start")[:2]:
+        if year.start <= today:
+            now = year
+        elif ahead is None:
+            ahead = year
+    return now, ahead
+
+
 def year_chosen(*, school: School, year_pk: str | None) -> SchoolYear | None:
     """The year asked for in `?year=` (this school's only; else a 404), or the current one."""
     if year_pk:
@@ -114,6 +129,19 @@ def member_current_lines(*, school: School, day: date | None = None) -> dict[int
         .filter(line__school=school, line__year__start__lte=day, line__year__end__gte=day)
         .select_related("line")
     }
+
+
+def member_places_in_year(*, school: School, year: SchoolYear) -> dict[int, list[LineMembership]]:
+    """{member pk: their places in the lines of `year`, in start order, each with its line}: who
+    is placed where in a year opened ahead (archived lines included); one query."""
+    places: dict[int, list[LineMembership]] = {}
+    for membership in (
+        LineMembership.objects.filter(line__school=school, line__year=year)
+        .select_related("line")
+        .order_by("start", "pk")
+    ):
+        places.setdefault(membership.member_id, []).append(membership)
+    return places
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,10 @@ from learninglines.selectors.lines import (
     lines_for_choice,
     lines_for_placing,
     member_current_lines,
+    member_places_in_year,
     moves_after,
     year_current,
+    years_now_and_ahead,
 )
 from learninglines.selectors.people import coach_list, invited_at, member_list
 from learninglines.services.lines import membership_move
@@ -63,12 +65,21 @@ def _member_of_school(request: HttpRequest, pk: int, *, active: bool | None = Tr
 
 @school_view("plan_school")
 def member_list_view(request: HttpRequest) -> HttpResponse:
-    """The team in register order, searchable by name or address and filterable by line."""
-    year = year_current(school=request.school)
-    lines = list(lines_for_choice(school=request.school, year=year)) if year else []
-    filters = TeamFilterForm(request.GET or None, lines=lines)
+    """The team in register order, searchable by name or address and filterable by line.
+
+    While a school year opened ahead (in June) has not begun, each member shows their place in
+    it too, and the filter offers its lines and "no place in that year yet"."""
+    today = timezone.localdate()
+    year, ahead = years_now_and_ahead(school=request.school, today=today)
+    if ahead is not None:
+        lines = list(lines_for_placing(school=request.school, today=today))
+    else:
+        lines = list(lines_for_choice(school=request.school, year=year)) if year else []
+    filters = TeamFilterForm(request.GET or None, lines=lines, ahead=ahead)
     members = member_list(school=request.school)
-    current = member_current_lines(school=request.school)
+    current = member_current_lines(school=request.school, day=today)
+    # {member pk: places in the year ahead}; someone without a key has no place there yet
+    places = member_places_in_year(school=request.school, year=ahead) if ahead else {}
     everyone = list(members)
     shown = everyone
     inactive = member_list(school=request.school, active=False)
@@ -91,12 +102,21 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
             inactive = inactive.none()
         if line == "none":
             shown = [member for member in shown if member.pk not in current]
+        elif line == TeamFilterForm.NO_PLACE_AHEAD and ahead is not None:
+            shown = [member for member in shown if member.pk not in places]
         elif line.isascii() and line.isdigit():  # "²" is a digit to Python, not to int()
-            shown = [m for m in shown if m.pk in current and current[m.pk].pk == int(line)]
+            # a line of this year: who is in it today; of the year ahead: who is placed in it
+            shown = [
+                m
+                for m in shown
+                if (m.pk in current and current[m.pk].pk == int(line))
+                or any(place.line_id == int(line) for place in places.get(m.pk, ()))
+            ]
     invited = invited_at(school=request.school)
     for member in everyone:
         member.current_line = current.get(member.pk)
         member.invited_at = invited.get(member.user_id)
+        member.places_ahead = places.get(member.pk, [])
     return render(
         request,
         "learninglines/member_list.html",
@@ -108,6 +128,9 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
             "is_filtered": shown is not everyone,
             "coaches": coach_list(school=request.school),
             "inactive": inactive,
+            "ahead": ahead,
+            "no_place_ahead": sum(1 for m in everyone if m.pk not in places) if ahead else 0,
+            "no_place_ahead_filter": TeamFilterForm.NO_PLACE_AHEAD,
         },
     )
 
