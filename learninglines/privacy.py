@@ -107,6 +107,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
             "cycle_started_on",
             "retention_notified_at",
             "retained_at",
+            "opening_ended",
         )
     ),
     "learninglines.Member": _fields(

@@ -67,6 +67,11 @@ urlpatterns = [
     ),
     # --- school years and learning lines ---
     path("s/<slug:school_slug>/years/", lines.year_list_view, name="year-list"),
+    path(
+        "s/<slug:school_slug>/years/<int:pk>/remove/",
+        lines.year_remove_view,
+        name="year-remove",
+    ),
     path("s/<slug:school_slug>/lines/", lines.line_list_view, name="line-list"),
     path("s/<slug:school_slug>/lines/create/", lines.line_create_view, name="line-create"),
     path("s/<slug:school_slug>/lines/<int:pk>/", lines.line_detail_view, name="line-detail"),

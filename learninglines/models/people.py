@@ -182,6 +182,12 @@ class SchoolYear(models.Model):
         _("told about the deletion of old texts at"), null=True, blank=True
     )
     retained_at = models.DateTimeField(_("old texts deleted at"), null=True, blank=True)
+    # What opening this year changed in the year before, so removing a year opened by mistake
+    # puts it back (`school_year_remove_ahead`): {"ended_on": day, "places": [[membership pk,
+    # its end before]]}. None for a year made otherwise, or opened before this was kept.
+    opening_ended = models.JSONField(
+        _("places the opening ended"), null=True, blank=True, default=None, editable=False
+    )
 
     objects = SchoolYearQuerySet.as_manager()
 

@@ -5,12 +5,16 @@ Rules kept here:
   the current membership the day before the new one starts, so history stays.
 - A line belongs to one school year; its letter and colour are picked from a fixed palette.
 - Opening the next school year may copy lines with their goal, description and steps (never
-  their meetings) and, per line, carry over who is in it on the last day of the old year.
+  their meetings) and, per line, carry over who is in it on the last day of the old year. It
+  never opens a year that has already ended: after a year without the app, the year holding
+  today is opened and the year in between has no row.
+- A year opened ahead by mistake may be removed before it begins while nothing was recorded in
+  it; the places the opening ended are put back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -18,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learninglines.models import (
     LINE_LETTERS,
@@ -25,6 +30,7 @@ from learninglines.models import (
     LineColour,
     LineMembership,
     LineStep,
+    LogEntry,
     Member,
     School,
     SchoolYear,
@@ -188,6 +194,39 @@ def membership_move(
 # --- School years and the cycle ----------------------------------------------------------------
 
 
+def _year_end(start: date) -> date:
+    """The last day of a school year starting on `start`: the day before the same date a year on."""
+    try:
+        return date(start.year + 1, start.month, start.day) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return date(start.year + 1, 2, 28)
+
+
+@dataclass(frozen=True)
+class NextYear:
+    """The school year that opening the next one makes, and the years it skips."""
+
+    start: date
+    end: date
+    name: str
+    # whole years between the latest year and this one that ended without the app: no row
+    skipped: tuple[str, ...] = ()
+
+
+def school_year_next(*, latest: SchoolYear, today: date | None = None) -> NextYear:
+    """The year after `latest`: from the day after it ends, a year long. When that year has
+    already ended too (the school did not use the app for a whole year), the first year after it
+    that has not ended: the year holding today. A year that has ended is never opened; the
+    years skipped get no row (nothing was recorded in them) and are named in `skipped`."""
+    today = today or timezone.localdate()
+    start = latest.end + timedelta(days=1)
+    skipped = []
+    while _year_end(start) < today:
+        skipped.append(f"{start.year}-{start.year + 1}")
+        start = _year_end(start) + timedelta(days=1)
+    return NextYear(start, _year_end(start), f"{start.year}-{start.year + 1}", tuple(skipped))
+
+
 def school_year_open_next(
     *,
     school: School,
@@ -197,9 +236,14 @@ def school_year_open_next(
 ) -> SchoolYear:
     """Open the school year after the latest one; copy chosen lines and, per line, its members.
 
+    The year opened is `school_year_next`: the one after the latest, or, when that one has
+    already ended, the year holding today (the years in between are skipped, without a row).
     Copies keep name, letter, colour, goal, description and steps (as planned, without dates);
     never meetings. Members carried over are those in the old line on its year's last day and
-    still active. Every membership of the old year's lines ends on that year's last day.
+    still active; their place in the copy starts on the new year's first day. Every membership
+    of the old year's lines ends on that year's last day; the new year keeps which ones it
+    ended and their end before (`opening_ended`), so `school_year_remove_ahead` can put them
+    back.
 
     `after_pk` is the year the steering group saw as the latest (the page's form says which): when
     a later one is open by now (a second press, the back button, a colleague at the same time)
@@ -222,22 +266,29 @@ def school_year_open_next(
                 _("School year %(name)s is already open; it starts on %(start)s.")
                 % {"name": latest.name, "start": formats.date_format(latest.start, "j F Y")}
             )
-        start = latest.end + timedelta(days=1)
+        following = school_year_next(latest=latest)
+        start = following.start
         year = SchoolYear(
             school=school,
             start=start,
-            end=date(start.year + 1, start.month, start.day) - timedelta(days=1),
-            name=f"{start.year}-{start.year + 1}",
+            end=following.end,
+            name=following.name,
             cycle_started_on=start,
         )
         year.full_clean()
         year.save()
         # A line belongs to its school year: nobody stays in one of the old year's lines past
         # its last day (those not carried over are in no line of the new year).
+        ended = []
         for membership in LineMembership.objects.filter(line__year=latest).filter(
             Q(end__isnull=True) | Q(end__gt=latest.end)
         ):
+            before = membership.end
             _end_membership(membership, latest.end)
+            if membership.pk is not None:  # ended, not deleted (one starting after the end)
+                ended.append([membership.pk, before.isoformat() if before else None])
+        year.opening_ended = {"ended_on": latest.end.isoformat(), "places": ended}
+        year.save(update_fields=["opening_ended"])
         old_lines = LearningLine.objects.filter(year=latest, pk__in=copy_line_ids).active()
         for old in old_lines.prefetch_related("steps").order_by("letter"):
             new = LearningLine.objects.create(
@@ -263,6 +314,159 @@ def school_year_open_next(
                 for membership in stayed:
                     membership_move(member=membership.member, line=new, start=start)
     return year
+
+
+# What opening a year makes in it, and what a removal takes along: its lines' steps, its lines'
+# places, and the copies' link to the line they came from. Anything else pointing at the year or
+# its lines was recorded by someone and keeps the year.
+_MADE_BY_OPENING = {
+    (LineStep, "line"),
+    (LineMembership, "line"),
+    (LearningLine, "copied_from"),
+    (LearningLine, "year"),
+}
+
+
+def _recorded(model, rows) -> list[tuple[int, object]]:
+    """(count, model) of each kind of row pointing at `rows` of `model`, except what
+    opening a year makes. Found through the models' relations, so this app names what the
+    sessions app keeps (sessions, forms, exchanges, ambitions) without importing it."""
+    found = []
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.related_model):
+            continue
+        related, field = relation.related_model, relation.field.name
+        if (related, field) in _MADE_BY_OPENING:
+            continue
+        count = related._base_manager.filter(**{f"{field}__in": rows}).count()
+        if count:
+            found.append((count, related))
+    return found
+
+
+@dataclass(frozen=True)
+class YearRemoval:
+    """What removing a year opened ahead takes along and puts back, or what keeps it."""
+
+    year: SchoolYear
+    lines: int  # the lines copied by the opening, with their steps
+    places: int  # places in those lines (carried over or placed since)
+    reopened: int  # places in the year before that the opening ended, still as it left them
+    kept_ended: bool  # opened before the app kept what the opening ended: those stay ended
+    refusals: tuple[str, ...]  # why it cannot be removed (empty: it can)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+
+def _to_reopen(year: SchoolYear) -> list[tuple[LineMembership, date | None]]:
+    """The places the opening of `year` ended that nobody changed since, with their end before:
+    a place that ended on another day by then (moved, taken out of the lines) stays as it is."""
+    record = year.opening_ended or {}
+    if not record.get("places"):
+        return []
+    ended_on = date.fromisoformat(record["ended_on"])
+    before = {pk: (date.fromisoformat(end) if end else None) for pk, end in record["places"]}
+    return [
+        (membership, before[membership.pk])
+        for membership in LineMembership.objects.filter(
+            pk__in=list(before), end=ended_on, line__school_id=year.school_id
+        ).order_by("pk")
+    ]
+
+
+def school_year_removal(*, year: SchoolYear, today: date | None = None) -> YearRemoval:
+    """What `school_year_remove_ahead` would do with `year` now; see there for the rule."""
+    today = today or timezone.localdate()
+    refusals = []
+    if year.start <= today:
+        refusals.append(
+            _("School year %(name)s has begun (on %(start)s): it can no longer be removed.")
+            % {"name": year.name, "start": formats.date_format(year.start, "j F Y")}
+        )
+    later = SchoolYear.objects.filter(school_id=year.school_id, start__gt=year.start).first()
+    if later is not None:
+        refusals.append(
+            _("School year %(name)s comes after it: remove that one first.") % {"name": later.name}
+        )
+    lines = LearningLine.objects.filter(year=year)
+    by_hand = lines.filter(copied_from__isnull=True).count()
+    held = []
+    if by_hand:
+        held.append(
+            ngettext(
+                "%(count)d learning line made by hand",
+                "%(count)d learning lines made by hand",
+                by_hand,
+            )
+            % {"count": by_hand}
+        )
+    found = _recorded(SchoolYear, rows=[year.pk]) + _recorded(LearningLine, rows=lines)
+    # a log entry belongs to the year its date falls in (none can be dated ahead today)
+    entries = LogEntry.objects.filter(
+        author__school_id=year.school_id, date__gte=year.start, date__lte=year.end
+    ).count()
+    if entries:
+        found.append((entries, LogEntry))
+    for count, model in found:
+        name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+        held.append(f"{count} {name}")
+    if held:
+        refusals.append(
+            _("Something was recorded in school year %(name)s: %(what)s. It stays.")
+            % {"name": year.name, "what": ", ".join(held)}
+        )
+    return YearRemoval(
+        year=year,
+        lines=lines.count(),
+        places=LineMembership.objects.filter(line__year=year).count(),
+        reopened=len(_to_reopen(year)),
+        kept_ended=year.opening_ended is None,
+        refusals=tuple(refusals),
+    )
+
+
+def school_year_remove_ahead(*, year: SchoolYear, today: date | None = None) -> YearRemoval | None:
+    """Remove a school year opened ahead by mistake; put back what its opening changed.
+
+    Allowed while the year has not begun (its first day is after today), no later year is open,
+    and nothing was recorded in it: its lines are all copies the opening made (a line made by
+    hand keeps it), and nothing points at the year or its lines but their steps and places (no
+    meetings, plenary sessions, reflection forms, exchanges or ambitions) and no log entry is
+    dated in it. Otherwise a ValidationError says what keeps it.
+
+    The copied lines go with their steps (also as changed since the opening) and every place in
+    them (carried over or placed since). The places of the year before that the opening ended on
+    that year's last day are reopened as they were (an open end is open again), but only those
+    still ending on that day: one moved or ended otherwise since stays as it is. A year opened
+    before the app kept this (`opening_ended` None) leaves those places ended on the last day.
+
+    Returns None when the year is gone already (a second press): nothing happens.
+    """
+    with transaction.atomic():
+        # one change of a school's years at a time, as `school_year_open_next`
+        School.objects.select_for_update().filter(pk=year.school_id).first()
+        year = SchoolYear.objects.filter(pk=year.pk, school_id=year.school_id).first()
+        if year is None:
+            return None
+        removal = school_year_removal(year=year, today=today)
+        if not removal.allowed:
+            raise ValidationError(list(removal.refusals), code="kept")
+        reopen = _to_reopen(year)
+        LineMembership.objects.filter(line__year=year).delete()
+        LearningLine.objects.filter(year=year).delete()  # their steps go with them
+        year.delete()
+        reopened = 0
+        for membership, end in reopen:
+            # never two lines at once: nobody has a later place once this year's are gone
+            if not LineMembership.objects.filter(
+                member_id=membership.member_id, start__gt=membership.end
+            ).exists():
+                membership.end = end
+                membership.save(update_fields=["end"])
+                reopened += 1
+    return replace(removal, reopened=reopened)
 
 
 def cycle_start_new(*, year: SchoolYear, on: date) -> bool:

@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,7 +29,10 @@ from learninglines.services.lines import (
     line_create,
     line_steps_save,
     line_update,
+    school_year_next,
     school_year_open_next,
+    school_year_removal,
+    school_year_remove_ahead,
 )
 from learninglines.services.people import school_year_ensure_current
 
@@ -256,6 +259,9 @@ def year_list_view(request: HttpRequest) -> HttpResponse:
         return _first_year(request)
     lines = LearningLine.objects.filter(year=latest).active().order_by("letter") if latest else []
     form = YearOpenForm(request.POST or None, lines=lines, after=latest)
+    today = timezone.localdate()
+    # the year a press opens: after a year without the app, the one holding today
+    following = school_year_next(latest=latest, today=today) if latest.start <= today else None
     if request.method == "POST" and form.is_valid():
         copy, carry = form.choices()
         try:
@@ -285,5 +291,89 @@ def year_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "learninglines/year_list.html",
-        {"years": years, "latest": latest, "form": form, "today": timezone.localdate()},
+        {
+            "years": years,
+            "latest": latest,
+            "form": form,
+            "today": today,
+            "next": following,
+            "skipped": ", ".join(following.skipped) if following else "",
+            # more than four months ahead (before 1 April for 1 August): out of the way
+            "open_early": following is not None and (following.start - today).days > 122,
+        },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@school_view("plan_school")
+def year_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A year opened ahead by mistake: GET says what removing it takes along and puts back (or
+    what keeps it), POST removes it (`school_year_remove_ahead`)."""
+    years_url = reverse("learninglines:year-list", kwargs={"school_slug": request.school.slug})
+    year = SchoolYear.objects.filter(school=request.school, pk=pk).first()
+    if year is None:
+        if request.method == "POST" and not SchoolYear.objects.filter(pk=pk).exists():
+            # a second press (or a colleague just before): it is gone, nothing more happens
+            messages.info(request, _("This school year has been removed already."))
+            return redirect(years_url)
+        raise Http404("No such school year")
+    previous = (
+        SchoolYear.objects.filter(school=request.school, start__lt=year.start)
+        .order_by("-start")
+        .first()
+    )
+    if request.method == "POST":
+        try:
+            removal = school_year_remove_ahead(year=year)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        if removal is None:
+            messages.info(request, _("This school year has been removed already."))
+            return redirect(years_url)
+        text = _("School year %(name)s is removed, with %(lines)s and %(places)s.") % {
+            "name": removal.year.name,
+            "lines": _count_lines(removal.lines),
+            "places": _count_places(removal.places),
+        }
+        if removal.reopened and previous is not None:
+            text += " " + _reopened_text(removal.reopened, previous)
+        messages.success(request, text)
+        return redirect(years_url)
+    removal = school_year_removal(year=year)
+    return render(
+        request,
+        "learninglines/year_confirm_remove.html",
+        {
+            "removal": removal,
+            "year": year,
+            "previous": previous,
+            "lines_text": _count_lines(removal.lines),
+            "places_text": _count_places(removal.places),
+            "reopened_text": _reopened_text(removal.reopened, previous)
+            if removal.reopened and previous is not None
+            else "",
+        },
+    )
+
+
+def _count_lines(count: int) -> str:
+    return ngettext("%(count)d learning line", "%(count)d learning lines", count) % {"count": count}
+
+
+def _count_places(count: int) -> str:
+    return ngettext("%(count)d place in them", "%(count)d places in them", count) % {"count": count}
+
+
+def _reopened_text(count: int, previous: SchoolYear) -> str:
+    return ngettext(
+        "%(count)d place in the lines of %(name)s no longer ends on %(day)s: it is as it was "
+        "before the opening.",
+        "%(count)d places in the lines of %(name)s no longer end on %(day)s: they are as they "
+        "were before the opening.",
+        count,
+    ) % {
+        "count": count,
+        "name": previous.name,
+        "day": formats.date_format(previous.end, "j F Y"),
+    }
