@@ -31,6 +31,7 @@ from learninglines.models import (
     User,
 )
 from learninglines.models.outbox import PERSONAL_LINK_PLACEHOLDER
+from learninglines.services.accounts import account_address_change
 from learninglines.services.people import (
     coach_assign,
     coach_assignment_end,
@@ -170,6 +171,25 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """A new address goes through `account_address_change`: the old address is told and
+        the links that went to it stop working."""
+        if not (change and "email" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        new_address, old_address = obj.email, User.objects.get(pk=obj.pk).email
+        obj.email = old_address
+        super().save_model(request, obj, form, change)
+        if account_address_change(user=obj, email=new_address, by=request.user):
+            self.message_user(
+                request,
+                gettext(
+                    "%(email)s gets a mail about the change; the sign-in links sent there no "
+                    "longer work."
+                )
+                % {"email": old_address},
+            )
+        return None
 
 
 class SchoolYearFormSet(forms.BaseInlineFormSet):

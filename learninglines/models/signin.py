@@ -18,10 +18,11 @@ def local_moment(moment: datetime) -> str:
 class MagicLink(models.Model):
     """One personal sign-in link. The row lets a failing link say why it fails.
 
-    Links by purpose: an invitation (14 days, replaced by the next invitation), a link asked for
-    on the sign-in page (short-lived), a link in a session mail (valid until the end of that
-    session's day, usable on more than one device, every use recorded), and a link shown as a
-    QR code at the door by a steering member or coach (minutes, once, who showed it recorded).
+    Links by purpose: an invitation (14 days, replaced by the next invitation to the same
+    school), a link asked for on the sign-in page (short-lived), a link in a session mail
+    (valid until the end of that session's day, usable on more than one device, every use
+    recorded), and a link shown as a QR code at the door by a steering member or coach
+    (minutes, once, who showed it recorded).
     Every link works once, except a session mail's link.
     """
 

@@ -17,13 +17,16 @@ from learninglines.models import (
     LineMembership,
     MagicLink,
     Member,
-    OutgoingMail,
     School,
     SchoolYear,
     User,
     default_school_year_bounds,
 )
-from learninglines.services.outbox import mail_queue_from_template
+from learninglines.services.accounts import (
+    account_address_change,
+    address_notice_queue,
+    member_moved_links_stop,
+)
 from learninglines.services.signin import magic_link_revoke_all, magic_link_send
 
 
@@ -222,9 +225,10 @@ def member_update(
     (the administration does that in the admin, which calls this without `by`), or (to keep
     one person's other schools out of it) when the old account is used elsewhere and the new
     address has no account yet.
-    An erased member's details stay erased. The old address gets a mail saying so (and by whom):
-    whoever controls the new address can sign in as this member, so a change the person did not
-    expect must not go unnoticed.
+    An erased member's details stay erased. The old address gets a mail saying so (and by whom,
+    the new address masked): whoever controls the new address can sign in as this member, so a
+    change the person did not expect must not go unnoticed. The links that went to the old
+    address stop working (`account_address_change`; a move to another account: this school's).
     """
     if Erasure.objects.filter(member=member).exists():
         raise ValidationError(
@@ -237,7 +241,8 @@ def member_update(
         member.last_name = last_name.strip()
         if is_steering is not None:
             member.is_steering = is_steering
-        old_address = member.user.email
+        old_user, old_address = member.user, member.user.email
+        new_address = ""
         if email is not None and User.objects.normalize_email(email) != member.user.email:
             if member.user.is_staff or member.user.is_superuser:
                 # Whoever controls the address can reset the password of an administrator.
@@ -292,19 +297,29 @@ def member_update(
                     }
                 )
             else:
-                member.user.email = normalised
-                member.user.full_clean(exclude=["password"])
-                member.user.save(update_fields=["email"])
+                new_address = normalised
         member.full_clean()
         member.save()
-        if member.user.email != old_address:
-            mail_queue_from_template(
-                to=old_address,
-                template="learninglines/mail/address_changed",
-                context={"member": member, "old": old_address, "by": by},
-                language=member.school.language,
-                kind=OutgoingMail.Kind.OTHER,
+        if new_address:
+            # the one place an account's address changes: it tells the old address and stops
+            # the links that went there (services/accounts.py)
+            account_address_change(
+                user=member.user,
+                email=new_address,
+                by=by,
                 school=member.school,
+                greeting_name=member.first_name,
+            )
+        if member.user_id != old_user.pk:
+            member_moved_links_stop(user=old_user, school=member.school)
+            address_notice_queue(
+                user=member.user,
+                old=old_address,
+                greeting_name=member.first_name,
+                by=by,
+                language=member.school.language,
+                school=member.school,
+                account=False,
             )
     return member
 

@@ -239,8 +239,10 @@ def magic_link_send(
 ) -> MagicLink | None:
     """Create a personal link and queue the mail that carries it; None when the limit is reached.
 
-    A new invitation revokes the person's earlier unused invitations (never links of another
-    purpose), so at most one invitation link works at a time.
+    A new invitation revokes the person's earlier unused invitations to the same school (never
+    another school's, never links of another purpose): per person and school the newest
+    invitation is the one that works, and someone invited by two schools (a teacher at two, a
+    coach of several) can open each school's mail, in either order.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -252,6 +254,7 @@ def magic_link_send(
             MagicLink.objects.filter(
                 user=user,
                 purpose=MagicLink.Purpose.INVITE,
+                school=school,
                 used_at__isnull=True,
                 revoked_at__isnull=True,
             ).update(revoked_at=now)

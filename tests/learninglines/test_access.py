@@ -125,10 +125,19 @@ def test_the_old_address_is_told_when_the_school_changes_it(client, people, scho
     mail = OutgoingMail.objects.get(to=old)
     assert mail.subject == f"Je adres bij {school.name} is gewijzigd"
     body = " ".join(mail.body.split())
-    assert (
-        f"{steering.get_full_name()} heeft je e-mailadres in Brengen & Halen bij {school.name} "
-        f"gewijzigd van {old} naar noor.nieuw@example.org." in body
-    )
+    # the new address masked: the old one may be a typing error that belongs to a stranger
+    if existing:  # the team now uses the other account: this school's mail goes there
+        told = (
+            f"Je e-mailadres bij {school.name} in Brengen & Halen is gewijzigd in "
+            f"n***@example.org door {steering.get_full_name()}."
+        )
+    else:
+        told = (
+            "Het e-mailadres van je account bij Brengen & Halen is gewijzigd in n***@example.org "
+            f"door {steering.get_full_name()}."
+        )
+    assert told in body
+    assert "noor.nieuw" not in body
     assert "wie het nieuwe adres heeft, kan als jij inloggen" in body
     # a change of name alone mails nobody
     OutgoingMail.objects.all().delete()

@@ -247,9 +247,9 @@ def test_the_address_mail_names_who_changed_it_not_their_address(anker, mailoutb
     assert mail.subject == f"Je adres bij {SCHOOL} is gewijzigd"
     assert mail.body == (
         "Hallo Jan,\n\n"
-        f"Anouk de Vries heeft je e-mailadres in Brengen & Halen bij {SCHOOL} gewijzigd van "
-        "jan@anker.example naar jan.hart@anker.example. Mails en inloglinks gaan vanaf nu naar "
-        "het nieuwe adres.\n\n"
+        "Het e-mailadres van je account bij Brengen & Halen is gewijzigd in j***@anker.example "
+        "door Anouk de Vries. Mails en inloglinks gaan vanaf nu naar het nieuwe adres; de links "
+        "die eerder naar dit adres zijn gestuurd, werken niet meer.\n\n"
         f"Had je dit niet verwacht? Vraag de stuurgroep van {SCHOOL} om het terug te zetten: wie "
         "het nieuwe adres heeft, kan als jij inloggen.\n"
     )
