@@ -43,6 +43,14 @@ def has_own_program(*, school: School) -> bool:
     return ProgramTemplate.objects.filter(school=school).exclude(items=[]).exists()
 
 
+def session_year_open(*, school: School, today: date | None = None) -> bool:
+    """Whether a new session has a school year to go in: one that has not ended, as
+    `session_create` requires. Without one, the new session's page says so instead of
+    offering a form that can only be refused."""
+    today = today or timezone.localdate()
+    return SchoolYear.objects.filter(school=school, end__gte=today).exists()
+
+
 def session_list(*, school: School, year: SchoolYear) -> list[PlenarySession]:
     """The year's sessions, by date, with their plan and program: three queries."""
     return list(

@@ -21,6 +21,7 @@ from sessions_app.services.program import (
     assignment_update,
     program_save_as_template,
 )
+from sessions_app.views.sessions import is_editable
 
 
 def _program_url(session: PlenarySession) -> str:
@@ -35,6 +36,19 @@ def _assignment_get(session: PlenarySession, pk: int) -> Assignment:
     return assignment
 
 
+def _program_closed(request: HttpRequest, session: PlenarySession) -> HttpResponse | None:
+    """Back to the session with the reason when its program can no longer change (held, or of
+    a school year that has ended: the session page then offers no button either), rather
+    than a form that can only be refused on saving."""
+    if is_editable(session):
+        return None
+    if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
+        messages.warning(request, _("This session has been held: its program stays as it was."))
+    else:
+        messages.warning(request, _("This school year has ended: its sessions are read-only."))
+    return redirect(_program_url(session))
+
+
 def _form_page(request, *, session, form, assignment=None) -> HttpResponse:
     return render(
         request,
@@ -47,6 +61,8 @@ def _form_page(request, *, session, form, assignment=None) -> HttpResponse:
 @school_view("plan_school")
 def assignment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_get(school=request.school, pk=pk)
+    if closed := _program_closed(request, session):
+        return closed
     form = AssignmentForm(request.POST or None, rounds=program_rounds(session.assignments.all()))
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,6 +80,8 @@ def assignment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_update_view(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     session = session_get(school=request.school, pk=pk)
     assignment = _assignment_get(session, assignment_pk)
+    if closed := _program_closed(request, session):
+        return closed
     form = AssignmentForm(
         request.POST or None,
         initial=AssignmentForm.initial_of(assignment),

@@ -13,8 +13,8 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learninglines.http import SPREADSHEET_TYPES, spreadsheet_download
-from learninglines.permissions import school_view
-from learninglines.selectors.lines import year_chosen, year_list
+from learninglines.permissions import has_permission, school_view
+from learninglines.selectors.lines import year_chosen, year_current, year_list
 from sessions_app.forms.sessions import EarlierSessionForm, SessionForm
 from sessions_app.models import PlenarySession
 from sessions_app.plan_exports import earlier_template
@@ -26,6 +26,7 @@ from sessions_app.selectors.sessions import (
     session_presence,
     session_program,
     session_title_suggested,
+    session_year_open,
 )
 from sessions_app.services.earlier import (
     OTHER_SCHOOL,
@@ -79,9 +80,26 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _no_year_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """The page of a new session without a school year to put it in: said at once, with the
+    way out (the school years page for who may open one), and no form that can only be refused."""
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form": None,
+            "no_year": True,
+            "may_open_year": has_permission(request.user, "plan_school", request.school),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @school_view("plan_school")
 def session_create_view(request: HttpRequest) -> HttpResponse:
+    if not session_year_open(school=request.school):
+        return _no_year_page(request, "sessions_app/session_form.html", {"session": None})
     initial = {
         "title": session_title_suggested(school=request.school),
         "start_time": "15:00",
@@ -180,6 +198,9 @@ def session_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @school_view("plan_school")
 def earlier_session_view(request: HttpRequest) -> HttpResponse:
     """Record a session held without this app from its table plan: upload, preview, confirm."""
+    if year_current(school=request.school) is None:
+        # only the year holding today takes an earlier session (`earlier_session_check`)
+        return _no_year_page(request, "sessions_app/earlier_session.html", {"preview": None})
     posted = request.POST or None
     if posted is not None and request.FILES.get("file"):
         # a file uploaded is previewed (and checked for size), never a token of an earlier

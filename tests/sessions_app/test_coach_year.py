@@ -395,7 +395,7 @@ def test_she_never_reads_logs_ambitions_notes_or_who_has_not_met_whom(client, ca
             assert secret not in content, (path, secret)
     overview = _text(pages[f"{NL}/overview/"])
     assert "Nog niet iemand van een leerlijn ontmoet" not in overview
-    assert "2 van de 9 teamleden (22 %)" in overview
+    assert "2 van de 9 teamleden in een leerlijn (22 %)" in overview
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{NL}/overview.xlsx").content))
     assert "Nog niet ontmoet" not in workbook.sheetnames
     cells = [
