@@ -143,6 +143,8 @@ def grouping_error_message(
             params.get("tables"), int
         ):
             names = [name(m) for m in params["members"]]
+            if params.get("locked"):
+                return _apart_beside_locks(names)  # a round's repair: its free tables
             if params.get("linked"):
                 return _apart_linked(names, params["tables"])
             return _apart_infeasible(names, params["tables"])
@@ -241,3 +243,20 @@ def _apart_linked(names: list[str], tables: int) -> str:
         "a pair that is kept apart.",
         tables,
     ) % {"people": get_text_list(names, gettext("and")), "tables": tables}
+
+
+def _apart_beside_locks(names: list[str]) -> str:
+    """People kept apart whom the tables left free beside a round's locked tables cannot keep
+    apart (a pair and one free table, say): unlocking a table makes room."""
+    people = get_text_list(names, gettext("and"))
+    if len(names) == 2:
+        return gettext(
+            "This round cannot be re-planned next to its locked tables without seating "
+            "%(people)s together, who may never sit at one table. Unlock a table, or remove "
+            "that pair."
+        ) % {"people": people}
+    return gettext(
+        "This round cannot be re-planned next to its locked tables without seating two of "
+        "%(people)s together, who may never sit at one table. Unlock a table, or remove a pair "
+        "that is kept apart."
+    ) % {"people": people}

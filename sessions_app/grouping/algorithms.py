@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Sequence
 
 
 def assignment(cost: list[list[int]]) -> list[int]:
@@ -334,7 +335,7 @@ class _Undecided(Exception):
 def colourable(
     adj: dict[int, set[int]],
     colours: int,
-    cap: int,
+    cap: int | Sequence[int],
     *,
     nodes: int = 20_000,
     deadline: float | None = None,
@@ -342,13 +343,18 @@ def colourable(
     """Whether the vertices of `adj` can take `colours` colours so that no edge joins two of one
     colour and no colour has more than `cap` vertices (people kept apart at `colours` tables of
     at most `cap`): True or False when decided, None when `nodes` steps or the deadline ran out.
+    `cap` may also list one cap per colour (tables of different sizes).
 
     Backtracking that colours the most constrained vertex first (most colours among its
-    neighbours, then most neighbours); colours nobody has yet are alike, so only the first of
-    them is tried. Exact on the small graphs of apart pairs; bounded on any other.
+    neighbours, then most neighbours); colours nobody has yet are alike when their caps are, so
+    only the first of them per cap is tried. Exact on the small graphs of apart pairs; bounded
+    on any other.
     """
     vertices = sorted(adj)
-    if len(vertices) > colours * cap:
+    caps = [cap] * colours if isinstance(cap, int) else list(cap)
+    if len(caps) != colours:
+        raise ValueError("one cap per colour")
+    if len(vertices) > sum(caps):
         return False
     colour: dict[int, int] = {}
     counts = [0] * colours
@@ -373,14 +379,14 @@ def colourable(
         if v is None:
             return True
         used = {colour[u] for u in adj[v] if u in colour}
-        tried_fresh = False
+        tried_fresh: set[int] = set()  # the caps of the empty colours tried
         for c in range(colours):
-            if c in used or counts[c] >= cap:
+            if c in used or counts[c] >= caps[c]:
                 continue
             if counts[c] == 0:
-                if tried_fresh:
+                if caps[c] in tried_fresh:
                     continue
-                tried_fresh = True
+                tried_fresh.add(caps[c])
             colour[v] = c
             counts[c] += 1
             if extend():

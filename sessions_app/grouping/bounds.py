@@ -332,6 +332,54 @@ def apart_uncolourable(
     return None
 
 
+def apart_unseatable(
+    inst: Instance, sizes: list[int], seated: Iterable[int] = (), *, quick: bool = False
+) -> list[int] | None:
+    """Members linked by apart pairs who provably cannot all be kept apart at free tables of
+    these `sizes` (a repair: the tables left beside the locked ones, where everyone not at a
+    locked table must sit), or None when they can or it is not decided in CLIQUE_NODES steps
+    per group (`quick`: two steps a member and 100; a fit takes about one step a member, a
+    proof on a small group a few, and a step costs about members times their pairs: 0.2 ms at
+    150 members with 800 pairs).
+
+    The members in `seated` (at locked tables) are left out: nobody joins them, so their pairs
+    bind nobody. Each group linked by apart pairs is coloured alone (`colourable`, one colour per
+    free table, at most its size per colour), then, when every group fits, all of them together
+    (they share the seats). The answer is a proof: one pair at the one free table, say."""
+    leave = set(seated)
+    adj: dict[int, set[int]] = {}
+    for key in inst.apart:
+        a, b = divmod(key, inst.n)
+        if a not in leave and b not in leave:
+            adj.setdefault(a, set()).add(b)
+            adj.setdefault(b, set()).add(a)
+    if not adj:
+        return None
+    seen: set[int] = set()
+    groups = []
+    for start in sorted(adj):
+        if start in seen:
+            continue
+        group, todo = {start}, [start]
+        while todo:
+            for other in adj[todo.pop()]:
+                if other not in group:
+                    group.add(other)
+                    todo.append(other)
+        seen |= group
+        groups.append(sorted(group))
+    if len(groups) > 1 and len(adj) > min(sizes, default=0):
+        # groups that each fit share a table's seats only when they are many (no more of them
+        # than the smallest table holds: any of their colourings fit together)
+        groups.append(sorted(adj))
+    for group in groups:
+        part = {v: adj[v] for v in group}
+        nodes = 2 * len(group) + 100 if quick else CLIQUE_NODES
+        if colourable(part, len(sizes), sizes, nodes=nodes) is False:
+            return group
+    return None
+
+
 def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:
     """Refuse apart pairs that provably cannot be kept at this many tables (apart_clique)."""
     refuse_apart(inst, tables, apart_clique(inst, tables, deadline))

@@ -425,6 +425,11 @@ def plan_rounds(
         refuse_apart(inst, tables, cliques[tables])  # searched above
     else:
         check_apart(inst, tables, deadline)
+    if tables == 1:
+        # everyone at the one table every round: the only plan, so no seating and no search
+        # (at 300 people their pair counts alone took 0.3 s and ran past a short time_limit)
+        everyone = [[list(range(inst.n))] for _ in range(rounds)]
+        return _finish(inst, everyone, tables, locks, locked, started)
     target = lower_bound(inst, rounds, tables, locks)
     prefs = design[0] if design else None
     mixed = any(len(m) != tables for m in inst.line_members) or bool(locks)

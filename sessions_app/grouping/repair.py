@@ -8,7 +8,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from .algorithms import FlowGraph, min_cost_flow
-from .bounds import check_apart, lower_bound, round_min_missing
+from .bounds import apart_unseatable, check_apart, lower_bound, round_min_missing
 from .model import (
     GroupingError,
     Instance,
@@ -235,6 +235,10 @@ def repair_round(
         # keep what the steering group chose where the change of attendance does not reach
         left = {i for i, table in enumerate(tables_ids) if any(m in gone for m in table)}
         settled = [p < len(slots) and slots[p] not in left for p in free_pos]
+    # everyone not at a locked table sits at a free table: apart pairs that no seating there
+    # keeps apart (one pair and one free table, say) are refused now, not after a search
+    sizes = [base + 1] * big + [base] * (len(free_pos) - big)
+    _refuse_unseatable(inst, sizes, fixed, keep, count, quick=True)
     x = recompose(current_lines, supply, base, big, inst.k, settled)
     rng = random.Random(seed)  # noqa: S311 - seating, not cryptography
     search = Search(inst, rng, origin=origin)
@@ -248,6 +252,7 @@ def repair_round(
         # apart pairs that hold only with more missing line slots (rule 1 before rule 2)
         search.keep_apart(REPAIR_BUDGET, target, None)
     if search.apart_violations:
+        _refuse_unseatable(inst, sizes, fixed, keep, count, quick=False)
         raise GroupingError(
             "no_plan_in_budget",
             "No repair was found that keeps every apart pair apart; it may be impossible.",
@@ -274,6 +279,30 @@ def repair_round(
         elapsed=time.perf_counter() - started,
     )
     return Plan(rounds=[[[inst.ids[m] for m in t] for t in out]], report=report)
+
+
+def _refuse_unseatable(
+    inst: Instance, sizes: list[int], fixed: set[int], keep: list[int], count: int, *, quick: bool
+) -> None:
+    """apart_infeasible, naming the members, when the apart pairs among the people not at a
+    locked table provably cannot be kept at the free tables of these `sizes` (`quick`: a few
+    colouring steps, before the search; else the full check, after it failed)."""
+    group = apart_unseatable(inst, sizes, fixed, quick=quick)
+    if group is None:
+        return
+    params: dict[str, Any] = {
+        "tables": len(sizes) if keep else count,
+        "members": [inst.ids[m] for m in group],
+        "linked": True,  # linked by pairs, not each apart from all the others
+    }
+    if keep:
+        params["locked"] = list(keep)  # the tables of `current` that leave too few free ones
+    raise GroupingError(
+        "apart_infeasible",
+        f"The apart pairs cannot all be kept: these members cannot sit apart at the "
+        f"{len(sizes)} tables" + (" beside the locked ones." if keep else "."),
+        params=params,
+    )
 
 
 def _read_locks(

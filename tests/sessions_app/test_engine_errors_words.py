@@ -278,7 +278,6 @@ def everyone_left_with_a_chosen_count(make_team, make_session):
 
 # (case, the engine's code, Dutch, English): every refusal the page can meet
 WHO = '"Wie is er"'
-NEVER = '"Nooit aan één tafel"'
 CASES = [
     (
         everyone_absent,
@@ -394,11 +393,12 @@ CASES = [
     ),
     (
         replan_beside_a_lock_and_a_pair,
-        "no_plan_in_budget",
-        "Deze ronde kan naast de vastgezette tafels niet opnieuw worden ingedeeld zonder een "
-        f"tweetal uit {NEVER} samen te zetten. Maak een tafel los, of haal dat tweetal weg.",
-        "This round cannot be re-planned next to its locked tables without seating a pair from "
-        '"Never at one table" together. Unlock a table, or remove that pair.',
+        "apart_infeasible",
+        "Deze ronde kan naast de vastgezette tafels niet opnieuw worden ingedeeld zonder A2 Lid A2 "
+        "en B1 Lid B1 samen te zetten, die nooit aan één tafel mogen zitten. Maak een tafel los, "
+        "of haal dat tweetal weg.",
+        "This round cannot be re-planned next to its locked tables without seating A2 Lid A2 and "
+        "B1 Lid B1 together, who may never sit at one table. Unlock a table, or remove that pair.",
     ),
     (
         a_leaver_then_a_swap,
