@@ -327,18 +327,24 @@ _MADE_BY_OPENING = {
 }
 
 
-def _recorded(model, rows) -> list[tuple[int, object]]:
-    """(count, model) of each kind of row pointing at `rows` of `model`, except what
-    opening a year makes. Found through the models' relations, so this app names what the
-    sessions app keeps (sessions, forms, exchanges, ambitions) without importing it."""
+def _recorded(*targets) -> list[tuple[int, object]]:
+    """(count, model) of each kind of row pointing at any of `targets` ((model, rows) pairs),
+    except what opening a year makes; a row pointing at several (a year and one of its lines)
+    counts once. Found through the models' relations, so this app names what the sessions app
+    keeps (sessions, forms, exchanges, ambitions) without importing it."""
+    pointing: dict[object, Q] = {}
+    for model, rows in targets:
+        for relation in model._meta.get_fields(include_hidden=True):
+            if not (relation.auto_created and not relation.concrete and relation.related_model):
+                continue
+            related, field = relation.related_model, relation.field.name
+            if (related, field) in _MADE_BY_OPENING:
+                continue
+            where = Q(**{f"{field}__in": rows})
+            pointing[related] = pointing[related] | where if related in pointing else where
     found = []
-    for relation in model._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete and relation.related_model):
-            continue
-        related, field = relation.related_model, relation.field.name
-        if (related, field) in _MADE_BY_OPENING:
-            continue
-        count = related._base_manager.filter(**{f"{field}__in": rows}).count()
+    for related, where in pointing.items():
+        count = related._base_manager.filter(where).distinct().count()
         if count:
             found.append((count, related))
     return found
@@ -402,7 +408,7 @@ def school_year_removal(*, year: SchoolYear, today: date | None = None) -> YearR
             )
             % {"count": by_hand}
         )
-    found = _recorded(SchoolYear, rows=[year.pk]) + _recorded(LearningLine, rows=lines)
+    found = _recorded((SchoolYear, [year.pk]), (LearningLine, lines))
     # a log entry belongs to the year its date falls in (none can be dated ahead today)
     entries = LogEntry.objects.filter(
         author__school_id=year.school_id, date__gte=year.start, date__lte=year.end
@@ -412,7 +418,8 @@ def school_year_removal(*, year: SchoolYear, today: date | None = None) -> YearR
     for count, model in found:
         name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
         held.append(f"{count} {name}")
-    if held:
+    # once the year has begun that is the reason; what was recorded in it since says no more
+    if held and year.start > today:
         refusals.append(
             _("Something was recorded in school year %(name)s: %(what)s. It stays.")
             % {"name": year.name, "what": ", ".join(held)}

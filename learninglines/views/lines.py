@@ -68,12 +68,15 @@ def line_list_view(request: HttpRequest) -> HttpResponse:
         else []
     )
     today = timezone.localdate()
+    years = list(year_list(school=request.school))
     return render(
         request,
         "learninglines/line_list.html",
         {
             "year": year,
-            "years": year_list(school=request.school),
+            "years": years,
+            # a year opened ahead: the years page can only remove it, not open another
+            "year_ahead": any(each.start > today for each in years),
             "lines": lines,
             "archived": archived,
             "can_plan": can_plan and year is not None and is_writable(year),
