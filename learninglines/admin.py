@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
@@ -173,14 +174,17 @@ class UserAdmin(DjangoUserAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        """A new address goes through `account_address_change`: the old address is told and
-        the links that went to it stop working."""
+        """A new address goes through `account_address_change`: the old address is told, the
+        links that went to it stop working and the account's sessions end (the session hash
+        covers the address); an administrator changing their own keeps this session."""
         if not (change and "email" in form.changed_data):
             return super().save_model(request, obj, form, change)
         new_address, old_address = obj.email, User.objects.get(pk=obj.pk).email
         obj.email = old_address
         super().save_model(request, obj, form, change)
         if account_address_change(user=obj, email=new_address, by=request.user):
+            if obj.pk == request.user.pk:
+                update_session_auth_hash(request, obj)
             self.message_user(
                 request,
                 gettext(

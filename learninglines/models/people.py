@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -98,6 +100,30 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = type(self).objects.normalize_email(self.email)
+
+    # A session is valid while the hash it was signed in with matches (Django's `get_user`).
+    # Django's hash covers the password only; ours covers the address too, so a changed
+    # address signs out every other device of the account (whoever had the old address, a
+    # stranger after a typing error, included). Where someone changes their own address, the
+    # view keeps that one session (`update_session_auth_hash`). Passwordless accounts hash
+    # their stored unusable password, which stays the same until a password is set.
+    SESSION_HASH_SALT = "learninglines.models.User.get_session_auth_hash"
+
+    def _session_hash(self, secret: str | None = None) -> str:
+        return salted_hmac(
+            self.SESSION_HASH_SALT,
+            f"{self.password}\n{self.email}",  # neither holds a line break
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        # sessions signed with a key of SECRET_KEY_FALLBACKS stay valid while it is listed
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
 
 
 class School(models.Model):

@@ -7,12 +7,22 @@ account page, the steering group's member page) goes through `account_address_ch
 - the old address is told, in the account's language, by whom, with the new address masked
   (`j***@example.nl`: the old address may be a typing error that belongs to a stranger);
 - every sign-in link that can still be used is revoked (they went to the old address), and
-  queued mail that would carry a personal link to the old address is not sent. A password
-  reset link made for the old address stops working by itself: Django's reset token covers
-  the address.
+  queued mail that would carry a personal link to the old address is not sent; the account's
+  other queued mail follows it to the new address. A password reset link made for the old
+  address stops working by itself: Django's reset token covers the address;
+- every session of the account ends: the session hash covers the address
+  (`User.get_session_auth_hash`). A page where someone changes their own address keeps that
+  session (`update_session_auth_hash`).
+
+The notice goes even when the account is blocked (`is_active` off), also when the admin blocks
+it and changes its address in one save: it is a warning to whoever has the old address, not
+the account's mail to its owner, and without it the account could be moved to another address
+while blocked and unblocked later with nobody told. The outbox sends mail of a blocked account
+only to an address the account no longer has: these notices (`outbox.mail_send_queued`).
 
 Erasing an account (`services/privacy.py`) closes the address without a notice: its owner
-asked for it.
+asked for it. A closed address (under `.invalid`, a name that never receives mail) is told
+nothing when the administration later gives the account an address again.
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ from learninglines.services.signin import _greeting_name, magic_link_revoke_all,
 
 # Why a queued mail with a personal link to an address that has since changed is not sent
 ADDRESS_CHANGED = "Not sent: the account's address changed."
+# The addresses erasure leaves (`privacy._close_account`): `.invalid` never receives mail
+CLOSED_ADDRESS_DOMAIN = ".invalid"
 
 
 def mask_address(email: str) -> str:
@@ -68,9 +80,14 @@ def _contact_school(user: User) -> School | None:
 
 def _links_to_old_address_stop(*, user: User, old: str, now: datetime) -> None:
     magic_link_revoke_all(user=user, now=now)
-    OutgoingMail.objects.filter(
-        status=OutgoingMail.Status.QUEUED, to__iexact=old, body__contains=PERSONAL_LINK_PLACEHOLDER
-    ).update(status=OutgoingMail.Status.FAILED, last_error=ADDRESS_CHANGED)
+    queued = OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, to__iexact=old)
+    queued.filter(body__contains=PERSONAL_LINK_PLACEHOLDER).update(
+        status=OutgoingMail.Status.FAILED, last_error=ADDRESS_CHANGED
+    )
+    # the rest of the account's mail (a meeting reminder, a retention notice) was meant for its
+    # owner, who has the new address now; a mail of the account to an address it no longer has
+    # is then always a notice about the address (the outbox sends those even when blocked)
+    queued.filter(user=user).update(to=user.email)
 
 
 def address_notice_queue(
@@ -132,6 +149,8 @@ def account_address_change(
         user.full_clean(exclude=["password"])
         user.save(update_fields=["email"])
         _links_to_old_address_stop(user=user, old=old, now=now)
+        if old.endswith(CLOSED_ADDRESS_DOMAIN):
+            return True  # an erased account's closed address: nobody reads it
         school = school or _contact_school(user)
         address_notice_queue(
             user=user,

@@ -165,7 +165,9 @@ def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None)
     """Send due queued mail once each, over one connection; failures are retried, up to a limit.
 
     A mail to a user whose account is blocked (`is_active` off) is never sent, whatever queued
-    it: it ends as failed, with ACCOUNT_BLOCKED as its error.
+    it: it ends as failed, with ACCOUNT_BLOCKED as its error. The one exception is the notice
+    to an account's old address after an address change (its `to` is no longer the account's
+    address): that warns whoever has the old address and goes even for a blocked account.
 
     A temporary failure is tried again after a growing delay, at most MAIL_MAX_ATTEMPTS times;
     a permanent one (the server answers 5xx) is failed at once.
@@ -191,9 +193,12 @@ def mail_send_queued(*, now: datetime | None = None, limit: int = 200, ids=None)
             if not claimed:
                 continue
             attempts = mail.attempts + 1
-            if mail.user is not None and not mail.user.is_active:
+            blocked = mail.user is not None and not mail.user.is_active
+            if blocked and mail.to.lower() == mail.user.email:
                 # blocked (or erased) after the mail was queued, or queued for a team that
-                # still lists them: they get nothing from the school any more
+                # still lists them: they get nothing from the school any more. A mail to an
+                # address the account no longer has is the notice about that address
+                # (services/accounts.py): its reader is whoever has the old address, so it goes.
                 OutgoingMail.objects.filter(pk=mail.pk).update(
                     status=OutgoingMail.Status.FAILED, last_error=ACCOUNT_BLOCKED
                 )

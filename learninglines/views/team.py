@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -194,6 +195,7 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             "%(name)s has signed in with this address: only the administration changes it."
         ) % {"name": member.full_name}
     if request.method == "POST" and form.is_valid():
+        own_address = request.user.email
         try:
             member_update(member=member, by=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -202,6 +204,10 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(request.path)
             _add_errors(form, error)
         else:
+            if member.user_id == request.user.pk and member.user.email != own_address:
+                # a new address ends the account's sessions (User.get_session_auth_hash):
+                # their other devices sign in again, this one stays signed in
+                update_session_auth_hash(request, member.user)
             messages.success(request, _("The details of %(name)s are saved.") % {"name": member})
             return redirect(_team_url(request))
     year = year_current(school=request.school)
