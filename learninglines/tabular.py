@@ -384,8 +384,8 @@ def _joined_cells(cells: list[str], joined: dict[int, int], kind: FileKind) -> l
 def _not_a_spreadsheet() -> ImportFileError:
     return ImportFileError(
         _(
-            "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx) or a CSV "
-            "file; in Excel choose Save as and pick one of these."
+            "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx), a "
+            "LibreOffice file (.ods) or a CSV file; in Excel choose Save as and pick one of these."
         )
     )
 

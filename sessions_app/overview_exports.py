@@ -159,7 +159,22 @@ def exchange_rows(overview: Overview) -> list[list]:
     if exchanges is None:
         return []
     lines = {line.pk: line for line in overview.encounters.lines}
-    rows = [[_("Took part in a small exchange"), _percent(exchanges.share)]]
+    # the basis the overview page names: the team members in a learning line, never "team
+    # members" alone (the start pages count every active team member)
+    rows = [
+        [_("Team members in a learning line"), exchanges.members],
+        [
+            _("Team members in a learning line who started or joined a small exchange"),
+            exchanges.took_part,
+        ],
+        [
+            _(
+                "Share of the team members in a learning line who started or joined a small "
+                "exchange"
+            ),
+            _percent(exchanges.share),
+        ],
+    ]
     rows += [
         [_("Held in %(month)s") % {"month": month.strftime("%Y-%m")}, count]
         for month, count in exchanges.held_by_month
@@ -204,7 +219,7 @@ def overview_xlsx(overview: Overview, *, person_level: bool) -> bytes:
         ),
         (_("Learned"), learned_headers(), learned_rows(overview), (28, 40, 12, 24, 80)),
         (_("Taken from"), [_("Learning line"), _("Count")], took_rows(overview), (40, 12)),
-        (_("Small exchanges"), [_("Item"), _("Count")], exchange_rows(overview), (40, 12)),
+        (_("Small exchanges"), [_("Item"), _("Count")], exchange_rows(overview), (80, 12)),
     ]
     if person_level:
         sheets.append(

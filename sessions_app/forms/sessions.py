@@ -288,11 +288,14 @@ class EarlierSessionForm(forms.Form):
     file = forms.FileField(
         label=_("Table plan"),
         required=False,
-        help_text=_("An Excel file (.xlsx) or a CSV file, at most 2 MB."),
+        help_text=_(
+            "An Excel file (.xlsx), a LibreOffice file (.ods) or a CSV file, at most 2 MB."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,.csv,.txt,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "accept": ".xlsx,.ods,.csv,.txt,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "application/vnd.oasis.opendocument.spreadsheet"
             }
         ),
     )

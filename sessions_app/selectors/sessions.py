@@ -38,6 +38,19 @@ def session_get(*, school: School, pk: int) -> PlenarySession:
     return session
 
 
+def is_editable(session: PlenarySession) -> bool:
+    """Sessions that have been held, and those of an ended school year, are history: the
+    pages offer no change and the services refuse one (`sessions_app.services.program`)."""
+    return (
+        session.status
+        not in (
+            PlenarySession.Status.HELD,
+            PlenarySession.Status.CLOSED,
+        )
+        and session.year.end >= timezone.localdate()
+    )
+
+
 def has_own_program(*, school: School) -> bool:
     """Whether the school saved its own program, which a new session starts with."""
     return ProgramTemplate.objects.filter(school=school).exclude(items=[]).exists()

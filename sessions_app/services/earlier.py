@@ -6,9 +6,10 @@ are history all the same (the history of a plan is every round of the school yea
 sessions): recording one lets the next plan seat people with colleagues they have not met yet.
 
 Rules kept here (docs/earlier-sessions.md says the same for schools):
-- The file is an Excel workbook (.xlsx) or a CSV file, read as the staff import reads it
-  (`learninglines.tabular`). The layouts understood (per table, per person, a sheet per round,
-  block layouts) are read by `sessions_app.services.earlier_layouts`, whose docstring lists them.
+- The file is an Excel workbook (.xlsx), a LibreOffice file (.ods) or a CSV file, read as the
+  staff import reads it (`learninglines.tabular`). The layouts understood (per table, per
+  person, a sheet per round, block layouts) are read by
+  `sessions_app.services.earlier_layouts`, whose docstring lists them.
 - A person is found by e-mail address, or by name as the team page writes it ("Anna de Vries",
   "Vries, Anna de"), whatever the capitals and accents, or by a first name one colleague has
   (the preview says whom). A name two colleagues share is the one of them who was on the team
@@ -850,7 +851,8 @@ def _not_a_spreadsheet(content: bytes) -> str | None:
     if content.lstrip()[:5] == b"%PDF-":
         return _(
             "This is a PDF file: we cannot read a table plan from it. Upload the plan as an Excel "
-            "file (.xlsx) or a CSV file, or fill in the team list on this page."
+            "file (.xlsx), a LibreOffice file (.ods) or a CSV file, or fill in the team list on "
+            "this page."
         )
     word = False
     if content.startswith(b"PK\x03\x04"):

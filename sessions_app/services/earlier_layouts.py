@@ -13,7 +13,7 @@ layouts for schools. The layouts understood:
     in that round; an empty cell: not there in that round (`per_person_rows`);
   * in both, a column of notes ("Opmerking") holds a note on the row's person, read as a note
     beside the name ("ziek": not there), and so does a column "Aanwezig" that says other than
-    yes ("nee");
+    yes; a no there ("nee", "n", "0", "-", "\u2717": PRESENT_NO) seats the person nowhere;
   * a workbook with a sheet per round ("Ronde 1", "Ronde 2", ...), each with a table column and
     people (`round_of_sheet`, `a_round_of_tables`);
 - block layouts, without a header row naming the columns (plans made by hand or by a group
@@ -65,10 +65,20 @@ NOTE_WORDS = {
     "toelichting", "bijzonderheden", "bijzonderheid", "note", "notes", "remark", "remarks",
     "comment", "comments",
 }  # fmt: skip
-# a column that says whether the row's person was there ("Aanwezig": "ja" / "nee"); what it
-# says other than yes is read as a note ("nee", "ziek": not there)
+# a column that says whether the row's person was there ("Aanwezig": "ja" / "nee")
 PRESENT_WORDS = {"aanwezig", "aanwezigheid", "present", "presence", "attendance", "attended"}
-_PRESENT_YES = {"ja", "j", "yes", "y", "x", "v", "1", "aanwezig", "present", "true", "waar", "ok"}
+# What a cell of that column says, as `presence_key` writes it: yes (or empty) seats the person,
+# no does not; anything else is read as a note beside the name ("kwam later", "ziek (griep)").
+# A yes/no cell of Excel (TRUE/FALSE) arrives as "1"/"0" (learninglines.tabular).
+PRESENT_YES = {
+    "", "ja", "j", "yes", "y", "x", "v", "1", "aanwezig", "present", "true", "waar", "ok",
+    "\u2713", "\u2714", "\u2611",  # check marks
+}  # fmt: skip
+PRESENT_NO = ABSENT_WORDS | {
+    "n", "0", "false", "onwaar",
+    "-", "\u2013", "\u2014",  # dashes
+    "\u2717", "\u2718", "\u2715", "\u2716", "\u274c", "\u2612",  # crosses
+}  # fmt: skip
 # "Ronde 1", "R1", "Round 2", "1e ronde", "2nd round", "Tafel ronde 3", "Ronde 3 tafel"
 _ROUND_HEADER = re.compile(
     r"(?:tafel|table)?(?:ronde|round|rnd|r)(\d{1,2})(?:tafel|table)?"
@@ -210,15 +220,38 @@ def name_of_row(row: list[str], columns: list[Column]) -> str:
     )
 
 
+class NotThere(str):
+    """A note from the column "Aanwezig" that says no ("n", "0", "-"): the person was not
+    there, whatever its words (`absent_note`); the preview quotes the cell as written."""
+
+    __slots__ = ()
+
+
+def presence_key(text: str) -> str:
+    """A cell of the column "Aanwezig" as PRESENT_YES and PRESENT_NO write it: its letters and
+    digits ("Nee." -> "nee"), or, when it has none, its marks ("\u2713", "-")."""
+    return "".join(plain_words(text)) or "".join(text.split())
+
+
+def _presence_note(text: str) -> str | None:
+    """What a cell of the column "Aanwezig" adds to the row's notes: nothing for yes, a note
+    that the person was not there for no, else the cell as a note ("kwam later")."""
+    key = presence_key(text)
+    if key in PRESENT_YES:
+        return None
+    return NotThere(text.strip()) if key in PRESENT_NO else text.strip()
+
+
 def notes_of_row(row: list[str], columns: list[Column]) -> tuple[str, ...]:
     """What a row's column of notes says ("ziek", "kwam later"), and its column that says
-    whether they were there when it says other than yes ("nee")."""
-    return tuple(
-        row[c.index].strip()
-        for c in columns
-        if (c.kind == "note" and row[c.index].strip())
-        or (c.kind == "present" and "".join(plain_words(row[c.index])) not in _PRESENT_YES | {""})
-    )
+    whether they were there when it says other than yes ("nee", "n", "0", "-")."""
+    notes = []
+    for c in columns:
+        if c.kind == "note" and row[c.index].strip():
+            notes.append(row[c.index].strip())
+        elif c.kind == "present" and (note := _presence_note(row[c.index])) is not None:
+            notes.append(note)
+    return tuple(notes)
 
 
 @dataclass(frozen=True)
@@ -385,7 +418,10 @@ ABSENT_NOTE_WORDS = {
 
 
 def absent_note(note: str) -> bool:
-    """Whether a note beside a name or table says the person was not there ("ziek")."""
+    """Whether a note beside a name or table says the person was not there ("ziek"), or the
+    column "Aanwezig" says no (`NotThere`)."""
+    if isinstance(note, NotThere):
+        return True
     words = plain_words(note)
     return bool(set(words) & ABSENT_NOTE_WORDS) or "".join(words) in ABSENT_WORDS
 

@@ -8,7 +8,8 @@ Rules kept here:
 - A new session's program comes from the school's own template when it saved one, otherwise
   from the method's default program, written in the school's language (after that it is the
   school's own text, edited like any other).
-- A session that is held or closed keeps its program: it is part of what happened.
+- A session that is held or closed keeps its program: it is part of what happened; so does a
+  session of a school year that has ended (`is_editable`, the rule the pages follow too).
 - A program changed while the session runs keeps the clock on the assignment it shows (the
   clock stores a place in the program): an assignment removed or moved above it does not move
   every screen on to another assignment. When the current assignment itself is removed, the
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sessions_app.models import Assignment, PlenarySession, ProgramTemplate, SessionClock
+from sessions_app.selectors.sessions import is_editable
 
 ASSIGNMENT_FIELDS = ("title", "instructions", "duration_minutes", "table_round")
 
@@ -125,8 +127,12 @@ def _template_items(session: PlenarySession) -> list[AssignmentData]:
 
 
 def _check_editable(session: PlenarySession) -> None:
+    """The rule the pages follow (`is_editable`): held, or of a school year that has ended."""
+    if is_editable(session):
+        return
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: its program stays as it was."))
+    raise ValidationError(_("This school year has ended: its sessions are read-only."))
 
 
 def _renumber(session: PlenarySession) -> None:

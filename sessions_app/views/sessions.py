@@ -21,6 +21,7 @@ from sessions_app.plan_exports import earlier_template
 from sessions_app.selectors.plans import plan_get
 from sessions_app.selectors.sessions import (
     has_own_program,
+    is_editable,
     session_get,
     session_list,
     session_presence,
@@ -43,18 +44,6 @@ from sessions_app.services.sessions import (
     session_delete,
     session_update,
 )
-
-
-def is_editable(session: PlenarySession) -> bool:
-    """Sessions that have been held, and those of an ended school year, are history."""
-    return (
-        session.status
-        not in (
-            PlenarySession.Status.HELD,
-            PlenarySession.Status.CLOSED,
-        )
-        and session.year.end >= timezone.localdate()
-    )
 
 
 @school_view("plan_school")

@@ -528,8 +528,8 @@ def test_more_than_five_formulas_without_a_result_name_the_first_five(school):
 
 
 UNREADABLE = (
-    "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx) or a CSV file; in "
-    "Excel choose Save as and pick one of these."
+    "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx), a LibreOffice "
+    "file (.ods) or a CSV file; in Excel choose Save as and pick one of these."
 )
 
 

@@ -247,8 +247,8 @@ def test_header_spellings(header, field):
 
 
 UNREADABLE = (
-    "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx) or a CSV file; in "
-    "Excel choose Save as and pick one of these."
+    "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx), a LibreOffice "
+    "file (.ods) or a CSV file; in Excel choose Save as and pick one of these."
 )
 TOO_BIG_UNPACKED = (
     "This file unpacks to far more than a staff list can hold, so we did not open it. Save the "

@@ -406,8 +406,8 @@ def test_a_row_repeated_a_million_times_is_too_long_not_a_million_rows(school):
 
 
 UNREADABLE = (
-    "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx) or a CSV file; in "
-    "Excel choose Save as and pick one of these."
+    "This file is not a spreadsheet we can read. Upload an Excel file (.xlsx), a LibreOffice "
+    "file (.ods) or a CSV file; in Excel choose Save as and pick one of these."
 )
 
 

@@ -588,7 +588,8 @@ def test_a_plan_printed_to_pdf_is_refused_clearly(client, page, team, day):
         response,
         [
             "This is a PDF file: we cannot read a table plan from it. Upload the plan as an "
-            "Excel file (.xlsx) or a CSV file, or fill in the team list on this page."
+            "Excel file (.xlsx), a LibreOffice file (.ods) or a CSV file, or fill in the team "
+            "list on this page."
         ],
     )
 

@@ -280,8 +280,9 @@ def test_a_file_without_a_layout_we_know_says_what_it_needs(school, team, day):
     assert "a row per table" in plan.problems[0]
     junk = earlier_plan_read(school=school, content=b"\x00\x01garbage\x02", day=day)
     assert junk.problems == [
-        "Dit bestand is geen spreadsheet die we kunnen lezen. Upload een Excel-bestand (.xlsx) "
-        "of een CSV-bestand; kies in Excel Opslaan als en kies een van die twee."
+        "Dit bestand is geen spreadsheet die we kunnen lezen. Upload een Excel-bestand (.xlsx), "
+        "een LibreOffice-bestand (.ods) of een CSV-bestand; kies in Excel Opslaan als en kies "
+        "een van deze drie."
     ]
 
 
