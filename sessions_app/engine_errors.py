@@ -143,6 +143,9 @@ def grouping_error_message(
             params.get("tables"), int
         ):
             names = [name(m) for m in params["members"]]
+            if params.get("locked") and isinstance(params.get("round"), int):
+                # a session's plan: that round's free tables beside its locked ones
+                return _apart_beside_locks_in_round(names, params["round"] + 1)
             if params.get("locked"):
                 return _apart_beside_locks(names)  # a round's repair: its free tables
             if params.get("linked"):
@@ -260,3 +263,20 @@ def _apart_beside_locks(names: list[str]) -> str:
         "%(people)s together, who may never sit at one table. Unlock a table, or remove a pair "
         "that is kept apart."
     ) % {"people": people}
+
+
+def _apart_beside_locks_in_round(names: list[str], number: int) -> str:
+    """The same for one round of a session's plan (`number` counted from 1): the page plans
+    every round, so it names the round whose locked tables leave too few free ones."""
+    people = get_text_list(names, gettext("and"))
+    if len(names) == 2:
+        return gettext(
+            "Round %(round)s cannot be planned next to its locked tables without seating "
+            "%(people)s together, who may never sit at one table. Unlock a table in round "
+            "%(round)s, or remove that pair."
+        ) % {"people": people, "round": number}
+    return gettext(
+        "Round %(round)s cannot be planned next to its locked tables without seating two of "
+        "%(people)s together, who may never sit at one table. Unlock a table in round "
+        "%(round)s, or remove a pair that is kept apart."
+    ) % {"people": people, "round": number}

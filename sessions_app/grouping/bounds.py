@@ -333,7 +333,12 @@ def apart_uncolourable(
 
 
 def apart_unseatable(
-    inst: Instance, sizes: list[int], seated: Iterable[int] = (), *, quick: bool = False
+    inst: Instance,
+    sizes: list[int],
+    seated: Iterable[int] = (),
+    *,
+    quick: bool = False,
+    deadline: float | None = None,
 ) -> list[int] | None:
     """Members linked by apart pairs who provably cannot all be kept apart at free tables of
     these `sizes` (a repair: the tables left beside the locked ones, where everyone not at a
@@ -345,7 +350,8 @@ def apart_unseatable(
     The members in `seated` (at locked tables) are left out: nobody joins them, so their pairs
     bind nobody. Each group linked by apart pairs is coloured alone (`colourable`, one colour per
     free table, at most its size per colour), then, when every group fits, all of them together
-    (they share the seats). The answer is a proof: one pair at the one free table, say."""
+    (they share the seats). The answer is a proof: one pair at the one free table, say. The
+    `deadline` ends a group's colouring undecided, as the steps do."""
     leave = set(seated)
     adj: dict[int, set[int]] = {}
     for key in inst.apart:
@@ -375,9 +381,29 @@ def apart_unseatable(
     for group in groups:
         part = {v: adj[v] for v in group}
         nodes = 2 * len(group) + 100 if quick else CLIQUE_NODES
-        if colourable(part, len(sizes), sizes, nodes=nodes) is False:
+        if colourable(part, len(sizes), sizes, nodes=nodes, deadline=deadline) is False:
             return group
     return None
+
+
+def apart_unseatable_at_all(
+    inst: Instance, group: list[int], tables: int, *, quick: bool = False
+) -> bool:
+    """Whether the apart pairs among `group` (found by ``apart_unseatable`` beside locked
+    tables) provably cannot be kept even with all `tables` balanced tables of the round free:
+    then unlocking a table does not help, the table count is the trouble. A proof, as there
+    (`quick`: two steps a member and 100, else CLIQUE_NODES); False when not decided."""
+    members = set(group)
+    part: dict[int, set[int]] = {m: set() for m in members}
+    for key in inst.apart:
+        a, b = divmod(key, inst.n)
+        if a in members and b in members:
+            part[a].add(b)
+            part[b].add(a)
+    base, big = split_sizes(inst.n, tables)
+    sizes = [base + 1] * big + [base] * (tables - big)
+    nodes = 2 * len(group) + 100 if quick else CLIQUE_NODES
+    return colourable(part, tables, sizes, nodes=nodes) is False
 
 
 def check_apart(inst: Instance, tables: int, deadline: float | None = None) -> None:

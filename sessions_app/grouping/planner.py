@@ -32,6 +32,8 @@ from .algorithms import assignment, compose, greedy_assignment
 from .bounds import (
     apart_clique,
     apart_uncolourable,
+    apart_unseatable,
+    apart_unseatable_at_all,
     check_apart,
     lower_bound,
     refuse_apart,
@@ -521,8 +523,73 @@ def plan_rounds(
                         "linked": True,  # linked by pairs, not each apart from all the others
                     },
                 ) from error
+        else:
+            # a locked round whose free tables cannot keep a group apart (nobody joins a
+            # locked table), at every count the rule weighs: say which round, as a repair does
+            counts = [tables, *others] if asked is None else [tables]
+            proofs = [_locked_apart_proof(inst, count, locks, deadline) for count in counts]
+            if all(proofs):
+                raise _locked_apart_refusal(inst, tables, proofs[0], locked) from error
         raise error
     return _finish(inst, search.rounds, tables, locks, locked, started)
+
+
+def _locked_apart_proof(
+    inst: Instance, tables: int, locks: dict[int, list[list[int]]], deadline: float | None
+) -> tuple[list[int], int | None] | bool:
+    """Why no plan at `tables` tables keeps the apart pairs beside these locked tables: (group,
+    None) when a group linked by pairs cannot be kept apart in any round at this count (locked
+    or not), (group, round) when the people not at that round's locked tables cannot be kept
+    apart at its free tables, True when the locked tables do not fit this count at all; False
+    when none is proven. After a failed search, so only where it refuses; past the deadline the
+    quick colouring (two steps a member and 100) still decides the small groups."""
+    if any(not locks_fit(tables, inst.n, lr) for lr in locks.values()):
+        return True  # the other count: its own plan_rounds refused it as locked_invalid
+    late = deadline is not None and time.perf_counter() > deadline
+    limit = None if late else deadline
+    base, big = split_sizes(inst.n, tables)
+    everyone = [base + 1] * big + [base] * (tables - big)
+    group = apart_unseatable(inst, everyone, quick=late, deadline=limit)
+    if group is not None:
+        return group, None
+    for r in sorted(locks):
+        fixed = {m for table in locks[r] for m in table}
+        group = apart_unseatable(
+            inst, _caps_for(inst, tables, locks[r]), fixed, quick=late, deadline=limit
+        )
+        if group is not None:
+            if apart_unseatable_at_all(inst, group, tables, quick=late):
+                return group, None  # unlocking a table would not help
+            return group, r
+    return False
+
+
+def _locked_apart_refusal(
+    inst: Instance,
+    tables: int,
+    proof: tuple[list[int], int | None],
+    locked: Mapping[int, Sequence[Sequence[Hashable]]] | None,
+) -> GroupingError:
+    """apart_infeasible for `_locked_apart_proof`: with `round` and `locked` (that round's
+    locked tables as given) and `tables` its free tables where unlocking one may help; else as
+    without locks, the round's `tables`."""
+    group, r = proof
+    members = [inst.ids[m] for m in group]
+    if r is None:
+        return GroupingError(
+            "apart_infeasible",
+            f"The apart pairs cannot all be kept: these members cannot sit apart at {tables} "
+            "tables.",
+            params={"tables": tables, "members": members, "linked": True},
+        )
+    given = [list(table) for table in (locked or {})[r]]
+    free = tables - len(given)
+    return GroupingError(
+        "apart_infeasible",
+        f"The apart pairs cannot all be kept: these members cannot sit apart at the {free} "
+        f"tables beside the locked ones of round {r}.",
+        params={"tables": free, "members": members, "linked": True, "locked": given, "round": r},
+    )
 
 
 def _finish(

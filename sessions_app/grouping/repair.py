@@ -8,7 +8,13 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from .algorithms import FlowGraph, min_cost_flow
-from .bounds import apart_unseatable, check_apart, lower_bound, round_min_missing
+from .bounds import (
+    apart_unseatable,
+    apart_unseatable_at_all,
+    check_apart,
+    lower_bound,
+    round_min_missing,
+)
 from .model import (
     GroupingError,
     Instance,
@@ -286,10 +292,16 @@ def _refuse_unseatable(
 ) -> None:
     """apart_infeasible, naming the members, when the apart pairs among the people not at a
     locked table provably cannot be kept at the free tables of these `sizes` (`quick`: a few
-    colouring steps, before the search; else the full check, after it failed)."""
+    colouring steps, before the search; else the full check, after it failed).
+
+    With locked tables, a group that could not be kept apart even with all `count` tables of
+    the round free is refused as without locks (no `locked`: unlocking a table does not help,
+    the table count is the trouble)."""
     group = apart_unseatable(inst, sizes, fixed, quick=quick)
     if group is None:
         return
+    if keep and apart_unseatable_at_all(inst, group, count, quick=quick):
+        keep = []
     params: dict[str, Any] = {
         "tables": len(sizes) if keep else count,
         "members": [inst.ids[m] for m in group],
@@ -300,7 +312,7 @@ def _refuse_unseatable(
     raise GroupingError(
         "apart_infeasible",
         f"The apart pairs cannot all be kept: these members cannot sit apart at the "
-        f"{len(sizes)} tables" + (" beside the locked ones." if keep else "."),
+        f"{params['tables']} tables" + (" beside the locked ones." if keep else "."),
         params=params,
     )
 

@@ -509,7 +509,7 @@ def test_the_table_count_that_keeps_the_apart_pairs_comes_first():
 def test_the_other_table_count_is_tried_when_locked_tables_and_apart_pairs_clash():
     """5 people in groups of 2: 2 tables (3 and 2) miss fewer line slots than 3, but round 1
     locks A1 with B1, which leaves B2, C1 and C2 at the table of 3, and C1 must be kept apart
-    from B2. Rule 1 before rule 2: 3 tables, not no_plan_in_budget at 2 (found by a fuzzer)."""
+    from B2. Rule 1 before rule 2: 3 tables, not a refusal at 2 (found by a fuzzer)."""
     lines = {"A": ["A1"], "B": ["B1", "B2"], "C": ["C1", "C2"]}
     given = {
         "apart": [("A1", "C1"), ("C1", "B2"), ("B2", "B1")],
@@ -519,7 +519,9 @@ def test_the_other_table_count_is_tried_when_locked_tables_and_apart_pairs_clash
     }
     with pytest.raises(GroupingError) as caught:
         plan_rounds(lines, 3, tables=2, **given)
-    assert caught.value.code == "no_plan_in_budget"
+    # the free table of round 1 cannot keep them apart (it said no_plan_in_budget before)
+    assert caught.value.code == "apart_infeasible"
+    assert caught.value.params["round"] == 1
 
     plan = plan_rounds(lines, 3, **given)
 

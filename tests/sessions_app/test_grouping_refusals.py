@@ -216,10 +216,11 @@ def test_a_repair_is_refused_as_apart_infeasible_exactly_when_no_seating_exists(
     else:
         assert refused is not None
         assert refused.code == "apart_infeasible"
-        if "linked" in refused.params:
+        if "locked" in refused.params:
             assert refused.params["tables"] == len(sizes)
             assert refused.params["locked"] == locked
-        else:  # more who must all sit apart than the round has tables, locked or not
+        else:  # more who must all sit apart than the round has tables, locked or not (or a
+            # group no seating of the whole round keeps apart: unlocking would not help)
             assert refused.params["tables"] == count
     if refused is None:
         (tables,) = plan.rounds
