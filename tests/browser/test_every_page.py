@@ -25,7 +25,14 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from exchange.demo import DEMO_COACH_EMAIL, demo_seed
-from learninglines.models import LearningLine, LineMeeting, LogEntry, Member, School
+from learninglines.models import (
+    LearningLine,
+    LineMeeting,
+    LogEntry,
+    Member,
+    School,
+    SchoolYear,
+)
 from learninglines.permissions import current_line
 from learninglines.services.imports import staff_import_create
 from sessions_app.models import PeerExchange, PlenarySession, Questionnaire
@@ -89,6 +96,9 @@ PAGES: dict[str, Visit] = {
     "learninglines:staff-import-preview": Visit((S,), {"pk": "staff_import"}, english=(S,)),
     # --- years, lines, meetings ---
     "learninglines:year-list": Visit((S,)),
+    # this year, which has begun: the page says why it stays. A year opened ahead, removed
+    # there: tests/browser/test_year_ahead.py (opening one here changes the other pages).
+    "learninglines:year-remove": Visit((S,), {"pk": "year"}),
     "learninglines:line-list": Visit((T, S)),
     "learninglines:line-create": Visit((S,)),
     "learninglines:line-detail": Visit(
@@ -179,8 +189,6 @@ SKIPPED: dict[str, str] = {
     "learninglines:member-move": POST,
     "learninglines:member-active": POST,
     "learninglines:line-archive": POST,
-    "learninglines:year-remove": "asks to confirm removing a year opened ahead, which the demo "
-    "has not (tests/learninglines/test_year_gap_and_undo.py)",
     "learninglines:meeting-delete": POST,
     "learninglines:meeting-notes": POST,
     "learninglines:meeting-attendance": POST,
@@ -288,6 +296,7 @@ class Demo:
         self.teacher: Member = Member.objects.get(school=self.school, user__email=TEACHER_EMAIL)
         steering = Member.objects.get(school=self.school, user__email=STEERING_EMAIL)
         self.line: LearningLine = current_line(self.teacher)
+        self.year: SchoolYear = self.line.year
         self.colleague = (
             Member.objects.filter(school=self.school, is_steering=False)
             .exclude(pk=self.teacher.pk)
@@ -386,6 +395,12 @@ def check_page(
         return [f"redirected to {page.url}"]
     if status != 200:  # Chromium logs the page's own status as an error
         errors[:] = [error for error in errors if f"status of {status}" not in error]
+    return page_problems(page, language, serious_violations, errors)
+
+
+def page_problems(page: Page, language: str, serious_violations, errors: list[str]) -> list[str]:
+    """The problems of the page as it is now, however it was reached ([] when it is fine): not
+    in `language`, sideways scrolling, a console error, axe-core's serious or critical."""
     problems = []
     if page.get_attribute("html", "lang") != language:
         problems.append(f"not in {language}")

@@ -1,4 +1,5 @@
-"""A steering member imports the team from a spreadsheet on a phone: one bad row, then fixed."""
+"""A steering member imports the team from a spreadsheet on a phone: one bad row, then fixed;
+a column chosen by hand; a LibreOffice (.ods) list with a heading row over each group."""
 
 import re
 from collections import Counter
@@ -10,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from learninglines.models import LineMembership, Member
 from tests.learninglines.test_import_files import DUTCH_HEADERS, csv_file, make_lines, xlsx_file
+from tests.learninglines.test_import_real_lists import ods, sheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,3 +149,48 @@ def test_an_unrecognised_column_is_chosen_with_the_keyboard(
         page.locator("#main").get_by_text("Import klaar: 1 nieuw, 0 gewijzigd, 0 ongewijzigd.")
     ).to_be_visible()
     assert Member.objects.get(user__email="daan@regenboog.example").full_name == "Daan Berg"
+
+
+def test_a_libreoffice_list_with_group_headings_is_previewed_and_imported(
+    page: Page, serious_violations, live_server, school, steering, tmp_path
+):
+    make_lines(school, LINES)
+    sign_in(page, live_server, steering.user)
+    staff = tmp_path / "team.ods"
+    staff.write_bytes(
+        ods(
+            sheet(
+                "Team",
+                [
+                    DUTCH_HEADERS,
+                    ["Onderbouw"],
+                    ["Jan", "", "Smit", "jan@regenboog.example", "Rekenen", ""],
+                    ["Bovenbouw"],
+                    ["Piet", "", "Bos", "piet@regenboog.example", "Lezen", ""],
+                ],
+            ),
+            active="Team",
+        )
+    )
+    page.goto(live_server.url + "/s/de-regenboog/team/import/")
+    page.get_by_label(re.compile(r"^\s*Teamlijst")).set_input_files(staff)
+    page.get_by_role("button", name="Uploaden en controleren").click()
+
+    main = page.locator("#main")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleer de import")
+    expect(main.locator("p.address").first).to_have_text("team.ods · gelezen als OpenDocument")
+    expect(main.locator("[data-skipped-headings]")).to_have_text(
+        "2 kopregels overgeslagen: rij 2 (“Onderbouw”), rij 4 (“Bovenbouw”)."
+    )
+    expect(page.get_by_role("heading", name="2 personen in het bestand")).to_be_visible()
+    assert fits_a_phone(page)
+    assert serious_violations(page) == []
+
+    page.get_by_role("button", name="2 wijzigingen importeren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team")
+    expect(main.get_by_text("Import klaar: 2 nieuw, 0 gewijzigd, 0 ongewijzigd.")).to_be_visible()
+    assert sorted(
+        LineMembership.objects.filter(member__school=school).values_list(
+            "member__user__email", "line__name"
+        )
+    ) == [("jan@regenboog.example", "Rekenen"), ("piet@regenboog.example", "Lezen")]
