@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from learninglines.models import LearningLine, LineMembership, Member, School, SchoolYear
@@ -83,6 +84,21 @@ def session_title_suggested(*, school: School, today: date | None = None) -> str
     year = SchoolYear.objects.current(school, today or timezone.localdate())
     count = PlenarySession.objects.filter(school=school, year=year).count() if year else 0
     return _("Plenary session %(number)s") % {"number": count + 1}
+
+
+def session_title_says_plenary(title: str) -> bool:
+    """Whether a session's title already says it is a plenary session, as the suggested title
+    does ("Plenary session 2", in any language of the site, whatever the page's language).
+    A line that introduces the session then says so once ("Plenary session 2, Friday …"),
+    not twice ("Plenary session “Plenary session 2”, Friday …")."""
+    said = title.strip().casefold()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            # the suggested title's words before its number
+            label = _("Plenary session %(number)s").split("%(number)s")[0].strip().casefold()
+        if label and said.startswith(label):
+            return True
+    return False
 
 
 def session_next(*, school: School, today=None) -> PlenarySession | None:

@@ -463,8 +463,8 @@ def test_a_teacher_on_her_phone_and_the_steering_member_on_the_day(
     expect(desk.get_by_text(re.compile(r"^gesloten"))).to_be_visible()
     looked_at(desk, serious_violations, desk_errors)
     desk.get_by_role("link", name="Resultaten").click()
-    # "1 van 8 gevraagden hebben geantwoord": one person is singular in Dutch too
-    expect(desk.locator("#results-rate")).to_have_text("1 van 8 gevraagden heeft geantwoord (13 %)")
+    # the same words as the forms list and the participation page
+    expect(desk.locator("#results-rate")).to_have_text("13 % ingestuurd: 1 van 8")
     expect(desk.locator("#main")).to_contain_text(
         "Hoe Burgerschap met kringgesprekken werkt. — Sanne Jansen"
     )

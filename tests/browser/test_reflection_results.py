@@ -67,7 +67,7 @@ def test_a_steering_member_reads_the_results_and_filters_on_a_line(
 
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Resultaten")
-    expect(page.locator("#results-rate")).to_contain_text("gevraagden hebben geantwoord")
+    expect(page.locator("#results-rate")).to_contain_text("% ingestuurd:")
     chart = page.get_by_role("img", name=re.compile(r"Grafiek: Hoe bruikbaar"))
     expect(chart).to_be_visible()
     assert chart.evaluate("(svg) => svg.tagName") == "svg"

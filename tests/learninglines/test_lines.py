@@ -18,7 +18,7 @@ from learninglines.services.lines import (
     school_year_open_next,
 )
 from learninglines.services.people import school_year_ensure_current
-from tests.dutch import long_date, short_date
+from tests.dutch import long_date
 from tests.factories import CoachAssignmentFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -429,8 +429,8 @@ def test_a_move_still_to_come_reads_from_its_date_in_the_line_history(
     membership_move(member=teacher, line=placed[0], start=ahead)
     client.force_login(steering.user)
     page = " ".join(client.get(f"{SCHOOL}team/{teacher.pk}/").content.decode().split())
-    assert f"{placed[0]} ({placed[0].year.name}): vanaf {short_date(ahead)}</li>" in page
-    assert f"{placed[0]} ({placed[0].year.name}): {short_date(ahead)} \u2013 nu" not in page
+    assert f"{placed[0]} ({placed[0].year.name}): vanaf {long_date(ahead)}</li>" in page
+    assert f"{placed[0]} ({placed[0].year.name}): {long_date(ahead)} \u2013 nu" not in page
 
 
 def test_team_page_filters_by_line_and_searches(client, steering, teacher, placed):

@@ -275,7 +275,7 @@ def test_the_response_on_her_home_counts_who_answered_as_the_overview_does(clien
     )
     assert "Eerste plenaire 9 2 0 44 % (4 van 9)" in _text(client.get(f"{NL}/overview/"))
     results = client.get(f"{NL}/reflections/{session.questionnaire.pk}/results/")
-    assert "4 van 9 gevraagden hebben geantwoord (44 %)" in _text(results)
+    assert "44 % ingestuurd: 4 van 9" in _text(results)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from sessions_app.services.reflections import (
     reflection_submit,
 )
 from sessions_app.services.sessions import session_create, session_hold
-from tests.dutch import long_date
+from tests.dutch import long_date, long_day
 from tests.factories import CoachAssignmentFactory, MemberFactory, SchoolFactory
 from tests.sessions_app import test_overview
 from tests.sessions_app.test_overview import _as_anonymous
@@ -378,8 +378,7 @@ def test_the_coach_home_lists_exactly_the_coached_schools_with_their_status(
             "Leerlijnen": "3",
             "Teamleden": "8",
             "Leerlijn-bijeenkomsten deze cyclus": "3",
-            "Volgende plenaire bijeenkomst": f"{upcoming.day} {_month(upcoming)} "
-            f"{upcoming.year} · Volgende",
+            "Volgende plenaire bijeenkomst": f"{long_day(upcoming)} {upcoming.year} · Volgende",
             "Open reflectieformulieren": "1",
             "Respons op de laatste bijeenkomst": "50 % (3 van 6)",
         },
@@ -393,14 +392,6 @@ def test_the_coach_home_lists_exactly_the_coached_schools_with_their_status(
         },
     ]
     assert "Nog geen schooljaar voor vandaag" in html
-
-
-DUTCH_MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-
-
-def _month(day) -> str:
-    """The month as a Dutch page writes it in a short date: lower case ("7 dec 2026")."""
-    return DUTCH_MONTHS[day.month - 1]
 
 
 def test_the_menu_links_my_schools_to_the_coach_home_for_coaches_only(

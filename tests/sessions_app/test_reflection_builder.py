@@ -154,7 +154,7 @@ def test_the_list_shows_each_form_with_its_state_and_response(client, steering, 
     assert [
         (row.questionnaire, row.asked, row.submitted, row.rate) for row in response.context["rows"]
     ] == [(questionnaire, 13, 2, 15)]
-    assert "15 % geantwoord (2 van 13)" in html
+    assert "15 % ingestuurd: 2 van 13" in html
     assert "Reflectie: Plenaire bijeenkomst" in html
     closes = timezone.localtime(questionnaire.closes_at)
     assert f"tot {closes:%-d} " in html

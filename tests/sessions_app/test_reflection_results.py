@@ -151,7 +151,7 @@ def test_the_page_gives_the_rate_counts_per_bar_and_the_average(
     response = as_user(client, steering.user).get(_url(answered))
     assert response.status_code == 200
     text = _text(response)
-    assert "8 van 13 gevraagden hebben geantwoord (62 %)" in text
+    assert "62 % ingestuurd: 8 van 13" in text
     useful = _section(response, q["useful"])
     # The table: value and count; the bar of 1 (one answer) withheld; the average.
     assert "1 (niet bruikbaar) minder dan 3 2 0 3 0 4 3 5 (heel bruikbaar) 4" in useful
@@ -254,8 +254,8 @@ def test_nobody_answered_yet_says_what_to_do(client, steering, plenary):
     questionnaire = _form(plenary)
     response = as_user(client, steering.user).get(_url(questionnaire))
     text = _text(response)
-    assert "0 van 13 gevraagden hebben geantwoord (0 %)" in text
-    assert "Nog niemand heeft geantwoord" in text
+    assert "0 % ingestuurd: 0 van 13" in text
+    assert "Nog niemand heeft iets ingestuurd" in text
     assert "herinnering" in text
     assert 'id="question-' not in response.content.decode()
 
@@ -377,7 +377,7 @@ def test_the_line_filter_keeps_the_threshold_within_the_line(client, steering, a
     response = as_user(client, steering.user).get(_url(answered, query=f"?line={spel.pk}"))
     text = _text(response)
     # Spel: 4 asked, members 2 and 5 answered.
-    assert "2 van 4 gevraagden hebben geantwoord (50 %)" in text
+    assert "50 % ingestuurd: 2 van 4" in text
     assert f"{_section(response, q['useful'])}".endswith(WITHHELD)
     assert _section(response, q["shape"]).endswith(WITHHELD)
     assert f'<option value="{spel.pk}" selected>' in response.content.decode()
@@ -610,7 +610,7 @@ def test_the_results_page_costs_the_same_at_20_and_150_answers(
     with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
-    assert f"{size} van {size} gevraagden hebben geantwoord (100 %)" in _text(response)
+    assert f"100 % ingestuurd: {size} van {size}" in _text(response)
 
 
 def test_a_line_filter_never_shows_what_the_difference_with_all_lines_would_tell(
