@@ -28,6 +28,27 @@ LOCKS_DO_NOT_FIT = _(
     "The locked tables of this round no longer fit with who is there. Unlock them, then "
     "re-plan the round."
 )
+LOCKS_DO_NOT_FIT_IN_ROUND = _(
+    "The locked tables of round %(round)s no longer fit with who is there in that round. Unlock "
+    "them, then make the plan again."
+)
+LOCKED_ABSENT_IN_ROUND = _(
+    "%(member)s sits at a locked table in round %(round)s but is not there in that round. "
+    "Unlock that table, then make the plan again."
+)
+NOBODY_IN_ROUND = _(
+    "There is nobody to seat in round %(round)s: everyone is marked absent for it. Mark fewer "
+    'people absent under "Who is there".'
+)
+ROUND_NOT_APART_BESIDE_LOCKS = _(
+    "Round %(round)s cannot be planned next to its locked tables for who is there without "
+    'seating a pair from "Never at one table" together. Unlock a table in round %(round)s, or '
+    "remove a pair that is kept apart."
+)
+ROUND_NOT_APART = _(
+    'No way was found to plan round %(round)s for who is there that keeps every pair of "Never '
+    'at one table" apart: there may be none. Remove a pair that is kept apart.'
+)
 REPAIR_NOT_APART = _(
     "This round cannot be re-planned next to its locked tables without seating a pair from "
     '"Never at one table" together. Unlock a table, or remove that pair.'
@@ -123,6 +144,9 @@ def grouping_error_message(
         return str(name_of.get(value, value))
 
     params = error.params
+    # a round of a session's plan, repaired for who is there in it (the page made the plan,
+    # so its refusal names the round; a round's own repair page says "this round")
+    number = (params["round"] + 1) if isinstance(params.get("round"), int) else None
     values = {
         "member": name(params.get("member", "")),
         "other": name(params.get("other", "")),
@@ -149,43 +173,72 @@ def grouping_error_message(
             if params.get("locked"):
                 return _apart_beside_locks(names)  # a round's repair: its free tables
             if params.get("linked"):
-                return _apart_linked(names, params["tables"])
-            return _apart_infeasible(names, params["tables"])
+                return _apart_linked(names, params["tables"], number)
+            return _apart_infeasible(names, params["tables"], number)
     if error.code == "sizes_impossible" and isinstance(params.get("members"), int):
         worded = _sizes_impossible(
             params["members"],
             values["min_size"],
             values["max_size"],
             repair="group_size" not in params,
+            number=number,
         )
         if worded:
             return worded
     if error.code == "invalid_lines" and "line" not in params:
         return str(NOBODY_IN_LINES)  # no line with members: what the web can reach
+    if number is not None and error.code == "no_members":
+        return str(NOBODY_IN_ROUND) % values  # a round of the plan: nobody there
+    if number is not None and error.code == "locked_absent" and "table" in params:
+        return str(LOCKED_ABSENT_IN_ROUND) % values  # absent in that round only
     if error.code == "locked_invalid" and "member" in params and "round" in params:
         return str(LOCKED_LEAVER) % values  # someone at a locked table who left
     if error.code == "no_plan_in_budget" and "effort" not in params:
+        if number is not None:  # a round of the plan, repaired for who is there
+            words = ROUND_NOT_APART_BESIDE_LOCKS if params.get("locked") else ROUND_NOT_APART
+            return str(words) % values
         return str(REPAIR_NOT_APART)  # a round's repair: trying again gives the same
     if error.code == "invalid_rounds" and "max" in params:
         return str(TOO_MANY_ROUNDS) % {"max": params["max"]}
     return str(template) % values
 
 
-def _apart_infeasible(names: list[str], tables: int) -> str:
-    """Who must all sit apart, and how few tables there are for them."""
+def _apart_infeasible(names: list[str], tables: int, number: int | None = None) -> str:
+    """Who must all sit apart, and how few tables there are for them (in round `number`, from
+    1, where only that round has too few: fewer people are there)."""
+    people = get_text_list(names, gettext("and"))
+    if number is not None:
+        return ngettext(
+            "%(people)s must each sit at another table, but round %(round)s has only "
+            "%(tables)s table for who is there. Remove a pair that is kept apart.",
+            "%(people)s must each sit at another table, but round %(round)s has only "
+            "%(tables)s tables for who is there. Remove a pair that is kept apart.",
+            tables,
+        ) % {"people": people, "tables": tables, "round": number}
     return ngettext(
         "%(people)s must each sit at another table, but there is only %(tables)s table. Remove "
         "a pair that is kept apart.",
         "%(people)s must each sit at another table, but there are only %(tables)s tables. "
         "Remove a pair that is kept apart.",
         tables,
-    ) % {"people": get_text_list(names, gettext("and")), "tables": tables}
+    ) % {"people": people, "tables": tables}
 
 
-def _sizes_impossible(members: int, min_size, max_size, *, repair: bool = False) -> str | None:
+def _sizes_impossible(
+    members: int, min_size, max_size, *, repair: bool = False, number: int | None = None
+) -> str | None:
     """Too few people for one table (no group size helps), one table size that does not fit,
     a round's locked tables in the way (`repair`), or a group size that fits; None for the
-    general wording."""
+    general wording. `number` (from 1): a round of a session's plan, repaired for who is there
+    in it, whose people these are."""
+    if isinstance(min_size, int) and members < min_size and number is not None:
+        return ngettext(
+            "Only %(members)s person is there in round %(round)s: too few for a table of at "
+            'least %(min_size)s. Mark fewer people absent under "Who is there".',
+            "Only %(members)s people are there in round %(round)s: too few for a table of at "
+            'least %(min_size)s. Mark fewer people absent under "Who is there".',
+            members,
+        ) % {"members": members, "min_size": min_size, "round": number}
     if isinstance(min_size, int) and members < min_size:
         return ngettext(
             "%(members)s person is too few for a table of at least %(min_size)s. Mark fewer "
@@ -203,8 +256,22 @@ def _sizes_impossible(members: int, min_size, max_size, *, repair: bool = False)
         fits = any(_fits(members, tables, min_size, max_size) for tables in range(1, members + 1))
         if repair and fits:
             # the sizes alone fit: the round's locked tables are in the way (repair_round)
+            if number is not None:
+                return str(LOCKS_DO_NOT_FIT_IN_ROUND) % {"round": number}
             return str(LOCKS_DO_NOT_FIT)
         size = _group_size_that_fits(members, min_size, max_size - 1)
+        if size is not None and number is not None:
+            return gettext(
+                "%(members)s people are there in round %(round)s: they cannot be seated at "
+                "tables of %(min_size)s to %(max_size)s people. Choose another number of people "
+                "per table for this session, for example %(size)s."
+            ) % {
+                "members": members,
+                "min_size": min_size,
+                "max_size": max_size,
+                "size": size,
+                "round": number,
+            }
         if size is not None:
             return gettext(
                 "%(members)s people cannot be seated at tables of %(min_size)s to %(max_size)s "
@@ -236,16 +303,26 @@ def _group_size_that_fits(members: int, min_size: int, now: int) -> int | None:
     return min(fitting, key=lambda size: (abs(size - now), size)) if fitting else None
 
 
-def _apart_linked(names: list[str], tables: int) -> str:
+def _apart_linked(names: list[str], tables: int, number: int | None = None) -> str:
     """A group linked by pairs kept apart (a ring of five, say) that no seating at this many
-    tables can keep apart, although no more of them than the tables must all sit apart."""
+    tables can keep apart, although no more of them than the tables must all sit apart (at
+    the tables of round `number`, from 1, where only that round has too few)."""
+    people = get_text_list(names, gettext("and"))
+    if number is not None:
+        return ngettext(
+            "The pairs kept apart among %(people)s cannot all be kept at the %(tables)s table "
+            "of round %(round)s. Remove a pair that is kept apart.",
+            "The pairs kept apart among %(people)s cannot all be kept at the %(tables)s tables "
+            "of round %(round)s. Remove a pair that is kept apart.",
+            tables,
+        ) % {"people": people, "tables": tables, "round": number}
     return ngettext(
         "The pairs kept apart among %(people)s cannot all be kept at %(tables)s table. Remove "
         "a pair that is kept apart.",
         "The pairs kept apart among %(people)s cannot all be kept at %(tables)s tables. Remove "
         "a pair that is kept apart.",
         tables,
-    ) % {"people": get_text_list(names, gettext("and")), "tables": tables}
+    ) % {"people": people, "tables": tables}
 
 
 def _apart_beside_locks(names: list[str]) -> str:

@@ -512,6 +512,15 @@ def plan_rounds(
             # of five at two tables): say so, rather than that the budget ran out
             counts = [tables, *others] if asked is None else [tables]
             proofs = [apart_uncolourable(inst, count, deadline) for count in counts]
+            if not all(proofs):
+                # the exact proof where the quick one says nothing: the round's own table
+                # sizes (one seat fewer at the small tables) and the groups together where
+                # they share the seats (someone kept apart from four at two tables of four,
+                # and a pair)
+                proofs = [
+                    proof or _whole_round_proof(inst, count, deadline)
+                    for proof, count in zip(proofs, counts, strict=True)
+                ]
             if all(proofs):
                 raise GroupingError(
                     "apart_infeasible",
@@ -532,6 +541,17 @@ def plan_rounds(
                 raise _locked_apart_refusal(inst, tables, proofs[0], locked) from error
         raise error
     return _finish(inst, search.rounds, tables, locks, locked, started)
+
+
+def _whole_round_proof(inst: Instance, tables: int, deadline: float | None) -> list[int] | None:
+    """A group linked by apart pairs that no round at `tables` balanced tables keeps apart, at
+    its exact sizes (`apart_unseatable`, nobody seated), or None when none is proven. After a
+    failed search without locks, where `apart_uncolourable` (every table at the larger size,
+    each group alone) proved nothing; past the deadline the quick colouring, as with locks."""
+    late = deadline is not None and time.perf_counter() > deadline
+    base, big = split_sizes(inst.n, tables)
+    sizes = [base + 1] * big + [base] * (tables - big)
+    return apart_unseatable(inst, sizes, quick=late, deadline=None if late else deadline)
 
 
 def _locked_apart_proof(

@@ -262,7 +262,8 @@ def repair_round(
         raise GroupingError(
             "no_plan_in_budget",
             "No repair was found that keeps every apart pair apart; it may be impossible.",
-            params={"apart_pairs": len(inst.apart)},
+            # `locked`: the tables of `current` kept as they are, where there are
+            params={"apart_pairs": len(inst.apart), **({"locked": list(keep)} if keep else {})},
             impossible=False,
         )
     result = search.rounds[0]

@@ -303,9 +303,14 @@ def _repair(
 
 
 def _follow_presence(data: EngineInput, rounds_ids, flags, seed: int):
-    """Repair each round in which someone arrives late or has left."""
+    """Repair each round in which someone arrives late or has left. A refusal names its round
+    (`params["round"]`, from 0): the steering group made the whole plan, not that round's."""
     for r in range(len(rounds_ids)):
-        rounds_ids, flags = _repair(data, rounds_ids, flags, r, seed)
+        try:
+            rounds_ids, flags = _repair(data, rounds_ids, flags, r, seed)
+        except GroupingError as error:
+            error.params.setdefault("round", r)
+            raise
     return rounds_ids, flags
 
 
