@@ -71,6 +71,10 @@ MAX_XLSX_ENTRIES = 300
 # Excel keeps formatted but empty rows; after this many in a row the rest is not read.
 MAX_EMPTY_ROWS_IN_A_ROW = 1000
 HEADER_SEARCH_ROWS = 10
+# Characters read of one cell: a name, an address or a table's names under each other are far
+# shorter, and a longer value is still too long where it is checked. A cell of megabytes (or one
+# value repeated over a sheet) would otherwise cost minutes and gigabytes to look at.
+MAX_CELL_CHARS = 2000
 
 
 def text_words(text: str) -> list[str]:
@@ -214,6 +218,7 @@ def _cell(value, kind: FileKind = STAFF_LIST) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
+        value = value[:MAX_CELL_CHARS]
         # ="0612345678": how some exports keep a value text in Excel; Excel shows what is inside
         forced = _FORCED_TEXT.fullmatch(value.strip())
         if forced:
@@ -910,6 +915,51 @@ _ODS_DURATION = re.compile(r"PT(\d{1,2})H(\d{1,2})M(\d{1,2})(?:[.,]\d+)?S")
 # The cells kept of a whole workbook (every sheet, values repeated included): an honest staff
 # list of 2000 rows has some 20,000; a file past this unpacks to far more than a list holds.
 MAX_ODS_CELLS = 1_000_000
+# ... and their characters (up to MAX_CELL_CHARS a cell): a value repeated over many cells
+# counts for each, never more than a file of MAX_XLSX_UNPACKED_BYTES could spell out.
+MAX_ODS_CHARS = MAX_XLSX_UNPACKED_BYTES
+# The XML elements of content.xml (settings.xml) we parse, and how deep they may nest. An honest
+# staff list of 2000 rows has some 50,000 elements, nested a dozen deep; the parser defusedxml
+# uses takes over a second for 300,000, and a flood of tiny elements (or one nested millions
+# deep) that fits in MAX_XLSX_UNPACKED_BYTES would cost a minute and gigabytes.
+MAX_ODS_ELEMENTS = 300_000
+MAX_ODS_SETTINGS_ELEMENTS = 50_000  # settings.xml: some thirty per sheet, a hundred besides
+MAX_ODS_DEPTH = 100
+# The parser is fed this much at a time: expat before 2.6 reads a long value again for every
+# piece fed (16 KB by default), so a value of megabytes in small pieces takes minutes.
+_ODS_FEED_BYTES = 256 * 1024
+
+
+class _OdsTooLarge(Exception):
+    """More XML elements, or deeper nesting, than a spreadsheet of a staff list holds."""
+
+
+class _Feed:
+    """`content` for iterparse, in pieces of _ODS_FEED_BYTES whatever it asks for."""
+
+    def __init__(self, content: bytes):
+        self.content, self.at = content, 0
+
+    def read(self, _size: int = -1) -> bytes:
+        piece = self.content[self.at : self.at + _ODS_FEED_BYTES]
+        self.at += len(piece)
+        return piece
+
+
+def _ods_events(content: bytes, limit: int = MAX_ODS_ELEMENTS):
+    """("start" and "end", element) of the XML, read with defusedxml (no DTD, no entities);
+    _OdsTooLarge past `limit` elements or MAX_ODS_DEPTH levels."""
+    elements = depth = 0
+    events = defused_iterparse(_Feed(content), events=("start", "end"), forbid_dtd=True)
+    for event, element in events:
+        if event == "start":
+            elements += 1
+            depth += 1
+            if elements > limit or depth > MAX_ODS_DEPTH:
+                raise _OdsTooLarge
+        else:
+            depth -= 1
+        yield event, element
 
 
 def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
@@ -1072,7 +1122,10 @@ def _ods_read_row(row, sheet: _OdsSheet, budget: list[int], kind: FileKind) -> N
     # _table to find the list too long (TooManyRows), never more.
     copies = min(repeat, MAX_ROWS + HEADER_SEARCH_ROWS + 2 - len(sheet.rows))
     budget[0] -= copies * len(values)
-    if budget[0] < 0:
+    budget[1] -= copies * sum(
+        min(len(value), MAX_CELL_CHARS) for value in values if isinstance(value, str)
+    )
+    if budget[0] < 0 or budget[1] < 0:
         raise ImportFileError(_unpacks_too_far_message(kind))
     hidden = row.get(_ODS_VISIBILITY) in ("collapse", "filter")
     for number in range(first, first + copies):
@@ -1091,10 +1144,13 @@ def _ods_active_sheet(settings: bytes) -> str | None:
     if not settings:
         return None
     try:
-        for _event, element in defused_iterparse(io.BytesIO(settings), forbid_dtd=True):
+        for event, element in _ods_events(settings, MAX_ODS_SETTINGS_ELEMENTS):
+            if event == "start":
+                continue
             if element.tag == _ODS_CONFIG_ITEM and element.get(_ODS_CONFIG_NAME) == "ActiveTable":
                 return element.text or None
-    except Exception:  # no such setting we can read: the tabs' order
+            element.clear()
+    except Exception:  # no such setting we can read (or far too much): the tabs' order
         return None
     return None
 
@@ -1103,10 +1159,9 @@ def _ods_read(content: bytes, kind: FileKind) -> tuple[list[_OdsSheet], set[str]
     """The sheets of content.xml, and the names of the styles that hide a sheet."""
     sheets: list[_OdsSheet] = []
     hiding: set[str] = set()
-    budget = [MAX_ODS_CELLS]
+    budget = [MAX_ODS_CELLS, MAX_ODS_CHARS]
     sheet = None
-    events = defused_iterparse(io.BytesIO(content), events=("start", "end"), forbid_dtd=True)
-    for event, element in events:
+    for event, element in _ods_events(content):
         tag = element.tag
         if event == "start":
             if tag == _ODS_TABLE:
@@ -1150,6 +1205,8 @@ def _ods_sheets(
         sheets, hiding = _ods_read(content, kind)
     except ImportFileError:
         raise
+    except _OdsTooLarge:
+        raise ImportFileError(_unpacks_too_far_message(kind)) from None
     except Exception:  # any failure to parse (a DTD or an entity refused too) is "cannot read"
         raise _not_a_spreadsheet() from None
     if not sheets:

@@ -307,6 +307,10 @@ def year_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# the school years this session removed (their numbers), for a second press
+_YEARS_REMOVED = "learninglines.years_removed"
+
+
 @require_http_methods(["GET", "POST"])
 @school_view("plan_school")
 def year_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -314,9 +318,11 @@ def year_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     what keeps it), POST removes it (`school_year_remove_ahead`)."""
     years_url = reverse("learninglines:year-list", kwargs={"school_slug": request.school.slug})
     year = SchoolYear.objects.filter(school=request.school, pk=pk).first()
+    removed = request.session.get(_YEARS_REMOVED, [])
     if year is None:
-        if request.method == "POST" and not SchoolYear.objects.filter(pk=pk).exists():
-            # a second press (or a colleague just before): it is gone, nothing more happens
+        if request.method == "POST" and pk in removed:
+            # a second press: it is gone, nothing more happens. Only a year this session
+            # removed: any other number is a 404, whether or not it is another school's year
             messages.info(request, _("This school year has been removed already."))
             return redirect(years_url)
         raise Http404("No such school year")
@@ -331,6 +337,7 @@ def year_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(request.path)
+        request.session[_YEARS_REMOVED] = [*removed, pk][-20:]
         if removal is None:
             messages.info(request, _("This school year has been removed already."))
             return redirect(years_url)
