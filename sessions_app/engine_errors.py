@@ -189,15 +189,18 @@ def grouping_error_message(
         return str(NOBODY_IN_LINES)  # no line with members: what the web can reach
     if number is not None and error.code == "no_members":
         return str(NOBODY_IN_ROUND) % values  # a round of the plan: nobody there
-    if number is not None and error.code == "locked_absent" and "table" in params:
-        return str(LOCKED_ABSENT_IN_ROUND) % values  # absent in that round only
+    if number is not None and error.code == "locked_absent":
+        # a round of the plan: its locked table (plan_rounds, or its repair for who is there)
+        return str(LOCKED_ABSENT_IN_ROUND) % values
     if error.code == "locked_invalid" and "member" in params and "round" in params:
         return str(LOCKED_LEAVER) % values  # someone at a locked table who left
     if error.code == "no_plan_in_budget" and "effort" not in params:
         if number is not None:  # a round of the plan, repaired for who is there
             words = ROUND_NOT_APART_BESIDE_LOCKS if params.get("locked") else ROUND_NOT_APART
             return str(words) % values
-        return str(REPAIR_NOT_APART)  # a round's repair: trying again gives the same
+        if params.get("locked"):  # a round's repair: trying again gives the same
+            return str(REPAIR_NOT_APART)
+        return str(template) % values  # no table locked: nothing to unlock
     if error.code == "invalid_rounds" and "max" in params:
         return str(TOO_MANY_ROUNDS) % {"max": params["max"]}
     return str(template) % values

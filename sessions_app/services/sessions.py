@@ -21,7 +21,7 @@ from learninglines.models import School, SchoolYear
 from learninglines.services.lines import cycle_start_new
 from learninglines.services.outbox import one_line
 from sessions_app.models import PlenarySession, Questionnaire, Seat, TablePlan
-from sessions_app.selectors.sessions import session_presence
+from sessions_app.selectors.sessions import is_editable, session_presence
 from sessions_app.services.day import session_announce_moved
 from sessions_app.services.plans import plan_hold_lines
 from sessions_app.services.program import program_fill
@@ -73,10 +73,12 @@ def session_create(
 
 
 def _check_changeable(session: PlenarySession) -> None:
+    """The rule the pages follow (`is_editable`): held, or of a school year that has ended."""
+    if is_editable(session):
+        return
     if session.status in (PlenarySession.Status.HELD, PlenarySession.Status.CLOSED):
         raise ValidationError(_("This session has been held: it stays as it was."))
-    if session.year.end < timezone.localdate():
-        raise ValidationError(_("This school year has ended: its sessions are read-only."))
+    raise ValidationError(_("This school year has ended: its sessions are read-only."))
 
 
 # What teachers were told in the published plan's mail: a change to one of these tells them again.

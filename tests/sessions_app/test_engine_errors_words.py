@@ -352,12 +352,12 @@ CASES = [
         "learning line. Free their seats first, then make the plan again.",
     ),
     (
-        locked_table_seats_an_absentee,
+        locked_table_seats_an_absentee,  # the whole plan: the round of the locked table
         "locked_absent",
-        "A1 Lid A1 zit aan een vastgezette tafel, maar is afwezig gemeld. Maak die tafel los en "
-        "deel dan opnieuw in.",
-        "A1 Lid A1 sits at a locked table but is marked absent. Unlock that table, then make the "
-        "plan again.",
+        "A1 Lid A1 zit in ronde 1 aan een vastgezette tafel, maar is er in die ronde niet. Maak "
+        "die tafel los en deel dan opnieuw in.",
+        "A1 Lid A1 sits at a locked table in round 1 but is not there in that round. Unlock that "
+        "table, then make the plan again.",
     ),
     (
         replan_an_absentee,

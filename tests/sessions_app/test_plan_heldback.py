@@ -456,16 +456,23 @@ def test_an_absentee_at_a_locked_table_is_named_and_making_the_plan_again_saves_
     assert "Deel deze ronde opnieuw in" in page
     before = state(session)
 
-    for action in ("generate/", "rounds/1/repair/"):
+    for action, words in (
+        (  # the whole plan names the round of the locked table
+            "generate/",
+            "A1 Lid A1 zit in ronde 1 aan een vastgezette tafel, maar is er in die ronde niet. "
+            "Maak die tafel los en deel dan opnieuw in.",
+        ),
+        (
+            "rounds/1/repair/",
+            "A1 Lid A1 zit aan een vastgezette tafel, maar is afwezig gemeld. Maak die tafel los "
+            "en deel dan opnieuw in.",
+        ),
+    ):
         status, shown, _page = press(
             client, steering.user, session, action, {"version": plan_of(session).version}
         )
         assert status == 200
-        assert shown[0] == (
-            "danger",
-            "A1 Lid A1 zit aan een vastgezette tafel, maar is afwezig gemeld. Maak die tafel los "
-            "en deel dan opnieuw in.",
-        )
+        assert shown[0] == ("danger", words)
         assert state(session) == before
     # the round that could follow did: A1 has no seat in round 2
     assert away.pk not in {m for table in rounds_of(session)[1] for m in table}
