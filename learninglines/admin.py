@@ -161,6 +161,11 @@ class UserAdmin(DjangoUserAdmin):
         fields = tuple(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += self.RIGHTS
+        if obj is not None and obj.pk and Erasure.objects.filter(member__user=obj).exists():
+            # an erased member's account (closed, or its placeholder): an address or a name given
+            # here would name the erased member again (docs/privacy.md), as the member page
+            # refuses
+            fields += ("email", "name")
         return fields
 
     def has_change_permission(self, request, obj=None):

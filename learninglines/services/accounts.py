@@ -22,7 +22,8 @@ only to an address the account no longer has: these notices (`outbox.mail_send_q
 
 Erasing an account (`services/privacy.py`) closes the address without a notice: its owner
 asked for it. A closed address (under `.invalid`, a name that never receives mail) is told
-nothing when the administration later gives the account an address again.
+nothing should the account get an address again; neither the admin's account page nor the
+member page gives an account of an erased member one (erased stays erased, docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def address_notice_queue(
             "new": mask_address(user.email),
             "school": school,
             "account": account,
+            # a blocked account signs nobody in: the new address can once it is unblocked
+            "blocked": not user.is_active,
         },
         language=language,
         kind=OutgoingMail.Kind.OTHER,
