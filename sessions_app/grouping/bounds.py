@@ -288,11 +288,7 @@ def apart_clique(inst: Instance, tables: int, deadline: float | None = None) -> 
     The clique search is bounded (CLIQUE_NODES steps and the deadline): when it cannot decide,
     None, and the search reports ``no_plan_in_budget`` if it then fails.
     """
-    adj: dict[int, set[int]] = {}
-    for key in inst.apart:
-        a, b = divmod(key, inst.n)
-        adj.setdefault(a, set()).add(b)
-        adj.setdefault(b, set()).add(a)
+    adj = _apart_graph(inst)
     if not adj:
         return None
     clique, _ = find_clique(adj, tables + 1, nodes=CLIQUE_NODES, deadline=deadline)
@@ -308,14 +304,32 @@ def apart_uncolourable(
 
     Sees what the clique check cannot: five people in a ring of apart pairs at two tables. Each
     group is checked alone, so a group found is a proof (the groups together may still fail)."""
+    adj = _apart_graph(inst)
+    base, big = split_sizes(inst.n, tables)
+    cap = base + 1 if big else base
+    for group in _linked_groups(adj):
+        part = {v: adj[v] for v in group}
+        if colourable(part, tables, cap, nodes=CLIQUE_NODES, deadline=deadline) is False:
+            return group
+    return None
+
+
+def _apart_graph(inst: Instance, leave: set[int] = frozenset()) -> dict[int, set[int]]:
+    """{member: the members they are kept apart from}, for the members not in `leave`."""
     adj: dict[int, set[int]] = {}
     for key in inst.apart:
         a, b = divmod(key, inst.n)
-        adj.setdefault(a, set()).add(b)
-        adj.setdefault(b, set()).add(a)
-    base, big = split_sizes(inst.n, tables)
-    cap = base + 1 if big else base
+        if a not in leave and b not in leave:
+            adj.setdefault(a, set()).add(b)
+            adj.setdefault(b, set()).add(a)
+    return adj
+
+
+def _linked_groups(adj: dict[int, set[int]]) -> list[list[int]]:
+    """The groups of members linked by apart pairs (connected parts of `adj`), each sorted, in
+    the order of their smallest member."""
     seen: set[int] = set()
+    groups = []
     for start in sorted(adj):
         if start in seen:
             continue
@@ -326,10 +340,8 @@ def apart_uncolourable(
                     group.add(other)
                     todo.append(other)
         seen |= group
-        part = {v: adj[v] for v in group}
-        if colourable(part, tables, cap, nodes=CLIQUE_NODES, deadline=deadline) is False:
-            return sorted(group)
-    return None
+        groups.append(sorted(group))
+    return groups
 
 
 def apart_unseatable(
@@ -352,28 +364,10 @@ def apart_unseatable(
     free table, at most its size per colour), then, when every group fits, all of them together
     (they share the seats). The answer is a proof: one pair at the one free table, say. The
     `deadline` ends a group's colouring undecided, as the steps do."""
-    leave = set(seated)
-    adj: dict[int, set[int]] = {}
-    for key in inst.apart:
-        a, b = divmod(key, inst.n)
-        if a not in leave and b not in leave:
-            adj.setdefault(a, set()).add(b)
-            adj.setdefault(b, set()).add(a)
+    adj = _apart_graph(inst, set(seated))
     if not adj:
         return None
-    seen: set[int] = set()
-    groups = []
-    for start in sorted(adj):
-        if start in seen:
-            continue
-        group, todo = {start}, [start]
-        while todo:
-            for other in adj[todo.pop()]:
-                if other not in group:
-                    group.add(other)
-                    todo.append(other)
-        seen |= group
-        groups.append(sorted(group))
+    groups = _linked_groups(adj)
     if len(groups) > 1 and len(adj) > min(sizes, default=0):
         # groups that each fit share a table's seats only when they are many (no more of them
         # than the smallest table holds: any of their colourings fit together)
