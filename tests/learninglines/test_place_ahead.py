@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
-from learninglines.models import LearningLine, LineMembership
+from learninglines.models import LineMembership
 from learninglines.services.lines import (
     line_archive,
     line_create,
@@ -20,6 +20,7 @@ from learninglines.services.lines import (
 )
 from learninglines.services.people import school_year_ensure_current
 from tests.factories import MemberFactory
+from tests.learninglines.year_ahead import open_ahead, this_years_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -35,22 +36,12 @@ def year(school):
 
 @pytest.fixture
 def lines(school, year, steering, teacher):
-    """A. Lezen (with the steering member) and B. Rekenen (with the teacher), this year."""
-    made = [line_create(school=school, year=year, name=name) for name in ("Lezen", "Rekenen")]
-    membership_move(member=steering, line=made[0], start=year.start)
-    membership_move(member=teacher, line=made[1], start=year.start)
-    return made
+    return this_years_lines(school, year, steering, teacher)
 
 
 @pytest.fixture
 def ahead(school, lines):
-    """2027-2028 opened ahead: both lines copied, the teacher's line B with its members."""
-    next_year = school_year_open_next(
-        school=school,
-        copy_line_ids={line.pk for line in lines},
-        carry_member_line_ids={lines[1].pk},
-    )
-    return next_year, list(LearningLine.objects.filter(year=next_year).order_by("letter"))
+    return open_ahead(school, lines)
 
 
 @pytest.fixture
