@@ -8,6 +8,7 @@ from learninglines.models import OutgoingMail
 from learninglines.services.privacy import member_erase
 from tests.admin.conftest import admin_client, staff_device, staff_user  # noqa: F401
 from tests.factories import MemberFactory, SchoolFactory, UserFactory
+from tests.learninglines.test_address_change_signout import _user_change
 
 pytestmark = pytest.mark.django_db
 
@@ -35,20 +36,6 @@ def sanne(english, steering):
 
 def _change_page(admin_client, user):  # noqa: F811
     return admin_client.get(f"/admin/learninglines/user/{user.pk}/change/")
-
-
-def _user_change(admin_client, user, email, *, active=True):  # noqa: F811
-    data = {
-        "email": email,
-        "name": user.name,
-        "memberships-TOTAL_FORMS": 0,
-        "memberships-INITIAL_FORMS": 0,
-        "coach_assignments-TOTAL_FORMS": 0,
-        "coach_assignments-INITIAL_FORMS": 0,
-    }
-    if active:
-        data["is_active"] = "on"
-    return admin_client.post(f"/admin/learninglines/user/{user.pk}/change/", data)
 
 
 def _messages(response) -> list[str]:
