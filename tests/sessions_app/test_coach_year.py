@@ -354,18 +354,7 @@ def test_she_never_reads_logs_ambitions_notes_or_who_has_not_met_whom(client, ca
     today = timezone.localdate()
     log_entry_create(author=a1, date=today, tried=SECRETS[0], effect=SECRETS[1], sharing="line")
     ambition_save(member=a2, year=team.year, text=SECRETS[2], sharing="team")
-    exchange = exchange_start(
-        initiator=a1,
-        invitees=[b1],
-        topic="Vraagkaarten",
-        kind="visit",
-        moments=[],
-        self_arranged=True,
-    )
-    exchange_accept(participant=ExchangeParticipant.objects.get(exchange=exchange, member=b1))
-    exchange_mark_held(
-        participant=ExchangeParticipant.objects.get(exchange=exchange, member=a1), held=True
-    )
+    exchange = held_exchange(a1, b1)
     exchange_note(
         participant=ExchangeParticipant.objects.get(exchange=exchange, member=b1),
         brought=SECRETS[3],
@@ -426,12 +415,12 @@ def test_a_cell_that_looks_like_a_formula_stays_text_in_every_file(client, carla
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
 
 
-def noted_exchange(initiator, partner, *, took_from):
-    """A held exchange in which `partner` notes what they took from line `took_from`."""
+def held_exchange(initiator, partner, *, topic="Vraagkaarten"):
+    """A class visit `initiator` started with `partner`, who accepted; it was held."""
     exchange = exchange_start(
         initiator=initiator,
         invitees=[partner],
-        topic="Lesbezoek",
+        topic=topic,
         kind="visit",
         moments=[],
         self_arranged=True,
@@ -441,6 +430,12 @@ def noted_exchange(initiator, partner, *, took_from):
         participant=ExchangeParticipant.objects.get(exchange=exchange, member=initiator),
         held=True,
     )
+    return exchange
+
+
+def noted_exchange(initiator, partner, *, took_from):
+    """A held exchange in which `partner` notes what they took from line `took_from`."""
+    exchange = held_exchange(initiator, partner, topic="Lesbezoek")
     exchange_note(
         participant=ExchangeParticipant.objects.get(exchange=exchange, member=partner),
         brought="",

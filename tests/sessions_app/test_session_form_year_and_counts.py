@@ -21,9 +21,9 @@ from django.contrib.messages import get_messages
 
 from learninglines.models import SchoolYear
 from learninglines.services.people import member_set_active
-from sessions_app.models import Assignment, ExchangeParticipant, PlenarySession
-from sessions_app.services.exchanges import exchange_accept, exchange_mark_held, exchange_start
+from sessions_app.models import Assignment, PlenarySession
 from tests.factories import MemberFactory
+from tests.sessions_app.test_coach_year import held_exchange
 
 pytestmark = pytest.mark.django_db
 
@@ -267,19 +267,7 @@ def twelve(make_team, school, coach):
     member_set_active(
         member=MemberFactory(school=school, first_name="Oud", last_name="Lid"), active=False
     )
-    a1, b1 = team.members["A"][0], team.members["B"][0]
-    exchange = exchange_start(
-        initiator=a1,
-        invitees=[b1],
-        topic="Vraagkaarten",
-        kind="visit",
-        moments=[],
-        self_arranged=True,
-    )
-    exchange_accept(participant=ExchangeParticipant.objects.get(exchange=exchange, member=b1))
-    exchange_mark_held(
-        participant=ExchangeParticipant.objects.get(exchange=exchange, member=a1), held=True
-    )
+    held_exchange(team.members["A"][0], team.members["B"][0])
     return team
 
 
