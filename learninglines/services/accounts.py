@@ -167,8 +167,9 @@ def account_address_change(
 
 
 def member_moved_links_stop(*, user: User, school: School, now: datetime | None = None) -> int:
-    """A team member moved to another account (an address that had one already): the old
-    account's links of this school no longer lead anywhere it may go; revoked."""
+    """`user`'s usable links of `school`, revoked: a team member moved to another account (an
+    address that had one already), or left this school's team while on another's, no longer
+    signs in here by them. Links of other schools keep working."""
     now = now or timezone.now()
     return (
         MagicLink.objects.filter(user=user, school=school, revoked_at__isnull=True)

@@ -329,7 +329,8 @@ def member_set_active(*, member: Member, active: bool) -> Member:
 
     Deactivating ends their line membership (yesterday was its last day, so from today they are
     in no line), drops the ones that start today or later (a move to come, a place in next
-    year's line) and revokes their usable sign-in links.
+    year's line) and revokes their usable sign-in links (of this school only, for someone still
+    on another school's team).
     """
     with transaction.atomic():
         if not active and member.is_active:
@@ -343,6 +344,8 @@ def member_set_active(*, member: Member, active: bool) -> Member:
                     membership.save(update_fields=["end"])
             if not member.user.memberships.exclude(pk=member.pk).filter(is_active=True).exists():
                 magic_link_revoke_all(user=member.user)
+            else:  # still on another school's team: only this school's links stop
+                member_moved_links_stop(user=member.user, school=member.school)
         member.is_active = active
         member.save(update_fields=["is_active"])
     return member

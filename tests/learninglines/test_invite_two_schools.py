@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from learninglines.models import MagicLink, OutgoingMail
 from learninglines.services.outbox import mail_send_queued
-from learninglines.services.people import coach_assign, member_invite
+from learninglines.services.people import coach_assign, member_invite, member_set_active
 from learninglines.services.signin import magic_link_send
 from tests.factories import MemberFactory, SchoolFactory, UserFactory
 
@@ -168,3 +168,18 @@ def test_a_sign_in_link_is_not_touched_by_an_invitation(both):
     member_invite(member=here)
     sign_in.refresh_from_db()
     assert sign_in.revoked_at is None
+
+
+def test_leaving_one_schools_team_stops_that_schools_invitation_only(client, mailoutbox, both):
+    """Before, someone who left De Regenboog but stayed at De Vlinder kept De Regenboog's
+    unused invitation: it signed them in and led to a page they may no longer see."""
+    here, there = both
+    member_invite(member=here)
+    member_invite(member=there)
+    links = _sent_links(mailoutbox)
+    member_set_active(member=here, active=False)
+
+    left = client.get(links["Jouw persoonlijke link naar Basisschool De Regenboog"])
+    assert left.status_code == 410
+    stayed = _press(client, links["Jouw persoonlijke link naar OBS De Vlinder"])
+    assert (stayed.status_code, stayed["Location"]) == (302, "/s/de-vlinder/")
