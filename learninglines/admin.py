@@ -164,8 +164,8 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.pk and Erasure.objects.filter(member__user=obj).exists():
             # an erased member's account (closed, or its placeholder): an address or a name given
             # here would name the erased member again (docs/privacy.md), as the member page
-            # refuses
-            fields += ("email", "name")
+            # refuses; it stays closed
+            fields += tuple(f for f in ("email", "name", "is_active") if f not in fields)
         return fields
 
     def has_change_permission(self, request, obj=None):

@@ -67,6 +67,7 @@ def test_the_admin_cannot_give_an_erased_account_an_address_and_says_no_mail_goe
     assert page.status_code == 200
     assert 'name="email"' not in page.content.decode()  # shown, not a field to fill in
     assert 'name="name"' not in page.content.decode()  # a name would name them again too
+    assert 'name="is_active"' not in page.content.decode()  # the account stays closed
     assert closed in page.content.decode()
 
     response = _user_change(admin_client, sanne.user, NEW, active=False)
