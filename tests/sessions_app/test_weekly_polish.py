@@ -216,11 +216,14 @@ def _css_widths() -> dict[str, str]:
     found = {}
     for media in re.finditer(r"@media \(min-width: (\d+)px\) \{(.*?)\n\}", css, re.S):
         for rule in re.finditer(
-            r"#main \.container > nav:has\(\+ \.row\.justify-content-center > \.(col-\w+-\d+)\)"
-            r" \{ width: (calc\([^;]+\));",
+            r"#main \.container > nav:has\(\+ \.row\.justify-content-center > \.(col-\w+-\d+)\),"
+            r"\s*#main \.container > \.messages:has\(\+ nav \+ \.row\.justify-content-center > "
+            r"\.(col-\w+-\d+)\) \{ width: (calc\([^;]+\));",
             media.group(2),
         ):
-            found[rule.group(1)] = f"{media.group(1)}px {rule.group(2)}"
+            # the messages above the breadcrumb (a saved form's "Opgeslagen") line up with it
+            assert rule.group(1) == rule.group(2)
+            found[rule.group(1)] = f"{media.group(1)}px {rule.group(3)}"
     return found
 
 
