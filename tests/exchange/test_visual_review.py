@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from learninglines.models import LogEntry, User
-from sessions_app.models import Questionnaire
+from sessions_app.models import PlenarySession, Questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,11 @@ def demo(client):
     return sign_in
 
 
+def second_session() -> PlenarySession:
+    """De Regenboog's second plenary session of the demo (ids differ per database)."""
+    return PlenarySession.objects.filter(school__slug="de-regenboog").order_by("date", "pk")[1]
+
+
 def html(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
@@ -35,7 +40,8 @@ def html(client, url: str) -> str:
 
 def test_time_ranges_stay_on_one_line(demo):
     client = demo("anouk.devries@regenboog.example")
-    for url in (f"{R}/meetings/", f"{R}/sessions/", f"{R}/calendar/", f"{R}/sessions/2/"):
+    session = f"{R}/sessions/{second_session().pk}/"
+    for url in (f"{R}/meetings/", f"{R}/sessions/", f"{R}/calendar/", session):
         page = html(client, url)
         assert NOWRAP_TIME.search(page), url
         # every time range "HH:MM to HH:MM" on the page is inside such a span
@@ -45,7 +51,7 @@ def test_time_ranges_stay_on_one_line(demo):
         assert len(ranges) == len(wrapped) + len(program), url
 
     teacher = demo("sanne.jansen@regenboog.example")
-    assert NOWRAP_TIME.search(html(teacher, f"{R}/sessions/2/me/"))
+    assert NOWRAP_TIME.search(html(teacher, f"{session}me/"))
 
 
 def test_the_school_year_beside_a_title_never_breaks_at_its_hyphen(demo):
@@ -59,10 +65,11 @@ def test_the_school_year_beside_a_title_never_breaks_at_its_hyphen(demo):
 
 def test_results_show_the_forms_state_as_the_list_and_builder_do(demo):
     client = demo("anouk.devries@regenboog.example")
-    questionnaire = Questionnaire.objects.get(pk=1)
+    # the demo's first reflection form, open now
+    questionnaire = Questionnaire.objects.filter(school__slug="de-regenboog").order_by("pk")[0]
     state = questionnaire.state()
     assert state == "open"
-    page = html(client, f"{R}/reflections/1/results/")
+    page = html(client, f"{R}/reflections/{questionnaire.pk}/results/")
     assert '<span class="badge reflection-state reflection-state-open fs-6 align-middle">' in page
     assert "text-bg-light border fs-6" not in page
 
