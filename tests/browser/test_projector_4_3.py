@@ -5,18 +5,16 @@ page was 1421 px tall at 1024 x 768, so someone had to scroll during the session
 stand beside the assignment, with every name on one line at a size the back of the room reads."""
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from exchange.demo import demo_seed
 from learninglines.models import Member, School
 from sessions_app.models import PlenarySession
-from sessions_app.services.day import clock_act
 from tests.browser.test_plan_names_fit import WRAPPED
 from tests.browser.test_plenary import LAPTOP, STEERING_EMAIL, accessible, console_errors, sign_in
+from tests.browser.test_projector_720 import time_up_on_the_longest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,18 +108,7 @@ def test_time_up_on_the_longest_table_round_still_fits_1024_by_768(page: Page, l
     """The "De tijd is om" banner and the striped frame on the longest assignment with tables:
     its text, the clock and every table stay on the screen."""
     session = demo_session()
-    program = list(session.assignments.order_by("position", "pk"))
-    longest = max(
-        (a for a in program if a.table_round),
-        key=lambda a: len(a.title) + len(a.instructions),
-    )
-    for _step in range(program.index(longest)):
-        clock_act(session=session, action="next")
-    clock_act(
-        session=session,
-        action="start",
-        now=timezone.now() - timedelta(minutes=longest.duration_minutes + 1),
-    )
+    program, longest = time_up_on_the_longest(session, table_round=True)
     page.set_viewport_size(LAPTOP)
     errors = console_errors(page)
     sign_in(page, live_server, STEERING_EMAIL)

@@ -41,17 +41,9 @@ def test_every_assignment_fits_a_1280_by_720_beamer(page: Page, live_server):
     assert errors == []
 
 
-@pytest.mark.parametrize("table_round", [True, False], ids=["with-tables", "whole-group"])
-def test_time_up_on_the_longest_assignment_still_fits_a_1280_by_720_beamer(
-    page: Page, live_server, table_round
-):
-    """The "Tijd is om" banner and the striped frame appear when time is up: the assignment's
-    longest text of the demo program (with its tables, and for the whole group) stays on the
-    screen with the buttons and the QR code."""
-    demo_seed()
-    session = PlenarySession.objects.get(
-        school=School.objects.get(slug="de-regenboog"), status=PlenarySession.Status.PUBLISHED
-    )
+def time_up_on_the_longest(session: PlenarySession, *, table_round: bool):
+    """Move the session's clock to its longest assignment (the most text) with tables or for
+    the whole group, and let its time run out a minute ago; (the program, that assignment)."""
     program = list(session.assignments.order_by("position", "pk"))
     longest = max(
         (a for a in program if bool(a.table_round) == table_round),
@@ -64,6 +56,21 @@ def test_time_up_on_the_longest_assignment_still_fits_a_1280_by_720_beamer(
         action="start",
         now=timezone.now() - timedelta(minutes=longest.duration_minutes + 1),
     )
+    return program, longest
+
+
+@pytest.mark.parametrize("table_round", [True, False], ids=["with-tables", "whole-group"])
+def test_time_up_on_the_longest_assignment_still_fits_a_1280_by_720_beamer(
+    page: Page, live_server, table_round
+):
+    """The "Tijd is om" banner and the striped frame appear when time is up: the assignment's
+    longest text of the demo program (with its tables, and for the whole group) stays on the
+    screen with the buttons and the QR code."""
+    demo_seed()
+    session = PlenarySession.objects.get(
+        school=School.objects.get(slug="de-regenboog"), status=PlenarySession.Status.PUBLISHED
+    )
+    program, longest = time_up_on_the_longest(session, table_round=table_round)
     page.set_viewport_size(LAPTOP)
     errors = console_errors(page)
     sign_in(page, live_server, STEERING_EMAIL)
