@@ -31,13 +31,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from learninglines.models import (
     PERSONAL_LINK_PLACEHOLDER,
     CoachAssignment,
-    MagicLink,
     OutgoingMail,
     School,
     User,
@@ -164,16 +162,3 @@ def account_address_change(
             school=school,
         )
     return True
-
-
-def member_moved_links_stop(*, user: User, school: School, now: datetime | None = None) -> int:
-    """`user`'s usable links of `school`, revoked: a team member moved to another account (an
-    address that had one already), or left this school's team while on another's, no longer
-    signs in here by them. Links of other schools keep working."""
-    now = now or timezone.now()
-    return (
-        MagicLink.objects.filter(user=user, school=school, revoked_at__isnull=True)
-        .filter(expires_at__gt=now)
-        .filter(Q(used_at__isnull=True) | Q(purpose__in=MagicLink.REUSABLE))
-        .update(revoked_at=now)
-    )

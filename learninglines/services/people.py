@@ -22,11 +22,7 @@ from learninglines.models import (
     User,
     default_school_year_bounds,
 )
-from learninglines.services.accounts import (
-    account_address_change,
-    address_notice_queue,
-    member_moved_links_stop,
-)
+from learninglines.services.accounts import account_address_change, address_notice_queue
 from learninglines.services.signin import magic_link_revoke_all, magic_link_send
 
 
@@ -311,7 +307,7 @@ def member_update(
                 greeting_name=member.first_name,
             )
         if member.user_id != old_user.pk:
-            member_moved_links_stop(user=old_user, school=member.school)
+            magic_link_revoke_all(user=old_user, school=member.school)
             address_notice_queue(
                 user=member.user,
                 old=old_address,
@@ -345,7 +341,7 @@ def member_set_active(*, member: Member, active: bool) -> Member:
             if not member.user.memberships.exclude(pk=member.pk).filter(is_active=True).exists():
                 magic_link_revoke_all(user=member.user)
             else:  # still on another school's team: only this school's links stop
-                member_moved_links_stop(user=member.user, school=member.school)
+                magic_link_revoke_all(user=member.user, school=member.school)
         member.is_active = active
         member.save(update_fields=["is_active"])
     return member

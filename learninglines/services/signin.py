@@ -419,14 +419,19 @@ def magic_link_use(*, link: MagicLink, now: datetime | None = None) -> bool:
     return True
 
 
-def magic_link_revoke_all(*, user: User, now: datetime | None = None) -> int:
-    """Revoke every link of a user that can still be used (a lost phone, a left team member).
+def magic_link_revoke_all(
+    *, user: User, school: School | None = None, now: datetime | None = None
+) -> int:
+    """Revoke every link of a user that can still be used (a lost phone, a left team member);
+    with `school`, only that school's (someone who left its team, or whose place on it moved to
+    another account, while their links of other schools keep working).
 
     A session mail's link stays usable after its first use, so it is revoked even when used.
     """
     now = now or timezone.now()
-    return (
-        MagicLink.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
-        .filter(Q(used_at__isnull=True) | Q(purpose__in=MagicLink.REUSABLE))
-        .update(revoked_at=now)
+    links = MagicLink.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    if school is not None:
+        links = links.filter(school=school)
+    return links.filter(Q(used_at__isnull=True) | Q(purpose__in=MagicLink.REUSABLE)).update(
+        revoked_at=now
     )
